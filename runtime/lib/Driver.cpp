@@ -1,0 +1,84 @@
+//===- Driver.cpp - dlopen of libcuda.so.1 --------------------------------===//
+#include "mlpjit/Driver.h"
+
+#include <dlfcn.h>
+#include <mutex>
+#include <string>
+
+using namespace mlpjit;
+
+namespace {
+struct LoadResult {
+  Driver driver;
+  std::string error; // empty on success
+};
+
+LoadResult load() {
+  LoadResult r;
+  void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (!lib) {
+    const char *why = dlerror();
+    r.error = std::string("no CUDA driver: cannot load libcuda.so.1 (") +
+              (why ? why : "unknown reason") +
+              "); GPU features need an NVIDIA driver";
+    return r;
+  }
+  // The versioned names are what cuda.h's macros map the plain names to.
+  auto sym = [&](const char *plain, const char *versioned) -> void * {
+    void *p = versioned ? dlsym(lib, versioned) : nullptr;
+    return p ? p : dlsym(lib, plain);
+  };
+#define MLPJIT_STR2(x) #x
+#define MLPJIT_STR(x) MLPJIT_STR2(x)
+#define MLPJIT_LOAD_DRIVER_FN(name)                                            \
+  r.driver.name = reinterpret_cast<decltype(&::name)>(                         \
+      sym(#name, MLPJIT_STR(name)));                                           \
+  if (!r.driver.name) {                                                        \
+    r.error = "CUDA driver too old: libcuda.so.1 lacks " #name;               \
+    return r;                                                                  \
+  }
+  MLPJIT_DRIVER_FUNCTIONS(MLPJIT_LOAD_DRIVER_FN)
+#undef MLPJIT_LOAD_DRIVER_FN
+  CUresult res = r.driver.cuInit(0);
+  if (res != CUDA_SUCCESS) {
+    r.error = "CUDA driver present but cuInit failed: " + r.driver.describe(res);
+    return r;
+  }
+  int count = 0;
+  if (r.driver.cuDeviceGetCount(&count) != CUDA_SUCCESS || count == 0)
+    r.error = "CUDA driver present but no GPU is visible";
+  return r;
+}
+
+const LoadResult &loaded() {
+  static LoadResult result = load();
+  return result;
+}
+} // namespace
+
+llvm::Expected<const Driver &> Driver::get() {
+  const LoadResult &r = loaded();
+  if (!r.error.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), r.error);
+  return r.driver;
+}
+
+bool Driver::available() { return loaded().error.empty(); }
+
+std::string Driver::describe(CUresult result) const {
+  const char *name = nullptr, *msg = nullptr;
+  if (cuGetErrorName)
+    cuGetErrorName(result, &name);
+  if (cuGetErrorString)
+    cuGetErrorString(result, &msg);
+  return std::string(name ? name : "CUDA_ERROR_UNKNOWN") + ": " +
+         (msg ? msg : "unknown error code " + std::to_string(int(result)));
+}
+
+llvm::Error Driver::check(CUresult result, const char *what) const {
+  if (result == CUDA_SUCCESS)
+    return llvm::Error::success();
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 std::string(what) + " failed: " +
+                                     describe(result));
+}
