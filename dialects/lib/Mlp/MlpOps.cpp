@@ -61,8 +61,8 @@ static LogicalResult verifyProjection(Operation *op, RankedTensorType input,
     auto biasType = cast<RankedTensorType>(bias.getType());
     if (biasType.getRank() != 1 || biasType.getDimSize(0) != n ||
         biasType.getElementType() != elt)
-      return op->emitOpError("bias must be tensor<")
-             << n << "x" << elt << ">, got " << biasType;
+      return op->emitOpError("bias must be ")
+             << RankedTensorType::get({n}, elt) << ", got " << biasType;
   }
   return success();
 }
