@@ -1,0 +1,54 @@
+//===- kernel_abi.h - parameters of every generated GEMM kernel -----------===//
+//
+// Compiled both by the host (runtime/, plain C++) and by NVRTC (device code),
+// so it uses only builtin types. Every generated kernel takes one GemmParams
+// by value as a __grid_constant__ parameter.
+//
+// Problem: D[m, nOut] = epilogue(A[m, k] · B[n, k]ᵀ (+ bias[n])), all
+// row-major and contiguous; nOut = n/2 for gated epilogues (B holds gate and
+// up rows interleaved in blocks of 64 rows), else n.
+//
+// Tensor maps (encoded by the runtime for TMA templates, zero elsewhere):
+//   tmaA over A as a 2-D tensor {k, m} (innermost first), box {tileK, tileM'}
+//   tmaB over B as a 2-D tensor {k, n}, box {tileK, tileN'}
+//   with tileM' = min(tileM, 256), tileN' = min(tileN, 256), 128-byte
+//   swizzle, out-of-bounds elements filled with zero.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MLPJIT_KERNEL_ABI_H
+#define MLPJIT_KERNEL_ABI_H
+
+namespace mlpjit {
+namespace abi {
+
+/// Same size and alignment as the driver's CUtensorMap.
+struct alignas(64) TmaDescriptor {
+  unsigned long long opaque[16];
+};
+
+struct GemmParams {
+  TmaDescriptor tmaA;
+  TmaDescriptor tmaB;
+  const void *a;    // [m, k]
+  const void *b;    // [n, k]
+  const void *bias; // [n] or null
+  void *d;          // [m, nOut]
+  float *workspace; // split-K partial sums, null when splitK == 1
+  unsigned *counters; // split-K tile semaphores, zeroed, null when splitK == 1
+  int m;            // token count, a run-time value in the plan's range
+  int n, k;         // equal to the kernel's compile-time constants
+};
+
+/// How to launch a kernel: computed on the host from the kernel's constants
+/// and the run-time token count.
+struct LaunchShape {
+  unsigned grid[3];
+  unsigned block[3];
+  unsigned cluster[3];
+  unsigned sharedBytes; // dynamic shared memory
+};
+
+} // namespace abi
+} // namespace mlpjit
+
+#endif // MLPJIT_KERNEL_ABI_H
