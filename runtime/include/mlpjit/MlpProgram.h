@@ -1,0 +1,43 @@
+//===- MlpProgram.h - a compiled MLP block as the runtime receives it -----===//
+//
+// What the compiler hands to the runtime: the block's shape, and per token
+// bucket a gate-up kernel and a down kernel (PTX plus KernelDesc). MLIR-free.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MLPJIT_MLPPROGRAM_H
+#define MLPJIT_MLPPROGRAM_H
+
+#include "mlpjit/KernelDesc.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mlpjit {
+
+struct KernelArtifact {
+  KernelDesc desc;
+  std::string ptx;
+};
+
+struct MlpProgram {
+  std::string name;
+  int64_t hidden = 0;       // h: x is [M, h], y is [M, h]
+  int64_t intermediate = 0; // i: gate/up are [i, h], down is [h, i]
+  DType dtype = DType::bf16;
+  /// The first GEMM's epilogue: gated (swiglu, ...) for GLU blocks, a plain
+  /// activation for GPT-2 style blocks (then there is no gate weight).
+  Epilogue epilogue = Epilogue::swiglu;
+  bool hasBias = false;
+  /// Gate and up rows alternate in blocks of this many rows in the packed
+  /// gate-up weight (0 = stacked [gate; up]). Only for gated epilogues.
+  int64_t interleaveRows = 64;
+  int64_t tokensMin = 1, tokensMax = 65536;
+  /// Kernels for every token bucket; role tells gate_up from down, and the
+  /// buckets [mMin, mMax] of each role cover [tokensMin, tokensMax].
+  std::vector<KernelArtifact> kernels;
+};
+
+} // namespace mlpjit
+
+#endif // MLPJIT_MLPPROGRAM_H
