@@ -1,0 +1,30 @@
+//===- gemm_config.h - compile-time constants of one GEMM kernel ----------===//
+//
+// The plan's constants in a form both the host (runtime/, to size launches and
+// workspaces) and NVRTC (templates, in static_asserts) compile. Each template
+// family has a launch.h beside its .cuh that maps a GemmConfig plus the
+// run-time token count to an abi::LaunchShape.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MLPJIT_GEMM_CONFIG_H
+#define MLPJIT_GEMM_CONFIG_H
+
+#include "mlpjit/kernel_abi.h"
+
+namespace mlpjit {
+
+struct GemmConfig {
+  int tileM, tileN, tileK; // tileM runs over tokens, tileN over weight rows
+  int stages;
+  int clusterM, clusterN;
+  int splitK;
+  bool swapAB; // weights on the MMA's M side (small token counts)
+  bool gated;  // B rows hold gate/up interleaved in blocks of 64; D is N/2 wide
+  bool hasBias;
+  int elementBytes; // 2 for bf16 and fp16
+  long long n, k;
+};
+
+} // namespace mlpjit
+
+#endif // MLPJIT_GEMM_CONFIG_H
