@@ -1,0 +1,308 @@
+//===- Cache.cpp - in-memory and on-disk cache of compiled kernels --------===//
+#include "mlpjit/Cache.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SHA256.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
+
+#ifndef MLPJIT_VERSION
+#error "MLPJIT_VERSION must be defined by the build"
+#endif
+
+using namespace mlpjit;
+namespace fs = llvm::sys::fs;
+namespace path = llvm::sys::path;
+
+// Bump when the entry layout or manifest fields change: older entries then
+// fail verification and are rebuilt.
+static constexpr int64_t kManifestFormat = 1;
+static constexpr const char *kPtxFile = "kernel.ptx";
+static constexpr const char *kManifestFile = "manifest.json";
+
+const char *mlpjit::mlpjitVersion() { return MLPJIT_VERSION; }
+
+static std::string sha256Hex(llvm::StringRef bytes) {
+  return llvm::toHex(llvm::SHA256::hash(llvm::arrayRefFromStringRef(bytes)),
+                     /*LowerCase=*/true);
+}
+
+std::string CacheKey::compute(llvm::StringRef source,
+                              llvm::ArrayRef<std::string> nvrtcFlags,
+                              llvm::StringRef nvrtcVersion,
+                              llvm::StringRef arch,
+                              llvm::StringRef templatesHash) {
+  llvm::SHA256 hasher;
+  // Length-prefix every field so that no two different inputs concatenate to
+  // the same byte stream.
+  auto field = [&](llvm::StringRef tag, llvm::StringRef value) {
+    hasher.update(tag);
+    hasher.update(std::to_string(value.size()) + ":");
+    hasher.update(value);
+  };
+  field("source", source);
+  for (const std::string &flag : nvrtcFlags)
+    field("flag", flag);
+  field("nvrtc", nvrtcVersion);
+  field("arch", arch);
+  field("mlpjit", MLPJIT_VERSION);
+  field("templates", templatesHash);
+  return llvm::toHex(hasher.final(), /*LowerCase=*/true);
+}
+
+static bool isKeyPathSafe(llvm::StringRef key) {
+  return !key.empty() && key.size() <= 128 &&
+         llvm::all_of(key, [](char c) { return llvm::isHexDigit(c); });
+}
+
+std::string KernelCache::defaultDirectory() {
+  if (const char *dir = std::getenv("MLPJIT_CACHE_DIR"); dir && *dir)
+    return dir;
+  llvm::SmallString<256> result;
+  if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
+    path::append(result, xdg, "mlpjit");
+    return std::string(result);
+  }
+  if (const char *home = std::getenv("HOME"); home && *home) {
+    path::append(result, home, ".cache", "mlpjit");
+    return std::string(result);
+  }
+  return "";
+}
+
+KernelCache::KernelCache(std::string directory, bool enabled)
+    : dir(std::move(directory)), isEnabled(enabled),
+      diskUsable(enabled && !dir.empty()) {}
+
+KernelCache &KernelCache::global() {
+  static KernelCache cache = [] {
+    const char *flag = std::getenv("MLPJIT_CACHE");
+    bool enabled = !(flag && llvm::StringRef(flag) == "0");
+    return KernelCache(defaultDirectory(), enabled);
+  }();
+  return cache;
+}
+
+void KernelCache::setWarningSink(WarningSink newSink) {
+  std::lock_guard<std::mutex> lock(mutex);
+  sink = std::move(newSink);
+}
+
+void KernelCache::clearMemory() {
+  std::lock_guard<std::mutex> lock(mutex);
+  memory.clear();
+}
+
+bool KernelCache::diskEnabled() const {
+  std::lock_guard<std::mutex> lock(mutex);
+  return diskUsable;
+}
+
+std::string KernelCache::entryPath(llvm::StringRef key) const {
+  llvm::SmallString<256> result(dir);
+  path::append(result, key);
+  return std::string(result);
+}
+
+void KernelCache::warn(const llvm::Twine &message) {
+  WarningSink current;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    current = sink;
+  }
+  std::string text = message.str();
+  if (current)
+    current(text);
+  else
+    llvm::errs() << "mlpjit: warning: " << text << "\n";
+}
+
+void KernelCache::disableDisk(const llvm::Twine &why) {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!diskUsable)
+      return; // warn once
+    diskUsable = false;
+  }
+  warn("kernel cache directory '" + dir + "' is unusable (" + why +
+       "); caching in memory only");
+}
+
+std::optional<CacheEntry> KernelCache::lookup(llvm::StringRef key) {
+  if (!isEnabled)
+    return std::nullopt;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = memory.find(key);
+    if (it != memory.end())
+      return it->second;
+  }
+  if (!diskEnabled() || !isKeyPathSafe(key))
+    return std::nullopt;
+  std::optional<CacheEntry> entry = loadFromDisk(key);
+  if (entry) {
+    std::lock_guard<std::mutex> lock(mutex);
+    memory.try_emplace(key, *entry);
+  }
+  return entry;
+}
+
+void KernelCache::store(llvm::StringRef key, const CacheEntry &entry) {
+  if (!isEnabled)
+    return;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    memory.insert_or_assign(key, entry);
+  }
+  if (!isKeyPathSafe(key)) {
+    warn("cache key '" + key + "' is not a hex digest; kept in memory only");
+    return;
+  }
+  if (diskEnabled())
+    writeToDisk(key, entry);
+}
+
+std::optional<CacheEntry> KernelCache::loadFromDisk(llvm::StringRef key) {
+  std::string entryDir = entryPath(key);
+  if (!fs::is_directory(entryDir))
+    return std::nullopt; // a plain miss
+
+  auto invalid = [&](const llvm::Twine &why) -> std::optional<CacheEntry> {
+    warn("cache entry '" + entryDir + "' is invalid (" + why +
+         "); recompiling");
+    // Remove it so that the rebuilt entry can be renamed into place. Another
+    // process may do the same at the same time; either way the next store
+    // writes a fresh entry.
+    (void)fs::remove_directories(entryDir, /*IgnoreErrors=*/true);
+    return std::nullopt;
+  };
+
+  llvm::SmallString<256> manifestPath(entryDir), ptxPath(entryDir);
+  path::append(manifestPath, kManifestFile);
+  path::append(ptxPath, kPtxFile);
+
+  auto manifestBuffer = llvm::MemoryBuffer::getFile(manifestPath);
+  if (!manifestBuffer)
+    return invalid("cannot read manifest.json: " +
+                   manifestBuffer.getError().message());
+  auto manifestJson = llvm::json::parse((*manifestBuffer)->getBuffer());
+  if (!manifestJson)
+    return invalid("manifest.json: " + llvm::toString(manifestJson.takeError()));
+  const llvm::json::Object *manifest = manifestJson->getAsObject();
+  if (!manifest)
+    return invalid("manifest.json is not an object");
+  std::optional<int64_t> format = manifest->getInteger("format");
+  if (!format || *format != kManifestFormat)
+    return invalid("manifest format " +
+                   (format ? llvm::Twine(*format) : llvm::Twine("missing")) +
+                   ", expected " + llvm::Twine(kManifestFormat));
+  std::optional<llvm::StringRef> version = manifest->getString("mlpjitVersion");
+  if (!version || *version != MLPJIT_VERSION)
+    return invalid("written by mlpjit " +
+                   (version ? *version : llvm::StringRef("?")) + ", this is " +
+                   MLPJIT_VERSION);
+  std::optional<llvm::StringRef> storedKey = manifest->getString("key");
+  if (!storedKey || *storedKey != key)
+    return invalid("manifest key does not match the entry's directory");
+  std::optional<int64_t> bytes = manifest->getInteger("ptxBytes");
+  std::optional<llvm::StringRef> digest = manifest->getString("ptxSha256");
+  if (!bytes || !digest)
+    return invalid("manifest lacks ptxBytes or ptxSha256");
+
+  auto ptxBuffer = llvm::MemoryBuffer::getFile(ptxPath, /*IsText=*/false,
+                                               /*RequiresNullTerminator=*/false);
+  if (!ptxBuffer)
+    return invalid("cannot read kernel.ptx: " + ptxBuffer.getError().message());
+  llvm::StringRef ptx = (*ptxBuffer)->getBuffer();
+  if (int64_t(ptx.size()) != *bytes)
+    return invalid("kernel.ptx has " + llvm::Twine(ptx.size()) +
+                   " bytes, manifest says " + llvm::Twine(*bytes));
+  if (sha256Hex(ptx) != *digest)
+    return invalid("kernel.ptx does not match its SHA-256");
+
+  CacheEntry entry;
+  entry.ptx = ptx.str();
+  if (const llvm::json::Value *desc = manifest->get("desc"))
+    entry.desc = *desc;
+  if (std::optional<llvm::StringRef> name = manifest->getString("name"))
+    entry.name = name->str();
+  return entry;
+}
+
+// Writes `contents` to `file`; false (with `error` set) on any failure,
+// including a full disk noticed only when the stream is closed.
+static bool writeFile(llvm::StringRef file, llvm::StringRef contents,
+                      std::string &error) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(file, ec, fs::OF_None);
+  if (ec) {
+    error = "cannot create " + file.str() + ": " + ec.message();
+    return false;
+  }
+  os << contents;
+  os.close();
+  if (os.has_error()) {
+    error = "cannot write " + file.str() + ": " + os.error().message();
+    os.clear_error();
+    return false;
+  }
+  return true;
+}
+
+void KernelCache::writeToDisk(llvm::StringRef key, const CacheEntry &entry) {
+  if (std::error_code ec = fs::create_directories(dir)) {
+    disableDisk("cannot create it: " + ec.message());
+    return;
+  }
+  std::string finalDir = entryPath(key);
+  if (fs::is_directory(finalDir))
+    return; // another process already wrote it
+
+  llvm::SmallString<256> tmpDir;
+  if (std::error_code ec =
+          fs::createUniqueDirectory(entryPath(".tmp-" + key.str()), tmpDir)) {
+    disableDisk("cannot create a directory in it: " + ec.message());
+    return;
+  }
+
+  std::string name = entry.name;
+  if (name.empty())
+    if (const llvm::json::Object *desc = entry.desc.getAsObject())
+      if (std::optional<llvm::StringRef> descName = desc->getString("name"))
+        name = descName->str();
+  llvm::json::Object manifest{
+      {"format", kManifestFormat},
+      {"mlpjitVersion", MLPJIT_VERSION},
+      {"key", key},
+      {"name", name},
+      {"ptxBytes", int64_t(entry.ptx.size())},
+      {"ptxSha256", sha256Hex(entry.ptx)},
+      {"desc", entry.desc},
+  };
+  std::string manifestText;
+  llvm::raw_string_ostream(manifestText)
+      << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest)));
+
+  llvm::SmallString<256> ptxPath(tmpDir), manifestPath(tmpDir);
+  path::append(ptxPath, kPtxFile);
+  path::append(manifestPath, kManifestFile);
+  std::string error;
+  // PTX first, manifest last: an entry is only valid with both in place.
+  if (!writeFile(ptxPath, entry.ptx, error) ||
+      !writeFile(manifestPath, manifestText, error)) {
+    warn("cannot write cache entry for " + key + " (" + error +
+         "); continuing without it");
+    (void)fs::remove_directories(tmpDir, /*IgnoreErrors=*/true);
+    return;
+  }
+  // rename(2) of a directory onto an existing non-empty one fails: then
+  // another writer won the race with identical contents, which is fine.
+  if (fs::rename(tmpDir, finalDir))
+    (void)fs::remove_directories(tmpDir, /*IgnoreErrors=*/true);
+}
