@@ -1,0 +1,238 @@
+//===- Codegen.cpp - KernelDesc to a CUDA translation unit ----------------===//
+#include "mlpjit/Codegen/Codegen.h"
+
+#include "mlpjit/Cache.h"
+#include "mlpjit/Codegen/Nvrtc.h"
+#include "mlpjit/Codegen/TemplateHeaders.h"
+#include "mlpjit/sm80/launch.h"
+// The Hopper template lands separately; the build defines this when its
+// launch.h exists (compiler/lib/Codegen/CMakeLists.txt).
+#if MLPJIT_HAVE_SM90_TEMPLATE
+#include "mlpjit/sm90/launch.h"
+#endif
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlpjit;
+using namespace mlpjit::codegen;
+
+static const TemplateInfo kTemplates[] = {
+    {"sm90_tma_ws", "mlpjit/sm90/gemm_tma_ws.cuh", "mlpjit::sm90::GemmTmaWs",
+     90, /*needsArchSpecific=*/true},
+    {"sm80_mma", "mlpjit/sm80/gemm_mma.cuh", "mlpjit::sm80::GemmMma", 80,
+     /*needsArchSpecific=*/false},
+};
+
+const TemplateInfo *codegen::findTemplate(llvm::StringRef name) {
+  for (const TemplateInfo &info : kTemplates)
+    if (info.name == name)
+      return &info;
+  return nullptr;
+}
+
+std::vector<llvm::StringRef> codegen::templateNames() {
+  std::vector<llvm::StringRef> names;
+  for (const TemplateInfo &info : kTemplates)
+    names.push_back(info.name);
+  return names;
+}
+
+bool codegen::isTemplateAvailable(llvm::StringRef name) {
+  const TemplateInfo *info = findTemplate(name);
+  return info && findTemplateHeader(info->header).has_value();
+}
+
+llvm::Expected<std::pair<int, bool>> codegen::parseArch(llvm::StringRef arch) {
+  llvm::StringRef rest = arch;
+  int sm = 0;
+  if (!rest.consume_front("sm_") || rest.consumeInteger(10, sm) || sm < 10 ||
+      !(rest.empty() || rest == "a"))
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "invalid GPU architecture '" + arch + "' (expected e.g. sm_90a, sm_80)");
+  return std::make_pair(sm, rest == "a");
+}
+
+GemmConfig codegen::toGemmConfig(const KernelDesc &desc) {
+  GemmConfig cfg{};
+  cfg.tileM = desc.tileM;
+  cfg.tileN = desc.tileN;
+  cfg.tileK = desc.tileK;
+  cfg.stages = desc.stages;
+  cfg.clusterM = desc.clusterM;
+  cfg.clusterN = desc.clusterN;
+  cfg.splitK = desc.splitK;
+  cfg.swapAB = desc.swapAB;
+  cfg.gated = isGated(desc.epilogue);
+  cfg.hasBias = desc.hasBias;
+  cfg.elementBytes = 2;
+  cfg.n = desc.n;
+  cfg.k = desc.k;
+  return cfg;
+}
+
+static bool isIdentifier(llvm::StringRef name) {
+  return !name.empty() && !llvm::isDigit(name.front()) &&
+         llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
+llvm::Error codegen::validateKernel(const KernelDesc &desc) {
+  auto fail = [&](const llvm::Twine &why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "kernel '" + desc.name + "' (" +
+                                       desc.templateName + ", " + desc.arch +
+                                       "): " + why);
+  };
+  if (!isIdentifier(desc.name))
+    return fail("the entry point name is not a C identifier");
+  const TemplateInfo *info = findTemplate(desc.templateName);
+  if (!info)
+    return fail("unknown kernel template (known: " +
+                llvm::join(templateNames(), ", ") + ")");
+  auto arch = parseArch(desc.arch);
+  if (!arch)
+    return fail(llvm::toString(arch.takeError()));
+  if (arch->first < info->minSm)
+    return fail(llvm::formatv("the template needs sm_{0} or newer",
+                              info->minSm));
+  if (info->needsArchSpecific && !(arch->first == info->minSm && arch->second))
+    return fail(llvm::formatv("the template needs the arch-specific target "
+                              "sm_{0}a",
+                              info->minSm));
+  if (desc.n <= 0 || desc.k <= 0 || desc.n % 8 || desc.k % 8)
+    return fail(llvm::formatv("n = {0} and k = {1} must be positive multiples "
+                              "of 8 (16-byte rows)",
+                              desc.n, desc.k));
+  if (desc.n > (1ll << 31) - 1 || desc.k > (1ll << 31) - 1)
+    return fail("n and k must fit in 32 bits");
+  if (isGated(desc.epilogue)) {
+    if (desc.n % 128)
+      return fail(llvm::formatv("gated epilogue {0} needs n % 128 == 0 (gate "
+                                "and up interleaved in 64-row blocks), n = {1}",
+                                toString(desc.epilogue), desc.n));
+    if (desc.interleaveRows != 64)
+      return fail(llvm::formatv("gated epilogue needs interleaveRows = 64, got "
+                                "{0}",
+                                desc.interleaveRows));
+  }
+  if (desc.mMin < 1 || desc.mMax < desc.mMin || desc.mMax > (1ll << 31) - 1)
+    return fail(llvm::formatv("invalid token range [{0}, {1}]", desc.mMin,
+                              desc.mMax));
+  GemmConfig cfg = toGemmConfig(desc);
+  const char *unsupported = nullptr;
+  if (info->name == "sm80_mma") {
+    unsupported = sm80::supports(cfg);
+  } else {
+#if MLPJIT_HAVE_SM90_TEMPLATE
+    unsupported = sm90::supports(cfg);
+#else
+    return fail("the Hopper template is not part of this build "
+                "(templates/mlpjit/sm90/launch.h is missing); use sm80_mma");
+#endif
+  }
+  if (unsupported)
+    return fail(llvm::formatv(
+        "tile {0}x{1}x{2}, {3} stages, cluster {4}x{5}, splitK {6}, swapAB "
+        "{7}: {8}",
+        cfg.tileM, cfg.tileN, cfg.tileK, cfg.stages, cfg.clusterM,
+        cfg.clusterN, cfg.splitK, cfg.swapAB ? "on" : "off", unsupported));
+  return llvm::Error::success();
+}
+
+static llvm::StringRef epilogueType(Epilogue e) {
+  switch (e) {
+  case Epilogue::none:
+    return "Identity";
+  case Epilogue::silu:
+    return "Silu";
+  case Epilogue::gelu_tanh:
+    return "GeluTanh";
+  case Epilogue::gelu_erf:
+    return "GeluErf";
+  case Epilogue::relu:
+    return "Relu";
+  case Epilogue::swiglu:
+    return "SwiGLU";
+  case Epilogue::geglu_tanh:
+    return "GeGLUTanh";
+  case Epilogue::geglu_erf:
+    return "GeGLUErf";
+  case Epilogue::reglu:
+    return "ReGLU";
+  }
+  llvm_unreachable("unknown epilogue");
+}
+
+std::string codegen::generateKernelSource(const KernelDesc &desc) {
+  const TemplateInfo *info = findTemplate(desc.templateName);
+  assert(info && "validateKernel first");
+  bool bf16 = desc.dtype == DType::bf16;
+  std::string source;
+  llvm::raw_string_ostream os(source);
+  os << "// mlpjit kernel " << desc.name << " for " << desc.arch << "\n"
+     << llvm::formatv("// plan: {0} GEMM, D[m, {1}] = {2}(A[m, {3}] * "
+                      "W[{4}, {3}]^T{5}), {6}, m in [{7}, {8}]\n",
+                      toString(desc.role), desc.outputColumns(),
+                      toString(desc.epilogue), desc.k, desc.n,
+                      desc.hasBias ? " + bias" : "", toString(desc.dtype),
+                      desc.mMin, desc.mMax)
+     << llvm::formatv("// template {0}: tile {1}x{2}x{3}, {4} stages, cluster "
+                      "{5}x{6}, splitK {7}, swapAB {8}\n",
+                      desc.templateName, desc.tileM, desc.tileN, desc.tileK,
+                      desc.stages, desc.clusterM, desc.clusterN, desc.splitK,
+                      desc.swapAB ? "on" : "off")
+     << (bf16 ? "#include <cuda_bf16.h>\n" : "#include <cuda_fp16.h>\n")
+     << "#include \"" << info->header << "\"\n\n"
+     << llvm::formatv(
+            "using Kernel = {0}<{1}, mlpjit::epilogue::{2}, {3}, {4}, {5}, "
+            "{6}, {7}, {8}, {9}, {10}, {11}, {12}LL, {13}LL>;\n\n",
+            info->className, bf16 ? "__nv_bfloat16" : "__half",
+            epilogueType(desc.epilogue), desc.tileM, desc.tileN, desc.tileK,
+            desc.stages, desc.clusterM, desc.clusterN, desc.splitK,
+            desc.swapAB ? "true" : "false", desc.hasBias ? "true" : "false",
+            desc.n, desc.k)
+     << "extern \"C\" __global__ void __launch_bounds__(Kernel::kThreads, 1)\n"
+     << desc.name
+     << "(const __grid_constant__ mlpjit::abi::GemmParams p) {\n"
+     << "  Kernel::run(p);\n"
+     << "}\n";
+  return source;
+}
+
+llvm::Expected<CompiledKernelArtifact>
+codegen::compileKernel(const KernelDesc &desc, KernelCache *cache) {
+  if (llvm::Error err = validateKernel(desc))
+    return err;
+  CompiledKernelArtifact artifact;
+  artifact.source = generateKernelSource(desc);
+  artifact.cacheKey =
+      CacheKey::compute(artifact.source, nvrtcFlags(desc.arch),
+                        nvrtcVersionString(), desc.arch, templateHeadersHash());
+  if (cache) {
+    if (std::optional<CacheEntry> hit = cache->lookup(artifact.cacheKey)) {
+      artifact.ptx = std::move(hit->ptx);
+      artifact.cacheHit = true;
+      return artifact;
+    }
+  }
+  auto ptx = compileToPtx(artifact.source, desc.name, desc.arch);
+  if (!ptx)
+    return ptx.takeError();
+  artifact.ptx = std::move(ptx->ptx);
+  artifact.log = std::move(ptx->log);
+  if (cache) {
+    CacheEntry entry;
+    entry.ptx = artifact.ptx;
+    entry.name = desc.name;
+    entry.desc = llvm::json::Object{{"template", desc.templateName},
+                                    {"arch", desc.arch},
+                                    {"epilogue", toString(desc.epilogue)},
+                                    {"dtype", toString(desc.dtype)},
+                                    {"n", desc.n},
+                                    {"k", desc.k}};
+    cache->store(artifact.cacheKey, entry);
+  }
+  return artifact;
+}

@@ -1,0 +1,30 @@
+//===- TemplateHeaders.cpp ------------------------------------------------===//
+#include "mlpjit/Codegen/TemplateHeaders.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/SHA256.h"
+
+using namespace mlpjit;
+
+const std::string &codegen::templateHeadersHash() {
+  static const std::string hash = [] {
+    llvm::SHA256 hasher;
+    for (const EmbeddedHeader &header : embeddedTemplateHeaders()) {
+      // Length-prefixed so that moving bytes between files changes the hash.
+      hasher.update(std::to_string(header.path.size()) + ":");
+      hasher.update(header.path);
+      hasher.update(std::to_string(header.contents.size()) + ":");
+      hasher.update(header.contents);
+    }
+    return llvm::toHex(hasher.final(), /*LowerCase=*/true);
+  }();
+  return hash;
+}
+
+std::optional<llvm::StringRef>
+codegen::findTemplateHeader(llvm::StringRef path) {
+  for (const EmbeddedHeader &header : embeddedTemplateHeaders())
+    if (header.path == path)
+      return header.contents;
+  return std::nullopt;
+}

@@ -1,0 +1,314 @@
+//===- CodegenTest.cpp - KernelDesc validation, generated source, NVRTC ---===//
+#include "mlpjit/Cache.h"
+#include "mlpjit/Codegen/Codegen.h"
+#include "mlpjit/Codegen/Nvrtc.h"
+#include "mlpjit/Codegen/TemplateHeaders.h"
+#include "mlpjit/sm80/launch.h"
+
+#include "llvm/Support/FileSystem.h"
+
+#include <gtest/gtest.h>
+
+using namespace mlpjit;
+using namespace mlpjit::codegen;
+
+namespace {
+
+KernelDesc swigluGateUp() {
+  KernelDesc d;
+  d.name = "llama3_8b_gate_up_m1_64";
+  d.templateName = "sm80_mma";
+  d.arch = "sm_80";
+  d.role = KernelRole::gate_up;
+  d.epilogue = Epilogue::swiglu;
+  d.n = 28672;
+  d.k = 4096;
+  d.interleaveRows = 64;
+  d.mMin = 1;
+  d.mMax = 64;
+  d.tileM = 64;
+  d.tileN = 128;
+  d.tileK = 64;
+  d.stages = 4;
+  return d;
+}
+
+// Asserts success of an llvm::Expected, printing the error otherwise.
+#define ASSERT_EXPECTED(x)                                                     \
+  ASSERT_TRUE(bool(x)) << llvm::toString((x).takeError())
+
+template <typename T> bool fails(llvm::Expected<T> x) {
+  if (x)
+    return false;
+  llvm::consumeError(x.takeError());
+  return true;
+}
+
+std::string errorOf(const KernelDesc &d) {
+  llvm::Error err = validateKernel(d);
+  return err ? llvm::toString(std::move(err)) : std::string();
+}
+
+TEST(TemplateHeaders, EmbedsEveryHeaderWithItsIncludePath) {
+  auto kernelAbi = findTemplateHeader("mlpjit/kernel_abi.h");
+  ASSERT_TRUE(kernelAbi.has_value());
+  EXPECT_NE(kernelAbi->find("struct GemmParams"), llvm::StringRef::npos);
+  EXPECT_TRUE(findTemplateHeader("mlpjit/epilogue.cuh").has_value());
+  EXPECT_TRUE(findTemplateHeader("mlpjit/sm80/gemm_mma.cuh").has_value());
+  EXPECT_TRUE(findTemplateHeader("mlpjit/sm80/launch.h").has_value());
+  EXPECT_FALSE(findTemplateHeader("mlpjit/nonexistent.h").has_value());
+  for (const EmbeddedHeader &h : embeddedTemplateHeaders()) {
+    EXPECT_TRUE(h.path.starts_with("mlpjit/")) << h.path.str();
+    EXPECT_FALSE(h.contents.empty()) << h.path.str();
+  }
+}
+
+TEST(TemplateHeaders, HashIsSha256Hex) {
+  const std::string &hash = templateHeadersHash();
+  EXPECT_EQ(hash.size(), 64u);
+  EXPECT_EQ(hash.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(&hash, &templateHeadersHash()); // computed once
+}
+
+TEST(Codegen, GemmConfigCarriesThePlan) {
+  KernelDesc d = swigluGateUp();
+  d.hasBias = true;
+  d.splitK = 2;
+  GemmConfig c = toGemmConfig(d);
+  EXPECT_EQ(c.tileM, 64);
+  EXPECT_EQ(c.tileN, 128);
+  EXPECT_EQ(c.tileK, 64);
+  EXPECT_EQ(c.stages, 4);
+  EXPECT_EQ(c.splitK, 2);
+  EXPECT_TRUE(c.gated);
+  EXPECT_TRUE(c.hasBias);
+  EXPECT_FALSE(c.swapAB);
+  EXPECT_EQ(c.elementBytes, 2);
+  EXPECT_EQ(c.n, 28672);
+  EXPECT_EQ(c.k, 4096);
+  d.epilogue = Epilogue::gelu_erf;
+  EXPECT_FALSE(toGemmConfig(d).gated);
+}
+
+TEST(Codegen, SourceInstantiatesTheTemplateWithThePlan) {
+  KernelDesc d = swigluGateUp();
+  ASSERT_EQ(errorOf(d), "");
+  std::string src = generateKernelSource(d);
+  EXPECT_NE(src.find("#include \"mlpjit/sm80/gemm_mma.cuh\""), std::string::npos);
+  EXPECT_NE(src.find("using Kernel = mlpjit::sm80::GemmMma<__nv_bfloat16, "
+                     "mlpjit::epilogue::SwiGLU, 64, 128, 64, 4, 1, 1, 1, false, "
+                     "false, 28672LL, 4096LL>;"),
+            std::string::npos)
+      << src;
+  EXPECT_NE(src.find("extern \"C\" __global__ void "
+                     "__launch_bounds__(Kernel::kThreads, 1)\n"
+                     "llama3_8b_gate_up_m1_64(const __grid_constant__ "
+                     "mlpjit::abi::GemmParams p) {\n  Kernel::run(p);\n}"),
+            std::string::npos)
+      << src;
+  // The header comment names the plan.
+  EXPECT_NE(src.find("// plan: gate_up GEMM, D[m, 14336] = swiglu(A[m, 4096] * "
+                     "W[28672, 4096]^T), bf16, m in [1, 64]"),
+            std::string::npos)
+      << src;
+  EXPECT_NE(src.find("tile 64x128x64, 4 stages"), std::string::npos);
+
+  d.templateName = "sm90_tma_ws";
+  d.dtype = DType::f16;
+  d.epilogue = Epilogue::gelu_tanh;
+  d.hasBias = true;
+  d.swapAB = true;
+  src = generateKernelSource(d);
+  EXPECT_NE(src.find("#include \"mlpjit/sm90/gemm_tma_ws.cuh\""), std::string::npos);
+  EXPECT_NE(src.find("mlpjit::sm90::GemmTmaWs<__half, mlpjit::epilogue::GeluTanh, "
+                     "64, 128, 64, 4, 1, 1, 1, true, true, 28672LL, 4096LL>"),
+            std::string::npos)
+      << src;
+  EXPECT_NE(src.find("#include <cuda_fp16.h>"), std::string::npos);
+}
+
+TEST(Codegen, EveryEpilogueHasItsFunctor) {
+  const char *functors[] = {"Identity", "Silu",    "GeluTanh",  "GeluErf", "Relu",
+                            "SwiGLU",   "GeGLUTanh", "GeGLUErf", "ReGLU"};
+  auto epilogue = findTemplateHeader("mlpjit/epilogue.cuh");
+  ASSERT_TRUE(epilogue.has_value());
+  for (int e = 0; e <= int(Epilogue::reglu); ++e) {
+    KernelDesc d = swigluGateUp();
+    d.epilogue = Epilogue(e);
+    std::string expected = std::string("mlpjit::epilogue::") + functors[e] + ",";
+    EXPECT_NE(generateKernelSource(d).find(expected), std::string::npos)
+        << toString(d.epilogue);
+    EXPECT_NE(epilogue->find(std::string("struct ") + functors[e] + " {"),
+              llvm::StringRef::npos)
+        << functors[e];
+  }
+}
+
+TEST(Codegen, ValidateAcceptsAPlanItsTemplateSupports) {
+  EXPECT_EQ(errorOf(swigluGateUp()), "");
+  KernelDesc d = swigluGateUp();
+  d.epilogue = Epilogue::none;
+  d.interleaveRows = 0;
+  d.n = 4096;
+  d.k = 14344; // ragged: not a multiple of tileK
+  d.splitK = 4;
+  d.swapAB = true; // accepted and ignored by sm80_mma
+  d.arch = "sm_90a";
+  EXPECT_EQ(errorOf(d), "");
+}
+
+TEST(Codegen, ValidateRejectsBadPlansWithReasons) {
+  struct Case {
+    const char *what;
+    std::function<void(KernelDesc &)> change;
+    const char *message;
+  } cases[] = {
+      {"name", [](KernelDesc &d) { d.name = "9bad-name"; }, "not a C identifier"},
+      {"template", [](KernelDesc &d) { d.templateName = "sm70_wmma"; },
+       "unknown kernel template (known: sm90_tma_ws, sm80_mma)"},
+      {"arch", [](KernelDesc &d) { d.arch = "hopper"; }, "invalid GPU architecture 'hopper'"},
+      {"old arch", [](KernelDesc &d) { d.arch = "sm_75"; }, "needs sm_80 or newer"},
+      {"n", [](KernelDesc &d) { d.n = 1004; d.epilogue = Epilogue::none; },
+       "n = 1004 and k = 4096 must be positive multiples of 8"},
+      {"k", [](KernelDesc &d) { d.k = 4100; }, "must be positive multiples of 8"},
+      {"gated n", [](KernelDesc &d) { d.n = 28672 + 64; }, "needs n % 128 == 0"},
+      {"interleave", [](KernelDesc &d) { d.interleaveRows = 0; },
+       "needs interleaveRows = 64, got 0"},
+      {"m range", [](KernelDesc &d) { d.mMin = 65; }, "invalid token range [65, 64]"},
+      {"tileM", [](KernelDesc &d) { d.tileM = 48; }, "tileM must be 16, 32, 64 or 128"},
+      {"tileN", [](KernelDesc &d) { d.tileN = 96; }, "tileN must be 64, 128 or 256"},
+      {"gated tileN", [](KernelDesc &d) { d.tileN = 64; },
+       "gated epilogues need tileN and n multiples of 128"},
+      {"tileK", [](KernelDesc &d) { d.tileK = 128; }, "tileK must be 32 or 64"},
+      {"stages", [](KernelDesc &d) { d.stages = 6; }, "stages must be 2 to 5"},
+      {"cluster", [](KernelDesc &d) { d.clusterN = 2; }, "must be 1x1"},
+      {"splitK", [](KernelDesc &d) { d.splitK = 0; }, "splitK must be 1 to 16"},
+      {"shared", [](KernelDesc &d) { d.tileM = 128; d.tileN = 256; d.stages = 5; },
+       "more than 227 KiB of shared memory"},
+  };
+  for (const Case &c : cases) {
+    KernelDesc d = swigluGateUp();
+    c.change(d);
+    std::string message = errorOf(d);
+    EXPECT_NE(message.find(c.message), std::string::npos)
+        << c.what << ": got '" << message << "'";
+    // Every message names the kernel.
+    EXPECT_NE(message.find("kernel '" + d.name + "'"), std::string::npos) << message;
+  }
+}
+
+TEST(Codegen, Sm90NeedsTheArchSpecificTarget) {
+  KernelDesc d = swigluGateUp();
+  d.templateName = "sm90_tma_ws";
+  d.arch = "sm_90";
+  EXPECT_NE(errorOf(d).find("needs the arch-specific target sm_90a"), std::string::npos);
+  d.arch = "sm_80";
+  EXPECT_NE(errorOf(d).find("needs sm_90 or newer"), std::string::npos);
+  d.arch = "sm_90a";
+  if (!isTemplateAvailable("sm90_tma_ws")) {
+    EXPECT_NE(errorOf(d).find("Hopper template is not part of this build"),
+              std::string::npos);
+  }
+}
+
+TEST(Codegen, ParsesArchitectures) {
+  auto hopper = parseArch("sm_90a");
+  ASSERT_EXPECTED(hopper);
+  EXPECT_EQ(hopper->first, 90);
+  EXPECT_TRUE(hopper->second);
+  auto ampere = parseArch("sm_80");
+  ASSERT_EXPECTED(ampere);
+  EXPECT_EQ(ampere->first, 80);
+  EXPECT_FALSE(ampere->second);
+  for (const char *bad : {"", "sm_", "sm_90b", "compute_90", "sm_9x"})
+    EXPECT_TRUE(fails(parseArch(bad))) << bad;
+}
+
+TEST(Nvrtc, FlagsTargetTheVirtualArchitecture) {
+  auto flags = nvrtcFlags("sm_90a");
+  EXPECT_EQ(flags.front(), "--gpu-architecture=compute_90a");
+  EXPECT_NE(std::find(flags.begin(), flags.end(), "-std=c++17"), flags.end());
+  EXPECT_NE(std::find(flags.begin(), flags.end(), "-I" + cudaIncludeDir()),
+            flags.end());
+  EXPECT_EQ(nvrtcFlags("sm_80").front(), "--gpu-architecture=compute_80");
+  EXPECT_NE(nvrtcVersionString(), "unknown");
+  EXPECT_TRUE(llvm::sys::fs::exists(cudaIncludeDir() + "/cuda_bf16.h"))
+      << cudaIncludeDir();
+}
+
+TEST(Nvrtc, CompileErrorReturnsTheLog) {
+  auto ptx = compileToPtx("extern \"C\" __global__ void broken() { int x = ; }",
+                          "broken_kernel", "sm_80");
+  ASSERT_FALSE(bool(ptx));
+  std::string message = llvm::toString(ptx.takeError());
+  EXPECT_NE(message.find("NVRTC could not compile 'broken_kernel'"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("expected an expression"), std::string::npos) << message;
+}
+
+TEST(Nvrtc, CompilesAgainstEmbeddedHeaders) {
+  auto ptx = compileToPtx("#include \"mlpjit/kernel_abi.h\"\n"
+                          "extern \"C\" __global__ void k(mlpjit::abi::GemmParams p)"
+                          " { *(int *)p.d = p.m; }",
+                          "abi_kernel", "sm_90a");
+  ASSERT_EXPECTED(ptx);
+  EXPECT_NE(ptx->ptx.find(".target sm_90a"), std::string::npos);
+  EXPECT_NE(ptx->ptx.find(".entry k("), std::string::npos);
+}
+
+TEST(Ptxas, ReportsResourcesAndErrors) {
+  auto ptx = compileToPtx("extern \"C\" __global__ void k(float *p) {"
+                          " __shared__ float s[256]; s[threadIdx.x] = p[threadIdx.x];"
+                          " __syncthreads(); p[threadIdx.x] = s[255 - threadIdx.x]; }",
+                          "smem_kernel", "sm_80");
+  ASSERT_EXPECTED(ptx);
+  auto report = runPtxas(ptx->ptx, "sm_80");
+  ASSERT_EXPECTED(report);
+  EXPECT_EQ(report->sharedBytes, 1024);
+  EXPECT_GT(report->registers, 0);
+  EXPECT_EQ(report->spillStores, 0);
+  EXPECT_FALSE(report->cubin.empty());
+  auto sass = disassemble(report->cubin);
+  if (sass)
+    EXPECT_NE(sass->find("STS"), std::string::npos);
+  else
+    llvm::consumeError(sass.takeError()); // cuobjdump is optional
+
+  auto bad = runPtxas("not ptx", "sm_80");
+  ASSERT_FALSE(bool(bad));
+  EXPECT_NE(llvm::toString(bad.takeError()).find("ptxas failed"), std::string::npos);
+}
+
+TEST(CompileKernel, GoesThroughTheCache) {
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("mlpjit-codegen-cache", dir));
+  KernelCache cache(std::string(dir.str()));
+  KernelDesc d = swigluGateUp();
+  d.tileM = 16;
+  d.stages = 2;
+  auto first = compileKernel(d, &cache);
+  ASSERT_EXPECTED(first);
+  EXPECT_FALSE(first->cacheHit);
+  EXPECT_NE(first->ptx.find(".entry llama3_8b_gate_up_m1_64("), std::string::npos);
+  EXPECT_EQ(first->source, generateKernelSource(d));
+  EXPECT_TRUE(llvm::sys::fs::exists(cache.entryPath(first->cacheKey) + "/kernel.ptx"));
+
+  cache.clearMemory(); // the second lookup must come from disk
+  auto second = compileKernel(d, &cache);
+  ASSERT_EXPECTED(second);
+  EXPECT_TRUE(second->cacheHit);
+  EXPECT_EQ(second->ptx, first->ptx);
+  EXPECT_EQ(second->cacheKey, first->cacheKey);
+
+  d.stages = 3; // another plan, another key
+  auto third = compileKernel(d, &cache);
+  ASSERT_EXPECTED(third);
+  EXPECT_FALSE(third->cacheHit);
+  EXPECT_NE(third->cacheKey, first->cacheKey);
+
+  d.tileM = 48;
+  EXPECT_TRUE(fails(compileKernel(d, &cache)));
+  llvm::sys::fs::remove_directories(dir);
+}
+
+} // namespace
