@@ -1,0 +1,247 @@
+//===- main.cu - sm80 template correctness against cuBLAS -----------------===//
+//
+// For every registered configuration and token count: fresh random A, B,
+// bias; D poisoned (0xFFFF, NaN in bf16 and fp16) with one extra poisoned
+// row that must survive; reference = cuBLAS fp32-accumulate GEMM on the same
+// inputs + bias + epilogue in double on the host; pass when
+// ||D - ref|| / ||ref|| <= 1e-2 and D has no NaN/Inf. Split-K kernels run
+// twice to check they leave their counters at zero.
+//
+//===----------------------------------------------------------------------===//
+#include "harness.h"
+
+#include <cublas_v2.h>
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+std::vector<harness::Case> &harness::registry() {
+  static std::vector<Case> cases;
+  return cases;
+}
+
+#define CHECK_CUDA(x)                                                          \
+  do {                                                                         \
+    cudaError_t e_ = (x);                                                      \
+    if (e_ != cudaSuccess) {                                                   \
+      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #x,          \
+                   cudaGetErrorString(e_));                                    \
+      std::exit(2);                                                            \
+    }                                                                          \
+  } while (0)
+#define CHECK_CUBLAS(x)                                                        \
+  do {                                                                         \
+    cublasStatus_t s_ = (x);                                                   \
+    if (s_ != CUBLAS_STATUS_SUCCESS) {                                         \
+      std::fprintf(stderr, "%s:%d: %s: cuBLAS status %d\n", __FILE__,          \
+                   __LINE__, #x, int(s_));                                     \
+      std::exit(2);                                                            \
+    }                                                                          \
+  } while (0)
+
+static const char *kEpilogueNames[] = {"identity", "silu",   "gelu_tanh",
+                                       "gelu_erf", "relu",   "swiglu",
+                                       "geglu_tanh", "geglu_erf", "reglu"};
+
+template <typename T>
+__global__ void fillUniform(T *p, size_t n, unsigned long long seed,
+                            float scale) {
+  for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n;
+       i += size_t(gridDim.x) * blockDim.x) {
+    unsigned long long x = seed * 0x9e3779b97f4a7c15ULL + i;
+    x ^= x >> 33; x *= 0xff51afd7ed558ccdULL; x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL; x ^= x >> 33;
+    float u = float(x >> 40) * (1.0f / 16777216.0f);
+    p[i] = T(scale * (2.0f * u - 1.0f));
+  }
+}
+
+template <typename T>
+static void fill(void *p, size_t n, unsigned long long seed, float scale) {
+  fillUniform<T><<<1024, 256>>>(static_cast<T *>(p), n, seed, scale);
+  CHECK_CUDA(cudaGetLastError());
+}
+
+static double toDouble(uint16_t bits, harness::Dtype dtype) {
+  if (dtype == harness::Dtype::bf16) {
+    uint32_t w = uint32_t(bits) << 16;
+    float f;
+    std::memcpy(&f, &w, 4);
+    return f;
+  }
+  __half_raw raw;
+  raw.x = bits;
+  return double(__half2float(__half(raw)));
+}
+
+static double activation(int kind, double x) {
+  switch (kind) {
+  case 1: case 5: return x / (1.0 + std::exp(-x));
+  case 2: case 6:
+    return 0.5 * x * (1.0 + std::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
+  case 3: case 7: return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+  case 4: case 8: return x > 0 ? x : 0.0;
+  default: return x;
+  }
+}
+
+struct Buffers {
+  void *a = nullptr, *b = nullptr, *bias = nullptr, *d = nullptr;
+  float *c = nullptr; // cuBLAS result [m, n]
+  void *workspace = nullptr;
+  unsigned *counters = nullptr;
+};
+
+static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
+                    unsigned long long seed) {
+  const long long n = cs.n, k = cs.k, nOut = cs.gated ? n / 2 : n;
+  const bool bf16 = cs.dtype == harness::Dtype::bf16;
+  Buffers buf;
+  CHECK_CUDA(cudaMalloc(&buf.a, size_t(m) * k * 2));
+  CHECK_CUDA(cudaMalloc(&buf.b, size_t(n) * k * 2));
+  CHECK_CUDA(cudaMalloc(&buf.bias, size_t(n) * 2));
+  CHECK_CUDA(cudaMalloc(&buf.d, size_t(m + 1) * nOut * 2)); // + a guard row
+  CHECK_CUDA(cudaMalloc(&buf.c, size_t(m) * n * 4));
+  unsigned long long wsBytes = mlpjit::sm80::workspaceBytes(cs.config, m);
+  unsigned long long counters = mlpjit::sm80::counterCount(cs.config, m);
+  if (wsBytes) {
+    CHECK_CUDA(cudaMalloc(&buf.workspace, wsBytes));
+    CHECK_CUDA(cudaMalloc(&buf.counters, counters * 4));
+    CHECK_CUDA(cudaMemset(buf.counters, 0, counters * 4)); // once
+  }
+  // Inputs scaled so that A·Bᵀ is O(1) whatever k is.
+  float bScale = std::sqrt(3.0f / float(k)) * 2.0f;
+  if (bf16) {
+    fill<__nv_bfloat16>(buf.a, size_t(m) * k, seed, 1.0f);
+    fill<__nv_bfloat16>(buf.b, size_t(n) * k, seed + 1, bScale);
+    fill<__nv_bfloat16>(buf.bias, size_t(n), seed + 2, 0.5f);
+  } else {
+    fill<__half>(buf.a, size_t(m) * k, seed, 1.0f);
+    fill<__half>(buf.b, size_t(n) * k, seed + 1, bScale);
+    fill<__half>(buf.bias, size_t(n), seed + 2, 0.5f);
+  }
+  // Reference GEMM: row-major C[m, n] = A[m, k] · B[n, k]ᵀ is column-major
+  // Cᵀ[n, m] = op_T(B as col-major [k, n]) · (A as col-major [k, m]).
+  float one = 1.0f, zero = 0.0f;
+  cudaDataType_t type = bf16 ? CUDA_R_16BF : CUDA_R_16F;
+  CHECK_CUBLAS(cublasGemmEx(cublas, CUBLAS_OP_T, CUBLAS_OP_N, int(n), m, int(k),
+                            &one, buf.b, type, int(k), buf.a, type, int(k),
+                            &zero, buf.c, CUDA_R_32F, int(n),
+                            CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+
+  std::vector<float> c(size_t(m) * n);
+  std::vector<uint16_t> bias(n), d(size_t(m + 1) * nOut);
+  CHECK_CUDA(cudaDeviceSynchronize());
+  CHECK_CUDA(cudaMemcpy(c.data(), buf.c, c.size() * 4, cudaMemcpyDeviceToHost));
+  CHECK_CUDA(cudaMemcpy(bias.data(), buf.bias, n * 2, cudaMemcpyDeviceToHost));
+  std::vector<double> ref(size_t(m) * nOut);
+  for (long long r = 0; r < m; ++r)
+    for (long long j = 0; j < nOut; ++j) {
+      auto acc = [&](long long col) {
+        return double(c[r * n + col]) +
+               (cs.hasBias ? toDouble(bias[col], cs.dtype) : 0.0);
+      };
+      if (cs.gated) {
+        long long gate = (j / 64) * 128 + j % 64;
+        ref[r * nOut + j] = activation(cs.epilogue, acc(gate)) * acc(gate + 64);
+      } else {
+        ref[r * nOut + j] = activation(cs.epilogue, acc(j));
+      }
+    }
+
+  mlpjit::abi::GemmParams p{};
+  p.a = buf.a;
+  p.b = buf.b;
+  p.bias = cs.hasBias ? buf.bias : nullptr;
+  p.d = buf.d;
+  p.workspace = static_cast<float *>(buf.workspace);
+  p.counters = buf.counters;
+  p.m = m;
+  p.n = int(n);
+  p.k = int(k);
+
+  bool ok = true;
+  int runs = cs.config.splitK > 1 ? 2 : 1;
+  for (int run = 0; run < runs && ok; ++run) {
+    CHECK_CUDA(cudaMemset(buf.d, 0xFF, size_t(m + 1) * nOut * 2)); // poison
+    cudaError_t launched = cs.launch(p, 0);
+    cudaError_t finished = cudaDeviceSynchronize();
+    if (launched != cudaSuccess || finished != cudaSuccess) {
+      std::printf("FAIL %s m=%d: %s\n", cs.name.c_str(), m,
+                  cudaGetErrorString(launched != cudaSuccess ? launched : finished));
+      std::exit(1); // the context may be unusable after a kernel fault
+    }
+    CHECK_CUDA(cudaMemcpy(d.data(), buf.d, d.size() * 2, cudaMemcpyDeviceToHost));
+    double errSq = 0, refSq = 0;
+    long long bad = 0;
+    for (size_t i = 0; i < ref.size(); ++i) {
+      double out = toDouble(d[i], cs.dtype);
+      if (!std::isfinite(out)) {
+        ++bad;
+        continue;
+      }
+      errSq += (out - ref[i]) * (out - ref[i]);
+      refSq += ref[i] * ref[i];
+    }
+    long long guardTouched = 0;
+    for (long long j = 0; j < nOut; ++j)
+      guardTouched += d[size_t(m) * nOut + j] != 0xFFFF;
+    unsigned long long nonzeroCounters = 0;
+    if (counters) {
+      std::vector<unsigned> cnt(counters);
+      CHECK_CUDA(cudaMemcpy(cnt.data(), buf.counters, counters * 4,
+                            cudaMemcpyDeviceToHost));
+      for (unsigned v : cnt)
+        nonzeroCounters += v != 0;
+    }
+    double rel = refSq > 0 ? std::sqrt(errSq / refSq) : std::sqrt(errSq);
+    ok = bad == 0 && guardTouched == 0 && nonzeroCounters == 0 && rel <= 1e-2 &&
+         std::isfinite(rel);
+    std::printf("%s %s %s m=%d run=%d rel=%.3e nonfinite=%lld guard=%lld "
+                "counters=%llu\n",
+                ok ? "ok  " : "FAIL", cs.name.c_str(), kEpilogueNames[cs.epilogue],
+                m, run, rel, bad, guardTouched, nonzeroCounters);
+  }
+  cudaFree(buf.a);
+  cudaFree(buf.b);
+  cudaFree(buf.bias);
+  cudaFree(buf.d);
+  cudaFree(buf.c);
+  cudaFree(buf.workspace);
+  cudaFree(buf.counters);
+  return ok;
+}
+
+int main(int argc, char **argv) {
+  const char *filter = argc > 1 ? argv[1] : "";
+  cudaDeviceProp prop;
+  CHECK_CUDA(cudaGetDeviceProperties(&prop, 0));
+  std::printf("device: %s (sm_%d%d), %zu configurations\n", prop.name,
+              prop.major, prop.minor, harness::registry().size());
+  cublasHandle_t cublas;
+  CHECK_CUBLAS(cublasCreate(&cublas));
+  CHECK_CUBLAS(cublasSetMathMode(cublas, CUBLAS_DEFAULT_MATH));
+  int passed = 0, failed = 0;
+  unsigned long long seed = 1234;
+  for (const harness::Case &cs : harness::registry()) {
+    if (!std::strstr(cs.name.c_str(), filter))
+      continue;
+    unsigned shared = mlpjit::sm80::sharedBytes(cs.config);
+    if (shared > prop.sharedMemPerBlockOptin) {
+      std::printf("skip %s: needs %u bytes of shared memory, device has %zu\n",
+                  cs.name.c_str(), shared, prop.sharedMemPerBlockOptin);
+      continue;
+    }
+    for (int m : cs.ms) {
+      seed += 7;
+      (runCase(cs, m, cublas, seed) ? passed : failed)++;
+    }
+  }
+  std::printf("%d passed, %d failed\n", passed, failed);
+  cublasDestroy(cublas);
+  return failed ? 1 : 0;
+}
