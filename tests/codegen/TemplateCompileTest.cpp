@@ -17,6 +17,11 @@
 using namespace mlpjit;
 using namespace mlpjit::codegen;
 
+// gtest prints parameters in test listings: the kernel name says it all.
+namespace mlpjit {
+void PrintTo(const KernelDesc &desc, std::ostream *os) { *os << desc.name; }
+} // namespace mlpjit
+
 namespace {
 
 struct Tile {
