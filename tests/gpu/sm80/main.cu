@@ -14,6 +14,7 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -216,7 +217,94 @@ static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
   return ok;
 }
 
+// Median milliseconds of `iterations` runs of `body` after a warm-up.
+template <typename Body> static float medianMs(Body body, int iterations) {
+  for (int i = 0; i < 3; ++i)
+    body();
+  cudaEvent_t start, stop;
+  CHECK_CUDA(cudaEventCreate(&start));
+  CHECK_CUDA(cudaEventCreate(&stop));
+  std::vector<float> times;
+  for (int i = 0; i < iterations; ++i) {
+    CHECK_CUDA(cudaEventRecord(start));
+    body();
+    CHECK_CUDA(cudaEventRecord(stop));
+    CHECK_CUDA(cudaEventSynchronize(stop));
+    float ms = 0;
+    CHECK_CUDA(cudaEventElapsedTime(&ms, start, stop));
+    times.push_back(ms);
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+// Rough speed of one configuration next to cuBLAS (bf16/fp16 out, fp32
+// accumulate) on the same shape; the weights (>= 100 MB for the model shapes)
+// exceed L2. Epilogue and bias cost are included for mlpjit only.
+static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas) {
+  const long long n = cs.n, k = cs.k, nOut = cs.gated ? n / 2 : n;
+  const bool bf16 = cs.dtype == harness::Dtype::bf16;
+  Buffers buf;
+  CHECK_CUDA(cudaMalloc(&buf.a, size_t(m) * k * 2));
+  CHECK_CUDA(cudaMalloc(&buf.b, size_t(n) * k * 2));
+  CHECK_CUDA(cudaMalloc(&buf.bias, size_t(n) * 2));
+  CHECK_CUDA(cudaMalloc(&buf.d, size_t(m) * n * 2));
+  unsigned long long counters = mlpjit::sm80::counterCount(cs.config, m);
+  if (counters) {
+    CHECK_CUDA(cudaMalloc(&buf.workspace, mlpjit::sm80::workspaceBytes(cs.config, m)));
+    CHECK_CUDA(cudaMalloc(&buf.counters, counters * 4));
+    CHECK_CUDA(cudaMemset(buf.counters, 0, counters * 4));
+  }
+  if (bf16) {
+    fill<__nv_bfloat16>(buf.a, size_t(m) * k, 1, 1.0f);
+    fill<__nv_bfloat16>(buf.b, size_t(n) * k, 2, 0.02f);
+  } else {
+    fill<__half>(buf.a, size_t(m) * k, 1, 1.0f);
+    fill<__half>(buf.b, size_t(n) * k, 2, 0.02f);
+  }
+  mlpjit::abi::GemmParams p{};
+  p.a = buf.a;
+  p.b = buf.b;
+  p.bias = cs.hasBias ? buf.bias : nullptr;
+  p.d = buf.d;
+  p.workspace = static_cast<float *>(buf.workspace);
+  p.counters = buf.counters;
+  p.m = m;
+  p.n = int(n);
+  p.k = int(k);
+  float ours = medianMs([&] { CHECK_CUDA(cs.launch(p, 0)); }, 20);
+  float one = 1.0f, zero = 0.0f;
+  cudaDataType_t type = bf16 ? CUDA_R_16BF : CUDA_R_16F;
+  float theirs = medianMs(
+      [&] {
+        CHECK_CUBLAS(cublasGemmEx(cublas, CUBLAS_OP_T, CUBLAS_OP_N, int(n), m,
+                                  int(k), &one, buf.b, type, int(k), buf.a, type,
+                                  int(k), &zero, buf.d, type, int(n),
+                                  CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+      },
+      20);
+  double flop = 2.0 * m * n * k;
+  double bytes = 2.0 * (double(m) * k + double(n) * k + double(m) * nOut);
+  std::printf("time %s m=%d: sm80 %.3f ms (%.1f TFLOP/s, %.0f GB/s), cuBLAS "
+              "%.3f ms (%.1f TFLOP/s), ratio %.2f\n",
+              cs.name.c_str(), m, ours, flop / ours / 1e9, bytes / ours / 1e6,
+              theirs, flop / theirs / 1e9, ours / theirs);
+  cudaFree(buf.a);
+  cudaFree(buf.b);
+  cudaFree(buf.bias);
+  cudaFree(buf.d);
+  cudaFree(buf.workspace);
+  cudaFree(buf.counters);
+}
+
 int main(int argc, char **argv) {
+  bool timing = argc > 1 && std::strcmp(argv[1], "--time") == 0;
+  if (timing) {
+    --argc;
+    ++argv;
+  }
   const char *filter = argc > 1 ? argv[1] : "";
   cudaDeviceProp prop;
   CHECK_CUDA(cudaGetDeviceProperties(&prop, 0));
@@ -234,6 +322,11 @@ int main(int argc, char **argv) {
     if (shared > prop.sharedMemPerBlockOptin) {
       std::printf("skip %s: needs %u bytes of shared memory, device has %zu\n",
                   cs.name.c_str(), shared, prop.sharedMemPerBlockOptin);
+      continue;
+    }
+    if (timing) {
+      for (int m : {1, 16, 64, 256, 1024, 4096, 8192})
+        timeCase(cs, m, cublas);
       continue;
     }
     for (int m : cs.ms) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs the sm80 template's GPU correctness harness against cuBLAS.
-#   tests/gpu/sm80/run.sh [name-filter]      (ARCH=90 by default: the GPU's)
+#   tests/gpu/sm80/run.sh [--time] [name-filter]   (ARCH: the GPU's own)
 # The template is compiled for the GPU's own sm_XY (no 'a' features needed).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -28,4 +28,4 @@ done
 [ $status -eq 0 ] || exit 1
 cat "$build"/part*.log
 "$cuda/bin/nvcc" "${flags[@]}" "$build"/part*.o "$build/main.o" -o "$build/sm80-harness" -lcublas
-"$build/sm80-harness" "${1:-}"
+"$build/sm80-harness" "$@"
