@@ -6,8 +6,9 @@
 // Shape: grid {ceil(n / tileN), ceil(m / tileM), splitK}; 4 warps, or 8 when
 // tileM * tileN >= 128 * 128. Dynamic shared memory holds the cp.async
 // pipeline, reused as the fp32 epilogue tile. Split-K needs
-// workspaceBytes(cfg, m) of fp32 partials and counterCount(cfg, m) unsigned
-// counters (zeroed once; the kernel leaves them zero).
+// workspaceBytes(cfg, m) of fp32 partials (p.workspace, 16-byte aligned: the
+// kernel moves float4) and counterCount(cfg, m) unsigned counters
+// (p.counters, zeroed once; the kernel leaves them zero).
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_SM80_LAUNCH_H
