@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 using namespace mlpjit;
 using namespace mlpjit::codegen;
 
@@ -308,6 +310,43 @@ TEST(CompileKernel, GoesThroughTheCache) {
 
   d.tileM = 48;
   EXPECT_TRUE(fails(compileKernel(d, &cache)));
+  llvm::sys::fs::remove_directories(dir);
+}
+
+TEST(CompileKernel, ConcurrentCompilesShareOneCache) {
+  // compileMlp compiles a model's kernels on several threads at once.
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("mlpjit-codegen-cache", dir));
+  KernelCache cache(std::string(dir.str()));
+  std::vector<std::string> warnings;
+  std::mutex warningsMutex;
+  cache.setWarningSink([&](llvm::StringRef w) {
+    std::lock_guard<std::mutex> lock(warningsMutex);
+    warnings.push_back(w.str());
+  });
+  const int kThreads = 6;
+  std::vector<std::string> ptx(kThreads), errors(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      KernelDesc d = swigluGateUp();
+      d.tileM = 16;
+      d.stages = 2 + t % 3; // three distinct kernels, each compiled twice
+      auto artifact = compileKernel(d, &cache);
+      if (artifact)
+        ptx[t] = artifact->ptx;
+      else
+        errors[t] = llvm::toString(artifact.takeError());
+    });
+  for (auto &thread : threads)
+    thread.join();
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(errors[t], "");
+    EXPECT_NE(ptx[t].find(".entry llama3_8b_gate_up_m1_64("), std::string::npos);
+    EXPECT_EQ(ptx[t], ptx[t % 3]); // same kernel, same PTX
+  }
+  EXPECT_NE(ptx[0], ptx[1]);
+  EXPECT_TRUE(warnings.empty());
   llvm::sys::fs::remove_directories(dir);
 }
 
