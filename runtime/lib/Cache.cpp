@@ -10,6 +10,7 @@
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
 #include <cstdlib>
 
 #ifndef MLPJIT_VERSION
@@ -255,11 +256,35 @@ static bool writeFile(llvm::StringRef file, llvm::StringRef contents,
   return true;
 }
 
+// Once per cache: writers that crashed between creating their temporary
+// directory and renaming it leave it behind. An hour is far longer than any
+// write, so an older one has no owner.
+void KernelCache::removeStaleTemporaries() {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (sweptTemporaries)
+      return;
+    sweptTemporaries = true;
+  }
+  auto cutoff = std::chrono::system_clock::now() - std::chrono::hours(1);
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    if (!path::filename(it->path()).starts_with(".tmp-"))
+      continue;
+    fs::file_status status;
+    if (!fs::status(it->path(), status) &&
+        status.getLastModificationTime() < cutoff)
+      (void)fs::remove_directories(it->path(), /*IgnoreErrors=*/true);
+  }
+}
+
 void KernelCache::writeToDisk(llvm::StringRef key, const CacheEntry &entry) {
   if (std::error_code ec = fs::create_directories(dir)) {
     disableDisk("cannot create it: " + ec.message());
     return;
   }
+  removeStaleTemporaries();
   std::string finalDir = entryPath(key);
   if (fs::is_directory(finalDir))
     return; // another process already wrote it

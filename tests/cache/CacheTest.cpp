@@ -5,6 +5,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -320,6 +321,25 @@ TEST_F(KernelCacheTest, ConcurrentProcessesWritingOneKeyAllSucceed) {
   for (fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec))
     ++entries;
   EXPECT_EQ(entries, 1);
+}
+
+TEST_F(KernelCacheTest, StaleTemporariesOfCrashedWritersAreRemoved) {
+  ASSERT_FALSE(fs::create_directories(dir + "/.tmp-old-abc123"));
+  ASSERT_FALSE(fs::create_directories(dir + "/.tmp-new-abc123"));
+  writeFile(dir + "/.tmp-old-abc123/kernel.ptx", "half written");
+  // Back-date the old one by two hours.
+  int fd = -1;
+  ASSERT_FALSE(fs::openFileForRead(dir + "/.tmp-old-abc123", fd,
+                                   fs::OF_None));
+  auto old = std::chrono::time_point_cast<std::chrono::nanoseconds>(
+      std::chrono::system_clock::now() - std::chrono::hours(2));
+  ASSERT_FALSE(fs::setLastAccessAndModificationTime(fd, old));
+  llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+
+  makeCache()->store(keyOf("a"), {"ptx", nullptr, "a"});
+  EXPECT_FALSE(fs::exists(dir + "/.tmp-old-abc123"));
+  EXPECT_TRUE(fs::exists(dir + "/.tmp-new-abc123")); // may be a live writer
+  EXPECT_TRUE(warnings.empty());
 }
 
 } // namespace

@@ -11,7 +11,8 @@
 // unreadable, other format or mlpjit version, wrong key, PTX size or SHA-256
 // mismatch) are reported through the warning sink, removed and treated as a
 // miss. A cache directory that cannot be created or written is reported once
-// and the cache keeps working in memory only.
+// and the cache keeps working in memory only. Temporary directories left by
+// writers that died mid-write are removed when more than an hour old.
 //
 // Environment: MLPJIT_CACHE=0 disables the cache; MLPJIT_CACHE_DIR, else
 // $XDG_CACHE_HOME/mlpjit, else ~/.cache/mlpjit is the directory.
@@ -89,12 +90,14 @@ public:
 private:
   std::optional<CacheEntry> loadFromDisk(llvm::StringRef key);
   void writeToDisk(llvm::StringRef key, const CacheEntry &entry);
+  void removeStaleTemporaries();
   void warn(const llvm::Twine &message);
   void disableDisk(const llvm::Twine &why);
 
   std::string dir;
   bool isEnabled;
   bool diskUsable;
+  bool sweptTemporaries = false;
   mutable std::mutex mutex;
   llvm::StringMap<CacheEntry> memory;
   WarningSink sink;
