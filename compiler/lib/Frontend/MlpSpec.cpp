@@ -1,0 +1,216 @@
+//===- MlpSpec.cpp - activations, names, shared validation, file loading --===//
+#include "SpecRules.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+using namespace mlpjit;
+
+bool mlpjit::isGated(Activation a) {
+  return a == Activation::swiglu || a == Activation::geglu_tanh ||
+         a == Activation::geglu_erf || a == Activation::reglu;
+}
+
+const char *mlpjit::toString(Activation a) {
+  switch (a) {
+  case Activation::swiglu:
+    return "swiglu";
+  case Activation::geglu_tanh:
+    return "geglu_tanh";
+  case Activation::geglu_erf:
+    return "geglu_erf";
+  case Activation::reglu:
+    return "reglu";
+  case Activation::gelu_tanh:
+    return "gelu_tanh";
+  case Activation::gelu_erf:
+    return "gelu_erf";
+  case Activation::relu:
+    return "relu";
+  case Activation::silu:
+    return "silu";
+  }
+  llvm_unreachable("unknown Activation");
+}
+
+Epilogue mlpjit::toEpilogue(Activation a) {
+  switch (a) {
+  case Activation::swiglu:
+    return Epilogue::swiglu;
+  case Activation::geglu_tanh:
+    return Epilogue::geglu_tanh;
+  case Activation::geglu_erf:
+    return Epilogue::geglu_erf;
+  case Activation::reglu:
+    return Epilogue::reglu;
+  case Activation::gelu_tanh:
+    return Epilogue::gelu_tanh;
+  case Activation::gelu_erf:
+    return Epilogue::gelu_erf;
+  case Activation::relu:
+    return Epilogue::relu;
+  case Activation::silu:
+    return Epilogue::silu;
+  }
+  llvm_unreachable("unknown Activation");
+}
+
+std::string MlpSpec::funcName() const {
+  std::string out;
+  out.reserve(name.size() + 1);
+  if (name.empty() || llvm::isDigit(name.front()))
+    out += '_';
+  for (char c : name)
+    out += llvm::isAlnum(c) || c == '_' ? c : '_';
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// Rules
+//===----------------------------------------------------------------------===//
+
+const char *const rules::kActivationSpellings =
+    "swiglu, geglu, geglu_tanh, geglu_erf, reglu, gelu, gelu_tanh, gelu_erf, "
+    "relu, silu";
+const char *const rules::kDTypeSpellings = "bf16, fp16";
+const char *const rules::kArchSpellings =
+    "sm_80, sm_86, sm_87, sm_89, sm_90, sm_90a";
+
+std::optional<Activation> rules::parseActivation(llvm::StringRef s) {
+  return llvm::StringSwitch<std::optional<Activation>>(s)
+      .Case("swiglu", Activation::swiglu)
+      .Cases({"geglu", "geglu_tanh"}, Activation::geglu_tanh)
+      .Case("geglu_erf", Activation::geglu_erf)
+      .Case("reglu", Activation::reglu)
+      .Cases({"gelu", "gelu_tanh"}, Activation::gelu_tanh)
+      .Case("gelu_erf", Activation::gelu_erf)
+      .Case("relu", Activation::relu)
+      .Case("silu", Activation::silu)
+      .Default(std::nullopt);
+}
+
+std::optional<DType> rules::parseDType(llvm::StringRef s) {
+  return llvm::StringSwitch<std::optional<DType>>(s)
+      .Cases({"bf16", "bfloat16"}, DType::bf16)
+      .Cases({"fp16", "f16", "float16"}, DType::f16)
+      .Default(std::nullopt);
+}
+
+bool rules::isKnownArch(llvm::StringRef s) {
+  return llvm::is_contained(
+      {"sm_80", "sm_86", "sm_87", "sm_89", "sm_90", "sm_90a"}, s);
+}
+
+std::optional<std::string> rules::checkDimension(int64_t v) {
+  if (v <= 0)
+    return "must be positive, got " + std::to_string(v);
+  if (v % limits::kSizeMultiple != 0)
+    return "must be a multiple of " + std::to_string(limits::kSizeMultiple) +
+           ", got " + std::to_string(v);
+  if (v > limits::kMaxDimension)
+    return "must be at most " + std::to_string(limits::kMaxDimension) +
+           ", got " + std::to_string(v);
+  return std::nullopt;
+}
+
+std::optional<std::string> rules::checkWeightBytes(int64_t hidden,
+                                                   int64_t intermediate) {
+  // Both are <= 2^20, so the product (<= 6 * 2^40) cannot overflow.
+  int64_t bytes = 3 * hidden * intermediate * 2;
+  if (bytes > limits::kMaxWeightBytes)
+    return "the weights would need " + std::to_string(bytes >> 30) +
+           " GiB (3 x hidden x intermediate x 2 bytes), more than the 1 TiB "
+           "limit";
+  return std::nullopt;
+}
+
+std::optional<std::string> rules::checkTokens(int64_t min, int64_t max) {
+  if (min < 1)
+    return "token counts must be at least 1, got " + std::to_string(min);
+  if (max > limits::kMaxTokens)
+    return "token counts must be at most " +
+           std::to_string(limits::kMaxTokens) + ", got " + std::to_string(max);
+  if (min > max)
+    return "token range is empty: " + std::to_string(min) + " > " +
+           std::to_string(max);
+  return std::nullopt;
+}
+
+std::optional<std::string> rules::checkTensorParallel(int64_t tp,
+                                                      int64_t intermediate) {
+  if (tp < 1 || tp > limits::kMaxTensorParallel)
+    return "must be between 1 and " +
+           std::to_string(limits::kMaxTensorParallel) + ", got " +
+           std::to_string(tp);
+  // Each rank's slice must itself satisfy the size rules.
+  if (intermediate % (tp * limits::kSizeMultiple) != 0)
+    return "intermediate " + std::to_string(intermediate) +
+           " does not split into " + std::to_string(tp) +
+           " slices that are multiples of " +
+           std::to_string(limits::kSizeMultiple);
+  return std::nullopt;
+}
+
+std::optional<std::string> rules::checkPackedGateUp(bool packed,
+                                                    Activation act) {
+  if (packed && !isGated(act))
+    return std::string("packed_gate_up needs a gated activation, but the "
+                       "activation is ") +
+           toString(act);
+  return std::nullopt;
+}
+
+llvm::Error mlpjit::validateSpec(const MlpSpec &spec) {
+  std::string where = spec.source.empty() ? "mlp '" + spec.name + "'"
+                                          : spec.source + ": mlp '" +
+                                                spec.name + "'";
+  auto fail = [&](llvm::StringRef field, const std::string &why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   where + ": " + field + ": " + why);
+  };
+  if (auto why = rules::checkDimension(spec.hidden))
+    return fail("hidden", *why);
+  if (auto why = rules::checkDimension(spec.intermediate))
+    return fail("intermediate", *why);
+  if (auto why = rules::checkWeightBytes(spec.hidden, spec.intermediate))
+    return fail("intermediate", *why);
+  if (auto why = rules::checkTokens(spec.tokensMin, spec.tokensMax))
+    return fail("tokens", *why);
+  if (!spec.arch.empty() && !rules::isKnownArch(spec.arch))
+    return fail("arch", "unknown arch '" + spec.arch + "' (expected one of " +
+                            rules::kArchSpellings + ")");
+  if (auto why = rules::checkTensorParallel(spec.tensorParallel,
+                                            spec.intermediate))
+    return fail("tp", *why);
+  if (auto why = rules::checkPackedGateUp(spec.packedGateUp, spec.activation))
+    return fail("packed_gate_up", *why);
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::vector<MlpSpec>>
+mlpjit::loadSpecFile(llvm::StringRef path, llvm::raw_ostream *notes) {
+  auto fail = [&](const llvm::Twine &why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   path + ": error: " + why);
+  };
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false,
+                                                   /*RequiresNullTerminator=*/
+                                                   false);
+  if (!buffer)
+    return fail("cannot read file: " + buffer.getError().message());
+  llvm::StringRef text = (*buffer)->getBuffer();
+  if (text.size() > limits::kMaxFileBytes)
+    return fail("file is " + llvm::Twine(text.size()) +
+                " bytes, more than the limit of " +
+                llvm::Twine(limits::kMaxFileBytes));
+  if (llvm::sys::path::extension(path).equals_insensitive(".json")) {
+    auto spec = importHFConfig(text, path, notes);
+    if (!spec)
+      return spec.takeError();
+    return std::vector<MlpSpec>{std::move(*spec)};
+  }
+  return parseSpecBuffer(text, path);
+}
