@@ -313,7 +313,10 @@ llvm::Expected<std::vector<MlpSpec>> Parser::parse() {
 llvm::Error Parser::parseBlock(const Token &mlpKeyword, MlpSpec &spec,
                                Token &nameOut) {
   Token name = next();
-  if (name.kind != TokenKind::word)
+  // Names may start with a digit ("7b"), which lexes as a malformed integer.
+  bool isName = name.kind == TokenKind::word ||
+                (name.kind == TokenKind::integer && !name.text.starts_with("-"));
+  if (!isName)
     return error(name, "expected a name after 'mlp', found " + name.describe());
   nameOut = name;
   spec.name = name.text.str();
