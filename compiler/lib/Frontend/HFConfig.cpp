@@ -163,7 +163,9 @@ llvm::Expected<MlpSpec> Importer::run(StringRef jsonText) {
   llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(jsonText);
   if (!parsed) {
     // json::ParseError reads "[line:col, byte=N]: message"; lift the place
-    // into the usual file:line:col form.
+    // into the usual file:line:col form. Its column is the 0-based offset
+    // just past the offending character, i.e. that character's 1-based
+    // column, except at the start of a line.
     std::string text = llvm::toString(parsed.takeError());
     StringRef rest = text;
     StringRef line, column;
@@ -172,11 +174,14 @@ llvm::Expected<MlpSpec> Importer::run(StringRef jsonText) {
       std::tie(column, rest) = rest.split(',');
       if (rest.consume_front(" byte=")) {
         rest = rest.split("]: ").second;
-        if (!rest.empty() && llvm::all_of(line, llvm::isDigit) &&
-            llvm::all_of(column, llvm::isDigit))
-          return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                         fileName + ":" + line + ":" + column +
-                                             ": error: invalid JSON: " + rest);
+        unsigned lineNo, columnNo;
+        if (!rest.empty() && !line.getAsInteger(10, lineNo) &&
+            !column.getAsInteger(10, columnNo))
+          return llvm::createStringError(
+              llvm::inconvertibleErrorCode(),
+              fileName + ":" + llvm::Twine(lineNo) + ":" +
+                  llvm::Twine(std::max(columnNo, 1u)) +
+                  ": error: invalid JSON: " + rest);
       }
     }
     return fail("invalid JSON: " + text);
