@@ -72,6 +72,50 @@ TEST(TemplateHeaders, HashIsSha256Hex) {
   EXPECT_EQ(&hash, &templateHeadersHash()); // computed once
 }
 
+TEST(Sm80Launch, GroupedOrderVisitsEveryTileOnce) {
+  for (unsigned tilesM : {1u, 3u, 8u, 9u, 17u, 64u})
+    for (unsigned tilesN : {1u, 5u, 112u}) {
+      std::vector<int> seen(tilesM * tilesN, 0);
+      for (unsigned id = 0; id < tilesM * tilesN; ++id) {
+        unsigned row = ~0u, col = ~0u;
+        sm80::tileCoordinates(id, tilesM, tilesN, row, col);
+        ASSERT_LT(row, tilesM) << id;
+        ASSERT_LT(col, tilesN) << id;
+        ++seen[row * tilesN + col];
+      }
+      for (int count : seen)
+        EXPECT_EQ(count, 1) << tilesM << "x" << tilesN;
+    }
+  // Small m: consecutive CTAs cover all token tiles of one weight tile.
+  unsigned row = 0, col = 0;
+  sm80::tileCoordinates(3, 4, 100, row, col);
+  EXPECT_EQ(row, 3u);
+  EXPECT_EQ(col, 0u);
+  sm80::tileCoordinates(4, 4, 100, row, col);
+  EXPECT_EQ(row, 0u);
+  EXPECT_EQ(col, 1u);
+}
+
+TEST(Sm80Launch, ShapeAndWorkspaceFollowTheConfig) {
+  KernelDesc d = swigluGateUp(); // 64x128x64, 4 stages, n = 28672
+  d.splitK = 3;
+  GemmConfig c = toGemmConfig(d);
+  mlpjit::abi::LaunchShape s = sm80::launchShape(c, 129, 132);
+  EXPECT_EQ(s.grid[0], 3u * 224u); // 3 token tiles x 224 weight tiles
+  EXPECT_EQ(s.grid[1], 1u);
+  EXPECT_EQ(s.grid[2], 3u);
+  EXPECT_EQ(s.block[0], 128u); // 64 * 128 < 128 * 128: 4 warps
+  EXPECT_EQ(s.cluster[0] * s.cluster[1] * s.cluster[2], 1u);
+  EXPECT_EQ(s.sharedBytes, 4u * (64 + 128) * (64 + 8) * 2);
+  EXPECT_EQ(sm80::counterCount(c, 129), 3ull * 224);
+  EXPECT_EQ(sm80::workspaceBytes(c, 129), 3ull * 224 * 3 * 64 * 128 * 4);
+  d.splitK = 1;
+  EXPECT_EQ(sm80::workspaceBytes(toGemmConfig(d), 129), 0ull);
+  EXPECT_EQ(sm80::counterCount(toGemmConfig(d), 129), 0ull);
+  d.tileM = 128;
+  EXPECT_EQ(sm80::threads(toGemmConfig(d)), 256u);
+}
+
 TEST(Codegen, GemmConfigCarriesThePlan) {
   KernelDesc d = swigluGateUp();
   d.hasBias = true;

@@ -6,8 +6,9 @@
 // fp32 accumulation. The correctness fallback for every GPU (A100, L4, and
 // H100 when the Hopper template does not apply): simple first, fast second.
 //
-// One CTA computes a TileM x TileN tile of A·Bᵀ over its share of K (grid z
-// is the K split). Out-of-range rows of A and B and the K tail are zero-filled
+// One CTA computes a TileM x TileN tile of A·Bᵀ over its share of K (grid x
+// is the tile in grouped order, launch.h's tileCoordinates; grid z the K
+// split). Out-of-range rows of A and B and the K tail are zero-filled
 // by cp.async (src-size 0), so any m and any k % TileK work. Accumulators then
 // go through shared memory as an fp32 tile, which
 //  - lets split-K CTAs publish partials: each writes its tile to
@@ -128,6 +129,7 @@ struct GemmMma {
   static constexpr int kStageElements = (TileM + TileN) * kRow;
   static constexpr int kTileRow = epilogueRowFloats(kConfig);
   static constexpr int kChunksPerRow = TileK / 8; // 16-byte chunks
+  static constexpr unsigned kTilesN = unsigned(tilesN(kConfig));
   static constexpr int kKTiles = int((K + TileK - 1) / TileK);
   static constexpr int kKTilesPerSplit = (kKTiles + SplitK - 1) / SplitK;
   static constexpr bool kGated = Epi::kGated;
@@ -169,8 +171,11 @@ struct GemmMma {
     const int tid = threadIdx.x, lane = tid % 32, warp = tid / 32;
     const int warpM = warp % kWarpsM, warpN = warp / kWarpsM;
     const int m = p.m;
-    const int m0 = blockIdx.y * TileM;
-    const int n0 = blockIdx.x * TileN;
+    unsigned tileRow = 0, tileCol = 0;
+    tileCoordinates(blockIdx.x, unsigned((m + TileM - 1) / TileM),
+                    kTilesN, tileRow, tileCol);
+    const int m0 = int(tileRow) * TileM;
+    const int n0 = int(tileCol) * TileN;
     const int split = blockIdx.z;
     const int kBegin = split * kKTilesPerSplit;
     const int kEnd = min(kBegin + kKTilesPerSplit, kKTiles);
@@ -275,7 +280,7 @@ struct GemmMma {
   reduceSplits(const abi::GemmParams &p, float *tile, int split) {
     __shared__ unsigned arrivedLast;
     constexpr int kTileFloats = TileM * TileN;
-    const unsigned tileIndex = blockIdx.y * gridDim.x + blockIdx.x;
+    const unsigned tileIndex = blockIdx.x;
     float *partials = p.workspace + (size_t)tileIndex * SplitK * kTileFloats;
     float *mine = partials + (size_t)split * kTileFloats;
     for (int v = threadIdx.x; v < kTileFloats / 4; v += kThreads) {

@@ -3,12 +3,12 @@
 // Plain C++17, compiled by the host (to size launches and validate plans)
 // and by NVRTC (the template static_asserts against the same functions).
 //
-// Shape: grid {ceil(n / tileN), ceil(m / tileM), splitK}; 4 warps, or 8 when
-// tileM * tileN >= 128 * 128. Dynamic shared memory holds the cp.async
-// pipeline, reused as the fp32 epilogue tile. Split-K needs
-// workspaceBytes(cfg, m) of fp32 partials (p.workspace, 16-byte aligned: the
-// kernel moves float4) and counterCount(cfg, m) unsigned counters
-// (p.counters, zeroed once; the kernel leaves them zero).
+// Shape: grid {tilesM * tilesN, 1, splitK}, tiles in grouped order (see
+// tileCoordinates); 4 warps, or 8 when tileM * tileN >= 128 * 128. Dynamic
+// shared memory holds the cp.async pipeline, reused as the fp32 epilogue
+// tile. Split-K needs workspaceBytes(cfg, m) of fp32 partials (p.workspace,
+// 16-byte aligned: the kernel moves float4) and counterCount(cfg, m) unsigned
+// counters (p.counters, zeroed once; the kernel leaves them zero).
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_SM80_LAUNCH_H
@@ -16,6 +16,13 @@
 
 #include "mlpjit/gemm_config.h"
 #include "mlpjit/kernel_abi.h"
+
+// The kernel also maps its CTA index with tileCoordinates.
+#if defined(__CUDACC__)
+#define MLPJIT_SM80_HOST_DEVICE __host__ __device__
+#else
+#define MLPJIT_SM80_HOST_DEVICE
+#endif
 
 namespace mlpjit {
 namespace sm80 {
@@ -66,11 +73,34 @@ constexpr unsigned long long counterCount(const GemmConfig &c, int m) {
   return c.splitK > 1 ? tilesN(c) * tilesM(c, m) : 0ull;
 }
 
+/// Token tiles per rasterization group: CTAs that run at the same time cover
+/// at most this many token tiles and a run of weight tiles, so both operands'
+/// tiles are shared through L2 instead of being re-read from memory.
+constexpr int kGroupTilesM = 8;
+
+/// The (token tile, weight tile) of linear CTA index `id` in grouped order:
+/// token tiles vary fastest within groups of kGroupTilesM, then weight tiles,
+/// then groups. For m <= kGroupTilesM * tileM every CTA in flight reads the
+/// same few weight tiles, which the GEMM's traffic is dominated by.
+MLPJIT_SM80_HOST_DEVICE constexpr void
+tileCoordinates(unsigned id, unsigned tilesM, unsigned tilesN, unsigned &tileM,
+                unsigned &tileN) {
+  unsigned perGroup = unsigned(kGroupTilesM) * tilesN;
+  unsigned group = id / perGroup;
+  unsigned firstM = group * unsigned(kGroupTilesM);
+  unsigned rows = tilesM - firstM < unsigned(kGroupTilesM)
+                      ? tilesM - firstM
+                      : unsigned(kGroupTilesM);
+  unsigned inGroup = id % perGroup;
+  tileM = firstM + inGroup % rows;
+  tileN = inGroup / rows;
+}
+
 inline abi::LaunchShape launchShape(const GemmConfig &c, int m, int numSMs) {
   (void)numSMs; // one CTA per tile; no persistent scheduling
   abi::LaunchShape s{};
-  s.grid[0] = unsigned(tilesN(c));
-  s.grid[1] = unsigned(tilesM(c, m > 0 ? m : 1));
+  s.grid[0] = unsigned(tilesN(c) * tilesM(c, m > 0 ? m : 1));
+  s.grid[1] = 1;
   s.grid[2] = unsigned(c.splitK);
   s.block[0] = threads(c);
   s.block[1] = s.block[2] = 1;
