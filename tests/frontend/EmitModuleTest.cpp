@@ -1,4 +1,5 @@
-//===- EmitModuleTest.cpp - MlpSpec -> mlp dialect module ------------------===//
+//===- EmitModuleTest.cpp - MlpSpec -> mlp dialect module
+//------------------===//
 #include "mlpjit/Frontend/EmitModule.h"
 
 #include "mlpjit/Dialect/Mlp/MlpOps.h"
@@ -57,7 +58,8 @@ TEST(EmitModule, EveryActivationAndBias) {
         expected.append({"up_bias", "down_bias"});
       }
       EXPECT_EQ(roles(func), expected) << toString(act);
-      auto range = func->getAttrOfType<mlir::DenseI64ArrayAttr>("mlp.token_range");
+      auto range =
+          func->getAttrOfType<mlir::DenseI64ArrayAttr>("mlp.token_range");
       ASSERT_TRUE(range);
       EXPECT_EQ(range.asArrayRef(), llvm::ArrayRef<int64_t>({2, 512}));
       EXPECT_FALSE(func->hasAttr("mlp.arch"));

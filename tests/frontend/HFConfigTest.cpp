@@ -1,4 +1,5 @@
-//===- HFConfigTest.cpp - Hugging Face config import -----------------------===//
+//===- HFConfigTest.cpp - Hugging Face config import
+//-----------------------===//
 #include "mlpjit/Frontend/MlpSpec.h"
 
 #include <gtest/gtest.h>
@@ -22,7 +23,8 @@ const Fixture kFixtures[] = {
     {"mistral-7b-v0.1", 4096, 14336, Activation::swiglu, DType::bf16, false,
      false},
     {"qwen2.5-7b", 3584, 18944, Activation::swiglu, DType::bf16, false, false},
-    {"gemma-7b", 3072, 24576, Activation::geglu_tanh, DType::bf16, false, false},
+    {"gemma-7b", 3072, 24576, Activation::geglu_tanh, DType::bf16, false,
+     false},
     {"phi-3-mini-4k", 3072, 8192, Activation::swiglu, DType::bf16, false, true},
     {"gpt2", 768, 3072, Activation::gelu_tanh, DType::bf16, true, false},
 };
@@ -52,7 +54,8 @@ TEST(HFConfig, EveryFixture) {
   }
 }
 
-llvm::Expected<MlpSpec> import(llvm::StringRef json, std::string *notes = nullptr) {
+llvm::Expected<MlpSpec> import(llvm::StringRef json,
+                               std::string *notes = nullptr) {
   std::string sink;
   llvm::raw_string_ostream os(notes ? *notes : sink);
   return importHFConfig(json, "dir/model.json", &os);
@@ -91,7 +94,8 @@ TEST(HFConfig, ActivationMapping) {
                   c.act + "\"}"
             : std::string("{\"model_type\": \"") + c.modelType +
                   "\", \"hidden_size\": 64, \"intermediate_size\": 128, "
-                  "\"hidden_act\": \"" + c.act + "\"}";
+                  "\"hidden_act\": \"" +
+                  c.act + "\"}";
     auto spec = import(json);
     ASSERT_TRUE(bool(spec)) << llvm::toString(spec.takeError());
     EXPECT_EQ(spec->activation, c.expected) << c.modelType << " " << c.act;
@@ -133,8 +137,9 @@ TEST(HFConfig, DtypeAndBias) {
 }
 
 TEST(HFConfig, GPT2InnerDefaultsToFourTimesEmbd) {
-  auto spec = import("{\"model_type\": \"gpt2\", \"n_embd\": 1600, \"n_inner\": "
-                     "null, \"activation_function\": \"gelu_new\"}");
+  auto spec =
+      import("{\"model_type\": \"gpt2\", \"n_embd\": 1600, \"n_inner\": "
+             "null, \"activation_function\": \"gelu_new\"}");
   ASSERT_TRUE(bool(spec)) << llvm::toString(spec.takeError());
   EXPECT_EQ(spec->hidden, 1600);
   EXPECT_EQ(spec->intermediate, 6400);
@@ -148,7 +153,8 @@ TEST(HFConfig, Errors) {
       {"", "dir/model.json:1:1: error: invalid JSON: Unexpected EOF"},
       {"{\"model_type\": \"llama\",}",
        "dir/model.json:1:24: error: invalid JSON: Expected object key"},
-      {"null", "dir/model.json: error: expected a JSON object at the top level"},
+      {"null",
+       "dir/model.json: error: expected a JSON object at the top level"},
       {"{\"model_type\": 7}",
        "dir/model.json: error: key 'model_type': expected a string, got a "
        "non-integer number"},
@@ -157,26 +163,32 @@ TEST(HFConfig, Errors) {
        "boolean"},
       {"{\"model_type\": \"llama\", \"hidden_size\": 64}",
        "dir/model.json: error: key 'intermediate_size': missing"},
-      {"{\"model_type\": \"llama\", \"hidden_size\": 64, \"intermediate_size\": "
+      {"{\"model_type\": \"llama\", \"hidden_size\": 64, "
+       "\"intermediate_size\": "
        "1e300}",
        "dir/model.json: error: key 'intermediate_size': expected an integer, "
        "got a non-integer number"},
-      {"{\"model_type\": \"llama\", \"hidden_size\": 64, \"intermediate_size\": "
+      {"{\"model_type\": \"llama\", \"hidden_size\": 64, "
+       "\"intermediate_size\": "
        "-8}",
        "dir/model.json: error: key 'intermediate_size': must be positive, got "
        "-8"},
-      {"{\"model_type\": \"llama\", \"hidden_size\": 64, \"intermediate_size\": "
+      {"{\"model_type\": \"llama\", \"hidden_size\": 64, "
+       "\"intermediate_size\": "
        "64}",
        "dir/model.json: error: key 'hidden_act': missing"},
-      {"{\"model_type\": \"llama\", \"hidden_size\": 64, \"intermediate_size\": "
+      {"{\"model_type\": \"llama\", \"hidden_size\": 64, "
+       "\"intermediate_size\": "
        "64, \"hidden_act\": [\"silu\"]}",
        "dir/model.json: error: key 'hidden_act': expected a string, got an "
        "array"},
-      {"{\"model_type\": \"gpt2\", \"n_embd\": 524288, \"activation_function\": "
+      {"{\"model_type\": \"gpt2\", \"n_embd\": 524288, "
+       "\"activation_function\": "
        "\"gelu\"}",
        "dir/model.json: error: key 'n_inner': 4 * n_embd must be at most "
        "1048576, got 2097152"},
-      {"\"\xff\"", "dir/model.json:1:1: error: invalid JSON: Invalid UTF-8 sequence"},
+      {"\"\xff\"",
+       "dir/model.json:1:1: error: invalid JSON: Invalid UTF-8 sequence"},
   };
   for (const Case &c : cases)
     EXPECT_EQ(importError(c.json), c.expected) << "input: " << c.json;
@@ -185,8 +197,9 @@ TEST(HFConfig, Errors) {
 TEST(HFConfig, DeepNestingRejectedBeforeParsing) {
   // Deep enough to overflow llvm::json::parse's recursion if it got there.
   std::string deep = "{\"a\": " + std::string(1000000, '[') + "}";
-  EXPECT_EQ(importError(deep),
-            "dir/model.json: error: JSON nested deeper than 64 levels at byte 69");
+  EXPECT_EQ(
+      importError(deep),
+      "dir/model.json: error: JSON nested deeper than 64 levels at byte 69");
   // Brackets inside strings do not count.
   std::string inString = "{\"model_type\": \"" + std::string(1000, '[') +
                          "\\\"" + std::string(1000, '{') + "\"}";

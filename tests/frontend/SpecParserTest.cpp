@@ -1,4 +1,5 @@
-//===- SpecParserTest.cpp - the .mlp spec language -------------------------===//
+//===- SpecParserTest.cpp - the .mlp spec language
+//-------------------------===//
 #include "mlpjit/Frontend/MlpSpec.h"
 
 #include <gtest/gtest.h>
@@ -75,11 +76,16 @@ TEST(SpecParser, ActivationSpellings) {
     const char *spelling;
     Activation expected;
   } cases[] = {
-      {"swiglu", Activation::swiglu},        {"geglu", Activation::geglu_tanh},
-      {"geglu_tanh", Activation::geglu_tanh}, {"geglu_erf", Activation::geglu_erf},
-      {"reglu", Activation::reglu},          {"gelu", Activation::gelu_tanh},
-      {"gelu_tanh", Activation::gelu_tanh},  {"gelu_erf", Activation::gelu_erf},
-      {"relu", Activation::relu},            {"silu", Activation::silu},
+      {"swiglu", Activation::swiglu},
+      {"geglu", Activation::geglu_tanh},
+      {"geglu_tanh", Activation::geglu_tanh},
+      {"geglu_erf", Activation::geglu_erf},
+      {"reglu", Activation::reglu},
+      {"gelu", Activation::gelu_tanh},
+      {"gelu_tanh", Activation::gelu_tanh},
+      {"gelu_erf", Activation::gelu_erf},
+      {"relu", Activation::relu},
+      {"silu", Activation::silu},
   };
   for (const Case &c : cases) {
     std::string text = std::string("mlp m { hidden = 8; intermediate = 8; "
@@ -92,8 +98,9 @@ TEST(SpecParser, ActivationSpellings) {
 }
 
 TEST(SpecParser, SingleTokenCountAndSpacedRange) {
-  auto specs = parseOk("mlp a { hidden = 8; intermediate = 8; tokens = 32 }\n"
-                       "mlp b { hidden = 8; intermediate = 8; tokens = 1 .. 7 }");
+  auto specs =
+      parseOk("mlp a { hidden = 8; intermediate = 8; tokens = 32 }\n"
+              "mlp b { hidden = 8; intermediate = 8; tokens = 1 .. 7 }");
   ASSERT_EQ(specs.size(), 2u);
   EXPECT_EQ(specs[0].tokensMin, 32);
   EXPECT_EQ(specs[0].tokensMax, 32);
@@ -104,14 +111,16 @@ TEST(SpecParser, SingleTokenCountAndSpacedRange) {
 
 TEST(SpecParser, ErrorIsCompleteDiagnostic) {
   std::string e = parseError("mlp m {\n  hidden = 4097\n}\n");
-  EXPECT_EQ(e, "test.mlp:2:12: error: hidden must be a multiple of 8, got 4097\n"
-               "  hidden = 4097\n"
-               "           ^~~~");
+  EXPECT_EQ(e,
+            "test.mlp:2:12: error: hidden must be a multiple of 8, got 4097\n"
+            "  hidden = 4097\n"
+            "           ^~~~");
 }
 
 TEST(SpecParser, FirstErrorOnly) {
   std::string e = parseError("mlp m {\n  bogus = 1\n  other = 2\n}\n");
-  EXPECT_NE(e.find("test.mlp:2:3: error: unknown key 'bogus'"), std::string::npos)
+  EXPECT_NE(e.find("test.mlp:2:3: error: unknown key 'bogus'"),
+            std::string::npos)
       << e;
   EXPECT_EQ(e.find("other"), std::string::npos) << e;
 }
@@ -122,13 +131,15 @@ TEST(SpecParser, Errors) {
     const char *expected; // prefix of the first line
   } cases[] = {
       {"", "test.mlp:1:1: error: no 'mlp NAME { ... }' block in the input"},
-      {"mlp", "test.mlp:1:4: error: expected a name after 'mlp', found end of file"},
+      {"mlp",
+       "test.mlp:1:4: error: expected a name after 'mlp', found end of file"},
       {"mlp m {", "test.mlp:1:7: error: block 'mlp m' is not closed"},
       {"mlp m { hidden = 8 intermediate = 8 }",
        "test.mlp:1:20: error: expected the end of the line after the value of "
        "'hidden', found 'intermediate'"},
       {"mlp m { hidden = 8\n intermediate = 9223372036854775808 }",
-       "test.mlp:2:17: error: integer 9223372036854775808 for 'intermediate' is "
+       "test.mlp:2:17: error: integer 9223372036854775808 for 'intermediate' "
+       "is "
        "too large"},
       {"mlp m { hidden = 8\n intermediate = -9223372036854775808 }",
        "test.mlp:2:17: error: intermediate must be positive"},
@@ -142,7 +153,8 @@ TEST(SpecParser, Errors) {
        "test.mlp:1)"},
       {"mlp m { hidden = = 8 }",
        "test.mlp:1:18: error: expected an integer for 'hidden', found '='"},
-      {"mlp m } ", "test.mlp:1:7: error: expected '{' after 'mlp m', found '}'"},
+      {"mlp m } ",
+       "test.mlp:1:7: error: expected '{' after 'mlp m', found '}'"},
       {"mlp m { hidden = 8; intermediate = 8 } }",
        "test.mlp:1:40: error: expected 'mlp' to start a block, found '}'"},
       {"mlp m { hidden = 8; intermediate = 8; dtype = 16 }",
@@ -231,8 +243,9 @@ TEST(MlpSpec, ValidateSpec) {
   s.hidden = 64;
   s.tokensMin = 10;
   s.tokensMax = 5;
-  EXPECT_NE(llvm::toString(validateSpec(s)).find("tokens: token range is empty"),
-            std::string::npos);
+  EXPECT_NE(
+      llvm::toString(validateSpec(s)).find("tokens: token range is empty"),
+      std::string::npos);
   s.tokensMin = 1;
   s.arch = "sm_70";
   EXPECT_NE(llvm::toString(validateSpec(s)).find("unknown arch 'sm_70'"),

@@ -19,12 +19,14 @@ namespace {
 
 enum class Stage { input };
 
-llvm::cl::opt<std::string> inputFile(llvm::cl::Positional, llvm::cl::Required,
-                                     llvm::cl::desc("<spec.mlp | config.json>"));
-llvm::cl::opt<Stage> stage(
-    "stage", llvm::cl::desc("What to print"), llvm::cl::init(Stage::input),
-    llvm::cl::values(clEnumValN(Stage::input, "input",
-                                "the textbook MLP as mlp dialect IR")));
+llvm::cl::opt<std::string>
+    inputFile(llvm::cl::Positional, llvm::cl::Required,
+              llvm::cl::desc("<spec.mlp | config.json>"));
+llvm::cl::opt<Stage>
+    stage("stage", llvm::cl::desc("What to print"),
+          llvm::cl::init(Stage::input),
+          llvm::cl::values(clEnumValN(Stage::input, "input",
+                                      "the textbook MLP as mlp dialect IR")));
 
 /// Stage `input`: the module emitMlp builds, as MLIR text.
 int dumpInput(llvm::ArrayRef<MlpSpec> specs) {

@@ -49,9 +49,8 @@ mlp::ActivationKind pointwiseKind(Activation a) {
 void emitFunction(mlir::OpBuilder &b, const MlpSpec &spec) {
   mlir::MLIRContext *context = b.getContext();
   mlir::Location loc = locationOf(*context, spec);
-  mlir::Type element = spec.dtype == DType::bf16
-                           ? mlir::Type(b.getBF16Type())
-                           : mlir::Type(b.getF16Type());
+  mlir::Type element = spec.dtype == DType::bf16 ? mlir::Type(b.getBF16Type())
+                                                 : mlir::Type(b.getF16Type());
   int64_t h = spec.hidden, i = spec.intermediate;
   auto tensor = [&](llvm::ArrayRef<int64_t> shape) {
     return mlir::RankedTensorType::get(shape, element);
@@ -77,7 +76,8 @@ void emitFunction(mlir::OpBuilder &b, const MlpSpec &spec) {
     argTypes.push_back(arg.second);
   mlir::Type resultType = tensor({dyn, h});
 
-  auto func = mlir::func::FuncOp::create(b, loc, spec.funcName(), b.getFunctionType(argTypes, resultType));
+  auto func = mlir::func::FuncOp::create(
+      b, loc, spec.funcName(), b.getFunctionType(argTypes, resultType));
   for (auto [index, arg] : llvm::enumerate(args))
     func.setArgAttr(index, "mlp.role", b.getStringAttr(arg.first));
   func->setAttr("mlp.token_range",
@@ -99,8 +99,8 @@ void emitFunction(mlir::OpBuilder &b, const MlpSpec &spec) {
   auto linear = [&](mlir::Value input, llvm::StringRef weight,
                     llvm::StringRef biasRole, int64_t n) {
     return mlp::LinearOp::create(b, loc, tensor({dyn, n}), input,
-                                   byRole[weight], bias(biasRole),
-                                   mlir::ArrayAttr())
+                                 byRole[weight], bias(biasRole),
+                                 mlir::ArrayAttr())
         .getResult();
   };
 
@@ -132,7 +132,8 @@ mlpjit::emitModule(mlir::MLIRContext &context, llvm::ArrayRef<MlpSpec> specs) {
   llvm::StringSet<> names;
   for (const MlpSpec &spec : specs) {
     if (llvm::Error err = validateSpec(spec)) {
-      mlir::emitError(locationOf(context, spec)) << llvm::toString(std::move(err));
+      mlir::emitError(locationOf(context, spec))
+          << llvm::toString(std::move(err));
       return nullptr;
     }
     if (!names.insert(spec.funcName()).second) {

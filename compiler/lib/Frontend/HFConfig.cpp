@@ -1,4 +1,5 @@
-//===- HFConfig.cpp - Hugging Face config.json -> MlpSpec ------------------===//
+//===- HFConfig.cpp - Hugging Face config.json -> MlpSpec
+//------------------===//
 //
 // Which keys describe the MLP depends on model_type: Llama-family configs use
 // hidden_size / intermediate_size / hidden_act (Gemma: hidden_activation
@@ -34,13 +35,14 @@ constexpr const char *kModelTypes =
 /// Hugging Face ACT2FN names -> the block's activation.
 std::optional<Activation> activationOf(StringRef hfName, MlpKind kind) {
   enum class Fn { silu, geluTanh, geluErf, relu };
-  auto fn = llvm::StringSwitch<std::optional<Fn>>(hfName)
-                .Cases({"silu", "swish"}, Fn::silu)
-                .Cases({"gelu_pytorch_tanh", "gelu_new", "gelu_fast",
-                       "gelu_tanh"}, Fn::geluTanh)
-                .Case("gelu", Fn::geluErf)
-                .Case("relu", Fn::relu)
-                .Default(std::nullopt);
+  auto fn =
+      llvm::StringSwitch<std::optional<Fn>>(hfName)
+          .Cases({"silu", "swish"}, Fn::silu)
+          .Cases({"gelu_pytorch_tanh", "gelu_new", "gelu_fast", "gelu_tanh"},
+                 Fn::geluTanh)
+          .Case("gelu", Fn::geluErf)
+          .Case("relu", Fn::relu)
+          .Default(std::nullopt);
   if (!fn)
     return std::nullopt;
   bool gated = kind == MlpKind::gated;

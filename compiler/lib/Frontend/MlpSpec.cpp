@@ -164,9 +164,9 @@ std::optional<std::string> rules::checkPackedGateUp(bool packed,
 }
 
 llvm::Error mlpjit::validateSpec(const MlpSpec &spec) {
-  std::string where = spec.source.empty() ? "mlp '" + spec.name + "'"
-                                          : spec.source + ": mlp '" +
-                                                spec.name + "'";
+  std::string where = spec.source.empty()
+                          ? "mlp '" + spec.name + "'"
+                          : spec.source + ": mlp '" + spec.name + "'";
   auto fail = [&](llvm::StringRef field, const std::string &why) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    where + ": " + field + ": " + why);
@@ -182,8 +182,8 @@ llvm::Error mlpjit::validateSpec(const MlpSpec &spec) {
   if (!spec.arch.empty() && !rules::isKnownArch(spec.arch))
     return fail("arch", "unknown arch '" + spec.arch + "' (expected one of " +
                             rules::kArchSpellings + ")");
-  if (auto why = rules::checkTensorParallel(spec.tensorParallel,
-                                            spec.intermediate))
+  if (auto why =
+          rules::checkTensorParallel(spec.tensorParallel, spec.intermediate))
     return fail("tp", *why);
   if (auto why = rules::checkPackedGateUp(spec.packedGateUp, spec.activation))
     return fail("packed_gate_up", *why);

@@ -113,8 +113,8 @@ public:
         ++end;
       return make(TokenKind::word, end - start);
     }
-    if (llvm::isDigit(c) ||
-        (c == '-' && pos + 1 < buffer.size() && llvm::isDigit(buffer[pos + 1]))) {
+    if (llvm::isDigit(c) || (c == '-' && pos + 1 < buffer.size() &&
+                             llvm::isDigit(buffer[pos + 1]))) {
       // Take the whole run of number-like characters so that "4096.0" or
       // "12ab" is reported as one bad number, but stop before "..".
       size_t end = pos + 1;
@@ -154,10 +154,14 @@ struct KeyInfo {
   Key key;
 };
 constexpr KeyInfo kKeys[] = {
-    {"hidden", Key::hidden},           {"intermediate", Key::intermediate},
-    {"activation", Key::activation},   {"dtype", Key::dtype},
-    {"bias", Key::bias},               {"tokens", Key::tokens},
-    {"arch", Key::arch},               {"packed_gate_up", Key::packedGateUp},
+    {"hidden", Key::hidden},
+    {"intermediate", Key::intermediate},
+    {"activation", Key::activation},
+    {"dtype", Key::dtype},
+    {"bias", Key::bias},
+    {"tokens", Key::tokens},
+    {"arch", Key::arch},
+    {"packed_gate_up", Key::packedGateUp},
     {"tp", Key::tensorParallel},
 };
 
@@ -210,9 +214,7 @@ private:
       t = next();
     return t;
   }
-  unsigned lineOf(SMLoc loc) {
-    return sourceMgr.getLineAndColumn(loc).first;
-  }
+  unsigned lineOf(SMLoc loc) { return sourceMgr.getLineAndColumn(loc).first; }
 
   llvm::Error parseBlock(const Token &mlpKeyword, MlpSpec &spec,
                          Token &nameOut);
@@ -228,24 +230,26 @@ private:
   std::optional<Token> pending; // one token of lookahead handed back
 };
 
-llvm::Error Parser::errorWithoutLine(size_t offset, const llvm::Twine &message) {
+llvm::Error Parser::errorWithoutLine(size_t offset,
+                                     const llvm::Twine &message) {
   StringRef before = text.take_front(offset);
   size_t line = before.count('\n') + 1;
   size_t lineStart = before.rfind('\n');
-  size_t column = lineStart == StringRef::npos ? offset + 1 : offset - lineStart;
+  size_t column =
+      lineStart == StringRef::npos ? offset + 1 : offset - lineStart;
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  bufferName + ":" + llvm::Twine(line) + ":" +
-                                     llvm::Twine(column) + ": error: " +
-                                     message);
+                                     llvm::Twine(column) +
+                                     ": error: " + message);
 }
 
 llvm::Error Parser::checkEncoding() {
   if (text.size() > limits::kMaxFileBytes)
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        bufferName + ": error: input is " + llvm::Twine(text.size()) +
-            " bytes, more than the limit of " +
-            llvm::Twine(limits::kMaxFileBytes));
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   bufferName + ": error: input is " +
+                                       llvm::Twine(text.size()) +
+                                       " bytes, more than the limit of " +
+                                       llvm::Twine(limits::kMaxFileBytes));
   const auto *bytes = reinterpret_cast<const llvm::UTF8 *>(text.data());
   size_t lineStart = 0;
   for (size_t i = 0; i < text.size();) {
@@ -257,9 +261,9 @@ llvm::Error Parser::checkEncoding() {
       continue;
     }
     if (i - lineStart >= limits::kMaxLineLength)
-      return errorWithoutLine(lineStart, "line is longer than " +
-                                             llvm::Twine(limits::kMaxLineLength) +
-                                             " bytes");
+      return errorWithoutLine(
+          lineStart, "line is longer than " +
+                         llvm::Twine(limits::kMaxLineLength) + " bytes");
     if (c < 0x80) {
       ++i;
       continue;
@@ -295,12 +299,13 @@ llvm::Expected<std::vector<MlpSpec>> Parser::parse() {
     auto [it, inserted] = names.try_emplace(func, specs.size());
     if (!inserted) {
       const MlpSpec &first = specs[it->second];
-      return error(nameToken, first.name == spec.name
-                           ? "duplicate mlp name '" + spec.name +
-                                 "' (first defined at " + first.source + ")"
-                           : "mlp name '" + spec.name + "' clashes with '" +
-                                 first.name + "' (" + first.source +
-                                 "): both become the function @" + func);
+      return error(nameToken,
+                   first.name == spec.name
+                       ? "duplicate mlp name '" + spec.name +
+                             "' (first defined at " + first.source + ")"
+                       : "mlp name '" + spec.name + "' clashes with '" +
+                             first.name + "' (" + first.source +
+                             "): both become the function @" + func);
     }
     specs.push_back(std::move(spec));
   }
@@ -314,13 +319,15 @@ llvm::Error Parser::parseBlock(const Token &mlpKeyword, MlpSpec &spec,
                                Token &nameOut) {
   Token name = next();
   // Names may start with a digit ("7b"), which lexes as a malformed integer.
-  bool isName = name.kind == TokenKind::word ||
-                (name.kind == TokenKind::integer && !name.text.starts_with("-"));
+  bool isName =
+      name.kind == TokenKind::word ||
+      (name.kind == TokenKind::integer && llvm::all_of(name.text, isWordChar));
   if (!isName)
     return error(name, "expected a name after 'mlp', found " + name.describe());
   nameOut = name;
   spec.name = name.text.str();
-  spec.source = (bufferName + ":" + llvm::Twine(lineOf(mlpKeyword.loc()))).str();
+  spec.source =
+      (bufferName + ":" + llvm::Twine(lineOf(mlpKeyword.loc()))).str();
   Token open = nextSkippingNewlines();
   if (open.kind != TokenKind::lbrace)
     return error(open, "expected '{' after 'mlp " + spec.name + "', found " +
@@ -348,7 +355,8 @@ llvm::Error Parser::parseBlock(const Token &mlpKeyword, MlpSpec &spec,
       const char *best = nullptr;
       unsigned bestDistance = 3; // suggest only close misspellings
       for (const KeyInfo &k : kKeys) {
-        unsigned d = keyToken.text.edit_distance(k.spelling, true, bestDistance);
+        unsigned d =
+            keyToken.text.edit_distance(k.spelling, true, bestDistance);
         if (d < bestDistance) {
           bestDistance = d;
           best = k.spelling;
@@ -385,8 +393,8 @@ llvm::Error Parser::parseBlock(const Token &mlpKeyword, MlpSpec &spec,
   if (auto why = rules::checkWeightBytes(spec.hidden, spec.intermediate))
     return error(range(Key::intermediate), *why);
   if (isSet[static_cast<size_t>(Key::tensorParallel)])
-    if (auto why = rules::checkTensorParallel(spec.tensorParallel,
-                                              spec.intermediate))
+    if (auto why =
+            rules::checkTensorParallel(spec.tensorParallel, spec.intermediate))
       return error(range(Key::tensorParallel), "tp: " + *why);
   if (auto why = rules::checkPackedGateUp(spec.packedGateUp, spec.activation))
     return error(isSet[static_cast<size_t>(Key::packedGateUp)]
@@ -406,8 +414,8 @@ llvm::Expected<int64_t> Parser::parseInteger(const Token &token,
   if (token.text.getAsInteger(10, value)) {
     StringRef digits = token.text.drop_front(token.text.starts_with("-"));
     if (!digits.empty() && llvm::all_of(digits, llvm::isDigit))
-      return error(token, "integer " + token.text + " for '" + key +
-                              "' is too large");
+      return error(token,
+                   "integer " + token.text + " for '" + key + "' is too large");
     return error(token, "expected an integer for '" + key + "', found " +
                             token.describe());
   }
@@ -467,8 +475,7 @@ llvm::Error Parser::parseValue(Key key, const Token &keyToken, MlpSpec &spec,
       max = *hi;
     }
     if (auto why = rules::checkTokens(*min, max))
-      return error(value.loc(), *why,
-                   SMRange(value.loc(), last.range().End));
+      return error(value.loc(), *why, SMRange(value.loc(), last.range().End));
     spec.tokensMin = *min;
     spec.tokensMax = max;
     break;

@@ -1,4 +1,5 @@
-//===- Frontend.h - the front end's MLIR-free entry points for tools -------===//
+//===- Frontend.h - the front end's MLIR-free entry points for tools
+//-------===//
 //
 // Tools that only need specs (mlpjit-bench, mlpjit-run) include this header;
 // EmitModule.h is the MLIR half.

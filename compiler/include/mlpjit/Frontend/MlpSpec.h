@@ -1,4 +1,5 @@
-//===- MlpSpec.h - one MLP block's shapes, from a .mlp spec or config.json -===//
+//===- MlpSpec.h - one MLP block's shapes, from a .mlp spec or config.json
+//-===//
 //
 // The front end's result, deliberately MLIR-free so that tools and the runtime
 // harness can read specs without linking MLIR. Every Error returned here holds
@@ -82,8 +83,8 @@ llvm::Error validateSpec(const MlpSpec &spec);
 
 /// Parses the .mlp spec language (docs/spec-language.md): one or more
 /// `mlp NAME { key = value ... }` blocks.
-llvm::Expected<std::vector<MlpSpec>> parseSpecBuffer(llvm::StringRef text,
-                                                     llvm::StringRef bufferName);
+llvm::Expected<std::vector<MlpSpec>>
+parseSpecBuffer(llvm::StringRef text, llvm::StringRef bufferName);
 
 /// Imports a Hugging Face config.json. The spec's name is the file's stem.
 /// Lossy choices (e.g. float32 weights computed in bf16) are written as
