@@ -165,7 +165,7 @@ TEST(HFConfig, Errors) {
        "dir/model.json: error: key 'intermediate_size': missing"},
       {"{\"model_type\": \"llama\", \"hidden_size\": 64, "
        "\"intermediate_size\": "
-       "1e300}",
+       "64.5}",
        "dir/model.json: error: key 'intermediate_size': expected an integer, "
        "got a non-integer number"},
       {"{\"model_type\": \"llama\", \"hidden_size\": 64, "
@@ -187,6 +187,12 @@ TEST(HFConfig, Errors) {
        "\"gelu\"}",
        "dir/model.json: error: key 'n_inner': 4 * n_embd must be at most "
        "1048576, got 2097152"},
+      {"{\"model_type\": \"llama\", \"hidden_size\": 9.223372036854775807e18}",
+       "dir/model.json: error: key 'hidden_size': number out of range"},
+      {"{\"model_type\": \"llama\", \"hidden_size\": -1e300}",
+       "dir/model.json: error: key 'hidden_size': number out of range"},
+      {"{\"model_type\": \"llama\", \"hidden_size\": 18446744073709551615}",
+       "dir/model.json: error: key 'hidden_size': number out of range"},
       {"\"\xff\"",
        "dir/model.json:1:1: error: invalid JSON: Invalid UTF-8 sequence"},
   };

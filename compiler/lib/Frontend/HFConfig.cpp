@@ -14,6 +14,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 
+#include <cmath>
+
 using namespace mlpjit;
 using llvm::StringRef;
 
@@ -140,6 +142,12 @@ private:
     const llvm::json::Value *v = get(key);
     if (!v)
       return keyError(key, "missing");
+    // json::Value::getAsInteger converts a double of exactly 2^63 to int64
+    // (undefined behaviour, found by mlpjit-config-fuzz): keep such numbers,
+    // far beyond any size limit, away from it.
+    std::optional<double> asDouble = v->getAsNumber();
+    if (asDouble && !(std::fabs(*asDouble) < 0x1p62))
+      return keyError(key, "number out of range");
     auto n = v->getAsInteger();
     if (!n)
       return keyError(key, "expected an integer, got " + kindOf(*v));
