@@ -143,7 +143,7 @@ private:
     if (!v)
       return keyError(key, "missing");
     // json::Value::getAsInteger converts a double of exactly 2^63 to int64
-    // (undefined behaviour, found by mlpjit-config-fuzz): keep such numbers,
+    // (undefined behaviour that UBSan reports): keep such numbers,
     // far beyond any size limit, away from it.
     std::optional<double> asDouble = v->getAsNumber();
     if (asDouble && !(std::fabs(*asDouble) < 0x1p62))
