@@ -101,6 +101,9 @@ llvm::Error codegen::validateKernel(const KernelDesc &desc) {
     return fail(llvm::formatv("the template needs the arch-specific target "
                               "sm_{0}a",
                               info->minSm));
+  if (!isTemplateAvailable(info->name))
+    return fail("the template's header " + info->header +
+                " is not part of this build");
   if (desc.n <= 0 || desc.k <= 0 || desc.n % 8 || desc.k % 8)
     return fail(llvm::formatv("n = {0} and k = {1} must be positive multiples "
                               "of 8 (16-byte rows)",
