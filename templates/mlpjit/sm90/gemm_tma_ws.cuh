@@ -1,0 +1,436 @@
+//===- sm90/gemm_tma_ws.cuh - Hopper GEMM: TMA + WGMMA, warp-specialized ---===//
+//
+// D[m, nOut] = Epi(A[m, K] · B[N, K]ᵀ (+ bias)), 16-bit in and out, fp32
+// accumulation. One CTA per output tile (grouped order, launch.h) and K split.
+//
+// Warpgroup 0 is the producer: one thread streams A and B k-tiles (64 wide,
+// 128-byte swizzled) into a ring of Stages shared-memory slots with TMA, each
+// slot guarded by a "full" mbarrier (TMA transaction bytes) and an "empty"
+// one (one arrival per consumer warpgroup). Warpgroups 1.. are consumers:
+// each owns 64 rows of the MMA's M side and issues wgmma m64nNk16 with both
+// operands read from shared memory through descriptors.
+//
+//   SwapAB = false: MMA M = tokens (TileM 64|128), MMA N = weights (TileN).
+//   SwapAB = true:  MMA M = weights (TileN 64|128), MMA N = tokens (TileM
+//                   8..64); the accumulator is Dᵀ. Gated: warpgroup 0 holds
+//                   gate rows, warpgroup 1 the matching up rows and hands
+//                   them over through shared memory.
+//
+// Split-K: CTA z reduces k-tiles [z*per, (z+1)*per); every CTA stores its
+// fp32 partial to p.workspace in fragment order, the last one to arrive on
+// the tile's counter sums z = 0..SplitK-1 in order (deterministic), runs the
+// epilogue and resets the counter.
+//
+// TMA contract (kernel_abi.h): tmaA over {K, m} with box {64, TileM}, tmaB
+// over {N, K}ᵀ i.e. {K, N} with box {64, TileN}, 128-byte swizzle, OOB zero.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MLPJIT_SM90_GEMM_TMA_WS_CUH
+#define MLPJIT_SM90_GEMM_TMA_WS_CUH
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+
+#include "mlpjit/epilogue.cuh"
+#include "mlpjit/gemm_config.h"
+#include "mlpjit/kernel_abi.h"
+#include "mlpjit/sm90/launch.h"
+#include "mlpjit/sm90/wgmma.cuh"
+
+namespace mlpjit {
+namespace sm90 {
+
+/// Element conversions, so the kernel is written once for bf16 and fp16.
+template <typename Element> struct ElementTraits;
+template <> struct ElementTraits<__nv_bfloat16> {
+  static constexpr bool kBf16 = true;
+  using Pair = __nv_bfloat162;
+  static __device__ __forceinline__ float toFloat(__nv_bfloat16 x) {
+    return __bfloat162float(x);
+  }
+  static __device__ __forceinline__ __nv_bfloat16 fromFloat(float x) {
+    return __float2bfloat16_rn(x);
+  }
+  static __device__ __forceinline__ Pair pack(float a, float b) {
+    return __floats2bfloat162_rn(a, b);
+  }
+};
+template <> struct ElementTraits<__half> {
+  static constexpr bool kBf16 = false;
+  using Pair = __half2;
+  static __device__ __forceinline__ float toFloat(__half x) {
+    return __half2float(x);
+  }
+  static __device__ __forceinline__ __half fromFloat(float x) {
+    return __float2half_rn(x);
+  }
+  static __device__ __forceinline__ Pair pack(float a, float b) {
+    return __floats2half2_rn(a, b);
+  }
+};
+
+/// The PTX the kernel needs, as inline asm (NVRTC has no CUTLASS/CuTe).
+namespace ptx {
+__device__ __forceinline__ unsigned sharedAddress(const void *p) {
+  return unsigned(__cvta_generic_to_shared(p));
+}
+__device__ __forceinline__ void mbarrierInit(unsigned bar, unsigned count) {
+  asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;" ::"r"(bar), "r"(count)
+               : "memory");
+}
+__device__ __forceinline__ void mbarrierArriveExpectTx(unsigned bar,
+                                                       unsigned bytes) {
+  asm volatile(
+      "mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;" ::"r"(bar),
+      "r"(bytes)
+      : "memory");
+}
+__device__ __forceinline__ void mbarrierArrive(unsigned bar) {
+  asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];" ::"r"(bar)
+               : "memory");
+}
+/// Spins until the phase with the given parity has completed.
+__device__ __forceinline__ void mbarrierWait(unsigned bar, unsigned parity) {
+  unsigned done;
+  do {
+    asm volatile("{\n\t.reg .pred p;\n\t"
+                 "mbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\n\t"
+                 "selp.u32 %0, 1, 0, p;\n\t}"
+                 : "=r"(done)
+                 : "r"(bar), "r"(parity)
+                 : "memory");
+  } while (!done);
+}
+__device__ __forceinline__ void tmaLoad2d(unsigned dst, const void *map,
+                                          unsigned bar, int c0, int c1) {
+  asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global.tile."
+               "mbarrier::complete_tx::bytes [%0], [%1, {%3, %4}], [%2];" ::"r"(
+                   dst),
+               "l"(map), "r"(bar), "r"(c0), "r"(c1)
+               : "memory");
+}
+__device__ __forceinline__ void prefetchTensorMap(const void *map) {
+  asm volatile("prefetch.tensormap [%0];" ::"l"(map) : "memory");
+}
+__device__ __forceinline__ void fenceBarrierInit() {
+  asm volatile("fence.mbarrier_init.release.cluster;\n\t"
+               "fence.proxy.async.shared::cta;" ::
+                   : "memory");
+}
+__device__ __forceinline__ void wgmmaFence() {
+  asm volatile("wgmma.fence.sync.aligned;" ::: "memory");
+}
+__device__ __forceinline__ void wgmmaCommit() {
+  asm volatile("wgmma.commit_group.sync.aligned;" ::: "memory");
+}
+template <int Pending> __device__ __forceinline__ void wgmmaWait() {
+  asm volatile("wgmma.wait_group.sync.aligned %0;" ::"n"(Pending) : "memory");
+}
+/// Keeps the compiler from moving accumulator accesses across wgmma issue
+/// and wait points (the registers are written asynchronously).
+__device__ __forceinline__ void fenceRegister(float &r) {
+  asm volatile("" : "+f"(r)::"memory");
+}
+template <int Count> __device__ __forceinline__ void setMaxRegistersDec() {
+  asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;" ::"n"(Count));
+}
+template <int Count> __device__ __forceinline__ void setMaxRegistersInc() {
+  asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;" ::"n"(Count));
+}
+/// Barrier among the consumer warpgroups only (id 0 is __syncthreads).
+__device__ __forceinline__ void consumerBarrier(unsigned threads) {
+  asm volatile("bar.sync 1, %0;" ::"r"(threads) : "memory");
+}
+/// wgmma shared-memory descriptor of a K-major tile whose rows are 128
+/// bytes, 128-byte swizzled, 8-row groups 1024 bytes apart (SBO); LBO is
+/// unused for swizzled K-major layouts. Base must be 1024-byte aligned;
+/// +2 on the address field advances 32 bytes (k16) inside the swizzle row.
+__device__ __forceinline__ unsigned long long sharedDescriptor(unsigned addr) {
+  return (unsigned long long)((addr & 0x3FFFF) >> 4) | (1ull << 16) |
+         (64ull << 32) | (1ull << 62);
+}
+} // namespace ptx
+
+template <typename Element, typename Epi, int TileM, int TileN, int TileK,
+          int Stages, int ClusterM, int ClusterN, int SplitK, bool SwapAB,
+          bool HasBias, long long N, long long K>
+struct GemmTmaWs {
+  static constexpr GemmConfig kConfig{
+      TileM, TileN,  TileK,       Stages,  ClusterM, ClusterN, SplitK,
+      SwapAB, Epi::kGated, HasBias, int(sizeof(Element)), N,  K};
+  static_assert(supports(kConfig) == nullptr,
+                "configuration rejected by sm90::supports (launch.h)");
+
+  using Traits = ElementTraits<Element>;
+  static constexpr bool kGated = Epi::kGated;
+  static constexpr long long kOutCols = kGated ? N / 2 : N;
+  static constexpr int kConsumerWarpgroups = consumerWarpgroups(kConfig);
+  static constexpr int kConsumerThreads = 128 * kConsumerWarpgroups;
+  static constexpr int kMmaN = mmaCols(kConfig);
+  static constexpr int kAccRegs = kMmaN / 2; // per consumer thread
+  static constexpr int kThreads = 128 * (1 + kConsumerWarpgroups);
+  static constexpr int kSharedBytes = int(sharedBytes(kConfig));
+  static_assert(kThreads == int(threads(kConfig)), "launch.h disagrees");
+  static_assert(kConsumerThreads * kAccRegs == TileM * TileN,
+                "split-K partial layout covers the tile exactly");
+  static_assert(!(SwapAB && kGated) || TileN == 128,
+                "gated swapAB pairs warpgroup 0 (gate) with 1 (up)");
+
+  static constexpr unsigned kATileBytes = unsigned(TileM) * TileK * 2u;
+  static constexpr unsigned kBTileBytes = unsigned(TileN) * TileK * 2u;
+  static constexpr unsigned kStageBytes = kATileBytes + kBTileBytes;
+  static_assert(kStageBytes == stageBytes(kConfig), "launch.h disagrees");
+  static_assert(kATileBytes % 1024 == 0 && kBTileBytes % 1024 == 0,
+                "tiles are whole 1024-byte swizzle atoms");
+  static constexpr unsigned kBarrierBytes = barrierBytes(kConfig);
+  static constexpr int kKTiles = int((K + TileK - 1) / TileK);
+  static constexpr int kKTilesPerSplit = (kKTiles + SplitK - 1) / SplitK;
+
+  static __device__ __forceinline__ void run(const abi::GemmParams &p) {
+    extern __shared__ unsigned char sharedRaw[];
+    const unsigned rawAddr = ptx::sharedAddress(sharedRaw);
+    const unsigned base = (rawAddr + 1023u) & ~1023u;
+    unsigned char *sharedBase = sharedRaw + (base - rawAddr);
+    const unsigned barriers = base + Stages * kStageBytes;
+    auto fullBar = [&](int s) { return barriers + 8u * unsigned(s); };
+    auto emptyBar = [&](int s) { return barriers + 8u * unsigned(Stages + s); };
+    volatile unsigned *lastFlag = reinterpret_cast<volatile unsigned *>(
+        sharedBase + Stages * kStageBytes + 16 * Stages);
+    float *exchange = reinterpret_cast<float *>(sharedBase + Stages * kStageBytes +
+                                                kBarrierBytes);
+
+    const int m = p.m;
+    const unsigned tilesAlongM = unsigned((m + TileM - 1) / TileM);
+    constexpr unsigned kTilesAlongN = unsigned((N + TileN - 1) / TileN);
+    unsigned tileM, tileN;
+    tileCoordinates(blockIdx.x, tilesAlongM, kTilesAlongN, tileM, tileN);
+    const int m0 = int(tileM) * TileM;
+    const int n0 = int(tileN) * TileN;
+    const int split = int(blockIdx.z);
+    const int kBegin = split * kKTilesPerSplit;
+    const int kEnd = kBegin + kKTilesPerSplit < kKTiles
+                         ? kBegin + kKTilesPerSplit
+                         : kKTiles;
+    const int kCount = kEnd > kBegin ? kEnd - kBegin : 0;
+
+    const int warpgroup = int(threadIdx.x) / 128;
+    if (threadIdx.x == 0) {
+      ptx::prefetchTensorMap(&p.tmaA);
+      ptx::prefetchTensorMap(&p.tmaB);
+      for (int s = 0; s < Stages; ++s) {
+        ptx::mbarrierInit(fullBar(s), 1);
+        ptx::mbarrierInit(emptyBar(s), kConsumerWarpgroups);
+      }
+      ptx::fenceBarrierInit();
+    }
+    __syncthreads();
+
+    if (warpgroup == 0) {
+      // Producer. The register budget moves to the consumers (only pays,
+      // and is only valid, with two consumer warpgroups: 3 x 128 threads).
+      if constexpr (kConsumerWarpgroups == 2)
+        ptx::setMaxRegistersDec<40>();
+      if (threadIdx.x == 0) {
+        for (int it = 0; it < kCount; ++it) {
+          const int s = it % Stages;
+          const unsigned round = unsigned(it / Stages);
+          // A fresh barrier counts as having completed the phase before
+          // phase 0, so round 0 passes at once.
+          ptx::mbarrierWait(emptyBar(s), (round & 1u) ^ 1u);
+          ptx::mbarrierArriveExpectTx(fullBar(s), kStageBytes);
+          const unsigned stage = base + unsigned(s) * kStageBytes;
+          const int k0 = (kBegin + it) * TileK;
+          ptx::tmaLoad2d(stage, &p.tmaA, fullBar(s), k0, m0);
+          ptx::tmaLoad2d(stage + kATileBytes, &p.tmaB, fullBar(s), k0, n0);
+        }
+      }
+    } else {
+      if constexpr (kConsumerWarpgroups == 2)
+        ptx::setMaxRegistersInc<232>();
+      const int consumer = warpgroup - 1;
+      const int tid = int(threadIdx.x) - 128; // 0 .. kConsumerThreads-1
+      float acc[kAccRegs];
+#pragma unroll
+      for (int i = 0; i < kAccRegs; ++i)
+        acc[i] = 0.0f;
+
+      for (int it = 0; it < kCount; ++it) {
+        const int s = it % Stages;
+        ptx::mbarrierWait(fullBar(s), unsigned(it / Stages) & 1u);
+        const unsigned stage = base + unsigned(s) * kStageBytes;
+        // This warpgroup's 64 rows of the MMA's M operand, and the N operand.
+        const unsigned mOperand =
+            (SwapAB ? stage + kATileBytes : stage) + unsigned(consumer) * 64u * 128u;
+        const unsigned nOperand = SwapAB ? stage : stage + kATileBytes;
+        const unsigned long long descM = ptx::sharedDescriptor(mOperand);
+        const unsigned long long descN = ptx::sharedDescriptor(nOperand);
+#pragma unroll
+        for (int i = 0; i < kAccRegs; ++i)
+          ptx::fenceRegister(acc[i]);
+        ptx::wgmmaFence();
+#pragma unroll
+        for (int kk = 0; kk < TileK / 16; ++kk)
+          wgmma::Mma<kMmaN, Traits::kBf16>::run(acc, descM + 2ull * kk,
+                                                descN + 2ull * kk);
+        ptx::wgmmaCommit();
+#pragma unroll
+        for (int i = 0; i < kAccRegs; ++i)
+          ptx::fenceRegister(acc[i]);
+        // Keep this k-tile's MMAs in flight; the previous ones are done, so
+        // their slot goes back to the producer.
+        ptx::wgmmaWait<1>();
+        if (it > 0 && tid % 128 == 0)
+          ptx::mbarrierArrive(emptyBar((it - 1) % Stages));
+      }
+      ptx::wgmmaWait<0>();
+#pragma unroll
+      for (int i = 0; i < kAccRegs; ++i)
+        ptx::fenceRegister(acc[i]);
+
+      if constexpr (SplitK > 1) {
+        const unsigned tile = tileM * kTilesAlongN + tileN;
+        if (!storePartial(p, acc, tile, split, tid, lastFlag))
+          return;
+        // The last CTA streams the sums from L2 instead of holding them:
+        // the accumulator registers are free, so nothing spills.
+        const float *partials = p.workspace + tile * kTileFloats * SplitK + tid;
+        epilogue(
+            p,
+            [&](int i) {
+              float sum = 0.0f;
+#pragma unroll
+              for (int z = 0; z < SplitK; ++z) {
+                float v = __ldcg(partials + z * kTileFloats + i * kConsumerThreads);
+                sum = z == 0 ? v : sum + v;
+              }
+              return sum;
+            },
+            consumer, tid, m0, n0, exchange);
+      } else {
+        epilogue(p, [&](int i) { return acc[i]; }, consumer, tid, m0, n0,
+                 exchange);
+      }
+    }
+  }
+
+  static constexpr unsigned long long kTileFloats =
+      (unsigned long long)TileM * TileN;
+
+  /// Stores this split's fp32 partial tile (fragment order, coalesced) and
+  /// counts it in; true in the CTA that arrives last, which then sums the
+  /// partials of z = 0, 1, ... in that order (bitwise the same whichever CTA
+  /// finishes last) and resets the counter for the next launch.
+  static __device__ __forceinline__ bool
+  storePartial(const abi::GemmParams &p, const float (&acc)[kAccRegs],
+               unsigned tile, int split, int tid, volatile unsigned *lastFlag) {
+    float *mine = p.workspace + (tile * SplitK + split) * kTileFloats + tid;
+#pragma unroll
+    for (int i = 0; i < kAccRegs; ++i)
+      __stcg(mine + i * kConsumerThreads, acc[i]);
+    __threadfence();
+    ptx::consumerBarrier(kConsumerThreads);
+    if (tid == 0) {
+      unsigned arrived = atomicAdd(p.counters + tile, 1u);
+      bool last = arrived == unsigned(SplitK - 1);
+      if (last)
+        p.counters[tile] = 0;
+      *lastFlag = last ? 1u : 0u;
+    }
+    ptx::consumerBarrier(kConsumerThreads);
+    const bool last = *lastFlag != 0;
+    __threadfence();
+    return last;
+  }
+
+  static __device__ __forceinline__ float biasAt(const abi::GemmParams &p,
+                                                 long long col) {
+    if constexpr (HasBias)
+      return Traits::toFloat(static_cast<const Element *>(p.bias)[col]);
+    else
+      return 0.0f;
+  }
+
+  /// Accumulator fragment of wgmma m64nN (per thread, i in [0, N/2)):
+  /// row 16 * warp + lane / 4 + 8 * ((i / 2) % 2), column 8 * (i / 4) +
+  /// 2 * (lane % 4) + i % 2, rows and columns of the MMA (M side, N side).
+  /// value(i) is accumulator register i of this thread (bias not added).
+  template <typename Value>
+  static __device__ __forceinline__ void
+  epilogue(const abi::GemmParams &p, Value value, int consumer, int tid, int m0,
+           int n0, float *exchange) {
+    const int warp = (tid % 128) / 32, lane = tid % 32;
+    const int fragRow = 16 * warp + lane / 4; // + 8 for the odd pairs
+    const int fragCol = 2 * (lane % 4);
+    Element *d = static_cast<Element *>(p.d);
+    const int m = p.m;
+    if constexpr (!SwapAB) {
+      const int rowBase = m0 + 64 * consumer + fragRow;
+#pragma unroll
+      for (int i = 0; i < kAccRegs; i += 2) {
+        const int row = rowBase + 8 * ((i / 2) % 2);
+        const int c = 8 * (i / 4) + fragCol; // column inside the tile
+        if constexpr (kGated) {
+          if ((i / 4) % 16 >= 8)
+            continue; // up columns, consumed with their gate columns
+          const long long gate = n0 + c;
+          if (row >= m || gate >= N)
+            continue;
+          const long long out = n0 / 2 + (c / 128) * 64 + c % 128;
+          float v0 = Epi::apply(value(i) + biasAt(p, gate),
+                                value(i + 32) + biasAt(p, gate + 64));
+          float v1 = Epi::apply(value(i + 1) + biasAt(p, gate + 1),
+                                value(i + 33) + biasAt(p, gate + 65));
+          *reinterpret_cast<typename Traits::Pair *>(d + row * kOutCols + out) =
+              Traits::pack(v0, v1);
+        } else {
+          const long long col = n0 + c;
+          if (row >= m || col >= N)
+            continue;
+          float v0 = Epi::apply(value(i) + biasAt(p, col));
+          float v1 = Epi::apply(value(i + 1) + biasAt(p, col + 1));
+          *reinterpret_cast<typename Traits::Pair *>(d + row * kOutCols + col) =
+              Traits::pack(v0, v1);
+        }
+      }
+    } else {
+      // acc is Dᵀ: MMA rows are weight rows, MMA columns are tokens.
+      if constexpr (kGated) {
+        const int lt = tid % 128;
+        if (consumer == 1) {
+#pragma unroll
+          for (int i = 0; i < kAccRegs; ++i)
+            exchange[i * 128 + lt] = value(i);
+        }
+        ptx::consumerBarrier(kConsumerThreads);
+        if (consumer == 1)
+          return;
+#pragma unroll
+        for (int i = 0; i < kAccRegs; ++i) {
+          const int w = fragRow + 8 * ((i / 2) % 2);
+          const int row = m0 + 8 * (i / 4) + fragCol + i % 2;
+          const long long gate = n0 + w;
+          if (row >= m || gate >= N)
+            continue;
+          float v = Epi::apply(value(i) + biasAt(p, gate),
+                               exchange[i * 128 + lt] + biasAt(p, gate + 64));
+          d[row * kOutCols + n0 / 2 + w] = Traits::fromFloat(v);
+        }
+      } else {
+#pragma unroll
+        for (int i = 0; i < kAccRegs; ++i) {
+          const long long col = n0 + 64 * consumer + fragRow + 8 * ((i / 2) % 2);
+          const int row = m0 + 8 * (i / 4) + fragCol + i % 2;
+          if (row >= m || col >= N)
+            continue;
+          d[row * kOutCols + col] =
+              Traits::fromFloat(Epi::apply(value(i) + biasAt(p, col)));
+        }
+      }
+    }
+  }
+};
+
+} // namespace sm90
+} // namespace mlpjit
+
+#endif // MLPJIT_SM90_GEMM_TMA_WS_CUH

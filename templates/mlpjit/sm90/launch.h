@@ -1,0 +1,151 @@
+//===- sm90/launch.h - launch rules of the sm90 (TMA + WGMMA) GEMM ---------===//
+//
+// Plain C++17, compiled by the host (to size launches and validate plans)
+// and by NVRTC (the template static_asserts against the same functions).
+//
+// Shape: grid {tilesM * tilesN, 1, splitK}, tiles in grouped order (see
+// tileCoordinates); one producer warpgroup plus one consumer warpgroup per
+// 64 rows of the MMA's M side (tokens, or weights with swapAB). Dynamic
+// shared memory: the TMA stage ring (1024-byte aligned tiles for the 128-byte
+// swizzle), its mbarriers and, for gated swapAB, the gate/up exchange tile.
+// Split-K needs workspaceBytes(cfg, m) of fp32 partials (p.workspace) and
+// counterCount(cfg, m) unsigned counters (p.counters, zeroed once; the
+// kernel leaves them zero).
+//
+//===----------------------------------------------------------------------===//
+#ifndef MLPJIT_SM90_LAUNCH_H
+#define MLPJIT_SM90_LAUNCH_H
+
+#include "mlpjit/gemm_config.h"
+#include "mlpjit/kernel_abi.h"
+
+#if defined(__CUDACC__)
+#define MLPJIT_SM90_HOST_DEVICE __host__ __device__
+#else
+#define MLPJIT_SM90_HOST_DEVICE
+#endif
+
+namespace mlpjit {
+namespace sm90 {
+
+/// Per-block opt-in shared memory of H100/H200 (227 KiB).
+constexpr unsigned kMaxSharedBytes = 227 * 1024;
+
+/// Rows of the MMA's M side: tokens, or weight rows when swapAB.
+constexpr int mmaRows(const GemmConfig &c) { return c.swapAB ? c.tileN : c.tileM; }
+/// Columns of the MMA's N side (the wgmma N).
+constexpr int mmaCols(const GemmConfig &c) { return c.swapAB ? c.tileM : c.tileN; }
+constexpr int consumerWarpgroups(const GemmConfig &c) { return mmaRows(c) / 64; }
+
+constexpr unsigned threads(const GemmConfig &c) {
+  return unsigned(128 * (1 + consumerWarpgroups(c)));
+}
+
+/// Bytes of one pipeline stage: the A tile (tileM x 64) and B tile
+/// (tileN x 64), each a whole number of 1024-byte swizzle atoms.
+constexpr unsigned stageBytes(const GemmConfig &c) {
+  return unsigned(c.tileM + c.tileN) * unsigned(c.tileK) * 2u;
+}
+/// Gated swapAB: the up warpgroup hands its fp32 accumulators to the gate one.
+constexpr unsigned exchangeBytes(const GemmConfig &c) {
+  return c.swapAB && c.gated ? unsigned(c.tileM) * 64u * 4u : 0u;
+}
+/// Full and empty mbarrier per stage, plus one word for the split-K verdict.
+constexpr unsigned barrierBytes(const GemmConfig &c) {
+  return unsigned(c.stages) * 16u + 16u;
+}
+/// + 1024: the dynamic shared window is only 16-byte aligned, the kernel
+/// rounds its base up to the 1024 bytes the 128-byte swizzle atoms need.
+constexpr unsigned sharedBytes(const GemmConfig &c) {
+  return 1024u + unsigned(c.stages) * stageBytes(c) + exchangeBytes(c) +
+         barrierBytes(c);
+}
+
+constexpr unsigned long long tilesN(const GemmConfig &c) {
+  return (unsigned long long)((c.n + c.tileN - 1) / c.tileN);
+}
+constexpr unsigned long long tilesM(const GemmConfig &c, int m) {
+  return (unsigned long long)((m + c.tileM - 1) / c.tileM);
+}
+
+/// fp32 partial tiles: one per (output tile, K split).
+constexpr unsigned long long workspaceBytes(const GemmConfig &c, int m) {
+  return c.splitK > 1 ? tilesN(c) * tilesM(c, m) * (unsigned long long)c.splitK *
+                            (unsigned long long)(c.tileM * c.tileN) * 4ull
+                      : 0ull;
+}
+/// One arrival counter per output tile.
+constexpr unsigned long long counterCount(const GemmConfig &c, int m) {
+  return c.splitK > 1 ? tilesN(c) * tilesM(c, m) : 0ull;
+}
+
+/// Token tiles per rasterization group: CTAs in flight share a few weight
+/// tiles (the bulk of the traffic) and at most this many token tiles in L2.
+constexpr int kGroupTilesM = 8;
+
+MLPJIT_SM90_HOST_DEVICE constexpr void
+tileCoordinates(unsigned id, unsigned tilesM, unsigned tilesN, unsigned &tileM,
+                unsigned &tileN) {
+  unsigned perGroup = unsigned(kGroupTilesM) * tilesN;
+  unsigned group = id / perGroup;
+  unsigned firstM = group * unsigned(kGroupTilesM);
+  unsigned rows = tilesM - firstM < unsigned(kGroupTilesM)
+                      ? tilesM - firstM
+                      : unsigned(kGroupTilesM);
+  unsigned inGroup = id % perGroup;
+  tileM = firstM + inGroup % rows;
+  tileN = inGroup / rows;
+}
+
+inline abi::LaunchShape launchShape(const GemmConfig &c, int m, int numSMs) {
+  (void)numSMs; // one CTA per tile; no persistent scheduling yet
+  abi::LaunchShape s{};
+  s.grid[0] = unsigned(tilesN(c) * tilesM(c, m > 0 ? m : 1));
+  s.grid[1] = 1;
+  s.grid[2] = unsigned(c.splitK);
+  s.block[0] = threads(c);
+  s.block[1] = s.block[2] = 1;
+  s.cluster[0] = s.cluster[1] = s.cluster[2] = 1;
+  s.sharedBytes = sharedBytes(c);
+  return s;
+}
+
+/// nullptr when the template implements `c`, else why not.
+constexpr const char *supports(const GemmConfig &c) {
+  if (c.elementBytes != 2)
+    return "only 16-bit elements (bf16, fp16)";
+  if (c.tileK != 64)
+    return "tileK must be 64 (one 128-byte swizzle row of 16-bit elements)";
+  if (!c.swapAB && c.tileM != 64 && c.tileM != 128)
+    return "tileM must be 64 or 128 (one or two consumer warpgroups)";
+  if (!c.swapAB && c.tileN != 64 && c.tileN != 128 && c.tileN != 256)
+    return "tileN must be 64, 128 or 256 (the wgmma N)";
+  if (c.swapAB && c.tileM != 8 && c.tileM != 16 && c.tileM != 32 &&
+      c.tileM != 64)
+    return "with swapAB, tileM must be 8, 16, 32 or 64 (the wgmma N)";
+  if (c.swapAB && c.tileN != 64 && c.tileN != 128)
+    return "with swapAB, tileN must be 64 or 128 (64 weight rows per "
+           "consumer warpgroup)";
+  if (c.stages < 2 || c.stages > 8)
+    return "stages must be 2 to 8";
+  if (c.clusterM != 1 || c.clusterN != 1)
+    return "clusters (TMA multicast) are not implemented yet (must be 1x1)";
+  if (c.splitK < 1 || c.splitK > 16)
+    return "splitK must be 1 to 16";
+  if (c.n <= 0 || c.k <= 0 || c.n % 8 != 0 || c.k % 8 != 0)
+    return "n and k must be positive multiples of 8";
+  if (c.n > 2147483647LL || c.k > 2147483647LL)
+    return "n and k must fit in 32 bits (TMA coordinates)";
+  if (c.gated && (c.tileN % 128 != 0 || c.n % 128 != 0))
+    return "gated epilogues need tileN and n multiples of 128 (64-row "
+           "gate/up blocks inside one tile)";
+  if (sharedBytes(c) > kMaxSharedBytes)
+    return "needs more than 227 KiB of shared memory; use fewer stages or "
+           "smaller tiles";
+  return nullptr;
+}
+
+} // namespace sm90
+} // namespace mlpjit
+
+#endif // MLPJIT_SM90_LAUNCH_H

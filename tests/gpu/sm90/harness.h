@@ -1,0 +1,91 @@
+//===- harness.h - sm90 template GPU correctness and timing harness -------===//
+//
+// Each translation unit instantiates a share of the configurations listed in
+// configs.inc and registers a runner; main.cu checks them all against cuBLAS
+// and times the ones marked for timing.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mlpjit/sm90/gemm_tma_ws.cuh"
+
+#include <cuda_runtime.h>
+
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace harness {
+
+enum class Dtype { bf16, f16 };
+
+struct Case {
+  std::string name;
+  Dtype dtype;
+  int epilogue; // index into kEpilogueNames in main.cu
+  bool gated, hasBias, timed;
+  mlpjit::GemmConfig config;
+  long long n, k;
+  // Launches the kernel for p.m tokens (grid from sm90::launchShape).
+  cudaError_t (*launch)(const mlpjit::abi::GemmParams &, cudaStream_t);
+  std::vector<int> ms; // token counts to check
+};
+
+std::vector<Case> &registry();
+
+template <typename Kernel>
+__global__ void __launch_bounds__(Kernel::kThreads, 1)
+    gemmKernel(const __grid_constant__ mlpjit::abi::GemmParams p) {
+  Kernel::run(p);
+}
+
+template <typename Kernel>
+cudaError_t launchKernel(const mlpjit::abi::GemmParams &p, cudaStream_t s) {
+  static bool attributeSet = false;
+  mlpjit::abi::LaunchShape shape =
+      mlpjit::sm90::launchShape(Kernel::kConfig, p.m, 132);
+  if (!attributeSet) {
+    cudaError_t e = cudaFuncSetAttribute(
+        gemmKernel<Kernel>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+        int(shape.sharedBytes));
+    if (e != cudaSuccess)
+      return e;
+    attributeSet = true;
+  }
+  dim3 grid(shape.grid[0], shape.grid[1], shape.grid[2]);
+  dim3 block(shape.block[0], shape.block[1], shape.block[2]);
+  gemmKernel<Kernel><<<grid, block, shape.sharedBytes, s>>>(p);
+  return cudaGetLastError();
+}
+
+template <bool Enabled, typename Element, typename Epi, int EpiIndex, int TM,
+          int TN, int S, int Split, bool Swap, bool Bias, long long N,
+          long long K>
+struct Registrar {
+  explicit Registrar(const char *, bool, std::vector<int>) {}
+};
+
+template <typename Element, typename Epi, int EpiIndex, int TM, int TN, int S,
+          int Split, bool Swap, bool Bias, long long N, long long K>
+struct Registrar<true, Element, Epi, EpiIndex, TM, TN, S, Split, Swap, Bias, N,
+                 K> {
+  using Kernel = mlpjit::sm90::GemmTmaWs<Element, Epi, TM, TN, 64, S, 1, 1,
+                                         Split, Swap, Bias, N, K>;
+  explicit Registrar(const char *name, bool timed, std::vector<int> ms) {
+    Case c;
+    c.name = name;
+    c.dtype = std::is_same<Element, __half>::value ? Dtype::f16 : Dtype::bf16;
+    c.epilogue = EpiIndex;
+    c.gated = Epi::kGated;
+    c.hasBias = Bias;
+    c.timed = timed;
+    c.config = Kernel::kConfig;
+    c.n = N;
+    c.k = K;
+    c.launch = &launchKernel<Kernel>;
+    c.ms = std::move(ms);
+    registry().push_back(c);
+  }
+};
+
+} // namespace harness

@@ -1,0 +1,389 @@
+//===- main.cu - sm90 template correctness and speed against cuBLAS -------===//
+//
+// Check (default): for every registered configuration and token count: fresh
+// random A, B, bias; D poisoned (0xFFFF, NaN in bf16 and fp16) with one extra
+// poisoned row that must survive; reference = cuBLAS fp32-accumulate GEMM on
+// the same inputs + bias + epilogue in double on the host; pass when
+// ||D - ref|| / ||ref|| <= 1e-2 and D has no NaN/Inf. Split-K kernels run
+// twice to check they leave their counters at zero.
+//
+// --time: the configurations marked timed, at m in {1, 16, 64, 256, 1024,
+// 4096, 8192} (swapAB ones up to 256), median of 50 CUDA-event timings after
+// warm-up, rotating over input sets that together exceed 200 MB (> L2),
+// next to cublasGemmEx on the same shape.
+//
+//===----------------------------------------------------------------------===//
+#include "harness.h"
+
+#include <cublas_v2.h>
+#include <cuda.h>
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+std::vector<harness::Case> &harness::registry() {
+  static std::vector<Case> cases;
+  return cases;
+}
+
+#define CHECK_CUDA(x)                                                          \
+  do {                                                                         \
+    cudaError_t e_ = (x);                                                      \
+    if (e_ != cudaSuccess) {                                                   \
+      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #x,          \
+                   cudaGetErrorString(e_));                                    \
+      std::exit(2);                                                            \
+    }                                                                          \
+  } while (0)
+#define CHECK_CUBLAS(x)                                                        \
+  do {                                                                         \
+    cublasStatus_t s_ = (x);                                                   \
+    if (s_ != CUBLAS_STATUS_SUCCESS) {                                         \
+      std::fprintf(stderr, "%s:%d: %s: cuBLAS status %d\n", __FILE__,          \
+                   __LINE__, #x, int(s_));                                     \
+      std::exit(2);                                                            \
+    }                                                                          \
+  } while (0)
+
+static const char *kEpilogueNames[] = {"identity", "silu",   "gelu_tanh",
+                                       "gelu_erf", "relu",   "swiglu",
+                                       "geglu_tanh", "geglu_erf", "reglu"};
+
+template <typename T>
+__global__ void fillUniform(T *p, size_t n, unsigned long long seed,
+                            float scale) {
+  for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n;
+       i += size_t(gridDim.x) * blockDim.x) {
+    unsigned long long x = seed * 0x9e3779b97f4a7c15ULL + i;
+    x ^= x >> 33; x *= 0xff51afd7ed558ccdULL; x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL; x ^= x >> 33;
+    float u = float(x >> 40) * (1.0f / 16777216.0f);
+    p[i] = T(scale * (2.0f * u - 1.0f));
+  }
+}
+
+static void fill(harness::Dtype dtype, void *p, size_t n,
+                 unsigned long long seed, float scale) {
+  if (dtype == harness::Dtype::bf16)
+    fillUniform<__nv_bfloat16><<<1024, 256>>>(static_cast<__nv_bfloat16 *>(p),
+                                              n, seed, scale);
+  else
+    fillUniform<__half><<<1024, 256>>>(static_cast<__half *>(p), n, seed,
+                                       scale);
+  CHECK_CUDA(cudaGetLastError());
+}
+
+/// The runtime's rule (kernel_abi.h): 2-D {k, rows}, box {64, min(tile,
+/// 256)}, 128-byte swizzle, out-of-bounds elements read as zero.
+static void encodeOperand(mlpjit::abi::TmaDescriptor &out, const void *ptr,
+                          long long rows, long long k, int tileRows,
+                          harness::Dtype dtype) {
+  static_assert(sizeof(CUtensorMap) == sizeof(mlpjit::abi::TmaDescriptor),
+                "ABI descriptor size");
+  CUtensorMap map;
+  cuuint64_t dims[2] = {cuuint64_t(k), cuuint64_t(rows)};
+  cuuint64_t strides[1] = {cuuint64_t(k) * 2};
+  cuuint32_t box[2] = {64, cuuint32_t(std::min(tileRows, 256))};
+  cuuint32_t elementStrides[2] = {1, 1};
+  CUresult r = cuTensorMapEncodeTiled(
+      &map,
+      dtype == harness::Dtype::bf16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
+                                    : CU_TENSOR_MAP_DATA_TYPE_FLOAT16,
+      2, const_cast<void *>(ptr), dims, strides, box, elementStrides,
+      CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
+      CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
+  if (r != CUDA_SUCCESS) {
+    std::fprintf(stderr, "cuTensorMapEncodeTiled failed (%d): rows=%lld k=%lld\n",
+                 int(r), rows, k);
+    std::exit(2);
+  }
+  std::memcpy(&out, &map, sizeof map);
+}
+
+static double toDouble(uint16_t bits, harness::Dtype dtype) {
+  if (dtype == harness::Dtype::bf16) {
+    uint32_t w = uint32_t(bits) << 16;
+    float f;
+    std::memcpy(&f, &w, 4);
+    return f;
+  }
+  __half_raw raw;
+  raw.x = bits;
+  return double(__half2float(__half(raw)));
+}
+
+static double activation(int kind, double x) {
+  switch (kind) {
+  case 1: case 5: return x / (1.0 + std::exp(-x));
+  case 2: case 6:
+    return 0.5 * x * (1.0 + std::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
+  case 3: case 7: return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+  case 4: case 8: return x > 0 ? x : 0.0;
+  default: return x;
+  }
+}
+
+struct Buffers {
+  void *a = nullptr, *b = nullptr, *bias = nullptr, *d = nullptr;
+  float *c = nullptr; // cuBLAS result [m, n]
+  void *workspace = nullptr;
+  unsigned *counters = nullptr;
+};
+
+static mlpjit::abi::GemmParams params(const harness::Case &cs, int m,
+                                      const void *a, const void *b,
+                                      const void *bias, void *d,
+                                      void *workspace, unsigned *counters) {
+  mlpjit::abi::GemmParams p{};
+  encodeOperand(p.tmaA, a, m, cs.k, cs.config.tileM, cs.dtype);
+  encodeOperand(p.tmaB, b, cs.n, cs.k, cs.config.tileN, cs.dtype);
+  p.a = a;
+  p.b = b;
+  p.bias = cs.hasBias ? bias : nullptr;
+  p.d = d;
+  p.workspace = static_cast<float *>(workspace);
+  p.counters = counters;
+  p.m = m;
+  p.n = int(cs.n);
+  p.k = int(cs.k);
+  return p;
+}
+
+static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
+                    unsigned long long seed) {
+  const long long n = cs.n, k = cs.k, nOut = cs.gated ? n / 2 : n;
+  const bool bf16 = cs.dtype == harness::Dtype::bf16;
+  Buffers buf;
+  CHECK_CUDA(cudaMalloc(&buf.a, size_t(m) * k * 2));
+  CHECK_CUDA(cudaMalloc(&buf.b, size_t(n) * k * 2));
+  CHECK_CUDA(cudaMalloc(&buf.bias, size_t(n) * 2));
+  CHECK_CUDA(cudaMalloc(&buf.d, size_t(m + 1) * nOut * 2)); // + a guard row
+  CHECK_CUDA(cudaMalloc(&buf.c, size_t(m) * n * 4));
+  unsigned long long wsBytes = mlpjit::sm90::workspaceBytes(cs.config, m);
+  unsigned long long counters = mlpjit::sm90::counterCount(cs.config, m);
+  if (wsBytes) {
+    CHECK_CUDA(cudaMalloc(&buf.workspace, wsBytes));
+    CHECK_CUDA(cudaMalloc(&buf.counters, counters * 4));
+    CHECK_CUDA(cudaMemset(buf.counters, 0, counters * 4)); // once
+  }
+  // Inputs scaled so that A·Bᵀ is O(1) whatever k is.
+  float bScale = std::sqrt(3.0f / float(k)) * 2.0f;
+  fill(cs.dtype, buf.a, size_t(m) * k, seed, 1.0f);
+  fill(cs.dtype, buf.b, size_t(n) * k, seed + 1, bScale);
+  fill(cs.dtype, buf.bias, size_t(n), seed + 2, 0.5f);
+  // Reference GEMM: row-major C[m, n] = A[m, k] · B[n, k]ᵀ is column-major
+  // Cᵀ[n, m] = op_T(B as col-major [k, n]) · (A as col-major [k, m]).
+  float one = 1.0f, zero = 0.0f;
+  cudaDataType_t type = bf16 ? CUDA_R_16BF : CUDA_R_16F;
+  CHECK_CUBLAS(cublasGemmEx(cublas, CUBLAS_OP_T, CUBLAS_OP_N, int(n), m, int(k),
+                            &one, buf.b, type, int(k), buf.a, type, int(k),
+                            &zero, buf.c, CUDA_R_32F, int(n),
+                            CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+
+  std::vector<float> c(size_t(m) * n);
+  std::vector<uint16_t> bias(n), d(size_t(m + 1) * nOut);
+  CHECK_CUDA(cudaDeviceSynchronize());
+  CHECK_CUDA(cudaMemcpy(c.data(), buf.c, c.size() * 4, cudaMemcpyDeviceToHost));
+  CHECK_CUDA(cudaMemcpy(bias.data(), buf.bias, n * 2, cudaMemcpyDeviceToHost));
+  std::vector<double> ref(size_t(m) * nOut);
+  for (long long r = 0; r < m; ++r)
+    for (long long j = 0; j < nOut; ++j) {
+      auto acc = [&](long long col) {
+        return double(c[r * n + col]) +
+               (cs.hasBias ? toDouble(bias[col], cs.dtype) : 0.0);
+      };
+      if (cs.gated) {
+        long long gate = (j / 64) * 128 + j % 64;
+        ref[r * nOut + j] = activation(cs.epilogue, acc(gate)) * acc(gate + 64);
+      } else {
+        ref[r * nOut + j] = activation(cs.epilogue, acc(j));
+      }
+    }
+
+  mlpjit::abi::GemmParams p = params(cs, m, buf.a, buf.b, buf.bias, buf.d,
+                                     buf.workspace, buf.counters);
+  bool ok = true;
+  int runs = cs.config.splitK > 1 ? 2 : 1;
+  for (int run = 0; run < runs && ok; ++run) {
+    CHECK_CUDA(cudaMemset(buf.d, 0xFF, size_t(m + 1) * nOut * 2)); // poison
+    cudaError_t launched = cs.launch(p, 0);
+    cudaError_t finished = cudaDeviceSynchronize();
+    if (launched != cudaSuccess || finished != cudaSuccess) {
+      std::printf("FAIL %s m=%d: %s\n", cs.name.c_str(), m,
+                  cudaGetErrorString(launched != cudaSuccess ? launched : finished));
+      std::fflush(stdout);
+      std::exit(1); // the context may be unusable after a kernel fault
+    }
+    CHECK_CUDA(cudaMemcpy(d.data(), buf.d, d.size() * 2, cudaMemcpyDeviceToHost));
+    double errSq = 0, refSq = 0;
+    long long bad = 0;
+    for (size_t i = 0; i < ref.size(); ++i) {
+      double out = toDouble(d[i], cs.dtype);
+      if (!std::isfinite(out)) {
+        ++bad;
+        continue;
+      }
+      errSq += (out - ref[i]) * (out - ref[i]);
+      refSq += ref[i] * ref[i];
+    }
+    long long guardTouched = 0;
+    for (long long j = 0; j < nOut; ++j)
+      guardTouched += d[size_t(m) * nOut + j] != 0xFFFF;
+    unsigned long long nonzeroCounters = 0;
+    if (counters) {
+      std::vector<unsigned> cnt(counters);
+      CHECK_CUDA(cudaMemcpy(cnt.data(), buf.counters, counters * 4,
+                            cudaMemcpyDeviceToHost));
+      for (unsigned v : cnt)
+        nonzeroCounters += v != 0;
+    }
+    double rel = refSq > 0 ? std::sqrt(errSq / refSq) : std::sqrt(errSq);
+    ok = bad == 0 && guardTouched == 0 && nonzeroCounters == 0 && rel <= 1e-2 &&
+         std::isfinite(rel);
+    std::printf("%s %s %s m=%d run=%d rel=%.3e nonfinite=%lld guard=%lld "
+                "counters=%llu\n",
+                ok ? "ok  " : "FAIL", cs.name.c_str(), kEpilogueNames[cs.epilogue],
+                m, run, rel, bad, guardTouched, nonzeroCounters);
+  }
+  cudaFree(buf.a);
+  cudaFree(buf.b);
+  cudaFree(buf.bias);
+  cudaFree(buf.d);
+  cudaFree(buf.c);
+  cudaFree(buf.workspace);
+  cudaFree(buf.counters);
+  return ok;
+}
+
+// Median milliseconds of `iterations` runs of body(i) after a warm-up.
+template <typename Body> static float medianMs(Body body, int iterations) {
+  for (int i = 0; i < 5; ++i)
+    body(i);
+  CHECK_CUDA(cudaDeviceSynchronize());
+  cudaEvent_t start, stop;
+  CHECK_CUDA(cudaEventCreate(&start));
+  CHECK_CUDA(cudaEventCreate(&stop));
+  std::vector<float> times;
+  for (int i = 0; i < iterations; ++i) {
+    CHECK_CUDA(cudaEventRecord(start));
+    body(i);
+    CHECK_CUDA(cudaEventRecord(stop));
+    CHECK_CUDA(cudaEventSynchronize(stop));
+    float ms = 0;
+    CHECK_CUDA(cudaEventElapsedTime(&ms, start, stop));
+    times.push_back(ms);
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+// One configuration next to cuBLAS (16-bit out, fp32 accumulate) on the same
+// shape and the same rotating input sets. Epilogue and bias cost are
+// included for mlpjit only.
+static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas) {
+  const long long n = cs.n, k = cs.k, nOut = cs.gated ? n / 2 : n;
+  const bool bf16 = cs.dtype == harness::Dtype::bf16;
+  double setBytes = 2.0 * (double(m) * k + double(n) * k + double(m) * n);
+  int sets = int(std::min(8.0, std::max(2.0, std::ceil(200e6 / setBytes))));
+  std::vector<Buffers> bufs(sets);
+  std::vector<mlpjit::abi::GemmParams> ps(sets);
+  for (int s = 0; s < sets; ++s) {
+    Buffers &buf = bufs[s];
+    CHECK_CUDA(cudaMalloc(&buf.a, size_t(m) * k * 2));
+    CHECK_CUDA(cudaMalloc(&buf.b, size_t(n) * k * 2));
+    CHECK_CUDA(cudaMalloc(&buf.bias, size_t(n) * 2));
+    CHECK_CUDA(cudaMalloc(&buf.d, size_t(m) * n * 2));
+    unsigned long long counters = mlpjit::sm90::counterCount(cs.config, m);
+    if (counters) {
+      CHECK_CUDA(cudaMalloc(&buf.workspace,
+                            mlpjit::sm90::workspaceBytes(cs.config, m)));
+      CHECK_CUDA(cudaMalloc(&buf.counters, counters * 4));
+      CHECK_CUDA(cudaMemset(buf.counters, 0, counters * 4));
+    }
+    fill(cs.dtype, buf.a, size_t(m) * k, 10 + s, 1.0f);
+    fill(cs.dtype, buf.b, size_t(n) * k, 20 + s, 0.02f);
+    fill(cs.dtype, buf.bias, size_t(n), 30 + s, 0.5f);
+    ps[s] = params(cs, m, buf.a, buf.b, buf.bias, buf.d, buf.workspace,
+                   buf.counters);
+  }
+  float ours = medianMs([&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], 0)); }, 50);
+  float one = 1.0f, zero = 0.0f;
+  cudaDataType_t type = bf16 ? CUDA_R_16BF : CUDA_R_16F;
+  float theirs = medianMs(
+      [&](int i) {
+        const Buffers &buf = bufs[i % sets];
+        CHECK_CUBLAS(cublasGemmEx(cublas, CUBLAS_OP_T, CUBLAS_OP_N, int(n), m,
+                                  int(k), &one, buf.b, type, int(k), buf.a, type,
+                                  int(k), &zero, buf.d, type, int(n),
+                                  CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+      },
+      50);
+  double flop = 2.0 * m * n * k;
+  double bytes = 2.0 * (double(m) * k + double(n) * k + double(m) * nOut);
+  std::printf("time %-62s m=%5d: sm90 %8.4f ms %6.1f TFLOP/s %5.0f GB/s | "
+              "cuBLAS %8.4f ms %6.1f TFLOP/s | ratio %.2f\n",
+              cs.name.c_str(), m, ours, flop / ours / 1e9, bytes / ours / 1e6,
+              theirs, flop / theirs / 1e9, ours / theirs);
+  std::fflush(stdout);
+  for (Buffers &buf : bufs) {
+    cudaFree(buf.a);
+    cudaFree(buf.b);
+    cudaFree(buf.bias);
+    cudaFree(buf.d);
+    cudaFree(buf.workspace);
+    cudaFree(buf.counters);
+  }
+}
+
+int main(int argc, char **argv) {
+  bool timing = argc > 1 && std::strcmp(argv[1], "--time") == 0;
+  if (timing) {
+    --argc;
+    ++argv;
+  }
+  const char *filter = argc > 1 ? argv[1] : "";
+  cudaDeviceProp prop;
+  CHECK_CUDA(cudaGetDeviceProperties(&prop, 0));
+  std::printf("device: %s (sm_%d%d, %d SMs), %zu configurations\n", prop.name,
+              prop.major, prop.minor, prop.multiProcessorCount,
+              harness::registry().size());
+  cublasHandle_t cublas;
+  CHECK_CUBLAS(cublasCreate(&cublas));
+  CHECK_CUBLAS(cublasSetMathMode(cublas, CUBLAS_DEFAULT_MATH));
+  int passed = 0, failed = 0;
+  unsigned long long seed = 1234;
+  for (const harness::Case &cs : harness::registry()) {
+    if (!std::strstr(cs.name.c_str(), filter))
+      continue;
+    if (const char *why = mlpjit::sm90::supports(cs.config)) {
+      std::printf("FAIL %s: supports() rejects it: %s\n", cs.name.c_str(), why);
+      ++failed;
+      continue;
+    }
+    if (timing) {
+      if (!cs.timed)
+        continue;
+      for (int m : {1, 16, 64, 256, 1024, 4096, 8192})
+        if (!cs.config.swapAB || m <= 256)
+          timeCase(cs, m, cublas);
+      continue;
+    }
+    for (int m : cs.ms) {
+      seed += 7;
+      (runCase(cs, m, cublas, seed) ? passed : failed)++;
+      std::fflush(stdout);
+    }
+  }
+  if (!timing)
+    std::printf("%d passed, %d failed\n", passed, failed);
+  cublasDestroy(cublas);
+  return failed ? 1 : 0;
+}
