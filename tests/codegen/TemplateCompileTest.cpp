@@ -93,6 +93,14 @@ std::vector<KernelDesc> sm80Configs() {
         }
         configs.push_back(d);
       }
+  // The fallback on Hopper: the same template built for sm_90a.
+  for (Epilogue epilogue : {Epilogue::swiglu, Epilogue::none}) {
+    KernelDesc d = makeDesc("sm80_mma", epilogue, DType::bf16, true, 2, false,
+                            Tile{64, 256, 64, 3});
+    d.arch = "sm_90a";
+    d.name += "_sm90a";
+    configs.push_back(d);
+  }
   return configs;
 }
 
