@@ -79,7 +79,7 @@ std::string KernelCache::defaultDirectory() {
 
 KernelCache::KernelCache(std::string directory, bool enabled)
     : dir(std::move(directory)), isEnabled(enabled),
-      diskUsable(enabled && !dir.empty()) {}
+      diskWritable(enabled && !dir.empty()) {}
 
 KernelCache &KernelCache::global() {
   static KernelCache cache = [] {
@@ -102,7 +102,7 @@ void KernelCache::clearMemory() {
 
 bool KernelCache::diskEnabled() const {
   std::lock_guard<std::mutex> lock(mutex);
-  return diskUsable;
+  return diskWritable;
 }
 
 std::string KernelCache::entryPath(llvm::StringRef key) const {
@@ -124,15 +124,15 @@ void KernelCache::warn(const llvm::Twine &message) {
     llvm::errs() << "mlpjit: warning: " << text << "\n";
 }
 
-void KernelCache::disableDisk(const llvm::Twine &why) {
+void KernelCache::disableDiskWrites(const llvm::Twine &why) {
   {
     std::lock_guard<std::mutex> lock(mutex);
-    if (!diskUsable)
+    if (!diskWritable)
       return; // warn once
-    diskUsable = false;
+    diskWritable = false;
   }
   warn("kernel cache directory '" + dir + "' is unusable (" + why +
-       "); caching in memory only");
+       "); caching new kernels in memory only");
 }
 
 std::optional<CacheEntry> KernelCache::lookup(llvm::StringRef key) {
@@ -144,7 +144,8 @@ std::optional<CacheEntry> KernelCache::lookup(llvm::StringRef key) {
     if (it != memory.end())
       return it->second;
   }
-  if (!diskEnabled() || !isKeyPathSafe(key))
+  // Reads stay on after writes failed: a read-only cache still serves.
+  if (dir.empty() || !isKeyPathSafe(key))
     return std::nullopt;
   std::optional<CacheEntry> entry = loadFromDisk(key);
   if (entry) {
@@ -281,7 +282,7 @@ void KernelCache::removeStaleTemporaries() {
 
 void KernelCache::writeToDisk(llvm::StringRef key, const CacheEntry &entry) {
   if (std::error_code ec = fs::create_directories(dir)) {
-    disableDisk("cannot create it: " + ec.message());
+    disableDiskWrites("cannot create it: " + ec.message());
     return;
   }
   removeStaleTemporaries();
@@ -292,7 +293,7 @@ void KernelCache::writeToDisk(llvm::StringRef key, const CacheEntry &entry) {
   llvm::SmallString<256> tmpDir;
   if (std::error_code ec =
           fs::createUniqueDirectory(entryPath(".tmp-" + key.str()), tmpDir)) {
-    disableDisk("cannot create a directory in it: " + ec.message());
+    disableDiskWrites("cannot create a directory in it: " + ec.message());
     return;
   }
 

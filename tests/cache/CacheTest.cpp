@@ -235,7 +235,8 @@ TEST_F(KernelCacheTest, UnwritableDirectoryWarnsOnceAndKeepsWorking) {
   cache->store(keyOf("b"), {"ptx b", nullptr, "b"});
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("is unusable"), std::string::npos) << warnings[0];
-  EXPECT_NE(warnings[0].find("caching in memory only"), std::string::npos);
+  EXPECT_NE(warnings[0].find("caching new kernels in memory only"),
+            std::string::npos);
   EXPECT_FALSE(cache->diskEnabled());
   auto hit = cache->lookup(keyOf("b"));
   ASSERT_TRUE(hit.has_value());
@@ -340,6 +341,28 @@ TEST_F(KernelCacheTest, StaleTemporariesOfCrashedWritersAreRemoved) {
   EXPECT_FALSE(fs::exists(dir + "/.tmp-old-abc123"));
   EXPECT_TRUE(fs::exists(dir + "/.tmp-new-abc123")); // may be a live writer
   EXPECT_TRUE(warnings.empty());
+}
+
+TEST_F(KernelCacheTest, FailedWritesLeaveReadsOn) {
+  std::string key = keyOf("shared");
+  makeCache()->store(key, {"shared ptx", nullptr, "s"});
+  auto cache = makeCache();
+  // Make one write fail: the directory is briefly a plain file.
+  std::string aside = (root + "/aside").str();
+  ASSERT_FALSE(fs::rename(dir, aside));
+  writeFile(dir, "not a directory");
+  cache->store(keyOf("other"), {"other", nullptr, "o"});
+  EXPECT_FALSE(cache->diskEnabled());
+  ASSERT_EQ(warnings.size(), 1u);
+  ASSERT_FALSE(fs::remove(dir));
+  ASSERT_FALSE(fs::rename(aside, dir));
+  // Writes stay off, but existing entries (a shared read-only cache) serve.
+  auto hit = cache->lookup(key);
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(hit->ptx, "shared ptx");
+  cache->store(keyOf("third"), {"third", nullptr, "t"});
+  EXPECT_FALSE(fs::exists(cache->entryPath(keyOf("third"))));
+  EXPECT_EQ(warnings.size(), 1u);
 }
 
 } // namespace

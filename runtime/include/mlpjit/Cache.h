@@ -10,8 +10,8 @@
 // fine (both wrote the same bytes). Entries that fail verification (manifest
 // unreadable, other format or mlpjit version, wrong key, PTX size or SHA-256
 // mismatch) are reported through the warning sink, removed and treated as a
-// miss. A cache directory that cannot be created or written is reported once
-// and the cache keeps working in memory only. Temporary directories left by
+// miss. A cache directory that cannot be created or written is reported once;
+// new kernels are then kept in memory only, existing entries still read. Temporary directories left by
 // writers that died mid-write are removed when more than an hour old.
 //
 // Environment: MLPJIT_CACHE=0 disables the cache; MLPJIT_CACHE_DIR, else
@@ -81,7 +81,8 @@ public:
   void clearMemory();
 
   bool enabled() const { return isEnabled; }
-  /// True while entries are written to and read from disk.
+  /// True while new entries are written to disk (false without a directory
+  /// or after a write failed; existing entries are still read).
   bool diskEnabled() const;
   const std::string &directory() const { return dir; }
   /// <directory>/<key>; where the entry for `key` lives on disk.
@@ -92,11 +93,11 @@ private:
   void writeToDisk(llvm::StringRef key, const CacheEntry &entry);
   void removeStaleTemporaries();
   void warn(const llvm::Twine &message);
-  void disableDisk(const llvm::Twine &why);
+  void disableDiskWrites(const llvm::Twine &why);
 
   std::string dir;
   bool isEnabled;
-  bool diskUsable;
+  bool diskWritable;
   bool sweptTemporaries = false;
   mutable std::mutex mutex;
   llvm::StringMap<CacheEntry> memory;
