@@ -1,7 +1,12 @@
-//===- Compile.h - spec/config to PTX, MLIR-free interface -----------------===//
+//===- Compile.h - spec to PTX as named stages, MLIR-free interface --------===//
 //
-// The whole compiler behind one MLIR-free call: front end, passes, kernel
-// planning, codegen and NVRTC. Used by the runtime's public API and tools.
+// The whole compiler behind a few MLIR-free calls. The stages, in order:
+//   input   - the spec's textbook MLP as `mlp` dialect IR
+//   passes  - the IR after each pass of mlp-default-pipeline
+//   kernels - one KernelDesc per planned GEMM kernel and token bucket
+//   cuda    - the generated translation unit of each kernel
+//   ptx     - NVRTC's PTX for each kernel (through the kernel cache)
+// Each stage function returns its artifact; mlpjit-dump prints any of them.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_PIPELINE_COMPILE_H
@@ -9,8 +14,10 @@
 
 #include "mlpjit/Frontend/MlpSpec.h"
 #include "mlpjit/KernelDesc.h"
+#include "mlpjit/MlpProgram.h"
 
 #include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <string>
 #include <vector>
@@ -19,25 +26,44 @@ namespace mlpjit {
 
 struct CompileOptions {
   std::string arch;     // "" = the spec's arch, else the device's, else sm_90a
-  bool useCache = true; // in-memory and on-disk PTX cache
+  bool useCache = true; // the in-memory and on-disk PTX cache (KernelCache)
 };
+
+/// The target a spec compiles for: --arch, else the spec's, else the GPU's
+/// (when a driver and GPU are present), else sm_90a.
+std::string resolveArch(const MlpSpec &spec, const CompileOptions &options);
+
+/// Stage `input`: the textbook MLP as MLIR text.
+llvm::Expected<std::string> inputIR(llvm::ArrayRef<MlpSpec> specs);
+
+/// Stages `passes` and `kernels`: runs mlp-default-pipeline for `arch`; when
+/// `printAfterEach` is set, the IR after each pass is written there, each
+/// headed by the pass name.
+llvm::Expected<std::vector<KernelDesc>>
+planKernels(const MlpSpec &spec, llvm::StringRef arch,
+            llvm::raw_ostream *printAfterEach = nullptr);
 
 struct CompiledKernel {
   KernelDesc desc;
-  std::string cudaSource; // the generated translation unit
-  std::string ptx;
+  std::string cudaSource; // stage `cuda`
+  std::string ptx;        // stage `ptx`
   std::string nvrtcLog;
   bool cacheHit = false;
 };
 
 struct CompiledMlp {
-  MlpSpec spec;
-  std::vector<CompiledKernel> kernels; // gate_up and down kernels per token bucket
+  MlpSpec spec; // arch resolved
+  std::vector<CompiledKernel> kernels; // gate_up and down kernels per bucket
   double compileSeconds = 0;
+  int cacheHits() const;
 };
 
+/// All stages; kernels compile in parallel. Thread-safe.
 llvm::Expected<CompiledMlp> compileMlp(const MlpSpec &spec,
                                        const CompileOptions &options = {});
+
+/// What the runtime loads (mlpjit::Mlp::load).
+MlpProgram toProgram(const CompiledMlp &compiled);
 
 } // namespace mlpjit
 

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The GPU tier, run on a machine with a GPU over a build made elsewhere
+# (build/bin carried along): the GPU tests, mlpjit-run on every shared model
+# config at the token counts of issue 4, a second process that must hit the
+# disk cache, then mlpjit-bench and the PyTorch peers in the same session so
+# their ratios are measured side by side.
+#
+#   scripts/gpu-suite.sh [check|bench|all]     logs go to $OUT (default /tmp/mlpjit-gpu)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-all}"
+out="${OUT:-/tmp/mlpjit-gpu}"
+mkdir -p "$out"
+export MLPJIT_CACHE_DIR="${MLPJIT_CACHE_DIR:-/tmp/mlpjit-cache}"
+bin=build/bin
+status=0
+
+nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,temperature.gpu --format=csv,noheader
+
+if [ "$what" = check ] || [ "$what" = all ]; then
+  for t in "$bin"/mlpjit-gpu-*test*; do
+    [ -x "$t" ] || continue
+    echo "== $t"; "$t" --gtest_brief=1 2>&1 | tail -n 30 | tee -a "$out/gpu-tests.log" || status=1
+  done
+  for cfg in tests/fixtures/models/*.json; do
+    echo "== mlpjit-run $cfg"
+    "$bin/mlpjit-run" "$cfg" --tokens 1,7,64,129,1000,4096 2>&1 | tee -a "$out/run.log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  done
+  echo "== second process, same spec: must hit the disk cache"
+  "$bin/mlpjit-run" tests/fixtures/models/llama-3-8b.json --tokens 64 --json > "$out/cache-hit.json" || status=1
+  grep -o '"cache_hits": *[0-9]*' "$out/cache-hit.json"
+fi
+
+if [ "$what" = bench ] || [ "$what" = all ]; then
+  "$bin/mlpjit-bench" --json "$out/bench.json" --csv "$out/bench.csv" --plot "$out/bench.png" ${BENCH_ARGS:-} 2>"$out/bench.err" | tee "$out/bench.log" || status=1
+  tail -n 5 "$out/bench.err"
+  if [ -f .device/peers_bench.py ]; then
+    PYTHONUNBUFFERED=1 python3 .device/peers_bench.py --json "$out/peers.json" ${PEERS_ARGS:-} 2>&1 | tee "$out/peers.log"
+  fi
+fi
+exit $status
