@@ -201,17 +201,7 @@ struct GemmTmaWs {
 
     const int m = p.m;
     const unsigned tilesAlongM = unsigned((m + TileM - 1) / TileM);
-    constexpr unsigned kTilesAlongN = unsigned((N + TileN - 1) / TileN);
-    unsigned tileM, tileN;
-    tileCoordinates(blockIdx.x, tilesAlongM, kTilesAlongN, tileM, tileN);
-    const int m0 = int(tileM) * TileM;
-    const int n0 = int(tileN) * TileN;
-    const int split = int(blockIdx.z);
-    const int kBegin = split * kKTilesPerSplit;
-    const int kEnd = kBegin + kKTilesPerSplit < kKTiles
-                         ? kBegin + kKTilesPerSplit
-                         : kKTiles;
-    const int kCount = kEnd > kBegin ? kEnd - kBegin : 0;
+    const unsigned units = tilesAlongM * kTilesAlongN * unsigned(SplitK);
 
     const int warpgroup = int(threadIdx.x) / 128;
     if (threadIdx.x == 0) {
@@ -225,23 +215,30 @@ struct GemmTmaWs {
     }
     __syncthreads();
 
+    // Persistent: CTA b takes work units b, b + gridDim.x, ...; the ring
+    // position `it` runs on across units, so the producer fills the next
+    // unit's stages while the consumers run the previous unit's epilogue.
     if (warpgroup == 0) {
       // Producer. The register budget moves to the consumers (only pays,
       // and is only valid, with two consumer warpgroups: 3 x 128 threads).
       if constexpr (kConsumerWarpgroups == 2)
         ptx::setMaxRegistersDec<40>();
       if (threadIdx.x == 0) {
-        for (int it = 0; it < kCount; ++it) {
-          const int s = it % Stages;
-          const unsigned round = unsigned(it / Stages);
-          // A fresh barrier counts as having completed the phase before
-          // phase 0, so round 0 passes at once.
-          ptx::mbarrierWait(emptyBar(s), (round & 1u) ^ 1u);
-          ptx::mbarrierArriveExpectTx(fullBar(s), kStageBytes);
-          const unsigned stage = base + unsigned(s) * kStageBytes;
-          const int k0 = (kBegin + it) * TileK;
-          ptx::tmaLoad2d(stage, &p.tmaA, fullBar(s), k0, m0);
-          ptx::tmaLoad2d(stage + kATileBytes, &p.tmaB, fullBar(s), k0, n0);
+        int it = 0;
+        for (unsigned u = blockIdx.x; u < units; u += gridDim.x) {
+          const Unit w = unitAt(u, tilesAlongM);
+          for (int j = 0; j < w.kCount; ++j, ++it) {
+            const int s = it % Stages;
+            const unsigned round = unsigned(it / Stages);
+            // A fresh barrier counts as having completed the phase before
+            // phase 0, so round 0 passes at once.
+            ptx::mbarrierWait(emptyBar(s), (round & 1u) ^ 1u);
+            ptx::mbarrierArriveExpectTx(fullBar(s), kStageBytes);
+            const unsigned stage = base + unsigned(s) * kStageBytes;
+            const int k0 = (w.kBegin + j) * TileK;
+            ptx::tmaLoad2d(stage, &p.tmaA, fullBar(s), k0, w.m0);
+            ptx::tmaLoad2d(stage + kATileBytes, &p.tmaB, fullBar(s), k0, w.n0);
+          }
         }
       }
     } else {
@@ -249,68 +246,104 @@ struct GemmTmaWs {
         ptx::setMaxRegistersInc<232>();
       const int consumer = warpgroup - 1;
       const int tid = int(threadIdx.x) - 128; // 0 .. kConsumerThreads-1
-      float acc[kAccRegs];
+      int it = 0;
+      for (unsigned u = blockIdx.x; u < units; u += gridDim.x) {
+        const Unit w = unitAt(u, tilesAlongM);
+        float acc[kAccRegs];
 #pragma unroll
-      for (int i = 0; i < kAccRegs; ++i)
-        acc[i] = 0.0f;
-
-      for (int it = 0; it < kCount; ++it) {
-        const int s = it % Stages;
-        ptx::mbarrierWait(fullBar(s), unsigned(it / Stages) & 1u);
-        const unsigned stage = base + unsigned(s) * kStageBytes;
-        // This warpgroup's 64 rows of the MMA's M operand, and the N operand.
-        const unsigned mOperand =
-            (SwapAB ? stage + kATileBytes : stage) + unsigned(consumer) * 64u * 128u;
-        const unsigned nOperand = SwapAB ? stage : stage + kATileBytes;
-        const unsigned long long descM = ptx::sharedDescriptor(mOperand);
-        const unsigned long long descN = ptx::sharedDescriptor(nOperand);
+        for (int i = 0; i < kAccRegs; ++i)
+          acc[i] = 0.0f;
+        for (int j = 0; j < w.kCount; ++j, ++it) {
+          const int s = it % Stages;
+          ptx::mbarrierWait(fullBar(s), unsigned(it / Stages) & 1u);
+          const unsigned stage = base + unsigned(s) * kStageBytes;
+          // This warpgroup's 64 rows of the MMA's M operand, and the N one.
+          const unsigned mOperand = (SwapAB ? stage + kATileBytes : stage) +
+                                    unsigned(consumer) * 64u * 128u;
+          const unsigned nOperand = SwapAB ? stage : stage + kATileBytes;
+          const unsigned long long descM = ptx::sharedDescriptor(mOperand);
+          const unsigned long long descN = ptx::sharedDescriptor(nOperand);
+#pragma unroll
+          for (int i = 0; i < kAccRegs; ++i)
+            ptx::fenceRegister(acc[i]);
+          ptx::wgmmaFence();
+#pragma unroll
+          for (int kk = 0; kk < TileK / 16; ++kk)
+            wgmma::Mma<kMmaN, Traits::kBf16>::run(acc, descM + 2ull * kk,
+                                                  descN + 2ull * kk);
+          ptx::wgmmaCommit();
+#pragma unroll
+          for (int i = 0; i < kAccRegs; ++i)
+            ptx::fenceRegister(acc[i]);
+          // Keep this k-tile's MMAs in flight; the previous ones are done,
+          // so their slot goes back to the producer.
+          ptx::wgmmaWait<1>();
+          if (j > 0 && tid % 128 == 0)
+            ptx::mbarrierArrive(emptyBar((it - 1) % Stages));
+        }
+        ptx::wgmmaWait<0>();
 #pragma unroll
         for (int i = 0; i < kAccRegs; ++i)
           ptx::fenceRegister(acc[i]);
-        ptx::wgmmaFence();
-#pragma unroll
-        for (int kk = 0; kk < TileK / 16; ++kk)
-          wgmma::Mma<kMmaN, Traits::kBf16>::run(acc, descM + 2ull * kk,
-                                                descN + 2ull * kk);
-        ptx::wgmmaCommit();
-#pragma unroll
-        for (int i = 0; i < kAccRegs; ++i)
-          ptx::fenceRegister(acc[i]);
-        // Keep this k-tile's MMAs in flight; the previous ones are done, so
-        // their slot goes back to the producer.
-        ptx::wgmmaWait<1>();
-        if (it > 0 && tid % 128 == 0)
+        // The unit's last slot is free before the epilogue, so the producer
+        // can run ahead into the next unit.
+        if (w.kCount > 0 && tid % 128 == 0)
           ptx::mbarrierArrive(emptyBar((it - 1) % Stages));
-      }
-      ptx::wgmmaWait<0>();
-#pragma unroll
-      for (int i = 0; i < kAccRegs; ++i)
-        ptx::fenceRegister(acc[i]);
 
-      if constexpr (SplitK > 1) {
-        const unsigned tile = tileM * kTilesAlongN + tileN;
-        if (!storePartial(p, acc, tile, split, tid, lastFlag))
-          return;
-        // The last CTA streams the sums from L2 instead of holding them:
-        // the accumulator registers are free, so nothing spills.
-        const float *partials = p.workspace + tile * kTileFloats * SplitK + tid;
-        epilogue(
-            p,
-            [&](int i) {
-              float sum = 0.0f;
+        if constexpr (SplitK > 1) {
+          if (!storePartial(p, acc, w.tile, w.split, tid, lastFlag))
+            continue;
+          // The last CTA streams the sums from L2 instead of holding them:
+          // the accumulator registers are free, so nothing spills.
+          const float *partials =
+              p.workspace + w.tile * kTileFloats * SplitK + tid;
+          epilogue(
+              p,
+              [&](int i) {
+                float sum = 0.0f;
 #pragma unroll
-              for (int z = 0; z < SplitK; ++z) {
-                float v = __ldcg(partials + z * kTileFloats + i * kConsumerThreads);
-                sum = z == 0 ? v : sum + v;
-              }
-              return sum;
-            },
-            consumer, tid, m0, n0, exchange);
-      } else {
-        epilogue(p, [&](int i) { return acc[i]; }, consumer, tid, m0, n0,
-                 exchange);
+                for (int z = 0; z < SplitK; ++z) {
+                  float v = __ldcg(partials + z * kTileFloats +
+                                   i * kConsumerThreads);
+                  sum = z == 0 ? v : sum + v;
+                }
+                return sum;
+              },
+              consumer, tid, w.m0, w.n0, exchange);
+        } else {
+          epilogue(p, [&](int i) { return acc[i]; }, consumer, tid, w.m0,
+                   w.n0, exchange);
+        }
       }
     }
+  }
+
+  static constexpr unsigned kTilesAlongN = unsigned((N + TileN - 1) / TileN);
+
+  /// One work unit: an output tile and its K split.
+  struct Unit {
+    int m0, n0;    // first token and first weight row
+    int split;     // K split z
+    int kBegin;    // first k-tile
+    int kCount;    // k-tiles (0 when splitK exceeds the k-tiles)
+    unsigned tile; // linear tile index (split-K counters and workspace)
+  };
+  /// Unit u: the splits of one tile are consecutive, tiles in grouped order.
+  static __device__ __forceinline__ Unit unitAt(unsigned u, unsigned tilesAlongM) {
+    Unit w;
+    unsigned tileM, tileN;
+    tileCoordinates(u / unsigned(SplitK), tilesAlongM, kTilesAlongN, tileM,
+                    tileN);
+    w.m0 = int(tileM) * TileM;
+    w.n0 = int(tileN) * TileN;
+    w.split = int(u % unsigned(SplitK));
+    w.kBegin = w.split * kKTilesPerSplit;
+    const int kEnd = w.kBegin + kKTilesPerSplit < kKTiles
+                         ? w.kBegin + kKTilesPerSplit
+                         : kKTiles;
+    w.kCount = kEnd > w.kBegin ? kEnd - w.kBegin : 0;
+    w.tile = tileM * kTilesAlongN + tileN;
+    return w;
   }
 
   static constexpr unsigned long long kTileFloats =
@@ -402,19 +435,21 @@ struct GemmTmaWs {
             exchange[i * 128 + lt] = value(i);
         }
         ptx::consumerBarrier(kConsumerThreads);
-        if (consumer == 1)
-          return;
+        if (consumer == 0) {
 #pragma unroll
-        for (int i = 0; i < kAccRegs; ++i) {
-          const int w = fragRow + 8 * ((i / 2) % 2);
-          const int row = m0 + 8 * (i / 4) + fragCol + i % 2;
-          const long long gate = n0 + w;
-          if (row >= m || gate >= N)
-            continue;
-          float v = Epi::apply(value(i) + biasAt(p, gate),
-                               exchange[i * 128 + lt] + biasAt(p, gate + 64));
-          d[row * kOutCols + n0 / 2 + w] = Traits::fromFloat(v);
+          for (int i = 0; i < kAccRegs; ++i) {
+            const int w = fragRow + 8 * ((i / 2) % 2);
+            const int row = m0 + 8 * (i / 4) + fragCol + i % 2;
+            const long long gate = n0 + w;
+            if (row >= m || gate >= N)
+              continue;
+            float v = Epi::apply(value(i) + biasAt(p, gate),
+                                 exchange[i * 128 + lt] + biasAt(p, gate + 64));
+            d[row * kOutCols + n0 / 2 + w] = Traits::fromFloat(v);
+          }
         }
+        // The exchange tile is reused by the CTA's next unit.
+        ptx::consumerBarrier(kConsumerThreads);
       } else {
 #pragma unroll
         for (int i = 0; i < kAccRegs; ++i) {

@@ -3,8 +3,9 @@
 // Plain C++17, compiled by the host (to size launches and validate plans)
 // and by NVRTC (the template static_asserts against the same functions).
 //
-// Shape: grid {tilesM * tilesN, 1, splitK}, tiles in grouped order (see
-// tileCoordinates); one producer warpgroup plus one consumer warpgroup per
+// Shape: a persistent grid of min(work units, SMs x CTAs per SM) CTAs over
+// work units = (output tile, K split), tiles in grouped order (see
+// tileCoordinates), the splits of a tile adjacent; one producer warpgroup plus one consumer warpgroup per
 // 64 rows of the MMA's M side (tokens, or weights with swapAB). Dynamic
 // shared memory: the TMA stage ring (1024-byte aligned tiles for the 128-byte
 // swizzle), its mbarriers and, for gated swapAB, the gate/up exchange tile.
@@ -97,12 +98,31 @@ tileCoordinates(unsigned id, unsigned tilesM, unsigned tilesN, unsigned &tileM,
   tileN = inGroup / rows;
 }
 
+/// Work units: one per (output tile, K split).
+constexpr unsigned long long workUnits(const GemmConfig &c, int m) {
+  return tilesN(c) * tilesM(c, m > 0 ? m : 1) * (unsigned long long)c.splitK;
+}
+
+/// CTAs that fit on one SM: one for three warpgroups (registers: 384 x 168),
+/// else up to two if shared memory allows and the accumulators are small
+/// (<= 32 registers a thread); a guess only, the kernel is right for any grid.
+constexpr unsigned ctasPerSm(const GemmConfig &c) {
+  if (threads(c) > 256 || mmaCols(c) > 64)
+    return 1u;
+  return sharedBytes(c) * 2u + 2048u <= 228u * 1024u ? 2u : 1u;
+}
+
+/// Persistent grid: min(work units, numSMs x ctasPerSm) CTAs, each walking
+/// units blockIdx.x, blockIdx.x + gridDim.x, ...; numSMs <= 0 gives one CTA
+/// per unit.
 inline abi::LaunchShape launchShape(const GemmConfig &c, int m, int numSMs) {
-  (void)numSMs; // one CTA per tile; no persistent scheduling yet
   abi::LaunchShape s{};
-  s.grid[0] = unsigned(tilesN(c) * tilesM(c, m > 0 ? m : 1));
+  unsigned long long units = workUnits(c, m);
+  unsigned long long resident =
+      numSMs > 0 ? (unsigned long long)numSMs * ctasPerSm(c) : units;
+  s.grid[0] = unsigned(units < resident ? units : resident);
   s.grid[1] = 1;
-  s.grid[2] = unsigned(c.splitK);
+  s.grid[2] = 1;
   s.block[0] = threads(c);
   s.block[1] = s.block[2] = 1;
   s.cluster[0] = s.cluster[1] = s.cluster[2] = 1;

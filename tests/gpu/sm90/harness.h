@@ -26,8 +26,10 @@ struct Case {
   bool gated, hasBias, timed;
   mlpjit::GemmConfig config;
   long long n, k;
-  // Launches the kernel for p.m tokens (grid from sm90::launchShape).
-  cudaError_t (*launch)(const mlpjit::abi::GemmParams &, cudaStream_t);
+  // Launches the kernel for p.m tokens (grid from sm90::launchShape for
+  // numSMs multiprocessors).
+  cudaError_t (*launch)(const mlpjit::abi::GemmParams &, int numSMs,
+                        cudaStream_t);
   std::vector<int> ms; // token counts to check
 };
 
@@ -40,10 +42,11 @@ __global__ void __launch_bounds__(Kernel::kThreads, 1)
 }
 
 template <typename Kernel>
-cudaError_t launchKernel(const mlpjit::abi::GemmParams &p, cudaStream_t s) {
+cudaError_t launchKernel(const mlpjit::abi::GemmParams &p, int numSMs,
+                         cudaStream_t s) {
   static bool attributeSet = false;
   mlpjit::abi::LaunchShape shape =
-      mlpjit::sm90::launchShape(Kernel::kConfig, p.m, 132);
+      mlpjit::sm90::launchShape(Kernel::kConfig, p.m, numSMs);
   if (!attributeSet) {
     cudaError_t e = cudaFuncSetAttribute(
         gemmKernel<Kernel>, cudaFuncAttributeMaxDynamicSharedMemorySize,

@@ -4,13 +4,15 @@
 // random A, B, bias; D poisoned (0xFFFF, NaN in bf16 and fp16) with one extra
 // poisoned row that must survive; reference = cuBLAS fp32-accumulate GEMM on
 // the same inputs + bias + epilogue in double on the host; pass when
-// ||D - ref|| / ||ref|| <= 1e-2 and D has no NaN/Inf. Split-K kernels run
-// twice to check they leave their counters at zero.
+// ||D - ref|| / ||ref|| <= 1e-2 and D has no NaN/Inf. Each case runs twice:
+// on the device's persistent grid, then on a grid for 3 SMs (every CTA walks
+// many work units); split-K counters must be back at zero after each.
 //
 // --time: the configurations marked timed, at m in {1, 16, 64, 256, 1024,
 // 4096, 8192} (swapAB ones up to 256), median of 50 CUDA-event timings after
 // warm-up, rotating over input sets that together exceed 200 MB (> L2),
-// next to cublasGemmEx on the same shape.
+// next to cublasGemmEx on the same shape, and the same kernel launched one
+// CTA per work unit instead of on the persistent grid.
 //
 //===----------------------------------------------------------------------===//
 #include "harness.h"
@@ -156,7 +158,7 @@ static mlpjit::abi::GemmParams params(const harness::Case &cs, int m,
 }
 
 static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
-                    unsigned long long seed) {
+                    unsigned long long seed, int numSMs) {
   const long long n = cs.n, k = cs.k, nOut = cs.gated ? n / 2 : n;
   const bool bf16 = cs.dtype == harness::Dtype::bf16;
   Buffers buf;
@@ -209,10 +211,9 @@ static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
   mlpjit::abi::GemmParams p = params(cs, m, buf.a, buf.b, buf.bias, buf.d,
                                      buf.workspace, buf.counters);
   bool ok = true;
-  int runs = cs.config.splitK > 1 ? 2 : 1;
-  for (int run = 0; run < runs && ok; ++run) {
+  for (int run = 0; run < 2 && ok; ++run) {
     CHECK_CUDA(cudaMemset(buf.d, 0xFF, size_t(m + 1) * nOut * 2)); // poison
-    cudaError_t launched = cs.launch(p, 0);
+    cudaError_t launched = cs.launch(p, run == 0 ? numSMs : 3, 0);
     cudaError_t finished = cudaDeviceSynchronize();
     if (launched != cudaSuccess || finished != cudaSuccess) {
       std::printf("FAIL %s m=%d: %s\n", cs.name.c_str(), m,
@@ -288,7 +289,8 @@ template <typename Body> static float medianMs(Body body, int iterations) {
 // One configuration next to cuBLAS (16-bit out, fp32 accumulate) on the same
 // shape and the same rotating input sets. Epilogue and bias cost are
 // included for mlpjit only.
-static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas) {
+static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas,
+                     int numSMs) {
   const long long n = cs.n, k = cs.k, nOut = cs.gated ? n / 2 : n;
   const bool bf16 = cs.dtype == harness::Dtype::bf16;
   double setBytes = 2.0 * (double(m) * k + double(n) * k + double(m) * n);
@@ -314,7 +316,9 @@ static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas) {
     ps[s] = params(cs, m, buf.a, buf.b, buf.bias, buf.d, buf.workspace,
                    buf.counters);
   }
-  float ours = medianMs([&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], 0)); }, 50);
+  float ours = medianMs([&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], numSMs, 0)); }, 50);
+  // One CTA per work unit (numSMs = 0): the v1 schedule, for comparison.
+  float flat = medianMs([&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], 0, 0)); }, 50);
   float one = 1.0f, zero = 0.0f;
   cudaDataType_t type = bf16 ? CUDA_R_16BF : CUDA_R_16F;
   float theirs = medianMs(
@@ -329,9 +333,9 @@ static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas) {
   double flop = 2.0 * m * n * k;
   double bytes = 2.0 * (double(m) * k + double(n) * k + double(m) * nOut);
   std::printf("time %-62s m=%5d: sm90 %8.4f ms %6.1f TFLOP/s %5.0f GB/s | "
-              "cuBLAS %8.4f ms %6.1f TFLOP/s | ratio %.2f\n",
+              "cuBLAS %8.4f ms %6.1f TFLOP/s | ratio %.2f | 1 CTA/unit %8.4f ms\n",
               cs.name.c_str(), m, ours, flop / ours / 1e9, bytes / ours / 1e6,
-              theirs, flop / theirs / 1e9, ours / theirs);
+              theirs, flop / theirs / 1e9, ours / theirs, flat);
   std::fflush(stdout);
   for (Buffers &buf : bufs) {
     cudaFree(buf.a);
@@ -373,12 +377,12 @@ int main(int argc, char **argv) {
         continue;
       for (int m : {1, 16, 64, 256, 1024, 4096, 8192})
         if (!cs.config.swapAB || m <= 256)
-          timeCase(cs, m, cublas);
+          timeCase(cs, m, cublas, prop.multiProcessorCount);
       continue;
     }
     for (int m : cs.ms) {
       seed += 7;
-      (runCase(cs, m, cublas, seed) ? passed : failed)++;
+      (runCase(cs, m, cublas, seed, prop.multiProcessorCount) ? passed : failed)++;
       std::fflush(stdout);
     }
   }
