@@ -1,4 +1,4 @@
-//===- sm90/gemm_tma_ws.cuh - Hopper GEMM: TMA + WGMMA, warp-specialized ---===//
+//===- sm90/gemm_tma_ws.cuh - Hopper GEMM: TMA + WGMMA, warp-specialized -===//
 //
 // D[m, nOut] = Epi(A[m, K] · B[N, K]ᵀ (+ bias)), 16-bit in and out, fp32
 // accumulation. One CTA per output tile (grouped order, launch.h) and K split.
@@ -103,11 +103,11 @@ __device__ __forceinline__ void mbarrierWait(unsigned bar, unsigned parity) {
 }
 __device__ __forceinline__ void tmaLoad2d(unsigned dst, const void *map,
                                           unsigned bar, int c0, int c1) {
-  asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global.tile."
-               "mbarrier::complete_tx::bytes [%0], [%1, {%3, %4}], [%2];" ::"r"(
-                   dst),
-               "l"(map), "r"(bar), "r"(c0), "r"(c1)
-               : "memory");
+  asm volatile(
+      "cp.async.bulk.tensor.2d.shared::cluster.global.tile."
+      "mbarrier::complete_tx::bytes [%0], [%1, {%3, %4}], [%2];" ::"r"(dst),
+      "l"(map), "r"(bar), "r"(c0), "r"(c1)
+      : "memory");
 }
 __device__ __forceinline__ void prefetchTensorMap(const void *map) {
   asm volatile("prefetch.tensormap [%0];" ::"l"(map) : "memory");
@@ -155,9 +155,19 @@ template <typename Element, typename Epi, int TileM, int TileN, int TileK,
           int Stages, int ClusterM, int ClusterN, int SplitK, bool SwapAB,
           bool HasBias, long long N, long long K>
 struct GemmTmaWs {
-  static constexpr GemmConfig kConfig{
-      TileM, TileN,  TileK,       Stages,  ClusterM, ClusterN, SplitK,
-      SwapAB, Epi::kGated, HasBias, int(sizeof(Element)), N,  K};
+  static constexpr GemmConfig kConfig{TileM,
+                                      TileN,
+                                      TileK,
+                                      Stages,
+                                      ClusterM,
+                                      ClusterN,
+                                      SplitK,
+                                      SwapAB,
+                                      Epi::kGated,
+                                      HasBias,
+                                      int(sizeof(Element)),
+                                      N,
+                                      K};
   static_assert(supports(kConfig) == nullptr,
                 "configuration rejected by sm90::supports (launch.h)");
 
@@ -196,8 +206,8 @@ struct GemmTmaWs {
     auto emptyBar = [&](int s) { return barriers + 8u * unsigned(Stages + s); };
     volatile unsigned *lastFlag = reinterpret_cast<volatile unsigned *>(
         sharedBase + Stages * kStageBytes + 16 * Stages);
-    float *exchange = reinterpret_cast<float *>(sharedBase + Stages * kStageBytes +
-                                                kBarrierBytes);
+    float *exchange = reinterpret_cast<float *>(
+        sharedBase + Stages * kStageBytes + kBarrierBytes);
 
     const int m = p.m;
     const unsigned tilesAlongM = unsigned((m + TileM - 1) / TileM);
@@ -303,16 +313,17 @@ struct GemmTmaWs {
                 float sum = 0.0f;
 #pragma unroll
                 for (int z = 0; z < SplitK; ++z) {
-                  float v = __ldcg(partials + z * kTileFloats +
-                                   i * kConsumerThreads);
+                  float v =
+                      __ldcg(partials + z * kTileFloats + i * kConsumerThreads);
                   sum = z == 0 ? v : sum + v;
                 }
                 return sum;
               },
               consumer, tid, w.m0, w.n0, exchange);
         } else {
-          epilogue(p, [&](int i) { return acc[i]; }, consumer, tid, w.m0,
-                   w.n0, exchange);
+          epilogue(
+              p, [&](int i) { return acc[i]; }, consumer, tid, w.m0, w.n0,
+              exchange);
         }
       }
     }
@@ -329,7 +340,8 @@ struct GemmTmaWs {
     unsigned tile; // linear tile index (split-K counters and workspace)
   };
   /// Unit u: the splits of one tile are consecutive, tiles in grouped order.
-  static __device__ __forceinline__ Unit unitAt(unsigned u, unsigned tilesAlongM) {
+  static __device__ __forceinline__ Unit unitAt(unsigned u,
+                                                unsigned tilesAlongM) {
     Unit w;
     unsigned tileM, tileN;
     tileCoordinates(u / unsigned(SplitK), tilesAlongM, kTilesAlongN, tileM,
@@ -453,7 +465,8 @@ struct GemmTmaWs {
       } else {
 #pragma unroll
         for (int i = 0; i < kAccRegs; ++i) {
-          const long long col = n0 + 64 * consumer + fragRow + 8 * ((i / 2) % 2);
+          const long long col =
+              n0 + 64 * consumer + fragRow + 8 * ((i / 2) % 2);
           const int row = m0 + 8 * (i / 4) + fragCol + i % 2;
           if (row >= m || col >= N)
             continue;

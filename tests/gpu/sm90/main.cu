@@ -53,8 +53,8 @@ std::vector<harness::Case> &harness::registry() {
     }                                                                          \
   } while (0)
 
-static const char *kEpilogueNames[] = {"identity", "silu",   "gelu_tanh",
-                                       "gelu_erf", "relu",   "swiglu",
+static const char *kEpilogueNames[] = {"identity",   "silu",      "gelu_tanh",
+                                       "gelu_erf",   "relu",      "swiglu",
                                        "geglu_tanh", "geglu_erf", "reglu"};
 
 template <typename T>
@@ -63,8 +63,11 @@ __global__ void fillUniform(T *p, size_t n, unsigned long long seed,
   for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < n;
        i += size_t(gridDim.x) * blockDim.x) {
     unsigned long long x = seed * 0x9e3779b97f4a7c15ULL + i;
-    x ^= x >> 33; x *= 0xff51afd7ed558ccdULL; x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL; x ^= x >> 33;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
     float u = float(x >> 40) * (1.0f / 16777216.0f);
     p[i] = T(scale * (2.0f * u - 1.0f));
   }
@@ -73,11 +76,11 @@ __global__ void fillUniform(T *p, size_t n, unsigned long long seed,
 static void fill(harness::Dtype dtype, void *p, size_t n,
                  unsigned long long seed, float scale) {
   if (dtype == harness::Dtype::bf16)
-    fillUniform<__nv_bfloat16><<<1024, 256>>>(static_cast<__nv_bfloat16 *>(p),
-                                              n, seed, scale);
+    fillUniform<__nv_bfloat16>
+        <<<1024, 256>>>(static_cast<__nv_bfloat16 *>(p), n, seed, scale);
   else
-    fillUniform<__half><<<1024, 256>>>(static_cast<__half *>(p), n, seed,
-                                       scale);
+    fillUniform<__half>
+        <<<1024, 256>>>(static_cast<__half *>(p), n, seed, scale);
   CHECK_CUDA(cudaGetLastError());
 }
 
@@ -101,7 +104,8 @@ static void encodeOperand(mlpjit::abi::TmaDescriptor &out, const void *ptr,
       CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
       CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
   if (r != CUDA_SUCCESS) {
-    std::fprintf(stderr, "cuTensorMapEncodeTiled failed (%d): rows=%lld k=%lld\n",
+    std::fprintf(stderr,
+                 "cuTensorMapEncodeTiled failed (%d): rows=%lld k=%lld\n",
                  int(r), rows, k);
     std::exit(2);
   }
@@ -122,12 +126,21 @@ static double toDouble(uint16_t bits, harness::Dtype dtype) {
 
 static double activation(int kind, double x) {
   switch (kind) {
-  case 1: case 5: return x / (1.0 + std::exp(-x));
-  case 2: case 6:
-    return 0.5 * x * (1.0 + std::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
-  case 3: case 7: return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
-  case 4: case 8: return x > 0 ? x : 0.0;
-  default: return x;
+  case 1:
+  case 5:
+    return x / (1.0 + std::exp(-x));
+  case 2:
+  case 6:
+    return 0.5 * x *
+           (1.0 + std::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
+  case 3:
+  case 7:
+    return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+  case 4:
+  case 8:
+    return x > 0 ? x : 0.0;
+  default:
+    return x;
   }
 }
 
@@ -208,20 +221,22 @@ static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
       }
     }
 
-  mlpjit::abi::GemmParams p = params(cs, m, buf.a, buf.b, buf.bias, buf.d,
-                                     buf.workspace, buf.counters);
+  mlpjit::abi::GemmParams p =
+      params(cs, m, buf.a, buf.b, buf.bias, buf.d, buf.workspace, buf.counters);
   bool ok = true;
   for (int run = 0; run < 2 && ok; ++run) {
     CHECK_CUDA(cudaMemset(buf.d, 0xFF, size_t(m + 1) * nOut * 2)); // poison
     cudaError_t launched = cs.launch(p, run == 0 ? numSMs : 3, 0);
     cudaError_t finished = cudaDeviceSynchronize();
     if (launched != cudaSuccess || finished != cudaSuccess) {
-      std::printf("FAIL %s m=%d: %s\n", cs.name.c_str(), m,
-                  cudaGetErrorString(launched != cudaSuccess ? launched : finished));
+      std::printf(
+          "FAIL %s m=%d: %s\n", cs.name.c_str(), m,
+          cudaGetErrorString(launched != cudaSuccess ? launched : finished));
       std::fflush(stdout);
       std::exit(1); // the context may be unusable after a kernel fault
     }
-    CHECK_CUDA(cudaMemcpy(d.data(), buf.d, d.size() * 2, cudaMemcpyDeviceToHost));
+    CHECK_CUDA(
+        cudaMemcpy(d.data(), buf.d, d.size() * 2, cudaMemcpyDeviceToHost));
     double errSq = 0, refSq = 0;
     long long bad = 0;
     for (size_t i = 0; i < ref.size(); ++i) {
@@ -249,8 +264,9 @@ static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
          std::isfinite(rel);
     std::printf("%s %s %s m=%d run=%d rel=%.3e nonfinite=%lld guard=%lld "
                 "counters=%llu\n",
-                ok ? "ok  " : "FAIL", cs.name.c_str(), kEpilogueNames[cs.epilogue],
-                m, run, rel, bad, guardTouched, nonzeroCounters);
+                ok ? "ok  " : "FAIL", cs.name.c_str(),
+                kEpilogueNames[cs.epilogue], m, run, rel, bad, guardTouched,
+                nonzeroCounters);
   }
   cudaFree(buf.a);
   cudaFree(buf.b);
@@ -316,26 +332,29 @@ static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas,
     ps[s] = params(cs, m, buf.a, buf.b, buf.bias, buf.d, buf.workspace,
                    buf.counters);
   }
-  float ours = medianMs([&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], numSMs, 0)); }, 50);
+  float ours = medianMs(
+      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], numSMs, 0)); }, 50);
   // One CTA per work unit (numSMs = 0): the v1 schedule, for comparison.
-  float flat = medianMs([&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], 0, 0)); }, 50);
+  float flat =
+      medianMs([&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], 0, 0)); }, 50);
   float one = 1.0f, zero = 0.0f;
   cudaDataType_t type = bf16 ? CUDA_R_16BF : CUDA_R_16F;
   float theirs = medianMs(
       [&](int i) {
         const Buffers &buf = bufs[i % sets];
         CHECK_CUBLAS(cublasGemmEx(cublas, CUBLAS_OP_T, CUBLAS_OP_N, int(n), m,
-                                  int(k), &one, buf.b, type, int(k), buf.a, type,
-                                  int(k), &zero, buf.d, type, int(n),
+                                  int(k), &one, buf.b, type, int(k), buf.a,
+                                  type, int(k), &zero, buf.d, type, int(n),
                                   CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
       },
       50);
   double flop = 2.0 * m * n * k;
   double bytes = 2.0 * (double(m) * k + double(n) * k + double(m) * nOut);
-  std::printf("time %-62s m=%5d: sm90 %8.4f ms %6.1f TFLOP/s %5.0f GB/s | "
-              "cuBLAS %8.4f ms %6.1f TFLOP/s | ratio %.2f | 1 CTA/unit %8.4f ms\n",
-              cs.name.c_str(), m, ours, flop / ours / 1e9, bytes / ours / 1e6,
-              theirs, flop / theirs / 1e9, ours / theirs, flat);
+  std::printf(
+      "time %-62s m=%5d: sm90 %8.4f ms %6.1f TFLOP/s %5.0f GB/s | "
+      "cuBLAS %8.4f ms %6.1f TFLOP/s | ratio %.2f | 1 CTA/unit %8.4f ms\n",
+      cs.name.c_str(), m, ours, flop / ours / 1e9, bytes / ours / 1e6, theirs,
+      flop / theirs / 1e9, ours / theirs, flat);
   std::fflush(stdout);
   for (Buffers &buf : bufs) {
     cudaFree(buf.a);
@@ -382,7 +401,8 @@ int main(int argc, char **argv) {
     }
     for (int m : cs.ms) {
       seed += 7;
-      (runCase(cs, m, cublas, seed, prop.multiProcessorCount) ? passed : failed)++;
+      (runCase(cs, m, cublas, seed, prop.multiProcessorCount) ? passed
+                                                              : failed)++;
       std::fflush(stdout);
     }
   }
