@@ -195,7 +195,8 @@ std::optional<CacheEntry> KernelCache::loadFromDisk(llvm::StringRef key) {
                    manifestBuffer.getError().message());
   auto manifestJson = llvm::json::parse((*manifestBuffer)->getBuffer());
   if (!manifestJson)
-    return invalid("manifest.json: " + llvm::toString(manifestJson.takeError()));
+    return invalid("manifest.json: " +
+                   llvm::toString(manifestJson.takeError()));
   const llvm::json::Object *manifest = manifestJson->getAsObject();
   if (!manifest)
     return invalid("manifest.json is not an object");
@@ -217,8 +218,9 @@ std::optional<CacheEntry> KernelCache::loadFromDisk(llvm::StringRef key) {
   if (!bytes || !digest)
     return invalid("manifest lacks ptxBytes or ptxSha256");
 
-  auto ptxBuffer = llvm::MemoryBuffer::getFile(ptxPath, /*IsText=*/false,
-                                               /*RequiresNullTerminator=*/false);
+  auto ptxBuffer =
+      llvm::MemoryBuffer::getFile(ptxPath, /*IsText=*/false,
+                                  /*RequiresNullTerminator=*/false);
   if (!ptxBuffer)
     return invalid("cannot read kernel.ptx: " + ptxBuffer.getError().message());
   llvm::StringRef ptx = (*ptxBuffer)->getBuffer();

@@ -20,7 +20,8 @@ namespace fs = llvm::sys::fs;
 namespace {
 
 std::string keyOf(llvm::StringRef source) {
-  return CacheKey::compute(source, {"--gpu-architecture=compute_90a", "-std=c++17"},
+  return CacheKey::compute(source,
+                           {"--gpu-architecture=compute_90a", "-std=c++17"},
                            "13.0", "sm_90a", "templates");
 }
 
@@ -100,14 +101,21 @@ TEST(CacheKey, HashesEveryInput) {
   EXPECT_EQ(base.find_first_not_of("0123456789abcdef"), std::string::npos);
   EXPECT_EQ(base, keyOf("source"));
   EXPECT_NE(base, keyOf("source "));
-  EXPECT_NE(base, CacheKey::compute("source", {"--gpu-architecture=compute_90a"},
-                                    "13.0", "sm_90a", "templates"));
-  EXPECT_NE(base, CacheKey::compute("source", {"--gpu-architecture=compute_90a", "-std=c++17"},
-                                    "13.1", "sm_90a", "templates"));
-  EXPECT_NE(base, CacheKey::compute("source", {"--gpu-architecture=compute_90a", "-std=c++17"},
-                                    "13.0", "sm_80", "templates"));
-  EXPECT_NE(base, CacheKey::compute("source", {"--gpu-architecture=compute_90a", "-std=c++17"},
-                                    "13.0", "sm_90a", "templates2"));
+  EXPECT_NE(base,
+            CacheKey::compute("source", {"--gpu-architecture=compute_90a"},
+                              "13.0", "sm_90a", "templates"));
+  EXPECT_NE(base,
+            CacheKey::compute("source",
+                              {"--gpu-architecture=compute_90a", "-std=c++17"},
+                              "13.1", "sm_90a", "templates"));
+  EXPECT_NE(base,
+            CacheKey::compute("source",
+                              {"--gpu-architecture=compute_90a", "-std=c++17"},
+                              "13.0", "sm_80", "templates"));
+  EXPECT_NE(base,
+            CacheKey::compute("source",
+                              {"--gpu-architecture=compute_90a", "-std=c++17"},
+                              "13.0", "sm_90a", "templates2"));
   // Field boundaries matter: moving bytes between fields changes the key.
   EXPECT_NE(CacheKey::compute("ab", {}, "c", "", ""),
             CacheKey::compute("a", {}, "bc", "", ""));
@@ -137,7 +145,8 @@ TEST_F(KernelCacheTest, MissThenHitInMemoryAndOnDisk) {
   EXPECT_EQ(m->getString("ptxSha256")->size(), 64u);
   std::error_code ec;
   int entries = 0;
-  for (fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec))
+  for (fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec))
     ++entries;
   EXPECT_EQ(entries, 1);
 
@@ -252,8 +261,8 @@ TEST_F(KernelCacheTest, NonHexKeysStayInMemory) {
 }
 
 TEST_F(KernelCacheTest, DefaultDirectoryFollowsTheEnvironment) {
-  const char *saved[3] = {std::getenv("MLPJIT_CACHE_DIR"), std::getenv("XDG_CACHE_HOME"),
-                          std::getenv("HOME")};
+  const char *saved[3] = {std::getenv("MLPJIT_CACHE_DIR"),
+                          std::getenv("XDG_CACHE_HOME"), std::getenv("HOME")};
   std::string savedCopies[3];
   for (int i = 0; i < 3; ++i)
     savedCopies[i] = saved[i] ? saved[i] : "";
@@ -319,7 +328,8 @@ TEST_F(KernelCacheTest, ConcurrentProcessesWritingOneKeyAllSucceed) {
   // Only the entry remains: every loser removed its temporary directory.
   std::error_code ec;
   int entries = 0;
-  for (fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec))
+  for (fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec))
     ++entries;
   EXPECT_EQ(entries, 1);
 }
@@ -330,8 +340,7 @@ TEST_F(KernelCacheTest, StaleTemporariesOfCrashedWritersAreRemoved) {
   writeFile(dir + "/.tmp-old-abc123/kernel.ptx", "half written");
   // Back-date the old one by two hours.
   int fd = -1;
-  ASSERT_FALSE(fs::openFileForRead(dir + "/.tmp-old-abc123", fd,
-                                   fs::OF_None));
+  ASSERT_FALSE(fs::openFileForRead(dir + "/.tmp-old-abc123", fd, fs::OF_None));
   auto old = std::chrono::time_point_cast<std::chrono::nanoseconds>(
       std::chrono::system_clock::now() - std::chrono::hours(2));
   ASSERT_FALSE(fs::setLastAccessAndModificationTime(fd, old));

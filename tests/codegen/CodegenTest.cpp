@@ -1,6 +1,6 @@
 //===- CodegenTest.cpp - KernelDesc validation, generated source, NVRTC ---===//
-#include "mlpjit/Cache.h"
 #include "mlpjit/Codegen/Codegen.h"
+#include "mlpjit/Cache.h"
 #include "mlpjit/Codegen/Nvrtc.h"
 #include "mlpjit/Codegen/TemplateHeaders.h"
 #include "mlpjit/sm80/launch.h"
@@ -140,11 +140,13 @@ TEST(Codegen, SourceInstantiatesTheTemplateWithThePlan) {
   KernelDesc d = swigluGateUp();
   ASSERT_EQ(errorOf(d), "");
   std::string src = generateKernelSource(d);
-  EXPECT_NE(src.find("#include \"mlpjit/sm80/gemm_mma.cuh\""), std::string::npos);
-  EXPECT_NE(src.find("using Kernel = mlpjit::sm80::GemmMma<__nv_bfloat16, "
-                     "mlpjit::epilogue::SwiGLU, 64, 128, 64, 4, 1, 1, 1, false, "
-                     "false, 28672LL, 4096LL>;"),
-            std::string::npos)
+  EXPECT_NE(src.find("#include \"mlpjit/sm80/gemm_mma.cuh\""),
+            std::string::npos);
+  EXPECT_NE(
+      src.find("using Kernel = mlpjit::sm80::GemmMma<__nv_bfloat16, "
+               "mlpjit::epilogue::SwiGLU, 64, 128, 64, 4, 1, 1, 1, false, "
+               "false, 28672LL, 4096LL>;"),
+      std::string::npos)
       << src;
   EXPECT_NE(src.find("extern \"C\" __global__ void "
                      "__launch_bounds__(Kernel::kThreads, 1)\n"
@@ -165,23 +167,27 @@ TEST(Codegen, SourceInstantiatesTheTemplateWithThePlan) {
   d.hasBias = true;
   d.swapAB = true;
   src = generateKernelSource(d);
-  EXPECT_NE(src.find("#include \"mlpjit/sm90/gemm_tma_ws.cuh\""), std::string::npos);
-  EXPECT_NE(src.find("mlpjit::sm90::GemmTmaWs<__half, mlpjit::epilogue::GeluTanh, "
-                     "64, 128, 64, 4, 1, 1, 1, true, true, 28672LL, 4096LL>"),
-            std::string::npos)
+  EXPECT_NE(src.find("#include \"mlpjit/sm90/gemm_tma_ws.cuh\""),
+            std::string::npos);
+  EXPECT_NE(
+      src.find("mlpjit::sm90::GemmTmaWs<__half, mlpjit::epilogue::GeluTanh, "
+               "64, 128, 64, 4, 1, 1, 1, true, true, 28672LL, 4096LL>"),
+      std::string::npos)
       << src;
   EXPECT_NE(src.find("#include <cuda_fp16.h>"), std::string::npos);
 }
 
 TEST(Codegen, EveryEpilogueHasItsFunctor) {
-  const char *functors[] = {"Identity", "Silu",    "GeluTanh",  "GeluErf", "Relu",
-                            "SwiGLU",   "GeGLUTanh", "GeGLUErf", "ReGLU"};
+  const char *functors[] = {"Identity",  "Silu",     "GeluTanh",
+                            "GeluErf",   "Relu",     "SwiGLU",
+                            "GeGLUTanh", "GeGLUErf", "ReGLU"};
   auto epilogue = findTemplateHeader("mlpjit/epilogue.cuh");
   ASSERT_TRUE(epilogue.has_value());
   for (int e = 0; e <= int(Epilogue::reglu); ++e) {
     KernelDesc d = swigluGateUp();
     d.epilogue = Epilogue(e);
-    std::string expected = std::string("mlpjit::epilogue::") + functors[e] + ",";
+    std::string expected =
+        std::string("mlpjit::epilogue::") + functors[e] + ",";
     EXPECT_NE(generateKernelSource(d).find(expected), std::string::npos)
         << toString(d.epilogue);
     EXPECT_NE(epilogue->find(std::string("struct ") + functors[e] + " {"),
@@ -209,27 +215,44 @@ TEST(Codegen, ValidateRejectsBadPlansWithReasons) {
     std::function<void(KernelDesc &)> change;
     const char *message;
   } cases[] = {
-      {"name", [](KernelDesc &d) { d.name = "9bad-name"; }, "not a C identifier"},
+      {"name", [](KernelDesc &d) { d.name = "9bad-name"; },
+       "not a C identifier"},
       {"template", [](KernelDesc &d) { d.templateName = "sm70_wmma"; },
        "unknown kernel template (known: sm90_tma_ws, sm80_mma)"},
-      {"arch", [](KernelDesc &d) { d.arch = "hopper"; }, "invalid GPU architecture 'hopper'"},
-      {"old arch", [](KernelDesc &d) { d.arch = "sm_75"; }, "needs sm_80 or newer"},
-      {"n", [](KernelDesc &d) { d.n = 1004; d.epilogue = Epilogue::none; },
+      {"arch", [](KernelDesc &d) { d.arch = "hopper"; },
+       "invalid GPU architecture 'hopper'"},
+      {"old arch", [](KernelDesc &d) { d.arch = "sm_75"; },
+       "needs sm_80 or newer"},
+      {"n",
+       [](KernelDesc &d) {
+         d.n = 1004;
+         d.epilogue = Epilogue::none;
+       },
        "n = 1004 and k = 4096 must be positive multiples of 8"},
-      {"k", [](KernelDesc &d) { d.k = 4100; }, "must be positive multiples of 8"},
-      {"gated n", [](KernelDesc &d) { d.n = 28672 + 64; }, "needs n % 128 == 0"},
+      {"k", [](KernelDesc &d) { d.k = 4100; },
+       "must be positive multiples of 8"},
+      {"gated n", [](KernelDesc &d) { d.n = 28672 + 64; },
+       "needs n % 128 == 0"},
       {"interleave", [](KernelDesc &d) { d.interleaveRows = 0; },
        "needs interleaveRows = 64, got 0"},
-      {"m range", [](KernelDesc &d) { d.mMin = 65; }, "invalid token range [65, 64]"},
-      {"tileM", [](KernelDesc &d) { d.tileM = 48; }, "tileM must be 16, 32, 64 or 128"},
-      {"tileN", [](KernelDesc &d) { d.tileN = 96; }, "tileN must be 64, 128 or 256"},
+      {"m range", [](KernelDesc &d) { d.mMin = 65; },
+       "invalid token range [65, 64]"},
+      {"tileM", [](KernelDesc &d) { d.tileM = 48; },
+       "tileM must be 16, 32, 64 or 128"},
+      {"tileN", [](KernelDesc &d) { d.tileN = 96; },
+       "tileN must be 64, 128 or 256"},
       {"gated tileN", [](KernelDesc &d) { d.tileN = 64; },
        "gated epilogues need tileN and n multiples of 128"},
       {"tileK", [](KernelDesc &d) { d.tileK = 128; }, "tileK must be 32 or 64"},
       {"stages", [](KernelDesc &d) { d.stages = 6; }, "stages must be 2 to 5"},
       {"cluster", [](KernelDesc &d) { d.clusterN = 2; }, "must be 1x1"},
       {"splitK", [](KernelDesc &d) { d.splitK = 0; }, "splitK must be 1 to 16"},
-      {"shared", [](KernelDesc &d) { d.tileM = 128; d.tileN = 256; d.stages = 5; },
+      {"shared",
+       [](KernelDesc &d) {
+         d.tileM = 128;
+         d.tileN = 256;
+         d.stages = 5;
+       },
        "more than 227 KiB of shared memory"},
   };
   for (const Case &c : cases) {
@@ -239,7 +262,8 @@ TEST(Codegen, ValidateRejectsBadPlansWithReasons) {
     EXPECT_NE(message.find(c.message), std::string::npos)
         << c.what << ": got '" << message << "'";
     // Every message names the kernel.
-    EXPECT_NE(message.find("kernel '" + d.name + "'"), std::string::npos) << message;
+    EXPECT_NE(message.find("kernel '" + d.name + "'"), std::string::npos)
+        << message;
   }
 }
 
@@ -247,7 +271,8 @@ TEST(Codegen, Sm90NeedsTheArchSpecificTarget) {
   KernelDesc d = swigluGateUp();
   d.templateName = "sm90_tma_ws";
   d.arch = "sm_90";
-  EXPECT_NE(errorOf(d).find("needs the arch-specific target sm_90a"), std::string::npos);
+  EXPECT_NE(errorOf(d).find("needs the arch-specific target sm_90a"),
+            std::string::npos);
   d.arch = "sm_80";
   EXPECT_NE(errorOf(d).find("needs sm_90 or newer"), std::string::npos);
   d.arch = "sm_90a";
@@ -286,26 +311,30 @@ TEST(Nvrtc, CompileErrorReturnsTheLog) {
                           "broken_kernel", "sm_80");
   ASSERT_FALSE(bool(ptx));
   std::string message = llvm::toString(ptx.takeError());
-  EXPECT_NE(message.find("NVRTC could not compile 'broken_kernel'"), std::string::npos)
+  EXPECT_NE(message.find("NVRTC could not compile 'broken_kernel'"),
+            std::string::npos)
       << message;
-  EXPECT_NE(message.find("expected an expression"), std::string::npos) << message;
+  EXPECT_NE(message.find("expected an expression"), std::string::npos)
+      << message;
 }
 
 TEST(Nvrtc, CompilesAgainstEmbeddedHeaders) {
-  auto ptx = compileToPtx("#include \"mlpjit/kernel_abi.h\"\n"
-                          "extern \"C\" __global__ void k(mlpjit::abi::GemmParams p)"
-                          " { *(int *)p.d = p.m; }",
-                          "abi_kernel", "sm_90a");
+  auto ptx =
+      compileToPtx("#include \"mlpjit/kernel_abi.h\"\n"
+                   "extern \"C\" __global__ void k(mlpjit::abi::GemmParams p)"
+                   " { *(int *)p.d = p.m; }",
+                   "abi_kernel", "sm_90a");
   ASSERT_EXPECTED(ptx);
   EXPECT_NE(ptx->ptx.find(".target sm_90a"), std::string::npos);
   EXPECT_NE(ptx->ptx.find(".entry k("), std::string::npos);
 }
 
 TEST(Ptxas, ReportsResourcesAndErrors) {
-  auto ptx = compileToPtx("extern \"C\" __global__ void k(float *p) {"
-                          " __shared__ float s[256]; s[threadIdx.x] = p[threadIdx.x];"
-                          " __syncthreads(); p[threadIdx.x] = s[255 - threadIdx.x]; }",
-                          "smem_kernel", "sm_80");
+  auto ptx =
+      compileToPtx("extern \"C\" __global__ void k(float *p) {"
+                   " __shared__ float s[256]; s[threadIdx.x] = p[threadIdx.x];"
+                   " __syncthreads(); p[threadIdx.x] = s[255 - threadIdx.x]; }",
+                   "smem_kernel", "sm_80");
   ASSERT_EXPECTED(ptx);
   auto report = runPtxas(ptx->ptx, "sm_80");
   ASSERT_EXPECTED(report);
@@ -321,12 +350,14 @@ TEST(Ptxas, ReportsResourcesAndErrors) {
 
   auto bad = runPtxas("not ptx", "sm_80");
   ASSERT_FALSE(bool(bad));
-  EXPECT_NE(llvm::toString(bad.takeError()).find("ptxas failed"), std::string::npos);
+  EXPECT_NE(llvm::toString(bad.takeError()).find("ptxas failed"),
+            std::string::npos);
 }
 
 TEST(CompileKernel, GoesThroughTheCache) {
   llvm::SmallString<128> dir;
-  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("mlpjit-codegen-cache", dir));
+  ASSERT_FALSE(
+      llvm::sys::fs::createUniqueDirectory("mlpjit-codegen-cache", dir));
   KernelCache cache(std::string(dir.str()));
   KernelDesc d = swigluGateUp();
   d.tileM = 16;
@@ -334,9 +365,11 @@ TEST(CompileKernel, GoesThroughTheCache) {
   auto first = compileKernel(d, &cache);
   ASSERT_EXPECTED(first);
   EXPECT_FALSE(first->cacheHit);
-  EXPECT_NE(first->ptx.find(".entry llama3_8b_gate_up_m1_64("), std::string::npos);
+  EXPECT_NE(first->ptx.find(".entry llama3_8b_gate_up_m1_64("),
+            std::string::npos);
   EXPECT_EQ(first->source, generateKernelSource(d));
-  EXPECT_TRUE(llvm::sys::fs::exists(cache.entryPath(first->cacheKey) + "/kernel.ptx"));
+  EXPECT_TRUE(
+      llvm::sys::fs::exists(cache.entryPath(first->cacheKey) + "/kernel.ptx"));
 
   cache.clearMemory(); // the second lookup must come from disk
   auto second = compileKernel(d, &cache);
@@ -359,7 +392,8 @@ TEST(CompileKernel, GoesThroughTheCache) {
 TEST(CompileKernel, ConcurrentCompilesShareOneCache) {
   // compileMlp compiles a model's kernels on several threads at once.
   llvm::SmallString<128> dir;
-  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("mlpjit-codegen-cache", dir));
+  ASSERT_FALSE(
+      llvm::sys::fs::createUniqueDirectory("mlpjit-codegen-cache", dir));
   KernelCache cache(std::string(dir.str()));
   std::vector<std::string> warnings;
   std::mutex warningsMutex;
@@ -385,7 +419,8 @@ TEST(CompileKernel, ConcurrentCompilesShareOneCache) {
     thread.join();
   for (int t = 0; t < kThreads; ++t) {
     EXPECT_EQ(errors[t], "");
-    EXPECT_NE(ptx[t].find(".entry llama3_8b_gate_up_m1_64("), std::string::npos);
+    EXPECT_NE(ptx[t].find(".entry llama3_8b_gate_up_m1_64("),
+              std::string::npos);
     EXPECT_EQ(ptx[t], ptx[t % 3]); // same kernel, same PTX
   }
   EXPECT_NE(ptx[0], ptx[1]);

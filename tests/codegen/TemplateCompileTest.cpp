@@ -28,8 +28,8 @@ struct Tile {
   int m, n, k, stages;
 };
 
-KernelDesc makeDesc(llvm::StringRef templateName, Epilogue epilogue, DType dtype,
-                    bool bias, int splitK, bool swap, Tile tile) {
+KernelDesc makeDesc(llvm::StringRef templateName, Epilogue epilogue,
+                    DType dtype, bool bias, int splitK, bool swap, Tile tile) {
   KernelDesc d;
   d.templateName = templateName.str();
   d.arch = templateName == "sm80_mma" ? "sm_80" : "sm_90a";
@@ -61,11 +61,15 @@ std::vector<KernelDesc> sm80Configs() {
   std::vector<KernelDesc> configs;
   // Gated epilogues need tileN % 128 == 0; the tiles rotate so that the
   // epilogue matrix also covers several warp layouts.
-  const Tile gatedTiles[] = {{16, 128, 64, 4}, {32, 256, 32, 3},
-                             {64, 128, 64, 3}, {128, 256, 32, 3},
+  const Tile gatedTiles[] = {{16, 128, 64, 4},
+                             {32, 256, 32, 3},
+                             {64, 128, 64, 3},
+                             {128, 256, 32, 3},
                              {128, 128, 64, 4}};
-  const Tile plainTiles[] = {{16, 64, 64, 5},  {64, 64, 32, 2},
-                             {128, 64, 64, 4}, {32, 128, 64, 3},
+  const Tile plainTiles[] = {{16, 64, 64, 5},
+                             {64, 64, 32, 2},
+                             {128, 64, 64, 4},
+                             {32, 128, 64, 3},
                              {128, 256, 64, 2}};
   int index = 0;
   for (int e = 0; e <= int(Epilogue::reglu); ++e)
@@ -73,8 +77,8 @@ std::vector<KernelDesc> sm80Configs() {
       for (bool bias : {false, true})
         for (int splitK : {1, 3}) {
           Epilogue epilogue = Epilogue(e);
-          Tile tile = isGated(epilogue) ? gatedTiles[index % 5]
-                                        : plainTiles[index % 5];
+          Tile tile =
+              isGated(epilogue) ? gatedTiles[index % 5] : plainTiles[index % 5];
           ++index;
           configs.push_back(
               makeDesc("sm80_mma", epilogue, dtype, bias, splitK, false, tile));

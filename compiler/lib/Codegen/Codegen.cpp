@@ -49,9 +49,9 @@ llvm::Expected<std::pair<int, bool>> codegen::parseArch(llvm::StringRef arch) {
   int sm = 0;
   if (!rest.consume_front("sm_") || rest.consumeInteger(10, sm) || sm < 10 ||
       !(rest.empty() || rest == "a"))
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "invalid GPU architecture '" + arch + "' (expected e.g. sm_90a, sm_80)");
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "invalid GPU architecture '" + arch +
+                                       "' (expected e.g. sm_90a, sm_80)");
   return std::make_pair(sm, rest == "a");
 }
 
@@ -75,7 +75,8 @@ GemmConfig codegen::toGemmConfig(const KernelDesc &desc) {
 
 static bool isIdentifier(llvm::StringRef name) {
   return !name.empty() && !llvm::isDigit(name.front()) &&
-         llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+         llvm::all_of(name,
+                      [](char c) { return llvm::isAlnum(c) || c == '_'; });
 }
 
 llvm::Error codegen::validateKernel(const KernelDesc &desc) {
@@ -95,8 +96,8 @@ llvm::Error codegen::validateKernel(const KernelDesc &desc) {
   if (!arch)
     return fail(llvm::toString(arch.takeError()));
   if (arch->first < info->minSm)
-    return fail(llvm::formatv("the template needs sm_{0} or newer",
-                              info->minSm));
+    return fail(
+        llvm::formatv("the template needs sm_{0} or newer", info->minSm));
   if (info->needsArchSpecific && !(arch->first == info->minSm && arch->second))
     return fail(llvm::formatv("the template needs the arch-specific target "
                               "sm_{0}a",
@@ -121,8 +122,8 @@ llvm::Error codegen::validateKernel(const KernelDesc &desc) {
                                 desc.interleaveRows));
   }
   if (desc.mMin < 1 || desc.mMax < desc.mMin || desc.mMax > (1ll << 31) - 1)
-    return fail(llvm::formatv("invalid token range [{0}, {1}]", desc.mMin,
-                              desc.mMax));
+    return fail(
+        llvm::formatv("invalid token range [{0}, {1}]", desc.mMin, desc.mMax));
   GemmConfig cfg = toGemmConfig(desc);
   const char *unsupported = nullptr;
   if (info->name == "sm80_mma") {
@@ -139,8 +140,8 @@ llvm::Error codegen::validateKernel(const KernelDesc &desc) {
     return fail(llvm::formatv(
         "tile {0}x{1}x{2}, {3} stages, cluster {4}x{5}, splitK {6}, swapAB "
         "{7}: {8}",
-        cfg.tileM, cfg.tileN, cfg.tileK, cfg.stages, cfg.clusterM,
-        cfg.clusterN, cfg.splitK, cfg.swapAB ? "on" : "off", unsupported));
+        cfg.tileM, cfg.tileN, cfg.tileK, cfg.stages, cfg.clusterM, cfg.clusterN,
+        cfg.splitK, cfg.swapAB ? "on" : "off", unsupported));
   return llvm::Error::success();
 }
 
@@ -197,8 +198,7 @@ std::string codegen::generateKernelSource(const KernelDesc &desc) {
             desc.swapAB ? "true" : "false", desc.hasBias ? "true" : "false",
             desc.n, desc.k)
      << "extern \"C\" __global__ void __launch_bounds__(Kernel::kThreads, 1)\n"
-     << desc.name
-     << "(const __grid_constant__ mlpjit::abi::GemmParams p) {\n"
+     << desc.name << "(const __grid_constant__ mlpjit::abi::GemmParams p) {\n"
      << "  Kernel::run(p);\n"
      << "}\n";
   return source;

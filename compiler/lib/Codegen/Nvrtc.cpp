@@ -40,9 +40,7 @@ std::vector<std::string> codegen::nvrtcFlags(llvm::StringRef arch) {
 
 namespace {
 struct ProgramDeleter {
-  void operator()(nvrtcProgram program) const {
-    nvrtcDestroyProgram(&program);
-  }
+  void operator()(nvrtcProgram program) const { nvrtcDestroyProgram(&program); }
 };
 using ProgramHandle =
     std::unique_ptr<std::remove_pointer_t<nvrtcProgram>, ProgramDeleter>;

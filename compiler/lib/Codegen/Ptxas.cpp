@@ -44,8 +44,7 @@ struct TempFiles {
   }
   llvm::Expected<llvm::StringRef> create(llvm::StringRef suffix) {
     llvm::SmallString<128> path;
-    if (std::error_code ec =
-            fs::createTemporaryFile("mlpjit", suffix, path))
+    if (std::error_code ec = fs::createTemporaryFile("mlpjit", suffix, path))
       return toolError("cannot create a temporary file: " + ec.message());
     paths.push_back(path);
     return llvm::StringRef(paths.back());

@@ -11,8 +11,9 @@
 // unreadable, other format or mlpjit version, wrong key, PTX size or SHA-256
 // mismatch) are reported through the warning sink, removed and treated as a
 // miss. A cache directory that cannot be created or written is reported once;
-// new kernels are then kept in memory only, existing entries still read. Temporary directories left by
-// writers that died mid-write are removed when more than an hour old.
+// new kernels are then kept in memory only, existing entries still read.
+// Temporary directories left by writers that died mid-write are removed when
+// more than an hour old.
 //
 // Environment: MLPJIT_CACHE=0 disables the cache; MLPJIT_CACHE_DIR, else
 // $XDG_CACHE_HOME/mlpjit, else ~/.cache/mlpjit is the directory.

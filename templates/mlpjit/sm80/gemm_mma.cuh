@@ -48,9 +48,8 @@ template <> struct ElementOps<__nv_bfloat16> {
     return *reinterpret_cast<unsigned *>(&v);
   }
   // d += a · b for one m16n8k16 tile.
-  static __device__ __forceinline__ void mma(float (&d)[4],
-                                             const unsigned (&a)[4],
-                                             const unsigned (&b)[2]) {
+  static __device__ __forceinline__ void
+  mma(float (&d)[4], const unsigned (&a)[4], const unsigned (&b)[2]) {
     asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 "
                  "{%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
                  : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
@@ -67,9 +66,8 @@ template <> struct ElementOps<__half> {
     __half2 v = __floats2half2_rn(lo, hi);
     return *reinterpret_cast<unsigned *>(&v);
   }
-  static __device__ __forceinline__ void mma(float (&d)[4],
-                                             const unsigned (&a)[4],
-                                             const unsigned (&b)[2]) {
+  static __device__ __forceinline__ void
+  mma(float (&d)[4], const unsigned (&a)[4], const unsigned (&b)[2]) {
     asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 "
                  "{%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
                  : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
@@ -109,9 +107,11 @@ template <typename Element, typename Epi, int TileM, int TileN, int TileK,
           int Stages, int ClusterM, int ClusterN, int SplitK, bool SwapAB,
           bool HasBias, long long N, long long K>
 struct GemmMma {
+  // clang-format off
   static constexpr GemmConfig kConfig = {
-      TileM,    TileN,  TileK,       Stages,  ClusterM, ClusterN, SplitK,
-      SwapAB,   Epi::kGated, HasBias, int(sizeof(Element)), N, K};
+      TileM, TileN, TileK, Stages, ClusterM, ClusterN, SplitK,
+      SwapAB, Epi::kGated, HasBias, int(sizeof(Element)), N, K};
+  // clang-format on
   static_assert(sm80::supports(kConfig) == nullptr,
                 "configuration rejected by sm80::supports() (launch.h)");
 
@@ -137,9 +137,10 @@ struct GemmMma {
   static constexpr long long kNOut = kGated ? N / 2 : N;
   using Ops = detail::ElementOps<Element>;
 
-  static __device__ __forceinline__ void
-  loadStage(Element *stage, const Element *a, const Element *b, int m,
-            int m0, int n0, int kTile) {
+  static __device__ __forceinline__ void loadStage(Element *stage,
+                                                   const Element *a,
+                                                   const Element *b, int m,
+                                                   int m0, int n0, int kTile) {
     Element *sA = stage;
     Element *sB = stage + TileM * kRow;
     const int kBase = kTile * TileK;
@@ -172,8 +173,8 @@ struct GemmMma {
     const int warpM = warp % kWarpsM, warpN = warp / kWarpsM;
     const int m = p.m;
     unsigned tileRow = 0, tileCol = 0;
-    tileCoordinates(blockIdx.x, unsigned((m + TileM - 1) / TileM),
-                    kTilesN, tileRow, tileCol);
+    tileCoordinates(blockIdx.x, unsigned((m + TileM - 1) / TileM), kTilesN,
+                    tileRow, tileCol);
     const int m0 = int(tileRow) * TileM;
     const int n0 = int(tileCol) * TileN;
     const int split = blockIdx.z;
@@ -190,8 +191,8 @@ struct GemmMma {
         for (int r = 0; r < 4; ++r)
           acc[i][j][r] = 0.0f;
 
-    // Prologue: Stages - 1 tiles in flight. Every iteration commits a group
-    // (possibly empty) so that wait_group counts stay uniform.
+          // Prologue: Stages - 1 tiles in flight. Every iteration commits a
+          // group (possibly empty) so that wait_group counts stay uniform.
 #pragma unroll
     for (int s = 0; s < Stages - 1; ++s) {
       if (s < numK)
@@ -276,8 +277,8 @@ struct GemmMma {
 
   // Publishes this split's partial tile; true for the CTA that arrives last,
   // which then holds the fixed-order sum of all partials in `tile`.
-  static __device__ __forceinline__ bool
-  reduceSplits(const abi::GemmParams &p, float *tile, int split) {
+  static __device__ __forceinline__ bool reduceSplits(const abi::GemmParams &p,
+                                                      float *tile, int split) {
     __shared__ unsigned arrivedLast;
     constexpr int kTileFloats = TileM * TileN;
     const unsigned tileIndex = blockIdx.x;
@@ -319,8 +320,8 @@ struct GemmMma {
 
   // bias + Epi over the fp32 tile, 8 outputs (16 bytes) per thread and step.
   static __device__ __forceinline__ void storeEpilogue(const abi::GemmParams &p,
-                                                       const float *tile,
-                                                       int m, int m0, int n0) {
+                                                       const float *tile, int m,
+                                                       int m0, int n0) {
     constexpr int kVectorsPerRow = kOutTileN / 8;
     Element *d = static_cast<Element *>(p.d);
     const Element *bias = static_cast<const Element *>(p.bias);

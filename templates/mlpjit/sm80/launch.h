@@ -1,4 +1,5 @@
-//===- sm80/launch.h - launch rules of the sm80 (mma.sync) GEMM template ---===//
+//===- sm80/launch.h - launch rules of the sm80 (mma.sync) GEMM template
+//---===//
 //
 // Plain C++17, compiled by the host (to size launches and validate plans)
 // and by NVRTC (the template static_asserts against the same functions).
@@ -64,9 +65,10 @@ constexpr unsigned long long tilesM(const GemmConfig &c, int m) {
 
 /// fp32 partial tiles: one per (output tile, K split).
 constexpr unsigned long long workspaceBytes(const GemmConfig &c, int m) {
-  return c.splitK > 1 ? tilesN(c) * tilesM(c, m) * (unsigned long long)c.splitK *
-                            (unsigned long long)(c.tileM * c.tileN) * 4ull
-                      : 0ull;
+  return c.splitK > 1
+             ? tilesN(c) * tilesM(c, m) * (unsigned long long)c.splitK *
+                   (unsigned long long)(c.tileM * c.tileN) * 4ull
+             : 0ull;
 }
 /// One arrival counter per output tile.
 constexpr unsigned long long counterCount(const GemmConfig &c, int m) {

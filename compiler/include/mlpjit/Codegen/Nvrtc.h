@@ -1,4 +1,5 @@
-//===- Nvrtc.h - CUDA C++ to PTX with NVRTC; ptxas and cuobjdump reports ---===//
+//===- Nvrtc.h - CUDA C++ to PTX with NVRTC; ptxas and cuobjdump reports
+//---===//
 //
 // NVRTC is linked directly (libnvrtc.so, not through libcuda), so compiling
 // to PTX works on machines without a GPU or driver. Kernels see the embedded

@@ -18,7 +18,7 @@ namespace mlpjit {
 namespace codegen {
 
 struct EmbeddedHeader {
-  llvm::StringRef path;     // as included, e.g. "mlpjit/sm90/gemm_tma_ws.cuh"
+  llvm::StringRef path; // as included, e.g. "mlpjit/sm90/gemm_tma_ws.cuh"
   llvm::StringRef contents;
 };
 
