@@ -109,6 +109,34 @@ __device__ __forceinline__ void tmaLoad2d(unsigned dst, const void *map,
       "l"(map), "r"(bar), "r"(c0), "r"(c1)
       : "memory");
 }
+/// The same box, written at the same shared offset (and signalling the
+/// mbarrier at the same offset) in every CTA of the cluster in ctaMask.
+__device__ __forceinline__ void tmaLoad2dMulticast(unsigned dst,
+                                                   const void *map,
+                                                   unsigned bar, int c0, int c1,
+                                                   unsigned short ctaMask) {
+  asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global.tile."
+               "mbarrier::complete_tx::bytes.multicast::cluster"
+               " [%0], [%1, {%3, %4}], [%2], %5;" ::"r"(dst),
+               "l"(map), "r"(bar), "r"(c0), "r"(c1), "h"(ctaMask)
+               : "memory");
+}
+/// Arrives on the mbarrier at shared offset `bar` of cluster CTA `rank`.
+__device__ __forceinline__ void mbarrierArriveCluster(unsigned bar,
+                                                      unsigned rank) {
+  asm volatile("{\n\t.reg .b32 remote;\n\t"
+               "mapa.shared::cluster.u32 remote, %0, %1;\n\t"
+               "mbarrier.arrive.shared::cluster.b64 _, [remote];\n\t}" ::"r"(
+                   bar),
+               "r"(rank)
+               : "memory");
+}
+/// All threads of all CTAs of the cluster.
+__device__ __forceinline__ void clusterSync() {
+  asm volatile("barrier.cluster.arrive.release;\n\t"
+               "barrier.cluster.wait.acquire;" ::
+                   : "memory");
+}
 __device__ __forceinline__ void prefetchTensorMap(const void *map) {
   asm volatile("prefetch.tensormap [%0];" ::"l"(map) : "memory");
 }
@@ -193,6 +221,13 @@ struct GemmTmaWs {
   static_assert(kATileBytes % 1024 == 0 && kBTileBytes % 1024 == 0,
                 "tiles are whole 1024-byte swizzle atoms");
   static constexpr unsigned kBarrierBytes = barrierBytes(kConfig);
+  // Clusters of ClusterM CTAs on adjacent token tiles share the weight tile:
+  // each loads 1/ClusterM of it and multicasts the slice to all of them.
+  static constexpr int kCluster = ClusterM * ClusterN;
+  static_assert(ClusterN == 1 && (ClusterM == 1 || (!SwapAB && SplitK == 1)),
+                "clusters: ClusterM x 1, non-swap, no split-K");
+  static constexpr unsigned kBSliceBytes = kBTileBytes / ClusterM;
+  static_assert(kBSliceBytes % 1024 == 0, "slices are whole swizzle atoms");
   static constexpr int kKTiles = int((K + TileK - 1) / TileK);
   static constexpr int kKTilesPerSplit = (kKTiles + SplitK - 1) / SplitK;
 
@@ -210,8 +245,15 @@ struct GemmTmaWs {
         sharedBase + Stages * kStageBytes + kBarrierBytes);
 
     const int m = p.m;
-    const unsigned tilesAlongM = unsigned((m + TileM - 1) / TileM);
-    const unsigned units = tilesAlongM * kTilesAlongN * unsigned(SplitK);
+    // Units are per cluster: a group of ClusterM adjacent token tiles (the
+    // last group may reach past m: its loads read zeros, its stores are
+    // skipped) with one weight tile and K split.
+    const unsigned groupsAlongM =
+        unsigned((m + TileM * ClusterM - 1) / (TileM * ClusterM));
+    const unsigned units = groupsAlongM * kTilesAlongN * unsigned(SplitK);
+    const unsigned rank = blockIdx.x % unsigned(ClusterM); // in the cluster
+    const unsigned firstUnit = blockIdx.x / unsigned(ClusterM);
+    const unsigned unitStride = gridDim.x / unsigned(ClusterM);
 
     const int warpgroup = int(threadIdx.x) / 128;
     if (threadIdx.x == 0) {
@@ -219,11 +261,16 @@ struct GemmTmaWs {
       ptx::prefetchTensorMap(&p.tmaB);
       for (int s = 0; s < Stages; ++s) {
         ptx::mbarrierInit(fullBar(s), 1);
-        ptx::mbarrierInit(emptyBar(s), kConsumerWarpgroups);
+        // Every consumer warpgroup of the cluster frees the slot: each CTA
+        // multicasts into all of them.
+        ptx::mbarrierInit(emptyBar(s), kConsumerWarpgroups * kCluster);
       }
       ptx::fenceBarrierInit();
     }
-    __syncthreads();
+    if constexpr (kCluster > 1)
+      ptx::clusterSync(); // peers' barriers exist before anyone signals them
+    else
+      __syncthreads();
 
     // Persistent: CTA b takes work units b, b + gridDim.x, ...; the ring
     // position `it` runs on across units, so the producer fills the next
@@ -235,8 +282,8 @@ struct GemmTmaWs {
         ptx::setMaxRegistersDec<40>();
       if (threadIdx.x == 0) {
         int it = 0;
-        for (unsigned u = blockIdx.x; u < units; u += gridDim.x) {
-          const Unit w = unitAt(u, tilesAlongM);
+        for (unsigned u = firstUnit; u < units; u += unitStride) {
+          const Unit w = unitAt(u, groupsAlongM, rank);
           for (int j = 0; j < w.kCount; ++j, ++it) {
             const int s = it % Stages;
             const unsigned round = unsigned(it / Stages);
@@ -247,7 +294,14 @@ struct GemmTmaWs {
             const unsigned stage = base + unsigned(s) * kStageBytes;
             const int k0 = (w.kBegin + j) * TileK;
             ptx::tmaLoad2d(stage, &p.tmaA, fullBar(s), k0, w.m0);
-            ptx::tmaLoad2d(stage + kATileBytes, &p.tmaB, fullBar(s), k0, w.n0);
+            if constexpr (kCluster == 1)
+              ptx::tmaLoad2d(stage + kATileBytes, &p.tmaB, fullBar(s), k0,
+                             w.n0);
+            else
+              ptx::tmaLoad2dMulticast(
+                  stage + kATileBytes + rank * kBSliceBytes, &p.tmaB,
+                  fullBar(s), k0, w.n0 + int(rank) * (TileN / ClusterM),
+                  (unsigned short)((1u << kCluster) - 1u));
           }
         }
       }
@@ -257,8 +311,8 @@ struct GemmTmaWs {
       const int consumer = warpgroup - 1;
       const int tid = int(threadIdx.x) - 128; // 0 .. kConsumerThreads-1
       int it = 0;
-      for (unsigned u = blockIdx.x; u < units; u += gridDim.x) {
-        const Unit w = unitAt(u, tilesAlongM);
+      for (unsigned u = firstUnit; u < units; u += unitStride) {
+        const Unit w = unitAt(u, groupsAlongM, rank);
         float acc[kAccRegs];
 #pragma unroll
         for (int i = 0; i < kAccRegs; ++i)
@@ -289,7 +343,7 @@ struct GemmTmaWs {
           // so their slot goes back to the producer.
           ptx::wgmmaWait<1>();
           if (j > 0 && tid % 128 == 0)
-            ptx::mbarrierArrive(emptyBar((it - 1) % Stages));
+            releaseSlot(emptyBar((it - 1) % Stages));
         }
         ptx::wgmmaWait<0>();
 #pragma unroll
@@ -298,7 +352,7 @@ struct GemmTmaWs {
         // The unit's last slot is free before the epilogue, so the producer
         // can run ahead into the next unit.
         if (w.kCount > 0 && tid % 128 == 0)
-          ptx::mbarrierArrive(emptyBar((it - 1) % Stages));
+          releaseSlot(emptyBar((it - 1) % Stages));
 
         if constexpr (SplitK > 1) {
           if (!storePartial(p, acc, w.tile, w.split, tid, lastFlag))
@@ -327,6 +381,20 @@ struct GemmTmaWs {
         }
       }
     }
+    // Peers may still multicast into this CTA's shared memory or arrive on
+    // its barriers until they are done too.
+    if constexpr (kCluster > 1)
+      ptx::clusterSync();
+  }
+
+  static __device__ __forceinline__ void releaseSlot(unsigned emptyBarrier) {
+    if constexpr (kCluster == 1) {
+      ptx::mbarrierArrive(emptyBarrier);
+    } else {
+#pragma unroll
+      for (int c = 0; c < kCluster; ++c)
+        ptx::mbarrierArriveCluster(emptyBarrier, unsigned(c));
+    }
   }
 
   static constexpr unsigned kTilesAlongN = unsigned((N + TileN - 1) / TileN);
@@ -339,13 +407,16 @@ struct GemmTmaWs {
     int kCount;    // k-tiles (0 when splitK exceeds the k-tiles)
     unsigned tile; // linear tile index (split-K counters and workspace)
   };
-  /// Unit u: the splits of one tile are consecutive, tiles in grouped order.
+  /// Unit u of the CTA with cluster rank `rank`: the splits of one tile are
+  /// consecutive, tiles (groups of ClusterM token tiles) in grouped order.
   static __device__ __forceinline__ Unit unitAt(unsigned u,
-                                                unsigned tilesAlongM) {
+                                                unsigned groupsAlongM,
+                                                unsigned rank) {
     Unit w;
-    unsigned tileM, tileN;
-    tileCoordinates(u / unsigned(SplitK), tilesAlongM, kTilesAlongN, tileM,
+    unsigned groupM, tileN;
+    tileCoordinates(u / unsigned(SplitK), groupsAlongM, kTilesAlongN, groupM,
                     tileN);
+    const unsigned tileM = groupM * unsigned(ClusterM) + rank;
     w.m0 = int(tileM) * TileM;
     w.n0 = int(tileN) * TileN;
     w.split = int(u % unsigned(SplitK));

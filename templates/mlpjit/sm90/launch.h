@@ -110,10 +110,23 @@ tileCoordinates(unsigned id, unsigned tilesM, unsigned tilesN, unsigned &tileM,
   tileN = inGroup / rows;
 }
 
-/// Work units: one per (output tile, K split).
+/// Work units: one per (cluster of clusterM token tiles x weight tile, K
+/// split); each CTA of a cluster takes one token tile of its cluster's unit.
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned long long
 workUnits(const GemmConfig &c, int m) {
-  return tilesN(c) * tilesM(c, m > 0 ? m : 1) * (unsigned long long)c.splitK;
+  return tilesN(c) *
+         ((tilesM(c, m > 0 ? m : 1) + c.clusterM - 1) / c.clusterM) *
+         (unsigned long long)c.splitK;
+}
+
+/// TMA boxes the runtime encodes (rows; the inner extent is tileK): A's box
+/// is the token tile; B's is the 1/clusterM slice of the weight tile that
+/// each CTA of a cluster loads and multicasts to the others.
+MLPJIT_SM90_HOST_DEVICE constexpr int boxRowsA(const GemmConfig &c) {
+  return c.tileM < 256 ? c.tileM : 256;
+}
+MLPJIT_SM90_HOST_DEVICE constexpr int boxRowsB(const GemmConfig &c) {
+  return c.tileN / c.clusterM < 256 ? c.tileN / c.clusterM : 256;
 }
 
 /// CTAs that fit on one SM: one for three warpgroups (registers: 384 x 168),
@@ -136,15 +149,18 @@ MLPJIT_SM90_HOST_DEVICE inline abi::LaunchShape launchShape(const GemmConfig &c,
                                                             int m, int numSMs) {
   abi::LaunchShape s{};
   unsigned long long units = workUnits(c, m);
-  unsigned long long resident = numSMs > 0 && c.splitK == 1
-                                    ? (unsigned long long)numSMs * ctasPerSm(c)
-                                    : units;
-  s.grid[0] = unsigned(units < resident ? units : resident);
+  unsigned long long resident =
+      numSMs > 0 && c.splitK == 1
+          ? (unsigned long long)(numSMs / c.clusterM) * ctasPerSm(c)
+          : units;
+  s.grid[0] = unsigned((units < resident ? units : resident) *
+                       (unsigned long long)c.clusterM);
   s.grid[1] = 1;
   s.grid[2] = 1;
   s.block[0] = threads(c);
   s.block[1] = s.block[2] = 1;
-  s.cluster[0] = s.cluster[1] = s.cluster[2] = 1;
+  s.cluster[0] = unsigned(c.clusterM);
+  s.cluster[1] = s.cluster[2] = 1;
   s.sharedBytes = sharedBytes(c);
   return s;
 }
@@ -167,8 +183,11 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
            "consumer warpgroup)";
   if (c.stages < 2 || c.stages > 8)
     return "stages must be 2 to 8";
-  if (c.clusterM != 1 || c.clusterN != 1)
-    return "clusters (TMA multicast) are not implemented yet (must be 1x1)";
+  if ((c.clusterM != 1 && c.clusterM != 2) || c.clusterN != 1)
+    return "clusters must be 1x1 or 2x1 (two token tiles sharing the "
+           "multicast weight tile)";
+  if (c.clusterM == 2 && (c.swapAB || c.splitK != 1))
+    return "2x1 clusters need swapAB off and splitK 1";
   if (c.splitK < 1 || c.splitK > 16)
     return "splitK must be 1 to 16";
   if (c.n <= 0 || c.k <= 0 || c.n % 8 != 0 || c.k % 8 != 0)

@@ -55,25 +55,38 @@ cudaError_t launchKernel(const mlpjit::abi::GemmParams &p, int numSMs,
       return e;
     attributeSet = true;
   }
-  dim3 grid(shape.grid[0], shape.grid[1], shape.grid[2]);
-  dim3 block(shape.block[0], shape.block[1], shape.block[2]);
-  gemmKernel<Kernel><<<grid, block, shape.sharedBytes, s>>>(p);
+  cudaLaunchConfig_t config = {};
+  config.gridDim = dim3(shape.grid[0], shape.grid[1], shape.grid[2]);
+  config.blockDim = dim3(shape.block[0], shape.block[1], shape.block[2]);
+  config.dynamicSmemBytes = shape.sharedBytes;
+  config.stream = s;
+  cudaLaunchAttribute cluster[1];
+  cluster[0].id = cudaLaunchAttributeClusterDimension;
+  cluster[0].val.clusterDim.x = shape.cluster[0];
+  cluster[0].val.clusterDim.y = shape.cluster[1];
+  cluster[0].val.clusterDim.z = shape.cluster[2];
+  config.attrs = cluster;
+  config.numAttrs = 1;
+  cudaError_t e = cudaLaunchKernelEx(&config, gemmKernel<Kernel>, p);
+  if (e != cudaSuccess)
+    return e;
   return cudaGetLastError();
 }
 
 template <bool Enabled, typename Element, typename Epi, int EpiIndex, int TM,
           int TN, int S, int Split, bool Swap, bool Bias, long long N,
-          long long K>
+          long long K, int ClusterM = 1>
 struct Registrar {
   explicit Registrar(const char *, bool, std::vector<int>) {}
 };
 
 template <typename Element, typename Epi, int EpiIndex, int TM, int TN, int S,
-          int Split, bool Swap, bool Bias, long long N, long long K>
+          int Split, bool Swap, bool Bias, long long N, long long K,
+          int ClusterM>
 struct Registrar<true, Element, Epi, EpiIndex, TM, TN, S, Split, Swap, Bias, N,
-                 K> {
-  using Kernel = mlpjit::sm90::GemmTmaWs<Element, Epi, TM, TN, 64, S, 1, 1,
-                                         Split, Swap, Bias, N, K>;
+                 K, ClusterM> {
+  using Kernel = mlpjit::sm90::GemmTmaWs<Element, Epi, TM, TN, 64, S, ClusterM,
+                                         1, Split, Swap, Bias, N, K>;
   explicit Registrar(const char *name, bool timed, std::vector<int> ms) {
     Case c;
     c.name = name;

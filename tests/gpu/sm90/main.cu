@@ -84,8 +84,8 @@ static void fill(harness::Dtype dtype, void *p, size_t n,
   CHECK_CUDA(cudaGetLastError());
 }
 
-/// The runtime's rule (kernel_abi.h): 2-D {k, rows}, box {64, min(tile,
-/// 256)}, 128-byte swizzle, out-of-bounds elements read as zero.
+/// The runtime's rule (kernel_abi.h, sm90::boxRowsA/B): 2-D {k, rows}, box
+/// {64, rows}, 128-byte swizzle, out-of-bounds elements read as zero.
 static void encodeOperand(mlpjit::abi::TmaDescriptor &out, const void *ptr,
                           long long rows, long long k, int tileRows,
                           harness::Dtype dtype) {
@@ -156,8 +156,10 @@ static mlpjit::abi::GemmParams params(const harness::Case &cs, int m,
                                       const void *bias, void *d,
                                       void *workspace, unsigned *counters) {
   mlpjit::abi::GemmParams p{};
-  encodeOperand(p.tmaA, a, m, cs.k, cs.config.tileM, cs.dtype);
-  encodeOperand(p.tmaB, b, cs.n, cs.k, cs.config.tileN, cs.dtype);
+  encodeOperand(p.tmaA, a, m, cs.k, mlpjit::sm90::boxRowsA(cs.config),
+                cs.dtype);
+  encodeOperand(p.tmaB, b, cs.n, cs.k, mlpjit::sm90::boxRowsB(cs.config),
+                cs.dtype);
   p.a = a;
   p.b = b;
   p.bias = cs.hasBias ? bias : nullptr;

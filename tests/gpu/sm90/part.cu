@@ -11,6 +11,14 @@ using namespace mlpjit::epilogue;
                     "_swap" #SWAP "_bias" #BIAS "_n" #N "_k" #K,               \
                     TIMED, std::vector<int> MS);
 
+// 2x1 clusters (B multicast): splitK 1, no swap.
+#define CONFIG_CLUSTER(id, TIMED, E, EPI, TM, TN, S, CM, BIAS, N, K, MS)       \
+  static harness::Registrar<(id) % PARTS == PART, E, EPI, EpiIndex<EPI>::value, \
+                            TM, TN, S, 1, false, BIAS, N##LL, K##LL, CM>       \
+      registrar##id("c" #id "_" #E "_" #EPI "_" #TM "x" #TN "s" #S             \
+                    "_cluster" #CM "_bias" #BIAS "_n" #N "_k" #K,              \
+                    TIMED, std::vector<int> MS);
+
 template <typename Epi> struct EpiIndex;
 #define EPI_INDEX(T, I)                                                        \
   template <> struct EpiIndex<T> { static constexpr int value = I; };
