@@ -5,10 +5,12 @@
 #include "mlir/Transforms/Passes.h"
 
 #include "mlpjit/Dialect/Mlp/MlpDialect.h"
+#include "mlpjit/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
+  mlpjit::registerMlpTransforms();
   mlir::DialectRegistry registry;
   registry.insert<mlpjit::mlp::MlpDialect, mlir::func::FuncDialect>();
   return mlir::asMainReturnCode(

@@ -1,0 +1,67 @@
+//===- KernelHeuristic.h - template and constants of one GEMM --*- C++ -*-===//
+//
+// MLIR-free so a tuned table (or a tool) can implement KernelPlanner without
+// the dialect. mlp-plan-kernels turns each KernelPlan into a #mlp.plan.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MLPJIT_TRANSFORMS_KERNELHEURISTIC_H
+#define MLPJIT_TRANSFORMS_KERNELHEURISTIC_H
+
+#include "mlpjit/KernelDesc.h"
+
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mlpjit {
+
+/// One GEMM D[M, N'] = epilogue(A[M, K] · W[N, K]ᵀ) for M in [mMin, mMax].
+struct GemmProblem {
+  int64_t n = 0, k = 0; // n: weight rows (gate and up together when gated)
+  Epilogue epilogue = Epilogue::none;
+  DType dtype = DType::bf16;
+  int64_t mMin = 1, mMax = 65536;
+  std::string arch = "sm_90a";
+  /// Gated epilogues: rows per gate/up block of W; 0 when W is stacked.
+  int64_t interleaveRows = 0;
+};
+
+/// The constants of one kernel for M in [mMin, mMax] (= #mlp.plan).
+struct KernelPlan {
+  std::string templateName;
+  int64_t mMin = 1, mMax = 1;
+  int64_t tileM = 0, tileN = 0, tileK = 0;
+  int64_t stages = 0;
+  int64_t clusterM = 1, clusterN = 1;
+  int64_t splitK = 1;
+  bool swapAB = false;
+};
+
+class KernelPlanner {
+public:
+  virtual ~KernelPlanner();
+  /// Plans covering [mMin, mMax] without gaps or overlap, in increasing M;
+  /// an error (a sentence, no location) when no template serves `problem`.
+  virtual llvm::Expected<std::vector<KernelPlan>>
+  plan(const GemmProblem &problem) const = 0;
+};
+
+/// The hand-written table of docs/passes.md ("Kernel heuristic"):
+/// sm_90/sm_90a -> sm90_tma_ws in four M buckets, sm_80..sm_89 -> sm80_mma
+/// in two.
+class HeuristicKernelPlanner : public KernelPlanner {
+public:
+  llvm::Expected<std::vector<KernelPlan>>
+  plan(const GemmProblem &problem) const override;
+};
+
+/// The split-K rule of the table: the smallest power of two s <= 8 with
+/// ceil(n / tileN) * s >= 120 CTAs, lowered to the largest power of two
+/// whose s * tileK divides k.
+int64_t chooseSplitK(int64_t n, int64_t k, int64_t tileN, int64_t tileK);
+
+} // namespace mlpjit
+
+#endif // MLPJIT_TRANSFORMS_KERNELHEURISTIC_H

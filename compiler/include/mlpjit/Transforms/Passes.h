@@ -1,0 +1,62 @@
+//===- Passes.h - the mlp graph passes and the default pipeline -*- C++ -*-===//
+//
+// mlp-concat-gate-up, mlp-fuse-glu-epilogue and mlp-plan-kernels (see
+// Passes.td and docs/passes.md), and the pipeline that runs them in order.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MLPJIT_TRANSFORMS_PASSES_H
+#define MLPJIT_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <memory>
+#include <string>
+
+namespace mlpjit {
+
+class KernelPlanner;
+
+#define GEN_PASS_DECL
+#include "mlpjit/Transforms/Passes.h.inc"
+
+/// mlp-plan-kernels with a planner other than the built-in heuristic (e.g. a
+/// tuned table). `fallbackArch` plays the role of the `arch` option.
+std::unique_ptr<mlir::Pass>
+createPlanKernelsWithPlanner(std::shared_ptr<const KernelPlanner> planner,
+                             std::string fallbackArch = "sm_90a");
+
+struct DefaultPipelineOptions {
+  /// mlp-concat-gate-up: "interleaved" or "stacked", and its block.
+  std::string layout = "interleaved";
+  int64_t blockRows = 64;
+  /// mlp-plan-kernels: arch for functions without `mlp.arch`.
+  std::string arch = "sm_90a";
+};
+
+/// concat-gate-up, canonicalize, fuse-glu-epilogue, plan-kernels; the
+/// function passes are nested under `pm` (anchored on builtin.module).
+void buildDefaultPipeline(mlir::OpPassManager &pm,
+                          const DefaultPipelineOptions &options);
+
+/// Runs the default pipeline on `module`. When `printAfterEach` is set, the
+/// module is printed after each pass, headed by
+/// `// -----// IR after <pass-arg> //----- //`. Honours
+/// mlir::applyPassManagerCLOptions when the caller registered those options
+/// (e.g. --mlir-print-ir-after-all). Errors are emitted on the context.
+mlir::LogicalResult runDefaultPipeline(mlir::ModuleOp module,
+                                       const DefaultPipelineOptions &options,
+                                       llvm::raw_ostream *printAfterEach =
+                                           nullptr);
+
+/// Registers the three passes and `mlp-default-pipeline` (options layout,
+/// block-rows, arch) for mlir-opt style command lines.
+void registerMlpTransforms();
+
+} // namespace mlpjit
+
+#endif // MLPJIT_TRANSFORMS_PASSES_H

@@ -1,0 +1,104 @@
+//===- Passes.td - the mlp graph passes ---------------------*- tablegen -*-===//
+#ifndef MLPJIT_TRANSFORMS_PASSES_TD
+#define MLPJIT_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConcatGateUp : Pass<"mlp-concat-gate-up", "mlir::func::FuncOp"> {
+  let summary = "Concatenate the gate and up projections into one GEMM";
+  let description = [{
+    Finds a gated pair `act(x · Wgᵀ) * (x · Wuᵀ)`: two `mlp.linear` on the
+    same input with weights of the same type, both with a bias or neither,
+    whose results feed only that activation and that product. Rewrites it to
+    one linear over `mlp.concat_weights` and an `mlp.split`, which
+    `mlp-fuse-glu-epilogue` then absorbs.
+
+    Before:
+    ```mlir
+    %g = mlp.linear %x, %wg : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+    %u = mlp.linear %x, %wu : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+    %a = mlp.activation silu %g : tensor<?x128xbf16>
+    %h = mlp.mul %a, %u : tensor<?x128xbf16>
+    ```
+    After (layout=interleaved block-rows=64):
+    ```mlir
+    %w = mlp.concat_weights interleaved(64) %wg, %wu : ... -> tensor<256x64xbf16>
+    %l = mlp.linear %x, %w : tensor<?x64xbf16>, tensor<256x64xbf16> -> tensor<?x256xbf16>
+    %g, %u = mlp.split interleaved(64) %l : tensor<?x256xbf16> -> tensor<?x128xbf16>, tensor<?x128xbf16>
+    %a = mlp.activation silu %g : tensor<?x128xbf16>
+    %h = mlp.mul %a, %u : tensor<?x128xbf16>
+    ```
+    Left alone: different inputs, different weight shapes (K or N), a bias on
+    only one side, a block that does not divide N, and any pair whose result
+    has another user (returned, or read by anything but the activation and
+    the product): a concatenated GEMM would then need its split materialized
+    as a copy, which costs more than it saves.
+  }];
+  let options = [
+    Option<"layout", "layout", "std::string", "\"interleaved\"",
+           "row arrangement of the concatenated weight: interleaved|stacked">,
+    Option<"blockRows", "block-rows", "int64_t", "64",
+           "rows per gate/up block of the interleaved layout; must divide N">,
+  ];
+  let dependentDialects = ["mlpjit::mlp::MlpDialect"];
+}
+
+def FuseGluEpilogue : Pass<"mlp-fuse-glu-epilogue", "mlir::func::FuncOp"> {
+  let summary = "Fold the activation (and gating product) into the GEMM";
+  let description = [{
+    Gated: `split` of a linear, an activation of the gate half and the product
+    with the up half become one `mlp.fused_linear` with the gated epilogue
+    (silu -> swiglu, gelu_tanh -> geglu_tanh, gelu_erf -> geglu_erf,
+    relu -> reglu), bias included. The result is half as wide as the GEMM.
+
+    Before:
+    ```mlir
+    %l = mlp.linear %x, %w bias %b : tensor<?x64xbf16>, tensor<256x64xbf16>, tensor<256xbf16> -> tensor<?x256xbf16>
+    %g, %u = mlp.split interleaved(64) %l : tensor<?x256xbf16> -> tensor<?x128xbf16>, tensor<?x128xbf16>
+    %a = mlp.activation silu %g : tensor<?x128xbf16>
+    %h = mlp.mul %a, %u : tensor<?x128xbf16>
+    ```
+    After:
+    ```mlir
+    %h = mlp.fused_linear swiglu interleaved(64) %x, %w bias %b : tensor<?x64xbf16>, tensor<256x64xbf16>, tensor<256xbf16> -> tensor<?x128xbf16>
+    ```
+    Plain: a linear whose only user is an activation becomes
+    `mlp.fused_linear <silu|gelu_tanh|gelu_erf|relu> stacked(1)`.
+
+    Only when the meaning is identical: the activation reads the gate half
+    (result 0 of the split), the product reads exactly that activation and
+    the up half of the same split (in either order), and the linear, the
+    split halves and the activation have no other users.
+  }];
+  let dependentDialects = ["mlpjit::mlp::MlpDialect"];
+}
+
+def PlanKernels : Pass<"mlp-plan-kernels", "mlir::func::FuncOp"> {
+  let summary = "Attach kernel plans (template and constants per token bucket)";
+  let description = [{
+    Gives every `mlp.fused_linear` and every `mlp.linear` a `plans` array:
+    one `#mlp.plan` per token bucket of the kernel heuristic
+    (KernelHeuristic.h) intersected with the function's `mlp.token_range`
+    (default [1, 65536]). The arch is the function's `mlp.arch`, else the
+    `arch` option. An op no template can serve gets an error.
+
+    Before:
+    ```mlir
+    func.func @f(...) attributes {mlp.token_range = array<i64: 1, 64>} {
+      %y = mlp.linear %h, %wd : tensor<?x128xbf16>, tensor<64x128xbf16> -> tensor<?x64xbf16>
+    ```
+    After:
+    ```mlir
+      %y = mlp.linear %h, %wd {plans = [
+        #mlp.plan<"sm90_tma_ws", m = [1, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
+        #mlp.plan<"sm90_tma_ws", m = [17, 64], tile = [64, 128, 64], stages = 6, cluster = [1, 1], split_k = 2, swap_ab = true>]} : ...
+    ```
+  }];
+  let options = [
+    Option<"arch", "arch", "std::string", "\"sm_90a\"",
+           "target arch for functions without mlp.arch">,
+  ];
+  let dependentDialects = ["mlpjit::mlp::MlpDialect"];
+}
+
+#endif // MLPJIT_TRANSFORMS_PASSES_TD

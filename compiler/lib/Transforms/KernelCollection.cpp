@@ -1,0 +1,178 @@
+//===- KernelCollection.cpp - planned IR -> runtime KernelDescs -----------===//
+#include "mlpjit/Transforms/KernelCollection.h"
+
+#include "mlpjit/Dialect/Mlp/MlpOps.h"
+
+using namespace mlir;
+using namespace mlpjit;
+
+namespace {
+
+llvm::Error collectError(func::FuncOp func, const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "@" + func.getSymName() + ": " + msg);
+}
+
+DType dtypeOf(RankedTensorType type) {
+  return type.getElementType().isBF16() ? DType::bf16 : DType::f16;
+}
+
+/// Appends one KernelDesc per plan of `op`.
+llvm::Error appendKernels(func::FuncOp func, Operation *op, KernelRole role,
+                          Epilogue epilogue, int64_t interleaveRows,
+                          std::vector<KernelDesc> &out) {
+  auto plans = op->getAttrOfType<ArrayAttr>("plans");
+  if (!plans || plans.empty())
+    return collectError(func, "'" + op->getName().getStringRef() +
+                                  "' has no kernel plans; run "
+                                  "mlp-plan-kernels first");
+  auto weight = cast<RankedTensorType>(op->getOperand(1).getType());
+  bool hasBias = op->getNumOperands() > 2;
+  std::string arch = "sm_90a";
+  if (auto a = func->getAttrOfType<StringAttr>("mlp.arch"))
+    arch = a.str();
+  for (Attribute attr : plans) {
+    auto plan = cast<mlp::KernelPlanAttr>(attr);
+    KernelDesc d;
+    d.name = (func.getSymName() + "_" + toString(role) + "_m" +
+              llvm::Twine(plan.getMMin()) + "_" + llvm::Twine(plan.getMMax()))
+                 .str();
+    d.templateName = plan.getTemplateName().str();
+    d.arch = arch;
+    d.role = role;
+    d.epilogue = epilogue;
+    d.dtype = dtypeOf(weight);
+    d.hasBias = hasBias;
+    d.n = weight.getDimSize(0);
+    d.k = weight.getDimSize(1);
+    d.interleaveRows = interleaveRows;
+    d.mMin = plan.getMMin();
+    d.mMax = plan.getMMax();
+    d.tileM = plan.getTileM();
+    d.tileN = plan.getTileN();
+    d.tileK = plan.getTileK();
+    d.stages = plan.getStages();
+    d.clusterM = plan.getClusterM();
+    d.clusterN = plan.getClusterN();
+    d.splitK = plan.getSplitK();
+    d.swapAB = plan.getSwapAB();
+    out.push_back(std::move(d));
+  }
+  return llvm::Error::success();
+}
+
+} // namespace
+
+llvm::Expected<std::vector<KernelDesc>>
+mlpjit::collectKernels(ModuleOp module) {
+  std::vector<KernelDesc> kernels;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      continue;
+    SmallVector<Operation *> gemms;
+    for (Operation &op : func.getBody().getOps()) {
+      if (isa<mlp::LinearOp, mlp::FusedLinearOp>(op)) {
+        gemms.push_back(&op);
+        continue;
+      }
+      // Weight concatenation is done once, when the weights are loaded.
+      if (isa<mlp::ConcatWeightsOp, func::ReturnOp>(op))
+        continue;
+      return collectError(func, "'" + op.getName().getStringRef() +
+                                    "' is left after the pipeline; only "
+                                    "GEMM kernels can run");
+    }
+    auto first = gemms.empty() ? mlp::FusedLinearOp()
+                               : dyn_cast<mlp::FusedLinearOp>(gemms.front());
+    if (gemms.size() != 2 || !first || !isa<mlp::LinearOp>(gemms.back()) ||
+        gemms.back()->getOperand(0) != first.getResult())
+      return collectError(func, "expected a fused_linear feeding the down "
+                                "linear, found " +
+                                    llvm::Twine(gemms.size()) + " GEMM ops");
+    auto epilogue = static_cast<Epilogue>(first.getEpilogue());
+    int64_t rows = first.isGated() ? first.getBlockRows() : 0;
+    if (first.isGated() && first.getLayout() != mlp::WeightLayout::interleaved)
+      return collectError(func, "the runtime expects interleaved gate/up "
+                                "weights");
+    if (llvm::Error e = appendKernels(func, first, KernelRole::gate_up,
+                                      epilogue, rows, kernels))
+      return e;
+    if (llvm::Error e = appendKernels(func, gemms.back(), KernelRole::down,
+                                      Epilogue::none, 0, kernels))
+      return e;
+  }
+  return kernels;
+}
+
+llvm::json::Array mlpjit::kernelsToJson(llvm::ArrayRef<KernelDesc> kernels) {
+  llvm::json::Array array;
+  for (const KernelDesc &k : kernels) {
+    llvm::json::Value m = k.mMin == k.mMax
+                              ? llvm::json::Value(k.mMin)
+                              : llvm::json::Value(llvm::json::Array{k.mMin,
+                                                                    k.mMax});
+    array.push_back(llvm::json::Object{
+        {"name", k.name},
+        {"template", k.templateName},
+        {"arch", k.arch},
+        {"role", toString(k.role)},
+        {"epilogue", toString(k.epilogue)},
+        {"dtype", toString(k.dtype)},
+        {"bias", k.hasBias},
+        {"M", std::move(m)},
+        {"N", k.n},
+        {"K", k.k},
+        {"N_out", k.outputColumns()},
+        {"tile", llvm::json::Array{k.tileM, k.tileN, k.tileK}},
+        {"stages", k.stages},
+        {"cluster", llvm::json::Array{k.clusterM, k.clusterN}},
+        {"split_k", k.splitK},
+        {"swap_ab", k.swapAB},
+        {"interleave_rows", k.interleaveRows},
+    });
+  }
+  return array;
+}
+
+llvm::Expected<MlpShape> mlpjit::describeFunc(func::FuncOp func) {
+  auto fail = [&](const llvm::Twine &msg) -> llvm::Error {
+    return collectError(func, msg);
+  };
+  SmallVector<Operation *> gemms;
+  mlp::ActivationKind act = mlp::ActivationKind::silu;
+  bool sawActivation = false, sawMul = false;
+  func.walk([&](Operation *op) {
+    if (isa<mlp::LinearOp, mlp::FusedLinearOp>(op))
+      gemms.push_back(op);
+    if (auto a = dyn_cast<mlp::ActivationOp>(op)) {
+      act = a.getKind();
+      sawActivation = true;
+    }
+    if (isa<mlp::MulOp>(op))
+      sawMul = true;
+  });
+  if (gemms.empty() || func.getNumArguments() == 0)
+    return fail("no GEMM");
+  auto x = dyn_cast<RankedTensorType>(func.getArgument(0).getType());
+  Operation *down = gemms.back();
+  if (!x || x.getRank() != 2 || !isa<mlp::LinearOp>(down))
+    return fail("expected x as the first argument and a down linear last");
+  auto downWeight = cast<RankedTensorType>(down->getOperand(1).getType());
+  MlpShape shape;
+  shape.hidden = x.getDimSize(1);
+  shape.intermediate = downWeight.getDimSize(1);
+  shape.dtype = dtypeOf(x);
+  shape.bias = down->getNumOperands() > 2;
+  if (auto fused = dyn_cast<mlp::FusedLinearOp>(gemms.front())) {
+    shape.epilogue = static_cast<Epilogue>(fused.getEpilogue());
+    return shape;
+  }
+  if (!sawActivation)
+    return fail("no activation");
+  static const Epilogue plain[] = {Epilogue::silu, Epilogue::gelu_tanh,
+                                   Epilogue::gelu_erf, Epilogue::relu};
+  static const Epilogue gated[] = {Epilogue::swiglu, Epilogue::geglu_tanh,
+                                   Epilogue::geglu_erf, Epilogue::reglu};
+  shape.epilogue = (sawMul ? gated : plain)[static_cast<int>(act)];
+  return shape;
+}

@@ -1,0 +1,126 @@
+//===- KernelHeuristic.cpp - the hand-written kernel table ----------------===//
+//
+// The whole table lives in kSm90Buckets / kSm80Buckets below; docs/passes.md
+// explains each column. Edit here, nowhere else.
+//
+//===----------------------------------------------------------------------===//
+#include "mlpjit/Transforms/KernelHeuristic.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <algorithm>
+
+using namespace mlpjit;
+
+KernelPlanner::~KernelPlanner() = default;
+
+namespace {
+
+struct Bucket {
+  int64_t mMin, mMax; // mMax 0: no upper bound
+  int64_t tileM, tileN, tileK, stages;
+  bool swapAB;
+  bool splitK; // whether the split-K rule applies
+};
+
+// Hopper, TMA + WGMMA, warp-specialized. Small M runs with A and B swapped
+// (W rows on the 64-wide WGMMA M side) and split-K to fill 132 SMs.
+constexpr Bucket kSm90Buckets[] = {
+    {1, 16, 16, 128, 64, 8, true, true},
+    {17, 64, 64, 128, 64, 6, true, true},
+    {65, 128, 128, 128, 64, 6, false, false},
+    {129, 0, 128, 256, 64, 4, false, false},
+};
+// Ampere/Ada, cp.async + mma.sync.
+constexpr Bucket kSm80Buckets[] = {
+    {1, 64, 64, 128, 32, 4, false, true},
+    {65, 0, 128, 128, 32, 3, false, false},
+};
+
+/// CTAs the split-K rule aims for: a little under one wave of 132 SMs.
+constexpr int64_t kTargetCtas = 120;
+constexpr int64_t kMaxSplitK = 8;
+/// Gated epilogues read gate and up columns in blocks of this many rows.
+constexpr int64_t kGatedInterleave = 64;
+
+llvm::Error planError(const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+/// The compute capability in sm_XY[a], or 0.
+int smVersion(llvm::StringRef arch) {
+  if (!arch.consume_front("sm_"))
+    return 0;
+  arch.consume_back("a");
+  int v = 0;
+  if (arch.getAsInteger(10, v))
+    return 0;
+  return v;
+}
+
+} // namespace
+
+int64_t mlpjit::chooseSplitK(int64_t n, int64_t k, int64_t tileN,
+                             int64_t tileK) {
+  int64_t tilesN = (n + tileN - 1) / tileN;
+  int64_t s = 1;
+  while (s < kMaxSplitK && tilesN * s < kTargetCtas)
+    s *= 2;
+  while (s > 1 && k % (s * tileK) != 0)
+    s /= 2;
+  return s;
+}
+
+llvm::Expected<std::vector<KernelPlan>>
+HeuristicKernelPlanner::plan(const GemmProblem &p) const {
+  if (p.n <= 0 || p.k <= 0 || p.n % 8 != 0 || p.k % 8 != 0)
+    return planError("N = " + llvm::Twine(p.n) + " and K = " +
+                     llvm::Twine(p.k) +
+                     " must be positive multiples of 8 (16-byte rows)");
+  if (p.mMin < 1 || p.mMax < p.mMin)
+    return planError("empty token range [" + llvm::Twine(p.mMin) + ", " +
+                     llvm::Twine(p.mMax) + "]");
+  int sm = smVersion(p.arch);
+  llvm::ArrayRef<Bucket> table;
+  std::string templateName;
+  if (sm == 90) {
+    table = kSm90Buckets;
+    templateName = "sm90_tma_ws";
+  } else if (sm >= 80 && sm <= 89) {
+    table = kSm80Buckets;
+    templateName = "sm80_mma";
+  } else {
+    return planError("no kernel template for arch '" + p.arch +
+                     "' (supported: sm_80..sm_89, sm_90, sm_90a)");
+  }
+  if (isGated(p.epilogue) && p.interleaveRows != kGatedInterleave)
+    return planError(llvm::Twine("gated epilogue ") + toString(p.epilogue) +
+                     " needs weights interleaved in blocks of " +
+                     llvm::Twine(kGatedInterleave) + " rows");
+
+  std::vector<KernelPlan> plans;
+  for (const Bucket &bucket : table) {
+    int64_t lo = std::max(bucket.mMin, p.mMin);
+    int64_t hi = bucket.mMax == 0 ? p.mMax : std::min(bucket.mMax, p.mMax);
+    if (lo > hi)
+      continue;
+    // A gated tile must hold whole (gate, up) block pairs.
+    if (isGated(p.epilogue) && bucket.tileN % (2 * kGatedInterleave) != 0)
+      return planError("tile N of " + llvm::Twine(bucket.tileN) +
+                       " cannot hold gate/up block pairs");
+    KernelPlan plan;
+    plan.templateName = templateName;
+    plan.mMin = lo;
+    plan.mMax = hi;
+    plan.tileM = bucket.tileM;
+    plan.tileN = bucket.tileN;
+    plan.tileK = bucket.tileK;
+    plan.stages = bucket.stages;
+    plan.swapAB = bucket.swapAB;
+    plan.splitK = bucket.splitK
+                      ? chooseSplitK(p.n, p.k, bucket.tileN, bucket.tileK)
+                      : 1;
+    plans.push_back(plan);
+  }
+  return plans;
+}

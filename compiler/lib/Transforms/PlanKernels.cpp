@@ -1,0 +1,119 @@
+//===- PlanKernels.cpp - attach #mlp.plan arrays to every GEMM ------------===//
+#include "mlpjit/Transforms/KernelHeuristic.h"
+#include "mlpjit/Transforms/Passes.h"
+
+#include "mlpjit/Dialect/Mlp/MlpOps.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace mlpjit {
+#define GEN_PASS_DEF_PLANKERNELS
+#include "mlpjit/Transforms/Passes.h.inc"
+} // namespace mlpjit
+
+using namespace mlir;
+using namespace mlpjit;
+
+// KernelDesc.h promises the same order as the dialect's enum.
+static_assert(static_cast<int>(Epilogue::none) ==
+                      static_cast<int>(mlp::EpilogueKind::none) &&
+                  static_cast<int>(Epilogue::relu) ==
+                      static_cast<int>(mlp::EpilogueKind::relu) &&
+                  static_cast<int>(Epilogue::reglu) ==
+                      static_cast<int>(mlp::EpilogueKind::reglu),
+              "mlpjit::Epilogue and mlp::EpilogueKind diverged");
+
+namespace {
+
+/// Token range when the function does not say.
+constexpr int64_t kDefaultTokensMin = 1, kDefaultTokensMax = 65536;
+
+struct PlanKernelsPass : mlpjit::impl::PlanKernelsBase<PlanKernelsPass> {
+  using Base::Base;
+  PlanKernelsPass(std::shared_ptr<const KernelPlanner> planner,
+                  std::string fallbackArch)
+      : planner(std::move(planner)) {
+    arch = std::move(fallbackArch);
+  }
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (!planner)
+      planner = std::make_shared<HeuristicKernelPlanner>();
+
+    GemmProblem problem;
+    problem.mMin = kDefaultTokensMin;
+    problem.mMax = kDefaultTokensMax;
+    if (Attribute range = func->getAttr("mlp.token_range")) {
+      auto values = dyn_cast<DenseI64ArrayAttr>(range);
+      if (!values || values.size() != 2 || values[0] < 1 ||
+          values[1] < values[0]) {
+        func.emitError("mlp.token_range must be array<i64: min, max> with "
+                       "1 <= min <= max, got ")
+            << range;
+        return signalPassFailure();
+      }
+      problem.mMin = values[0];
+      problem.mMax = values[1];
+    }
+    problem.arch = arch;
+    if (Attribute a = func->getAttr("mlp.arch")) {
+      auto name = dyn_cast<StringAttr>(a);
+      if (!name) {
+        func.emitError("mlp.arch must be a string, got ") << a;
+        return signalPassFailure();
+      }
+      problem.arch = name.str();
+    }
+
+    WalkResult result = func.walk([&](Operation *op) {
+      if (auto linear = dyn_cast<mlp::LinearOp>(op)) {
+        problem.epilogue = Epilogue::none;
+        problem.interleaveRows = 0;
+        return plan(op, linear.getWeight().getType(), problem);
+      }
+      if (auto fused = dyn_cast<mlp::FusedLinearOp>(op)) {
+        problem.epilogue = static_cast<Epilogue>(fused.getEpilogue());
+        problem.interleaveRows =
+            fused.isGated() && fused.getLayout() == mlp::WeightLayout::interleaved
+                ? fused.getBlockRows()
+                : 0;
+        return plan(op, fused.getWeight().getType(), problem);
+      }
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+
+  WalkResult plan(Operation *op, RankedTensorType weight,
+                  GemmProblem &problem) {
+    problem.n = weight.getDimSize(0);
+    problem.k = weight.getDimSize(1);
+    problem.dtype = weight.getElementType().isBF16() ? DType::bf16 : DType::f16;
+    auto plans = planner->plan(problem);
+    if (!plans) {
+      op->emitError("no kernel plan: ") << llvm::toString(plans.takeError());
+      return WalkResult::interrupt();
+    }
+    Builder b(op->getContext());
+    SmallVector<Attribute> attrs;
+    for (const KernelPlan &p : *plans)
+      attrs.push_back(mlp::KernelPlanAttr::get(
+          op->getContext(), p.templateName, p.mMin, p.mMax, p.tileM, p.tileN,
+          p.tileK, p.stages, p.clusterM, p.clusterN, p.splitK, p.swapAB));
+    op->setAttr("plans", b.getArrayAttr(attrs));
+    return WalkResult::advance();
+  }
+
+  std::shared_ptr<const KernelPlanner> planner;
+};
+
+} // namespace
+
+std::unique_ptr<Pass>
+mlpjit::createPlanKernelsWithPlanner(std::shared_ptr<const KernelPlanner> planner,
+                                     std::string fallbackArch) {
+  return std::make_unique<PlanKernelsPass>(std::move(planner),
+                                           std::move(fallbackArch));
+}

@@ -1,0 +1,116 @@
+// RUN: mlpjit-opt --mlp-concat-gate-up %s | FileCheck %s
+// RUN: mlpjit-opt --mlp-concat-gate-up="layout=stacked" %s | FileCheck %s --check-prefix=STACKED
+// RUN: not mlpjit-opt --mlp-concat-gate-up="layout=diagonal" %s 2>&1 | FileCheck %s --check-prefix=BADLAYOUT
+// BADLAYOUT: layout must be 'interleaved' or 'stacked', got 'diagonal'
+
+// CHECK-LABEL: func.func @swiglu
+// CHECK: %[[W:.*]] = mlp.concat_weights interleaved(64) %arg1, %arg2 : tensor<128x64xbf16>, tensor<128x64xbf16> -> tensor<256x64xbf16>
+// CHECK: %[[L:.*]] = mlp.linear %arg0, %[[W]] : tensor<?x64xbf16>, tensor<256x64xbf16> -> tensor<?x256xbf16>
+// CHECK: %[[G:.*]], %[[U:.*]] = mlp.split interleaved(64) %[[L]] : tensor<?x256xbf16> -> tensor<?x128xbf16>, tensor<?x128xbf16>
+// CHECK: %[[A:.*]] = mlp.activation silu %[[G]]
+// CHECK: mlp.mul %[[A]], %[[U]]
+// CHECK-NOT: mlp.linear %arg0
+// STACKED-LABEL: func.func @swiglu
+// STACKED: mlp.concat_weights stacked(1) %arg1, %arg2
+// STACKED: mlp.split stacked(1)
+func.func @swiglu(%x: tensor<?x64xbf16> {mlp.role = "x"}, %wg: tensor<128x64xbf16> {mlp.role = "gate"}, %wu: tensor<128x64xbf16> {mlp.role = "up"}, %wd: tensor<64x128xbf16> {mlp.role = "down"}) -> tensor<?x64xbf16> attributes {mlp.token_range = array<i64: 1, 8192>} {
+  %g = mlp.linear %x, %wg : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+  %u = mlp.linear %x, %wu : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+  %a = mlp.activation silu %g : tensor<?x128xbf16>
+  %h = mlp.mul %a, %u : tensor<?x128xbf16>
+  %y = mlp.linear %h, %wd : tensor<?x128xbf16>, tensor<64x128xbf16> -> tensor<?x64xbf16>
+  return %y : tensor<?x64xbf16>
+}
+
+// Up written first and the product's operands swapped: gate is still the
+// linear under the activation.
+// CHECK-LABEL: func.func @swapped
+// CHECK: mlp.concat_weights interleaved(64) %arg1, %arg2 :
+// CHECK: mlp.concat_weights interleaved(64) %arg3, %arg4 : tensor<128xf16>, tensor<128xf16> -> tensor<256xf16>
+// CHECK: mlp.linear %arg0, %{{.*}} bias %{{.*}} : tensor<?x64xf16>, tensor<256x64xf16>, tensor<256xf16> -> tensor<?x256xf16>
+func.func @swapped(%x: tensor<?x64xf16>, %wg: tensor<128x64xf16>, %wu: tensor<128x64xf16>, %bg: tensor<128xf16>, %bu: tensor<128xf16>) -> tensor<?x128xf16> {
+  %u = mlp.linear %x, %wu bias %bu : tensor<?x64xf16>, tensor<128x64xf16>, tensor<128xf16> -> tensor<?x128xf16>
+  %g = mlp.linear %x, %wg bias %bg : tensor<?x64xf16>, tensor<128x64xf16>, tensor<128xf16> -> tensor<?x128xf16>
+  %a = mlp.activation gelu_tanh %g : tensor<?x128xf16>
+  %h = mlp.mul %u, %a : tensor<?x128xf16>
+  return %h : tensor<?x128xf16>
+}
+
+// CHECK-LABEL: func.func @different_inputs
+// CHECK-NOT: mlp.concat_weights
+func.func @different_inputs(%x: tensor<?x64xbf16>, %x2: tensor<?x64xbf16>, %wg: tensor<128x64xbf16>, %wu: tensor<128x64xbf16>) -> tensor<?x128xbf16> {
+  %g = mlp.linear %x, %wg : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+  %u = mlp.linear %x2, %wu : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+  %a = mlp.activation silu %g : tensor<?x128xbf16>
+  %h = mlp.mul %a, %u : tensor<?x128xbf16>
+  return %h : tensor<?x128xbf16>
+}
+
+// The input's K is dynamic, so only the weights tell K apart.
+// CHECK-LABEL: func.func @different_k
+// CHECK-NOT: mlp.concat_weights
+func.func @different_k(%x: tensor<?x?xbf16>, %wg: tensor<128x64xbf16>, %wu: tensor<128x32xbf16>) -> tensor<?x128xbf16> {
+  %g = mlp.linear %x, %wg : tensor<?x?xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+  %u = mlp.linear %x, %wu : tensor<?x?xbf16>, tensor<128x32xbf16> -> tensor<?x128xbf16>
+  %a = mlp.activation silu %g : tensor<?x128xbf16>
+  %h = mlp.mul %a, %u : tensor<?x128xbf16>
+  return %h : tensor<?x128xbf16>
+}
+
+// CHECK-LABEL: func.func @one_bias
+// CHECK-NOT: mlp.concat_weights
+func.func @one_bias(%x: tensor<?x64xbf16>, %wg: tensor<128x64xbf16>, %wu: tensor<128x64xbf16>, %bg: tensor<128xbf16>) -> tensor<?x128xbf16> {
+  %g = mlp.linear %x, %wg bias %bg : tensor<?x64xbf16>, tensor<128x64xbf16>, tensor<128xbf16> -> tensor<?x128xbf16>
+  %u = mlp.linear %x, %wu : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+  %a = mlp.activation silu %g : tensor<?x128xbf16>
+  %h = mlp.mul %a, %u : tensor<?x128xbf16>
+  return %h : tensor<?x128xbf16>
+}
+
+// The gate projection is also returned as it is: after concatenation the
+// split would have to be materialized for it.
+// CHECK-LABEL: func.func @gate_used_elsewhere
+// CHECK-NOT: mlp.concat_weights
+func.func @gate_used_elsewhere(%x: tensor<?x64xbf16>, %wg: tensor<128x64xbf16>, %wu: tensor<128x64xbf16>) -> (tensor<?x128xbf16>, tensor<?x128xbf16>) {
+  %g = mlp.linear %x, %wg : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+  %u = mlp.linear %x, %wu : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+  %a = mlp.activation silu %g : tensor<?x128xbf16>
+  %h = mlp.mul %a, %u : tensor<?x128xbf16>
+  return %h, %g : tensor<?x128xbf16>, tensor<?x128xbf16>
+}
+
+// The up projection also feeds another product.
+// CHECK-LABEL: func.func @up_used_elsewhere
+// CHECK-NOT: mlp.concat_weights
+func.func @up_used_elsewhere(%x: tensor<?x64xbf16>, %wg: tensor<128x64xbf16>, %wu: tensor<128x64xbf16>) -> tensor<?x128xbf16> {
+  %g = mlp.linear %x, %wg : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+  %u = mlp.linear %x, %wu : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+  %a = mlp.activation silu %g : tensor<?x128xbf16>
+  %h = mlp.mul %a, %u : tensor<?x128xbf16>
+  %h2 = mlp.mul %h, %u : tensor<?x128xbf16>
+  return %h2 : tensor<?x128xbf16>
+}
+
+// The activation is also read elsewhere: fusion could not absorb it.
+// CHECK-LABEL: func.func @activation_used_elsewhere
+// CHECK-NOT: mlp.concat_weights
+func.func @activation_used_elsewhere(%x: tensor<?x64xbf16>, %wg: tensor<128x64xbf16>, %wu: tensor<128x64xbf16>) -> (tensor<?x128xbf16>, tensor<?x128xbf16>) {
+  %g = mlp.linear %x, %wg : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+  %u = mlp.linear %x, %wu : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+  %a = mlp.activation silu %g : tensor<?x128xbf16>
+  %h = mlp.mul %a, %u : tensor<?x128xbf16>
+  return %h, %a : tensor<?x128xbf16>, tensor<?x128xbf16>
+}
+
+// 96 rows: a 64-row interleave block does not divide N.
+// CHECK-LABEL: func.func @block_does_not_divide
+// CHECK-NOT: mlp.concat_weights
+// STACKED-LABEL: func.func @block_does_not_divide
+// STACKED: mlp.concat_weights stacked(1)
+func.func @block_does_not_divide(%x: tensor<?x64xbf16>, %wg: tensor<96x64xbf16>, %wu: tensor<96x64xbf16>) -> tensor<?x96xbf16> {
+  %g = mlp.linear %x, %wg : tensor<?x64xbf16>, tensor<96x64xbf16> -> tensor<?x96xbf16>
+  %u = mlp.linear %x, %wu : tensor<?x64xbf16>, tensor<96x64xbf16> -> tensor<?x96xbf16>
+  %a = mlp.activation silu %g : tensor<?x96xbf16>
+  %h = mlp.mul %a, %u : tensor<?x96xbf16>
+  return %h : tensor<?x96xbf16>
+}

@@ -1,0 +1,95 @@
+// RUN: mlpjit-opt --mlp-plan-kernels %s --split-input-file --verify-diagnostics | FileCheck %s
+// RUN: mlpjit-opt --mlp-plan-kernels="arch=sm_86" %s --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=SM86
+
+// Llama-3-8B over the full default bucket set. Gate/up GEMM: N = 28672,
+// 224 tiles of 128 already fill the GPU, so no split-K; down: N = 4096, 32
+// tiles -> split-K 4 (128 CTAs), and K = 14336 is a multiple of 4 * 64.
+// CHECK-LABEL: func.func @llama3_8b
+// CHECK: mlp.fused_linear swiglu interleaved(64) {{.*}} {plans = [
+// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [1, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
+// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [17, 64], tile = [64, 128, 64], stages = 6, cluster = [1, 1], split_k = 1, swap_ab = true>,
+// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [65, 128], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 1, swap_ab = false>,
+// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [129, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
+// CHECK: mlp.linear {{.*}} {plans = [
+// CHECK-SAME: m = [1, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
+// CHECK-SAME: m = [17, 64], tile = [64, 128, 64], stages = 6, cluster = [1, 1], split_k = 4, swap_ab = true>,
+// CHECK-SAME: m = [65, 128], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 1, swap_ab = false>,
+// CHECK-SAME: m = [129, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
+// SM86-LABEL: func.func @llama3_8b
+// SM86: mlp.fused_linear {{.*}} {plans = [#mlp.plan<"sm80_mma", m = [1, 64], tile = [64, 128, 32], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>, #mlp.plan<"sm80_mma", m = [65, 65536], tile = [128, 128, 32], stages = 3, cluster = [1, 1], split_k = 1, swap_ab = false>]}
+// SM86: mlp.linear {{.*}} {plans = [#mlp.plan<"sm80_mma", m = [1, 64], tile = [64, 128, 32], stages = 4, cluster = [1, 1], split_k = 4, swap_ab = false>, #mlp.plan<"sm80_mma", m = [65, 65536], tile = [128, 128, 32], stages = 3, cluster = [1, 1], split_k = 1
+func.func @llama3_8b(%x: tensor<?x4096xbf16>, %w: tensor<28672x4096xbf16>, %wd: tensor<4096x14336xbf16>) -> tensor<?x4096xbf16> {
+  %h = mlp.fused_linear swiglu interleaved(64) %x, %w : tensor<?x4096xbf16>, tensor<28672x4096xbf16> -> tensor<?x14336xbf16>
+  %y = mlp.linear %h, %wd : tensor<?x14336xbf16>, tensor<4096x14336xbf16> -> tensor<?x4096xbf16>
+  return %y : tensor<?x4096xbf16>
+}
+
+// -----
+
+// Token range [8, 100] cuts the buckets; mlp.arch wins over the option.
+// N = 1024 is 8 tiles: even split-K 8 (the cap) gives only 64 CTAs; K = 256
+// is a multiple of 4 * 64 but not of 8 * 64, so split-K drops to 4.
+// CHECK-LABEL: func.func @range_and_arch
+// CHECK: mlp.linear {{.*}} {plans = [
+// CHECK-SAME: m = [8, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
+// CHECK-SAME: m = [17, 64], tile = [64, 128, 64], stages = 6, cluster = [1, 1], split_k = 4, swap_ab = true>,
+// CHECK-SAME: m = [65, 100], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 1, swap_ab = false>]}
+// SM86-LABEL: func.func @range_and_arch
+// SM86: "sm90_tma_ws", m = [8, 16]
+func.func @range_and_arch(%h: tensor<?x256xf16>, %wd: tensor<1024x256xf16>) -> tensor<?x1024xf16> attributes {mlp.token_range = array<i64: 8, 100>, mlp.arch = "sm_90a"} {
+  %y = mlp.linear %h, %wd : tensor<?x256xf16>, tensor<1024x256xf16> -> tensor<?x1024xf16>
+  return %y : tensor<?x1024xf16>
+}
+
+// -----
+
+// One token only: a single plan.
+// CHECK-LABEL: func.func @decode_only
+// CHECK: {plans = [#mlp.plan<"sm90_tma_ws", m = [1, 1], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 8, swap_ab = true>]}
+func.func @decode_only(%h: tensor<?x512xbf16>, %wd: tensor<256x512xbf16>) -> tensor<?x256xbf16> attributes {mlp.token_range = array<i64: 1, 1>} {
+  %y = mlp.linear %h, %wd : tensor<?x512xbf16>, tensor<256x512xbf16> -> tensor<?x256xbf16>
+  return %y : tensor<?x256xbf16>
+}
+
+// -----
+
+// Plain epilogue (GPT-2 up projection) with bias: planned like any GEMM.
+// CHECK-LABEL: func.func @plain_gelu
+// CHECK: mlp.fused_linear gelu_tanh stacked(1) {{.*}} {plans = [#mlp.plan<"sm90_tma_ws", m = [1, 16]
+func.func @plain_gelu(%x: tensor<?x768xbf16>, %w: tensor<3072x768xbf16>, %b: tensor<3072xbf16>) -> tensor<?x3072xbf16> {
+  %h = mlp.fused_linear gelu_tanh stacked(1) %x, %w bias %b : tensor<?x768xbf16>, tensor<3072x768xbf16>, tensor<3072xbf16> -> tensor<?x3072xbf16>
+  return %h : tensor<?x3072xbf16>
+}
+
+// -----
+
+// Errors: a stacked gated weight has no kernel.
+func.func @gated_stacked(%x: tensor<?x64xbf16>, %w: tensor<256x64xbf16>) -> tensor<?x128xbf16> {
+  // expected-error @+1 {{no kernel plan: gated epilogue swiglu needs weights interleaved in blocks of 64 rows}}
+  %h = mlp.fused_linear swiglu stacked(1) %x, %w : tensor<?x64xbf16>, tensor<256x64xbf16> -> tensor<?x128xbf16>
+  return %h : tensor<?x128xbf16>
+}
+
+// -----
+
+func.func @n_not_multiple_of_8(%x: tensor<?x64xbf16>, %w: tensor<100x64xbf16>) -> tensor<?x100xbf16> {
+  // expected-error @+1 {{no kernel plan: N = 100 and K = 64 must be positive multiples of 8 (16-byte rows)}}
+  %y = mlp.linear %x, %w : tensor<?x64xbf16>, tensor<100x64xbf16> -> tensor<?x100xbf16>
+  return %y : tensor<?x100xbf16>
+}
+
+// -----
+
+func.func @unknown_arch(%x: tensor<?x64xbf16>, %w: tensor<128x64xbf16>) -> tensor<?x128xbf16> attributes {mlp.arch = "sm_75"} {
+  // expected-error @+1 {{no kernel template for arch 'sm_75' (supported: sm_80..sm_89, sm_90, sm_90a)}}
+  %y = mlp.linear %x, %w : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+  return %y : tensor<?x128xbf16>
+}
+
+// -----
+
+// expected-error @+1 {{mlp.token_range must be array<i64: min, max> with 1 <= min <= max}}
+func.func @bad_range(%x: tensor<?x64xbf16>, %w: tensor<128x64xbf16>) -> tensor<?x128xbf16> attributes {mlp.token_range = array<i64: 0, 8>} {
+  %y = mlp.linear %x, %w : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+  return %y : tensor<?x128xbf16>
+}
