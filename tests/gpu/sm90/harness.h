@@ -31,6 +31,8 @@ struct Case {
   cudaError_t (*launch)(const mlpjit::abi::GemmParams &, int numSMs,
                         cudaStream_t);
   std::vector<int> ms; // token counts to check
+  // Clusters of the kernel's shape that can be resident at once.
+  int (*maxActiveClusters)();
 };
 
 std::vector<Case> &registry();
@@ -73,6 +75,31 @@ cudaError_t launchKernel(const mlpjit::abi::GemmParams &p, int numSMs,
   return cudaGetLastError();
 }
 
+template <typename Kernel> int maxActiveClusters() {
+  mlpjit::abi::LaunchShape shape =
+      mlpjit::sm90::launchShape(Kernel::kConfig, 1 << 16, 132);
+  if (cudaFuncSetAttribute(gemmKernel<Kernel>,
+                           cudaFuncAttributeMaxDynamicSharedMemorySize,
+                           int(shape.sharedBytes)) != cudaSuccess)
+    return -1;
+  cudaLaunchConfig_t config = {};
+  config.gridDim = dim3(shape.grid[0], 1, 1);
+  config.blockDim = dim3(shape.block[0], 1, 1);
+  config.dynamicSmemBytes = shape.sharedBytes;
+  cudaLaunchAttribute cluster[1];
+  cluster[0].id = cudaLaunchAttributeClusterDimension;
+  cluster[0].val.clusterDim.x = shape.cluster[0];
+  cluster[0].val.clusterDim.y = 1;
+  cluster[0].val.clusterDim.z = 1;
+  config.attrs = cluster;
+  config.numAttrs = 1;
+  int count = -1;
+  if (cudaOccupancyMaxActiveClusters(&count, gemmKernel<Kernel>, &config) !=
+      cudaSuccess)
+    return -1;
+  return count;
+}
+
 template <bool Enabled, typename Element, typename Epi, int EpiIndex, int TM,
           int TN, int S, int Split, bool Swap, bool Bias, long long N,
           long long K, int ClusterM = 1>
@@ -99,6 +126,7 @@ struct Registrar<true, Element, Epi, EpiIndex, TM, TN, S, Split, Swap, Bias, N,
     c.n = N;
     c.k = K;
     c.launch = &launchKernel<Kernel>;
+    c.maxActiveClusters = &maxActiveClusters<Kernel>;
     c.ms = std::move(ms);
     registry().push_back(c);
   }
