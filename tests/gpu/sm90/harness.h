@@ -27,9 +27,10 @@ struct Case {
   mlpjit::GemmConfig config;
   long long n, k;
   // Launches the kernel for p.m tokens (grid from sm90::launchShape for
-  // numSMs multiprocessors).
+  // numSMs multiprocessors); with plainLaunch and a 1x1 cluster, through
+  // <<<>>> instead of cudaLaunchKernelEx with a cluster attribute.
   cudaError_t (*launch)(const mlpjit::abi::GemmParams &, int numSMs,
-                        cudaStream_t);
+                        cudaStream_t, bool plainLaunch);
   std::vector<int> ms; // token counts to check
   // Clusters of the kernel's shape that can be resident at once.
   int (*maxActiveClusters)();
@@ -45,7 +46,7 @@ __global__ void __launch_bounds__(Kernel::kThreads, 1)
 
 template <typename Kernel>
 cudaError_t launchKernel(const mlpjit::abi::GemmParams &p, int numSMs,
-                         cudaStream_t s) {
+                         cudaStream_t s, bool plainLaunch) {
   static bool attributeSet = false;
   mlpjit::abi::LaunchShape shape =
       mlpjit::sm90::launchShape(Kernel::kConfig, p.m, numSMs);
@@ -56,6 +57,12 @@ cudaError_t launchKernel(const mlpjit::abi::GemmParams &p, int numSMs,
     if (e != cudaSuccess)
       return e;
     attributeSet = true;
+  }
+  if (plainLaunch && shape.cluster[0] == 1) {
+    gemmKernel<Kernel><<<dim3(shape.grid[0], shape.grid[1], shape.grid[2]),
+                         dim3(shape.block[0], shape.block[1], shape.block[2]),
+                         shape.sharedBytes, s>>>(p);
+    return cudaGetLastError();
   }
   cudaLaunchConfig_t config = {};
   config.gridDim = dim3(shape.grid[0], shape.grid[1], shape.grid[2]);

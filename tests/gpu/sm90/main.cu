@@ -13,7 +13,9 @@
 // warm-up, rotating over input sets that together exceed 200 MB (> L2),
 // next to cublasGemmEx on the same shape, and the same kernel launched one
 // CTA per work unit instead of on the persistent grid, then the persistent
-// grid once more (its spread from the first is the noise).
+// grid once more (its spread from the first is the noise), then both
+// through <<<>>> instead of cudaLaunchKernelEx with a cluster attribute.
+// Check runs launch the first way on the device's grid, the second on 3 SMs.
 //
 //===----------------------------------------------------------------------===//
 #include "harness.h"
@@ -229,7 +231,7 @@ static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
   bool ok = true;
   for (int run = 0; run < 2 && ok; ++run) {
     CHECK_CUDA(cudaMemset(buf.d, 0xFF, size_t(m + 1) * nOut * 2)); // poison
-    cudaError_t launched = cs.launch(p, run == 0 ? numSMs : 3, 0);
+    cudaError_t launched = cs.launch(p, run == 0 ? numSMs : 3, 0, run == 1);
     cudaError_t finished = cudaDeviceSynchronize();
     if (launched != cudaSuccess || finished != cudaSuccess) {
       std::printf(
@@ -337,13 +339,20 @@ static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas,
                    buf.counters);
   }
   float ours = medianMs(
-      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], numSMs, 0)); }, 50);
+      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], numSMs, 0, false)); },
+      50);
   // One CTA per work unit (numSMs = 0): the v1 schedule, for comparison.
-  float flat =
-      medianMs([&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], 0, 0)); }, 50);
+  float flat = medianMs(
+      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], 0, 0, false)); }, 50);
   // The persistent grid again, after the others: the spread is the noise.
   float again = medianMs(
-      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], numSMs, 0)); }, 50);
+      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], numSMs, 0, false)); },
+      50);
+  // The persistent grid through <<<>>> (no cluster attribute).
+  float plain = medianMs(
+      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], numSMs, 0, true)); }, 50);
+  float plainFlat = medianMs(
+      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], 0, 0, true)); }, 50);
   float one = 1.0f, zero = 0.0f;
   cudaDataType_t type = bf16 ? CUDA_R_16BF : CUDA_R_16F;
   float theirs = medianMs(
@@ -360,9 +369,9 @@ static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas,
   std::printf(
       "time %-62s m=%5d: sm90 %8.4f ms %6.1f TFLOP/s %5.0f GB/s | "
       "cuBLAS %8.4f ms %6.1f TFLOP/s | ratio %.2f | 1 CTA/unit %8.4f ms | "
-      "again %8.4f ms\n",
+      "again %8.4f ms | <<<>>> %8.4f ms, 1 CTA/unit %8.4f ms\n",
       cs.name.c_str(), m, ours, flop / ours / 1e9, bytes / ours / 1e6, theirs,
-      flop / theirs / 1e9, ours / theirs, flat, again);
+      flop / theirs / 1e9, ours / theirs, flat, again, plain, plainFlat);
   std::fflush(stdout);
   for (Buffers &buf : bufs) {
     cudaFree(buf.a);
