@@ -1,0 +1,307 @@
+//===- KernelPlanningTest.cpp - heuristic, planner hook, kernel collection ===//
+#include "mlpjit/Transforms/KernelCollection.h"
+#include "mlpjit/Transforms/KernelHeuristic.h"
+#include "mlpjit/Transforms/Passes.h"
+
+#include "mlpjit/Dialect/Mlp/MlpOps.h"
+#include "mlpjit/Frontend/EmitModule.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace mlpjit;
+
+namespace {
+
+TEST(KernelHeuristic, SplitKRule) {
+  // Llama-3-8B gate/up: 224 tiles already fill the GPU.
+  EXPECT_EQ(chooseSplitK(28672, 4096, 128, 64), 1);
+  // Llama-3-8B down: 32 tiles -> 4 (128 CTAs >= 120).
+  EXPECT_EQ(chooseSplitK(4096, 14336, 128, 64), 4);
+  // 2 tiles want the cap of 8; K = 512 allows it.
+  EXPECT_EQ(chooseSplitK(256, 512, 128, 64), 8);
+  // 8 tiles want 8, but K = 256 only divides into 4 slices of 64.
+  EXPECT_EQ(chooseSplitK(1024, 256, 128, 64), 4);
+  // K = 65 * 64: no power of two above 1 divides it.
+  EXPECT_EQ(chooseSplitK(1024, 4160, 128, 64), 1);
+  // Partial last tile counts: 15 tiles of 128 for N = 1800 -> 8 (120 CTAs).
+  EXPECT_EQ(chooseSplitK(1800, 4096, 128, 64), 8);
+}
+
+TEST(KernelHeuristic, BucketsCoverEveryTokenRangeExactly) {
+  HeuristicKernelPlanner planner;
+  std::mt19937_64 rng(7);
+  for (const char *arch : {"sm_90a", "sm_90", "sm_80", "sm_86", "sm_89"}) {
+    for (int trial = 0; trial < 200; ++trial) {
+      GemmProblem p;
+      p.n = 8 * (1 + rng() % 2048);
+      p.k = 8 * (1 + rng() % 2048);
+      p.arch = arch;
+      p.mMin = 1 + rng() % 300;
+      p.mMax = p.mMin + rng() % 100000;
+      auto plans = planner.plan(p);
+      ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
+      ASSERT_FALSE(plans->empty());
+      EXPECT_EQ(plans->front().mMin, p.mMin);
+      EXPECT_EQ(plans->back().mMax, p.mMax);
+      for (size_t i = 0; i < plans->size(); ++i) {
+        const KernelPlan &k = (*plans)[i];
+        EXPECT_LE(k.mMin, k.mMax);
+        if (i > 0) {
+          EXPECT_EQ(k.mMin, (*plans)[i - 1].mMax + 1);
+        }
+        EXPECT_EQ(p.k % (k.splitK * k.tileK), k.splitK == 1 ? p.k % k.tileK : 0);
+        EXPECT_EQ(k.clusterM * k.clusterN, 1);
+        if (!k.swapAB && llvm::StringRef(arch).starts_with("sm_90")) {
+          EXPECT_EQ(k.splitK, 1);
+        }
+      }
+    }
+  }
+}
+
+TEST(KernelHeuristic, TableRows) {
+  HeuristicKernelPlanner planner;
+  GemmProblem p;
+  p.n = 28672;
+  p.k = 4096;
+  p.epilogue = Epilogue::swiglu;
+  p.interleaveRows = 64;
+  p.mMin = 1;
+  p.mMax = 65536;
+  auto sm90 = planner.plan(p);
+  ASSERT_TRUE(bool(sm90));
+  ASSERT_EQ(sm90->size(), 4u);
+  const int64_t expect[4][6] = {// mMax, tileM, tileN, stages, swap, tileK
+                                {16, 16, 128, 8, 1, 64},
+                                {64, 64, 128, 6, 1, 64},
+                                {128, 128, 128, 6, 0, 64},
+                                {65536, 128, 256, 4, 0, 64}};
+  for (int i = 0; i < 4; ++i) {
+    const KernelPlan &k = (*sm90)[i];
+    EXPECT_EQ(k.templateName, "sm90_tma_ws");
+    EXPECT_EQ(k.mMax, expect[i][0]);
+    EXPECT_EQ(k.tileM, expect[i][1]);
+    EXPECT_EQ(k.tileN, expect[i][2]);
+    EXPECT_EQ(k.stages, expect[i][3]);
+    EXPECT_EQ(k.swapAB, bool(expect[i][4]));
+    EXPECT_EQ(k.tileK, expect[i][5]);
+  }
+  p.arch = "sm_80";
+  auto sm80 = planner.plan(p);
+  ASSERT_TRUE(bool(sm80));
+  ASSERT_EQ(sm80->size(), 2u);
+  EXPECT_EQ((*sm80)[0].templateName, "sm80_mma");
+  EXPECT_EQ((*sm80)[0].mMax, 64);
+  EXPECT_EQ((*sm80)[0].tileM, 64);
+  EXPECT_EQ((*sm80)[0].stages, 4);
+  EXPECT_EQ((*sm80)[1].tileM, 128);
+  EXPECT_EQ((*sm80)[1].tileK, 32);
+  EXPECT_EQ((*sm80)[1].stages, 3);
+}
+
+TEST(KernelHeuristic, Errors) {
+  HeuristicKernelPlanner planner;
+  auto expectError = [&](const GemmProblem &p, llvm::StringRef text) {
+    auto plans = planner.plan(p);
+    ASSERT_FALSE(bool(plans));
+    std::string message = llvm::toString(plans.takeError());
+    EXPECT_NE(message.find(text.str()), std::string::npos) << message;
+  };
+  GemmProblem p;
+  p.n = 100;
+  p.k = 64;
+  expectError(p, "N = 100 and K = 64 must be positive multiples of 8");
+  p.n = 128;
+  p.arch = "sm_100a";
+  expectError(p, "no kernel template for arch 'sm_100a'");
+  p.arch = "gfx942";
+  expectError(p, "no kernel template for arch 'gfx942'");
+  p.arch = "sm_90a";
+  p.epilogue = Epilogue::reglu;
+  p.interleaveRows = 0;
+  expectError(p, "gated epilogue reglu needs weights interleaved in blocks of 64");
+  p.interleaveRows = 32;
+  expectError(p, "blocks of 64");
+  p.interleaveRows = 64;
+  p.mMin = 10;
+  p.mMax = 9;
+  expectError(p, "empty token range");
+}
+
+/// A planner that returns one fixed plan: stands in for a tuned table.
+class FixedPlanner : public KernelPlanner {
+public:
+  llvm::Expected<std::vector<KernelPlan>>
+  plan(const GemmProblem &p) const override {
+    KernelPlan k;
+    k.templateName = "tuned_" + p.arch;
+    k.mMin = p.mMin;
+    k.mMax = p.mMax;
+    k.tileM = 64;
+    k.tileN = 64;
+    k.tileK = 32;
+    k.stages = 2;
+    k.splitK = p.k / 8;
+    return std::vector<KernelPlan>{k};
+  }
+};
+
+const char *kLinearIR = R"(
+  func.func @f(%x: tensor<?x64xbf16>, %w: tensor<128x64xbf16>) -> tensor<?x128xbf16>
+      attributes {mlp.token_range = array<i64: 3, 9>} {
+    %y = mlp.linear %x, %w : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+    return %y : tensor<?x128xbf16>
+  })";
+
+TEST(PlanKernels, PlannerCanBeReplaced) {
+  mlir::MLIRContext context;
+  context.loadDialect<mlp::MlpDialect, mlir::func::FuncDialect>();
+  auto module = mlir::parseSourceString<mlir::ModuleOp>(kLinearIR, &context);
+  ASSERT_TRUE(module);
+  mlir::PassManager pm(&context);
+  pm.addNestedPass<mlir::func::FuncOp>(createPlanKernelsWithPlanner(
+      std::make_shared<FixedPlanner>(), "sm_89"));
+  ASSERT_TRUE(mlir::succeeded(pm.run(*module)));
+  mlp::LinearOp linear;
+  module->walk([&](mlp::LinearOp op) { linear = op; });
+  ASSERT_TRUE(linear && linear.getPlans());
+  ASSERT_EQ(linear.getPlans()->size(), 1u);
+  auto plan = mlir::cast<mlp::KernelPlanAttr>((*linear.getPlans())[0]);
+  EXPECT_EQ(plan.getTemplateName(), "tuned_sm_89");
+  EXPECT_EQ(plan.getMMin(), 3);
+  EXPECT_EQ(plan.getMMax(), 9);
+  EXPECT_EQ(plan.getSplitK(), 8);
+}
+
+MlpSpec llamaLike(bool bias) {
+  MlpSpec s;
+  s.name = "tiny";
+  s.hidden = 64;
+  s.intermediate = 256;
+  s.activation = Activation::swiglu;
+  s.bias = bias;
+  s.dtype = DType::f16;
+  s.tokensMin = 1;
+  s.tokensMax = 64;
+  s.arch = "sm_90a";
+  return s;
+}
+
+TEST(KernelCollection, OneDescPerPlan) {
+  mlir::MLIRContext context;
+  auto module = emitModule(context, llamaLike(true));
+  ASSERT_TRUE(module);
+  ASSERT_TRUE(mlir::succeeded(runDefaultPipeline(*module, {})));
+  auto kernels = collectKernels(*module);
+  ASSERT_TRUE(bool(kernels)) << llvm::toString(kernels.takeError());
+  ASSERT_EQ(kernels->size(), 4u); // buckets [1,16] and [17,64], two GEMMs
+  const KernelDesc &g = (*kernels)[0];
+  EXPECT_EQ(g.name, "tiny_gate_up_m1_16");
+  EXPECT_EQ(g.role, KernelRole::gate_up);
+  EXPECT_EQ(g.epilogue, Epilogue::swiglu);
+  EXPECT_EQ(g.dtype, DType::f16);
+  EXPECT_TRUE(g.hasBias);
+  EXPECT_EQ(g.n, 512);
+  EXPECT_EQ(g.k, 64);
+  EXPECT_EQ(g.outputColumns(), 256);
+  EXPECT_EQ(g.interleaveRows, 64);
+  EXPECT_EQ(g.templateName, "sm90_tma_ws");
+  EXPECT_EQ(g.arch, "sm_90a");
+  EXPECT_EQ(g.tileM, 16);
+  EXPECT_TRUE(g.swapAB);
+  EXPECT_EQ(g.splitK, 1); // K = 64: one slice
+  EXPECT_EQ((*kernels)[1].name, "tiny_gate_up_m17_64");
+  const KernelDesc &d = (*kernels)[2];
+  EXPECT_EQ(d.name, "tiny_down_m1_16");
+  EXPECT_EQ(d.role, KernelRole::down);
+  EXPECT_EQ(d.epilogue, Epilogue::none);
+  EXPECT_EQ(d.n, 64);
+  EXPECT_EQ(d.k, 256);
+  EXPECT_EQ(d.interleaveRows, 0);
+  EXPECT_EQ(d.splitK, 4); // 1 tile wants 8; K = 256 allows 4
+  EXPECT_EQ((*kernels)[3].name, "tiny_down_m17_64");
+
+  llvm::json::Array json = kernelsToJson(*kernels);
+  ASSERT_EQ(json.size(), 4u);
+  const llvm::json::Object *o = json[0].getAsObject();
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->getString("name"), "tiny_gate_up_m1_16");
+  EXPECT_EQ(o->getString("template"), "sm90_tma_ws");
+  EXPECT_EQ(o->getString("arch"), "sm_90a");
+  EXPECT_EQ(o->getString("role"), "gate_up");
+  EXPECT_EQ(o->getString("epilogue"), "swiglu");
+  EXPECT_EQ(o->getString("dtype"), "f16");
+  EXPECT_EQ(o->getBoolean("bias"), true);
+  EXPECT_EQ(o->getInteger("N"), 512);
+  EXPECT_EQ(o->getInteger("K"), 64);
+  EXPECT_EQ(o->getInteger("N_out"), 256);
+  EXPECT_EQ(o->getInteger("stages"), 8);
+  EXPECT_EQ(o->getInteger("split_k"), 1);
+  EXPECT_EQ(o->getBoolean("swap_ab"), true);
+  EXPECT_EQ(o->getInteger("interleave_rows"), 64);
+  const llvm::json::Array *m = o->getArray("M");
+  ASSERT_TRUE(m && m->size() == 2);
+  EXPECT_EQ((*m)[0].getAsInteger(), 1);
+  EXPECT_EQ((*m)[1].getAsInteger(), 16);
+  const llvm::json::Array *tile = o->getArray("tile");
+  ASSERT_TRUE(tile && tile->size() == 3);
+  EXPECT_EQ((*tile)[0].getAsInteger(), 16);
+  ASSERT_TRUE(o->getArray("cluster"));
+}
+
+TEST(KernelCollection, SingleTokenRangeIsANumber) {
+  KernelDesc k;
+  k.name = "k";
+  k.mMin = k.mMax = 1;
+  llvm::json::Array json = kernelsToJson({k});
+  EXPECT_EQ(json[0].getAsObject()->getInteger("M"), 1);
+}
+
+TEST(KernelCollection, RejectsUnfusedAndUnplannedIR) {
+  mlir::MLIRContext context;
+  auto module = emitModule(context, llamaLike(false));
+  ASSERT_TRUE(module);
+  auto unfused = collectKernels(*module);
+  ASSERT_FALSE(bool(unfused));
+  std::string message = llvm::toString(unfused.takeError());
+  EXPECT_NE(message.find("@tiny: 'mlp.activation' is left after the pipeline"),
+            std::string::npos)
+      << message;
+
+  mlir::PassManager pm(&context);
+  pm.addNestedPass<mlir::func::FuncOp>(createConcatGateUp());
+  pm.addNestedPass<mlir::func::FuncOp>(createFuseGluEpilogue());
+  ASSERT_TRUE(mlir::succeeded(pm.run(*module)));
+  auto unplanned = collectKernels(*module);
+  ASSERT_FALSE(bool(unplanned));
+  message = llvm::toString(unplanned.takeError());
+  EXPECT_NE(message.find("has no kernel plans"), std::string::npos) << message;
+}
+
+TEST(DescribeFunc, SameShapeBeforeAndAfterThePipeline) {
+  for (bool bias : {false, true}) {
+    mlir::MLIRContext context;
+    auto module = emitModule(context, llamaLike(bias));
+    ASSERT_TRUE(module);
+    auto func = module->lookupSymbol<mlir::func::FuncOp>("tiny");
+    auto before = describeFunc(func);
+    ASSERT_TRUE(bool(before)) << llvm::toString(before.takeError());
+    ASSERT_TRUE(mlir::succeeded(runDefaultPipeline(*module, {})));
+    auto after = describeFunc(func);
+    ASSERT_TRUE(bool(after)) << llvm::toString(after.takeError());
+    for (const MlpShape &s : {*before, *after}) {
+      EXPECT_EQ(s.hidden, 64);
+      EXPECT_EQ(s.intermediate, 256);
+      EXPECT_EQ(s.epilogue, Epilogue::swiglu);
+      EXPECT_EQ(s.bias, bias);
+      EXPECT_EQ(s.dtype, DType::f16);
+    }
+  }
+}
+
+} // namespace
