@@ -11,8 +11,10 @@
 // Tensor maps (encoded by the runtime for TMA templates, zero elsewhere):
 //   tmaA over A as a 2-D tensor {k, m} (innermost first), box {tileK, tileM'}
 //   tmaB over B as a 2-D tensor {k, n}, box {tileK, tileN'}
-//   with tileM' = min(tileM, 256), tileN' = min(tileN, 256), 128-byte
-//   swizzle, out-of-bounds elements filled with zero.
+//   with tileM' = min(tileM, 256), tileN' = min(tileN / clusterM, 256)
+//   (sm90::boxRowsA/boxRowsB: a CTA of a 2x1 cluster loads half the weight
+//   tile and multicasts it), 128-byte swizzle, out-of-bounds elements filled
+//   with zero.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_KERNEL_ABI_H
