@@ -198,6 +198,50 @@ TEST(PipelineEquivalence, EveryModelFixturePlansAtFullSize) {
   }
 }
 
+/// concat + fuse without planning, so layouts the planner refuses (stacked,
+/// other blocks) are checked for meaning too.
+TEST(PipelineEquivalence, ConcatAndFuseInEveryLayout) {
+  struct Layout {
+    const char *name;
+    int64_t block;
+  };
+  const Layout layouts[] = {
+      {"interleaved", 64}, {"interleaved", 32}, {"interleaved", 128},
+      {"interleaved", 8},  {"stacked", 1}};
+  for (const Layout &layout : layouts)
+    for (Activation act : {Activation::swiglu, Activation::geglu_erf})
+      for (bool bias : {false, true}) {
+        std::string what = std::string(layout.name) + "(" +
+                           std::to_string(layout.block) + ") " +
+                           toString(act) + (bias ? " bias" : "");
+        mlir::MLIRContext context;
+        auto before = emitModule(context, smallSpec(act, bias, DType::bf16));
+        ASSERT_TRUE(before);
+        mlir::OwningOpRef<mlir::ModuleOp> after = before->clone();
+        mlir::PassManager pm(&context);
+        ConcatGateUpOptions options;
+        options.layout = layout.name;
+        options.blockRows = layout.block;
+        pm.addNestedPass<mlir::func::FuncOp>(createConcatGateUp(options));
+        pm.addNestedPass<mlir::func::FuncOp>(createFuseGluEpilogue());
+        ASSERT_TRUE(mlir::succeeded(pm.run(*after))) << what;
+        auto f0 = *before->getOps<mlir::func::FuncOp>().begin();
+        auto f1 = *after->getOps<mlir::func::FuncOp>().begin();
+        mlp::FusedLinearOp fused;
+        f1.walk([&](mlp::FusedLinearOp op) { fused = op; });
+        ASSERT_TRUE(fused) << what;
+        EXPECT_EQ(mlp::stringifyWeightLayout(fused.getLayout()), layout.name);
+        EXPECT_EQ(fused.getBlockRows(), layout.block) << what;
+        uint64_t seed = freshSeed();
+        auto inputs = randomInputs(f0, 5, seed);
+        ASSERT_TRUE(bool(inputs));
+        auto ref = evaluate(f0, *inputs), out = evaluate(f1, *inputs);
+        ASSERT_TRUE(ref && out) << what;
+        EXPECT_LE(relativeError(out->front(), ref->front()), 1e-12)
+            << what << " seed=" << seed;
+      }
+}
+
 TEST(DefaultPipeline, PrintsTheModuleAfterEachPass) {
   mlir::MLIRContext context;
   auto module = emitModule(context, smallSpec(Activation::swiglu, false,

@@ -119,6 +119,13 @@ struct ConcatGateUpPass : mlpjit::impl::ConcatGateUpBase<ConcatGateUpPass> {
         pair.gate.getInput(), weight, bias, ArrayAttr());
     auto split = mlp::SplitOp::create(b, loc, half, half, linear.getResult(),
                                       layoutAttr, b.getI64IntegerAttr(block));
+    // With `act(gate)` written before the up linear, the activation now
+    // precedes the split it reads; its only user, the product, comes after
+    // both linears, so just before the product is a valid place.
+    Operation *act = *pair.gate.getResult().user_begin();
+    Operation *mul = *pair.up.getResult().user_begin();
+    if (act->isBeforeInBlock(split))
+      act->moveBefore(mul);
     pair.gate.getResult().replaceAllUsesWith(split.getGate());
     pair.up.getResult().replaceAllUsesWith(split.getUp());
     pair.gate.erase();

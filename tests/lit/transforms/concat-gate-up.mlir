@@ -36,6 +36,20 @@ func.func @swapped(%x: tensor<?x64xf16>, %wg: tensor<128x64xf16>, %wu: tensor<12
   return %h : tensor<?x128xf16>
 }
 
+// The activation comes before the up projection: it must move below the
+// split it now reads.
+// CHECK-LABEL: func.func @activation_before_up
+// CHECK: %[[G:.*]], %[[U:.*]] = mlp.split
+// CHECK-NEXT: %[[A:.*]] = mlp.activation relu %[[G]]
+// CHECK-NEXT: mlp.mul %[[U]], %[[A]]
+func.func @activation_before_up(%x: tensor<?x64xbf16>, %wg: tensor<128x64xbf16>, %wu: tensor<128x64xbf16>) -> tensor<?x128xbf16> {
+  %g = mlp.linear %x, %wg : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+  %a = mlp.activation relu %g : tensor<?x128xbf16>
+  %u = mlp.linear %x, %wu : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+  %h = mlp.mul %u, %a : tensor<?x128xbf16>
+  return %h : tensor<?x128xbf16>
+}
+
 // CHECK-LABEL: func.func @different_inputs
 // CHECK-NOT: mlp.concat_weights
 func.func @different_inputs(%x: tensor<?x64xbf16>, %x2: tensor<?x64xbf16>, %wg: tensor<128x64xbf16>, %wu: tensor<128x64xbf16>) -> tensor<?x128xbf16> {
