@@ -65,15 +65,16 @@ TEST_F(EvaluatorTest, LinearWithBias) {
       return %y : tensor<?x3xbf16>
     })");
   ASSERT_TRUE(f);
-  HostTensor y = run(f, {tensor({2, 2}, {1, 2, -1, 0.5}),
-                         tensor({3, 2}, {1, 0, 0, 1, 1, 1}),
-                         tensor({3}, {0.5, 0, -1})});
+  HostTensor y =
+      run(f, {tensor({2, 2}, {1, 2, -1, 0.5}),
+              tensor({3, 2}, {1, 0, 0, 1, 1, 1}), tensor({3}, {0.5, 0, -1})});
   // Row 0: [1, 2, 3] + b; row 1: [-1, 0.5, -0.5] + b.
   expectData(y, {2, 3}, {1.5, 2, 2, -0.5, 0.5, -1.5});
 }
 
 TEST_F(EvaluatorTest, ActivationFormulas) {
-  // Values from the closed forms, computed independently with Python's math module.
+  // Values from the closed forms, computed independently with Python's math
+  // module.
   EXPECT_NEAR(applyActivation(Epilogue::silu, 1.0), 0.7310585786300049, 1e-15);
   EXPECT_NEAR(applyActivation(Epilogue::silu, -2.0), -0.2384058440442351,
               1e-15);

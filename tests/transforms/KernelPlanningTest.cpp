@@ -54,7 +54,8 @@ TEST(KernelHeuristic, BucketsCoverEveryTokenRangeExactly) {
         if (i > 0) {
           EXPECT_EQ(k.mMin, (*plans)[i - 1].mMax + 1);
         }
-        EXPECT_EQ(p.k % (k.splitK * k.tileK), k.splitK == 1 ? p.k % k.tileK : 0);
+        EXPECT_EQ(p.k % (k.splitK * k.tileK),
+                  k.splitK == 1 ? p.k % k.tileK : 0);
         EXPECT_EQ(k.clusterM * k.clusterN, 1);
         if (!k.swapAB && llvm::StringRef(arch).starts_with("sm_90")) {
           EXPECT_EQ(k.splitK, 1);
@@ -124,7 +125,8 @@ TEST(KernelHeuristic, Errors) {
   p.arch = "sm_90a";
   p.epilogue = Epilogue::reglu;
   p.interleaveRows = 0;
-  expectError(p, "gated epilogue reglu needs weights interleaved in blocks of 64");
+  expectError(p,
+              "gated epilogue reglu needs weights interleaved in blocks of 64");
   p.interleaveRows = 32;
   expectError(p, "blocks of 64");
   p.interleaveRows = 64;
@@ -164,8 +166,8 @@ TEST(PlanKernels, PlannerCanBeReplaced) {
   auto module = mlir::parseSourceString<mlir::ModuleOp>(kLinearIR, &context);
   ASSERT_TRUE(module);
   mlir::PassManager pm(&context);
-  pm.addNestedPass<mlir::func::FuncOp>(createPlanKernelsWithPlanner(
-      std::make_shared<FixedPlanner>(), "sm_89"));
+  pm.addNestedPass<mlir::func::FuncOp>(
+      createPlanKernelsWithPlanner(std::make_shared<FixedPlanner>(), "sm_89"));
   ASSERT_TRUE(mlir::succeeded(pm.run(*module)));
   mlp::LinearOp linear;
   module->walk([&](mlp::LinearOp op) { linear = op; });

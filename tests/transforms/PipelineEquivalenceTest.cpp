@@ -26,9 +26,9 @@ using namespace mlpjit;
 namespace {
 
 const Activation kAllActivations[] = {
-    Activation::swiglu,    Activation::geglu_tanh, Activation::geglu_erf,
-    Activation::reglu,     Activation::gelu_tanh,  Activation::gelu_erf,
-    Activation::relu,      Activation::silu};
+    Activation::swiglu, Activation::geglu_tanh, Activation::geglu_erf,
+    Activation::reglu,  Activation::gelu_tanh,  Activation::gelu_erf,
+    Activation::relu,   Activation::silu};
 
 /// Token counts: one token, an odd count, and one past a bucket edge.
 const int64_t kTokenCounts[] = {1, 7, 17};
@@ -153,9 +153,8 @@ TEST(PipelineEquivalence, EveryModelFixtureScaledDown) {
     for (MlpSpec spec : *specs) {
       spec.hidden = roundUp(spec.hidden / 64, 8);
       spec.intermediate = roundUp(spec.intermediate / 64, 128);
-      checkEquivalent(spec, path + " scaled to " +
-                                std::to_string(spec.hidden) + "x" +
-                                std::to_string(spec.intermediate));
+      checkEquivalent(spec, path + " scaled to " + std::to_string(spec.hidden) +
+                                "x" + std::to_string(spec.intermediate));
     }
   }
 }
@@ -173,8 +172,8 @@ TEST(PipelineEquivalence, EveryModelFixturePlansAtFullSize) {
     ASSERT_TRUE(mlir::succeeded(runDefaultPipeline(*module, {})))
         << path << ": " << diagnostics.text;
     auto kernels = collectKernels(*module);
-    ASSERT_TRUE(bool(kernels)) << path << ": "
-                               << llvm::toString(kernels.takeError());
+    ASSERT_TRUE(bool(kernels))
+        << path << ": " << llvm::toString(kernels.takeError());
     const MlpSpec &spec = specs->front();
     int gateUp = 0, down = 0;
     for (const KernelDesc &k : *kernels) {
@@ -205,15 +204,17 @@ TEST(PipelineEquivalence, ConcatAndFuseInEveryLayout) {
     const char *name;
     int64_t block;
   };
-  const Layout layouts[] = {
-      {"interleaved", 64}, {"interleaved", 32}, {"interleaved", 128},
-      {"interleaved", 8},  {"stacked", 1}};
+  const Layout layouts[] = {{"interleaved", 64},
+                            {"interleaved", 32},
+                            {"interleaved", 128},
+                            {"interleaved", 8},
+                            {"stacked", 1}};
   for (const Layout &layout : layouts)
     for (Activation act : {Activation::swiglu, Activation::geglu_erf})
       for (bool bias : {false, true}) {
         std::string what = std::string(layout.name) + "(" +
-                           std::to_string(layout.block) + ") " +
-                           toString(act) + (bias ? " bias" : "");
+                           std::to_string(layout.block) + ") " + toString(act) +
+                           (bias ? " bias" : "");
         mlir::MLIRContext context;
         auto before = emitModule(context, smallSpec(act, bias, DType::bf16));
         ASSERT_TRUE(before);
@@ -244,8 +245,8 @@ TEST(PipelineEquivalence, ConcatAndFuseInEveryLayout) {
 
 TEST(DefaultPipeline, PrintsTheModuleAfterEachPass) {
   mlir::MLIRContext context;
-  auto module = emitModule(context, smallSpec(Activation::swiglu, false,
-                                              DType::bf16));
+  auto module =
+      emitModule(context, smallSpec(Activation::swiglu, false, DType::bf16));
   ASSERT_TRUE(module);
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -267,8 +268,8 @@ TEST(DefaultPipeline, PrintsTheModuleAfterEachPass) {
 TEST(DefaultPipeline, StackedGatedWeightsHaveNoKernel) {
   mlir::MLIRContext context;
   Diagnostics diagnostics(context);
-  auto module = emitModule(context, smallSpec(Activation::geglu_erf, true,
-                                              DType::bf16));
+  auto module =
+      emitModule(context, smallSpec(Activation::geglu_erf, true, DType::bf16));
   ASSERT_TRUE(module);
   DefaultPipelineOptions options;
   options.layout = "stacked";

@@ -190,8 +190,8 @@ public:
       HostTensor t(shape);
       for (int64_t r = 0; r < half; ++r)
         for (bool isUp : {false, true}) {
-          int64_t dst = concatIndex(c.getLayout(), c.getBlockRows(), half,
-                                    isUp, r);
+          int64_t dst =
+              concatIndex(c.getLayout(), c.getBlockRows(), half, isUp, r);
           const HostTensor &src = isUp ? u : g;
           std::copy_n(&src.data[r * row], row, &t.data[dst * row]);
         }
@@ -299,10 +299,10 @@ mlpjit::randomInputs(func::FuncOp func, int64_t m, uint64_t seed) {
     if (auto r = func.getArgAttrOfType<StringAttr>(index, "mlp.role"))
       role = r.getValue();
     double bound = 1.0;
-    if (role == "gate" || role == "up" || role == "down" ||
-        role == "gate_up")
-      bound = 1.0 / std::sqrt(static_cast<double>(
-                        std::max<int64_t>(1, shape.back())));
+    if (role == "gate" || role == "up" || role == "down" || role == "gate_up")
+      bound =
+          1.0 /
+          std::sqrt(static_cast<double>(std::max<int64_t>(1, shape.back())));
     else if (role.ends_with("bias"))
       bound = 0.5;
     std::uniform_real_distribution<double> dist(-bound, bound);

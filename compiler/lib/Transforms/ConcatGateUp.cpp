@@ -95,16 +95,16 @@ struct ConcatGateUpPass : mlpjit::impl::ConcatGateUpBase<ConcatGateUpPass> {
       return;
 
     OpBuilder b(later(pair.gate, pair.up));
-    Location loc = FusedLoc::get(b.getContext(),
-                                 {pair.gate.getLoc(), pair.up.getLoc()});
+    Location loc =
+        FusedLoc::get(b.getContext(), {pair.gate.getLoc(), pair.up.getLoc()});
     auto layoutAttr = mlp::WeightLayoutAttr::get(b.getContext(), kind);
     auto concat = [&](Value g, Value u) {
       auto type = cast<RankedTensorType>(g.getType());
       SmallVector<int64_t> shape(type.getShape());
       shape[0] *= 2;
       return mlp::ConcatWeightsOp::create(
-                 b, loc, RankedTensorType::get(shape, type.getElementType()),
-                 g, u, layoutAttr, b.getI64IntegerAttr(block))
+                 b, loc, RankedTensorType::get(shape, type.getElementType()), g,
+                 u, layoutAttr, b.getI64IntegerAttr(block))
           .getResult();
     };
     Value weight = concat(pair.gate.getWeight(), pair.up.getWeight());

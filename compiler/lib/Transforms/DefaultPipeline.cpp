@@ -57,9 +57,9 @@ struct DefaultPipelineCLOptions
   Option<int64_t> blockRows{*this, "block-rows",
                             llvm::cl::desc("rows per interleave block"),
                             llvm::cl::init(64)};
-  Option<std::string> arch{*this, "arch",
-                           llvm::cl::desc("arch for functions without mlp.arch"),
-                           llvm::cl::init("sm_90a")};
+  Option<std::string> arch{
+      *this, "arch", llvm::cl::desc("arch for functions without mlp.arch"),
+      llvm::cl::init("sm_90a")};
 };
 
 } // namespace

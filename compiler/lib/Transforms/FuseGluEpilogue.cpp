@@ -66,9 +66,9 @@ LogicalResult fuseGated(mlp::MulOp mul) {
       continue;
 
     OpBuilder b(mul);
-    Location loc = FusedLoc::get(
-        b.getContext(), {linear.getLoc(), split.getLoc(), act.getLoc(),
-                         mul.getLoc()});
+    Location loc =
+        FusedLoc::get(b.getContext(), {linear.getLoc(), split.getLoc(),
+                                       act.getLoc(), mul.getLoc()});
     auto fused = mlp::FusedLinearOp::create(
         b, loc, mul.getType(), linear.getInput(), linear.getWeight(),
         linear.getBias(),
@@ -104,7 +104,8 @@ LogicalResult fusePlain(mlp::ActivationOp act) {
   return success();
 }
 
-struct FuseGluEpiloguePass : mlpjit::impl::FuseGluEpilogueBase<FuseGluEpiloguePass> {
+struct FuseGluEpiloguePass
+    : mlpjit::impl::FuseGluEpilogueBase<FuseGluEpiloguePass> {
   using Base::Base;
 
   void runOnOperation() override {

@@ -79,8 +79,11 @@ mlpjit::collectKernels(ModuleOp module) {
       if (isa<mlp::ConcatWeightsOp, func::ReturnOp>(op))
         continue;
       return collectError(func, "'" + op.getName().getStringRef() +
-                                    "' is left after the pipeline; only "
-                                    "GEMM kernels can run");
+                                    "' is left after the pipeline (not "
+                                    "fused into a GEMM epilogue: see "
+                                    "docs/passes.md for when the passes "
+                                    "leave IR alone); only GEMM kernels can "
+                                    "run");
     }
     auto first = gemms.empty() ? mlp::FusedLinearOp()
                                : dyn_cast<mlp::FusedLinearOp>(gemms.front());
@@ -107,10 +110,9 @@ mlpjit::collectKernels(ModuleOp module) {
 llvm::json::Array mlpjit::kernelsToJson(llvm::ArrayRef<KernelDesc> kernels) {
   llvm::json::Array array;
   for (const KernelDesc &k : kernels) {
-    llvm::json::Value m = k.mMin == k.mMax
-                              ? llvm::json::Value(k.mMin)
-                              : llvm::json::Value(llvm::json::Array{k.mMin,
-                                                                    k.mMax});
+    llvm::json::Value m =
+        k.mMin == k.mMax ? llvm::json::Value(k.mMin)
+                         : llvm::json::Value(llvm::json::Array{k.mMin, k.mMax});
     array.push_back(llvm::json::Object{
         {"name", k.name},
         {"template", k.templateName},

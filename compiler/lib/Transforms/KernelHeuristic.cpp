@@ -74,8 +74,8 @@ int64_t mlpjit::chooseSplitK(int64_t n, int64_t k, int64_t tileN,
 llvm::Expected<std::vector<KernelPlan>>
 HeuristicKernelPlanner::plan(const GemmProblem &p) const {
   if (p.n <= 0 || p.k <= 0 || p.n % 8 != 0 || p.k % 8 != 0)
-    return planError("N = " + llvm::Twine(p.n) + " and K = " +
-                     llvm::Twine(p.k) +
+    return planError("N = " + llvm::Twine(p.n) +
+                     " and K = " + llvm::Twine(p.k) +
                      " must be positive multiples of 8 (16-byte rows)");
   if (p.mMin < 1 || p.mMax < p.mMin)
     return planError("empty token range [" + llvm::Twine(p.mMin) + ", " +
@@ -117,9 +117,8 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
     plan.tileK = bucket.tileK;
     plan.stages = bucket.stages;
     plan.swapAB = bucket.swapAB;
-    plan.splitK = bucket.splitK
-                      ? chooseSplitK(p.n, p.k, bucket.tileN, bucket.tileK)
-                      : 1;
+    plan.splitK =
+        bucket.splitK ? chooseSplitK(p.n, p.k, bucket.tileN, bucket.tileK) : 1;
     plans.push_back(plan);
   }
   return plans;

@@ -75,7 +75,8 @@ struct PlanKernelsPass : mlpjit::impl::PlanKernelsBase<PlanKernelsPass> {
       if (auto fused = dyn_cast<mlp::FusedLinearOp>(op)) {
         problem.epilogue = static_cast<Epilogue>(fused.getEpilogue());
         problem.interleaveRows =
-            fused.isGated() && fused.getLayout() == mlp::WeightLayout::interleaved
+            fused.isGated() &&
+                    fused.getLayout() == mlp::WeightLayout::interleaved
                 ? fused.getBlockRows()
                 : 0;
         return plan(op, fused.getWeight().getType(), problem);
@@ -111,9 +112,8 @@ struct PlanKernelsPass : mlpjit::impl::PlanKernelsBase<PlanKernelsPass> {
 
 } // namespace
 
-std::unique_ptr<Pass>
-mlpjit::createPlanKernelsWithPlanner(std::shared_ptr<const KernelPlanner> planner,
-                                     std::string fallbackArch) {
+std::unique_ptr<Pass> mlpjit::createPlanKernelsWithPlanner(
+    std::shared_ptr<const KernelPlanner> planner, std::string fallbackArch) {
   return std::make_unique<PlanKernelsPass>(std::move(planner),
                                            std::move(fallbackArch));
 }

@@ -36,8 +36,8 @@ struct HostTensor {
 /// mlp.linear (+bias), activation, mul, concat_weights, split, fused_linear
 /// (every epilogue, both layouts, bias) and func.return. Errors name the
 /// unsupported op or the mismatching argument.
-llvm::Expected<std::vector<HostTensor>> evaluate(mlir::func::FuncOp func,
-                                                 llvm::ArrayRef<HostTensor> args);
+llvm::Expected<std::vector<HostTensor>>
+evaluate(mlir::func::FuncOp func, llvm::ArrayRef<HostTensor> args);
 
 /// Fresh inputs for `func` with every dynamic dimension set to `m`, filled
 /// by `mlp.role`: x uniform in [-1, 1]; weights uniform in

@@ -48,10 +48,9 @@ void buildDefaultPipeline(mlir::OpPassManager &pm,
 /// `// -----// IR after <pass-arg> //----- //`. Honours
 /// mlir::applyPassManagerCLOptions when the caller registered those options
 /// (e.g. --mlir-print-ir-after-all). Errors are emitted on the context.
-mlir::LogicalResult runDefaultPipeline(mlir::ModuleOp module,
-                                       const DefaultPipelineOptions &options,
-                                       llvm::raw_ostream *printAfterEach =
-                                           nullptr);
+mlir::LogicalResult
+runDefaultPipeline(mlir::ModuleOp module, const DefaultPipelineOptions &options,
+                   llvm::raw_ostream *printAfterEach = nullptr);
 
 /// Registers the three passes and `mlp-default-pipeline` (options layout,
 /// block-rows, arch) for mlir-opt style command lines.
