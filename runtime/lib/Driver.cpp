@@ -18,9 +18,9 @@ LoadResult load() {
   void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   if (!lib) {
     const char *why = dlerror();
-    r.error = std::string("no CUDA driver: cannot load libcuda.so.1 (") +
+    r.error = std::string("mlpjit: no CUDA driver (libcuda.so.1): ") +
               (why ? why : "unknown reason") +
-              "); GPU features need an NVIDIA driver";
+              "; GPU features need an NVIDIA driver";
     return r;
   }
   // The versioned names are what cuda.h's macros map the plain names to.
@@ -34,19 +34,20 @@ LoadResult load() {
   r.driver.name = reinterpret_cast<decltype(&::name)>(                         \
       sym(#name, MLPJIT_STR(name)));                                           \
   if (!r.driver.name) {                                                        \
-    r.error = "CUDA driver too old: libcuda.so.1 lacks " #name;               \
+    r.error = "mlpjit: CUDA driver too old: libcuda.so.1 lacks " #name;               \
     return r;                                                                  \
   }
   MLPJIT_DRIVER_FUNCTIONS(MLPJIT_LOAD_DRIVER_FN)
 #undef MLPJIT_LOAD_DRIVER_FN
   CUresult res = r.driver.cuInit(0);
   if (res != CUDA_SUCCESS) {
-    r.error = "CUDA driver present but cuInit failed: " + r.driver.describe(res);
+    r.error = "mlpjit: CUDA driver present but cuInit failed: " +
+              r.driver.describe(res);
     return r;
   }
   int count = 0;
   if (r.driver.cuDeviceGetCount(&count) != CUDA_SUCCESS || count == 0)
-    r.error = "CUDA driver present but no GPU is visible";
+    r.error = "mlpjit: CUDA driver present but no GPU is visible";
   return r;
 }
 

@@ -1,31 +1,82 @@
 //===- GemmLaunch.h - launching one generated GEMM kernel -----------------===//
+//
+// Maps a KernelDesc plus run-time operands to a launch: the template family's
+// launch rules (templates/mlpjit/<family>/launch.h), the TMA descriptors of
+// kernel_abi.h for the sm90 family, the split-K scratch, and argument checks
+// that turn misuse into an llvm::Error instead of a launch.
+//
+//===----------------------------------------------------------------------===//
 #ifndef MLPJIT_GEMMLAUNCH_H
 #define MLPJIT_GEMMLAUNCH_H
 
 #include "mlpjit/Driver.h"
 #include "mlpjit/KernelDesc.h"
+#include "mlpjit/gemm_config.h"
 
 #include <cstddef>
+#include <cstdint>
 
 namespace mlpjit {
 
+/// The template constants of `desc` as the launch rules see them.
+GemmConfig toGemmConfig(const KernelDesc &desc);
+
+/// Checks that `desc` names a template whose launch rules this build has
+/// and that the template implements its constants (launch.h's supports()).
+llvm::Error checkLaunchable(const KernelDesc &desc);
+
+/// Grid, block, cluster and dynamic shared memory for `m` tokens.
+llvm::Expected<abi::LaunchShape> gemmLaunchShape(const KernelDesc &desc,
+                                                 int64_t m, int numSMs);
+
 /// Device pointers of one GEMM: D[m, nOut] = epi(A[m, k] · B[n, k]ᵀ + bias).
+/// Split-K scratch comes in two parts because its users share them
+/// differently: the partial sums are dead between launches (one buffer can
+/// serve every kernel of a stream), the arrival counters must start at zero
+/// (zeroed once by whoever allocates them; every launch leaves them zero), so
+/// each kernel gets its own.
 struct GemmOperands {
   const void *a = nullptr;
   const void *b = nullptr;
-  const void *bias = nullptr;
+  const void *bias = nullptr; // required iff desc.hasBias
   void *d = nullptr;
-  void *workspace = nullptr; // gemmWorkspaceBytes(desc, m) bytes, or null
+  void *workspace = nullptr; // gemmWorkspaceBytes(desc, m); split-K only
+  void *counters = nullptr;  // gemmCounterBytes(desc), zeroed; split-K only
   int64_t m = 0;
 };
 
-/// Bytes of scratch a launch with `m` tokens needs (0 for most kernels). The
-/// caller allocates it once for the largest m; forward never allocates.
+/// Bytes of fp32 partial sums a split-K launch with `m` tokens needs (0
+/// without split-K). Grows with m: size it for the largest m.
 size_t gemmWorkspaceBytes(const KernelDesc &desc, int64_t m);
+/// Bytes of arrival counters for any m up to desc.mMax, rounded up to 256
+/// so that consecutive kernels' counters stay 16-byte aligned (0 without
+/// split-K).
+size_t gemmCounterBytes(const KernelDesc &desc);
 
-/// Encodes the tensor maps, computes the launch shape and launches `fn`
-/// asynchronously on `stream`. Never synchronizes (graph-capturable).
-/// `numSMs` is the device's multiprocessor count.
+/// The arguments of cuTensorMapEncodeTiled for one 2-D row-major operand of
+/// `rows` x `cols` 16-bit elements: kept apart so it is testable without a GPU.
+struct TensorMapArgs {
+  uint64_t globalDim[2];    // {cols, rows}, innermost first
+  uint64_t globalStride[1]; // bytes between rows
+  uint32_t boxDim[2];       // {boxCols (= tileK), boxRows}
+};
+TensorMapArgs tensorMapArgs(uint64_t rows, uint64_t cols, uint32_t boxRows,
+                            uint32_t boxCols);
+
+/// The TMA operands of an sm90 kernel per kernel_abi.h: A is {k, m} with a
+/// box of sm90::boxRowsA rows, B is {k, n} with sm90::boxRowsB rows.
+TensorMapArgs tensorMapArgsA(const KernelDesc &desc, int64_t m);
+TensorMapArgs tensorMapArgsB(const KernelDesc &desc);
+
+/// The checks launchGemm makes before touching the driver: m within
+/// [mMin, mMax], non-null 16-byte aligned pointers, a bias exactly when
+/// planned, counters and workspace exactly when split-K.
+llvm::Error checkGemmOperands(const KernelDesc &desc, const GemmOperands &ops);
+
+/// Checks the operands, encodes the tensor maps, and launches `fn`
+/// asynchronously on `stream` with cuLaunchKernelEx (a cluster attribute for
+/// clusters > 1). Never synchronizes, never allocates (graph-capturable).
+/// `numSMs` is the device's SM count.
 llvm::Error launchGemm(const Driver &driver, CUfunction fn,
                        const KernelDesc &desc, const GemmOperands &ops,
                        CUstream stream, int numSMs);

@@ -1,0 +1,131 @@
+//===- Module.h - device context and loaded kernels (RAII) ----------------===//
+//
+// Thin owners over the driver API: the primary context of a GPU, a PTX module
+// loaded through the driver's JIT, and a kernel of it with its resource usage.
+// Every failure is an llvm::Error carrying the driver's error name and text.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MLPJIT_MODULE_H
+#define MLPJIT_MODULE_H
+
+#include "mlpjit/Driver.h"
+#include "mlpjit/MlpProgram.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace mlpjit {
+
+/// The retained primary context of one GPU, made current on creation.
+class DeviceContext {
+public:
+  /// Fails with a clear message without a driver, without a GPU, or on a GPU
+  /// older than sm_80 (the oldest the templates support).
+  static llvm::Expected<std::unique_ptr<DeviceContext>> create(int ordinal = 0);
+  ~DeviceContext();
+  DeviceContext(const DeviceContext &) = delete;
+  DeviceContext &operator=(const DeviceContext &) = delete;
+
+  const Driver &driver() const { return d; }
+  CUcontext context() const { return ctx; }
+  CUdevice device() const { return dev; }
+  const std::string &name() const { return deviceName; }
+  /// "sm_90a" on Hopper (wgmma needs the arch-specific target), else "sm_XY".
+  const std::string &arch() const { return deviceArch; }
+  int computeCapability() const { return cc; } // 90 for sm_90
+  int numSMs() const { return smCount; }
+  int64_t l2Bytes() const { return l2; }
+  int64_t totalMemoryBytes() const { return totalMemory; }
+  /// Free device memory now (cuMemGetInfo).
+  llvm::Expected<int64_t> freeMemoryBytes() const;
+  /// Binds the context to the calling thread.
+  llvm::Error makeCurrent() const;
+
+private:
+  explicit DeviceContext(const Driver &driver) : d(driver) {}
+  const Driver &d;
+  CUdevice dev = 0;
+  CUcontext ctx = nullptr;
+  std::string deviceName, deviceArch;
+  int cc = 0, smCount = 0;
+  int64_t l2 = 0, totalMemory = 0;
+};
+
+/// Device memory (cuMemAlloc / cuMemFree). Movable, not copyable.
+class DeviceBuffer {
+public:
+  DeviceBuffer() = default;
+  static llvm::Expected<DeviceBuffer> allocate(const DeviceContext &context,
+                                               size_t bytes);
+  ~DeviceBuffer() { reset(); }
+  DeviceBuffer(DeviceBuffer &&other) noexcept { *this = std::move(other); }
+  DeviceBuffer &operator=(DeviceBuffer &&other) noexcept;
+  DeviceBuffer(const DeviceBuffer &) = delete;
+  DeviceBuffer &operator=(const DeviceBuffer &) = delete;
+
+  CUdeviceptr ptr() const { return p; }
+  void *get() const { return reinterpret_cast<void *>(p); }
+  size_t size() const { return bytes; }
+  void reset();
+
+private:
+  const Driver *d = nullptr;
+  CUdeviceptr p = 0;
+  size_t bytes = 0;
+};
+
+/// A non-blocking stream (cuStreamCreate / cuStreamDestroy).
+class Stream {
+public:
+  static llvm::Expected<std::unique_ptr<Stream>>
+  create(const DeviceContext &context);
+  ~Stream();
+  Stream(const Stream &) = delete;
+  Stream &operator=(const Stream &) = delete;
+
+  CUstream get() const { return s; }
+  llvm::Error synchronize() const;
+
+private:
+  explicit Stream(const Driver &driver) : d(driver) {}
+  const Driver &d;
+  CUstream s = nullptr;
+};
+
+/// What the driver reports about a loaded kernel.
+struct KernelResources {
+  int registers = 0;
+  int localBytes = 0; // stack frame and spills; 0 for a healthy kernel
+  int staticSharedBytes = 0;
+  int maxThreadsPerBlock = 0;
+  std::string jitLog; // the driver JIT's info log (PTX -> SASS)
+};
+
+/// One generated kernel: its module (unloaded on destruction), entry point,
+/// descriptor and resources. Dynamic shared memory above 48 KB is enabled
+/// at load time for the amount the kernel's launch shape needs.
+class LoadedKernel {
+public:
+  static llvm::Expected<std::unique_ptr<LoadedKernel>>
+  load(const DeviceContext &context, const KernelArtifact &artifact);
+  ~LoadedKernel();
+  LoadedKernel(const LoadedKernel &) = delete;
+  LoadedKernel &operator=(const LoadedKernel &) = delete;
+
+  CUfunction function() const { return fn; }
+  const KernelDesc &desc() const { return kernelDesc; }
+  const KernelResources &resources() const { return res; }
+
+private:
+  explicit LoadedKernel(const Driver &driver) : d(driver) {}
+  const Driver &d;
+  CUmodule module = nullptr;
+  CUfunction fn = nullptr;
+  KernelDesc kernelDesc;
+  KernelResources res;
+};
+
+} // namespace mlpjit
+
+#endif // MLPJIT_MODULE_H

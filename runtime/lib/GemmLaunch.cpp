@@ -1,0 +1,272 @@
+//===- GemmLaunch.cpp -----------------------------------------------------===//
+#include "mlpjit/GemmLaunch.h"
+
+#include "mlpjit/kernel_abi.h"
+
+// Each template family's launch rules; a build without one rejects its
+// kernels with a clear error instead of failing to compile.
+#if __has_include("mlpjit/sm90/launch.h")
+#include "mlpjit/sm90/launch.h"
+#define MLPJIT_HAVE_SM90_LAUNCH 1
+#endif
+#if __has_include("mlpjit/sm80/launch.h")
+#include "mlpjit/sm80/launch.h"
+#define MLPJIT_HAVE_SM80_LAUNCH 1
+#endif
+
+#include "llvm/ADT/StringRef.h"
+
+#include <climits>
+#include <cstring>
+
+using namespace mlpjit;
+
+static llvm::Error launchError(const KernelDesc &desc, const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "kernel '" + desc.name + "': " + msg);
+}
+
+GemmConfig mlpjit::toGemmConfig(const KernelDesc &desc) {
+  GemmConfig cfg{};
+  cfg.tileM = desc.tileM;
+  cfg.tileN = desc.tileN;
+  cfg.tileK = desc.tileK;
+  cfg.stages = desc.stages;
+  cfg.clusterM = desc.clusterM;
+  cfg.clusterN = desc.clusterN;
+  cfg.splitK = desc.splitK;
+  cfg.swapAB = desc.swapAB;
+  cfg.gated = isGated(desc.epilogue);
+  cfg.hasBias = desc.hasBias;
+  cfg.elementBytes = 2;
+  cfg.n = desc.n;
+  cfg.k = desc.k;
+  return cfg;
+}
+
+namespace {
+enum class Family { sm90, sm80, unknown };
+} // namespace
+
+static Family familyOf(const KernelDesc &desc) {
+  if (desc.templateName == "sm90_tma_ws")
+    return Family::sm90;
+  if (desc.templateName == "sm80_mma")
+    return Family::sm80;
+  return Family::unknown;
+}
+
+llvm::Error mlpjit::checkLaunchable(const KernelDesc &desc) {
+  GemmConfig cfg = toGemmConfig(desc);
+  const char *why = nullptr;
+  switch (familyOf(desc)) {
+  case Family::sm90:
+#ifdef MLPJIT_HAVE_SM90_LAUNCH
+    why = sm90::supports(cfg);
+    break;
+#else
+    return launchError(desc, "this build lacks the launch rules of template "
+                             "sm90_tma_ws (mlpjit/sm90/launch.h)");
+#endif
+  case Family::sm80:
+#ifdef MLPJIT_HAVE_SM80_LAUNCH
+    why = sm80::supports(cfg);
+    break;
+#else
+    return launchError(desc, "this build lacks the launch rules of template "
+                             "sm80_mma (mlpjit/sm80/launch.h)");
+#endif
+  case Family::unknown:
+    return launchError(desc, "unknown template '" + desc.templateName + "'");
+  }
+  if (why)
+    return launchError(desc, llvm::Twine("template ") + desc.templateName +
+                                 " does not support this plan: " + why);
+  if (desc.mMin < 1 || desc.mMax < desc.mMin || desc.mMax > INT_MAX)
+    return launchError(desc, "invalid token range [" + llvm::Twine(desc.mMin) +
+                                 ", " + llvm::Twine(desc.mMax) + "]");
+  return llvm::Error::success();
+}
+
+llvm::Expected<abi::LaunchShape>
+mlpjit::gemmLaunchShape(const KernelDesc &desc, int64_t m, int numSMs) {
+  if (auto e = checkLaunchable(desc))
+    return e;
+  GemmConfig cfg = toGemmConfig(desc);
+#ifdef MLPJIT_HAVE_SM90_LAUNCH
+  if (familyOf(desc) == Family::sm90)
+    return sm90::launchShape(cfg, int(m), numSMs);
+#endif
+#ifdef MLPJIT_HAVE_SM80_LAUNCH
+  if (familyOf(desc) == Family::sm80)
+    return sm80::launchShape(cfg, int(m), numSMs);
+#endif
+  return launchError(desc, "no launch rules"); // unreachable: checkLaunchable
+}
+
+size_t mlpjit::gemmWorkspaceBytes(const KernelDesc &desc, int64_t m) {
+  if (desc.splitK <= 1 || m < 1 || desc.tileM < 1 || desc.tileN < 1)
+    return 0;
+  GemmConfig cfg = toGemmConfig(desc);
+  // Both families keep one fp32 tile per (output tile, K split); their
+  // formulas agree, and sizing must not depend on a launch.h being present.
+  unsigned long long tilesM = (m + cfg.tileM - 1) / cfg.tileM;
+  unsigned long long tilesN = (cfg.n + cfg.tileN - 1) / cfg.tileN;
+  return size_t(tilesM * tilesN * (unsigned long long)cfg.splitK *
+                (unsigned long long)(cfg.tileM * cfg.tileN) * 4ull);
+}
+
+size_t mlpjit::gemmCounterBytes(const KernelDesc &desc) {
+  if (desc.splitK <= 1 || desc.mMax < 1 || desc.tileM < 1 || desc.tileN < 1)
+    return 0;
+  unsigned long long tilesM = (desc.mMax + desc.tileM - 1) / desc.tileM;
+  unsigned long long tilesN = (desc.n + desc.tileN - 1) / desc.tileN;
+  size_t bytes = size_t(tilesM * tilesN) * sizeof(unsigned);
+  return (bytes + 255) / 256 * 256;
+}
+
+TensorMapArgs mlpjit::tensorMapArgs(uint64_t rows, uint64_t cols,
+                                    uint32_t boxRows, uint32_t boxCols) {
+  TensorMapArgs t{};
+  t.globalDim[0] = cols;
+  t.globalDim[1] = rows;
+  t.globalStride[0] = cols * 2; // 16-bit elements, rows packed
+  t.boxDim[0] = boxCols;
+  t.boxDim[1] = boxRows;
+  return t;
+}
+
+// kernel_abi.h: box rows min(tileM, 256) for A and min(tileN / clusterM,
+// 256) for B (each CTA of a 2x1 cluster loads half the weight tile and
+// multicasts it). Written out here, not taken from sm90/launch.h, so that
+// a test can hold both to the ABI's text.
+TensorMapArgs mlpjit::tensorMapArgsA(const KernelDesc &desc, int64_t m) {
+  uint32_t rows = uint32_t(desc.tileM < 256 ? desc.tileM : 256);
+  return tensorMapArgs(uint64_t(m), uint64_t(desc.k), rows,
+                       uint32_t(desc.tileK));
+}
+
+TensorMapArgs mlpjit::tensorMapArgsB(const KernelDesc &desc) {
+  int slice = desc.tileN / (desc.clusterM > 0 ? desc.clusterM : 1);
+  uint32_t rows = uint32_t(slice < 256 ? slice : 256);
+  return tensorMapArgs(uint64_t(desc.n), uint64_t(desc.k), rows,
+                       uint32_t(desc.tileK));
+}
+
+static llvm::Error encodeTensorMap(const Driver &d, const KernelDesc &desc,
+                                   abi::TmaDescriptor &out, const void *base,
+                                   const TensorMapArgs &t, const char *what) {
+  // Same bytes; the host-side CUtensorMap of CUDA 13 is over-aligned (128),
+  // the kernel parameter needs 64, so the encoded map is copied over.
+  static_assert(sizeof(abi::TmaDescriptor) == sizeof(CUtensorMap),
+                "the ABI's descriptor must be a CUtensorMap");
+  cuuint64_t dims[2] = {t.globalDim[0], t.globalDim[1]};
+  cuuint64_t strides[1] = {t.globalStride[0]};
+  cuuint32_t box[2] = {t.boxDim[0], t.boxDim[1]};
+  cuuint32_t elementStrides[2] = {1, 1};
+  CUtensorMap map;
+  CUresult r = d.cuTensorMapEncodeTiled(
+      &map,
+      desc.dtype == DType::bf16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
+                                : CU_TENSOR_MAP_DATA_TYPE_FLOAT16,
+      2, const_cast<void *>(base), dims, strides, box, elementStrides,
+      CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
+      CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
+      // NONE fills out-of-bounds elements with zero (the ragged last tile).
+      CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
+  if (r != CUDA_SUCCESS)
+    return launchError(desc, llvm::Twine("cuTensorMapEncodeTiled for ") +
+                                 what + " failed: " + d.describe(r));
+  std::memcpy(&out, &map, sizeof(out));
+  return llvm::Error::success();
+}
+
+static bool aligned16(const void *p) {
+  return (reinterpret_cast<uintptr_t>(p) & 15) == 0;
+}
+
+llvm::Error mlpjit::checkGemmOperands(const KernelDesc &desc,
+                                      const GemmOperands &ops) {
+  if (ops.m < desc.mMin || ops.m > desc.mMax)
+    return launchError(desc, "M = " + llvm::Twine(ops.m) +
+                                 " is outside the plan's range [" +
+                                 llvm::Twine(desc.mMin) + ", " +
+                                 llvm::Twine(desc.mMax) + "]");
+  const std::pair<const void *, const char *> required[] = {
+      {ops.a, "A (activations)"}, {ops.b, "B (weights)"}, {ops.d, "D (output)"}};
+  for (auto [p, what] : required) {
+    if (!p)
+      return launchError(desc, llvm::Twine(what) + " is a null pointer");
+    if (!aligned16(p))
+      return launchError(desc, llvm::Twine(what) + " is not 16-byte aligned");
+  }
+  if (desc.hasBias && !ops.bias)
+    return launchError(desc, "the plan has a bias but none was given");
+  if (!desc.hasBias && ops.bias)
+    return launchError(desc, "a bias was given but the plan has none");
+  if (ops.bias && !aligned16(ops.bias))
+    return launchError(desc, "the bias is not 16-byte aligned");
+  if (desc.splitK > 1) {
+    if (!ops.workspace || !ops.counters)
+      return launchError(desc, "split-K needs a workspace and zeroed counters");
+    if (!aligned16(ops.workspace) || !aligned16(ops.counters))
+      return launchError(desc, "split-K scratch is not 16-byte aligned");
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error mlpjit::launchGemm(const Driver &d, CUfunction fn,
+                               const KernelDesc &desc, const GemmOperands &ops,
+                               CUstream stream, int numSMs) {
+  if (auto e = checkGemmOperands(desc, ops))
+    return e;
+  auto shape = gemmLaunchShape(desc, ops.m, numSMs);
+  if (!shape)
+    return shape.takeError();
+
+  abi::GemmParams p;
+  std::memset(&p, 0, sizeof(p));
+  p.a = ops.a;
+  p.b = ops.b;
+  p.bias = ops.bias;
+  p.d = ops.d;
+  p.m = int(ops.m);
+  p.n = int(desc.n);
+  p.k = int(desc.k);
+  if (desc.splitK > 1) {
+    p.workspace = static_cast<float *>(ops.workspace);
+    p.counters = static_cast<unsigned *>(ops.counters);
+  }
+  if (familyOf(desc) == Family::sm90) {
+    if (auto e = encodeTensorMap(d, desc, p.tmaA, ops.a,
+                                 tensorMapArgsA(desc, ops.m), "A"))
+      return e;
+    if (auto e = encodeTensorMap(d, desc, p.tmaB, ops.b, tensorMapArgsB(desc),
+                                 "B"))
+      return e;
+  }
+
+  CUlaunchConfig config{};
+  config.gridDimX = shape->grid[0];
+  config.gridDimY = shape->grid[1];
+  config.gridDimZ = shape->grid[2];
+  config.blockDimX = shape->block[0];
+  config.blockDimY = shape->block[1];
+  config.blockDimZ = shape->block[2];
+  config.sharedMemBytes = shape->sharedBytes;
+  config.hStream = stream;
+  CUlaunchAttribute cluster{};
+  if (shape->cluster[0] * shape->cluster[1] * shape->cluster[2] > 1) {
+    cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
+    cluster.value.clusterDim.x = shape->cluster[0];
+    cluster.value.clusterDim.y = shape->cluster[1];
+    cluster.value.clusterDim.z = shape->cluster[2];
+    config.attrs = &cluster;
+    config.numAttrs = 1;
+  }
+  void *args[] = {&p};
+  CUresult r = d.cuLaunchKernelEx(&config, fn, args, nullptr);
+  if (r != CUDA_SUCCESS)
+    return launchError(desc, "launch failed: " + d.describe(r));
+  return llvm::Error::success();
+}

@@ -1,0 +1,140 @@
+//===- Module.cpp ---------------------------------------------------------===//
+#include "mlpjit/Module.h"
+
+#include "mlpjit/GemmLaunch.h"
+
+using namespace mlpjit;
+
+static llvm::Error runtimeError(const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+llvm::Expected<std::unique_ptr<DeviceContext>>
+DeviceContext::create(int ordinal) {
+  auto driver = Driver::get();
+  if (!driver)
+    return driver.takeError();
+  const Driver &d = *driver;
+  std::unique_ptr<DeviceContext> c(new DeviceContext(d));
+  int count = 0;
+  if (auto e = d.check(d.cuDeviceGetCount(&count), "cuDeviceGetCount"))
+    return e;
+  if (ordinal < 0 || ordinal >= count)
+    return runtimeError("mlpjit: no GPU " + llvm::Twine(ordinal) + " (" +
+                        llvm::Twine(count) + " visible)");
+  if (auto e = d.check(d.cuDeviceGet(&c->dev, ordinal), "cuDeviceGet"))
+    return e;
+  char name[256] = {};
+  int major = 0, minor = 0;
+  if (auto e = d.check(d.cuDeviceGetName(name, sizeof(name), c->dev),
+                       "cuDeviceGetName"))
+    return e;
+  if (auto e = d.check(
+          d.cuDeviceGetAttribute(
+              &major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, c->dev),
+          "cuDeviceGetAttribute"))
+    return e;
+  if (auto e = d.check(
+          d.cuDeviceGetAttribute(
+              &minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, c->dev),
+          "cuDeviceGetAttribute"))
+    return e;
+  if (auto e = d.check(
+          d.cuDeviceGetAttribute(
+              &c->smCount, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, c->dev),
+          "cuDeviceGetAttribute"))
+    return e;
+  int l2 = 0;
+  if (auto e = d.check(d.cuDeviceGetAttribute(
+                           &l2, CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE, c->dev),
+                       "cuDeviceGetAttribute"))
+    return e;
+  c->l2 = l2;
+  c->deviceName = name;
+  c->cc = major * 10 + minor;
+  c->deviceArch = "sm_" + std::to_string(c->cc) + (major == 9 ? "a" : "");
+  if (c->cc < 80)
+    return runtimeError(llvm::Twine("mlpjit: ") + name + " is sm_" +
+                        llvm::Twine(c->cc) +
+                        "; mlpjit's kernel templates need sm_80 or newer");
+  if (auto e = d.check(d.cuDevicePrimaryCtxRetain(&c->ctx, c->dev),
+                       "cuDevicePrimaryCtxRetain"))
+    return e;
+  if (auto e = c->makeCurrent())
+    return e;
+  return c;
+}
+
+DeviceContext::~DeviceContext() {
+  if (ctx)
+    d.cuDevicePrimaryCtxRelease(dev);
+}
+
+llvm::Error DeviceContext::makeCurrent() const {
+  return d.check(d.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
+}
+
+llvm::Expected<std::unique_ptr<LoadedKernel>>
+LoadedKernel::load(const DeviceContext &context,
+                   const KernelArtifact &artifact) {
+  const Driver &d = context.driver();
+  std::unique_ptr<LoadedKernel> k(new LoadedKernel(d));
+  k->kernelDesc = artifact.desc;
+  const std::string &name = artifact.desc.name;
+  if (auto e = context.makeCurrent())
+    return e;
+
+  // The driver JIT's logs: errors explain a rejected module, info gives
+  // the per-kernel resource lines.
+  char info[8192] = {}, error[8192] = {};
+  CUjit_option options[] = {CU_JIT_INFO_LOG_BUFFER,
+                            CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES,
+                            CU_JIT_ERROR_LOG_BUFFER,
+                            CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES,
+                            CU_JIT_LOG_VERBOSE};
+  void *values[] = {info, reinterpret_cast<void *>(sizeof(info)), error,
+                    reinterpret_cast<void *>(sizeof(error)),
+                    reinterpret_cast<void *>(1)};
+  CUresult r = d.cuModuleLoadDataEx(&k->module, artifact.ptx.c_str(), 5,
+                                    options, values);
+  if (r != CUDA_SUCCESS)
+    return runtimeError("loading the PTX of kernel '" + name +
+                        "' failed: " + d.describe(r) +
+                        (error[0] ? "\n" + std::string(error) : ""));
+  k->res.jitLog = info;
+  if (auto e = d.check(
+          d.cuModuleGetFunction(&k->fn, k->module, name.c_str()),
+          ("cuModuleGetFunction(" + name + ")").c_str()))
+    return e;
+  auto attribute = [&](CUfunction_attribute a, int &out) {
+    return d.check(d.cuFuncGetAttribute(&out, a, k->fn), "cuFuncGetAttribute");
+  };
+  if (auto e = attribute(CU_FUNC_ATTRIBUTE_NUM_REGS, k->res.registers))
+    return e;
+  if (auto e = attribute(CU_FUNC_ATTRIBUTE_LOCAL_SIZE_BYTES, k->res.localBytes))
+    return e;
+  if (auto e = attribute(CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES,
+                         k->res.staticSharedBytes))
+    return e;
+  if (auto e = attribute(CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK,
+                         k->res.maxThreadsPerBlock))
+    return e;
+  auto shape = gemmLaunchShape(artifact.desc, 1, context.numSMs());
+  if (!shape)
+    return shape.takeError();
+  if (shape->sharedBytes > 48 * 1024)
+    if (auto e = d.check(
+            d.cuFuncSetAttribute(k->fn,
+                                 CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                                 int(shape->sharedBytes)),
+            ("enabling " + std::to_string(shape->sharedBytes) +
+             " bytes of shared memory for " + name)
+                .c_str()))
+      return e;
+  return k;
+}
+
+LoadedKernel::~LoadedKernel() {
+  if (module)
+    d.cuModuleUnload(module);
+}
