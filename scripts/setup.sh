@@ -19,7 +19,8 @@ packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libzstd-dev zlib1g-dev libfmt-dev libgtest-dev
 )
-if [ "${MLPJIT_FUZZ:-0}" = 1 ]; then packages+=(clang-22 libclang-rt-22-dev); fi
+# clang-22 builds the libFuzzer targets that the test suite runs.
+packages+=(clang-22 libclang-rt-22-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,49 +1,224 @@
 //===- mlpjit-dump.cpp - print any stage of the compiler for a spec -------===//
 //
-//   mlpjit-dump FILE --stage=input
+//   mlpjit-dump FILE --stage=input|passes|kernels|cuda|ptx|sass|resources|all
+//               [--json] [--arch sm_90a] [-o DIR]
 //
 // FILE is a .mlp spec or a Hugging Face config.json. One function per stage;
-// main() dispatches on --stage. Errors go to stderr and exit with 1.
+// main() dispatches on --stage. With -o DIR, per-kernel artifacts go to one
+// file each (NAME.cu, NAME.ptx, NAME.sass) and the rest to stdout. Errors go
+// to stderr and exit with 1.
 //
 //===----------------------------------------------------------------------===//
-#include "mlpjit/Frontend/EmitModule.h"
+#include "mlpjit/Codegen/Codegen.h"
+#include "mlpjit/Codegen/Nvrtc.h"
+#include "mlpjit/Frontend/MlpSpec.h"
+#include "mlpjit/Pipeline/Compile.h"
+#include "mlpjit/Transforms/KernelCollection.h"
 
-#include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlpjit;
+namespace cl = llvm::cl;
 
 namespace {
 
-enum class Stage { input };
+enum class Stage { input, passes, kernels, cuda, ptx, sass, resources, all };
 
-llvm::cl::opt<std::string>
-    inputFile(llvm::cl::Positional, llvm::cl::Required,
-              llvm::cl::desc("<spec.mlp | config.json>"));
-llvm::cl::opt<Stage>
-    stage("stage", llvm::cl::desc("What to print"),
-          llvm::cl::init(Stage::input),
-          llvm::cl::values(clEnumValN(Stage::input, "input",
-                                      "the textbook MLP as mlp dialect IR")));
+cl::opt<std::string> inputFile(cl::Positional, cl::Required,
+                               cl::desc("<spec.mlp | config.json>"));
+cl::opt<Stage> stage(
+    "stage", cl::desc("What to print"), cl::init(Stage::input),
+    cl::values(
+        clEnumValN(Stage::input, "input", "the textbook MLP as mlp dialect IR"),
+        clEnumValN(Stage::passes, "passes",
+                   "the IR after each pass of mlp-default-pipeline"),
+        clEnumValN(Stage::kernels, "kernels",
+                   "the planned kernels (a table, or JSON with --json)"),
+        clEnumValN(Stage::cuda, "cuda", "the generated CUDA C++ per kernel"),
+        clEnumValN(Stage::ptx, "ptx", "NVRTC's PTX per kernel"),
+        clEnumValN(Stage::sass, "sass",
+                   "SASS per kernel (ptxas + cuobjdump from the toolkit)"),
+        clEnumValN(Stage::resources, "resources",
+                   "registers, shared memory, spills and stack per kernel "
+                   "(ptxas -v)"),
+        clEnumValN(Stage::all, "all", "every stage (best with -o DIR)")));
+cl::opt<bool> json("json", cl::desc("kernels/resources as JSON"));
+cl::opt<std::string> archOpt("arch",
+                             cl::desc("target (default: the spec's, the "
+                                      "GPU's, else sm_90a)"));
+cl::opt<std::string> outDir("o", cl::desc("write per-kernel files to DIR"),
+                            cl::value_desc("DIR"));
 
-/// Stage `input`: the module emitMlp builds, as MLIR text.
-int dumpInput(llvm::ArrayRef<MlpSpec> specs) {
-  mlir::MLIRContext context;
-  std::string diagnostics;
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
-    llvm::raw_string_ostream os(diagnostics);
-    os << d.getLocation() << ": error: " << d << "\n";
-    return mlir::success();
-  });
-  auto module = emitModule(context, specs);
-  if (!module) {
-    llvm::errs() << "mlpjit-dump: emitting MLIR failed:\n" << diagnostics;
-    return 1;
+int fail(llvm::Error e) {
+  llvm::errs() << "mlpjit-dump: " << llvm::toString(std::move(e)) << "\n";
+  return 1;
+}
+
+/// Writes `text` to DIR/NAME when -o is given, else to stdout with a header.
+llvm::Error emit(llvm::StringRef name, llvm::StringRef text) {
+  if (outDir.empty()) {
+    llvm::outs() << "// ===== " << name << " =====\n" << text;
+    if (!text.ends_with("\n"))
+      llvm::outs() << "\n";
+    return llvm::Error::success();
   }
-  module->print(llvm::outs());
-  llvm::outs() << "\n";
+  if (auto ec = llvm::sys::fs::create_directories(outDir))
+    return llvm::createStringError(ec, "cannot create '%s': %s",
+                                   outDir.c_str(), ec.message().c_str());
+  llvm::SmallString<256> path(outDir);
+  llvm::sys::path::append(path, name);
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec)
+    return llvm::createStringError(ec, "cannot write '%s': %s", path.c_str(),
+                                   ec.message().c_str());
+  os << text;
+  return llvm::Error::success();
+}
+
+std::string archFor(const MlpSpec &spec) {
+  CompileOptions options;
+  options.arch = archOpt;
+  return resolveArch(spec, options);
+}
+
+int dumpInput(llvm::ArrayRef<MlpSpec> specs) {
+  auto ir = inputIR(specs);
+  if (!ir)
+    return fail(ir.takeError());
+  llvm::outs() << *ir << "\n";
+  return 0;
+}
+
+int dumpPasses(llvm::ArrayRef<MlpSpec> specs) {
+  for (const MlpSpec &spec : specs)
+    if (auto kernels = planKernels(spec, archFor(spec), &llvm::outs()); !kernels)
+      return fail(kernels.takeError());
+  return 0;
+}
+
+llvm::Expected<std::vector<KernelDesc>>
+allKernels(llvm::ArrayRef<MlpSpec> specs) {
+  std::vector<KernelDesc> all;
+  for (const MlpSpec &spec : specs) {
+    auto kernels = planKernels(spec, archFor(spec));
+    if (!kernels)
+      return kernels.takeError();
+    all.insert(all.end(), kernels->begin(), kernels->end());
+  }
+  return all;
+}
+
+int dumpKernels(llvm::ArrayRef<MlpSpec> specs) {
+  auto kernels = allKernels(specs);
+  if (!kernels)
+    return fail(kernels.takeError());
+  if (json) {
+    llvm::outs() << llvm::formatv("{0:2}",
+                                  llvm::json::Value(kernelsToJson(*kernels)))
+                 << "\n";
+    return 0;
+  }
+  llvm::outs() << llvm::format("%-40s %-12s %-10s %-15s %7s %7s  %-13s %s\n",
+                               "kernel", "template", "epilogue", "M", "N", "K",
+                               "tile", "stages/cluster/split/swap");
+  for (const KernelDesc &k : *kernels)
+    llvm::outs() << llvm::format(
+        "%-40s %-12s %-10s %-15s %7lld %7lld  %-13s %d/%dx%d/%d/%s\n",
+        k.name.c_str(), k.templateName.c_str(), toString(k.epilogue),
+        ("[" + std::to_string(k.mMin) + ", " + std::to_string(k.mMax) + "]")
+            .c_str(),
+        (long long)k.n, (long long)k.k,
+        (std::to_string(k.tileM) + "x" + std::to_string(k.tileN) + "x" +
+         std::to_string(k.tileK))
+            .c_str(),
+        k.stages, k.clusterM, k.clusterN, k.splitK, k.swapAB ? "yes" : "no");
+  return 0;
+}
+
+int dumpCuda(llvm::ArrayRef<MlpSpec> specs) {
+  auto kernels = allKernels(specs);
+  if (!kernels)
+    return fail(kernels.takeError());
+  for (const KernelDesc &k : *kernels) {
+    if (auto e = codegen::validateKernel(k))
+      return fail(std::move(e));
+    if (auto e = emit(k.name + ".cu", codegen::generateKernelSource(k)))
+      return fail(std::move(e));
+  }
+  return 0;
+}
+
+llvm::Expected<std::vector<CompiledKernel>>
+compileAll(llvm::ArrayRef<MlpSpec> specs) {
+  std::vector<CompiledKernel> all;
+  for (const MlpSpec &spec : specs) {
+    CompileOptions options;
+    options.arch = archOpt;
+    auto compiled = compileMlp(spec, options);
+    if (!compiled)
+      return compiled.takeError();
+    for (CompiledKernel &k : compiled->kernels)
+      all.push_back(std::move(k));
+  }
+  return all;
+}
+
+int dumpPtx(llvm::ArrayRef<MlpSpec> specs) {
+  auto kernels = compileAll(specs);
+  if (!kernels)
+    return fail(kernels.takeError());
+  for (const CompiledKernel &k : *kernels)
+    if (auto e = emit(k.desc.name + ".ptx", k.ptx))
+      return fail(std::move(e));
+  return 0;
+}
+
+int dumpSassOrResources(llvm::ArrayRef<MlpSpec> specs, bool sass) {
+  auto kernels = compileAll(specs);
+  if (!kernels)
+    return fail(kernels.takeError());
+  llvm::json::Array rows;
+  if (!sass && !json)
+    llvm::outs() << llvm::format("%-40s %5s %12s %12s %12s %6s\n", "kernel",
+                                 "regs", "static smem", "spill st", "spill ld",
+                                 "stack");
+  for (const CompiledKernel &k : *kernels) {
+    auto report = codegen::runPtxas(k.ptx, k.desc.arch);
+    if (!report)
+      return fail(report.takeError());
+    if (sass) {
+      auto text = codegen::disassemble(report->cubin);
+      if (!text)
+        return fail(text.takeError());
+      if (auto e = emit(k.desc.name + ".sass", *text))
+        return fail(std::move(e));
+      continue;
+    }
+    if (json)
+      rows.push_back(llvm::json::Object{
+          {"name", k.desc.name},
+          {"registers", report->registers},
+          {"static_shared_bytes", report->sharedBytes},
+          {"spill_store_bytes", report->spillStores},
+          {"spill_load_bytes", report->spillLoads},
+          {"stack_bytes", report->stackFrame}});
+    else
+      llvm::outs() << llvm::format("%-40s %5d %12d %12d %12d %6d\n",
+                                   k.desc.name.c_str(), report->registers,
+                                   report->sharedBytes, report->spillStores,
+                                   report->spillLoads, report->stackFrame);
+  }
+  if (!sass && json)
+    llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(rows)))
+                 << "\n";
   return 0;
 }
 
@@ -51,8 +226,8 @@ int dumpInput(llvm::ArrayRef<MlpSpec> specs) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
-  llvm::cl::ParseCommandLineOptions(argc, argv,
-                                    "mlpjit-dump: print a compiler stage\n");
+  cl::ParseCommandLineOptions(argc, argv,
+                              "mlpjit-dump: print a compiler stage\n");
   auto specs = loadSpecFile(inputFile, &llvm::errs());
   if (!specs) {
     llvm::errs() << llvm::toString(specs.takeError()) << "\n";
@@ -61,6 +236,23 @@ int main(int argc, char **argv) {
   switch (stage) {
   case Stage::input:
     return dumpInput(*specs);
+  case Stage::passes:
+    return dumpPasses(*specs);
+  case Stage::kernels:
+    return dumpKernels(*specs);
+  case Stage::cuda:
+    return dumpCuda(*specs);
+  case Stage::ptx:
+    return dumpPtx(*specs);
+  case Stage::sass:
+    return dumpSassOrResources(*specs, /*sass=*/true);
+  case Stage::resources:
+    return dumpSassOrResources(*specs, /*sass=*/false);
+  case Stage::all:
+    for (auto fn : {dumpInput, dumpPasses, dumpKernels, dumpCuda, dumpPtx})
+      if (int rc = fn(*specs))
+        return rc;
+    return dumpSassOrResources(*specs, false);
   }
   return 1;
 }

@@ -1,0 +1,201 @@
+//===- Compile.cpp - spec to PTX: front end, passes, codegen, NVRTC -------===//
+#include "mlpjit/Pipeline/Compile.h"
+
+#include "mlpjit/Cache.h"
+#include "mlpjit/Codegen/Codegen.h"
+#include "mlpjit/Driver.h"
+#include "mlpjit/Frontend/EmitModule.h"
+#include "mlpjit/Transforms/KernelCollection.h"
+#include "mlpjit/Transforms/Passes.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/ThreadPool.h"
+
+#include <chrono>
+#include <optional>
+
+using namespace mlpjit;
+
+static llvm::Error compileError(const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+/// The GPU's arch when a driver and a device are present.
+static std::optional<std::string> deviceArch() {
+  auto driver = Driver::get();
+  if (!driver) {
+    llvm::consumeError(driver.takeError());
+    return std::nullopt;
+  }
+  const Driver &d = *driver;
+  CUdevice dev;
+  int major = 0, minor = 0;
+  if (d.cuInit(0) != CUDA_SUCCESS || d.cuDeviceGet(&dev, 0) != CUDA_SUCCESS ||
+      d.cuDeviceGetAttribute(&major,
+                             CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
+                             dev) != CUDA_SUCCESS ||
+      d.cuDeviceGetAttribute(&minor,
+                             CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
+                             dev) != CUDA_SUCCESS)
+    return std::nullopt;
+  // wgmma and setmaxnreg need the arch-specific target on Hopper.
+  std::string arch = "sm_" + std::to_string(major * 10 + minor);
+  return major == 9 ? arch + "a" : arch;
+}
+
+std::string mlpjit::resolveArch(const MlpSpec &spec,
+                                const CompileOptions &options) {
+  if (!options.arch.empty())
+    return options.arch;
+  if (!spec.arch.empty())
+    return spec.arch;
+  if (auto arch = deviceArch())
+    return *arch;
+  return "sm_90a";
+}
+
+namespace {
+/// Collects the context's diagnostics so they can travel in an llvm::Error.
+class DiagnosticCollector {
+public:
+  explicit DiagnosticCollector(mlir::MLIRContext &context)
+      : handler(&context, [this](mlir::Diagnostic &d) {
+          llvm::raw_string_ostream os(text);
+          os << d.getLocation() << ": " << d << "\n";
+          return mlir::success();
+        }) {}
+  std::string text;
+
+private:
+  mlir::ScopedDiagnosticHandler handler;
+};
+} // namespace
+
+llvm::Expected<std::string> mlpjit::inputIR(llvm::ArrayRef<MlpSpec> specs) {
+  mlir::MLIRContext context;
+  DiagnosticCollector diagnostics(context);
+  auto module = emitModule(context, specs);
+  if (!module)
+    return compileError("emitting MLIR failed:\n" + diagnostics.text);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module->print(os);
+  return text;
+}
+
+llvm::Expected<std::vector<KernelDesc>>
+mlpjit::planKernels(const MlpSpec &spec, llvm::StringRef arch,
+                    llvm::raw_ostream *printAfterEach) {
+  mlir::MLIRContext context;
+  DiagnosticCollector diagnostics(context);
+  auto module = emitModule(context, spec);
+  if (!module)
+    return compileError("emitting MLIR for '" + spec.name +
+                        "' failed:\n" + diagnostics.text);
+  DefaultPipelineOptions options;
+  options.arch = arch.str();
+  if (mlir::failed(runDefaultPipeline(*module, options, printAfterEach)))
+    return compileError("the pass pipeline failed for '" + spec.name +
+                        "':\n" + diagnostics.text);
+  return collectKernels(*module);
+}
+
+/// MLPJIT_DUMP_DIR: every kernel's generated source and PTX, for looking at
+/// what an embedding application compiled. Failures are warnings.
+static void dumpArtifacts(llvm::StringRef dir, const CompiledMlp &compiled) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    llvm::errs() << "mlpjit: warning: MLPJIT_DUMP_DIR '" << dir
+                 << "': " << ec.message() << "\n";
+    return;
+  }
+  for (const CompiledKernel &k : compiled.kernels)
+    for (auto [ext, text] : {std::pair{".cu", &k.cudaSource}, {".ptx", &k.ptx}}) {
+      llvm::SmallString<256> path(dir);
+      llvm::sys::path::append(path, k.desc.name + ext);
+      std::error_code ec;
+      llvm::raw_fd_ostream os(path, ec);
+      if (ec) {
+        llvm::errs() << "mlpjit: warning: cannot write " << path << ": "
+                     << ec.message() << "\n";
+        return;
+      }
+      os << *text;
+    }
+}
+
+int CompiledMlp::cacheHits() const {
+  return llvm::count_if(kernels, [](const CompiledKernel &k) { return k.cacheHit; });
+}
+
+llvm::Expected<CompiledMlp> mlpjit::compileMlp(const MlpSpec &spec,
+                                               const CompileOptions &options) {
+  auto start = std::chrono::steady_clock::now();
+  CompiledMlp result;
+  result.spec = spec;
+  result.spec.arch = resolveArch(spec, options);
+  auto descs = planKernels(result.spec, result.spec.arch);
+  if (!descs)
+    return descs.takeError();
+
+  // NVRTC is the slow part and is thread-safe: one task per kernel.
+  KernelCache *cache = options.useCache ? &KernelCache::global() : nullptr;
+  std::vector<std::optional<llvm::Expected<codegen::CompiledKernelArtifact>>>
+      artifacts(descs->size());
+  {
+    llvm::DefaultThreadPool pool(llvm::hardware_concurrency());
+    for (size_t i = 0; i < descs->size(); ++i)
+      pool.async([&, i] {
+        const KernelDesc &desc = (*descs)[i];
+        if (llvm::Error err = codegen::validateKernel(desc))
+          artifacts[i].emplace(std::move(err));
+        else
+          artifacts[i].emplace(codegen::compileKernel(desc, cache));
+      });
+    pool.wait();
+  }
+  for (size_t i = 0; i < descs->size(); ++i) {
+    auto &artifact = *artifacts[i];
+    if (!artifact)
+      return compileError("kernel " + (*descs)[i].name + ": " +
+                          llvm::toString(artifact.takeError()));
+    CompiledKernel kernel;
+    kernel.desc = (*descs)[i];
+    kernel.cudaSource = std::move(artifact->source);
+    kernel.ptx = std::move(artifact->ptx);
+    kernel.nvrtcLog = std::move(artifact->log);
+    kernel.cacheHit = artifact->cacheHit;
+    result.kernels.push_back(std::move(kernel));
+  }
+  if (auto dir = llvm::sys::Process::GetEnv("MLPJIT_DUMP_DIR"))
+    dumpArtifacts(*dir, result);
+  result.compileSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return result;
+}
+
+MlpProgram mlpjit::toProgram(const CompiledMlp &compiled) {
+  const MlpSpec &spec = compiled.spec;
+  MlpProgram program;
+  program.name = spec.name;
+  program.hidden = spec.hidden;
+  program.intermediate = spec.intermediate;
+  program.dtype = spec.dtype;
+  program.epilogue = toEpilogue(spec.activation);
+  program.hasBias = spec.bias;
+  program.tokensMin = spec.tokensMin;
+  program.tokensMax = spec.tokensMax;
+  program.interleaveRows = 0;
+  for (const CompiledKernel &k : compiled.kernels) {
+    if (k.desc.role == KernelRole::gate_up && isGated(k.desc.epilogue))
+      program.interleaveRows = k.desc.interleaveRows;
+    program.kernels.push_back({k.desc, k.ptx});
+  }
+  return program;
+}
