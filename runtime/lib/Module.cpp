@@ -62,7 +62,77 @@ DeviceContext::create(int ordinal) {
     return e;
   if (auto e = c->makeCurrent())
     return e;
+  size_t freeBytes = 0, totalBytes = 0;
+  if (auto e = d.check(d.cuMemGetInfo(&freeBytes, &totalBytes), "cuMemGetInfo"))
+    return e;
+  c->totalMemory = int64_t(totalBytes);
   return c;
+}
+
+llvm::Expected<int64_t> DeviceContext::freeMemoryBytes() const {
+  if (auto e = makeCurrent())
+    return e;
+  size_t freeBytes = 0, totalBytes = 0;
+  if (auto e = d.check(d.cuMemGetInfo(&freeBytes, &totalBytes), "cuMemGetInfo"))
+    return e;
+  return int64_t(freeBytes);
+}
+
+llvm::Expected<DeviceBuffer> DeviceBuffer::allocate(const DeviceContext &context,
+                                                    size_t bytes) {
+  const Driver &d = context.driver();
+  if (auto e = context.makeCurrent())
+    return e;
+  DeviceBuffer b;
+  // cuMemAlloc rejects 0 bytes; an empty buffer still gets a valid pointer.
+  if (auto e = d.check(d.cuMemAlloc(&b.p, bytes ? bytes : 256),
+                       ("cuMemAlloc(" + std::to_string(bytes) + " bytes)")
+                           .c_str()))
+    return e;
+  b.d = &d;
+  b.bytes = bytes;
+  return b;
+}
+
+DeviceBuffer &DeviceBuffer::operator=(DeviceBuffer &&other) noexcept {
+  if (this != &other) {
+    reset();
+    d = other.d;
+    p = other.p;
+    bytes = other.bytes;
+    other.d = nullptr;
+    other.p = 0;
+    other.bytes = 0;
+  }
+  return *this;
+}
+
+void DeviceBuffer::reset() {
+  if (p && d)
+    d->cuMemFree(p);
+  p = 0;
+  bytes = 0;
+}
+
+llvm::Expected<std::unique_ptr<Stream>>
+Stream::create(const DeviceContext &context) {
+  const Driver &d = context.driver();
+  if (auto e = context.makeCurrent())
+    return e;
+  std::unique_ptr<Stream> s(new Stream(d));
+  if (auto e = d.check(d.cuStreamCreate(&s->s, CU_STREAM_NON_BLOCKING),
+                       "cuStreamCreate"))
+    return e;
+  return s;
+}
+
+Stream::~Stream() {
+  if (s)
+    d.cuStreamDestroy(s);
+}
+
+llvm::Error Stream::synchronize() const {
+  return d.check(d.cuStreamSynchronize(s), "cuStreamSynchronize");
 }
 
 DeviceContext::~DeviceContext() {

@@ -1,0 +1,196 @@
+//===- LaunchTest.cpp - launch arithmetic and checks, no GPU needed -------===//
+#include "mlpjit/GemmLaunch.h"
+#include "mlpjit/sm80/launch.h"
+#include "mlpjit/sm90/launch.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+using namespace mlpjit;
+
+namespace {
+
+KernelDesc hopperGateUp() {
+  KernelDesc d;
+  d.name = "gate_up";
+  d.templateName = "sm90_tma_ws";
+  d.epilogue = Epilogue::swiglu;
+  d.n = 28672;
+  d.k = 4096;
+  d.interleaveRows = 64;
+  d.mMin = 1;
+  d.mMax = 4096;
+  d.tileM = 128;
+  d.tileN = 256;
+  d.tileK = 64;
+  d.stages = 3;
+  return d;
+}
+
+std::string errorOf(llvm::Error e) {
+  return e ? llvm::toString(std::move(e)) : std::string();
+}
+
+const void *at(uintptr_t address) {
+  return reinterpret_cast<const void *>(address);
+}
+
+GemmOperands validOperands() {
+  GemmOperands ops;
+  ops.a = at(0x10000);
+  ops.b = at(0x20000);
+  ops.d = const_cast<void *>(at(0x30000));
+  ops.m = 100;
+  return ops;
+}
+
+TEST(GemmConfigTest, CarriesEveryPlanConstant) {
+  KernelDesc d = hopperGateUp();
+  d.clusterM = 2;
+  d.splitK = 3;
+  d.swapAB = true;
+  d.hasBias = true;
+  GemmConfig c = toGemmConfig(d);
+  EXPECT_EQ(c.tileM, 128);
+  EXPECT_EQ(c.tileN, 256);
+  EXPECT_EQ(c.tileK, 64);
+  EXPECT_EQ(c.stages, 3);
+  EXPECT_EQ(c.clusterM, 2);
+  EXPECT_EQ(c.clusterN, 1);
+  EXPECT_EQ(c.splitK, 3);
+  EXPECT_TRUE(c.swapAB);
+  EXPECT_TRUE(c.gated);
+  EXPECT_TRUE(c.hasBias);
+  EXPECT_EQ(c.elementBytes, 2);
+  EXPECT_EQ(c.n, 28672);
+  EXPECT_EQ(c.k, 4096);
+  d.epilogue = Epilogue::gelu_tanh;
+  EXPECT_FALSE(toGemmConfig(d).gated);
+}
+
+TEST(TensorMapTest, ArgumentsFollowKernelAbi) {
+  // A {k, m}, box {tileK, min(tileM, 256)}; strides in bytes, innermost
+  // dimension implicit.
+  TensorMapArgs a = tensorMapArgsA(hopperGateUp(), 77);
+  EXPECT_EQ(a.globalDim[0], 4096u);
+  EXPECT_EQ(a.globalDim[1], 77u);
+  EXPECT_EQ(a.globalStride[0], 4096u * 2);
+  EXPECT_EQ(a.boxDim[0], 64u);
+  EXPECT_EQ(a.boxDim[1], 128u);
+  // B {k, n}, box {tileK, min(tileN / clusterM, 256)}.
+  KernelDesc d = hopperGateUp();
+  TensorMapArgs b = tensorMapArgsB(d);
+  EXPECT_EQ(b.globalDim[0], 4096u);
+  EXPECT_EQ(b.globalDim[1], 28672u);
+  EXPECT_EQ(b.globalStride[0], 8192u);
+  EXPECT_EQ(b.boxDim[0], 64u);
+  EXPECT_EQ(b.boxDim[1], 256u);
+  d.clusterM = 2; // each CTA of the pair loads half the weight tile
+  EXPECT_EQ(tensorMapArgsB(d).boxDim[1], 128u);
+  // And they agree with the template's own launch rules.
+  EXPECT_EQ(int(tensorMapArgsB(d).boxDim[1]), sm90::boxRowsB(toGemmConfig(d)));
+  EXPECT_EQ(int(a.boxDim[1]), sm90::boxRowsA(toGemmConfig(hopperGateUp())));
+}
+
+TEST(LaunchShapeTest, ComesFromTheTemplatesLaunchRules) {
+  KernelDesc d = hopperGateUp();
+  auto shape = gemmLaunchShape(d, 1000, 132);
+  ASSERT_TRUE(bool(shape)) << llvm::toString(shape.takeError());
+  mlpjit::abi::LaunchShape expected = sm90::launchShape(toGemmConfig(d), 1000, 132);
+  EXPECT_EQ(shape->grid[0], expected.grid[0]);
+  EXPECT_EQ(shape->block[0], expected.block[0]);
+  EXPECT_EQ(shape->sharedBytes, expected.sharedBytes);
+  EXPECT_LE(shape->grid[0], 132u); // persistent
+
+  d.templateName = "sm80_mma";
+  d.tileN = 128;
+  auto s80 = gemmLaunchShape(d, 1000, 132);
+  ASSERT_TRUE(bool(s80)) << llvm::toString(s80.takeError());
+  EXPECT_EQ(s80->grid[0], 8u * 224u); // one CTA per tile
+  EXPECT_EQ(s80->block[0], sm80::threads(toGemmConfig(d)));
+}
+
+TEST(LaunchShapeTest, RejectsUnknownTemplatesAndUnsupportedPlans) {
+  KernelDesc d = hopperGateUp();
+  d.templateName = "sm70_wmma";
+  EXPECT_NE(errorOf(checkLaunchable(d)).find("unknown template 'sm70_wmma'"),
+            std::string::npos);
+  d = hopperGateUp();
+  d.tileK = 32;
+  std::string why = errorOf(checkLaunchable(d));
+  EXPECT_NE(why.find("kernel 'gate_up'"), std::string::npos) << why;
+  EXPECT_NE(why.find("tileK must be 64"), std::string::npos) << why;
+  d = hopperGateUp();
+  d.mMin = 10;
+  d.mMax = 5;
+  EXPECT_NE(errorOf(checkLaunchable(d)).find("invalid token range"),
+            std::string::npos);
+  auto shape = gemmLaunchShape(d, 7, 132);
+  ASSERT_FALSE(bool(shape));
+  EXPECT_NE(llvm::toString(shape.takeError()).find("invalid token range"),
+            std::string::npos);
+}
+
+TEST(WorkspaceTest, SplitKPartialsAndCounters) {
+  KernelDesc d = hopperGateUp();
+  EXPECT_EQ(gemmWorkspaceBytes(d, 4096), 0u);
+  EXPECT_EQ(gemmCounterBytes(d), 0u);
+  d.splitK = 4;
+  d.mMax = 64;
+  d.tileM = 64;
+  // 112 weight tiles x 1 token tile x 4 splits x 64x256 fp32.
+  EXPECT_EQ(gemmWorkspaceBytes(d, 64),
+            size_t(sm90::workspaceBytes(toGemmConfig(d), 64)));
+  EXPECT_EQ(gemmWorkspaceBytes(d, 64), 112u * 4 * 64 * 256 * 4);
+  EXPECT_EQ(gemmWorkspaceBytes(d, 65), 2 * gemmWorkspaceBytes(d, 64));
+  // 112 counters, rounded up to 256 bytes.
+  EXPECT_EQ(gemmCounterBytes(d), 512u);
+  EXPECT_GE(gemmCounterBytes(d),
+            sm90::counterCount(toGemmConfig(d), 64) * sizeof(unsigned));
+}
+
+TEST(OperandCheckTest, AcceptsValidOperands) {
+  EXPECT_EQ(errorOf(checkGemmOperands(hopperGateUp(), validOperands())), "");
+}
+
+TEST(OperandCheckTest, RejectsMisuseBeforeAnyLaunch) {
+  KernelDesc d = hopperGateUp();
+  struct Case {
+    const char *expected;
+    std::function<void(KernelDesc &, GemmOperands &)> change;
+  };
+  const Case cases[] = {
+      {"M = 0 is outside the plan's range [1, 4096]",
+       [](KernelDesc &, GemmOperands &o) { o.m = 0; }},
+      {"M = 4097 is outside", [](KernelDesc &, GemmOperands &o) { o.m = 4097; }},
+      {"A (activations) is a null pointer",
+       [](KernelDesc &, GemmOperands &o) { o.a = nullptr; }},
+      {"B (weights) is not 16-byte aligned",
+       [](KernelDesc &, GemmOperands &o) { o.b = at(0x20008); }},
+      {"D (output) is a null pointer",
+       [](KernelDesc &, GemmOperands &o) { o.d = nullptr; }},
+      {"the plan has a bias but none was given",
+       [](KernelDesc &k, GemmOperands &) { k.hasBias = true; }},
+      {"a bias was given but the plan has none",
+       [](KernelDesc &, GemmOperands &o) { o.bias = at(0x40000); }},
+      {"split-K needs a workspace and zeroed counters",
+       [](KernelDesc &k, GemmOperands &) { k.splitK = 2; }},
+      {"split-K scratch is not 16-byte aligned",
+       [](KernelDesc &k, GemmOperands &o) {
+         k.splitK = 2;
+         o.workspace = const_cast<void *>(at(0x50000));
+         o.counters = const_cast<void *>(at(0x60004));
+       }},
+  };
+  for (const Case &c : cases) {
+    KernelDesc desc = d;
+    GemmOperands ops = validOperands();
+    c.change(desc, ops);
+    std::string why = errorOf(checkGemmOperands(desc, ops));
+    EXPECT_NE(why.find(c.expected), std::string::npos)
+        << "expected '" << c.expected << "', got '" << why << "'";
+  }
+}
+
+} // namespace
