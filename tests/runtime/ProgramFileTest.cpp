@@ -1,0 +1,59 @@
+//===- ProgramFileTest.cpp - MlpProgram JSON round trip and errors --------===//
+#include "TestPrograms.h"
+
+#include "mlpjit/ProgramFile.h"
+
+#include <gtest/gtest.h>
+
+using namespace mlpjit;
+using namespace mlpjit::testing;
+
+namespace {
+
+TEST(ProgramFileTest, RoundTripsEveryField) {
+  BlockShape shape;
+  shape.epilogue = Epilogue::geglu_erf;
+  shape.bias = true;
+  shape.dtype = DType::f16;
+  MlpProgram p = makeProgram(shape, "sm_90a");
+  p.kernels[0].ptx = "// ptx \"quoted\"\n.entry x {}\n";
+  auto back = programFromJson(programToJson(p));
+  ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
+  EXPECT_EQ(programToJson(*back), programToJson(p));
+  EXPECT_EQ(back->kernels.size(), 4u);
+  EXPECT_EQ(back->kernels[0].ptx, p.kernels[0].ptx);
+  const KernelDesc &a = p.kernels[1].desc, &b = back->kernels[1].desc;
+  EXPECT_EQ(b.name, a.name);
+  EXPECT_EQ(b.role, KernelRole::down);
+  EXPECT_EQ(b.dtype, DType::f16);
+  EXPECT_EQ(b.splitK, 2);
+  EXPECT_TRUE(b.swapAB);
+  EXPECT_EQ(back->kernels[2].desc.clusterM, 2);
+  EXPECT_EQ(back->epilogue, Epilogue::geglu_erf);
+  EXPECT_TRUE(back->hasBias);
+}
+
+TEST(ProgramFileTest, ErrorsNameTheField) {
+  MlpProgram p = makeProgram(BlockShape{}, "sm_80");
+  std::string json = programToJson(p);
+  auto expectError = [](llvm::StringRef text, llvm::StringRef expected) {
+    auto r = programFromJson(text);
+    ASSERT_FALSE(bool(r));
+    std::string why = llvm::toString(r.takeError());
+    EXPECT_NE(why.find(expected.str()), std::string::npos) << why;
+  };
+  expectError("{", "not JSON");
+  expectError("{\"format\": \"other\"}", "not an mlpjit program");
+  std::string badEpilogue = json;
+  badEpilogue.replace(badEpilogue.find("\"swiglu\""), 8, "\"swish\"");
+  expectError(badEpilogue, "field 'epilogue' must be a known name, not 'swish'");
+  std::string badTile = json;
+  badTile.replace(badTile.find("\"tileM\": 16"), 11, "\"tileM\": \"16\"");
+  expectError(badTile, "kernels[0].desc: field 'tileM' must be an integer");
+  auto missing = readProgramFile("/nonexistent/program.json");
+  ASSERT_FALSE(bool(missing));
+  EXPECT_NE(llvm::toString(missing.takeError()).find("cannot read"),
+            std::string::npos);
+}
+
+} // namespace
