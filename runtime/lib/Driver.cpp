@@ -31,10 +31,10 @@ LoadResult load() {
 #define MLPJIT_STR2(x) #x
 #define MLPJIT_STR(x) MLPJIT_STR2(x)
 #define MLPJIT_LOAD_DRIVER_FN(name)                                            \
-  r.driver.name = reinterpret_cast<decltype(&::name)>(                         \
-      sym(#name, MLPJIT_STR(name)));                                           \
+  r.driver.name =                                                              \
+      reinterpret_cast<decltype(&::name)>(sym(#name, MLPJIT_STR(name)));       \
   if (!r.driver.name) {                                                        \
-    r.error = "mlpjit: CUDA driver too old: libcuda.so.1 lacks " #name;               \
+    r.error = "mlpjit: CUDA driver too old: libcuda.so.1 lacks " #name;        \
     return r;                                                                  \
   }
   MLPJIT_DRIVER_FUNCTIONS(MLPJIT_LOAD_DRIVER_FN)
@@ -80,6 +80,6 @@ llvm::Error Driver::check(CUresult result, const char *what) const {
   if (result == CUDA_SUCCESS)
     return llvm::Error::success();
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 std::string(what) + " failed: " +
-                                     describe(result));
+                                 std::string(what) +
+                                     " failed: " + describe(result));
 }

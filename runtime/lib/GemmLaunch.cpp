@@ -175,8 +175,8 @@ static llvm::Error encodeTensorMap(const Driver &d, const KernelDesc &desc,
       // NONE fills out-of-bounds elements with zero (the ragged last tile).
       CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
   if (r != CUDA_SUCCESS)
-    return launchError(desc, llvm::Twine("cuTensorMapEncodeTiled for ") +
-                                 what + " failed: " + d.describe(r));
+    return launchError(desc, llvm::Twine("cuTensorMapEncodeTiled for ") + what +
+                                 " failed: " + d.describe(r));
   std::memcpy(&out, &map, sizeof(out));
   return llvm::Error::success();
 }
@@ -188,12 +188,13 @@ static bool aligned16(const void *p) {
 llvm::Error mlpjit::checkGemmOperands(const KernelDesc &desc,
                                       const GemmOperands &ops) {
   if (ops.m < desc.mMin || ops.m > desc.mMax)
-    return launchError(desc, "M = " + llvm::Twine(ops.m) +
-                                 " is outside the plan's range [" +
-                                 llvm::Twine(desc.mMin) + ", " +
-                                 llvm::Twine(desc.mMax) + "]");
+    return launchError(
+        desc, "M = " + llvm::Twine(ops.m) + " is outside the plan's range [" +
+                  llvm::Twine(desc.mMin) + ", " + llvm::Twine(desc.mMax) + "]");
   const std::pair<const void *, const char *> required[] = {
-      {ops.a, "A (activations)"}, {ops.b, "B (weights)"}, {ops.d, "D (output)"}};
+      {ops.a, "A (activations)"},
+      {ops.b, "B (weights)"},
+      {ops.d, "D (output)"}};
   for (auto [p, what] : required) {
     if (!p)
       return launchError(desc, llvm::Twine(what) + " is a null pointer");
@@ -241,8 +242,8 @@ llvm::Error mlpjit::launchGemm(const Driver &d, CUfunction fn,
     if (auto e = encodeTensorMap(d, desc, p.tmaA, ops.a,
                                  tensorMapArgsA(desc, ops.m), "A"))
       return e;
-    if (auto e = encodeTensorMap(d, desc, p.tmaB, ops.b, tensorMapArgsB(desc),
-                                 "B"))
+    if (auto e =
+            encodeTensorMap(d, desc, p.tmaB, ops.b, tensorMapArgsB(desc), "B"))
       return e;
   }
 

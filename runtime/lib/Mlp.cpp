@@ -163,9 +163,9 @@ llvm::Expected<std::unique_ptr<Mlp>> Mlp::load(const MlpProgram &program,
     for (auto [k, offset] : {std::pair{bucket.gateUp, &bucket.gateUpCounters},
                              {bucket.down, &bucket.downCounters}}) {
       const KernelDesc &desc = k->desc();
-      partialBytes = std::max(
-          partialBytes,
-          gemmWorkspaceBytes(desc, std::min(desc.mMax, p.tokensMax)));
+      partialBytes =
+          std::max(partialBytes,
+                   gemmWorkspaceBytes(desc, std::min(desc.mMax, p.tokensMax)));
       *offset = counterBytes;
       counterBytes += gemmCounterBytes(desc);
     }
@@ -249,17 +249,18 @@ llvm::Error Mlp::packGateUp(const void *gate, const void *up,
   auto pack = [&](CUdeviceptr dst, const void *g, const void *u,
                   size_t rowBytes) -> llvm::Error {
     if (prog.interleaveRows == 0) { // stacked [gate; up]
-      if (auto e = d.check(d.cuMemcpyAsync(dst, reinterpret_cast<CUdeviceptr>(g),
-                                           size_t(i) * rowBytes, stream),
-                           "copying the gate weight"))
+      if (auto e =
+              d.check(d.cuMemcpyAsync(dst, reinterpret_cast<CUdeviceptr>(g),
+                                      size_t(i) * rowBytes, stream),
+                      "copying the gate weight"))
         return e;
       return d.check(d.cuMemcpyAsync(dst + size_t(i) * rowBytes,
                                      reinterpret_cast<CUdeviceptr>(u),
                                      size_t(i) * rowBytes, stream),
                      "copying the up weight");
     }
-    if (auto e = copyBlocks(d, dst, 0, g, i, prog.interleaveRows, rowBytes,
-                            stream))
+    if (auto e =
+            copyBlocks(d, dst, 0, g, i, prog.interleaveRows, rowBytes, stream))
       return e;
     return copyBlocks(d, dst, size_t(prog.interleaveRows) * rowBytes, u, i,
                       prog.interleaveRows, rowBytes, stream);
@@ -357,8 +358,8 @@ const Mlp::Bucket *Mlp::bucketFor(int64_t m) const {
 llvm::Error Mlp::checkForward(const void *x, int64_t m,
                               const char *what) const {
   if (!weightsSet)
-    return apiError(prog, llvm::Twine(what) +
-                              " before setWeights/setPackedGateUp");
+    return apiError(prog,
+                    llvm::Twine(what) + " before setWeights/setPackedGateUp");
   if (m < prog.tokensMin || m > prog.tokensMax)
     return apiError(prog, llvm::Twine(what) + ": M = " + llvm::Twine(m) +
                               " is outside the compiled token range [" +
@@ -367,8 +368,8 @@ llvm::Error Mlp::checkForward(const void *x, int64_t m,
   if (!x)
     return apiError(prog, llvm::Twine(what) + ": null pointer");
   if (misaligned(x))
-    return apiError(prog, llvm::Twine(what) +
-                              ": pointers must be 16-byte aligned");
+    return apiError(prog,
+                    llvm::Twine(what) + ": pointers must be 16-byte aligned");
   return llvm::Error::success();
 }
 
@@ -382,9 +383,9 @@ llvm::Error Mlp::gateUp(const void *x, int64_t m, CUstream stream) const {
   ops.bias = gateUpBias;
   ops.d = intermediate.get();
   ops.workspace = partials.get();
-  ops.counters = counters.ptr() ? static_cast<char *>(counters.get()) +
-                                      b->gateUpCounters
-                                : nullptr;
+  ops.counters = counters.ptr()
+                     ? static_cast<char *>(counters.get()) + b->gateUpCounters
+                     : nullptr;
   ops.m = m;
   return launchGemm(ctx.driver(), b->gateUp->function(), b->gateUp->desc(), ops,
                     stream, ctx.numSMs());
@@ -400,9 +401,9 @@ llvm::Error Mlp::down(void *y, int64_t m, CUstream stream) const {
   ops.bias = downBias;
   ops.d = y;
   ops.workspace = partials.get();
-  ops.counters = counters.ptr() ? static_cast<char *>(counters.get()) +
-                                      b->downCounters
-                                : nullptr;
+  ops.counters = counters.ptr()
+                     ? static_cast<char *>(counters.get()) + b->downCounters
+                     : nullptr;
   ops.m = m;
   return launchGemm(ctx.driver(), b->down->function(), b->down->desc(), ops,
                     stream, ctx.numSMs());

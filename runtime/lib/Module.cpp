@@ -78,16 +78,16 @@ llvm::Expected<int64_t> DeviceContext::freeMemoryBytes() const {
   return int64_t(freeBytes);
 }
 
-llvm::Expected<DeviceBuffer> DeviceBuffer::allocate(const DeviceContext &context,
-                                                    size_t bytes) {
+llvm::Expected<DeviceBuffer>
+DeviceBuffer::allocate(const DeviceContext &context, size_t bytes) {
   const Driver &d = context.driver();
   if (auto e = context.makeCurrent())
     return e;
   DeviceBuffer b;
   // cuMemAlloc rejects 0 bytes; an empty buffer still gets a valid pointer.
-  if (auto e = d.check(d.cuMemAlloc(&b.p, bytes ? bytes : 256),
-                       ("cuMemAlloc(" + std::to_string(bytes) + " bytes)")
-                           .c_str()))
+  if (auto e =
+          d.check(d.cuMemAlloc(&b.p, bytes ? bytes : 256),
+                  ("cuMemAlloc(" + std::to_string(bytes) + " bytes)").c_str()))
     return e;
   b.d = &d;
   b.bytes = bytes;
@@ -157,11 +157,10 @@ LoadedKernel::load(const DeviceContext &context,
   // The driver JIT's logs: errors explain a rejected module, info gives
   // the per-kernel resource lines.
   char info[8192] = {}, error[8192] = {};
-  CUjit_option options[] = {CU_JIT_INFO_LOG_BUFFER,
-                            CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES,
-                            CU_JIT_ERROR_LOG_BUFFER,
-                            CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES,
-                            CU_JIT_LOG_VERBOSE};
+  CUjit_option options[] = {
+      CU_JIT_INFO_LOG_BUFFER, CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES,
+      CU_JIT_ERROR_LOG_BUFFER, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES,
+      CU_JIT_LOG_VERBOSE};
   void *values[] = {info, reinterpret_cast<void *>(sizeof(info)), error,
                     reinterpret_cast<void *>(sizeof(error)),
                     reinterpret_cast<void *>(1)};
@@ -172,9 +171,8 @@ LoadedKernel::load(const DeviceContext &context,
                         "' failed: " + d.describe(r) +
                         (error[0] ? "\n" + std::string(error) : ""));
   k->res.jitLog = info;
-  if (auto e = d.check(
-          d.cuModuleGetFunction(&k->fn, k->module, name.c_str()),
-          ("cuModuleGetFunction(" + name + ")").c_str()))
+  if (auto e = d.check(d.cuModuleGetFunction(&k->fn, k->module, name.c_str()),
+                       ("cuModuleGetFunction(" + name + ")").c_str()))
     return e;
   auto attribute = [&](CUfunction_attribute a, int &out) {
     return d.check(d.cuFuncGetAttribute(&out, a, k->fn), "cuFuncGetAttribute");
@@ -193,13 +191,13 @@ LoadedKernel::load(const DeviceContext &context,
   if (!shape)
     return shape.takeError();
   if (shape->sharedBytes > 48 * 1024)
-    if (auto e = d.check(
-            d.cuFuncSetAttribute(k->fn,
-                                 CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                                 int(shape->sharedBytes)),
-            ("enabling " + std::to_string(shape->sharedBytes) +
-             " bytes of shared memory for " + name)
-                .c_str()))
+    if (auto e =
+            d.check(d.cuFuncSetAttribute(
+                        k->fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                        int(shape->sharedBytes)),
+                    ("enabling " + std::to_string(shape->sharedBytes) +
+                     " bytes of shared memory for " + name)
+                        .c_str()))
       return e;
   return k;
 }

@@ -25,36 +25,40 @@ static std::optional<Enum> enumFromString(llvm::StringRef s) {
 }
 
 static llvm::json::Object descToJson(const KernelDesc &d) {
-  return llvm::json::Object{
-      {"name", d.name},         {"templateName", d.templateName},
-      {"arch", d.arch},         {"role", toString(d.role)},
-      {"epilogue", toString(d.epilogue)},
-      {"dtype", toString(d.dtype)},
-      {"hasBias", d.hasBias},   {"n", d.n},
-      {"k", d.k},               {"interleaveRows", d.interleaveRows},
-      {"mMin", d.mMin},         {"mMax", d.mMax},
-      {"tileM", d.tileM},       {"tileN", d.tileN},
-      {"tileK", d.tileK},       {"stages", d.stages},
-      {"clusterM", d.clusterM}, {"clusterN", d.clusterN},
-      {"splitK", d.splitK},     {"swapAB", d.swapAB}};
+  return llvm::json::Object{{"name", d.name},
+                            {"templateName", d.templateName},
+                            {"arch", d.arch},
+                            {"role", toString(d.role)},
+                            {"epilogue", toString(d.epilogue)},
+                            {"dtype", toString(d.dtype)},
+                            {"hasBias", d.hasBias},
+                            {"n", d.n},
+                            {"k", d.k},
+                            {"interleaveRows", d.interleaveRows},
+                            {"mMin", d.mMin},
+                            {"mMax", d.mMax},
+                            {"tileM", d.tileM},
+                            {"tileN", d.tileN},
+                            {"tileK", d.tileK},
+                            {"stages", d.stages},
+                            {"clusterM", d.clusterM},
+                            {"clusterN", d.clusterN},
+                            {"splitK", d.splitK},
+                            {"swapAB", d.swapAB}};
 }
 
 std::string mlpjit::programToJson(const MlpProgram &p) {
   llvm::json::Array kernels;
   for (const KernelArtifact &k : p.kernels)
-    kernels.push_back(llvm::json::Object{{"desc", descToJson(k.desc)},
-                                         {"ptx", k.ptx}});
-  llvm::json::Object root{{"format", "mlpjit-program-1"},
-                          {"name", p.name},
-                          {"hidden", p.hidden},
-                          {"intermediate", p.intermediate},
-                          {"dtype", toString(p.dtype)},
-                          {"epilogue", toString(p.epilogue)},
-                          {"hasBias", p.hasBias},
-                          {"interleaveRows", p.interleaveRows},
-                          {"tokensMin", p.tokensMin},
-                          {"tokensMax", p.tokensMax},
-                          {"kernels", std::move(kernels)}};
+    kernels.push_back(
+        llvm::json::Object{{"desc", descToJson(k.desc)}, {"ptx", k.ptx}});
+  llvm::json::Object root{
+      {"format", "mlpjit-program-1"}, {"name", p.name},
+      {"hidden", p.hidden},           {"intermediate", p.intermediate},
+      {"dtype", toString(p.dtype)},   {"epilogue", toString(p.epilogue)},
+      {"hasBias", p.hasBias},         {"interleaveRows", p.interleaveRows},
+      {"tokensMin", p.tokensMin},     {"tokensMax", p.tokensMax},
+      {"kernels", std::move(kernels)}};
   std::string out;
   llvm::raw_string_ostream os(out);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root)));

@@ -148,7 +148,8 @@ TEST_F(MlpMisuseTest, ForwardChecksEverythingBeforeLaunching) {
   std::unique_ptr<Mlp> mlp = load(BlockShape{});
   ASSERT_TRUE(mlp);
   const size_t bytes = 300 * 264 * 2;
-  void *x = const_cast<void *>(buffer(bytes)), *y = const_cast<void *>(buffer(bytes));
+  void *x = const_cast<void *>(buffer(bytes)),
+       *y = const_cast<void *>(buffer(bytes));
   EXPECT_ERROR(mlp->forward(x, y, 8, nullptr),
                "forward before setWeights/setPackedGateUp");
   WeightPointers w;
@@ -186,7 +187,8 @@ TEST_F(MlpMisuseTest, WeightsMustMatchTheBlock) {
   EXPECT_ERROR(mlp->setPackedGateUp(g, nullptr, nullptr, nullptr, nullptr),
                "gate_up and down weights are required");
   // A failed setWeights leaves the Mlp without weights.
-  void *x = const_cast<void *>(buffer(264 * 2)), *y = const_cast<void *>(buffer(264 * 2));
+  void *x = const_cast<void *>(buffer(264 * 2)),
+       *y = const_cast<void *>(buffer(264 * 2));
   EXPECT_ERROR(mlp->forward(x, y, 1, nullptr), "before setWeights");
 }
 

@@ -50,8 +50,9 @@ TEST(DeviceTest, ContextBuffersAndStreams) {
   auto stream = Stream::create(c);
   ASSERT_TRUE(bool(stream)) << llvm::toString(stream.takeError());
   const Driver &d = c.driver();
-  ASSERT_EQ(d.cuMemsetD8Async(moved.ptr(), 0x5a, moved.size(), (*stream)->get()),
-            CUDA_SUCCESS);
+  ASSERT_EQ(
+      d.cuMemsetD8Async(moved.ptr(), 0x5a, moved.size(), (*stream)->get()),
+      CUDA_SUCCESS);
   ASSERT_FALSE(bool((*stream)->synchronize()));
   unsigned char byte = 0;
   ASSERT_EQ(d.cuMemcpyDtoH(&byte, moved.ptr() + 12345, 1), CUDA_SUCCESS);

@@ -100,8 +100,8 @@ std::vector<double> reference(const MlpProgram &p, const HostBlock &w,
         if (gated)
           g += xv * w.gate.values[j * h + c];
       }
-      double a = gated ? activation(p.epilogue, g) * u
-                       : activation(p.epilogue, u);
+      double a =
+          gated ? activation(p.epilogue, g) * u : activation(p.epilogue, u);
       act[r * in + j] = fromBf16(toBf16(float(a)));
     }
   for (int64_t r = 0; r < m; ++r)
@@ -169,8 +169,8 @@ protected:
         ASSERT_EQ(d.cuStreamBeginCapture(stream->get(),
                                          CU_STREAM_CAPTURE_MODE_GLOBAL),
                   CUDA_SUCCESS);
-        llvm::Error launched = mlp.forward(dx->get(), dy->get(), m,
-                                           stream->get());
+        llvm::Error launched =
+            mlp.forward(dx->get(), dy->get(), m, stream->get());
         ASSERT_EQ(d.cuStreamEndCapture(stream->get(), &g), CUDA_SUCCESS);
         ASSERT_OK(std::move(launched));
         ASSERT_EQ(d.cuGraphInstantiate(&exec, g, 0), CUDA_SUCCESS);

@@ -1,6 +1,6 @@
 //===- LaunchTest.cpp - launch arithmetic and checks, no GPU needed -------===//
-#include "mlpjit/GemmLaunch.h"
 #include "mlpjit/sm80/launch.h"
+#include "mlpjit/GemmLaunch.h"
 #include "mlpjit/sm90/launch.h"
 
 #include <gtest/gtest.h>
@@ -97,7 +97,8 @@ TEST(LaunchShapeTest, ComesFromTheTemplatesLaunchRules) {
   KernelDesc d = hopperGateUp();
   auto shape = gemmLaunchShape(d, 1000, 132);
   ASSERT_TRUE(bool(shape)) << llvm::toString(shape.takeError());
-  mlpjit::abi::LaunchShape expected = sm90::launchShape(toGemmConfig(d), 1000, 132);
+  mlpjit::abi::LaunchShape expected =
+      sm90::launchShape(toGemmConfig(d), 1000, 132);
   EXPECT_EQ(shape->grid[0], expected.grid[0]);
   EXPECT_EQ(shape->block[0], expected.block[0]);
   EXPECT_EQ(shape->sharedBytes, expected.sharedBytes);
@@ -163,7 +164,8 @@ TEST(OperandCheckTest, RejectsMisuseBeforeAnyLaunch) {
   const Case cases[] = {
       {"M = 0 is outside the plan's range [1, 4096]",
        [](KernelDesc &, GemmOperands &o) { o.m = 0; }},
-      {"M = 4097 is outside", [](KernelDesc &, GemmOperands &o) { o.m = 4097; }},
+      {"M = 4097 is outside",
+       [](KernelDesc &, GemmOperands &o) { o.m = 4097; }},
       {"A (activations) is a null pointer",
        [](KernelDesc &, GemmOperands &o) { o.a = nullptr; }},
       {"B (weights) is not 16-byte aligned",

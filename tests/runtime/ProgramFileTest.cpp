@@ -46,7 +46,8 @@ TEST(ProgramFileTest, ErrorsNameTheField) {
   expectError("{\"format\": \"other\"}", "not an mlpjit program");
   std::string badEpilogue = json;
   badEpilogue.replace(badEpilogue.find("\"swiglu\""), 8, "\"swish\"");
-  expectError(badEpilogue, "field 'epilogue' must be a known name, not 'swish'");
+  expectError(badEpilogue,
+              "field 'epilogue' must be a known name, not 'swish'");
   std::string badTile = json;
   badTile.replace(badTile.find("\"tileM\": 16"), 11, "\"tileM\": \"16\"");
   expectError(badTile, "kernels[0].desc: field 'tileM' must be an integer");

@@ -17,8 +17,8 @@
 #ifndef MLPJIT_MLPJIT_H
 #define MLPJIT_MLPJIT_H
 
-#include "mlpjit/Module.h"
 #include "mlpjit/MlpProgram.h"
+#include "mlpjit/Module.h"
 
 #include <memory>
 #include <vector>
@@ -44,8 +44,8 @@ public:
   /// Loads every kernel of `program` and allocates the intermediate
   /// [tokensMax, intermediate] buffer, the packed gate/up weight and the
   /// split-K scratch. The context must outlive the Mlp.
-  static llvm::Expected<std::unique_ptr<Mlp>> load(const MlpProgram &program,
-                                                   const DeviceContext &context);
+  static llvm::Expected<std::unique_ptr<Mlp>>
+  load(const MlpProgram &program, const DeviceContext &context);
   ~Mlp();
   Mlp(const Mlp &) = delete;
   Mlp &operator=(const Mlp &) = delete;
