@@ -18,9 +18,11 @@ status=0
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,temperature.gpu --format=csv,noheader
 
 if [ "$what" = check ] || [ "$what" = all ]; then
-  for t in "$bin"/mlpjit-gpu-*test*; do
+  for t in "$bin"/mlpjit-runtime-tests "$bin"/mlpjit-api-tests "$bin"/mlpjit-tp-tests; do
     [ -x "$t" ] || continue
-    echo "== $t"; "$t" --gtest_brief=1 2>&1 | tail -n 30 | tee -a "$out/gpu-tests.log" || status=1
+    echo "== $t"
+    "$t" --gtest_brief=1 > "$out/$(basename "$t").log" 2>&1 || status=1
+    tail -n 4 "$out/$(basename "$t").log"
   done
   for cfg in tests/fixtures/models/*.json; do
     echo "== mlpjit-run $cfg"

@@ -56,9 +56,11 @@ TEST(KernelHeuristic, BucketsCoverEveryTokenRangeExactly) {
         }
         EXPECT_EQ(p.k % (k.splitK * k.tileK),
                   k.splitK == 1 ? p.k % k.tileK : 0);
-        EXPECT_EQ(k.clusterM * k.clusterN, 1);
-        if (!k.swapAB && llvm::StringRef(arch).starts_with("sm_90")) {
+        EXPECT_EQ(k.clusterN, 1);
+        // Clusters only where split-K and swap-AB are off (sm90 rule).
+        if (k.clusterM > 1) {
           EXPECT_EQ(k.splitK, 1);
+          EXPECT_FALSE(k.swapAB);
         }
       }
     }
@@ -76,13 +78,15 @@ TEST(KernelHeuristic, TableRows) {
   p.mMax = 65536;
   auto sm90 = planner.plan(p);
   ASSERT_TRUE(bool(sm90));
-  ASSERT_EQ(sm90->size(), 4u);
-  const int64_t expect[4][6] = {// mMax, tileM, tileN, stages, swap, tileK
-                                {16, 16, 128, 8, 1, 64},
-                                {64, 64, 128, 6, 1, 64},
-                                {128, 128, 128, 6, 0, 64},
-                                {65536, 128, 256, 4, 0, 64}};
-  for (int i = 0; i < 4; ++i) {
+  ASSERT_EQ(sm90->size(), 5u);
+  const int64_t expect[5][7] = {
+      // mMax, tileM, tileN, stages, swap, tileK, clusterM
+      {8, 8, 128, 8, 1, 64, 1},
+      {16, 16, 128, 8, 1, 64, 1},
+      {64, 64, 128, 6, 1, 64, 1},
+      {256, 128, 128, 6, 0, 64, 1},
+      {65536, 128, 256, 4, 0, 64, 2}};
+  for (int i = 0; i < 5; ++i) {
     const KernelPlan &k = (*sm90)[i];
     EXPECT_EQ(k.templateName, "sm90_tma_ws");
     EXPECT_EQ(k.mMax, expect[i][0]);
@@ -91,6 +95,7 @@ TEST(KernelHeuristic, TableRows) {
     EXPECT_EQ(k.stages, expect[i][3]);
     EXPECT_EQ(k.swapAB, bool(expect[i][4]));
     EXPECT_EQ(k.tileK, expect[i][5]);
+    EXPECT_EQ(k.clusterM, expect[i][6]);
   }
   p.arch = "sm_80";
   auto sm80 = planner.plan(p);
@@ -201,9 +206,10 @@ TEST(KernelCollection, OneDescPerPlan) {
   ASSERT_TRUE(mlir::succeeded(runDefaultPipeline(*module, {})));
   auto kernels = collectKernels(*module);
   ASSERT_TRUE(bool(kernels)) << llvm::toString(kernels.takeError());
-  ASSERT_EQ(kernels->size(), 4u); // buckets [1,16] and [17,64], two GEMMs
-  const KernelDesc &g = (*kernels)[0];
-  EXPECT_EQ(g.name, "tiny_gate_up_m1_16");
+  // Buckets [1,8], [9,16] and [17,64], two GEMMs each.
+  ASSERT_EQ(kernels->size(), 6u);
+  const KernelDesc &g = (*kernels)[1];
+  EXPECT_EQ(g.name, "tiny_gate_up_m9_16");
   EXPECT_EQ(g.role, KernelRole::gate_up);
   EXPECT_EQ(g.epilogue, Epilogue::swiglu);
   EXPECT_EQ(g.dtype, DType::f16);
@@ -217,22 +223,23 @@ TEST(KernelCollection, OneDescPerPlan) {
   EXPECT_EQ(g.tileM, 16);
   EXPECT_TRUE(g.swapAB);
   EXPECT_EQ(g.splitK, 1); // K = 64: one slice
-  EXPECT_EQ((*kernels)[1].name, "tiny_gate_up_m17_64");
-  const KernelDesc &d = (*kernels)[2];
-  EXPECT_EQ(d.name, "tiny_down_m1_16");
+  EXPECT_EQ((*kernels)[0].name, "tiny_gate_up_m1_8");
+  EXPECT_EQ((*kernels)[2].name, "tiny_gate_up_m17_64");
+  const KernelDesc &d = (*kernels)[4];
+  EXPECT_EQ(d.name, "tiny_down_m9_16");
   EXPECT_EQ(d.role, KernelRole::down);
   EXPECT_EQ(d.epilogue, Epilogue::none);
   EXPECT_EQ(d.n, 64);
   EXPECT_EQ(d.k, 256);
   EXPECT_EQ(d.interleaveRows, 0);
   EXPECT_EQ(d.splitK, 4); // 1 tile wants 8; K = 256 allows 4
-  EXPECT_EQ((*kernels)[3].name, "tiny_down_m17_64");
+  EXPECT_EQ((*kernels)[5].name, "tiny_down_m17_64");
 
   llvm::json::Array json = kernelsToJson(*kernels);
-  ASSERT_EQ(json.size(), 4u);
-  const llvm::json::Object *o = json[0].getAsObject();
+  ASSERT_EQ(json.size(), 6u);
+  const llvm::json::Object *o = json[1].getAsObject();
   ASSERT_TRUE(o);
-  EXPECT_EQ(o->getString("name"), "tiny_gate_up_m1_16");
+  EXPECT_EQ(o->getString("name"), "tiny_gate_up_m9_16");
   EXPECT_EQ(o->getString("template"), "sm90_tma_ws");
   EXPECT_EQ(o->getString("arch"), "sm_90a");
   EXPECT_EQ(o->getString("role"), "gate_up");
@@ -248,7 +255,7 @@ TEST(KernelCollection, OneDescPerPlan) {
   EXPECT_EQ(o->getInteger("interleave_rows"), 64);
   const llvm::json::Array *m = o->getArray("M");
   ASSERT_TRUE(m && m->size() == 2);
-  EXPECT_EQ((*m)[0].getAsInteger(), 1);
+  EXPECT_EQ((*m)[0].getAsInteger(), 9);
   EXPECT_EQ((*m)[1].getAsInteger(), 16);
   const llvm::json::Array *tile = o->getArray("tile");
   ASSERT_TRUE(tile && tile->size() == 3);

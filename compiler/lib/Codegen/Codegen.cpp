@@ -1,5 +1,6 @@
 //===- Codegen.cpp - KernelDesc to a CUDA translation unit ----------------===//
 #include "mlpjit/Codegen/Codegen.h"
+#include "mlpjit/GemmLaunch.h"
 
 #include "mlpjit/Cache.h"
 #include "mlpjit/Codegen/Nvrtc.h"
@@ -53,24 +54,6 @@ llvm::Expected<std::pair<int, bool>> codegen::parseArch(llvm::StringRef arch) {
                                    "invalid GPU architecture '" + arch +
                                        "' (expected e.g. sm_90a, sm_80)");
   return std::make_pair(sm, rest == "a");
-}
-
-GemmConfig codegen::toGemmConfig(const KernelDesc &desc) {
-  GemmConfig cfg{};
-  cfg.tileM = desc.tileM;
-  cfg.tileN = desc.tileN;
-  cfg.tileK = desc.tileK;
-  cfg.stages = desc.stages;
-  cfg.clusterM = desc.clusterM;
-  cfg.clusterN = desc.clusterN;
-  cfg.splitK = desc.splitK;
-  cfg.swapAB = desc.swapAB;
-  cfg.gated = isGated(desc.epilogue);
-  cfg.hasBias = desc.hasBias;
-  cfg.elementBytes = 2;
-  cfg.n = desc.n;
-  cfg.k = desc.k;
-  return cfg;
 }
 
 static bool isIdentifier(llvm::StringRef name) {

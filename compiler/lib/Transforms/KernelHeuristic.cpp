@@ -21,20 +21,27 @@ struct Bucket {
   int64_t tileM, tileN, tileK, stages;
   bool swapAB;
   bool splitK; // whether the split-K rule applies
+  int64_t clusterM;
 };
 
-// Hopper, TMA + WGMMA, warp-specialized. Small M runs with A and B swapped
-// (W rows on the 64-wide WGMMA M side) and split-K to fill 132 SMs.
+// Hopper, TMA + WGMMA, warp-specialized; the rows are the per-M winners of
+// the H100 sweep in docs/kernels-sm90.md (v5). Up to 64 tokens, A and B are
+// swapped (weight rows on the 64-wide WGMMA M side, tokens on its N side, a
+// token tile no larger than needed since each token tile re-reads all the
+// weights) and split-K fills 132 SMs when N alone does not. Up to 256,
+// 128x128 tiles, split-K for narrow N (the down projection). Beyond, 128x256
+// tiles in 2x1 clusters that multicast the weight tile.
 constexpr Bucket kSm90Buckets[] = {
-    {1, 16, 16, 128, 64, 8, true, true},
-    {17, 64, 64, 128, 64, 6, true, true},
-    {65, 128, 128, 128, 64, 6, false, false},
-    {129, 0, 128, 256, 64, 4, false, false},
+    {1, 8, 8, 128, 64, 8, true, true, 1},
+    {9, 16, 16, 128, 64, 8, true, true, 1},
+    {17, 64, 64, 128, 64, 6, true, true, 1},
+    {65, 256, 128, 128, 64, 6, false, true, 1},
+    {257, 0, 128, 256, 64, 4, false, false, 2},
 };
 // Ampere/Ada, cp.async + mma.sync.
 constexpr Bucket kSm80Buckets[] = {
-    {1, 64, 64, 128, 32, 4, false, true},
-    {65, 0, 128, 128, 32, 3, false, false},
+    {1, 64, 64, 128, 32, 4, false, true, 1},
+    {65, 0, 128, 128, 32, 3, false, false, 1},
 };
 
 /// CTAs the split-K rule aims for: a little under one wave of 132 SMs.
@@ -117,6 +124,7 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
     plan.tileK = bucket.tileK;
     plan.stages = bucket.stages;
     plan.swapAB = bucket.swapAB;
+    plan.clusterM = bucket.clusterM;
     plan.splitK =
         bucket.splitK ? chooseSplitK(p.n, p.k, bucket.tileN, bucket.tileK) : 1;
     plans.push_back(plan);

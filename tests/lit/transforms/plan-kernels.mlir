@@ -6,15 +6,17 @@
 // tiles -> split-K 4 (128 CTAs), and K = 14336 is a multiple of 4 * 64.
 // CHECK-LABEL: func.func @llama3_8b
 // CHECK: mlp.fused_linear swiglu interleaved(64) {{.*}} {plans = [
-// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [1, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
+// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [1, 8], tile = [8, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
+// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [9, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
 // CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [17, 64], tile = [64, 128, 64], stages = 6, cluster = [1, 1], split_k = 1, swap_ab = true>,
-// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [65, 128], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 1, swap_ab = false>,
-// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [129, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
+// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [65, 256], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 1, swap_ab = false>,
+// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [257, 65536], tile = [128, 256, 64], stages = 4, cluster = [2, 1], split_k = 1, swap_ab = false>]}
 // CHECK: mlp.linear {{.*}} {plans = [
-// CHECK-SAME: m = [1, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
+// CHECK-SAME: m = [1, 8], tile = [8, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
+// CHECK-SAME: m = [9, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
 // CHECK-SAME: m = [17, 64], tile = [64, 128, 64], stages = 6, cluster = [1, 1], split_k = 4, swap_ab = true>,
-// CHECK-SAME: m = [65, 128], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 1, swap_ab = false>,
-// CHECK-SAME: m = [129, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
+// CHECK-SAME: m = [65, 256], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 4, swap_ab = false>,
+// CHECK-SAME: m = [257, 65536], tile = [128, 256, 64], stages = 4, cluster = [2, 1], split_k = 1, swap_ab = false>]}
 // SM86-LABEL: func.func @llama3_8b
 // SM86: mlp.fused_linear {{.*}} {plans = [#mlp.plan<"sm80_mma", m = [1, 64], tile = [64, 128, 32], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>, #mlp.plan<"sm80_mma", m = [65, 65536], tile = [128, 128, 32], stages = 3, cluster = [1, 1], split_k = 1, swap_ab = false>]}
 // SM86: mlp.linear {{.*}} {plans = [#mlp.plan<"sm80_mma", m = [1, 64], tile = [64, 128, 32], stages = 4, cluster = [1, 1], split_k = 4, swap_ab = false>, #mlp.plan<"sm80_mma", m = [65, 65536], tile = [128, 128, 32], stages = 3, cluster = [1, 1], split_k = 1
@@ -31,11 +33,12 @@ func.func @llama3_8b(%x: tensor<?x4096xbf16>, %w: tensor<28672x4096xbf16>, %wd: 
 // is a multiple of 4 * 64 but not of 8 * 64, so split-K drops to 4.
 // CHECK-LABEL: func.func @range_and_arch
 // CHECK: mlp.linear {{.*}} {plans = [
-// CHECK-SAME: m = [8, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
+// CHECK-SAME: m = [8, 8], tile = [8, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
+// CHECK-SAME: m = [9, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
 // CHECK-SAME: m = [17, 64], tile = [64, 128, 64], stages = 6, cluster = [1, 1], split_k = 4, swap_ab = true>,
-// CHECK-SAME: m = [65, 100], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 1, swap_ab = false>]}
+// CHECK-SAME: m = [65, 100], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 4, swap_ab = false>]}
 // SM86-LABEL: func.func @range_and_arch
-// SM86: "sm90_tma_ws", m = [8, 16]
+// SM86: "sm90_tma_ws", m = [8, 8]
 func.func @range_and_arch(%h: tensor<?x256xf16>, %wd: tensor<1024x256xf16>) -> tensor<?x1024xf16> attributes {mlp.token_range = array<i64: 8, 100>, mlp.arch = "sm_90a"} {
   %y = mlp.linear %h, %wd : tensor<?x256xf16>, tensor<1024x256xf16> -> tensor<?x1024xf16>
   return %y : tensor<?x1024xf16>
@@ -45,7 +48,7 @@ func.func @range_and_arch(%h: tensor<?x256xf16>, %wd: tensor<1024x256xf16>) -> t
 
 // One token only: a single plan.
 // CHECK-LABEL: func.func @decode_only
-// CHECK: {plans = [#mlp.plan<"sm90_tma_ws", m = [1, 1], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 8, swap_ab = true>]}
+// CHECK: {plans = [#mlp.plan<"sm90_tma_ws", m = [1, 1], tile = [8, 128, 64], stages = 8, cluster = [1, 1], split_k = 8, swap_ab = true>]}
 func.func @decode_only(%h: tensor<?x512xbf16>, %wd: tensor<256x512xbf16>) -> tensor<?x256xbf16> attributes {mlp.token_range = array<i64: 1, 1>} {
   %y = mlp.linear %h, %wd : tensor<?x512xbf16>, tensor<256x512xbf16> -> tensor<?x256xbf16>
   return %y : tensor<?x256xbf16>
@@ -55,7 +58,7 @@ func.func @decode_only(%h: tensor<?x512xbf16>, %wd: tensor<256x512xbf16>) -> ten
 
 // Plain epilogue (GPT-2 up projection) with bias: planned like any GEMM.
 // CHECK-LABEL: func.func @plain_gelu
-// CHECK: mlp.fused_linear gelu_tanh stacked(1) {{.*}} {plans = [#mlp.plan<"sm90_tma_ws", m = [1, 16]
+// CHECK: mlp.fused_linear gelu_tanh stacked(1) {{.*}} {plans = [#mlp.plan<"sm90_tma_ws", m = [1, 8]
 func.func @plain_gelu(%x: tensor<?x768xbf16>, %w: tensor<3072x768xbf16>, %b: tensor<3072xbf16>) -> tensor<?x3072xbf16> {
   %h = mlp.fused_linear gelu_tanh stacked(1) %x, %w bias %b : tensor<?x768xbf16>, tensor<3072x768xbf16>, tensor<3072xbf16> -> tensor<?x3072xbf16>
   return %h : tensor<?x3072xbf16>

@@ -9,6 +9,7 @@
 #ifndef MLPJIT_CODEGEN_CODEGEN_H
 #define MLPJIT_CODEGEN_CODEGEN_H
 
+#include "mlpjit/GemmLaunch.h" // toGemmConfig
 #include "mlpjit/KernelDesc.h"
 #include "mlpjit/gemm_config.h"
 
@@ -42,9 +43,6 @@ bool isTemplateAvailable(llvm::StringRef name);
 
 /// Parses "sm_90a" / "sm_80" into 90 / 80 and whether it has the 'a' suffix.
 llvm::Expected<std::pair<int, bool>> parseArch(llvm::StringRef arch);
-
-/// The template-facing constants of `desc`.
-GemmConfig toGemmConfig(const KernelDesc &desc);
 
 /// Checks that `desc` is a kernel its template can build for its arch: a
 /// clear message naming the kernel and the violated rule otherwise.

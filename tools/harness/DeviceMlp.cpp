@@ -1,0 +1,281 @@
+//===- DeviceMlp.cpp ------------------------------------------------------===//
+#include "DeviceMlp.h"
+
+#include "mlpjit/mlpjit.h"
+
+#include <cmath>
+#include <cstring>
+
+using namespace mlpjit;
+using namespace mlpjit::harness;
+
+llvm::Error DeviceArray::allocate(size_t bytes) {
+  if (p)
+    driver->cuMemFree(p);
+  p = 0;
+  n = bytes;
+  return driver->check(driver->cuMemAlloc(&p, std::max<size_t>(bytes, 16)),
+                       "cuMemAlloc");
+}
+
+/// A 16-bit float (bf16 or IEEE half) as a double.
+static double toDouble(uint16_t bits, DType dtype) {
+  if (dtype == DType::bf16) {
+    uint32_t f = uint32_t(bits) << 16;
+    float v;
+    std::memcpy(&v, &f, 4);
+    return v;
+  }
+  int sign = bits >> 15, exponent = (bits >> 10) & 31, mantissa = bits & 1023;
+  double v;
+  if (exponent == 31)
+    v = mantissa ? NAN : INFINITY;
+  else if (exponent == 0)
+    v = std::ldexp(double(mantissa), -24);
+  else
+    v = std::ldexp(double(mantissa + 1024), exponent - 25);
+  return sign ? -v : v;
+}
+
+static llvm::Expected<std::vector<uint16_t>>
+rawToHost(const GpuSession &gpu, CUdeviceptr p, size_t n) {
+  std::vector<uint16_t> raw(n);
+  if (auto e = gpu.synchronize())
+    return e;
+  if (n == 0)
+    return raw;
+  const Driver &d = gpu.driver();
+  if (auto e = d.check(d.cuMemcpyDtoH(raw.data(), p, n * 2), "cuMemcpyDtoH"))
+    return e;
+  return raw;
+}
+
+llvm::Expected<std::vector<double>>
+mlpjit::harness::toHost(const GpuSession &gpu, CUdeviceptr p, size_t n,
+                        DType dtype) {
+  auto raw = rawToHost(gpu, p, n);
+  if (!raw)
+    return raw.takeError();
+  std::vector<double> out(n);
+  for (size_t i = 0; i < n; ++i)
+    out[i] = toDouble((*raw)[i], dtype);
+  return out;
+}
+
+llvm::Expected<double> mlpjit::harness::relativeError(const GpuSession &gpu,
+                                                      CUdeviceptr out,
+                                                      CUdeviceptr ref, size_t n,
+                                                      DType dtype) {
+  auto o = toHost(gpu, out, n, dtype);
+  if (!o)
+    return o.takeError();
+  auto r = toHost(gpu, ref, n, dtype);
+  if (!r)
+    return r.takeError();
+  double diff = 0, norm = 0;
+  for (size_t i = 0; i < n; ++i) {
+    double dlt = (*o)[i] - (*r)[i];
+    diff += dlt * dlt; // NaN propagates
+    norm += (*r)[i] * (*r)[i];
+  }
+  return std::sqrt(diff) / std::sqrt(norm);
+}
+
+llvm::Expected<std::unique_ptr<DeviceMlp>>
+DeviceMlp::create(GpuSession &gpu, const CompiledMlp &compiled,
+                  unsigned long long seed) {
+  std::unique_ptr<DeviceMlp> dm(new DeviceMlp(gpu));
+  dm->specCopy = compiled.spec;
+  const MlpSpec &spec = dm->specCopy;
+  const int64_t h = spec.hidden, i = spec.intermediate;
+  const bool gated = isGated(spec.activation);
+  const Driver &d = gpu.driver();
+  auto alloc = [&](size_t elems, float scale,
+                   CUdeviceptr &ptr) -> llvm::Error {
+    dm->storage.emplace_back(d);
+    if (auto e = dm->storage.back().allocate(elems * 2))
+      return e;
+    ptr = dm->storage.back().ptr();
+    return gpu.kernels().fillRandom(spec.dtype, ptr, elems, seed++, scale,
+                                    gpu.stream());
+  };
+  MlpWeights &w = dm->w;
+  const float wScale = 1.0f / std::sqrt(float(h)) * 1.7f;
+  if (gated)
+    if (auto e = alloc(size_t(i) * h, wScale, w.gate))
+      return e;
+  if (auto e = alloc(size_t(i) * h, wScale, w.up))
+    return e;
+  if (auto e = alloc(size_t(h) * i, 1.7f / std::sqrt(float(i)), w.down))
+    return e;
+  if (spec.bias) {
+    if (gated)
+      if (auto e = alloc(i, 0.1f, w.gateBias))
+        return e;
+    if (auto e = alloc(i, 0.1f, w.upBias))
+      return e;
+    if (auto e = alloc(h, 0.1f, w.downBias))
+      return e;
+  }
+  // The merged baseline's stacked [gate; up] copy.
+  if (gated) {
+    dm->storage.emplace_back(d);
+    if (auto e = dm->storage.back().allocate(size_t(2) * i * h * 2))
+      return e;
+    w.gateUp = dm->storage.back().ptr();
+    const size_t half = size_t(i) * h * 2;
+    if (auto e = d.check(d.cuMemcpyAsync(w.gateUp, w.gate, half, gpu.stream()),
+                         "cuMemcpyAsync"))
+      return e;
+    if (auto e = d.check(
+            d.cuMemcpyAsync(w.gateUp + half, w.up, half, gpu.stream()),
+            "cuMemcpyAsync"))
+      return e;
+    if (spec.bias) {
+      dm->storage.emplace_back(d);
+      if (auto e = dm->storage.back().allocate(size_t(2) * i * 2))
+        return e;
+      w.gateUpBias = dm->storage.back().ptr();
+      if (auto e = d.check(d.cuMemcpyAsync(w.gateUpBias, w.gateBias, i * 2,
+                                           gpu.stream()),
+                           "cuMemcpyAsync"))
+        return e;
+      if (auto e = d.check(d.cuMemcpyAsync(w.gateUpBias + i * 2, w.upBias,
+                                           i * 2, gpu.stream()),
+                           "cuMemcpyAsync"))
+        return e;
+    }
+  }
+
+  auto mlp = Mlp::load(toProgram(compiled), gpu.context());
+  if (!mlp)
+    return mlp.takeError();
+  dm->mlp = std::move(*mlp);
+  WeightPointers ptrs;
+  ptrs.gate = reinterpret_cast<const void *>(w.gate);
+  ptrs.up = reinterpret_cast<const void *>(w.up);
+  ptrs.down = reinterpret_cast<const void *>(w.down);
+  ptrs.gateBias = reinterpret_cast<const void *>(w.gateBias);
+  ptrs.upBias = reinterpret_cast<const void *>(w.upBias);
+  ptrs.downBias = reinterpret_cast<const void *>(w.downBias);
+  if (auto e = dm->mlp->setWeights(ptrs, gpu.stream()))
+    return e;
+  if (auto e = gpu.synchronize())
+    return e;
+  return dm;
+}
+
+DeviceMlp::~DeviceMlp() = default;
+
+llvm::Error DeviceMlp::forward(CUdeviceptr x, CUdeviceptr y, int64_t m,
+                               CUstream stream) const {
+  return mlp->forward(reinterpret_cast<const void *>(x),
+                      reinterpret_cast<void *>(y), m, stream);
+}
+
+llvm::Error DeviceMlp::gateUp(CUdeviceptr x, int64_t m, CUstream stream) const {
+  return mlp->gateUp(reinterpret_cast<const void *>(x), m, stream);
+}
+
+llvm::Error DeviceMlp::down(CUdeviceptr y, int64_t m, CUstream stream) const {
+  return mlp->down(reinterpret_cast<void *>(y), m, stream);
+}
+
+static double activate(Activation a, double g, double u) {
+  auto silu = [](double v) { return v / (1.0 + std::exp(-v)); };
+  auto geluTanh = [](double v) {
+    return 0.5 * v *
+           (1.0 + std::tanh(0.7978845608028654 * (v + 0.044715 * v * v * v)));
+  };
+  auto geluErf = [](double v) {
+    return 0.5 * v * (1.0 + std::erf(v * 0.7071067811865476));
+  };
+  auto relu = [](double v) { return v > 0 ? v : 0.0; };
+  switch (a) {
+  case Activation::swiglu:
+    return silu(g) * u;
+  case Activation::geglu_tanh:
+    return geluTanh(g) * u;
+  case Activation::geglu_erf:
+    return geluErf(g) * u;
+  case Activation::reglu:
+    return relu(g) * u;
+  case Activation::gelu_tanh:
+    return geluTanh(u);
+  case Activation::gelu_erf:
+    return geluErf(u);
+  case Activation::relu:
+    return relu(u);
+  case Activation::silu:
+    return silu(u);
+  }
+  return NAN;
+}
+
+llvm::Expected<double> DeviceMlp::cpuCheck(CUdeviceptr x, CUdeviceptr y,
+                                           int64_t m,
+                                           llvm::ArrayRef<int64_t> rows) {
+  const MlpSpec &spec = specCopy;
+  const int64_t h = spec.hidden, i = spec.intermediate;
+  const bool gated = isGated(spec.activation);
+  auto load = [&](CUdeviceptr p, size_t n,
+                  std::vector<double> &out) -> llvm::Error {
+    if (!p || !out.empty())
+      return llvm::Error::success();
+    auto v = toHost(gpu, p, n, spec.dtype);
+    if (!v)
+      return v.takeError();
+    out = std::move(*v);
+    return llvm::Error::success();
+  };
+  if (auto e = load(w.gate, size_t(i) * h, hostGate))
+    return e;
+  if (auto e = load(w.up, size_t(i) * h, hostUp))
+    return e;
+  if (auto e = load(w.down, size_t(h) * i, hostDown))
+    return e;
+  if (auto e = load(w.gateBias, i, hostGateBias))
+    return e;
+  if (auto e = load(w.upBias, i, hostUpBias))
+    return e;
+  if (auto e = load(w.downBias, h, hostDownBias))
+    return e;
+  auto xs = toHost(gpu, x, size_t(m) * h, spec.dtype);
+  if (!xs)
+    return xs.takeError();
+  auto ys = toHost(gpu, y, size_t(m) * h, spec.dtype);
+  if (!ys)
+    return ys.takeError();
+
+  double diff = 0, norm = 0;
+  std::vector<double> act(i);
+  for (int64_t r : rows) {
+    const double *xr = xs->data() + r * h;
+    for (int64_t j = 0; j < i; ++j) {
+      double g = 0, u = 0;
+      const double *uj = hostUp.data() + j * h;
+      for (int64_t c = 0; c < h; ++c)
+        u += xr[c] * uj[c];
+      if (!hostUpBias.empty())
+        u += hostUpBias[j];
+      if (gated) {
+        const double *gj = hostGate.data() + j * h;
+        for (int64_t c = 0; c < h; ++c)
+          g += xr[c] * gj[c];
+        if (!hostGateBias.empty())
+          g += hostGateBias[j];
+      }
+      act[j] = activate(spec.activation, g, u);
+    }
+    for (int64_t c = 0; c < h; ++c) {
+      const double *dc = hostDown.data() + c * i;
+      double ref = hostDownBias.empty() ? 0.0 : hostDownBias[c];
+      for (int64_t j = 0; j < i; ++j)
+        ref += act[j] * dc[j];
+      double dlt = (*ys)[r * h + c] - ref;
+      diff += dlt * dlt;
+      norm += ref * ref;
+    }
+  }
+  return std::sqrt(diff) / std::sqrt(norm);
+}

@@ -1,0 +1,91 @@
+//===- DeviceMlp.h - an mlpjit MLP with random weights on the device ------===//
+//
+// What mlpjit-run and mlpjit-bench share: load a compiled MLP through the
+// public API, fill random weights (PyTorch layout, plus the stacked
+// [gate; up] copy the merged cuBLASLt baseline reads), run it, and compare
+// outputs with a reference.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MLPJIT_TOOLS_DEVICEMLP_H
+#define MLPJIT_TOOLS_DEVICEMLP_H
+
+#include "GpuSession.h"
+
+#include "mlpjit/Pipeline/Compile.h"
+
+#include <memory>
+#include <vector>
+
+namespace mlpjit {
+class Mlp;
+}
+
+namespace mlpjit::harness {
+
+/// Owning device allocation.
+class DeviceArray {
+public:
+  explicit DeviceArray(const Driver &d) : driver(&d) {}
+  DeviceArray(DeviceArray &&o) noexcept : driver(o.driver), p(o.p), n(o.n) {
+    o.p = 0;
+  }
+  DeviceArray &operator=(DeviceArray &&) = delete;
+  ~DeviceArray() {
+    if (p)
+      driver->cuMemFree(p);
+  }
+  llvm::Error allocate(size_t bytes);
+  CUdeviceptr ptr() const { return p; }
+  size_t bytes() const { return n; }
+
+private:
+  const Driver *driver;
+  CUdeviceptr p = 0;
+  size_t n = 0;
+};
+
+/// Copies n 16-bit elements of `dtype` to the host as doubles (synchronizes).
+llvm::Expected<std::vector<double>> toHost(const GpuSession &gpu, CUdeviceptr p,
+                                           size_t n, DType dtype);
+
+/// ‖out − ref‖ / ‖ref‖ over n elements; a NaN anywhere in out (e.g. an
+/// element never written over the poison) yields NaN, which fails every check.
+llvm::Expected<double> relativeError(const GpuSession &gpu, CUdeviceptr out,
+                                     CUdeviceptr ref, size_t n, DType dtype);
+
+class DeviceMlp {
+public:
+  static llvm::Expected<std::unique_ptr<DeviceMlp>>
+  create(GpuSession &gpu, const CompiledMlp &compiled, unsigned long long seed);
+  ~DeviceMlp();
+
+  /// y[m, h] = mlp(x[m, h]): both kernels.
+  llvm::Error forward(CUdeviceptr x, CUdeviceptr y, int64_t m,
+                      CUstream stream) const;
+  /// Only the first (gate-up) or the second (down) kernel, for timing.
+  llvm::Error gateUp(CUdeviceptr x, int64_t m, CUstream stream) const;
+  llvm::Error down(CUdeviceptr y, int64_t m, CUstream stream) const;
+
+  const MlpWeights &weights() const { return w; }
+  const MlpSpec &spec() const { return specCopy; }
+
+  /// float64 CPU reference of the given rows of y = mlp(x), compared with
+  /// the device output: ‖y − ref‖ / ‖ref‖ over those rows.
+  llvm::Expected<double> cpuCheck(CUdeviceptr x, CUdeviceptr y, int64_t m,
+                                  llvm::ArrayRef<int64_t> rows);
+
+private:
+  DeviceMlp(GpuSession &gpu) : gpu(gpu) {}
+  GpuSession &gpu;
+  MlpSpec specCopy;
+  std::unique_ptr<Mlp> mlp;
+  std::vector<DeviceArray> storage;
+  MlpWeights w;
+  // Host copies of the weights, read on the first cpuCheck.
+  std::vector<double> hostGate, hostUp, hostDown, hostGateBias, hostUpBias,
+      hostDownBias;
+};
+
+} // namespace mlpjit::harness
+
+#endif

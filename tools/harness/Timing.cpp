@@ -1,0 +1,79 @@
+//===- Timing.cpp ---------------------------------------------------------===//
+#include "Timing.h"
+
+#include <algorithm>
+
+using namespace mlpjit;
+using namespace mlpjit::harness;
+
+double mlpjit::harness::median(std::vector<double> v) {
+  if (v.empty())
+    return 0;
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+llvm::Expected<TimingResult>
+mlpjit::harness::timeWithGraph(const Driver &d, CUstream stream,
+                               llvm::function_ref<llvm::Error(int)> body,
+                               int perGraph, int warmup, int reps) {
+  CUgraph graph = nullptr;
+  CUgraphExec exec = nullptr;
+  CUevent start = nullptr, stop = nullptr;
+  auto cleanup = [&] {
+    if (exec)
+      d.cuGraphExecDestroy(exec);
+    if (graph)
+      d.cuGraphDestroy(graph);
+    if (start)
+      d.cuEventDestroy(start);
+    if (stop)
+      d.cuEventDestroy(stop);
+  };
+  auto fail = [&](llvm::Error e) -> llvm::Expected<TimingResult> {
+    cleanup();
+    return e;
+  };
+  if (auto e = d.check(d.cuStreamBeginCapture(stream,
+                                              CU_STREAM_CAPTURE_MODE_THREAD_LOCAL),
+                       "cuStreamBeginCapture"))
+    return fail(std::move(e));
+  llvm::Error bodyErr = llvm::Error::success();
+  for (int i = 0; i < perGraph && !bodyErr; ++i)
+    bodyErr = body(i);
+  CUresult endRes = d.cuStreamEndCapture(stream, &graph);
+  if (bodyErr)
+    return fail(std::move(bodyErr));
+  if (auto e = d.check(endRes, "cuStreamEndCapture"))
+    return fail(std::move(e));
+  if (auto e = d.check(d.cuGraphInstantiate(&exec, graph, 0),
+                       "cuGraphInstantiate"))
+    return fail(std::move(e));
+  if (auto e = d.check(d.cuEventCreate(&start, CU_EVENT_DEFAULT), "cuEventCreate"))
+    return fail(std::move(e));
+  if (auto e = d.check(d.cuEventCreate(&stop, CU_EVENT_DEFAULT), "cuEventCreate"))
+    return fail(std::move(e));
+  for (int i = 0; i < warmup; ++i)
+    if (auto e = d.check(d.cuGraphLaunch(exec, stream), "cuGraphLaunch"))
+      return fail(std::move(e));
+  std::vector<double> us;
+  for (int i = 0; i < reps; ++i) {
+    d.cuEventRecord(start, stream);
+    if (auto e = d.check(d.cuGraphLaunch(exec, stream), "cuGraphLaunch"))
+      return fail(std::move(e));
+    d.cuEventRecord(stop, stream);
+    if (auto e = d.check(d.cuEventSynchronize(stop), "timed graph replay"))
+      return fail(std::move(e));
+    float ms = 0;
+    d.cuEventElapsedTime(&ms, start, stop);
+    us.push_back(1e3 * ms / perGraph);
+  }
+  cleanup();
+  TimingResult r;
+  r.medianUs = median(us);
+  r.minUs = *std::min_element(us.begin(), us.end());
+  r.maxUs = *std::max_element(us.begin(), us.end());
+  r.samples = reps;
+  return r;
+}

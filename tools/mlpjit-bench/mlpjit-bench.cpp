@@ -1,0 +1,379 @@
+//===- mlpjit-bench.cpp - mlpjit against cuBLASLt, time / floor -----------===//
+//
+// For each shape × token count, in one process: mlpjit's forward, the
+// cuBLASLt unfused MLP (gate, up, activation, down) and the cuBLASLt MLP with
+// merged gate-up. Each is checked against the unfused result first, then
+// timed (CUDA-graph replays over rotating buffers, median). The bf16 GEMM
+// rate and the copy bandwidth are measured in the same run; the floor is
+// max(6·M·h·i / rate, 2·(3·h·i + 2·M·h) / bandwidth).
+//
+//===----------------------------------------------------------------------===//
+#include "DeviceMlp.h"
+#include "Timing.h"
+
+#include "mlpjit/Frontend/Frontend.h"
+#include "mlpjit/mlpjit.h"
+#include "mlpjit/Pipeline/Compile.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+using namespace mlpjit;
+using namespace mlpjit::harness;
+namespace cl = llvm::cl;
+
+static cl::list<std::string> inputFiles(cl::Positional,
+                                        cl::desc("[spec.mlp | config.json ...]"));
+static cl::opt<std::string> shapesOpt(
+    "shapes",
+    cl::desc("built-in shapes to run (default: all, unless files are given): "
+             "llama-3-8b,llama-3-70b/tp8,qwen2.5-7b,gemma-7b"),
+    cl::init(""));
+static cl::opt<std::string> tokensOpt("tokens",
+                                      cl::desc("token counts, comma-separated"),
+                                      cl::init("1,16,64,256,1024,4096,8192"));
+static cl::opt<int> repsOpt("reps", cl::desc("timed graph replays per point"),
+                            cl::init(50));
+static cl::opt<int> warmupOpt("warmup", cl::desc("untimed replays per point"),
+                              cl::init(5));
+static cl::opt<std::string> jsonOpt("json", cl::desc("write results as JSON"),
+                                    cl::init(""));
+static cl::opt<std::string> csvOpt("csv", cl::desc("write results as CSV"),
+                                   cl::init(""));
+static cl::opt<std::string> plotOpt(
+    "plot", cl::desc("write a PNG of time/floor against M (needs python3 "
+                     "with matplotlib; runs tools/mlpjit-bench/plot_bench.py)"),
+    cl::init(""));
+static cl::opt<std::string> archOpt("arch", cl::desc("target, e.g. sm_90a"),
+                                    cl::init(""));
+
+namespace {
+struct BenchShape {
+  std::string name;
+  MlpSpec spec;
+};
+
+std::vector<BenchShape> builtinShapes() {
+  auto make = [](const char *name, int64_t h, int64_t i, Activation act) {
+    MlpSpec s;
+    s.name = name;
+    for (char &c : s.name)
+      if (!isalnum(static_cast<unsigned char>(c)))
+        c = '_';
+    s.hidden = h;
+    s.intermediate = i;
+    s.activation = act;
+    return BenchShape{name, s};
+  };
+  // The shapes of ../shared/bench/peers_bench.py.
+  return {make("llama-3-8b", 4096, 14336, Activation::swiglu),
+          make("llama-3-70b/tp8", 8192, 28672 / 8, Activation::swiglu),
+          make("qwen2.5-7b", 3584, 18944, Activation::swiglu),
+          make("gemma-7b", 3072, 24576, Activation::geglu_tanh)};
+}
+
+struct Row {
+  std::string shape;
+  int64_t hidden, intermediate, m;
+  double floorUs, mlpjitUs, unfusedUs, mergedUs, relErr;
+};
+
+llvm::Error fail(const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg.str());
+}
+
+struct Ceilings {
+  double tflops = 0, tbps = 0;
+};
+
+llvm::Expected<Ceilings> measureCeilings(GpuSession &gpu) {
+  const Driver &d = gpu.driver();
+  CUstream stream = gpu.stream();
+  const HarnessKernels &kernels = gpu.kernels();
+  CublasLtGemm &gemm = gpu.gemm(DType::bf16);
+  Ceilings c;
+  const int64_t n = 8192;
+  DeviceArray a(d), b(d), out(d);
+  if (auto e = a.allocate(n * n * 2))
+    return e;
+  if (auto e = b.allocate(n * n * 2))
+    return e;
+  if (auto e = out.allocate(n * n * 2))
+    return e;
+  if (auto e = kernels.fillRandom(DType::bf16, a.ptr(), n * n, 1, 1.0f, stream))
+    return e;
+  if (auto e = kernels.fillRandom(DType::bf16, b.ptr(), n * n, 2, 1.0f, stream))
+    return e;
+  auto t = timeWithGraph(
+      d, stream,
+      [&](int) { return gemm.gemm(a.ptr(), b.ptr(), out.ptr(), n, n, n, 0, stream); },
+      2, 3, 20);
+  if (!t)
+    return t.takeError();
+  c.tflops = 2.0 * n * n * n / (t->medianUs * 1e-6) / 1e12;
+
+  const size_t bytes = size_t(1) << 30;
+  DeviceArray src(d), dst(d);
+  if (auto e = src.allocate(bytes))
+    return e;
+  if (auto e = dst.allocate(bytes))
+    return e;
+  auto tc = timeWithGraph(
+      d, stream,
+      [&](int) {
+        return d.check(d.cuMemcpyAsync(dst.ptr(), src.ptr(), bytes, stream),
+                       "cuMemcpyAsync");
+      },
+      2, 3, 20);
+  if (!tc)
+    return tc.takeError();
+  c.tbps = 2.0 * bytes / (tc->medianUs * 1e-6) / 1e12;
+  return c;
+}
+
+llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
+                       llvm::ArrayRef<int64_t> tokens, const Ceilings &ceil,
+                       std::vector<Row> &rows) {
+  const Driver &d = gpu.driver();
+  CUstream stream = gpu.stream();
+  const HarnessKernels &kernels = gpu.kernels();
+  MlpSpec spec = shape.spec;
+  spec.tokensMin = 1;
+  spec.tokensMax = *std::max_element(tokens.begin(), tokens.end());
+  if (!archOpt.empty())
+    spec.arch = archOpt;
+  llvm::errs() << "[" << shape.name << "] compiling...\n";
+  auto compiled = compileMlp(spec);
+  if (!compiled)
+    return compiled.takeError();
+  auto dev = DeviceMlp::create(gpu, *compiled, /*seed=*/17);
+  if (!dev)
+    return dev.takeError();
+  DeviceMlp &mlp = **dev;
+  const int64_t h = spec.hidden, i = spec.intermediate;
+  CublasLtMlp baseline(gpu.gemm(spec.dtype), kernels, spec.dtype,
+                       toEpilogue(spec.activation), h, i);
+
+  for (int64_t m : tokens) {
+    llvm::errs() << "[" << shape.name << "] M=" << m << ": check";
+    // Rotate inputs/outputs; the weights (> L2 for every real shape) stream
+    // from memory on every call anyway.
+    const int rotations = 4;
+    std::vector<DeviceArray> xs, ys;
+    for (int r = 0; r < rotations; ++r) {
+      xs.emplace_back(d);
+      ys.emplace_back(d);
+      if (auto e = xs.back().allocate(size_t(m) * h * 2))
+        return e;
+      if (auto e = ys.back().allocate(size_t(m) * h * 2))
+        return e;
+      if (auto e = kernels.fillRandom(spec.dtype, xs.back().ptr(), size_t(m) * h,
+                                      1000 + r + 7 * m, 1.0f, stream))
+        return e;
+    }
+    DeviceArray yRef(d), scratch(d);
+    if (auto e = yRef.allocate(size_t(m) * h * 2))
+      return e;
+    if (auto e = scratch.allocate(baseline.scratchBytes(m, 2)))
+      return e;
+
+    // Correctness first: mlpjit and merged against unfused cuBLASLt.
+    if (auto e = kernels.poison(ys[0].ptr(), size_t(m) * h, stream))
+      return e;
+    if (auto e = kernels.poison(yRef.ptr(), size_t(m) * h, stream))
+      return e;
+    if (auto e = mlp.forward(xs[0].ptr(), ys[0].ptr(), m, stream))
+      return e;
+    if (auto e = baseline.unfused(mlp.weights(), xs[0].ptr(), yRef.ptr(), m,
+                                  scratch.ptr(), stream))
+      return e;
+    auto err = relativeError(gpu, ys[0].ptr(), yRef.ptr(), size_t(m) * h,
+                             spec.dtype);
+    if (!err)
+      return err.takeError();
+    if (!(*err <= 1e-2))
+      return fail(shape.name + " M=" + llvm::Twine(m) +
+                  ": mlpjit differs from cuBLASLt: relative error " +
+                  llvm::formatv("{0:e}", *err).str());
+    // And against float64 on the CPU, on the first and last rows.
+    auto cpuErr = mlp.cpuCheck(xs[0].ptr(), ys[0].ptr(), m, {0, m - 1});
+    if (!cpuErr)
+      return cpuErr.takeError();
+    if (!(*cpuErr <= 1e-2))
+      return fail(shape.name + " M=" + llvm::Twine(m) +
+                  ": mlpjit differs from the float64 reference: relative "
+                  "error " + llvm::formatv("{0:e}", *cpuErr).str());
+    if (auto e = kernels.poison(ys[1].ptr(), size_t(m) * h, stream))
+      return e;
+    if (auto e = baseline.merged(mlp.weights(), xs[0].ptr(), ys[1].ptr(), m,
+                                 scratch.ptr(), stream))
+      return e;
+    auto mergedErr = relativeError(gpu, ys[1].ptr(), yRef.ptr(), size_t(m) * h,
+                                   spec.dtype);
+    if (!mergedErr)
+      return mergedErr.takeError();
+    if (!(*mergedErr <= 1e-2))
+      return fail(shape.name + ": merged baseline differs from unfused");
+
+    auto timeIt = [&](const char *what,
+                      llvm::function_ref<llvm::Error(int)> body)
+        -> llvm::Expected<double> {
+      llvm::errs() << ", " << what;
+      auto t = timeWithGraph(d, stream, body, 2 * rotations, warmupOpt,
+                             repsOpt);
+      if (!t)
+        return t.takeError();
+      return t->medianUs;
+    };
+    auto tm = timeIt("mlpjit", [&](int r) {
+      return mlp.forward(xs[r % rotations].ptr(), ys[r % rotations].ptr(), m,
+                         stream);
+    });
+    if (!tm)
+      return tm.takeError();
+    auto tu = timeIt("unfused", [&](int r) {
+      return baseline.unfused(mlp.weights(), xs[r % rotations].ptr(),
+                              ys[r % rotations].ptr(), m, scratch.ptr(), stream);
+    });
+    if (!tu)
+      return tu.takeError();
+    auto tg = timeIt("merged", [&](int r) {
+      return baseline.merged(mlp.weights(), xs[r % rotations].ptr(),
+                             ys[r % rotations].ptr(), m, scratch.ptr(), stream);
+    });
+    if (!tg)
+      return tg.takeError();
+    llvm::errs() << "\n";
+    double flops = 6.0 * m * h * i, bytes = 2.0 * (3.0 * h * i + 2.0 * m * h);
+    double floorUs = 1e6 * std::max(flops / (ceil.tflops * 1e12),
+                                    bytes / (ceil.tbps * 1e12));
+    rows.push_back({shape.name, h, i, m, floorUs, *tm, *tu, *tg, *err});
+  }
+  return llvm::Error::success();
+}
+
+void printTable(llvm::raw_ostream &os, const std::vector<Row> &rows) {
+  os << llvm::format("%-16s %6s %9s %9s %9s %9s %8s %8s %8s\n", "shape", "M",
+                     "floor_us", "mlpjit", "unfused", "merged", "mj/floor",
+                     "best/fl", "speedup");
+  for (const Row &r : rows) {
+    double best = std::min(r.unfusedUs, r.mergedUs);
+    os << llvm::format("%-16s %6lld %9.1f %9.1f %9.1f %9.1f %8.2f %8.2f %8.2f\n",
+                       r.shape.c_str(), (long long)r.m, r.floorUs, r.mlpjitUs,
+                       r.unfusedUs, r.mergedUs, r.mlpjitUs / r.floorUs,
+                       best / r.floorUs, best / r.mlpjitUs);
+  }
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  cl::ParseCommandLineOptions(argc, argv, "mlpjit-bench: mlpjit vs cuBLASLt\n");
+  auto reportAndExit = [](llvm::Error e) {
+    llvm::errs() << "mlpjit-bench: error: " << llvm::toString(std::move(e))
+                 << "\n";
+    return 1;
+  };
+
+  std::vector<int64_t> tokens;
+  llvm::SmallVector<llvm::StringRef> tokenStrings;
+  llvm::StringRef(tokensOpt.getValue()).split(tokenStrings, ',');
+  for (llvm::StringRef t : tokenStrings) {
+    int64_t v;
+    if (t.trim().getAsInteger(10, v) || v < 1 || v > (1 << 20))
+      return reportAndExit(fail("--tokens: '" + t + "' is not a token count in [1, 1048576]"));
+    tokens.push_back(v);
+  }
+
+  std::vector<BenchShape> shapes;
+  for (const std::string &file : inputFiles) {
+    auto specs = loadMlpFile(file, llvm::errs());
+    if (!specs)
+      return reportAndExit(specs.takeError());
+    for (MlpSpec &s : *specs)
+      shapes.push_back({s.name, s});
+  }
+  if (inputFiles.empty() || !shapesOpt.empty()) {
+    auto all = builtinShapes();
+    if (shapesOpt.empty())
+      shapes.insert(shapes.end(), all.begin(), all.end());
+    llvm::SmallVector<llvm::StringRef> wanted;
+    llvm::StringRef(shapesOpt.getValue()).split(wanted, ',');
+    for (llvm::StringRef want : wanted) {
+      if (want.empty())
+        continue;
+      auto it = llvm::find_if(all, [&](auto &s) { return s.name == want; });
+      if (it == all.end())
+        return reportAndExit(fail("--shapes: unknown shape '" + want + "'"));
+      shapes.push_back(*it);
+    }
+  }
+
+  auto gpu = GpuSession::open();
+  if (!gpu)
+    return reportAndExit(gpu.takeError());
+
+  llvm::errs() << "measuring ceilings...\n";
+  auto ceil = measureCeilings(**gpu);
+  if (!ceil)
+    return reportAndExit(ceil.takeError());
+  llvm::outs() << (*gpu)->name() << ": " << llvm::format("%.0f", ceil->tflops)
+               << " TFLOP/s bf16 (cuBLASLt 8192^3), "
+               << llvm::format("%.2f", ceil->tbps) << " TB/s copy\n";
+
+  std::vector<Row> rows;
+  for (const BenchShape &s : shapes)
+    if (auto e = benchShape(**gpu, s, tokens, *ceil, rows))
+      return reportAndExit(std::move(e));
+  printTable(llvm::outs(), rows);
+
+  if (!jsonOpt.empty() || !plotOpt.empty()) {
+    llvm::json::Array arr;
+    for (const Row &r : rows)
+      arr.push_back(llvm::json::Object{
+          {"shape", r.shape}, {"hidden", r.hidden},
+          {"intermediate", r.intermediate}, {"M", r.m},
+          {"floor_us", r.floorUs}, {"mlpjit_us", r.mlpjitUs},
+          {"cublaslt_unfused_us", r.unfusedUs},
+          {"cublaslt_merged_us", r.mergedUs}, {"rel_err", r.relErr}});
+    llvm::json::Object top{{"device", (*gpu)->name()},
+                           {"peak_tflops", ceil->tflops},
+                           {"peak_tbps", ceil->tbps},
+                           {"rows", std::move(arr)}};
+    std::string path = jsonOpt.empty() ? plotOpt + ".json" : jsonOpt;
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    if (ec)
+      return reportAndExit(fail("cannot write " + path + ": " + ec.message()));
+    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(top))) << "\n";
+    os.close();
+    if (!plotOpt.empty()) {
+      auto python = llvm::sys::findProgramByName("python3");
+      std::string script = std::string(MLPJIT_SOURCE_DIR) +
+                           "/tools/mlpjit-bench/plot_bench.py";
+      if (!python || !llvm::sys::fs::exists(script))
+        llvm::errs() << "mlpjit-bench: warning: no python3 or " << script
+                     << "; plot not written (the JSON is in " << path << ")\n";
+      else if (llvm::sys::ExecuteAndWait(*python, {*python, script, path, plotOpt}) != 0)
+        llvm::errs() << "mlpjit-bench: warning: plotting failed\n";
+    }
+  }
+  if (!csvOpt.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(csvOpt, ec);
+    if (ec)
+      return reportAndExit(fail("cannot write " + csvOpt + ": " + ec.message()));
+    os << "shape,hidden,intermediate,M,floor_us,mlpjit_us,cublaslt_unfused_us,"
+          "cublaslt_merged_us,rel_err\n";
+    for (const Row &r : rows)
+      os << r.shape << "," << r.hidden << "," << r.intermediate << "," << r.m
+         << "," << r.floorUs << "," << r.mlpjitUs << "," << r.unfusedUs << ","
+         << r.mergedUs << "," << r.relErr << "\n";
+  }
+  return 0;
+}
