@@ -12,7 +12,7 @@ what="${1:-all}"
 out="${OUT:-/tmp/mlpjit-gpu}"
 mkdir -p "$out"
 export MLPJIT_CACHE_DIR="${MLPJIT_CACHE_DIR:-/tmp/mlpjit-cache}"
-bin=build/bin
+bin="${MLPJIT_BIN:-build/bin}"
 status=0
 
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,temperature.gpu --format=csv,noheader
