@@ -370,7 +370,8 @@ llvm::Error Mlp::checkForward(const void *x, int64_t m,
   if (misaligned(x))
     return apiError(prog,
                     llvm::Twine(what) + ": pointers must be 16-byte aligned");
-  return llvm::Error::success();
+  // forward may run on another thread than load: bind the context there.
+  return ctx.ensureCurrent();
 }
 
 llvm::Error Mlp::gateUp(const void *x, int64_t m, CUstream stream) const {

@@ -144,6 +144,13 @@ llvm::Error DeviceContext::makeCurrent() const {
   return d.check(d.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
 }
 
+llvm::Error DeviceContext::ensureCurrent() const {
+  CUcontext current = nullptr;
+  if (d.cuCtxGetCurrent(&current) == CUDA_SUCCESS && current == ctx)
+    return llvm::Error::success();
+  return makeCurrent();
+}
+
 llvm::Expected<std::unique_ptr<LoadedKernel>>
 LoadedKernel::load(const DeviceContext &context,
                    const KernelArtifact &artifact) {

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <thread>
 
 using namespace mlpjit;
 using namespace mlpjit::testing;
@@ -206,7 +207,11 @@ protected:
     ASSERT_TRUE(bool(mlp)) << llvm::toString(mlp.takeError());
     for (const LoadedKernel *k : (*mlp)->kernels())
       EXPECT_EQ(k->resources().localBytes, 0) << k->desc().name << " spills";
+    runLoaded(**mlp, shape, packed, graph);
+  }
 
+  /// Sets random weights on a loaded Mlp and checks forward.
+  void runLoaded(Mlp &mlp, const BlockShape &shape, bool packed, bool graph) {
     std::mt19937_64 rng(::testing::UnitTest::GetInstance()->random_seed() +
                         std::random_device{}());
     const int64_t h = shape.hidden, in = shape.intermediate;
@@ -241,9 +246,8 @@ protected:
                           w.up.bits.end());
       stackedBias.bits.insert(stackedBias.bits.end(), w.upBias.bits.begin(),
                               w.upBias.bits.end());
-      ASSERT_OK((*mlp)->setPackedGateUp(put(stacked), put(w.down),
-                                        put(stackedBias), put(w.downBias),
-                                        stream->get()));
+      ASSERT_OK(mlp.setPackedGateUp(put(stacked), put(w.down), put(stackedBias),
+                                    put(w.downBias), stream->get()));
     } else {
       WeightPointers ptrs;
       ptrs.gate = put(w.gate);
@@ -252,12 +256,12 @@ protected:
       ptrs.gateBias = put(w.gateBias);
       ptrs.upBias = put(w.upBias);
       ptrs.downBias = put(w.downBias);
-      ASSERT_OK((*mlp)->setWeights(ptrs, stream->get()));
+      ASSERT_OK(mlp.setWeights(ptrs, stream->get()));
     }
     ASSERT_OK(stream->synchronize());
     // 1 and 16: the small bucket (split-K down); 17 and 300: the large one,
     // 300 ragged.
-    checkForward(**mlp, w, {1, 5, 16, 17, 129, 300}, rng, graph);
+    checkForward(mlp, w, {1, 5, 16, 17, 129, 300}, rng, graph);
   }
 
   std::unique_ptr<DeviceContext> context;
@@ -294,6 +298,33 @@ TEST_F(GpuMlpTest, ForwardIsGraphCapturable) {
   BlockShape s;
   s.name = "graph";
   runBlock(s, /*packed=*/false, /*graph=*/true);
+}
+
+TEST_F(GpuMlpTest, LoadsConcurrentlyAndRunsOnAnotherThread) {
+  BlockShape shape;
+  shape.name = "threads";
+  auto program = compiled(shape);
+  ASSERT_TRUE(bool(program)) << llvm::toString(program.takeError());
+  constexpr int kThreads = 4;
+  std::vector<std::unique_ptr<Mlp>> mlps(kThreads);
+  std::vector<std::string> errors(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      auto mlp = Mlp::load(*program, *context);
+      if (mlp)
+        mlps[t] = std::move(*mlp);
+      else
+        errors[t] = llvm::toString(mlp.takeError());
+    });
+  for (std::thread &t : threads)
+    t.join();
+  for (int t = 0; t < kThreads; ++t)
+    ASSERT_TRUE(mlps[t]) << errors[t];
+  // A thread that never touched the context runs forward.
+  std::thread runner(
+      [&] { runLoaded(*mlps[kThreads - 1], shape, false, false); });
+  runner.join();
 }
 
 } // namespace

@@ -41,6 +41,8 @@ public:
   llvm::Expected<int64_t> freeMemoryBytes() const;
   /// Binds the context to the calling thread.
   llvm::Error makeCurrent() const;
+  /// makeCurrent unless it already is (one cheap query on the hot path).
+  llvm::Error ensureCurrent() const;
 
 private:
   explicit DeviceContext(const Driver &driver) : d(driver) {}
