@@ -2,9 +2,9 @@
 //
 // Hand-planned programs (TestPrograms.h) compiled by codegen::compileKernel,
 // loaded with Mlp::load and run through forward for M in every bucket:
-// fresh random bf16 inputs, a NaN-poisoned output, a float64 reference of the
-// block (intermediate rounded to bf16 like the kernels store it), and
-// ||y - ref|| / ||ref|| <= 1e-2. Skips without a CUDA driver and GPU.
+// fresh random bf16/fp16 inputs, a NaN-poisoned output, a float64 reference of
+// the block (intermediate rounded to the dtype like the kernels store it), and
+// and ||y - ref|| / ||ref|| <= 1e-2. Skips without a CUDA driver and GPU.
 //
 //===----------------------------------------------------------------------===//
 #include "TestPrograms.h"
@@ -30,17 +30,35 @@ namespace {
       FAIL() << llvm::toString(std::move(err_));                               \
   } while (0)
 
-uint16_t toBf16(float f) {
+/// float -> bf16 or fp16 bits, rounding to nearest even (fp16: values here
+/// are far from its overflow; subnormals flush to zero).
+uint16_t toHalf(float f, DType t) {
   uint32_t u;
   std::memcpy(&u, &f, 4);
-  u += 0x7fff + ((u >> 16) & 1); // round to nearest even
-  return uint16_t(u >> 16);
+  if (t == DType::bf16)
+    return uint16_t((u + 0x7fff + ((u >> 16) & 1)) >> 16);
+  uint32_t sign = (u >> 16) & 0x8000;
+  int exp = int((u >> 23) & 0xff) - 127 + 15;
+  if (exp <= 0)
+    return uint16_t(sign);
+  uint32_t mant = u & 0x7fffff, h = (uint32_t(exp) << 10) | (mant >> 13);
+  uint32_t rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest == 0x1000 && (h & 1)))
+    ++h;
+  return uint16_t(sign | h);
 }
-double fromBf16(uint16_t h) {
-  uint32_t u = uint32_t(h) << 16;
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
+double fromHalf(uint16_t h, DType t) {
+  if (t == DType::bf16) {
+    uint32_t u = uint32_t(h) << 16;
+    float f;
+    std::memcpy(&f, &u, 4);
+    return f;
+  }
+  int exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
+  double v = exp == 0    ? std::ldexp(double(mant), -24)
+             : exp == 31 ? (mant ? NAN : INFINITY)
+                         : std::ldexp(double(1024 + mant), exp - 25);
+  return (h & 0x8000) ? -v : v;
 }
 
 double activation(Epilogue e, double v) {
@@ -69,12 +87,13 @@ struct HostTensor {
   std::vector<double> values; // the bf16 values as doubles
 };
 
-HostTensor randomTensor(size_t n, double scale, std::mt19937_64 &rng) {
+HostTensor randomTensor(size_t n, double scale, DType dtype,
+                        std::mt19937_64 &rng) {
   std::uniform_real_distribution<float> dist(-1, 1);
   HostTensor t;
   for (size_t i = 0; i < n; ++i) {
-    t.bits.push_back(toBf16(float(dist(rng) * scale)));
-    t.values.push_back(fromBf16(t.bits.back()));
+    t.bits.push_back(toHalf(float(dist(rng) * scale), dtype));
+    t.values.push_back(fromHalf(t.bits.back(), dtype));
   }
   return t;
 }
@@ -103,7 +122,7 @@ std::vector<double> reference(const MlpProgram &p, const HostBlock &w,
       }
       double a =
           gated ? activation(p.epilogue, g) * u : activation(p.epilogue, u);
-      act[r * in + j] = fromBf16(toBf16(float(a)));
+      act[r * in + j] = fromHalf(toHalf(float(a), p.dtype), p.dtype);
     }
   for (int64_t r = 0; r < m; ++r)
     for (int64_t c = 0; c < h; ++c) {
@@ -158,7 +177,7 @@ protected:
     const Driver &d = context->driver();
     for (int64_t m : ms) {
       SCOPED_TRACE("m = " + std::to_string(m));
-      HostTensor x = randomTensor(size_t(m * p.hidden), 1.0, rng);
+      HostTensor x = randomTensor(size_t(m * p.hidden), 1.0, p.dtype, rng);
       auto dx = upload(x);
       ASSERT_TRUE(bool(dx)) << llvm::toString(dx.takeError());
       auto dy = DeviceBuffer::allocate(*context, size_t(m * p.hidden) * 2);
@@ -189,7 +208,7 @@ protected:
       std::vector<double> ref = reference(p, w, x, m);
       double diff = 0, norm = 0;
       for (size_t i = 0; i < y.size(); ++i) {
-        double v = fromBf16(y[i]);
+        double v = fromHalf(y[i], p.dtype);
         ASSERT_TRUE(std::isfinite(v)) << "y[" << i << "] = " << v;
         diff += (v - ref[i]) * (v - ref[i]);
         norm += ref[i] * ref[i];
@@ -218,14 +237,17 @@ protected:
     const bool gated = isGated(shape.epilogue);
     HostBlock w;
     if (gated)
-      w.gate = randomTensor(size_t(in * h), 1.7 / std::sqrt(double(h)), rng);
-    w.up = randomTensor(size_t(in * h), 1.7 / std::sqrt(double(h)), rng);
-    w.down = randomTensor(size_t(h * in), 1.7 / std::sqrt(double(in)), rng);
+      w.gate = randomTensor(size_t(in * h), 1.7 / std::sqrt(double(h)),
+                            shape.dtype, rng);
+    w.up = randomTensor(size_t(in * h), 1.7 / std::sqrt(double(h)), shape.dtype,
+                        rng);
+    w.down = randomTensor(size_t(h * in), 1.7 / std::sqrt(double(in)),
+                          shape.dtype, rng);
     if (shape.bias) {
       if (gated)
-        w.gateBias = randomTensor(size_t(in), 0.1, rng);
-      w.upBias = randomTensor(size_t(in), 0.1, rng);
-      w.downBias = randomTensor(size_t(h), 0.1, rng);
+        w.gateBias = randomTensor(size_t(in), 0.1, shape.dtype, rng);
+      w.upBias = randomTensor(size_t(in), 0.1, shape.dtype, rng);
+      w.downBias = randomTensor(size_t(h), 0.1, shape.dtype, rng);
     }
     std::vector<DeviceBuffer> keep;
     auto put = [&](const HostTensor &t) -> const void * {
@@ -284,6 +306,15 @@ TEST_F(GpuMlpTest, PlainGeluWithBiases) {
   s.epilogue = Epilogue::gelu_tanh;
   s.bias = true;
   s.intermediate = 256;
+  runBlock(s);
+}
+
+TEST_F(GpuMlpTest, Fp16ReGluWithBiases) {
+  BlockShape s;
+  s.name = "fp16";
+  s.dtype = DType::f16;
+  s.epilogue = Epilogue::reglu;
+  s.bias = true;
   runBlock(s);
 }
 
