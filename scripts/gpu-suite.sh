@@ -5,7 +5,7 @@
 # disk cache, then mlpjit-bench and the PyTorch peers in the same session so
 # their ratios are measured side by side.
 #
-#   scripts/gpu-suite.sh [check|bench|all]     logs go to $OUT (default /tmp/mlpjit-gpu)
+#   scripts/gpu-suite.sh [check|bench|sanitize|all]     logs go to $OUT (default /tmp/mlpjit-gpu)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -32,6 +32,20 @@ if [ "$what" = check ] || [ "$what" = all ]; then
   echo "== second process, same spec: must hit the disk cache"
   "$bin/mlpjit-run" tests/fixtures/models/llama-3-8b.json --tokens 64 --json > "$out/cache-hit.json" || status=1
   grep -o '"cache_hits": *[0-9]*' "$out/cache-hit.json"
+fi
+
+if [ "$what" = sanitize ]; then
+  # compute-sanitizer over every kernel variant (tests/gpu/sanitize.mlp); the
+  # run's own check still compares each output with cuBLASLt and float64.
+  for tool in memcheck racecheck synccheck; do
+    echo "== compute-sanitizer --tool $tool"
+    compute-sanitizer --tool "$tool" --error-exitcode 99 --print-limit 20 \
+      "$bin/mlpjit-run" tests/gpu/sanitize.mlp --tokens "${SANITIZE_TOKENS:-1,7,16,64,129,4096}" --reps 0 \
+      > "$out/sanitize-$tool.log" 2>&1
+    rc=$?
+    [ $rc -eq 0 ] || status=1
+    echo "rc=$rc"; grep -E "ERROR SUMMARY|RACECHECK SUMMARY|PASS|FAIL" "$out/sanitize-$tool.log" | sort | uniq -c | head
+  done
 fi
 
 if [ "$what" = bench ] || [ "$what" = all ]; then

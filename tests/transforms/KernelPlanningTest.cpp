@@ -84,8 +84,8 @@ TEST(KernelHeuristic, TableRows) {
       {8, 8, 128, 8, 1, 64, 1},
       {16, 16, 128, 8, 1, 64, 1},
       {64, 64, 128, 6, 1, 64, 1},
-      {256, 128, 128, 6, 0, 64, 1},
-      {65536, 128, 256, 4, 0, 64, 2}};
+      {256, 128, 256, 4, 0, 64, 1}, // N = 28672: wide tiles, no split-K
+      {65536, 128, 256, 4, 0, 64, 1}};
   for (int i = 0; i < 5; ++i) {
     const KernelPlan &k = (*sm90)[i];
     EXPECT_EQ(k.templateName, "sm90_tma_ws");
@@ -97,6 +97,16 @@ TEST(KernelHeuristic, TableRows) {
     EXPECT_EQ(k.tileK, expect[i][5]);
     EXPECT_EQ(k.clusterM, expect[i][6]);
   }
+  // Narrow N (a down projection) keeps 128x128 there, split-K at most 2.
+  p.n = 4096;
+  p.k = 14336;
+  p.epilogue = Epilogue::none;
+  p.interleaveRows = 0;
+  auto down = planner.plan(p);
+  ASSERT_TRUE(bool(down));
+  EXPECT_EQ((*down)[3].tileN, 128);
+  EXPECT_EQ((*down)[3].splitK, 2);
+  EXPECT_EQ((*down)[2].splitK, 4); // swap-AB buckets keep the full rule
   p.arch = "sm_80";
   auto sm80 = planner.plan(p);
   ASSERT_TRUE(bool(sm80));

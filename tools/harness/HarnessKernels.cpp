@@ -66,6 +66,16 @@ __device__ void activation(int kind, const T *g, const T *u, T *h, long long row
 MLPJIT_HARNESS_KERNELS(__nv_bfloat16, bf16)
 MLPJIT_HARNESS_KERNELS(__half, f16)
 
+// 16-byte loads and stores, grid-stride: the device-copy ceiling, as a
+// framework's copy kernel moves bytes (count is in 16-byte units).
+extern "C" __global__ void harness_copy(const uint4 *__restrict__ src,
+                                        uint4 *__restrict__ dst,
+                                        unsigned long long count) {
+  for (unsigned long long i = blockIdx.x * (unsigned long long)blockDim.x + threadIdx.x;
+       i < count; i += (unsigned long long)gridDim.x * blockDim.x)
+    dst[i] = src[i];
+}
+
 extern "C" __global__ void harness_poison(unsigned short *p, unsigned long long n) {
   for (unsigned long long i = blockIdx.x * (unsigned long long)blockDim.x + threadIdx.x;
        i < n; i += (unsigned long long)gridDim.x * blockDim.x)
@@ -93,7 +103,8 @@ HarnessKernels::load(const Driver &driver, llvm::StringRef arch) {
                           {&k->fillFn[1], "harness_fill_f16"},
                           {&k->actFn[0], "harness_activation_bf16"},
                           {&k->actFn[1], "harness_activation_f16"},
-                          {&k->poisonFn, "harness_poison"}})
+                          {&k->poisonFn, "harness_poison"},
+                          {&k->copyFn, "harness_copy"}})
     if (auto err = driver.check(driver.cuModuleGetFunction(fn, k->module, name),
                                 name))
       return err;
@@ -132,4 +143,11 @@ llvm::Error HarnessKernels::activation(DType dtype, Epilogue kind, CUdeviceptr g
   long long r = rows, c = cols, l = ld;
   void *args[] = {&k, &g, &u, &h, &r, &c, &l};
   return launch(actFn[dtype == DType::f16], size_t(rows * cols), args, stream);
+}
+
+llvm::Error HarnessKernels::copy(CUdeviceptr dst, CUdeviceptr src, size_t bytes,
+                                 CUstream stream) const {
+  unsigned long long n = bytes / 16;
+  void *args[] = {&src, &dst, &n};
+  return launch(copyFn, size_t(n), args, stream);
 }

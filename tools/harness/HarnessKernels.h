@@ -25,6 +25,9 @@ public:
   /// per seed.
   llvm::Error fillRandom(DType dtype, CUdeviceptr p, size_t count, unsigned long long seed,
                          float scale, CUstream stream) const;
+  /// Copies `bytes` (a multiple of 16) with 16-byte accesses.
+  llvm::Error copy(CUdeviceptr dst, CUdeviceptr src, size_t bytes,
+                   CUstream stream) const;
   /// Every element NaN, so unwritten outputs are caught.
   llvm::Error poison(CUdeviceptr p, size_t count, CUstream stream) const;
   /// h[r, c] = act(g[r*ld + c]) * u[r*ld + c] for gated kinds, act(g[..]) for
@@ -40,7 +43,7 @@ private:
   const Driver &driver;
   CUmodule module = nullptr;
   CUfunction fillFn[2] = {}, actFn[2] = {}; // [bf16, f16]
-  CUfunction poisonFn = nullptr;
+  CUfunction poisonFn = nullptr, copyFn = nullptr;
 };
 
 } // namespace mlpjit::harness

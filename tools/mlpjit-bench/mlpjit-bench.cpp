@@ -127,8 +127,7 @@ llvm::Expected<Ceilings> measureCeilings(GpuSession &gpu) {
   auto tc = timeWithGraph(
       d, stream,
       [&](int) {
-        return d.check(d.cuMemcpyAsync(dst.ptr(), src.ptr(), bytes, stream),
-                       "cuMemcpyAsync");
+        return kernels.copy(dst.ptr(), src.ptr(), bytes, stream);
       },
       2, 3, 20);
   if (!tc)

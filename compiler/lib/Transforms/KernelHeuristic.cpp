@@ -29,15 +29,23 @@ struct Bucket {
 // swapped (weight rows on the 64-wide WGMMA M side, tokens on its N side, a
 // token tile no larger than needed since each token tile re-reads all the
 // weights) and split-K fills 132 SMs when N alone does not. Up to 256,
-// 128x128 tiles, split-K for narrow N (the down projection). Beyond, 128x256
-// tiles in 2x1 clusters that multicast the weight tile.
+// 128x128 tiles with split-K for narrow N (the down projection); wide N
+// takes 128x256 instead (see kWideTileN). Beyond, 128x256 tiles. 2x1
+// clusters won 5% in the template sweep but lost 7-15% through the full
+// forward on the H100 (docs/performance.md, v2 vs v1), so none.
 constexpr Bucket kSm90Buckets[] = {
     {1, 8, 8, 128, 64, 8, true, true, 1},
     {9, 16, 16, 128, 64, 8, true, true, 1},
     {17, 64, 64, 128, 64, 6, true, true, 1},
     {65, 256, 128, 128, 64, 6, false, true, 1},
-    {257, 0, 128, 256, 64, 4, false, false, 2},
+    {257, 0, 128, 256, 64, 4, false, false, 1},
 };
+/// A non-swapped split-K bucket whose N alone gives this many 128-wide tiles
+/// runs 128x256 tiles, 4 stages, without split-K (H100: gate-up m = 256,
+/// 0.111 ms vs 0.119 ms for 128x128), and split-K there is capped at 2
+/// (partials cost more than they gain once M gives a second tile row).
+constexpr int64_t kWideTileN = 120;
+constexpr int64_t kMaxSplitKNonSwap = 2;
 // Ampere/Ada, cp.async + mma.sync.
 constexpr Bucket kSm80Buckets[] = {
     {1, 64, 64, 128, 32, 4, false, true, 1},
@@ -127,6 +135,15 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
     plan.clusterM = bucket.clusterM;
     plan.splitK =
         bucket.splitK ? chooseSplitK(p.n, p.k, bucket.tileN, bucket.tileK) : 1;
+    if (!bucket.swapAB && bucket.splitK && templateName == "sm90_tma_ws") {
+      if ((p.n + 127) / 128 >= kWideTileN) {
+        plan.tileN = 256;
+        plan.stages = 4;
+        plan.splitK = 1;
+      } else {
+        plan.splitK = std::min(plan.splitK, kMaxSplitKNonSwap);
+      }
+    }
     plans.push_back(plan);
   }
   return plans;

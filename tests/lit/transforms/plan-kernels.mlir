@@ -9,14 +9,14 @@
 // CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [1, 8], tile = [8, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
 // CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [9, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
 // CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [17, 64], tile = [64, 128, 64], stages = 6, cluster = [1, 1], split_k = 1, swap_ab = true>,
-// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [65, 256], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 1, swap_ab = false>,
-// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [257, 65536], tile = [128, 256, 64], stages = 4, cluster = [2, 1], split_k = 1, swap_ab = false>]}
+// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [65, 256], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>,
+// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [257, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
 // CHECK: mlp.linear {{.*}} {plans = [
 // CHECK-SAME: m = [1, 8], tile = [8, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
 // CHECK-SAME: m = [9, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
 // CHECK-SAME: m = [17, 64], tile = [64, 128, 64], stages = 6, cluster = [1, 1], split_k = 4, swap_ab = true>,
-// CHECK-SAME: m = [65, 256], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 4, swap_ab = false>,
-// CHECK-SAME: m = [257, 65536], tile = [128, 256, 64], stages = 4, cluster = [2, 1], split_k = 1, swap_ab = false>]}
+// CHECK-SAME: m = [65, 256], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 2, swap_ab = false>,
+// CHECK-SAME: m = [257, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
 // SM86-LABEL: func.func @llama3_8b
 // SM86: mlp.fused_linear {{.*}} {plans = [#mlp.plan<"sm80_mma", m = [1, 64], tile = [64, 128, 32], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>, #mlp.plan<"sm80_mma", m = [65, 65536], tile = [128, 128, 32], stages = 3, cluster = [1, 1], split_k = 1, swap_ab = false>]}
 // SM86: mlp.linear {{.*}} {plans = [#mlp.plan<"sm80_mma", m = [1, 64], tile = [64, 128, 32], stages = 4, cluster = [1, 1], split_k = 4, swap_ab = false>, #mlp.plan<"sm80_mma", m = [65, 65536], tile = [128, 128, 32], stages = 3, cluster = [1, 1], split_k = 1
@@ -36,7 +36,7 @@ func.func @llama3_8b(%x: tensor<?x4096xbf16>, %w: tensor<28672x4096xbf16>, %wd: 
 // CHECK-SAME: m = [8, 8], tile = [8, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
 // CHECK-SAME: m = [9, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
 // CHECK-SAME: m = [17, 64], tile = [64, 128, 64], stages = 6, cluster = [1, 1], split_k = 4, swap_ab = true>,
-// CHECK-SAME: m = [65, 100], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 4, swap_ab = false>]}
+// CHECK-SAME: m = [65, 100], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 2, swap_ab = false>]}
 // SM86-LABEL: func.func @range_and_arch
 // SM86: "sm90_tma_ws", m = [8, 8]
 func.func @range_and_arch(%h: tensor<?x256xf16>, %wd: tensor<1024x256xf16>) -> tensor<?x1024xf16> attributes {mlp.token_range = array<i64: 8, 100>, mlp.arch = "sm_90a"} {
