@@ -180,9 +180,14 @@ protected:
       HostTensor x = randomTensor(size_t(m * p.hidden), 1.0, p.dtype, rng);
       auto dx = upload(x);
       ASSERT_TRUE(bool(dx)) << llvm::toString(dx.takeError());
-      auto dy = DeviceBuffer::allocate(*context, size_t(m * p.hidden) * 2);
-      ASSERT_TRUE(bool(dy)) << llvm::toString(dy.takeError());
-      ASSERT_EQ(d.cuMemsetD8(dy->ptr(), 0xff, dy->size()), CUDA_SUCCESS);
+      // y sits between two poisoned guard bands: every element of y must be
+      // written and no byte of either band may change.
+      constexpr size_t kGuard = 4096;
+      const size_t yBytes = size_t(m * p.hidden) * 2;
+      auto dyAll = DeviceBuffer::allocate(*context, kGuard + yBytes + kGuard);
+      ASSERT_TRUE(bool(dyAll)) << llvm::toString(dyAll.takeError());
+      ASSERT_EQ(d.cuMemsetD8(dyAll->ptr(), 0xff, dyAll->size()), CUDA_SUCCESS);
+      void *yPtr = static_cast<char *>(dyAll->get()) + kGuard;
       if (graph) {
         CUgraph g = nullptr;
         CUgraphExec exec = nullptr;
@@ -190,7 +195,7 @@ protected:
                                          CU_STREAM_CAPTURE_MODE_GLOBAL),
                   CUDA_SUCCESS);
         llvm::Error launched =
-            mlp.forward(dx->get(), dy->get(), m, stream->get());
+            mlp.forward(dx->get(), yPtr, m, stream->get());
         ASSERT_EQ(d.cuStreamEndCapture(stream->get(), &g), CUDA_SUCCESS);
         ASSERT_OK(std::move(launched));
         ASSERT_EQ(d.cuGraphInstantiate(&exec, g, 0), CUDA_SUCCESS);
@@ -199,12 +204,20 @@ protected:
         d.cuGraphExecDestroy(exec);
         d.cuGraphDestroy(g);
       } else {
-        ASSERT_OK(mlp.forward(dx->get(), dy->get(), m, stream->get()));
+        ASSERT_OK(mlp.forward(dx->get(), yPtr, m, stream->get()));
         ASSERT_OK(stream->synchronize());
       }
-      std::vector<uint16_t> y(size_t(m * p.hidden));
-      ASSERT_EQ(d.cuMemcpyDtoH(y.data(), dy->ptr(), y.size() * 2),
+      std::vector<uint8_t> all(dyAll->size());
+      ASSERT_EQ(d.cuMemcpyDtoH(all.data(), dyAll->ptr(), all.size()),
                 CUDA_SUCCESS);
+      for (size_t i = 0; i < kGuard; ++i) {
+        ASSERT_EQ(all[i], 0xff) << "forward wrote " << kGuard - i
+                                << " bytes before y";
+        ASSERT_EQ(all[kGuard + yBytes + i], 0xff)
+            << "forward wrote byte " << i << " after y";
+      }
+      std::vector<uint16_t> y(size_t(m * p.hidden));
+      std::memcpy(y.data(), all.data() + kGuard, yBytes);
       std::vector<double> ref = reference(p, w, x, m);
       double diff = 0, norm = 0;
       for (size_t i = 0; i < y.size(); ++i) {
