@@ -13,5 +13,7 @@ config.environment["PATH"] = os.pathsep.join(
     [config.mlpjit_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
 # Tests never touch the user's cache.
 config.environment["MLPJIT_CACHE"] = "0"
+# Nor tuned plans: every plan is the heuristic's unless a test names a file.
+config.environment["MLPJIT_TUNING_FILE"] = ""
 config.substitutions.append(("%models", config.models_dir))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))

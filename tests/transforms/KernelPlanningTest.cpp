@@ -1,6 +1,7 @@
 //===- KernelPlanningTest.cpp - heuristic, planner hook, kernel collection ===//
 #include "mlpjit/Transforms/KernelCollection.h"
 #include "mlpjit/Transforms/KernelHeuristic.h"
+#include "mlpjit/Transforms/TunedPlans.h"
 #include "mlpjit/Transforms/Passes.h"
 
 #include "mlpjit/Dialect/Mlp/MlpOps.h"
@@ -8,6 +9,10 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <gtest/gtest.h>
 
@@ -20,8 +25,14 @@ namespace {
 TEST(KernelHeuristic, SplitKRule) {
   // Llama-3-8B gate/up: 224 tiles already fill the GPU.
   EXPECT_EQ(chooseSplitK(28672, 4096, 128, 64), 1);
-  // Llama-3-8B down: 32 tiles -> 4 (128 CTAs >= 120).
+  // Llama-3-8B down: 32 tiles -> 4 (128 CTAs, one wave of 132).
   EXPECT_EQ(chooseSplitK(4096, 14336, 128, 64), 4);
+  // Two token tiles double the tiles: 64 -> 2.
+  EXPECT_EQ(chooseSplitK(4096, 14336, 128, 64, 2), 2);
+  // llama-3-70b/tp8 gate/up: 56 tiles -> 2 (224 CTAs would start a second
+  // wave); with two token tiles, 112 >= 96 tiles need none.
+  EXPECT_EQ(chooseSplitK(7168, 8192, 128, 64), 2);
+  EXPECT_EQ(chooseSplitK(7168, 8192, 128, 64, 2), 1);
   // 2 tiles want the cap of 8; K = 512 allows it.
   EXPECT_EQ(chooseSplitK(256, 512, 128, 64), 8);
   // 8 tiles want 8, but K = 256 only divides into 4 slices of 64.
@@ -83,7 +94,7 @@ TEST(KernelHeuristic, TableRows) {
       // mMax, tileM, tileN, stages, swap, tileK, clusterM
       {8, 8, 128, 8, 1, 64, 1},
       {16, 16, 128, 8, 1, 64, 1},
-      {64, 64, 128, 6, 1, 64, 1},
+      {64, 32, 128, 8, 1, 64, 1},
       {256, 128, 256, 4, 0, 64, 1}, // N = 28672: wide tiles, no split-K
       {65536, 128, 256, 4, 0, 64, 1}};
   for (int i = 0; i < 5; ++i) {
@@ -105,8 +116,13 @@ TEST(KernelHeuristic, TableRows) {
   auto down = planner.plan(p);
   ASSERT_TRUE(bool(down));
   EXPECT_EQ((*down)[3].tileN, 128);
-  EXPECT_EQ((*down)[3].splitK, 2);
-  EXPECT_EQ((*down)[2].splitK, 4); // swap-AB buckets keep the full rule
+  EXPECT_EQ((*down)[3].splitK, 2); // 32 x 2 tiles -> 128 CTAs
+  // Swap-AB without a gate: 64-wide weight tiles. M <= 8: 64 tiles -> 2;
+  // M in [17, 64]: 64 x 2 token tiles, no split.
+  EXPECT_EQ((*down)[0].tileN, 64);
+  EXPECT_EQ((*down)[0].splitK, 2);
+  EXPECT_EQ((*down)[2].tileN, 64);
+  EXPECT_EQ((*down)[2].splitK, 1);
   p.arch = "sm_80";
   auto sm80 = planner.plan(p);
   ASSERT_TRUE(bool(sm80));
@@ -321,6 +337,126 @@ TEST(DescribeFunc, SameShapeBeforeAndAfterThePipeline) {
       EXPECT_EQ(s.dtype, DType::f16);
     }
   }
+}
+
+} // namespace
+
+namespace {
+
+TunedPlan tunedDownPlan(int64_t m, int64_t tileM) {
+  TunedPlan t;
+  t.arch = "sm_90a";
+  t.epilogue = Epilogue::none;
+  t.dtype = DType::bf16;
+  t.n = 8192;
+  t.k = 3584;
+  t.m = m;
+  t.us = 21.5;
+  t.device = "test GPU";
+  t.plan.templateName = "sm90_tma_ws";
+  t.plan.tileM = tileM;
+  t.plan.tileN = 64;
+  t.plan.tileK = 64;
+  t.plan.stages = 8;
+  t.plan.splitK = 2;
+  t.plan.swapAB = true;
+  return t;
+}
+
+TEST(TunedPlans, SaveLoadRoundTripAndReplace) {
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("tuned", dir));
+  llvm::SmallString<128> file(dir);
+  llvm::sys::path::append(file, "sub", "tuning.json");
+  // A missing file is an empty table.
+  auto empty = TunedPlanTable::load(file);
+  ASSERT_TRUE(bool(empty)) << llvm::toString(empty.takeError());
+  EXPECT_TRUE(empty->entries().empty());
+
+  TunedPlanTable table;
+  table.insert(tunedDownPlan(16, 16));
+  table.insert(tunedDownPlan(64, 32));
+  table.insert(tunedDownPlan(16, 8)); // same problem and m: replaces
+  ASSERT_EQ(table.entries().size(), 2u);
+  ASSERT_FALSE(bool(table.save(file)));
+  auto loaded = TunedPlanTable::load(file);
+  ASSERT_TRUE(bool(loaded)) << llvm::toString(loaded.takeError());
+  ASSERT_EQ(loaded->entries().size(), 2u);
+  const TunedPlan &t = loaded->entries()[0];
+  EXPECT_EQ(t.m, 16);
+  EXPECT_EQ(t.plan.tileM, 8);
+  EXPECT_EQ(t.plan.tileN, 64);
+  EXPECT_EQ(t.plan.splitK, 2);
+  EXPECT_TRUE(t.plan.swapAB);
+  EXPECT_EQ(t.device, "test GPU");
+  EXPECT_DOUBLE_EQ(t.us, 21.5);
+  llvm::sys::fs::remove_directories(dir);
+}
+
+TEST(TunedPlans, PlannerReplacesOnlyTheMatchingBucket) {
+  TunedPlanTable table;
+  table.insert(tunedDownPlan(16, 8));
+  TunedPlan otherDtype = tunedDownPlan(64, 32);
+  otherDtype.dtype = DType::f16;
+  table.insert(otherDtype);
+  TunedKernelPlanner tuned(table, std::make_shared<HeuristicKernelPlanner>());
+  HeuristicKernelPlanner heuristic;
+  GemmProblem p;
+  p.n = 8192;
+  p.k = 3584;
+  p.mMin = 1;
+  p.mMax = 4096;
+  auto expected = heuristic.plan(p);
+  auto got = tuned.plan(p);
+  ASSERT_TRUE(bool(expected) && bool(got));
+  ASSERT_EQ(got->size(), expected->size());
+  for (size_t i = 0; i < got->size(); ++i) {
+    const KernelPlan &g = (*got)[i], &e = (*expected)[i];
+    EXPECT_EQ(g.mMin, e.mMin); // the buckets stay the heuristic's
+    EXPECT_EQ(g.mMax, e.mMax);
+    bool holds16 = g.mMin <= 16 && 16 <= g.mMax;
+    EXPECT_EQ(g.tileM, holds16 ? 8 : e.tileM) << "bucket " << i;
+    EXPECT_EQ(g.splitK, holds16 ? 2 : e.splitK) << "bucket " << i;
+  }
+  // Another arch: nothing matches.
+  p.arch = "sm_90";
+  auto other = tuned.plan(p);
+  auto otherExpected = heuristic.plan(p);
+  ASSERT_TRUE(bool(other) && bool(otherExpected));
+  EXPECT_EQ((*other)[1].tileM, (*otherExpected)[1].tileM);
+}
+
+TEST(TunedPlans, MalformedFilesNameTheEntry) {
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("tuned", dir));
+  auto loadText = [&](llvm::StringRef text) {
+    llvm::SmallString<128> file(dir);
+    llvm::sys::path::append(file, "t.json");
+    std::error_code ec;
+    {
+      llvm::raw_fd_ostream os(file, ec);
+      os << text;
+    }
+    auto table = TunedPlanTable::load(file);
+    return table ? std::string("loaded")
+                 : llvm::toString(table.takeError());
+  };
+  EXPECT_NE(loadText("{").find("not JSON"), std::string::npos);
+  EXPECT_NE(loadText(R"({"format": "other"})").find("not a tuning file"),
+            std::string::npos);
+  EXPECT_NE(loadText(R"({"format": "mlpjit-tuning-1", "plans": {}})")
+                .find("'plans' must be an array"),
+            std::string::npos);
+  std::string entry = R"({"arch": "sm_90a", "epilogue": "none", "dtype": "bf16",
+      "n": 64, "k": 64, "m": 8, "plan": {"template": "sm90_tma_ws",
+      "tileM": 8, "tileN": 64, "tileK": 64, "stages": 0, "clusterM": 1,
+      "clusterN": 1, "splitK": 1, "swapAB": true}})";
+  std::string message = loadText(
+      R"({"format": "mlpjit-tuning-1", "plans": [)" + entry + "]}");
+  EXPECT_NE(message.find("plans[0]: 'plan.stages' must be an integer in"),
+            std::string::npos)
+      << message;
+  llvm::sys::fs::remove_directories(dir);
 }
 
 } // namespace

@@ -167,6 +167,22 @@ DeviceMlp::create(GpuSession &gpu, const CompiledMlp &compiled,
 
 DeviceMlp::~DeviceMlp() = default;
 
+llvm::Error DeviceMlp::adopt(std::unique_ptr<Mlp> other) {
+  WeightPointers ptrs;
+  ptrs.gate = reinterpret_cast<const void *>(w.gate);
+  ptrs.up = reinterpret_cast<const void *>(w.up);
+  ptrs.down = reinterpret_cast<const void *>(w.down);
+  ptrs.gateBias = reinterpret_cast<const void *>(w.gateBias);
+  ptrs.upBias = reinterpret_cast<const void *>(w.upBias);
+  ptrs.downBias = reinterpret_cast<const void *>(w.downBias);
+  if (auto e = other->setWeights(ptrs, gpu.stream()))
+    return e;
+  if (auto e = gpu.synchronize())
+    return e;
+  mlp = std::move(other);
+  return llvm::Error::success();
+}
+
 llvm::Error DeviceMlp::forward(CUdeviceptr x, CUdeviceptr y, int64_t m,
                                CUstream stream) const {
   return mlp->forward(reinterpret_cast<const void *>(x),

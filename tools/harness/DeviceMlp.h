@@ -66,6 +66,10 @@ public:
   llvm::Error gateUp(CUdeviceptr x, int64_t m, CUstream stream) const;
   llvm::Error down(CUdeviceptr y, int64_t m, CUstream stream) const;
 
+  /// Runs `other` (loaded from a program of the same block, e.g. another
+  /// plan) on this object's weights from now on.
+  llvm::Error adopt(std::unique_ptr<Mlp> other);
+
   const MlpWeights &weights() const { return w; }
   const MlpSpec &spec() const { return specCopy; }
 

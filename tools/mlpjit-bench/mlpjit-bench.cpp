@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "DeviceMlp.h"
 #include "Timing.h"
+#include "Tuner.h"
 
 #include "mlpjit/Frontend/Frontend.h"
 #include "mlpjit/mlpjit.h"
@@ -52,6 +53,15 @@ static cl::opt<std::string> plotOpt(
     cl::init(""));
 static cl::opt<std::string> archOpt("arch", cl::desc("target, e.g. sm_90a"),
                                     cl::init(""));
+static cl::opt<bool> tuneOpt(
+    "tune", cl::desc("first time candidate plans of every GEMM at the token "
+                     "counts, store the fastest in the tuning file, and "
+                     "benchmark with them"));
+static cl::opt<std::string> tuningFileOpt(
+    "tuning-file",
+    cl::desc("measured plans to read (and with --tune, write); default: "
+             "$MLPJIT_TUNING_FILE, else tuning.json in the kernel cache"),
+    cl::init(""));
 
 namespace {
 struct BenchShape {
@@ -148,7 +158,10 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
   if (!archOpt.empty())
     spec.arch = archOpt;
   llvm::errs() << "[" << shape.name << "] compiling...\n";
-  auto compiled = compileMlp(spec);
+  CompileOptions options;
+  if (!tuningFileOpt.empty())
+    options.tuningFile = tuningFileOpt;
+  auto compiled = compileMlp(spec, options);
   if (!compiled)
     return compiled.takeError();
   auto dev = DeviceMlp::create(gpu, *compiled, /*seed=*/17);
@@ -324,6 +337,30 @@ int main(int argc, char **argv) {
   llvm::outs() << (*gpu)->name() << ": " << llvm::format("%.0f", ceil->tflops)
                << " TFLOP/s bf16 (cuBLASLt 8192^3), "
                << llvm::format("%.2f", ceil->tbps) << " TB/s copy\n";
+
+  if (tuneOpt) {
+    std::string file =
+        tuningFileOpt.empty() ? defaultTuningFile() : tuningFileOpt.getValue();
+    if (file.empty())
+      return reportAndExit(fail("--tune: no tuning file (set --tuning-file)"));
+    auto table = TunedPlanTable::load(file);
+    if (!table)
+      return reportAndExit(table.takeError());
+    for (const BenchShape &s : shapes) {
+      MlpSpec spec = s.spec;
+      if (!archOpt.empty())
+        spec.arch = archOpt;
+      llvm::errs() << "[" << s.name << "] tuning...\n";
+      if (auto e = tuneBlock(**gpu, s.name, spec, tokens, TuneSettings{},
+                             *table, llvm::outs()))
+        return reportAndExit(std::move(e));
+    }
+    if (auto e = table->save(file))
+      return reportAndExit(std::move(e));
+    llvm::outs() << "tuned plans: " << table->entries().size() << " in "
+                 << file << "\n";
+    tuningFileOpt = file;
+  }
 
   std::vector<Row> rows;
   for (const BenchShape &s : shapes)

@@ -7,6 +7,7 @@
 #include "mlpjit/Frontend/EmitModule.h"
 #include "mlpjit/Transforms/KernelCollection.h"
 #include "mlpjit/Transforms/Passes.h"
+#include "mlpjit/Transforms/TunedPlans.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -18,6 +19,7 @@
 #include "llvm/Support/ThreadPool.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <optional>
 
 using namespace mlpjit;
@@ -89,9 +91,46 @@ llvm::Expected<std::string> mlpjit::inputIR(llvm::ArrayRef<MlpSpec> specs) {
   return text;
 }
 
+std::string mlpjit::defaultTuningFile() {
+  if (const char *file = std::getenv("MLPJIT_TUNING_FILE"))
+    return file;
+  std::string dir = KernelCache::defaultDirectory();
+  if (dir.empty())
+    return "";
+  llvm::SmallString<256> path(dir);
+  llvm::sys::path::append(path, "tuning.json");
+  return std::string(path);
+}
+
+/// The planner `options` ask for: null (the heuristic) or the heuristic under
+/// a tuning file's plans.
+static llvm::Expected<std::shared_ptr<const KernelPlanner>>
+plannerFor(const CompileOptions &options) {
+  const bool isDefault = !options.tuningFile;
+  std::string file = isDefault ? defaultTuningFile() : *options.tuningFile;
+  if (file.empty())
+    return nullptr;
+  auto table = TunedPlanTable::load(file);
+  if (!table) {
+    if (!isDefault)
+      return table.takeError();
+    llvm::errs() << "mlpjit: warning: " << llvm::toString(table.takeError())
+                 << "; using the heuristic's plans\n";
+    return nullptr;
+  }
+  if (table->entries().empty())
+    return nullptr;
+  return std::make_shared<TunedKernelPlanner>(
+      std::move(*table), std::make_shared<HeuristicKernelPlanner>());
+}
+
 llvm::Expected<std::vector<KernelDesc>>
 mlpjit::planKernels(const MlpSpec &spec, llvm::StringRef arch,
-                    llvm::raw_ostream *printAfterEach) {
+                    llvm::raw_ostream *printAfterEach,
+                    const CompileOptions &compileOptions) {
+  auto planner = plannerFor(compileOptions);
+  if (!planner)
+    return planner.takeError();
   mlir::MLIRContext context;
   DiagnosticCollector diagnostics(context);
   auto module = emitModule(context, spec);
@@ -100,6 +139,7 @@ mlpjit::planKernels(const MlpSpec &spec, llvm::StringRef arch,
                         "' failed:\n" + diagnostics.text);
   DefaultPipelineOptions options;
   options.arch = arch.str();
+  options.planner = std::move(*planner);
   if (mlir::failed(runDefaultPipeline(*module, options, printAfterEach)))
     return compileError("the pass pipeline failed for '" + spec.name +
                         "':\n" + diagnostics.text);
@@ -139,7 +179,7 @@ llvm::Expected<CompiledMlp> mlpjit::compileMlp(const MlpSpec &spec,
   CompiledMlp result;
   result.spec = spec;
   result.spec.arch = resolveArch(spec, options);
-  auto descs = planKernels(result.spec, result.spec.arch);
+  auto descs = planKernels(result.spec, result.spec.arch, nullptr, options);
   if (!descs)
     return descs.takeError();
 

@@ -42,8 +42,14 @@ std::vector<Stage> stages(const DefaultPipelineOptions &options) {
        }},
       {"mlp-plan-kernels",
        [options](OpPassManager &pm) {
+         if (options.planner) {
+           pm.addNestedPass<func::FuncOp>(
+               createPlanKernelsWithPlanner(options.planner, options.arch));
+           return;
+         }
          PlanKernelsOptions o;
          o.arch = options.arch;
+         o.tuningFile = options.tuningFile;
          pm.addNestedPass<func::FuncOp>(createPlanKernels(o));
        }},
   };
@@ -60,6 +66,9 @@ struct DefaultPipelineCLOptions
   Option<std::string> arch{
       *this, "arch", llvm::cl::desc("arch for functions without mlp.arch"),
       llvm::cl::init("sm_90a")};
+  Option<std::string> tuningFile{
+      *this, "tuning-file",
+      llvm::cl::desc("measured plans (mlpjit-bench --tune) over the heuristic")};
 };
 
 } // namespace
@@ -115,6 +124,7 @@ void mlpjit::registerMlpTransforms() {
         options.layout = cl.layout;
         options.blockRows = cl.blockRows;
         options.arch = cl.arch;
+        options.tuningFile = cl.tuningFile;
         buildDefaultPipeline(pm, options);
       });
 }

@@ -28,7 +28,10 @@ struct Bucket {
 // the H100 sweep in docs/kernels-sm90.md (v5). Up to 64 tokens, A and B are
 // swapped (weight rows on the 64-wide WGMMA M side, tokens on its N side, a
 // token tile no larger than needed since each token tile re-reads all the
-// weights) and split-K fills 132 SMs when N alone does not. Up to 256,
+// weights; 32 rows from 17 tokens, and 64-wide weight tiles when no gate/up
+// pair must share a tile: both won nearly every `mlpjit-bench --tune` case on
+// the H100, docs/performance.md v3) and split-K fills the SMs when the tiles
+// alone do not (chooseSplitK). Up to 256,
 // 128x128 tiles with split-K for narrow N (the down projection); wide N
 // takes 128x256 instead (see kWideTileN). Beyond, 128x256 tiles. 2x1
 // clusters won 5% in the template sweep but lost 7-15% through the full
@@ -36,7 +39,7 @@ struct Bucket {
 constexpr Bucket kSm90Buckets[] = {
     {1, 8, 8, 128, 64, 8, true, true, 1},
     {9, 16, 16, 128, 64, 8, true, true, 1},
-    {17, 64, 64, 128, 64, 6, true, true, 1},
+    {17, 64, 32, 128, 64, 8, true, true, 1},
     {65, 256, 128, 128, 64, 6, false, true, 1},
     {257, 0, 128, 256, 64, 4, false, false, 1},
 };
@@ -52,8 +55,11 @@ constexpr Bucket kSm80Buckets[] = {
     {65, 0, 128, 128, 32, 3, false, false, 1},
 };
 
-/// CTAs the split-K rule aims for: a little under one wave of 132 SMs.
-constexpr int64_t kTargetCtas = 120;
+/// Split-K applies below this many output tiles and multiplies them up to
+/// at most one wave of 132 SMs: a second, partial wave (e.g. 112 tiles x 2
+/// = 224 CTAs) cost up to 1.6x on the H100 (docs/performance.md v3).
+constexpr int64_t kSplitBelowTiles = 96;
+constexpr int64_t kWaveCtas = 132;
 constexpr int64_t kMaxSplitK = 8;
 /// Gated epilogues read gate and up columns in blocks of this many rows.
 constexpr int64_t kGatedInterleave = 64;
@@ -76,11 +82,12 @@ int smVersion(llvm::StringRef arch) {
 } // namespace
 
 int64_t mlpjit::chooseSplitK(int64_t n, int64_t k, int64_t tileN,
-                             int64_t tileK) {
-  int64_t tilesN = (n + tileN - 1) / tileN;
+                             int64_t tileK, int64_t tilesM) {
+  int64_t tiles = (n + tileN - 1) / tileN * std::max<int64_t>(tilesM, 1);
   int64_t s = 1;
-  while (s < kMaxSplitK && tilesN * s < kTargetCtas)
-    s *= 2;
+  if (tiles < kSplitBelowTiles)
+    while (s < kMaxSplitK && tiles * s * 2 <= kWaveCtas)
+      s *= 2;
   while (s > 1 && k % (s * tileK) != 0)
     s /= 2;
   return s;
@@ -133,8 +140,13 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
     plan.stages = bucket.stages;
     plan.swapAB = bucket.swapAB;
     plan.clusterM = bucket.clusterM;
-    plan.splitK =
-        bucket.splitK ? chooseSplitK(p.n, p.k, bucket.tileN, bucket.tileK) : 1;
+    // Weight tiles 64 wide when no gate/up pair must share one.
+    if (bucket.swapAB && templateName == "sm90_tma_ws" && !isGated(p.epilogue))
+      plan.tileN = 64;
+    const int64_t tilesM = (hi + plan.tileM - 1) / plan.tileM;
+    plan.splitK = bucket.splitK ? chooseSplitK(p.n, p.k, plan.tileN,
+                                               bucket.tileK, tilesM)
+                                : 1;
     if (!bucket.swapAB && bucket.splitK && templateName == "sm90_tma_ws") {
       if ((p.n + 127) / 128 >= kWideTileN) {
         plan.tileN = 256;

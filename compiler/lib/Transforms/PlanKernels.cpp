@@ -1,6 +1,7 @@
 //===- PlanKernels.cpp - attach #mlp.plan arrays to every GEMM ------------===//
 #include "mlpjit/Transforms/KernelHeuristic.h"
 #include "mlpjit/Transforms/Passes.h"
+#include "mlpjit/Transforms/TunedPlans.h"
 
 #include "mlpjit/Dialect/Mlp/MlpOps.h"
 
@@ -38,8 +39,20 @@ struct PlanKernelsPass : mlpjit::impl::PlanKernelsBase<PlanKernelsPass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (!planner)
-      planner = std::make_shared<HeuristicKernelPlanner>();
+    if (!planner) {
+      std::shared_ptr<const KernelPlanner> heuristic =
+          std::make_shared<HeuristicKernelPlanner>();
+      planner = heuristic;
+      if (!tuningFile.empty()) {
+        auto table = TunedPlanTable::load(tuningFile);
+        if (!table) {
+          func.emitError(llvm::toString(table.takeError()));
+          return signalPassFailure();
+        }
+        planner = std::make_shared<TunedKernelPlanner>(std::move(*table),
+                                                       heuristic);
+      }
+    }
 
     GemmProblem problem;
     problem.mMin = kDefaultTokensMin;

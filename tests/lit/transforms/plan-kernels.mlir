@@ -2,19 +2,21 @@
 // RUN: mlpjit-opt --mlp-plan-kernels="arch=sm_86" %s --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=SM86
 
 // Llama-3-8B over the full default bucket set. Gate/up GEMM: N = 28672,
-// 224 tiles of 128 already fill the GPU, so no split-K; down: N = 4096, 32
-// tiles -> split-K 4 (128 CTAs), and K = 14336 is a multiple of 4 * 64.
+// 224 tiles of 128 already fill the GPU, so no split-K. Down: N = 4096,
+// no gate/up pair, so 64-wide weight tiles in the swap-AB buckets: 64 tiles
+// -> split-K 2 (128 CTAs, one wave); from 17 tokens two token tiles of 32
+// make 128 tiles, no split; [65, 256]: 32 x 2 tiles of 128x128 -> 2.
 // CHECK-LABEL: func.func @llama3_8b
 // CHECK: mlp.fused_linear swiglu interleaved(64) {{.*}} {plans = [
 // CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [1, 8], tile = [8, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
 // CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [9, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
-// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [17, 64], tile = [64, 128, 64], stages = 6, cluster = [1, 1], split_k = 1, swap_ab = true>,
+// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [17, 64], tile = [32, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
 // CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [65, 256], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>,
 // CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [257, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
 // CHECK: mlp.linear {{.*}} {plans = [
-// CHECK-SAME: m = [1, 8], tile = [8, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
-// CHECK-SAME: m = [9, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
-// CHECK-SAME: m = [17, 64], tile = [64, 128, 64], stages = 6, cluster = [1, 1], split_k = 4, swap_ab = true>,
+// CHECK-SAME: m = [1, 8], tile = [8, 64, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
+// CHECK-SAME: m = [9, 16], tile = [16, 64, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
+// CHECK-SAME: m = [17, 64], tile = [32, 64, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
 // CHECK-SAME: m = [65, 256], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 2, swap_ab = false>,
 // CHECK-SAME: m = [257, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
 // SM86-LABEL: func.func @llama3_8b
@@ -29,13 +31,13 @@ func.func @llama3_8b(%x: tensor<?x4096xbf16>, %w: tensor<28672x4096xbf16>, %wd: 
 // -----
 
 // Token range [8, 100] cuts the buckets; mlp.arch wins over the option.
-// N = 1024 is 8 tiles: even split-K 8 (the cap) gives only 64 CTAs; K = 256
-// is a multiple of 4 * 64 but not of 8 * 64, so split-K drops to 4.
+// N = 1024 is 16 tiles of 64: split-K 8 would give 128 CTAs, but K = 256
+// is a multiple of 4 * 64 and not of 8 * 64, so it drops to 4.
 // CHECK-LABEL: func.func @range_and_arch
 // CHECK: mlp.linear {{.*}} {plans = [
-// CHECK-SAME: m = [8, 8], tile = [8, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
-// CHECK-SAME: m = [9, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
-// CHECK-SAME: m = [17, 64], tile = [64, 128, 64], stages = 6, cluster = [1, 1], split_k = 4, swap_ab = true>,
+// CHECK-SAME: m = [8, 8], tile = [8, 64, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
+// CHECK-SAME: m = [9, 16], tile = [16, 64, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
+// CHECK-SAME: m = [17, 64], tile = [32, 64, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
 // CHECK-SAME: m = [65, 100], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 2, swap_ab = false>]}
 // SM86-LABEL: func.func @range_and_arch
 // SM86: "sm90_tma_ws", m = [8, 8]
@@ -48,7 +50,7 @@ func.func @range_and_arch(%h: tensor<?x256xf16>, %wd: tensor<1024x256xf16>) -> t
 
 // One token only: a single plan.
 // CHECK-LABEL: func.func @decode_only
-// CHECK: {plans = [#mlp.plan<"sm90_tma_ws", m = [1, 1], tile = [8, 128, 64], stages = 8, cluster = [1, 1], split_k = 8, swap_ab = true>]}
+// CHECK: {plans = [#mlp.plan<"sm90_tma_ws", m = [1, 1], tile = [8, 64, 64], stages = 8, cluster = [1, 1], split_k = 8, swap_ab = true>]}
 func.func @decode_only(%h: tensor<?x512xbf16>, %wd: tensor<256x512xbf16>) -> tensor<?x256xbf16> attributes {mlp.token_range = array<i64: 1, 1>} {
   %y = mlp.linear %h, %wd : tensor<?x512xbf16>, tensor<256x512xbf16> -> tensor<?x256xbf16>
   return %y : tensor<?x256xbf16>

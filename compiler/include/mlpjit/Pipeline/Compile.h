@@ -19,6 +19,7 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,15 @@ namespace mlpjit {
 struct CompileOptions {
   std::string arch;     // "" = the spec's arch, else the device's, else sm_90a
   bool useCache = true; // the in-memory and on-disk PTX cache (KernelCache)
+  /// Measured plans over the heuristic's (TunedPlans.h): unset = the default
+  /// file (defaultTuningFile(); unreadable: a warning, then the heuristic);
+  /// "" = none; a path = that file (unreadable: an error).
+  std::optional<std::string> tuningFile;
 };
+
+/// $MLPJIT_TUNING_FILE when set (empty: no tuning), else tuning.json in the
+/// kernel cache directory (where `mlpjit-bench --tune` writes).
+std::string defaultTuningFile();
 
 /// The target a spec compiles for: --arch, else the spec's, else the GPU's
 /// (when a driver and GPU are present), else sm_90a.
@@ -41,7 +50,8 @@ llvm::Expected<std::string> inputIR(llvm::ArrayRef<MlpSpec> specs);
 /// headed by the pass name.
 llvm::Expected<std::vector<KernelDesc>>
 planKernels(const MlpSpec &spec, llvm::StringRef arch,
-            llvm::raw_ostream *printAfterEach = nullptr);
+            llvm::raw_ostream *printAfterEach = nullptr,
+            const CompileOptions &options = {});
 
 struct CompiledKernel {
   KernelDesc desc;

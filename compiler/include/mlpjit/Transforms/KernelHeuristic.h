@@ -57,10 +57,12 @@ public:
   plan(const GemmProblem &problem) const override;
 };
 
-/// The split-K rule of the table: the smallest power of two s <= 8 with
-/// ceil(n / tileN) * s >= 120 CTAs, lowered to the largest power of two
-/// whose s * tileK divides k.
-int64_t chooseSplitK(int64_t n, int64_t k, int64_t tileN, int64_t tileK);
+/// The split-K rule of the table: with t = ceil(n / tileN) * tilesM output
+/// tiles, 1 when t >= 96, else the largest power of two s <= 8 with
+/// t * s <= 132 (one wave of H100 SMs); then lowered to the largest power of
+/// two whose s * tileK divides k.
+int64_t chooseSplitK(int64_t n, int64_t k, int64_t tileN, int64_t tileK,
+                     int64_t tilesM = 1);
 
 } // namespace mlpjit
 

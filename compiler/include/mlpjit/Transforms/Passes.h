@@ -36,6 +36,10 @@ struct DefaultPipelineOptions {
   int64_t blockRows = 64;
   /// mlp-plan-kernels: arch for functions without `mlp.arch`.
   std::string arch = "sm_90a";
+  /// mlp-plan-kernels: the planner; null = the heuristic, with the plans of
+  /// `tuningFile` (TunedPlans.h) over it when that is set.
+  std::shared_ptr<const KernelPlanner> planner;
+  std::string tuningFile;
 };
 
 /// concat-gate-up, canonicalize, fuse-glu-epilogue, plan-kernels; the

@@ -80,7 +80,10 @@ def PlanKernels : Pass<"mlp-plan-kernels", "mlir::func::FuncOp"> {
     one `#mlp.plan` per token bucket of the kernel heuristic
     (KernelHeuristic.h) intersected with the function's `mlp.token_range`
     (default [1, 65536]). The arch is the function's `mlp.arch`, else the
-    `arch` option. An op no template can serve gets an error.
+    `arch` option. An op no template can serve gets an error. With
+    `tuning-file`, a bucket whose GEMM has a measured plan there
+    (TunedPlans.h, written by `mlpjit-bench --tune`) takes that plan's
+    constants instead of the heuristic's.
 
     Before:
     ```mlir
@@ -97,6 +100,8 @@ def PlanKernels : Pass<"mlp-plan-kernels", "mlir::func::FuncOp"> {
   let options = [
     Option<"arch", "arch", "std::string", "\"sm_90a\"",
            "target arch for functions without mlp.arch">,
+    Option<"tuningFile", "tuning-file", "std::string", "",
+           "measured plans (mlpjit-bench --tune) that replace the heuristic's">,
   ];
   let dependentDialects = ["mlpjit::mlp::MlpDialect"];
 }

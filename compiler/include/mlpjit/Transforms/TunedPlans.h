@@ -1,0 +1,75 @@
+//===- TunedPlans.h - measured kernel plans in the heuristic's place -*- C++ -*-===//
+//
+// `mlpjit-bench --tune` times candidate plans of every GEMM on the GPU and
+// stores the fastest here; mlp-plan-kernels then takes a stored plan over
+// the heuristic's wherever one matches. The file is JSON (tuning.json in the
+// kernel cache directory by default):
+//
+//   {"format": "mlpjit-tuning-1", "plans": [
+//     {"arch": "sm_90a", "epilogue": "swiglu", "dtype": "bf16",
+//      "n": 7168, "k": 8192, "m": 256, "us": 51.3, "device": "NVIDIA H100",
+//      "plan": {"template": "sm90_tma_ws", "tileM": 128, "tileN": 256,
+//               "tileK": 64, "stages": 4, "clusterM": 1, "clusterN": 1,
+//               "splitK": 1, "swapAB": false}}]}
+//
+// A stored plan replaces the constants of the heuristic's bucket that
+// contains its token count `m`, for the same arch, epilogue, dtype, n and k;
+// the bucket's token range stays the heuristic's.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MLPJIT_TRANSFORMS_TUNEDPLANS_H
+#define MLPJIT_TRANSFORMS_TUNEDPLANS_H
+
+#include "mlpjit/Transforms/KernelHeuristic.h"
+
+#include <memory>
+
+namespace mlpjit {
+
+struct TunedPlan {
+  std::string arch;
+  Epilogue epilogue = Epilogue::none;
+  DType dtype = DType::bf16;
+  int64_t n = 0, k = 0;
+  int64_t m = 0;      // the token count it was measured at
+  double us = 0;      // its median time there
+  std::string device; // the GPU it was measured on
+  KernelPlan plan;    // mMin/mMax unused
+};
+
+class TunedPlanTable {
+public:
+  /// Reads `path`; a missing file is an empty table, anything malformed an
+  /// error naming the file and the entry.
+  static llvm::Expected<TunedPlanTable> load(llvm::StringRef path);
+  /// Writes `path` through a temporary file renamed into place.
+  llvm::Error save(llvm::StringRef path) const;
+
+  /// Replaces the entry with the same arch, epilogue, dtype, n, k and m.
+  void insert(const TunedPlan &plan);
+  /// The entry for `problem` whose m lies in [mMin, mMax], if any.
+  const TunedPlan *find(const GemmProblem &problem, int64_t mMin,
+                        int64_t mMax) const;
+  const std::vector<TunedPlan> &entries() const { return plans; }
+
+private:
+  std::vector<TunedPlan> plans;
+};
+
+/// The fallback planner's buckets, with each bucket's constants taken from
+/// the table where it has a plan for that bucket.
+class TunedKernelPlanner : public KernelPlanner {
+public:
+  TunedKernelPlanner(TunedPlanTable table,
+                     std::shared_ptr<const KernelPlanner> fallback);
+  llvm::Expected<std::vector<KernelPlan>>
+  plan(const GemmProblem &problem) const override;
+
+private:
+  TunedPlanTable table;
+  std::shared_ptr<const KernelPlanner> fallback;
+};
+
+} // namespace mlpjit
+
+#endif // MLPJIT_TRANSFORMS_TUNEDPLANS_H

@@ -1,0 +1,286 @@
+//===- Tuner.cpp - mlpjit-bench --tune ------------------------------------===//
+#include "Tuner.h"
+
+#include "CublasLtBaseline.h"
+#include "DeviceMlp.h"
+#include "Timing.h"
+
+#include "mlpjit/Cache.h"
+#include "mlpjit/Codegen/Codegen.h"
+#include "mlpjit/Pipeline/Compile.h"
+#include "mlpjit/mlpjit.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/ThreadPool.h"
+
+#include <map>
+#include <optional>
+
+using namespace mlpjit;
+using namespace mlpjit::harness;
+
+namespace {
+
+std::string describe(const KernelDesc &d) {
+  std::string s = std::to_string(d.tileM) + "x" + std::to_string(d.tileN) +
+                  " s" + std::to_string(d.stages);
+  if (d.swapAB)
+    s = "swap " + s;
+  if (d.splitK > 1)
+    s += " split" + std::to_string(d.splitK);
+  if (d.clusterM > 1)
+    s += " cluster" + std::to_string(d.clusterM);
+  return s;
+}
+
+bool samePlan(const KernelDesc &a, const KernelDesc &b) {
+  return a.templateName == b.templateName && a.tileM == b.tileM &&
+         a.tileN == b.tileN && a.tileK == b.tileK && a.stages == b.stages &&
+         a.clusterM == b.clusterM && a.clusterN == b.clusterN &&
+         a.splitK == b.splitK && a.swapAB == b.swapAB;
+}
+
+/// The token count a bucket is tuned at: the middle one of the requested
+/// counts inside it, if any.
+std::optional<int64_t> representative(int64_t mMin, int64_t mMax,
+                                      llvm::ArrayRef<int64_t> tokens) {
+  std::vector<int64_t> inside;
+  for (int64_t t : tokens)
+    if (t >= mMin && t <= mMax)
+      inside.push_back(t);
+  if (inside.empty())
+    return std::nullopt;
+  llvm::sort(inside);
+  return inside[inside.size() / 2];
+}
+
+} // namespace
+
+std::vector<KernelDesc> mlpjit::harness::candidatePlans(const KernelDesc &desc,
+                                                        int64_t m) {
+  std::vector<KernelDesc> out{desc};
+  if (desc.templateName != "sm90_tma_ws")
+    return out; // only the Hopper template has a search space here
+  auto add = [&](int tileM, int tileN, bool swap, int splitK, int cluster) {
+    if (desc.k % (int64_t(splitK) * desc.tileK) != 0)
+      return;
+    // The deepest pipeline that fits shared memory.
+    for (int stages : {8, 6, 4}) {
+      KernelDesc c = desc;
+      c.tileM = tileM;
+      c.tileN = tileN;
+      c.swapAB = swap;
+      c.splitK = splitK;
+      c.clusterM = cluster;
+      c.clusterN = 1;
+      c.stages = stages;
+      if (llvm::Error e = codegen::validateKernel(c)) {
+        llvm::consumeError(std::move(e));
+        continue;
+      }
+      if (llvm::none_of(out, [&](const KernelDesc &o) { return samePlan(o, c); }))
+        out.push_back(c);
+      return;
+    }
+  };
+  const bool gated = isGated(desc.epilogue);
+  if (m <= 64) {
+    // Weights on the WGMMA M side; the token tile no larger than needed.
+    for (int tileM : {8, 16, 32, 64}) {
+      if (tileM < m / 2 || tileM > std::max<int64_t>(8, m))
+        continue;
+      for (int tileN : {64, 128}) {
+        if (gated && tileN != 128)
+          continue;
+        for (int splitK : {1, 2, 4, 8})
+          add(tileM, tileN, true, splitK, 1);
+      }
+    }
+    return out;
+  }
+  for (auto [tileM, tileN] : {std::pair{128, 128}, std::pair{128, 256}}) {
+    for (int splitK : {1, 2, 4}) {
+      if (splitK > 1 && m > 256)
+        continue; // partials cost more than they gain with many M tiles
+      add(tileM, tileN, false, splitK, 1);
+    }
+    if (m > 256)
+      add(tileM, tileN, false, 1, 2);
+  }
+  return out;
+}
+
+llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
+                                       const MlpSpec &specIn,
+                                       llvm::ArrayRef<int64_t> tokens,
+                                       const TuneSettings &settings,
+                                       TunedPlanTable &table,
+                                       llvm::raw_ostream &log) {
+  auto fail = [&](const llvm::Twine &msg) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   label + ": " + msg);
+  };
+  const Driver &d = gpu.driver();
+  CUstream stream = gpu.stream();
+  MlpSpec spec = specIn;
+  spec.tokensMin = 1;
+  spec.tokensMax = *llvm::max_element(tokens);
+  // Start from the heuristic alone, whatever tuning file exists.
+  CompileOptions options;
+  options.tuningFile = "";
+  auto base = compileMlp(spec, options);
+  if (!base)
+    return base.takeError();
+  auto dev = DeviceMlp::create(gpu, *base, /*seed=*/17);
+  if (!dev)
+    return dev.takeError();
+  DeviceMlp &mlp = **dev;
+  const int64_t h = spec.hidden, i = spec.intermediate;
+  CublasLtMlp reference(gpu.gemm(spec.dtype), gpu.kernels(), spec.dtype,
+                        toEpilogue(spec.activation), h, i);
+
+  // Buckets: the (gate_up, down) kernel pair of each token range.
+  std::map<std::pair<int64_t, int64_t>, std::pair<int, int>> buckets;
+  for (size_t k = 0; k < base->kernels.size(); ++k) {
+    const KernelDesc &desc = base->kernels[k].desc;
+    auto &slot = buckets[{desc.mMin, desc.mMax}];
+    (desc.role == KernelRole::gate_up ? slot.first : slot.second) = int(k);
+  }
+
+  for (auto &[range, pair] : buckets) {
+    auto m = representative(range.first, range.second, tokens);
+    if (!m)
+      continue;
+    const int rotations = 4;
+    std::vector<DeviceArray> xs, ys;
+    for (int r = 0; r < rotations; ++r) {
+      xs.emplace_back(d);
+      ys.emplace_back(d);
+      if (auto e = xs.back().allocate(size_t(*m) * h * 2))
+        return e;
+      if (auto e = ys.back().allocate(size_t(*m) * h * 2))
+        return e;
+      if (auto e = gpu.kernels().fillRandom(spec.dtype, xs.back().ptr(),
+                                            size_t(*m) * h, 500 + r, 1.0f,
+                                            stream))
+        return e;
+    }
+    DeviceArray yRef(d), scratch(d);
+    if (auto e = yRef.allocate(size_t(*m) * h * 2))
+      return e;
+    if (auto e = scratch.allocate(reference.scratchBytes(*m, 2)))
+      return e;
+    if (auto e = reference.unfused(mlp.weights(), xs[0].ptr(), yRef.ptr(), *m,
+                                   scratch.ptr(), stream))
+      return e;
+
+    for (int role : {0, 1}) {
+      const CompiledKernel &gateUp = base->kernels[pair.first];
+      const CompiledKernel &down = base->kernels[pair.second];
+      const KernelDesc &tuned = role == 0 ? gateUp.desc : down.desc;
+      std::vector<KernelDesc> candidates = candidatePlans(tuned, *m);
+
+      // Compile and load every candidate in parallel (NVRTC and the
+      // driver's PTX JIT are the slow parts); time them one by one.
+      std::vector<std::optional<llvm::Expected<std::unique_ptr<Mlp>>>> loaded(
+          candidates.size());
+      {
+        llvm::DefaultThreadPool pool(llvm::hardware_concurrency());
+        for (size_t c = 0; c < candidates.size(); ++c)
+          pool.async([&, c] {
+            auto artifact =
+                codegen::compileKernel(candidates[c], &KernelCache::global());
+            if (!artifact) {
+              loaded[c].emplace(artifact.takeError());
+              return;
+            }
+            CompiledMlp program;
+            program.spec = base->spec;
+            program.spec.tokensMin = range.first;
+            program.spec.tokensMax = range.second;
+            program.kernels = {gateUp, down};
+            CompiledKernel &slot = program.kernels[role];
+            slot.desc = candidates[c];
+            slot.ptx = std::move(artifact->ptx);
+            loaded[c].emplace(Mlp::load(toProgram(program), gpu.context()));
+          });
+        pool.wait();
+      }
+
+      double bestUs = 0, baseUs = 0;
+      int best = -1;
+      for (size_t c = 0; c < candidates.size(); ++c) {
+        auto &candidate = *loaded[c];
+        if (!candidate) {
+          log << "  " << describe(candidates[c]) << ": "
+              << llvm::toString(candidate.takeError()) << "\n";
+          continue;
+        }
+        if (auto e = mlp.adopt(std::move(*candidate)))
+          return e;
+        // Correct first: the whole forward against cuBLASLt.
+        if (auto e = gpu.kernels().poison(ys[0].ptr(), size_t(*m) * h, stream))
+          return e;
+        if (auto e = mlp.forward(xs[0].ptr(), ys[0].ptr(), *m, stream))
+          return e;
+        auto err = relativeError(gpu, ys[0].ptr(), yRef.ptr(), size_t(*m) * h,
+                                 spec.dtype);
+        if (!err)
+          return err.takeError();
+        if (!(*err <= 1e-2)) {
+          if (c == 0)
+            return fail("the heuristic's plan differs from cuBLASLt at M = " +
+                        llvm::Twine(*m));
+          log << "  " << describe(candidates[c]) << ": rejected, relative error "
+              << *err << "\n";
+          continue;
+        }
+        // The forward above left the intermediate for down to read.
+        auto t = timeWithGraph(
+            d, stream,
+            [&](int r) {
+              return role == 0
+                         ? mlp.gateUp(xs[r % rotations].ptr(), *m, stream)
+                         : mlp.down(ys[r % rotations].ptr(), *m, stream);
+            },
+            2 * rotations, settings.warmup, settings.reps);
+        if (!t)
+          return t.takeError();
+        if (c == 0)
+          baseUs = t->medianUs;
+        if (best < 0 || t->medianUs < bestUs) {
+          best = int(c);
+          bestUs = t->medianUs;
+        }
+      }
+      if (best < 0)
+        return fail("no candidate plan ran");
+      const KernelDesc &w = candidates[best];
+      log << llvm::format("[%s] %-7s M=%-5lld heuristic %-24s %8.1f us -> %-24s "
+                          "%8.1f us (%zu candidates)\n",
+                          label.str().c_str(), role == 0 ? "gate_up" : "down",
+                          (long long)*m, describe(tuned).c_str(), baseUs,
+                          describe(w).c_str(), bestUs, candidates.size());
+      TunedPlan entry;
+      entry.arch = w.arch;
+      entry.epilogue = w.epilogue;
+      entry.dtype = w.dtype;
+      entry.n = w.n;
+      entry.k = w.k;
+      entry.m = *m;
+      entry.us = bestUs;
+      entry.device = gpu.name();
+      entry.plan.templateName = w.templateName;
+      entry.plan.tileM = w.tileM;
+      entry.plan.tileN = w.tileN;
+      entry.plan.tileK = w.tileK;
+      entry.plan.stages = w.stages;
+      entry.plan.clusterM = w.clusterM;
+      entry.plan.clusterN = w.clusterN;
+      entry.plan.splitK = w.splitK;
+      entry.plan.swapAB = w.swapAB;
+      table.insert(entry);
+    }
+  }
+  return llvm::Error::success();
+}

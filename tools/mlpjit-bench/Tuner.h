@@ -1,0 +1,39 @@
+//===- Tuner.h - mlpjit-bench --tune: measure candidate plans per bucket --===//
+//
+// For each token bucket of a block's plan that holds one of the benchmark's
+// token counts, and for each of its two GEMMs: compile a handful of
+// candidate plans around the heuristic's (tile shapes, swap-AB, split-K,
+// clusters), check each candidate's whole forward against cuBLASLt, time
+// the GEMM alone, and store the fastest in a TunedPlanTable.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MLPJIT_TOOLS_TUNER_H
+#define MLPJIT_TOOLS_TUNER_H
+
+#include "GpuSession.h"
+
+#include "mlpjit/Frontend/MlpSpec.h"
+#include "mlpjit/Transforms/TunedPlans.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlpjit::harness {
+
+/// The candidate plans tried for `desc` at m tokens (desc itself included),
+/// each accepted by codegen::validateKernel.
+std::vector<KernelDesc> candidatePlans(const KernelDesc &desc, int64_t m);
+
+struct TuneSettings {
+  int warmup = 5, reps = 30;
+};
+
+/// Tunes `spec` (named `label` in the log) on `gpu` at the given token counts
+/// and inserts the winners into `table`.
+llvm::Error tuneBlock(GpuSession &gpu, llvm::StringRef label,
+                      const MlpSpec &spec, llvm::ArrayRef<int64_t> tokens,
+                      const TuneSettings &settings, TunedPlanTable &table,
+                      llvm::raw_ostream &log);
+
+} // namespace mlpjit::harness
+
+#endif // MLPJIT_TOOLS_TUNER_H
