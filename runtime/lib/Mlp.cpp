@@ -144,6 +144,8 @@ llvm::Expected<std::unique_ptr<Mlp>> Mlp::load(const MlpProgram &program,
     return e;
 
   for (const KernelArtifact &artifact : p.kernels) {
+    if (auto e = checkArchRunsOn(artifact.desc.arch, context.arch()))
+      return e;
     auto k = LoadedKernel::load(context, artifact);
     if (!k)
       return k.takeError();

@@ -9,6 +9,32 @@ static llvm::Error runtimeError(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
 }
 
+/// "sm_90a" -> {90, true}; {0, false} when it is not an sm_XY[a] name.
+static std::pair<int, bool> parseSm(llvm::StringRef arch) {
+  if (!arch.consume_front("sm_"))
+    return {0, false};
+  bool specific = arch.consume_back("a");
+  int v = 0;
+  if (arch.getAsInteger(10, v))
+    return {0, false};
+  return {v, specific};
+}
+
+llvm::Error mlpjit::checkArchRunsOn(llvm::StringRef kernelArch,
+                                   llvm::StringRef deviceArch) {
+  auto [kernel, kernelSpecific] = parseSm(kernelArch);
+  auto [device, deviceSpecific] = parseSm(deviceArch);
+  (void)deviceSpecific;
+  bool runs = kernel != 0 && device != 0 &&
+              (kernelSpecific ? kernel == device : kernel <= device);
+  if (runs)
+    return llvm::Error::success();
+  return runtimeError("mlpjit: kernels compiled for " + kernelArch +
+                      " cannot run on this " + deviceArch +
+                      " GPU; compile the spec for " + deviceArch +
+                      " (arch = " + deviceArch + ", or --arch)");
+}
+
 llvm::Expected<std::unique_ptr<DeviceContext>>
 DeviceContext::create(int ordinal) {
   auto driver = Driver::get();

@@ -11,7 +11,9 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstdlib>
+#include <sys/resource.h>
 #include <thread>
 
 using namespace mlpjit;
@@ -350,6 +352,33 @@ TEST_F(KernelCacheTest, StaleTemporariesOfCrashedWritersAreRemoved) {
   EXPECT_FALSE(fs::exists(dir + "/.tmp-old-abc123"));
   EXPECT_TRUE(fs::exists(dir + "/.tmp-new-abc123")); // may be a live writer
   EXPECT_TRUE(warnings.empty());
+}
+
+TEST_F(KernelCacheTest, FullDiskWarnsAndLeavesNoEntry) {
+  // A full disk, as far as this process can tell: files may not grow past
+  // 64 bytes (RLIMIT_FSIZE; writes fail with EFBIG once SIGXFSZ is ignored).
+  std::string ptx(4096, 'p');
+  auto cache = makeCache();
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit tiny = old;
+  tiny.rlim_cur = 64;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &tiny), 0);
+  cache->store(keyOf("full"), {ptx, nullptr, "full"});
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &old), 0);
+  std::signal(SIGXFSZ, oldHandler);
+
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("cannot write cache entry"), std::string::npos)
+      << warnings[0];
+  // The kernel is still served from memory, and no partial entry is left
+  // for another process to trip over.
+  auto hit = cache->lookup(keyOf("full"));
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(hit->ptx, ptx);
+  EXPECT_FALSE(fs::exists(cache->entryPath(keyOf("full"))));
+  EXPECT_FALSE(makeCache()->lookup(keyOf("full")).has_value());
 }
 
 TEST_F(KernelCacheTest, FailedWritesLeaveReadsOn) {

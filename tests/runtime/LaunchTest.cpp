@@ -1,6 +1,7 @@
 //===- LaunchTest.cpp - launch arithmetic and checks, no GPU needed -------===//
 #include "mlpjit/sm80/launch.h"
 #include "mlpjit/GemmLaunch.h"
+#include "mlpjit/Module.h"
 #include "mlpjit/sm90/launch.h"
 
 #include <gtest/gtest.h>
@@ -193,6 +194,19 @@ TEST(OperandCheckTest, RejectsMisuseBeforeAnyLaunch) {
     EXPECT_NE(why.find(c.expected), std::string::npos)
         << "expected '" << c.expected << "', got '" << why << "'";
   }
+}
+
+TEST(ArchCheckTest, ArchSpecificKernelsRunOnlyOnTheirArch) {
+  EXPECT_EQ(errorOf(checkArchRunsOn("sm_90a", "sm_90a")), "");
+  EXPECT_EQ(errorOf(checkArchRunsOn("sm_80", "sm_80")), "");
+  EXPECT_EQ(errorOf(checkArchRunsOn("sm_80", "sm_90a")), ""); // PTX JIT
+  EXPECT_EQ(errorOf(checkArchRunsOn("sm_86", "sm_89")), "");
+  EXPECT_EQ(errorOf(checkArchRunsOn("sm_90a", "sm_86")),
+            "mlpjit: kernels compiled for sm_90a cannot run on this sm_86 GPU; "
+            "compile the spec for sm_86 (arch = sm_86, or --arch)");
+  EXPECT_NE(errorOf(checkArchRunsOn("sm_90a", "sm_100a")), "");
+  EXPECT_NE(errorOf(checkArchRunsOn("sm_89", "sm_80")), "");
+  EXPECT_NE(errorOf(checkArchRunsOn("garbage", "sm_90a")), "");
 }
 
 } // namespace

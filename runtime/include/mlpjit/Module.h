@@ -54,6 +54,13 @@ private:
   int64_t l2 = 0, totalMemory = 0;
 };
 
+/// Whether code compiled for `kernelArch` ("sm_90a", "sm_80", ...) runs on a
+/// GPU of `deviceArch`: an arch-specific target ("a") only on that very
+/// arch, a plain one on its own or any later compute capability (the driver
+/// JIT-compiles the PTX). Otherwise a message naming both.
+llvm::Error checkArchRunsOn(llvm::StringRef kernelArch,
+                            llvm::StringRef deviceArch);
+
 /// Device memory (cuMemAlloc / cuMemFree). Movable, not copyable.
 class DeviceBuffer {
 public:
