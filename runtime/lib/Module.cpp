@@ -21,7 +21,7 @@ static std::pair<int, bool> parseSm(llvm::StringRef arch) {
 }
 
 llvm::Error mlpjit::checkArchRunsOn(llvm::StringRef kernelArch,
-                                   llvm::StringRef deviceArch) {
+                                    llvm::StringRef deviceArch) {
   auto [kernel, kernelSpecific] = parseSm(kernelArch);
   auto [device, deviceSpecific] = parseSm(deviceArch);
   (void)deviceSpecific;

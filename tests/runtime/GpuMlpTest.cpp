@@ -194,8 +194,7 @@ protected:
         ASSERT_EQ(d.cuStreamBeginCapture(stream->get(),
                                          CU_STREAM_CAPTURE_MODE_GLOBAL),
                   CUDA_SUCCESS);
-        llvm::Error launched =
-            mlp.forward(dx->get(), yPtr, m, stream->get());
+        llvm::Error launched = mlp.forward(dx->get(), yPtr, m, stream->get());
         ASSERT_EQ(d.cuStreamEndCapture(stream->get(), &g), CUDA_SUCCESS);
         ASSERT_OK(std::move(launched));
         ASSERT_EQ(d.cuGraphInstantiate(&exec, g, 0), CUDA_SUCCESS);
@@ -211,8 +210,8 @@ protected:
       ASSERT_EQ(d.cuMemcpyDtoH(all.data(), dyAll->ptr(), all.size()),
                 CUDA_SUCCESS);
       for (size_t i = 0; i < kGuard; ++i) {
-        ASSERT_EQ(all[i], 0xff) << "forward wrote " << kGuard - i
-                                << " bytes before y";
+        ASSERT_EQ(all[i], 0xff)
+            << "forward wrote " << kGuard - i << " bytes before y";
         ASSERT_EQ(all[kGuard + yBytes + i], 0xff)
             << "forward wrote byte " << i << " after y";
       }

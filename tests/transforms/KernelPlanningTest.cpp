@@ -1,8 +1,8 @@
 //===- KernelPlanningTest.cpp - heuristic, planner hook, kernel collection ===//
 #include "mlpjit/Transforms/KernelCollection.h"
 #include "mlpjit/Transforms/KernelHeuristic.h"
-#include "mlpjit/Transforms/TunedPlans.h"
 #include "mlpjit/Transforms/Passes.h"
+#include "mlpjit/Transforms/TunedPlans.h"
 
 #include "mlpjit/Dialect/Mlp/MlpOps.h"
 #include "mlpjit/Frontend/EmitModule.h"
@@ -438,8 +438,7 @@ TEST(TunedPlans, MalformedFilesNameTheEntry) {
       os << text;
     }
     auto table = TunedPlanTable::load(file);
-    return table ? std::string("loaded")
-                 : llvm::toString(table.takeError());
+    return table ? std::string("loaded") : llvm::toString(table.takeError());
   };
   EXPECT_NE(loadText("{").find("not JSON"), std::string::npos);
   EXPECT_NE(loadText(R"({"format": "other"})").find("not a tuning file"),
@@ -451,8 +450,8 @@ TEST(TunedPlans, MalformedFilesNameTheEntry) {
       "n": 64, "k": 64, "m": 8, "plan": {"template": "sm90_tma_ws",
       "tileM": 8, "tileN": 64, "tileK": 64, "stages": 0, "clusterM": 1,
       "clusterN": 1, "splitK": 1, "swapAB": true}})";
-  std::string message = loadText(
-      R"({"format": "mlpjit-tuning-1", "plans": [)" + entry + "]}");
+  std::string message =
+      loadText(R"({"format": "mlpjit-tuning-1", "plans": [)" + entry + "]}");
   EXPECT_NE(message.find("plans[0]: 'plan.stages' must be an integer in"),
             std::string::npos)
       << message;

@@ -90,8 +90,7 @@ DeviceMlp::create(GpuSession &gpu, const CompiledMlp &compiled,
   const int64_t h = spec.hidden, i = spec.intermediate;
   const bool gated = isGated(spec.activation);
   const Driver &d = gpu.driver();
-  auto alloc = [&](size_t elems, float scale,
-                   CUdeviceptr &ptr) -> llvm::Error {
+  auto alloc = [&](size_t elems, float scale, CUdeviceptr &ptr) -> llvm::Error {
     dm->storage.emplace_back(d);
     if (auto e = dm->storage.back().allocate(elems * 2))
       return e;
@@ -127,18 +126,18 @@ DeviceMlp::create(GpuSession &gpu, const CompiledMlp &compiled,
     if (auto e = d.check(d.cuMemcpyAsync(w.gateUp, w.gate, half, gpu.stream()),
                          "cuMemcpyAsync"))
       return e;
-    if (auto e = d.check(
-            d.cuMemcpyAsync(w.gateUp + half, w.up, half, gpu.stream()),
-            "cuMemcpyAsync"))
+    if (auto e =
+            d.check(d.cuMemcpyAsync(w.gateUp + half, w.up, half, gpu.stream()),
+                    "cuMemcpyAsync"))
       return e;
     if (spec.bias) {
       dm->storage.emplace_back(d);
       if (auto e = dm->storage.back().allocate(size_t(2) * i * 2))
         return e;
       w.gateUpBias = dm->storage.back().ptr();
-      if (auto e = d.check(d.cuMemcpyAsync(w.gateUpBias, w.gateBias, i * 2,
-                                           gpu.stream()),
-                           "cuMemcpyAsync"))
+      if (auto e = d.check(
+              d.cuMemcpyAsync(w.gateUpBias, w.gateBias, i * 2, gpu.stream()),
+              "cuMemcpyAsync"))
         return e;
       if (auto e = d.check(d.cuMemcpyAsync(w.gateUpBias + i * 2, w.upBias,
                                            i * 2, gpu.stream()),

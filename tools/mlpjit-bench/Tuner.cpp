@@ -78,7 +78,8 @@ std::vector<KernelDesc> mlpjit::harness::candidatePlans(const KernelDesc &desc,
         llvm::consumeError(std::move(e));
         continue;
       }
-      if (llvm::none_of(out, [&](const KernelDesc &o) { return samePlan(o, c); }))
+      if (llvm::none_of(out,
+                        [&](const KernelDesc &o) { return samePlan(o, c); }))
         out.push_back(c);
       return;
     }
@@ -160,9 +161,9 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
         return e;
       if (auto e = ys.back().allocate(size_t(*m) * h * 2))
         return e;
-      if (auto e = gpu.kernels().fillRandom(spec.dtype, xs.back().ptr(),
-                                            size_t(*m) * h, 500 + r, 1.0f,
-                                            stream))
+      if (auto e =
+              gpu.kernels().fillRandom(spec.dtype, xs.back().ptr(),
+                                       size_t(*m) * h, 500 + r, 1.0f, stream))
         return e;
     }
     DeviceArray yRef(d), scratch(d);
@@ -231,17 +232,16 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
           if (c == 0)
             return fail("the heuristic's plan differs from cuBLASLt at M = " +
                         llvm::Twine(*m));
-          log << "  " << describe(candidates[c]) << ": rejected, relative error "
-              << *err << "\n";
+          log << "  " << describe(candidates[c])
+              << ": rejected, relative error " << *err << "\n";
           continue;
         }
         // The forward above left the intermediate for down to read.
         auto t = timeWithGraph(
             d, stream,
             [&](int r) {
-              return role == 0
-                         ? mlp.gateUp(xs[r % rotations].ptr(), *m, stream)
-                         : mlp.down(ys[r % rotations].ptr(), *m, stream);
+              return role == 0 ? mlp.gateUp(xs[r % rotations].ptr(), *m, stream)
+                               : mlp.down(ys[r % rotations].ptr(), *m, stream);
             },
             2 * rotations, settings.warmup, settings.reps);
         if (!t)
@@ -256,11 +256,12 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
       if (best < 0)
         return fail("no candidate plan ran");
       const KernelDesc &w = candidates[best];
-      log << llvm::format("[%s] %-7s M=%-5lld heuristic %-24s %8.1f us -> %-24s "
-                          "%8.1f us (%zu candidates)\n",
-                          label.str().c_str(), role == 0 ? "gate_up" : "down",
-                          (long long)*m, describe(tuned).c_str(), baseUs,
-                          describe(w).c_str(), bestUs, candidates.size());
+      log << llvm::format(
+          "[%s] %-7s M=%-5lld heuristic %-24s %8.1f us -> %-24s "
+          "%8.1f us (%zu candidates)\n",
+          label.str().c_str(), role == 0 ? "gate_up" : "down", (long long)*m,
+          describe(tuned).c_str(), baseUs, describe(w).c_str(), bestUs,
+          candidates.size());
       TunedPlan entry;
       entry.arch = w.arch;
       entry.epilogue = w.epilogue;

@@ -13,8 +13,8 @@
 #include "Tuner.h"
 
 #include "mlpjit/Frontend/Frontend.h"
-#include "mlpjit/mlpjit.h"
 #include "mlpjit/Pipeline/Compile.h"
+#include "mlpjit/mlpjit.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -29,8 +29,8 @@ using namespace mlpjit;
 using namespace mlpjit::harness;
 namespace cl = llvm::cl;
 
-static cl::list<std::string> inputFiles(cl::Positional,
-                                        cl::desc("[spec.mlp | config.json ...]"));
+static cl::list<std::string>
+    inputFiles(cl::Positional, cl::desc("[spec.mlp | config.json ...]"));
 static cl::opt<std::string> shapesOpt(
     "shapes",
     cl::desc("built-in shapes to run (default: all, unless files are given): "
@@ -47,14 +47,16 @@ static cl::opt<std::string> jsonOpt("json", cl::desc("write results as JSON"),
                                     cl::init(""));
 static cl::opt<std::string> csvOpt("csv", cl::desc("write results as CSV"),
                                    cl::init(""));
-static cl::opt<std::string> plotOpt(
-    "plot", cl::desc("write a PNG of time/floor against M (needs python3 "
+static cl::opt<std::string>
+    plotOpt("plot",
+            cl::desc("write a PNG of time/floor against M (needs python3 "
                      "with matplotlib; runs tools/mlpjit-bench/plot_bench.py)"),
-    cl::init(""));
+            cl::init(""));
 static cl::opt<std::string> archOpt("arch", cl::desc("target, e.g. sm_90a"),
                                     cl::init(""));
-static cl::opt<bool> tuneOpt(
-    "tune", cl::desc("first time candidate plans of every GEMM at the token "
+static cl::opt<bool>
+    tuneOpt("tune",
+            cl::desc("first time candidate plans of every GEMM at the token "
                      "counts, store the fastest in the tuning file, and "
                      "benchmark with them"));
 static cl::opt<std::string> tuningFileOpt(
@@ -122,7 +124,9 @@ llvm::Expected<Ceilings> measureCeilings(GpuSession &gpu) {
     return e;
   auto t = timeWithGraph(
       d, stream,
-      [&](int) { return gemm.gemm(a.ptr(), b.ptr(), out.ptr(), n, n, n, 0, stream); },
+      [&](int) {
+        return gemm.gemm(a.ptr(), b.ptr(), out.ptr(), n, n, n, 0, stream);
+      },
       2, 3, 20);
   if (!t)
     return t.takeError();
@@ -136,10 +140,8 @@ llvm::Expected<Ceilings> measureCeilings(GpuSession &gpu) {
     return e;
   auto tc = timeWithGraph(
       d, stream,
-      [&](int) {
-        return kernels.copy(dst.ptr(), src.ptr(), bytes, stream);
-      },
-      2, 3, 20);
+      [&](int) { return kernels.copy(dst.ptr(), src.ptr(), bytes, stream); }, 2,
+      3, 20);
   if (!tc)
     return tc.takeError();
   c.tbps = 2.0 * bytes / (tc->medianUs * 1e-6) / 1e12;
@@ -185,8 +187,9 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
         return e;
       if (auto e = ys.back().allocate(size_t(m) * h * 2))
         return e;
-      if (auto e = kernels.fillRandom(spec.dtype, xs.back().ptr(), size_t(m) * h,
-                                      1000 + r + 7 * m, 1.0f, stream))
+      if (auto e =
+              kernels.fillRandom(spec.dtype, xs.back().ptr(), size_t(m) * h,
+                                 1000 + r + 7 * m, 1.0f, stream))
         return e;
     }
     DeviceArray yRef(d), scratch(d);
@@ -205,8 +208,8 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
     if (auto e = baseline.unfused(mlp.weights(), xs[0].ptr(), yRef.ptr(), m,
                                   scratch.ptr(), stream))
       return e;
-    auto err = relativeError(gpu, ys[0].ptr(), yRef.ptr(), size_t(m) * h,
-                             spec.dtype);
+    auto err =
+        relativeError(gpu, ys[0].ptr(), yRef.ptr(), size_t(m) * h, spec.dtype);
     if (!err)
       return err.takeError();
     if (!(*err <= 1e-2))
@@ -220,14 +223,15 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
     if (!(*cpuErr <= 1e-2))
       return fail(shape.name + " M=" + llvm::Twine(m) +
                   ": mlpjit differs from the float64 reference: relative "
-                  "error " + llvm::formatv("{0:e}", *cpuErr).str());
+                  "error " +
+                  llvm::formatv("{0:e}", *cpuErr).str());
     if (auto e = kernels.poison(ys[1].ptr(), size_t(m) * h, stream))
       return e;
     if (auto e = baseline.merged(mlp.weights(), xs[0].ptr(), ys[1].ptr(), m,
                                  scratch.ptr(), stream))
       return e;
-    auto mergedErr = relativeError(gpu, ys[1].ptr(), yRef.ptr(), size_t(m) * h,
-                                   spec.dtype);
+    auto mergedErr =
+        relativeError(gpu, ys[1].ptr(), yRef.ptr(), size_t(m) * h, spec.dtype);
     if (!mergedErr)
       return mergedErr.takeError();
     if (!(*mergedErr <= 1e-2))
@@ -237,8 +241,8 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
                       llvm::function_ref<llvm::Error(int)> body)
         -> llvm::Expected<double> {
       llvm::errs() << ", " << what;
-      auto t = timeWithGraph(d, stream, body, 2 * rotations, warmupOpt,
-                             repsOpt);
+      auto t =
+          timeWithGraph(d, stream, body, 2 * rotations, warmupOpt, repsOpt);
       if (!t)
         return t.takeError();
       return t->medianUs;
@@ -251,7 +255,8 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
       return tm.takeError();
     auto tu = timeIt("unfused", [&](int r) {
       return baseline.unfused(mlp.weights(), xs[r % rotations].ptr(),
-                              ys[r % rotations].ptr(), m, scratch.ptr(), stream);
+                              ys[r % rotations].ptr(), m, scratch.ptr(),
+                              stream);
     });
     if (!tu)
       return tu.takeError();
@@ -276,10 +281,11 @@ void printTable(llvm::raw_ostream &os, const std::vector<Row> &rows) {
                      "best/fl", "speedup");
   for (const Row &r : rows) {
     double best = std::min(r.unfusedUs, r.mergedUs);
-    os << llvm::format("%-16s %6lld %9.1f %9.1f %9.1f %9.1f %8.2f %8.2f %8.2f\n",
-                       r.shape.c_str(), (long long)r.m, r.floorUs, r.mlpjitUs,
-                       r.unfusedUs, r.mergedUs, r.mlpjitUs / r.floorUs,
-                       best / r.floorUs, best / r.mlpjitUs);
+    os << llvm::format(
+        "%-16s %6lld %9.1f %9.1f %9.1f %9.1f %8.2f %8.2f %8.2f\n",
+        r.shape.c_str(), (long long)r.m, r.floorUs, r.mlpjitUs, r.unfusedUs,
+        r.mergedUs, r.mlpjitUs / r.floorUs, best / r.floorUs,
+        best / r.mlpjitUs);
   }
 }
 } // namespace
@@ -298,7 +304,8 @@ int main(int argc, char **argv) {
   for (llvm::StringRef t : tokenStrings) {
     int64_t v;
     if (t.trim().getAsInteger(10, v) || v < 1 || v > (1 << 20))
-      return reportAndExit(fail("--tokens: '" + t + "' is not a token count in [1, 1048576]"));
+      return reportAndExit(
+          fail("--tokens: '" + t + "' is not a token count in [1, 1048576]"));
     tokens.push_back(v);
   }
 
@@ -357,8 +364,8 @@ int main(int argc, char **argv) {
     }
     if (auto e = table->save(file))
       return reportAndExit(std::move(e));
-    llvm::outs() << "tuned plans: " << table->entries().size() << " in "
-                 << file << "\n";
+    llvm::outs() << "tuned plans: " << table->entries().size() << " in " << file
+                 << "\n";
     tuningFileOpt = file;
   }
 
@@ -371,12 +378,15 @@ int main(int argc, char **argv) {
   if (!jsonOpt.empty() || !plotOpt.empty()) {
     llvm::json::Array arr;
     for (const Row &r : rows)
-      arr.push_back(llvm::json::Object{
-          {"shape", r.shape}, {"hidden", r.hidden},
-          {"intermediate", r.intermediate}, {"M", r.m},
-          {"floor_us", r.floorUs}, {"mlpjit_us", r.mlpjitUs},
-          {"cublaslt_unfused_us", r.unfusedUs},
-          {"cublaslt_merged_us", r.mergedUs}, {"rel_err", r.relErr}});
+      arr.push_back(llvm::json::Object{{"shape", r.shape},
+                                       {"hidden", r.hidden},
+                                       {"intermediate", r.intermediate},
+                                       {"M", r.m},
+                                       {"floor_us", r.floorUs},
+                                       {"mlpjit_us", r.mlpjitUs},
+                                       {"cublaslt_unfused_us", r.unfusedUs},
+                                       {"cublaslt_merged_us", r.mergedUs},
+                                       {"rel_err", r.relErr}});
     llvm::json::Object top{{"device", (*gpu)->name()},
                            {"peak_tflops", ceil->tflops},
                            {"peak_tbps", ceil->tbps},
@@ -390,12 +400,13 @@ int main(int argc, char **argv) {
     os.close();
     if (!plotOpt.empty()) {
       auto python = llvm::sys::findProgramByName("python3");
-      std::string script = std::string(MLPJIT_SOURCE_DIR) +
-                           "/tools/mlpjit-bench/plot_bench.py";
+      std::string script =
+          std::string(MLPJIT_SOURCE_DIR) + "/tools/mlpjit-bench/plot_bench.py";
       if (!python || !llvm::sys::fs::exists(script))
         llvm::errs() << "mlpjit-bench: warning: no python3 or " << script
                      << "; plot not written (the JSON is in " << path << ")\n";
-      else if (llvm::sys::ExecuteAndWait(*python, {*python, script, path, plotOpt}) != 0)
+      else if (llvm::sys::ExecuteAndWait(*python,
+                                         {*python, script, path, plotOpt}) != 0)
         llvm::errs() << "mlpjit-bench: warning: plotting failed\n";
     }
   }
@@ -403,7 +414,8 @@ int main(int argc, char **argv) {
     std::error_code ec;
     llvm::raw_fd_ostream os(csvOpt, ec);
     if (ec)
-      return reportAndExit(fail("cannot write " + csvOpt + ": " + ec.message()));
+      return reportAndExit(
+          fail("cannot write " + csvOpt + ": " + ec.message()));
     os << "shape,hidden,intermediate,M,floor_us,mlpjit_us,cublaslt_unfused_us,"
           "cublaslt_merged_us,rel_err\n";
     for (const Row &r : rows)

@@ -16,13 +16,13 @@
 
 #include "mlpjit/Cache.h"
 #include "mlpjit/Frontend/Frontend.h"
-#include "mlpjit/mlpjit.h"
 #include "mlpjit/Pipeline/Compile.h"
+#include "mlpjit/mlpjit.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
-#include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -38,9 +38,9 @@ static cl::opt<std::string>
 static cl::opt<bool> jsonOpt("json", cl::desc("print one JSON object"));
 static cl::opt<std::string> archOpt("arch",
                                     cl::desc("target (default: the GPU's)"));
-static cl::opt<int> repsOpt("reps",
-                            cl::desc("timed repetitions (0: check only, no timing)"),
-                            cl::init(20));
+static cl::opt<int>
+    repsOpt("reps", cl::desc("timed repetitions (0: check only, no timing)"),
+            cl::init(20));
 
 static llvm::Error fail(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
@@ -97,8 +97,8 @@ llvm::Error runOnGpu(GpuSession &gpu, Report &report,
       return e;
     if (auto e = scratch.allocate(baseline.scratchBytes(m, 2)))
       return e;
-    if (auto e = gpu.kernels().fillRandom(spec.dtype, x.ptr(), elems, 7919 * m + 1, 1.0f,
-                                          gpu.stream()))
+    if (auto e = gpu.kernels().fillRandom(spec.dtype, x.ptr(), elems,
+                                          7919 * m + 1, 1.0f, gpu.stream()))
       return e;
     if (auto e = gpu.kernels().poison(y.ptr(), elems, gpu.stream()))
       return e;
@@ -136,7 +136,8 @@ llvm::Error runOnGpu(GpuSession &gpu, Report &report,
         return t.takeError();
       return t->medianUs;
     };
-    auto tf = time([&](int) { return mlp.forward(x.ptr(), y.ptr(), m, gpu.stream()); });
+    auto tf = time(
+        [&](int) { return mlp.forward(x.ptr(), y.ptr(), m, gpu.stream()); });
     if (!tf)
       return tf.takeError();
     auto tg = time([&](int) { return mlp.gateUp(x.ptr(), m, gpu.stream()); });
@@ -153,10 +154,11 @@ llvm::Error runOnGpu(GpuSession &gpu, Report &report,
       double flops = 6.0 * m * h * i;
       double bytes = 2.0 * (3.0 * h * i + 2.0 * m * h);
       llvm::outs() << llvm::format(
-          "  M=%-6lld %s  err(cuBLASLt)=%.2e err(cpu f64)=%.2e  forward %8.1f us "
+          "  M=%-6lld %s  err(cuBLASLt)=%.2e err(cpu f64)=%.2e  forward %8.1f "
+          "us "
           "(gate-up %7.1f + down %7.1f)  %6.1f TFLOP/s %7.1f GB/s\n",
-          (long long)m, p.passed ? "PASS" : "FAIL", p.relErrCublas,
-          p.relErrCpu, p.forwardUs, p.gateUpUs, p.downUs,
+          (long long)m, p.passed ? "PASS" : "FAIL", p.relErrCublas, p.relErrCpu,
+          p.forwardUs, p.gateUpUs, p.downUs,
           flops / (p.forwardUs * 1e-6) / 1e12,
           bytes / (p.forwardUs * 1e-6) / 1e9);
     }

@@ -135,14 +135,14 @@ mlpjit::planKernels(const MlpSpec &spec, llvm::StringRef arch,
   DiagnosticCollector diagnostics(context);
   auto module = emitModule(context, spec);
   if (!module)
-    return compileError("emitting MLIR for '" + spec.name +
-                        "' failed:\n" + diagnostics.text);
+    return compileError("emitting MLIR for '" + spec.name + "' failed:\n" +
+                        diagnostics.text);
   DefaultPipelineOptions options;
   options.arch = arch.str();
   options.planner = std::move(*planner);
   if (mlir::failed(runDefaultPipeline(*module, options, printAfterEach)))
-    return compileError("the pass pipeline failed for '" + spec.name +
-                        "':\n" + diagnostics.text);
+    return compileError("the pass pipeline failed for '" + spec.name + "':\n" +
+                        diagnostics.text);
   return collectKernels(*module);
 }
 
@@ -155,7 +155,8 @@ static void dumpArtifacts(llvm::StringRef dir, const CompiledMlp &compiled) {
     return;
   }
   for (const CompiledKernel &k : compiled.kernels)
-    for (auto [ext, text] : {std::pair{".cu", &k.cudaSource}, {".ptx", &k.ptx}}) {
+    for (auto [ext, text] :
+         {std::pair{".cu", &k.cudaSource}, {".ptx", &k.ptx}}) {
       llvm::SmallString<256> path(dir);
       llvm::sys::path::append(path, k.desc.name + ext);
       std::error_code ec;
@@ -170,7 +171,8 @@ static void dumpArtifacts(llvm::StringRef dir, const CompiledMlp &compiled) {
 }
 
 int CompiledMlp::cacheHits() const {
-  return llvm::count_if(kernels, [](const CompiledKernel &k) { return k.cacheHit; });
+  return llvm::count_if(kernels,
+                        [](const CompiledKernel &k) { return k.cacheHit; });
 }
 
 llvm::Expected<CompiledMlp> mlpjit::compileMlp(const MlpSpec &spec,

@@ -81,8 +81,8 @@ int smVersion(llvm::StringRef arch) {
 
 } // namespace
 
-int64_t mlpjit::chooseSplitK(int64_t n, int64_t k, int64_t tileN,
-                             int64_t tileK, int64_t tilesM) {
+int64_t mlpjit::chooseSplitK(int64_t n, int64_t k, int64_t tileN, int64_t tileK,
+                             int64_t tilesM) {
   int64_t tiles = (n + tileN - 1) / tileN * std::max<int64_t>(tilesM, 1);
   int64_t s = 1;
   if (tiles < kSplitBelowTiles)
@@ -144,9 +144,9 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
     if (bucket.swapAB && templateName == "sm90_tma_ws" && !isGated(p.epilogue))
       plan.tileN = 64;
     const int64_t tilesM = (hi + plan.tileM - 1) / plan.tileM;
-    plan.splitK = bucket.splitK ? chooseSplitK(p.n, p.k, plan.tileN,
-                                               bucket.tileK, tilesM)
-                                : 1;
+    plan.splitK = bucket.splitK
+                      ? chooseSplitK(p.n, p.k, plan.tileN, bucket.tileK, tilesM)
+                      : 1;
     if (!bucket.swapAB && bucket.splitK && templateName == "sm90_tma_ws") {
       if ((p.n + 127) / 128 >= kWideTileN) {
         plan.tileN = 256;

@@ -92,10 +92,11 @@ llvm::Expected<TunedPlan> entryFromJson(const llvm::json::Value &v,
     const char *key;
     int64_t *out;
     int64_t limit;
-  } fields[] = {{"tileM", &plan.tileM, 256},       {"tileN", &plan.tileN, 256},
-                {"tileK", &plan.tileK, 256},       {"stages", &plan.stages, 16},
-                {"clusterM", &plan.clusterM, 16},  {"clusterN", &plan.clusterN, 16},
-                {"splitK", &plan.splitK, 64}};
+  } fields[] = {
+      {"tileM", &plan.tileM, 256},      {"tileN", &plan.tileN, 256},
+      {"tileK", &plan.tileK, 256},      {"stages", &plan.stages, 16},
+      {"clusterM", &plan.clusterM, 16}, {"clusterN", &plan.clusterN, 16},
+      {"splitK", &plan.splitK, 64}};
   for (const Field &f : fields)
     if (!positive(*p, f.key, f.limit, *f.out))
       return bad(std::string("plan.") + f.key,
@@ -152,8 +153,7 @@ llvm::Expected<TunedPlanTable> TunedPlanTable::load(llvm::StringRef path) {
   if (!plans)
     return fail("'plans' must be an array");
   for (size_t i = 0; i < plans->size(); ++i) {
-    auto entry =
-        entryFromJson((*plans)[i], "plans[" + std::to_string(i) + "]");
+    auto entry = entryFromJson((*plans)[i], "plans[" + std::to_string(i) + "]");
     if (!entry)
       return fail(llvm::toString(entry.takeError()));
     table.insert(*entry);
@@ -172,9 +172,8 @@ llvm::Error TunedPlanTable::save(llvm::StringRef path) const {
     if (std::error_code ec = llvm::sys::fs::create_directories(dir))
       return llvm::createStringError(ec, "cannot create '" + dir +
                                              "': " + ec.message());
-  std::string temp = (path + ".tmp." +
-                      llvm::Twine(llvm::sys::Process::getProcessId()))
-                         .str();
+  std::string temp =
+      (path + ".tmp." + llvm::Twine(llvm::sys::Process::getProcessId())).str();
   {
     std::error_code ec;
     llvm::raw_fd_ostream os(temp, ec);
@@ -200,8 +199,8 @@ void TunedPlanTable::insert(const TunedPlan &plan) {
   plans.push_back(plan);
 }
 
-const TunedPlan *TunedPlanTable::find(const GemmProblem &problem,
-                                      int64_t mMin, int64_t mMax) const {
+const TunedPlan *TunedPlanTable::find(const GemmProblem &problem, int64_t mMin,
+                                      int64_t mMax) const {
   TunedPlan key;
   key.arch = problem.arch;
   key.epilogue = problem.epilogue;

@@ -1,4 +1,5 @@
-//===- TunedPlans.h - measured kernel plans in the heuristic's place -*- C++ -*-===//
+//===- TunedPlans.h - measured kernel plans in the heuristic's place -*- C++
+//-*-===//
 //
 // `mlpjit-bench --tune` times candidate plans of every GEMM on the GPU and
 // stores the fastest here; mlp-plan-kernels then takes a stored plan over
