@@ -149,17 +149,7 @@ DeviceMlp::create(GpuSession &gpu, const CompiledMlp &compiled,
   auto mlp = Mlp::load(toProgram(compiled), gpu.context());
   if (!mlp)
     return mlp.takeError();
-  dm->mlp = std::move(*mlp);
-  WeightPointers ptrs;
-  ptrs.gate = reinterpret_cast<const void *>(w.gate);
-  ptrs.up = reinterpret_cast<const void *>(w.up);
-  ptrs.down = reinterpret_cast<const void *>(w.down);
-  ptrs.gateBias = reinterpret_cast<const void *>(w.gateBias);
-  ptrs.upBias = reinterpret_cast<const void *>(w.upBias);
-  ptrs.downBias = reinterpret_cast<const void *>(w.downBias);
-  if (auto e = dm->mlp->setWeights(ptrs, gpu.stream()))
-    return e;
-  if (auto e = gpu.synchronize())
+  if (auto e = dm->adopt(std::move(*mlp)))
     return e;
   return dm;
 }
