@@ -33,6 +33,16 @@ struct MlpProgram {
   /// gate-up weight (0 = stacked [gate; up]). Only for gated epilogues.
   int64_t interleaveRows = 64;
   int64_t tokensMin = 1, tokensMax = 65536;
+  /// This program is one rank's shard of a block split `tensorParallel` ways
+  /// (Megatron-style, TensorParallel.h): `hidden` is whole, `intermediate` is
+  /// the rank's slice (full intermediate = tensorParallel * intermediate).
+  /// With I = intermediate, rows [r*I, (r+1)*I) of the full gate and up
+  /// weights and columns [r*I, (r+1)*I) of the full down weight belong to
+  /// rank r; gate/up biases are sliced like the rows. The down bias is whole
+  /// and added by rank 0 only (other ranks add zeros), so the sum over ranks
+  /// adds it once. 1 = the whole block on one GPU.
+  int64_t tensorParallel = 1;
+  static constexpr int64_t kMaxTensorParallel = 1024;
   /// Kernels for every token bucket; role tells gate_up from down, and the
   /// buckets [mMin, mMax] of each role cover [tokensMin, tokensMax].
   std::vector<KernelArtifact> kernels;
