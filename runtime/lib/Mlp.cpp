@@ -111,6 +111,10 @@ llvm::Error mlpjit::validateProgram(const MlpProgram &p) {
   if (p.tokensMin < 1 || p.tokensMax < p.tokensMin)
     return apiError(p, "invalid token range [" + llvm::Twine(p.tokensMin) +
                            ", " + llvm::Twine(p.tokensMax) + "]");
+  if (p.tensorParallel < 1 || p.tensorParallel > MlpProgram::kMaxTensorParallel)
+    return apiError(p, "tensorParallel " + llvm::Twine(p.tensorParallel) +
+                           " is outside [1, " +
+                           llvm::Twine(MlpProgram::kMaxTensorParallel) + "]");
   if (isGated(p.epilogue)) {
     if (p.interleaveRows < 0)
       return apiError(p, "negative gate/up interleave block");

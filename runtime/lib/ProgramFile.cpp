@@ -52,13 +52,18 @@ std::string mlpjit::programToJson(const MlpProgram &p) {
   for (const KernelArtifact &k : p.kernels)
     kernels.push_back(
         llvm::json::Object{{"desc", descToJson(k.desc)}, {"ptx", k.ptx}});
-  llvm::json::Object root{
-      {"format", "mlpjit-program-1"}, {"name", p.name},
-      {"hidden", p.hidden},           {"intermediate", p.intermediate},
-      {"dtype", toString(p.dtype)},   {"epilogue", toString(p.epilogue)},
-      {"hasBias", p.hasBias},         {"interleaveRows", p.interleaveRows},
-      {"tokensMin", p.tokensMin},     {"tokensMax", p.tokensMax},
-      {"kernels", std::move(kernels)}};
+  llvm::json::Object root{{"format", "mlpjit-program-1"},
+                          {"name", p.name},
+                          {"hidden", p.hidden},
+                          {"intermediate", p.intermediate},
+                          {"dtype", toString(p.dtype)},
+                          {"epilogue", toString(p.epilogue)},
+                          {"hasBias", p.hasBias},
+                          {"interleaveRows", p.interleaveRows},
+                          {"tokensMin", p.tokensMin},
+                          {"tokensMax", p.tokensMax},
+                          {"tensorParallel", p.tensorParallel},
+                          {"kernels", std::move(kernels)}};
   std::string out;
   llvm::raw_string_ostream os(out);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root)));
@@ -135,6 +140,15 @@ llvm::Expected<MlpProgram> mlpjit::programFromJson(llvm::StringRef json) {
   r.integer("tokensMax", p.tokensMax);
   if (auto e = r.takeError())
     return e;
+  // Optional: files written before tensor parallelism hold whole blocks.
+  if (const llvm::json::Value *tp = root->get("tensorParallel")) {
+    std::optional<int64_t> v = tp->getAsInteger();
+    if (!v || *v < 1 || *v > MlpProgram::kMaxTensorParallel)
+      return fileError("program: field 'tensorParallel' must be an integer "
+                       "in [1, " +
+                       llvm::Twine(MlpProgram::kMaxTensorParallel) + "]");
+    p.tensorParallel = *v;
+  }
   const llvm::json::Array *kernels = root->getArray("kernels");
   if (!kernels)
     return fileError("program: field 'kernels' must be an array");
