@@ -251,8 +251,9 @@ TEST(DefaultPipeline, PrintsTheModuleAfterEachPass) {
   std::string text;
   llvm::raw_string_ostream os(text);
   ASSERT_TRUE(mlir::succeeded(runDefaultPipeline(*module, {}, &os)));
-  const char *passes[] = {"mlp-concat-gate-up", "canonicalize",
-                          "mlp-fuse-glu-epilogue", "mlp-plan-kernels"};
+  const char *passes[] = {"mlp-shard-tensor-parallel", "mlp-concat-gate-up",
+                          "canonicalize", "mlp-fuse-glu-epilogue",
+                          "mlp-plan-kernels"};
   size_t at = 0;
   for (const char *pass : passes) {
     std::string header =

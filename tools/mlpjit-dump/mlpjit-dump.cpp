@@ -53,6 +53,10 @@ cl::opt<bool> json("json", cl::desc("kernels/resources as JSON"));
 cl::opt<std::string> archOpt("arch",
                              cl::desc("target (default: the spec's, the "
                                       "GPU's, else sm_90a)"));
+cl::opt<int64_t> tpOpt("tp",
+                       cl::desc("tensor-parallel degree: dump one rank's "
+                                "shard (default: the spec's tp, else 1)"),
+                       cl::init(0));
 cl::opt<std::string> outDir("o", cl::desc("write per-kernel files to DIR"),
                             cl::value_desc("DIR"));
 
@@ -233,6 +237,10 @@ int main(int argc, char **argv) {
     llvm::errs() << llvm::toString(specs.takeError()) << "\n";
     return 1;
   }
+  if (tpOpt != 0)
+    for (MlpSpec &spec : *specs)
+      if (llvm::Error e = setTensorParallel(spec, tpOpt))
+        return fail(std::move(e));
   switch (stage) {
   case Stage::input:
     return dumpInput(*specs);

@@ -86,6 +86,10 @@ void emitFunction(mlir::OpBuilder &b, const MlpSpec &spec) {
     func->setAttr("mlp.arch", b.getStringAttr(spec.arch));
   if (spec.packedGateUp)
     func->setAttr("mlp.packed_gate_up", b.getUnitAttr());
+  // The textbook (unsharded) block; mlp-shard-tensor-parallel splits it.
+  if (spec.tensorParallel > 1)
+    func->setAttr("mlp.tensor_parallel",
+                  b.getI64IntegerAttr(spec.tensorParallel));
 
   mlir::Block *entry = func.addEntryBlock();
   mlir::OpBuilder::InsertionGuard guard(b);

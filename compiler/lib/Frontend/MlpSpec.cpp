@@ -190,6 +190,14 @@ llvm::Error mlpjit::validateSpec(const MlpSpec &spec) {
   return llvm::Error::success();
 }
 
+llvm::Error mlpjit::setTensorParallel(MlpSpec &spec, int64_t tp) {
+  if (auto why = rules::checkTensorParallel(tp, spec.intermediate))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "mlp '" + spec.name + "': tp: " + *why);
+  spec.tensorParallel = tp;
+  return llvm::Error::success();
+}
+
 llvm::Expected<std::vector<MlpSpec>>
 mlpjit::loadSpecFile(llvm::StringRef path, llvm::raw_ostream *notes) {
   auto fail = [&](const llvm::Twine &why) {

@@ -227,7 +227,9 @@ MlpProgram mlpjit::toProgram(const CompiledMlp &compiled) {
   MlpProgram program;
   program.name = spec.name;
   program.hidden = spec.hidden;
-  program.intermediate = spec.intermediate;
+  // One rank's shard: the kernels were planned for intermediate / tp.
+  program.intermediate = spec.intermediate / spec.tensorParallel;
+  program.tensorParallel = spec.tensorParallel;
   program.dtype = spec.dtype;
   program.epilogue = toEpilogue(spec.activation);
   program.hasBias = spec.bias;

@@ -252,33 +252,148 @@ bool fits(const HostTensor &t, Type type) {
 
 } // namespace
 
-llvm::Expected<std::vector<HostTensor>>
-mlpjit::evaluate(func::FuncOp func, llvm::ArrayRef<HostTensor> args) {
+/// Runs `func` on one argument list per rank, op by op in lockstep, so a
+/// collective sees every rank's operand.
+static llvm::Expected<std::vector<std::vector<HostTensor>>>
+runRanks(func::FuncOp func, llvm::ArrayRef<std::vector<HostTensor>> rankArgs) {
   if (func.isExternal())
     return evalError(func, "cannot evaluate an external function");
-  if (args.size() != func.getNumArguments())
-    return evalError(func, "expected " + llvm::Twine(func.getNumArguments()) +
-                               " arguments, got " + llvm::Twine(args.size()));
-  Interpreter interp;
-  for (auto [index, arg] : llvm::enumerate(func.getArguments())) {
-    if (!fits(args[index], arg.getType()))
-      return evalError(func, "argument " + llvm::Twine(index) +
-                                 " does not fit its type");
-    interp.values[arg] = args[index];
-  }
   if (!func.getBody().hasOneBlock())
     return evalError(func, "expected a single block");
+  const int64_t ranks = static_cast<int64_t>(rankArgs.size());
+  std::vector<Interpreter> interps(ranks);
+  for (int64_t r = 0; r < ranks; ++r) {
+    if (rankArgs[r].size() != func.getNumArguments())
+      return evalError(func, "expected " + llvm::Twine(func.getNumArguments()) +
+                                 " arguments, got " +
+                                 llvm::Twine(rankArgs[r].size()));
+    for (auto [index, arg] : llvm::enumerate(func.getArguments())) {
+      if (!fits(rankArgs[r][index], arg.getType()))
+        return evalError(func, "argument " + llvm::Twine(index) +
+                                   " does not fit its type");
+      interps[r].values[arg] = rankArgs[r][index];
+    }
+  }
   for (Operation &op : func.getBody().front()) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-      std::vector<HostTensor> results;
-      for (Value v : ret.getOperands())
-        results.push_back(interp.get(v));
+      std::vector<std::vector<HostTensor>> results(ranks);
+      for (int64_t r = 0; r < ranks; ++r)
+        for (Value v : ret.getOperands())
+          results[r].push_back(interps[r].get(v));
       return results;
     }
-    if (llvm::Error e = interp.run(&op))
-      return e;
+    if (isa<mlp::AllReduceOp, mlp::ReduceScatterOp>(op)) {
+      int64_t group = op.getAttrOfType<IntegerAttr>("ranks").getInt();
+      if (group != ranks)
+        return evalError(&op, "collective over " + llvm::Twine(group) +
+                                  " ranks evaluated with " +
+                                  llvm::Twine(ranks) +
+                                  " (use evaluateRanks for sharded functions)");
+      HostTensor sum = interps[0].get(op.getOperand(0));
+      for (int64_t r = 1; r < ranks; ++r) {
+        const HostTensor &t = interps[r].get(op.getOperand(0));
+        if (t.shape != sum.shape)
+          return evalError(&op, "ranks hold different shapes");
+        for (size_t i = 0; i < t.data.size(); ++i)
+          sum.data[i] += t.data[i];
+      }
+      if (isa<mlp::AllReduceOp>(op)) {
+        for (Interpreter &interp : interps)
+          interp.values[op.getResult(0)] = sum;
+        continue;
+      }
+      if (sum.shape.size() != 2 || sum.shape[0] % ranks != 0)
+        return evalError(&op, "reduce_scatter: rows do not split into " +
+                                  llvm::Twine(ranks) + " blocks");
+      int64_t rows = sum.shape[0] / ranks, cols = sum.shape[1];
+      for (int64_t r = 0; r < ranks; ++r) {
+        HostTensor block({rows, cols});
+        std::copy_n(&sum.data[r * rows * cols], rows * cols,
+                    block.data.begin());
+        interps[r].values[op.getResult(0)] = std::move(block);
+      }
+      continue;
+    }
+    for (Interpreter &interp : interps)
+      if (llvm::Error e = interp.run(&op))
+        return e;
   }
   return evalError(func, "function has no func.return");
+}
+
+llvm::Expected<std::vector<HostTensor>>
+mlpjit::evaluate(func::FuncOp func, llvm::ArrayRef<HostTensor> args) {
+  auto results =
+      runRanks(func, {std::vector<HostTensor>(args.begin(), args.end())});
+  if (!results)
+    return results.takeError();
+  return std::move(results->front());
+}
+
+int64_t mlpjit::tensorParallelDegree(func::FuncOp func) {
+  auto attr = func->getAttrOfType<IntegerAttr>("mlp.tensor_parallel");
+  return attr ? attr.getInt() : 1;
+}
+
+llvm::Expected<std::vector<HostTensor>>
+mlpjit::shardArguments(func::FuncOp func, llvm::ArrayRef<HostTensor> fullArgs,
+                       int64_t rank) {
+  const int64_t ranks = tensorParallelDegree(func);
+  if (rank < 0 || rank >= ranks)
+    return evalError(func, "rank " + llvm::Twine(rank) + " outside [0, " +
+                               llvm::Twine(ranks) + ")");
+  if (fullArgs.size() != func.getNumArguments())
+    return evalError(func, "expected " + llvm::Twine(func.getNumArguments()) +
+                               " arguments, got " +
+                               llvm::Twine(fullArgs.size()));
+  std::vector<HostTensor> out;
+  for (auto [index, full] : llvm::enumerate(fullArgs)) {
+    auto attr = func.getArgAttrOfType<StringAttr>(index, "mlp.shard");
+    llvm::StringRef shard = attr ? attr.getValue() : "replicated";
+    if (shard == "replicated") {
+      out.push_back(full);
+      continue;
+    }
+    if (shard == "first_rank") {
+      out.push_back(rank == 0 ? full : HostTensor(full.shape));
+      continue;
+    }
+    // rows: dimension 0; cols: the last dimension of a matrix.
+    size_t dim = shard == "rows" ? 0 : 1;
+    if ((shard != "rows" && shard != "cols") || full.shape.size() <= dim ||
+        full.shape[dim] % ranks != 0)
+      return evalError(func, "argument " + llvm::Twine(index) +
+                                 " cannot be cut as '" + shard + "' " +
+                                 llvm::Twine(ranks) + " ways");
+    std::vector<int64_t> shape = full.shape;
+    shape[dim] /= ranks;
+    HostTensor slice(shape);
+    int64_t outer = 1, inner = 1;
+    for (size_t d = 0; d < dim; ++d)
+      outer *= full.shape[d];
+    for (size_t d = dim + 1; d < full.shape.size(); ++d)
+      inner *= full.shape[d];
+    // Copy [outer][shape[dim]][inner] from offset rank * shape[dim].
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t i = 0; i < shape[dim]; ++i)
+        std::copy_n(
+            &full.data[(o * full.shape[dim] + rank * shape[dim] + i) * inner],
+            inner, &slice.data[(o * shape[dim] + i) * inner]);
+    out.push_back(std::move(slice));
+  }
+  return out;
+}
+
+llvm::Expected<std::vector<std::vector<HostTensor>>>
+mlpjit::evaluateRanks(func::FuncOp func, llvm::ArrayRef<HostTensor> fullArgs) {
+  std::vector<std::vector<HostTensor>> rankArgs;
+  for (int64_t r = 0, e = tensorParallelDegree(func); r < e; ++r) {
+    auto args = shardArguments(func, fullArgs, r);
+    if (!args)
+      return args.takeError();
+    rankArgs.push_back(std::move(*args));
+  }
+  return runRanks(func, rankArgs);
 }
 
 llvm::Expected<std::vector<HostTensor>>

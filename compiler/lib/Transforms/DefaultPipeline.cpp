@@ -26,6 +26,13 @@ struct Stage {
 
 std::vector<Stage> stages(const DefaultPipelineOptions &options) {
   return {
+      {"mlp-shard-tensor-parallel",
+       [options](OpPassManager &pm) {
+         ShardTensorParallelOptions o;
+         o.tp = options.tensorParallel;
+         o.output = options.tensorParallelOutput;
+         pm.addNestedPass<func::FuncOp>(createShardTensorParallel(o));
+       }},
       {"mlp-concat-gate-up",
        [options](OpPassManager &pm) {
          ConcatGateUpOptions o;
@@ -57,6 +64,13 @@ std::vector<Stage> stages(const DefaultPipelineOptions &options) {
 
 struct DefaultPipelineCLOptions
     : public PassPipelineOptions<DefaultPipelineCLOptions> {
+  Option<int64_t> tp{*this, "tp",
+                     llvm::cl::desc("tensor-parallel degree (0 = each "
+                                    "function's mlp.tensor_parallel)"),
+                     llvm::cl::init(0)};
+  Option<std::string> tpOutput{*this, "tp-output",
+                               llvm::cl::desc("all-reduce|reduce-scatter"),
+                               llvm::cl::init("all-reduce")};
   Option<std::string> layout{*this, "layout",
                              llvm::cl::desc("interleaved|stacked"),
                              llvm::cl::init("interleaved")};
@@ -118,9 +132,12 @@ void mlpjit::registerMlpTransforms() {
   registerMlpTransformsPasses();
   PassPipelineRegistration<DefaultPipelineCLOptions>(
       "mlp-default-pipeline",
-      "concat-gate-up, canonicalize, fuse-glu-epilogue, plan-kernels",
+      "shard-tensor-parallel, concat-gate-up, canonicalize, "
+      "fuse-glu-epilogue, plan-kernels",
       [](OpPassManager &pm, const DefaultPipelineCLOptions &cl) {
         DefaultPipelineOptions options;
+        options.tensorParallel = cl.tp;
+        options.tensorParallelOutput = cl.tpOutput;
         options.layout = cl.layout;
         options.blockRows = cl.blockRows;
         options.arch = cl.arch;

@@ -75,8 +75,10 @@ mlpjit::collectKernels(ModuleOp module) {
         gemms.push_back(&op);
         continue;
       }
-      // Weight concatenation is done once, when the weights are loaded.
-      if (isa<mlp::ConcatWeightsOp, func::ReturnOp>(op))
+      // Weight concatenation is done once, when the weights are loaded;
+      // tensor-parallel collectives are the runtime's NCCL calls.
+      if (isa<mlp::ConcatWeightsOp, mlp::AllReduceOp, mlp::ReduceScatterOp,
+              func::ReturnOp>(op))
         continue;
       return collectError(func, "'" + op.getName().getStringRef() +
                                     "' is left after the pipeline (not "

@@ -148,3 +148,42 @@ LogicalResult SplitOp::verify() {
 
 #define GET_OP_CLASSES
 #include "mlpjit/Dialect/Mlp/MlpOps.cpp.inc"
+
+/// A group of 1 is legal (the sum of one tensor); the bound matches the
+/// spec's `tp` limit.
+static LogicalResult verifyRanks(Operation *op, int64_t ranks) {
+  if (ranks < 1 || ranks > 1024)
+    return op->emitOpError("ranks must be between 1 and 1024, got ") << ranks;
+  return success();
+}
+
+LogicalResult AllReduceOp::verify() { return verifyRanks(*this, getRanks()); }
+
+LogicalResult ReduceScatterOp::verify() {
+  if (failed(verifyRanks(*this, getRanks())))
+    return failure();
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto result = cast<RankedTensorType>(getResult().getType());
+  if (input.getRank() != 2 || result.getRank() != 2)
+    return emitOpError("expects rank-2 input and result, got ranks ")
+           << input.getRank() << ", " << result.getRank();
+  if (input.getElementType() != result.getElementType())
+    return emitOpError("input and result must share one element type");
+  if (input.getDimSize(1) != result.getDimSize(1))
+    return emitOpError("result has ")
+           << result.getDimSize(1) << " columns, expected "
+           << input.getDimSize(1);
+  int64_t ranks = getRanks();
+  if (input.isDynamicDim(0))
+    return success();
+  if (input.getDimSize(0) % ranks != 0)
+    return emitOpError("input rows (")
+           << input.getDimSize(0) << ") do not split into " << ranks
+           << " equal blocks";
+  if (!result.isDynamicDim(0) &&
+      result.getDimSize(0) != input.getDimSize(0) / ranks)
+    return emitOpError("result has ")
+           << result.getDimSize(0) << " rows, expected "
+           << input.getDimSize(0) / ranks;
+  return success();
+}

@@ -77,3 +77,27 @@ func.func @plan_range(%x: tensor<?x64xbf16>, %w: tensor<128x64xbf16>) {
   %y = mlp.linear %x, %w {plans = [#mlp.plan<"sm90_tma_ws", m = [8, 4], tile = [64, 128, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]} : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
   return
 }
+
+// -----
+
+func.func @all_reduce_ranks(%p: tensor<?x64xbf16>) {
+  // expected-error @+1 {{ranks must be between 1 and 1024, got 0}}
+  %y = mlp.all_reduce ranks(0) %p : tensor<?x64xbf16>
+  return
+}
+
+// -----
+
+func.func @reduce_scatter_uneven(%p: tensor<12x64xbf16>) {
+  // expected-error @+1 {{input rows (12) do not split into 8 equal blocks}}
+  %y = mlp.reduce_scatter ranks(8) %p : tensor<12x64xbf16> -> tensor<?x64xbf16>
+  return
+}
+
+// -----
+
+func.func @reduce_scatter_rows(%p: tensor<16x64xbf16>) {
+  // expected-error @+1 {{result has 4 rows, expected 2}}
+  %y = mlp.reduce_scatter ranks(8) %p : tensor<16x64xbf16> -> tensor<4x64xbf16>
+  return
+}

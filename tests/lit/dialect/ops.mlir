@@ -27,3 +27,12 @@ func.func @fused(%x: tensor<?x64xf16>, %wg: tensor<128x64xf16>, %wu: tensor<128x
   %g, %u = mlp.split interleaved(64) %l : tensor<?x256xf16> -> tensor<?x128xf16>, tensor<?x128xf16>
   return %f, %g : tensor<?x128xf16>, tensor<?x128xf16>
 }
+
+// CHECK-LABEL: func.func @collectives
+func.func @collectives(%p: tensor<?x64xbf16>, %q: tensor<16x64xf16>) -> (tensor<?x64xbf16>, tensor<2x64xf16>) {
+  // CHECK: mlp.all_reduce ranks(8) %{{.*}} : tensor<?x64xbf16>
+  %y = mlp.all_reduce ranks(8) %p : tensor<?x64xbf16>
+  // CHECK: mlp.reduce_scatter ranks(8) %{{.*}} : tensor<16x64xf16> -> tensor<2x64xf16>
+  %z = mlp.reduce_scatter ranks(8) %q : tensor<16x64xf16> -> tensor<2x64xf16>
+  return %y, %z : tensor<?x64xbf16>, tensor<2x64xf16>
+}

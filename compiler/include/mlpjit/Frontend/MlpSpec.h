@@ -69,7 +69,7 @@ struct MlpSpec {
   int64_t tokensMin = 1, tokensMax = 65536;
   std::string arch;           // "" = decide later (device or sm_90a)
   bool packedGateUp = false;  // weights come as one [2i, h] gate_up tensor
-  int64_t tensorParallel = 1; // reserved for tensor parallelism; >= 1
+  int64_t tensorParallel = 1; // tensor-parallel degree (`tp`); >= 1
   std::string source;         // file:line where it was defined, for messages
 
   /// `name` with every character outside [A-Za-z0-9_] replaced by '_' and a
@@ -80,6 +80,10 @@ struct MlpSpec {
 /// Checks a spec built in code against the same rules the parser enforces.
 /// The message names the spec (`source` if set) and the offending field.
 llvm::Error validateSpec(const MlpSpec &spec);
+
+/// Sets the tensor-parallel degree (a tool's --tp over the spec's `tp`, or
+/// a config's none) and checks it against the spec's sizes.
+llvm::Error setTensorParallel(MlpSpec &spec, int64_t tp);
 
 /// Parses the .mlp spec language (docs/spec-language.md): one or more
 /// `mlp NAME { key = value ... }` blocks.

@@ -34,10 +34,30 @@ struct HostTensor {
 /// Evaluates `func` on `args` (one per argument, static dimensions must
 /// match the argument types, each dynamic one any size >= 0). Supports
 /// mlp.linear (+bias), activation, mul, concat_weights, split, fused_linear
-/// (every epilogue, both layouts, bias) and func.return. Errors name the
+/// (every epilogue, both layouts, bias), collectives over one rank and
+/// func.return. Errors name the
 /// unsupported op or the mismatching argument.
 llvm::Expected<std::vector<HostTensor>>
 evaluate(mlir::func::FuncOp func, llvm::ArrayRef<HostTensor> args);
+
+/// The function's `mlp.tensor_parallel` degree (1 when absent).
+int64_t tensorParallelDegree(mlir::func::FuncOp func);
+
+/// Rank `rank`'s arguments of a function sharded by
+/// mlp-shard-tensor-parallel, cut from the unsharded `fullArgs` by each
+/// argument's `mlp.shard`: rows / cols take slice `rank` of dimension 0 /
+/// 1, first_rank keeps the tensor on rank 0 and zeros elsewhere,
+/// replicated (or no attribute) keeps it whole.
+llvm::Expected<std::vector<HostTensor>>
+shardArguments(mlir::func::FuncOp func, llvm::ArrayRef<HostTensor> fullArgs,
+               int64_t rank);
+
+/// Every rank of a sharded function on its slice of `fullArgs` (the
+/// unsharded block's arguments), run in lockstep so mlp.all_reduce and
+/// mlp.reduce_scatter combine the ranks' values. Result [r] is what rank r
+/// returns. `evaluate` rejects collectives over more than one rank.
+llvm::Expected<std::vector<std::vector<HostTensor>>>
+evaluateRanks(mlir::func::FuncOp func, llvm::ArrayRef<HostTensor> fullArgs);
 
 /// Fresh inputs for `func` with every dynamic dimension set to `m`, filled
 /// by `mlp.role`: x uniform in [-1, 1]; weights uniform in

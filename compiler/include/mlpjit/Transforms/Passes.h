@@ -1,7 +1,8 @@
 //===- Passes.h - the mlp graph passes and the default pipeline -*- C++ -*-===//
 //
-// mlp-concat-gate-up, mlp-fuse-glu-epilogue and mlp-plan-kernels (see
-// Passes.td and docs/passes.md), and the pipeline that runs them in order.
+// mlp-shard-tensor-parallel, mlp-concat-gate-up, mlp-fuse-glu-epilogue and
+// mlp-plan-kernels (see Passes.td and docs/passes.md), and the pipeline that
+// runs them in order.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_TRANSFORMS_PASSES_H
@@ -31,6 +32,11 @@ createPlanKernelsWithPlanner(std::shared_ptr<const KernelPlanner> planner,
                              std::string fallbackArch = "sm_90a");
 
 struct DefaultPipelineOptions {
+  /// mlp-shard-tensor-parallel: the degree (0 = each function's
+  /// mlp.tensor_parallel, absent = 1) and how partial sums are combined
+  /// ("all-reduce" or "reduce-scatter").
+  int64_t tensorParallel = 0;
+  std::string tensorParallelOutput = "all-reduce";
   /// mlp-concat-gate-up: "interleaved" or "stacked", and its block.
   std::string layout = "interleaved";
   int64_t blockRows = 64;
@@ -42,7 +48,8 @@ struct DefaultPipelineOptions {
   std::string tuningFile;
 };
 
-/// concat-gate-up, canonicalize, fuse-glu-epilogue, plan-kernels; the
+/// shard-tensor-parallel, concat-gate-up, canonicalize, fuse-glu-epilogue,
+/// plan-kernels; the
 /// function passes are nested under `pm` (anchored on builtin.module).
 void buildDefaultPipeline(mlir::OpPassManager &pm,
                           const DefaultPipelineOptions &options);
@@ -56,8 +63,8 @@ mlir::LogicalResult
 runDefaultPipeline(mlir::ModuleOp module, const DefaultPipelineOptions &options,
                    llvm::raw_ostream *printAfterEach = nullptr);
 
-/// Registers the three passes and `mlp-default-pipeline` (options layout,
-/// block-rows, arch) for mlir-opt style command lines.
+/// Registers the passes and `mlp-default-pipeline` (options tp, tp-output,
+/// layout, block-rows, arch, tuning-file) for mlir-opt style command lines.
 void registerMlpTransforms();
 
 } // namespace mlpjit

@@ -4,6 +4,64 @@
 
 include "mlir/Pass/PassBase.td"
 
+def ShardTensorParallel : Pass<"mlp-shard-tensor-parallel", "mlir::func::FuncOp"> {
+  let summary = "Rewrite an MLP into one rank's shard of an N-way tensor-parallel split";
+  let description = [{
+    For a function with `mlp.tensor_parallel = N` (or the `tp` option), N > 1:
+    gate and up (and their biases) keep 1/N of their rows (column-parallel),
+    down keeps 1/N of its columns (row-parallel), and the partial result of
+    the down linear is summed over the ranks by `mlp.all_reduce` (or split
+    into row blocks by `mlp.reduce_scatter` with `output=reduce-scatter`).
+    The IR is the same on every rank; rank r's slices are rows / columns
+    [r·I/N, (r+1)·I/N). Each argument records its slicing in `mlp.shard`:
+    `replicated` (x), `rows` (gate, up, their biases), `cols` (down) or
+    `first_rank` (the down bias: added by rank 0 only, zeros elsewhere, so
+    the sum adds it once). Runs first, so the later passes concatenate and
+    plan each rank's shard as an ordinary, smaller MLP.
+
+    Before (tp = 2):
+    ```mlir
+    func.func @f(%x: tensor<?x64xbf16> {mlp.role = "x"}, %wg: tensor<128x64xbf16> {mlp.role = "gate"},
+                 %wu: tensor<128x64xbf16> {mlp.role = "up"}, %wd: tensor<64x128xbf16> {mlp.role = "down"})
+        -> tensor<?x64xbf16> attributes {mlp.tensor_parallel = 2 : i64} {
+      %g = mlp.linear %x, %wg : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+      %u = mlp.linear %x, %wu : tensor<?x64xbf16>, tensor<128x64xbf16> -> tensor<?x128xbf16>
+      %a = mlp.activation silu %g : tensor<?x128xbf16>
+      %h = mlp.mul %a, %u : tensor<?x128xbf16>
+      %y = mlp.linear %h, %wd : tensor<?x128xbf16>, tensor<64x128xbf16> -> tensor<?x64xbf16>
+      return %y : tensor<?x64xbf16>
+    }
+    ```
+    After:
+    ```mlir
+    func.func @f(%x: tensor<?x64xbf16> {mlp.role = "x", mlp.shard = "replicated"},
+                 %wg: tensor<64x64xbf16> {mlp.role = "gate", mlp.shard = "rows"},
+                 %wu: tensor<64x64xbf16> {mlp.role = "up", mlp.shard = "rows"},
+                 %wd: tensor<64x64xbf16> {mlp.role = "down", mlp.shard = "cols"})
+        -> tensor<?x64xbf16> attributes {mlp.tensor_parallel = 2 : i64} {
+      %g = mlp.linear %x, %wg : tensor<?x64xbf16>, tensor<64x64xbf16> -> tensor<?x64xbf16>
+      ...
+      %p = mlp.linear %h, %wd : tensor<?x64xbf16>, tensor<64x64xbf16> -> tensor<?x64xbf16>
+      %y = mlp.all_reduce ranks(2) %p : tensor<?x64xbf16>
+      return %y : tensor<?x64xbf16>
+    }
+    ```
+    The split is checked, not assumed: starting from the arguments' roles,
+    every value is tracked as replicated, column-sharded or partial; only
+    linear (replicated input, row-sharded weight), activation, mul and
+    linear (column-sharded input, column-sharded weight) are accepted, and
+    the returned value must be partial. Anything else, a size that does not
+    divide by N, or a function already sharded by another degree is an error.
+  }];
+  let options = [
+    Option<"tp", "tp", "int64_t", "0",
+           "degree; 0 = the function's mlp.tensor_parallel attribute">,
+    Option<"output", "output", "std::string", "\"all-reduce\"",
+           "how the partial results are combined: all-reduce|reduce-scatter">,
+  ];
+  let dependentDialects = ["mlpjit::mlp::MlpDialect"];
+}
+
 def ConcatGateUp : Pass<"mlp-concat-gate-up", "mlir::func::FuncOp"> {
   let summary = "Concatenate the gate and up projections into one GEMM";
   let description = [{

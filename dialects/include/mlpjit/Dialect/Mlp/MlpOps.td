@@ -188,4 +188,45 @@ def Mlp_FusedLinearOp : Mlp_Op<"fused_linear", [Pure]> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Tensor-parallel collectives (inserted by mlp-shard-tensor-parallel)
+//===----------------------------------------------------------------------===//
+
+// Not Pure: every rank of the group must take part, so a collective is never
+// folded away or hoisted even when its result looks unused.
+def Mlp_AllReduceOp : Mlp_Op<"all_reduce", [SameOperandsAndResultType]> {
+  let summary = "sum of each rank's tensor over a tensor-parallel group";
+  let description = [{
+    Every one of the `ranks` ranks passes its partial tensor and receives the
+    elementwise sum of all of them (NCCL all-reduce, sum).
+
+    ```mlir
+    %y = mlp.all_reduce ranks(8) %p : tensor<?x8192xbf16>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64Attr:$ranks);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "`ranks` `(` $ranks `)` $input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Mlp_ReduceScatterOp : Mlp_Op<"reduce_scatter", []> {
+  let summary = "sum over a tensor-parallel group, each rank keeping a row block";
+  let description = [{
+    The sum of the ranks' [M, H] tensors, split into `ranks` blocks of M / ranks
+    rows; rank r receives block r (NCCL reduce-scatter, sum). M must be a
+    multiple of `ranks`.
+
+    ```mlir
+    %y = mlp.reduce_scatter ranks(8) %p : tensor<?x8192xbf16> -> tensor<?x8192xbf16>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64Attr:$ranks);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    `ranks` `(` $ranks `)` $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // MLPJIT_DIALECT_MLP_OPS_TD
