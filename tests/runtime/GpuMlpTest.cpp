@@ -7,9 +7,8 @@
 // and ||y - ref|| / ||ref|| <= 1e-2. Skips without a CUDA driver and GPU.
 //
 //===----------------------------------------------------------------------===//
-#include "TestPrograms.h"
+#include "GpuTestSupport.h"
 
-#include "mlpjit/Codegen/Codegen.h"
 #include "mlpjit/mlpjit.h"
 
 #include <gtest/gtest.h>
@@ -23,116 +22,6 @@ using namespace mlpjit;
 using namespace mlpjit::testing;
 
 namespace {
-
-#define ASSERT_OK(expr)                                                        \
-  do {                                                                         \
-    if (llvm::Error err_ = (expr))                                             \
-      FAIL() << llvm::toString(std::move(err_));                               \
-  } while (0)
-
-/// float -> bf16 or fp16 bits, rounding to nearest even (fp16: values here
-/// are far from its overflow; subnormals flush to zero).
-uint16_t toHalf(float f, DType t) {
-  uint32_t u;
-  std::memcpy(&u, &f, 4);
-  if (t == DType::bf16)
-    return uint16_t((u + 0x7fff + ((u >> 16) & 1)) >> 16);
-  uint32_t sign = (u >> 16) & 0x8000;
-  int exp = int((u >> 23) & 0xff) - 127 + 15;
-  if (exp <= 0)
-    return uint16_t(sign);
-  uint32_t mant = u & 0x7fffff, h = (uint32_t(exp) << 10) | (mant >> 13);
-  uint32_t rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest == 0x1000 && (h & 1)))
-    ++h;
-  return uint16_t(sign | h);
-}
-double fromHalf(uint16_t h, DType t) {
-  if (t == DType::bf16) {
-    uint32_t u = uint32_t(h) << 16;
-    float f;
-    std::memcpy(&f, &u, 4);
-    return f;
-  }
-  int exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
-  double v = exp == 0    ? std::ldexp(double(mant), -24)
-             : exp == 31 ? (mant ? NAN : INFINITY)
-                         : std::ldexp(double(1024 + mant), exp - 25);
-  return (h & 0x8000) ? -v : v;
-}
-
-double activation(Epilogue e, double v) {
-  switch (e) {
-  case Epilogue::silu:
-  case Epilogue::swiglu:
-    return v / (1 + std::exp(-v));
-  case Epilogue::gelu_tanh:
-  case Epilogue::geglu_tanh:
-    return 0.5 * v *
-           (1 + std::tanh(0.7978845608028654 * (v + 0.044715 * v * v * v)));
-  case Epilogue::gelu_erf:
-  case Epilogue::geglu_erf:
-    return 0.5 * v * (1 + std::erf(v * 0.7071067811865476));
-  case Epilogue::relu:
-  case Epilogue::reglu:
-    return v > 0 ? v : 0;
-  case Epilogue::none:
-    return v;
-  }
-  return v;
-}
-
-struct HostTensor {
-  std::vector<uint16_t> bits;
-  std::vector<double> values; // the bf16 values as doubles
-};
-
-HostTensor randomTensor(size_t n, double scale, DType dtype,
-                        std::mt19937_64 &rng) {
-  std::uniform_real_distribution<float> dist(-1, 1);
-  HostTensor t;
-  for (size_t i = 0; i < n; ++i) {
-    t.bits.push_back(toHalf(float(dist(rng) * scale), dtype));
-    t.values.push_back(fromHalf(t.bits.back(), dtype));
-  }
-  return t;
-}
-
-struct HostBlock {
-  HostTensor gate, up, down, gateBias, upBias, downBias;
-};
-
-/// y = down(act(gate x + bg) * (up x + bu)) + bd in float64, the
-/// intermediate rounded to bf16 as the gate-up kernel stores it.
-std::vector<double> reference(const MlpProgram &p, const HostBlock &w,
-                              const HostTensor &x, int64_t m) {
-  const int64_t h = p.hidden, in = p.intermediate;
-  const bool gated = isGated(p.epilogue);
-  std::vector<double> act(size_t(m * in)), y(size_t(m * h));
-  for (int64_t r = 0; r < m; ++r)
-    for (int64_t j = 0; j < in; ++j) {
-      double u = p.hasBias ? w.upBias.values[j] : 0, g = 0;
-      if (gated)
-        g = p.hasBias ? w.gateBias.values[j] : 0;
-      for (int64_t c = 0; c < h; ++c) {
-        double xv = x.values[r * h + c];
-        u += xv * w.up.values[j * h + c];
-        if (gated)
-          g += xv * w.gate.values[j * h + c];
-      }
-      double a =
-          gated ? activation(p.epilogue, g) * u : activation(p.epilogue, u);
-      act[r * in + j] = fromHalf(toHalf(float(a), p.dtype), p.dtype);
-    }
-  for (int64_t r = 0; r < m; ++r)
-    for (int64_t c = 0; c < h; ++c) {
-      double s = p.hasBias ? w.downBias.values[c] : 0;
-      for (int64_t j = 0; j < in; ++j)
-        s += act[r * in + j] * w.down.values[c * in + j];
-      y[r * h + c] = s;
-    }
-  return y;
-}
 
 class GpuMlpTest : public ::testing::Test {
 protected:
@@ -148,25 +37,7 @@ protected:
 
   /// Compiles every kernel of the program to PTX for this GPU.
   llvm::Expected<MlpProgram> compiled(const BlockShape &shape) {
-    MlpProgram p = makeProgram(shape, context->arch());
-    for (KernelArtifact &k : p.kernels) {
-      auto ptx = codegen::compileKernel(k.desc, nullptr);
-      if (!ptx)
-        return ptx.takeError();
-      k.ptx = ptx->ptx;
-    }
-    return p;
-  }
-
-  llvm::Expected<DeviceBuffer> upload(const HostTensor &t) {
-    auto b = DeviceBuffer::allocate(*context, t.bits.size() * 2);
-    if (!b)
-      return b.takeError();
-    const Driver &d = context->driver();
-    if (auto e = d.check(d.cuMemcpyHtoD(b->ptr(), t.bits.data(), b->size()),
-                         "cuMemcpyHtoD"))
-      return e;
-    return b;
+    return compileProgram(shape, context->arch());
   }
 
   /// Runs forward for each m (x fresh, y poisoned) and checks the result.
@@ -178,7 +49,7 @@ protected:
     for (int64_t m : ms) {
       SCOPED_TRACE("m = " + std::to_string(m));
       HostTensor x = randomTensor(size_t(m * p.hidden), 1.0, p.dtype, rng);
-      auto dx = upload(x);
+      auto dx = upload(*context, x);
       ASSERT_TRUE(bool(dx)) << llvm::toString(dx.takeError());
       // y sits between two poisoned guard bands: every element of y must be
       // written and no byte of either band may change.
@@ -245,27 +116,12 @@ protected:
   void runLoaded(Mlp &mlp, const BlockShape &shape, bool packed, bool graph) {
     std::mt19937_64 rng(::testing::UnitTest::GetInstance()->random_seed() +
                         std::random_device{}());
-    const int64_t h = shape.hidden, in = shape.intermediate;
-    const bool gated = isGated(shape.epilogue);
-    HostBlock w;
-    if (gated)
-      w.gate = randomTensor(size_t(in * h), 1.7 / std::sqrt(double(h)),
-                            shape.dtype, rng);
-    w.up = randomTensor(size_t(in * h), 1.7 / std::sqrt(double(h)), shape.dtype,
-                        rng);
-    w.down = randomTensor(size_t(h * in), 1.7 / std::sqrt(double(in)),
-                          shape.dtype, rng);
-    if (shape.bias) {
-      if (gated)
-        w.gateBias = randomTensor(size_t(in), 0.1, shape.dtype, rng);
-      w.upBias = randomTensor(size_t(in), 0.1, shape.dtype, rng);
-      w.downBias = randomTensor(size_t(h), 0.1, shape.dtype, rng);
-    }
+    HostBlock w = randomBlock(shape, rng);
     std::vector<DeviceBuffer> keep;
     auto put = [&](const HostTensor &t) -> const void * {
       if (t.bits.empty())
         return nullptr;
-      auto b = upload(t);
+      auto b = upload(*context, t);
       if (!b) {
         ADD_FAILURE() << llvm::toString(b.takeError());
         return nullptr;
