@@ -81,24 +81,22 @@ llvm::Expected<double> mlpjit::harness::relativeError(const GpuSession &gpu,
   return std::sqrt(diff) / std::sqrt(norm);
 }
 
-llvm::Expected<std::unique_ptr<DeviceMlp>>
-DeviceMlp::create(GpuSession &gpu, const CompiledMlp &compiled,
-                  unsigned long long seed) {
-  std::unique_ptr<DeviceMlp> dm(new DeviceMlp(gpu));
-  dm->specCopy = compiled.spec;
-  const MlpSpec &spec = dm->specCopy;
+llvm::Expected<MlpWeights>
+mlpjit::harness::randomWeights(GpuSession &gpu, const MlpSpec &spec,
+                               unsigned long long seed,
+                               std::vector<DeviceArray> &storage) {
   const int64_t h = spec.hidden, i = spec.intermediate;
   const bool gated = isGated(spec.activation);
   const Driver &d = gpu.driver();
   auto alloc = [&](size_t elems, float scale, CUdeviceptr &ptr) -> llvm::Error {
-    dm->storage.emplace_back(d);
-    if (auto e = dm->storage.back().allocate(elems * 2))
+    storage.emplace_back(d);
+    if (auto e = storage.back().allocate(elems * 2))
       return e;
-    ptr = dm->storage.back().ptr();
+    ptr = storage.back().ptr();
     return gpu.kernels().fillRandom(spec.dtype, ptr, elems, seed++, scale,
                                     gpu.stream());
   };
-  MlpWeights &w = dm->w;
+  MlpWeights w;
   const float wScale = 1.0f / std::sqrt(float(h)) * 1.7f;
   if (gated)
     if (auto e = alloc(size_t(i) * h, wScale, w.gate))
@@ -118,10 +116,10 @@ DeviceMlp::create(GpuSession &gpu, const CompiledMlp &compiled,
   }
   // The merged baseline's stacked [gate; up] copy.
   if (gated) {
-    dm->storage.emplace_back(d);
-    if (auto e = dm->storage.back().allocate(size_t(2) * i * h * 2))
+    storage.emplace_back(d);
+    if (auto e = storage.back().allocate(size_t(2) * i * h * 2))
       return e;
-    w.gateUp = dm->storage.back().ptr();
+    w.gateUp = storage.back().ptr();
     const size_t half = size_t(i) * h * 2;
     if (auto e = d.check(d.cuMemcpyAsync(w.gateUp, w.gate, half, gpu.stream()),
                          "cuMemcpyAsync"))
@@ -131,10 +129,10 @@ DeviceMlp::create(GpuSession &gpu, const CompiledMlp &compiled,
                     "cuMemcpyAsync"))
       return e;
     if (spec.bias) {
-      dm->storage.emplace_back(d);
-      if (auto e = dm->storage.back().allocate(size_t(2) * i * 2))
+      storage.emplace_back(d);
+      if (auto e = storage.back().allocate(size_t(2) * i * 2))
         return e;
-      w.gateUpBias = dm->storage.back().ptr();
+      w.gateUpBias = storage.back().ptr();
       if (auto e = d.check(
               d.cuMemcpyAsync(w.gateUpBias, w.gateBias, i * 2, gpu.stream()),
               "cuMemcpyAsync"))
@@ -145,6 +143,18 @@ DeviceMlp::create(GpuSession &gpu, const CompiledMlp &compiled,
         return e;
     }
   }
+  return w;
+}
+
+llvm::Expected<std::unique_ptr<DeviceMlp>>
+DeviceMlp::create(GpuSession &gpu, const CompiledMlp &compiled,
+                  unsigned long long seed) {
+  std::unique_ptr<DeviceMlp> dm(new DeviceMlp(gpu));
+  dm->specCopy = compiled.spec;
+  auto w = randomWeights(gpu, dm->specCopy, seed, dm->storage);
+  if (!w)
+    return w.takeError();
+  dm->w = *w;
 
   auto mlp = Mlp::load(toProgram(compiled), gpu.context());
   if (!mlp)

@@ -53,6 +53,14 @@ llvm::Expected<std::vector<double>> toHost(const GpuSession &gpu, CUdeviceptr p,
 llvm::Expected<double> relativeError(const GpuSession &gpu, CUdeviceptr out,
                                      CUdeviceptr ref, size_t n, DType dtype);
 
+/// Random weights of spec.hidden x spec.intermediate (activation, dtype and
+/// bias from the spec) in PyTorch layout, plus the stacked [gate; up] copy
+/// of gated blocks; filled from `seed` on, reproducibly. The buffers are
+/// appended to `storage`.
+llvm::Expected<MlpWeights> randomWeights(GpuSession &gpu, const MlpSpec &spec,
+                                         unsigned long long seed,
+                                         std::vector<DeviceArray> &storage);
+
 class DeviceMlp {
 public:
   static llvm::Expected<std::unique_ptr<DeviceMlp>>

@@ -4,8 +4,8 @@
 using namespace mlpjit;
 using namespace mlpjit::harness;
 
-llvm::Expected<std::unique_ptr<GpuSession>> GpuSession::open() {
-  auto context = DeviceContext::create(0);
+llvm::Expected<std::unique_ptr<GpuSession>> GpuSession::open(int ordinal) {
+  auto context = DeviceContext::create(ordinal);
   if (!context)
     return context.takeError();
   const Driver &d = (*context)->driver();

@@ -12,12 +12,12 @@
 
 namespace mlpjit::harness {
 
-/// Device 0's primary context made current, one non-blocking stream, the
+/// A GPU's primary context made current, one non-blocking stream, the
 /// harness kernels and cuBLASLt for bf16 and f16. open() fails with the reason when
 /// there is no driver or no GPU.
 class GpuSession {
 public:
-  static llvm::Expected<std::unique_ptr<GpuSession>> open();
+  static llvm::Expected<std::unique_ptr<GpuSession>> open(int ordinal = 0);
   ~GpuSession();
 
   const Driver &driver() const { return d; }

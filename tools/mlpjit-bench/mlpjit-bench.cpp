@@ -5,10 +5,12 @@
 // merged gate-up. Each is checked against the unfused result first, then
 // timed (CUDA-graph replays over rotating buffers, median). The bf16 GEMM
 // rate and the copy bandwidth are measured in the same run; the floor is
-// max(6·M·h·i / rate, 2·(3·h·i + 2·M·h) / bandwidth).
+// max(6·M·h·i / rate, 2·(3·h·i + 2·M·h) / bandwidth). --tp N: tensor
+// parallelism over N GPUs instead (TensorParallelBench.h).
 //
 //===----------------------------------------------------------------------===//
 #include "DeviceMlp.h"
+#include "TensorParallelBench.h"
 #include "Timing.h"
 #include "Tuner.h"
 
@@ -59,6 +61,12 @@ static cl::opt<bool>
             cl::desc("first time candidate plans of every GEMM at the token "
                      "counts, store the fastest in the tuning file, and "
                      "benchmark with them"));
+static cl::opt<int> tpOpt(
+    "tp",
+    cl::desc("tensor parallelism: llama-3-70b's MLP split N ways, one process "
+             "per GPU, shard MLP + NCCL all-reduce against cuBLASLt + the "
+             "same all-reduce (tokens default: 1,64,1024,8192)"),
+    cl::init(0));
 static cl::opt<std::string> tuningFileOpt(
     "tuning-file",
     cl::desc("measured plans to read (and with --tune, write); default: "
@@ -300,6 +308,8 @@ int main(int argc, char **argv) {
 
   std::vector<int64_t> tokens;
   llvm::SmallVector<llvm::StringRef> tokenStrings;
+  if (tpOpt.getNumOccurrences() && !tokensOpt.getNumOccurrences())
+    tokensOpt = "1,64,1024,8192";
   llvm::StringRef(tokensOpt.getValue()).split(tokenStrings, ',');
   for (llvm::StringRef t : tokenStrings) {
     int64_t v;
@@ -307,6 +317,21 @@ int main(int argc, char **argv) {
       return reportAndExit(
           fail("--tokens: '" + t + "' is not a token count in [1, 1048576]"));
     tokens.push_back(v);
+  }
+
+  if (tpOpt.getNumOccurrences()) {
+    if (!inputFiles.empty() || !shapesOpt.empty() || tuneOpt ||
+        !csvOpt.empty() || !plotOpt.empty())
+      return reportAndExit(fail("--tp runs llama-3-70b only, without files, "
+                                "--shapes, --tune, --csv or --plot"));
+    TensorParallelBenchOptions options;
+    options.ranks = tpOpt;
+    options.arch = archOpt;
+    options.tuningFile = tuningFileOpt;
+    options.jsonPath = jsonOpt;
+    options.warmup = warmupOpt;
+    options.reps = repsOpt;
+    return runTensorParallelBench(options, tokens);
   }
 
   std::vector<BenchShape> shapes;
