@@ -185,14 +185,15 @@ static bool misaligned(const void *p) {
 
 llvm::Expected<std::unique_ptr<TensorParallelMlp>>
 TensorParallelMlp::init(const MlpProgram &shard, const DeviceContext &context,
-                        void *comm, bool owned) {
+                        int rank) {
   std::unique_ptr<TensorParallelMlp> tp(new TensorParallelMlp(context));
   auto mlp = Mlp::load(shard, context);
   if (!mlp)
     return mlp.takeError();
   tp->mlp = std::move(*mlp);
-  tp->comm = comm;
-  tp->ownsComm = owned;
+  tp->r = rank;
+  if (auto e = tp->allocateBuffers())
+    return e;
   return tp;
 }
 
@@ -223,12 +224,10 @@ TensorParallelMlp::load(const MlpProgram &shard, const DeviceContext &context,
   if (device != context.device())
     return fail("the communicator is on GPU " + llvm::Twine(device) +
                 ", the context on GPU " + llvm::Twine(context.device()));
-  auto tp = init(shard, context, ncclComm, /*owned=*/false);
+  auto tp = init(shard, context, rank);
   if (!tp)
     return tp.takeError();
-  (*tp)->r = rank;
-  if (auto e = (*tp)->allocateBuffers())
-    return e;
+  (*tp)->comm = ncclComm;
   return tp;
 }
 
@@ -246,12 +245,9 @@ TensorParallelMlp::create(const MlpProgram &shard, const DeviceContext &context,
                      llvm::Twine(shard.tensorParallel) + ")");
   // Everything local first, so that a bad program fails before the
   // collective that the other ranks wait in.
-  auto tp = init(shard, context, nullptr, /*owned=*/true);
+  auto tp = init(shard, context, rank);
   if (!tp)
     return tp.takeError();
-  (*tp)->r = rank;
-  if (auto e = (*tp)->allocateBuffers())
-    return e;
   if (auto e = context.makeCurrent()) // NCCL takes the current device
     return e;
   RawUniqueId raw;
@@ -262,6 +258,7 @@ TensorParallelMlp::create(const MlpProgram &shard, const DeviceContext &context,
     return tpError(shard, rank,
                    nccl->describe("ncclCommInitRank", res, nullptr));
   (*tp)->comm = comm;
+  (*tp)->ownsComm = true;
   return tp;
 }
 

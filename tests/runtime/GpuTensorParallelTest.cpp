@@ -156,7 +156,9 @@ TEST_F(GpuTensorParallelTest, OneRankEqualsMlp) {
       const Driver &d = context->driver();
       CUgraph g = nullptr;
       CUgraphExec exec = nullptr;
-      ASSERT_EQ(d.cuStreamBeginCapture(s, CU_STREAM_CAPTURE_MODE_GLOBAL),
+      // Thread-local, as the bench captures: NCCL's own threads may make
+      // CUDA calls that a global capture forbids.
+      ASSERT_EQ(d.cuStreamBeginCapture(s, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL),
                 CUDA_SUCCESS);
       llvm::Error launched = launch();
       ASSERT_EQ(d.cuStreamEndCapture(s, &g), CUDA_SUCCESS);

@@ -112,9 +112,9 @@ public:
 
 private:
   TensorParallelMlp(const DeviceContext &context) : ctx(context) {}
+  /// The Mlp and buffers, before any communicator.
   static llvm::Expected<std::unique_ptr<TensorParallelMlp>>
-  init(const MlpProgram &shard, const DeviceContext &context, void *comm,
-       bool owned);
+  init(const MlpProgram &shard, const DeviceContext &context, int rank);
   llvm::Error allocateBuffers();
   llvm::Error bind(WeightPointers shard, CUstream stream);
   llvm::Error checkForward(const void *x, const void *y, int64_t m,
