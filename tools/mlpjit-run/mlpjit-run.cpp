@@ -221,7 +221,19 @@ int main(int argc, char **argv) {
   options.arch = archOpt;
   bool allPassed = true;
   llvm::json::Array reports;
-  for (const MlpSpec &spec : *specs) {
+  for (MlpSpec spec : *specs) {
+    // One GPU runs one rank: rank 0's shard is an ordinary block of width
+    // intermediate / tp (it adds the down bias), so check and time that.
+    if (spec.tensorParallel > 1) {
+      llvm::errs() << "mlpjit-run: note: " << spec.name << ": tp = "
+                   << spec.tensorParallel << ": checking rank 0's shard "
+                   << "(intermediate " << spec.intermediate << " / "
+                   << spec.tensorParallel
+                   << ") on one GPU; the all-reduce across GPUs is "
+                      "mlpjit-bench --tp N\n";
+      spec.intermediate /= spec.tensorParallel;
+      spec.tensorParallel = 1;
+    }
     Report report;
     report.name = spec.name;
     auto compiled = compileMlp(spec, options);
@@ -243,9 +255,12 @@ int main(int argc, char **argv) {
     reports.push_back(toJson(report));
   }
   if (!gpu && !jsonOpt)
-    llvm::outs() << "no GPU (" << noGpuReason
-                 << "): compiled to PTX and cached in '"
-                 << KernelCache::defaultDirectory() << "', nothing run\n";
+    llvm::outs() << "no GPU (" << noGpuReason << "): compiled to PTX"
+                 << (KernelCache::global().enabled()
+                         ? " and cached in '" + KernelCache::defaultDirectory() +
+                               "'"
+                         : std::string(" (cache off: MLPJIT_CACHE=0)"))
+                 << ", nothing run\n";
   if (jsonOpt) {
     llvm::json::Object top{{"gpu", gpu ? (*gpu)->name() : std::string()},
                            {"ran", bool(gpu)},
