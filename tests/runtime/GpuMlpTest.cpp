@@ -23,18 +23,8 @@ using namespace mlpjit::testing;
 
 namespace {
 
-class GpuMlpTest : public ::testing::Test {
+class GpuMlpTest : public GpuContextTest {
 protected:
-  void SetUp() override {
-    auto c = DeviceContext::create(0);
-    if (!c)
-      GTEST_SKIP() << "no CUDA driver: " << llvm::toString(c.takeError());
-    context = std::move(*c);
-    auto s = Stream::create(*context);
-    ASSERT_TRUE(bool(s)) << llvm::toString(s.takeError());
-    stream = std::move(*s);
-  }
-
   /// Compiles every kernel of the program to PTX for this GPU.
   llvm::Expected<MlpProgram> compiled(const BlockShape &shape) {
     return compileProgram(shape, context->arch());
@@ -153,9 +143,6 @@ protected:
     // 300 ragged.
     checkForward(mlp, w, {1, 5, 16, 17, 129, 300}, rng, graph);
   }
-
-  std::unique_ptr<DeviceContext> context;
-  std::unique_ptr<Stream> stream;
 };
 
 TEST_F(GpuMlpTest, SwiGlu) { runBlock(BlockShape{}); }

@@ -86,20 +86,7 @@ std::vector<double> rowsOf(const std::vector<double> &ref, int64_t hidden,
                              ref.begin() + (first + rows) * hidden);
 }
 
-class GpuTensorParallelTest : public ::testing::Test {
-protected:
-  void SetUp() override {
-    auto c = DeviceContext::create(0);
-    if (!c)
-      GTEST_SKIP() << "no CUDA driver: " << llvm::toString(c.takeError());
-    context = std::move(*c);
-    auto s = Stream::create(*context);
-    ASSERT_TRUE(bool(s)) << llvm::toString(s.takeError());
-    stream = std::move(*s);
-  }
-  std::unique_ptr<DeviceContext> context;
-  std::unique_ptr<Stream> stream;
-};
+using GpuTensorParallelTest = GpuContextTest;
 
 TEST_F(GpuTensorParallelTest, OneRankEqualsMlp) {
   BlockShape shape;

@@ -13,6 +13,8 @@
 #include "mlpjit/Codegen/Codegen.h"
 #include "mlpjit/Module.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -203,6 +205,22 @@ inline llvm::Expected<MlpProgram> compileProgram(const BlockShape &shape,
   }
   return p;
 }
+
+/// GPU 0 and a stream; the test skips when there is no CUDA driver or GPU.
+class GpuContextTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    auto c = DeviceContext::create(0);
+    if (!c)
+      GTEST_SKIP() << "no CUDA driver: " << llvm::toString(c.takeError());
+    context = std::move(*c);
+    auto s = Stream::create(*context);
+    ASSERT_TRUE(bool(s)) << llvm::toString(s.takeError());
+    stream = std::move(*s);
+  }
+  std::unique_ptr<DeviceContext> context;
+  std::unique_ptr<Stream> stream;
+};
 
 } // namespace mlpjit::testing
 

@@ -5,6 +5,8 @@
 // model fixture scaled down; and the pipeline's result is exactly two GEMMs.
 //
 //===----------------------------------------------------------------------===//
+#include "TransformsTestSupport.h"
+
 #include "mlpjit/Frontend/EmitModule.h"
 #include "mlpjit/Reference/Evaluator.h"
 #include "mlpjit/Transforms/KernelCollection.h"
@@ -22,33 +24,12 @@
 #include <random>
 
 using namespace mlpjit;
+using namespace mlpjit::testing;
 
 namespace {
 
-const Activation kAllActivations[] = {
-    Activation::swiglu, Activation::geglu_tanh, Activation::geglu_erf,
-    Activation::reglu,  Activation::gelu_tanh,  Activation::gelu_erf,
-    Activation::relu,   Activation::silu};
-
 /// Token counts: one token, an odd count, and one past a bucket edge.
 const int64_t kTokenCounts[] = {1, 7, 17};
-
-/// A fresh seed per run, printed on failure, so each run tests new inputs.
-uint64_t freshSeed() {
-  static std::random_device device;
-  return (uint64_t(device()) << 32) | device();
-}
-
-/// Collects diagnostics so a failing pipeline explains itself.
-struct Diagnostics {
-  explicit Diagnostics(mlir::MLIRContext &context)
-      : handler(&context, [this](mlir::Diagnostic &d) {
-          text += d.str() + "\n";
-          return mlir::success();
-        }) {}
-  std::string text;
-  mlir::ScopedDiagnosticHandler handler;
-};
 
 /// Checks `spec` end to end; `what` names it in failure messages.
 void checkEquivalent(const MlpSpec &spec, const std::string &what) {

@@ -7,6 +7,8 @@
 // the planned kernels are those of the 1/N-wide block.
 //
 //===----------------------------------------------------------------------===//
+#include "TransformsTestSupport.h"
+
 #include "mlpjit/Frontend/EmitModule.h"
 #include "mlpjit/Reference/Evaluator.h"
 #include "mlpjit/Transforms/KernelCollection.h"
@@ -21,23 +23,9 @@
 #include <random>
 
 using namespace mlpjit;
+using namespace mlpjit::testing;
 
 namespace {
-
-uint64_t freshSeed() {
-  static std::random_device device;
-  return (uint64_t(device()) << 32) | device();
-}
-
-struct Diagnostics {
-  explicit Diagnostics(mlir::MLIRContext &context)
-      : handler(&context, [this](mlir::Diagnostic &d) {
-          text += d.str() + "\n";
-          return mlir::success();
-        }) {}
-  std::string text;
-  mlir::ScopedDiagnosticHandler handler;
-};
 
 /// hidden 64; each rank keeps 128 intermediate columns (two interleave
 /// blocks), so every shard is planned like an ordinary small block.
@@ -126,11 +114,6 @@ void checkRanks(const MlpSpec &spec, const std::string &output, int64_t m) {
     EXPECT_LE(relativeError(got, block), 1e-12) << what << " rank " << r;
   }
 }
-
-const Activation kAllActivations[] = {
-    Activation::swiglu, Activation::geglu_tanh, Activation::geglu_erf,
-    Activation::reglu,  Activation::gelu_tanh,  Activation::gelu_erf,
-    Activation::relu,   Activation::silu};
 
 TEST(ShardTensorParallel, RanksSumToTheBlockForEveryActivation) {
   for (Activation act : kAllActivations)

@@ -294,3 +294,27 @@ llvm::Expected<double> DeviceMlp::cpuCheck(CUdeviceptr x, CUdeviceptr y,
   }
   return std::sqrt(diff) / std::sqrt(norm);
 }
+
+llvm::Expected<TimingBuffers>
+TimingBuffers::allocate(const GpuSession &gpu, DType dtype, int64_t m,
+                        int64_t hidden, size_t scratchBytes,
+                        unsigned long long seed, CUstream stream) {
+  TimingBuffers b(gpu.driver());
+  const size_t count = size_t(m) * hidden, bytes = count * 2;
+  for (int r = 0; r < kRotations; ++r) {
+    b.xs.emplace_back(gpu.driver());
+    b.ys.emplace_back(gpu.driver());
+    if (auto e = b.xs.back().allocate(bytes))
+      return e;
+    if (auto e = b.ys.back().allocate(bytes))
+      return e;
+    if (auto e = gpu.kernels().fillRandom(dtype, b.xs.back().ptr(), count,
+                                          seed + r, 1.0f, stream))
+      return e;
+  }
+  if (auto e = b.yRef.allocate(bytes))
+    return e;
+  if (auto e = b.scratch.allocate(scratchBytes))
+    return e;
+  return b;
+}

@@ -44,6 +44,26 @@ private:
   size_t n = 0;
 };
 
+/// The per-token-count buffers of a timing run: kRotations random inputs x
+/// and outputs y of [m, hidden] (calls rotate through them, so a timed loop
+/// does not replay one x from L2), a reference output and baseline scratch.
+struct TimingBuffers {
+  static constexpr int kRotations = 4;
+  std::vector<DeviceArray> xs, ys;
+  DeviceArray yRef, scratch;
+
+  /// x and y of call r.
+  CUdeviceptr x(int r) const { return xs[r % kRotations].ptr(); }
+  CUdeviceptr y(int r) const { return ys[r % kRotations].ptr(); }
+  /// x of rotation r is filled with uniform [-1, 1] from seed + r.
+  static llvm::Expected<TimingBuffers>
+  allocate(const GpuSession &gpu, DType dtype, int64_t m, int64_t hidden,
+           size_t scratchBytes, unsigned long long seed, CUstream stream);
+
+private:
+  explicit TimingBuffers(const Driver &d) : yRef(d), scratch(d) {}
+};
+
 /// Copies n 16-bit elements of `dtype` to the host as doubles (synchronizes).
 llvm::Expected<std::vector<double>> toHost(const GpuSession &gpu, CUdeviceptr p,
                                            size_t n, DType dtype);

@@ -98,32 +98,20 @@ llvm::Error runRank(const TensorParallelBenchOptions &o,
     log << "[llama-3-70b tp" << o.ranks << "] M=" << m << ": check";
     // Inputs and outputs rotate as in the single-GPU bench; x is the same
     // on every rank (seeds without the rank).
-    const int rotations = 4;
-    std::vector<DeviceArray> xs, ys;
-    for (int r = 0; r < rotations; ++r) {
-      xs.emplace_back(d);
-      ys.emplace_back(d);
-      if (auto e = xs.back().allocate(size_t(m) * h * 2))
-        return e;
-      if (auto e = ys.back().allocate(size_t(m) * h * 2))
-        return e;
-      if (auto e = gpu.kernels().fillRandom(spec.dtype, xs.back().ptr(),
-                                            size_t(m) * h, 1000 + r + 7 * m,
-                                            1.0f, stream))
-        return e;
-    }
-    DeviceArray yRef(d), scratch(d);
-    if (auto e = yRef.allocate(size_t(m) * h * 2))
-      return e;
-    if (auto e = scratch.allocate(baseline.scratchBytes(m, 2)))
-      return e;
-    auto x = [&](int r) { return xs[r % rotations].ptr(); };
-    auto y = [&](int r) { return ys[r % rotations].ptr(); };
+    auto buffers = TimingBuffers::allocate(gpu, spec.dtype, m, h,
+                                           baseline.scratchBytes(m, 2),
+                                           1000 + 7 * m, stream);
+    if (!buffers)
+      return buffers.takeError();
+    const TimingBuffers &b = *buffers;
+    const CUdeviceptr yRef = b.yRef.ptr(), scratch = b.scratch.ptr();
+    auto x = [&](int r) { return b.x(r); };
+    auto y = [&](int r) { return b.y(r); };
     auto forward = [&](CUdeviceptr yOut, int r) {
       return mlp.forward(ptr(x(r)), reinterpret_cast<void *>(yOut), m, stream);
     };
     auto cublasNccl = [&](CUdeviceptr yOut, int r) -> llvm::Error {
-      if (auto e = baseline.merged(*w, x(r), yOut, m, scratch.ptr(), stream))
+      if (auto e = baseline.merged(*w, x(r), yOut, m, scratch, stream))
         return e;
       return mlp.allReduce(reinterpret_cast<void *>(yOut), m, stream);
     };
@@ -131,13 +119,13 @@ llvm::Error runRank(const TensorParallelBenchOptions &o,
     // Correctness first, on every rank: the summed outputs agree.
     if (auto e = gpu.kernels().poison(y(0), size_t(m) * h, stream))
       return e;
-    if (auto e = gpu.kernels().poison(yRef.ptr(), size_t(m) * h, stream))
+    if (auto e = gpu.kernels().poison(yRef, size_t(m) * h, stream))
       return e;
     if (auto e = forward(y(0), 0))
       return e;
-    if (auto e = cublasNccl(yRef.ptr(), 0))
+    if (auto e = cublasNccl(yRef, 0))
       return e;
-    auto err = relativeError(gpu, y(0), yRef.ptr(), size_t(m) * h, spec.dtype);
+    auto err = relativeError(gpu, y(0), yRef, size_t(m) * h, spec.dtype);
     if (!err)
       return err.takeError();
     if (!(*err <= 1e-2))
@@ -150,7 +138,8 @@ llvm::Error runRank(const TensorParallelBenchOptions &o,
                       llvm::function_ref<llvm::Error(int)> body)
         -> llvm::Expected<double> {
       log << ", " << what;
-      auto t = timeWithGraph(d, stream, body, 2 * rotations, o.warmup, o.reps);
+      auto t = timeWithGraph(d, stream, body, 2 * TimingBuffers::kRotations,
+                             o.warmup, o.reps);
       if (!t)
         return t.takeError();
       return t->medianUs;

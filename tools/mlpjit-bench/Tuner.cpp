@@ -152,27 +152,14 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
     auto m = representative(range.first, range.second, tokens);
     if (!m)
       continue;
-    const int rotations = 4;
-    std::vector<DeviceArray> xs, ys;
-    for (int r = 0; r < rotations; ++r) {
-      xs.emplace_back(d);
-      ys.emplace_back(d);
-      if (auto e = xs.back().allocate(size_t(*m) * h * 2))
-        return e;
-      if (auto e = ys.back().allocate(size_t(*m) * h * 2))
-        return e;
-      if (auto e =
-              gpu.kernels().fillRandom(spec.dtype, xs.back().ptr(),
-                                       size_t(*m) * h, 500 + r, 1.0f, stream))
-        return e;
-    }
-    DeviceArray yRef(d), scratch(d);
-    if (auto e = yRef.allocate(size_t(*m) * h * 2))
-      return e;
-    if (auto e = scratch.allocate(reference.scratchBytes(*m, 2)))
-      return e;
-    if (auto e = reference.unfused(mlp.weights(), xs[0].ptr(), yRef.ptr(), *m,
-                                   scratch.ptr(), stream))
+    auto buffers = TimingBuffers::allocate(
+        gpu, spec.dtype, *m, h, reference.scratchBytes(*m, 2), 500, stream);
+    if (!buffers)
+      return buffers.takeError();
+    const TimingBuffers &b = *buffers;
+    const CUdeviceptr yRef = b.yRef.ptr();
+    if (auto e = reference.unfused(mlp.weights(), b.x(0), yRef, *m,
+                                   b.scratch.ptr(), stream))
       return e;
 
     for (int role : {0, 1}) {
@@ -220,12 +207,11 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
         if (auto e = mlp.adopt(std::move(*candidate)))
           return e;
         // Correct first: the whole forward against cuBLASLt.
-        if (auto e = gpu.kernels().poison(ys[0].ptr(), size_t(*m) * h, stream))
+        if (auto e = gpu.kernels().poison(b.y(0), size_t(*m) * h, stream))
           return e;
-        if (auto e = mlp.forward(xs[0].ptr(), ys[0].ptr(), *m, stream))
+        if (auto e = mlp.forward(b.x(0), b.y(0), *m, stream))
           return e;
-        auto err = relativeError(gpu, ys[0].ptr(), yRef.ptr(), size_t(*m) * h,
-                                 spec.dtype);
+        auto err = relativeError(gpu, b.y(0), yRef, size_t(*m) * h, spec.dtype);
         if (!err)
           return err.takeError();
         if (!(*err <= 1e-2)) {
@@ -240,10 +226,10 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
         auto t = timeWithGraph(
             d, stream,
             [&](int r) {
-              return role == 0 ? mlp.gateUp(xs[r % rotations].ptr(), *m, stream)
-                               : mlp.down(ys[r % rotations].ptr(), *m, stream);
+              return role == 0 ? mlp.gateUp(b.x(r), *m, stream)
+                               : mlp.down(b.y(r), *m, stream);
             },
-            2 * rotations, settings.warmup, settings.reps);
+            2 * TimingBuffers::kRotations, settings.warmup, settings.reps);
         if (!t)
           return t.takeError();
         if (c == 0)

@@ -186,38 +186,25 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
     llvm::errs() << "[" << shape.name << "] M=" << m << ": check";
     // Rotate inputs/outputs; the weights (> L2 for every real shape) stream
     // from memory on every call anyway.
-    const int rotations = 4;
-    std::vector<DeviceArray> xs, ys;
-    for (int r = 0; r < rotations; ++r) {
-      xs.emplace_back(d);
-      ys.emplace_back(d);
-      if (auto e = xs.back().allocate(size_t(m) * h * 2))
-        return e;
-      if (auto e = ys.back().allocate(size_t(m) * h * 2))
-        return e;
-      if (auto e =
-              kernels.fillRandom(spec.dtype, xs.back().ptr(), size_t(m) * h,
-                                 1000 + r + 7 * m, 1.0f, stream))
-        return e;
-    }
-    DeviceArray yRef(d), scratch(d);
-    if (auto e = yRef.allocate(size_t(m) * h * 2))
-      return e;
-    if (auto e = scratch.allocate(baseline.scratchBytes(m, 2)))
-      return e;
+    auto buffers = TimingBuffers::allocate(gpu, spec.dtype, m, h,
+                                           baseline.scratchBytes(m, 2),
+                                           1000 + 7 * m, stream);
+    if (!buffers)
+      return buffers.takeError();
+    const TimingBuffers &b = *buffers;
+    const CUdeviceptr yRef = b.yRef.ptr(), scratch = b.scratch.ptr();
 
     // Correctness first: mlpjit and merged against unfused cuBLASLt.
-    if (auto e = kernels.poison(ys[0].ptr(), size_t(m) * h, stream))
+    if (auto e = kernels.poison(b.y(0), size_t(m) * h, stream))
       return e;
-    if (auto e = kernels.poison(yRef.ptr(), size_t(m) * h, stream))
+    if (auto e = kernels.poison(yRef, size_t(m) * h, stream))
       return e;
-    if (auto e = mlp.forward(xs[0].ptr(), ys[0].ptr(), m, stream))
+    if (auto e = mlp.forward(b.x(0), b.y(0), m, stream))
       return e;
-    if (auto e = baseline.unfused(mlp.weights(), xs[0].ptr(), yRef.ptr(), m,
-                                  scratch.ptr(), stream))
+    if (auto e =
+            baseline.unfused(mlp.weights(), b.x(0), yRef, m, scratch, stream))
       return e;
-    auto err =
-        relativeError(gpu, ys[0].ptr(), yRef.ptr(), size_t(m) * h, spec.dtype);
+    auto err = relativeError(gpu, b.y(0), yRef, size_t(m) * h, spec.dtype);
     if (!err)
       return err.takeError();
     if (!(*err <= 1e-2))
@@ -225,7 +212,7 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
                   ": mlpjit differs from cuBLASLt: relative error " +
                   llvm::formatv("{0:e}", *err).str());
     // And against float64 on the CPU, on the first and last rows.
-    auto cpuErr = mlp.cpuCheck(xs[0].ptr(), ys[0].ptr(), m, {0, m - 1});
+    auto cpuErr = mlp.cpuCheck(b.x(0), b.y(0), m, {0, m - 1});
     if (!cpuErr)
       return cpuErr.takeError();
     if (!(*cpuErr <= 1e-2))
@@ -233,13 +220,13 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
                   ": mlpjit differs from the float64 reference: relative "
                   "error " +
                   llvm::formatv("{0:e}", *cpuErr).str());
-    if (auto e = kernels.poison(ys[1].ptr(), size_t(m) * h, stream))
+    if (auto e = kernels.poison(b.y(1), size_t(m) * h, stream))
       return e;
-    if (auto e = baseline.merged(mlp.weights(), xs[0].ptr(), ys[1].ptr(), m,
-                                 scratch.ptr(), stream))
+    if (auto e =
+            baseline.merged(mlp.weights(), b.x(0), b.y(1), m, scratch, stream))
       return e;
     auto mergedErr =
-        relativeError(gpu, ys[1].ptr(), yRef.ptr(), size_t(m) * h, spec.dtype);
+        relativeError(gpu, b.y(1), yRef, size_t(m) * h, spec.dtype);
     if (!mergedErr)
       return mergedErr.takeError();
     if (!(*mergedErr <= 1e-2))
@@ -249,28 +236,25 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
                       llvm::function_ref<llvm::Error(int)> body)
         -> llvm::Expected<double> {
       llvm::errs() << ", " << what;
-      auto t =
-          timeWithGraph(d, stream, body, 2 * rotations, warmupOpt, repsOpt);
+      auto t = timeWithGraph(d, stream, body, 2 * TimingBuffers::kRotations,
+                             warmupOpt, repsOpt);
       if (!t)
         return t.takeError();
       return t->medianUs;
     };
     auto tm = timeIt("mlpjit", [&](int r) {
-      return mlp.forward(xs[r % rotations].ptr(), ys[r % rotations].ptr(), m,
-                         stream);
+      return mlp.forward(b.x(r), b.y(r), m, stream);
     });
     if (!tm)
       return tm.takeError();
     auto tu = timeIt("unfused", [&](int r) {
-      return baseline.unfused(mlp.weights(), xs[r % rotations].ptr(),
-                              ys[r % rotations].ptr(), m, scratch.ptr(),
+      return baseline.unfused(mlp.weights(), b.x(r), b.y(r), m, scratch,
                               stream);
     });
     if (!tu)
       return tu.takeError();
     auto tg = timeIt("merged", [&](int r) {
-      return baseline.merged(mlp.weights(), xs[r % rotations].ptr(),
-                             ys[r % rotations].ptr(), m, scratch.ptr(), stream);
+      return baseline.merged(mlp.weights(), b.x(r), b.y(r), m, scratch, stream);
     });
     if (!tg)
       return tg.takeError();
