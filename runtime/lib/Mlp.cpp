@@ -207,10 +207,14 @@ llvm::Expected<std::unique_ptr<Mlp>> Mlp::load(const MlpProgram &program,
       return e;
     if (auto e = allocate(mlp->counters, counterBytes, "split-K counters"))
       return e;
-    // Counters start at zero; every launch leaves them at zero.
+    // Counters start at zero; every launch leaves them at zero. The memset
+    // runs on the legacy stream, which forward's non-blocking streams do not
+    // wait for: finish it here.
     const Driver &d = context.driver();
     if (auto e = d.check(d.cuMemsetD8(mlp->counters.ptr(), 0, counterBytes),
                          "zeroing split-K counters"))
+      return e;
+    if (auto e = d.check(d.cuCtxSynchronize(), "zeroing split-K counters"))
       return e;
   }
   return mlp;

@@ -270,9 +270,14 @@ llvm::Error TensorParallelMlp::allocateBuffers() {
       return b.takeError();
     zeroDownBias = std::move(*b);
     const Driver &d = ctx.driver();
+    // Finished here: forward's non-blocking streams do not wait for the
+    // legacy stream the memset runs on.
     if (auto e =
             d.check(d.cuMemsetD8(zeroDownBias.ptr(), 0, zeroDownBias.size()),
                     "zeroing the down bias of a rank != 0"))
+      return e;
+    if (auto e = d.check(d.cuCtxSynchronize(),
+                         "zeroing the down bias of a rank != 0"))
       return e;
   }
   auto b = DeviceBuffer::allocate(ctx, size_t(p.tokensMax) * p.hidden *

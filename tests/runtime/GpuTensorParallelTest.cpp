@@ -76,6 +76,9 @@ llvm::Expected<DeviceBuffer> poisoned(const DeviceContext &ctx, size_t count) {
   const Driver &d = ctx.driver();
   if (auto e = d.check(d.cuMemsetD8(b->ptr(), 0xff, b->size()), "cuMemsetD8"))
     return e;
+  // Done before the tests' non-blocking streams read it.
+  if (auto e = d.check(d.cuCtxSynchronize(), "cuCtxSynchronize"))
+    return e;
   return b;
 }
 
@@ -143,18 +146,25 @@ TEST_F(GpuTensorParallelTest, OneRankEqualsMlp) {
       const Driver &d = context->driver();
       CUgraph g = nullptr;
       CUgraphExec exec = nullptr;
+      // Destroyed on every path: a graph holding NCCL collectives keeps
+      // ncclCommDestroy waiting.
+      llvm::scope_exit release([&] {
+        if (exec)
+          d.cuGraphExecDestroy(exec);
+        if (g)
+          d.cuGraphDestroy(g);
+      });
       // Thread-local, as the bench captures: NCCL's own threads may make
       // CUDA calls that a global capture forbids.
       ASSERT_EQ(d.cuStreamBeginCapture(s, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL),
                 CUDA_SUCCESS);
       llvm::Error launched = launch();
-      ASSERT_EQ(d.cuStreamEndCapture(s, &g), CUDA_SUCCESS);
+      const CUresult ended = d.cuStreamEndCapture(s, &g);
       ASSERT_OK(std::move(launched));
+      ASSERT_EQ(ended, CUDA_SUCCESS);
       ASSERT_EQ(d.cuGraphInstantiate(&exec, g, 0), CUDA_SUCCESS);
       ASSERT_EQ(d.cuGraphLaunch(exec, s), CUDA_SUCCESS);
       ASSERT_OK(stream->synchronize());
-      d.cuGraphExecDestroy(exec);
-      d.cuGraphDestroy(g);
     } else {
       ASSERT_OK(launch());
     }
@@ -294,6 +304,10 @@ TEST_F(GpuTensorParallelTest, RanksMatchOneGpu) {
   const std::string seed =
       std::to_string(::testing::UnitTest::GetInstance()->random_seed() +
                      std::random_device{}());
+  // The parent needs no GPU from here on; rank 0 gets GPU 0 to itself
+  // (exclusive-process compute mode, memory).
+  stream.reset();
+  context.reset();
 
   std::vector<pid_t> pids(ranks, 0);
   bool spawnFailed = false;
@@ -302,8 +316,11 @@ TEST_F(GpuTensorParallelTest, RanksMatchOneGpu) {
     logs[r] = (dir + "/rank" + llvm::Twine(r) + ".log").str();
     outs[r] = (dir + "/rank" + llvm::Twine(r) + ".txt").str();
     std::vector<std::string> env;
+    // Not gtest's own settings: a rank must neither write the parent's
+    // XML report nor be sharded away.
     for (char **e = environ; *e; ++e)
-      env.push_back(*e);
+      if (!llvm::StringRef(*e).starts_with("GTEST_"))
+        env.push_back(*e);
     env.push_back(std::string(kRankEnv) + "=" + std::to_string(r));
     env.push_back(std::string(kRanksEnv) + "=" + std::to_string(ranks));
     env.push_back(std::string(kIdEnv) + "=" + id->toHex());

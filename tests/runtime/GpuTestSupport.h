@@ -177,6 +177,10 @@ inline llvm::Expected<DeviceBuffer> upload(const DeviceContext &context,
   if (auto e = d.check(d.cuMemcpyHtoD(b->ptr(), t.bits.data(), b->size()),
                        "cuMemcpyHtoD"))
     return e;
+  // From pageable memory the copy may still be in flight when cuMemcpyHtoD
+  // returns; the tests' non-blocking streams would not wait for it.
+  if (auto e = d.check(d.cuCtxSynchronize(), "cuCtxSynchronize"))
+    return e;
   return b;
 }
 

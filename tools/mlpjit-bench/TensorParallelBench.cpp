@@ -11,15 +11,21 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
 #include <csignal>
 #include <optional>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace mlpjit;
 using namespace mlpjit::harness;
 
 namespace {
+
+/// How long the ranks of one --tp run may take in all (compile, check and
+/// time every token count) before a hung rank is presumed.
+constexpr int kRankDeadlineS = 540;
 
 llvm::Error fail(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg.str());
@@ -306,21 +312,43 @@ int mlpjit::harness::runTensorParallelBench(const TensorParallelBenchOptions &o,
     close(w); // without an id, the ranks read EOF and exit
   }
 
-  // One failed rank would leave the others in a collective: stop them.
+  // One failed rank would leave the others in a collective: stop them. A
+  // rank stuck for another reason must not hold the GPUs forever either:
+  // after the deadline every rank gets SIGTERM, then SIGKILL.
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::seconds(kRankDeadlineS);
+  std::optional<Clock::time_point> killAt;
+  auto signalAll = [&](int sig) {
+    for (pid_t p : pids)
+      if (p > 0)
+        kill(p, sig);
+  };
   bool ok = id.has_value();
-  for (size_t left = pids.size(); left > 0; --left) {
+  for (size_t left = pids.size(); left > 0;) {
     int status = 0;
-    pid_t done = wait(&status);
+    pid_t done = waitpid(-1, &status, WNOHANG);
     if (done < 0)
       break;
+    if (done == 0) {
+      if (!killAt && Clock::now() > deadline) {
+        llvm::errs() << "mlpjit-bench: --tp: ranks still running after "
+                     << kRankDeadlineS << " s: stopping them\n";
+        ok = false;
+        signalAll(SIGTERM);
+        killAt = Clock::now() + std::chrono::seconds(5);
+      } else if (killAt && Clock::now() > *killAt) {
+        signalAll(SIGKILL);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
+    }
+    --left;
     for (pid_t &p : pids)
       if (p == done)
         p = 0;
     if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0) && ok) {
       ok = false;
-      for (pid_t p : pids)
-        if (p > 0)
-          kill(p, SIGTERM);
+      signalAll(SIGTERM);
     }
   }
   return ok ? 0 : 1;

@@ -1,5 +1,5 @@
-//===- TensorParallel.h - one rank of a tensor-parallel MLP over NCCL
-//------===//
+//===- TensorParallel.h - one rank of a tensor-parallel MLP, NCCL -*- C++
+//-*-===//
 //
 // Megatron-style tensor parallelism for the MLP block: rank r of N holds
 // rows [r*I, (r+1)*I) of gate and up and columns [r*I, (r+1)*I) of down
@@ -63,7 +63,9 @@ public:
   /// Loads `shard` on `context` and borrows `ncclComm` (an ncclComm_t the
   /// host app made on this GPU, blocking, with NCCL_NVLS_ENABLE=0): its size
   /// must be shard.tensorParallel; the rank is its ncclCommUserRank. The
-  /// communicator must outlive the TensorParallelMlp.
+  /// communicator must outlive the TensorParallelMlp, and must come from the
+  /// NCCL library mlpjit loads (MLPJIT_NCCL_LIBRARY names it when the app
+  /// uses another copy).
   static llvm::Expected<std::unique_ptr<TensorParallelMlp>>
   load(const MlpProgram &shard, const DeviceContext &context, void *ncclComm);
   /// The same with a communicator of its own (ncclCommInitRank of `rank` in
@@ -89,7 +91,10 @@ public:
   /// y[m, hidden] = the whole block's output on every rank: the shard's
   /// forward into y, then an in-place NCCL all-reduce (sum) of y. x is the
   /// same on every rank. Allocates nothing, never synchronizes: capturable
-  /// in a CUDA graph. Every argument is checked before anything launches.
+  /// in a CUDA graph (capture mode thread-local: NCCL's own threads make
+  /// CUDA calls); such a graph must be destroyed before the communicator
+  /// is, since ncclCommDestroy waits for it. Every argument is checked
+  /// before anything launches.
   llvm::Error forward(const void *x, void *y, int64_t m, CUstream stream) const;
   /// Rows [r*m/N, (r+1)*m/N) of the block's output into yShard
   /// [m/N, hidden]: the shard's forward into a [tokensMax, hidden] buffer of
