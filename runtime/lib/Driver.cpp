@@ -23,18 +23,17 @@ LoadResult load() {
               "; GPU features need an NVIDIA driver";
     return r;
   }
-  // The versioned names are what cuda.h's macros map the plain names to.
-  auto sym = [&](const char *plain, const char *versioned) -> void * {
-    void *p = versioned ? dlsym(lib, versioned) : nullptr;
-    return p ? p : dlsym(lib, plain);
-  };
+  // Exactly the symbol cuda.h maps each name to (cuMemcpy2DAsync ->
+  // cuMemcpy2DAsync_v2): an older unversioned entry point of the same name
+  // has another ABI, so a driver without the versioned one is too old.
 #define MLPJIT_STR2(x) #x
 #define MLPJIT_STR(x) MLPJIT_STR2(x)
 #define MLPJIT_LOAD_DRIVER_FN(name)                                            \
   r.driver.name =                                                              \
-      reinterpret_cast<decltype(&::name)>(sym(#name, MLPJIT_STR(name)));       \
+      reinterpret_cast<decltype(&::name)>(dlsym(lib, MLPJIT_STR(name)));       \
   if (!r.driver.name) {                                                        \
-    r.error = "mlpjit: CUDA driver too old: libcuda.so.1 lacks " #name;        \
+    r.error =                                                                  \
+        "mlpjit: CUDA driver too old: libcuda.so.1 lacks " MLPJIT_STR(name);   \
     return r;                                                                  \
   }
   MLPJIT_DRIVER_FUNCTIONS(MLPJIT_LOAD_DRIVER_FN)
