@@ -16,4 +16,6 @@ config.environment["MLPJIT_CACHE"] = "0"
 # Nor tuned plans: every plan is the heuristic's unless a test names a file.
 config.environment["MLPJIT_TUNING_FILE"] = ""
 config.substitutions.append(("%models", config.models_dir))
+# Stand-in drivers of tests/fake-driver: %fakecuda-current, %fakecuda-unversioned.
+config.substitutions.append(("%fakecuda", os.path.join(config.mlpjit_obj_root, "lib", "fake-cuda")))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
