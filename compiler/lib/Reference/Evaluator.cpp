@@ -255,7 +255,8 @@ bool fits(const HostTensor &t, Type type) {
 /// Runs `func` on one argument list per rank, op by op in lockstep, so a
 /// collective sees every rank's operand.
 static llvm::Expected<std::vector<std::vector<HostTensor>>>
-runRanks(func::FuncOp func, llvm::ArrayRef<std::vector<HostTensor>> rankArgs) {
+runRanks(func::FuncOp func,
+         llvm::ArrayRef<llvm::ArrayRef<HostTensor>> rankArgs) {
   if (func.isExternal())
     return evalError(func, "cannot evaluate an external function");
   if (!func.getBody().hasOneBlock())
@@ -323,8 +324,7 @@ runRanks(func::FuncOp func, llvm::ArrayRef<std::vector<HostTensor>> rankArgs) {
 
 llvm::Expected<std::vector<HostTensor>>
 mlpjit::evaluate(func::FuncOp func, llvm::ArrayRef<HostTensor> args) {
-  auto results =
-      runRanks(func, {std::vector<HostTensor>(args.begin(), args.end())});
+  auto results = runRanks(func, {args});
   if (!results)
     return results.takeError();
   return std::move(results->front());
@@ -393,7 +393,8 @@ mlpjit::evaluateRanks(func::FuncOp func, llvm::ArrayRef<HostTensor> fullArgs) {
       return args.takeError();
     rankArgs.push_back(std::move(*args));
   }
-  return runRanks(func, rankArgs);
+  return runRanks(func, llvm::SmallVector<llvm::ArrayRef<HostTensor>>(
+                            rankArgs.begin(), rankArgs.end()));
 }
 
 llvm::Expected<std::vector<HostTensor>>

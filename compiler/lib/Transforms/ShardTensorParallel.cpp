@@ -8,6 +8,7 @@
 #include "mlpjit/Transforms/Passes.h"
 
 #include "mlpjit/Dialect/Mlp/MlpOps.h"
+#include "mlpjit/MlpProgram.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -55,10 +56,10 @@ struct ShardTensorParallelPass
     auto attr = func->getAttrOfType<IntegerAttr>("mlp.tensor_parallel");
     if (ranks == 0)
       ranks = attr ? attr.getInt() : 1;
-    if (ranks < 1 || ranks > 1024) {
+    if (ranks < 1 || ranks > MlpProgram::kMaxTensorParallel) {
       func.emitError("mlp-shard-tensor-parallel: degree must be between 1 "
-                     "and 1024, got ")
-          << ranks;
+                     "and ")
+          << MlpProgram::kMaxTensorParallel << ", got " << ranks;
       return signalPassFailure();
     }
     if (output != "all-reduce" && output != "reduce-scatter") {
@@ -121,13 +122,12 @@ struct ShardTensorParallelPass
         arg.setType(type.clone(shape));
       }
       func.setArgAttr(index, "mlp.shard", b.getStringAttr(shard));
-      state[arg] = shard == "cols" || shard == "rows" ? Sharding::columns
-                   : shard == "first_rank"            ? Sharding::partial
-                                                      : Sharding::replicated;
+      // Weights and biases are read through their mlp.shard below; their
+      // state only keeps them from passing for replicated data.
+      state[arg] = shard == "replicated"   ? Sharding::replicated
+                   : shard == "first_rank" ? Sharding::partial
+                                           : Sharding::columns;
     }
-    // A row-sliced weight's rows are the columns its linear produces; the
-    // down weight's sliced columns are the K its linear consumes. `state`
-    // uses `columns` for both: "sliced along the split dimension".
 
     auto stateOf = [&](Value v) { return state.lookup(v); };
     auto weightShard = [&](Value w) -> llvm::StringRef {
@@ -139,7 +139,6 @@ struct ShardTensorParallelPass
       return s ? s.getValue() : "";
     };
 
-    Value partialResult;
     for (Operation &op : llvm::make_early_inc_range(entry)) {
       if (auto linear = dyn_cast<mlp::LinearOp>(op)) {
         llvm::StringRef w = weightShard(linear.getWeight());
@@ -187,7 +186,7 @@ struct ShardTensorParallelPass
             stateOf(ret.getOperand(0)) != Sharding::partial)
           return ret.emitError("mlp-shard-tensor-parallel: expects one "
                                "result, the output of the down linear");
-        partialResult = ret.getOperand(0);
+        Value partialResult = ret.getOperand(0);
         OpBuilder builder(ret);
         Value combined;
         auto type = cast<RankedTensorType>(partialResult.getType());

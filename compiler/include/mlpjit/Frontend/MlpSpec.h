@@ -12,6 +12,7 @@
 #define MLPJIT_FRONTEND_MLPSPEC_H
 
 #include "mlpjit/KernelDesc.h"
+#include "mlpjit/MlpProgram.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -52,7 +53,7 @@ constexpr int64_t kMaxDimension = int64_t(1) << 20;
 constexpr int64_t kMaxWeightBytes = int64_t(1) << 40;
 /// Largest token count: M is a 32-bit kernel argument.
 constexpr int64_t kMaxTokens = (int64_t(1) << 31) - 1;
-constexpr int64_t kMaxTensorParallel = 1024;
+constexpr int64_t kMaxTensorParallel = MlpProgram::kMaxTensorParallel;
 /// Longest spec line and largest input file.
 constexpr size_t kMaxLineLength = 4096;
 constexpr size_t kMaxFileBytes = size_t(8) << 20;
