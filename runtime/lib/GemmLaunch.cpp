@@ -41,6 +41,7 @@ GemmConfig mlpjit::toGemmConfig(const KernelDesc &desc) {
   cfg.elementBytes = 2;
   cfg.n = desc.n;
   cfg.k = desc.k;
+  cfg.gateUpBlock = cfg.gated ? int(desc.interleaveRows) : 0;
   return cfg;
 }
 
@@ -256,14 +257,20 @@ llvm::Error mlpjit::launchGemm(const Driver &d, CUfunction fn,
   config.blockDimZ = shape->block[2];
   config.sharedMemBytes = shape->sharedBytes;
   config.hStream = stream;
-  CUlaunchAttribute cluster{};
+  CUlaunchAttribute attrs[2]{};
+  config.attrs = attrs;
   if (shape->cluster[0] * shape->cluster[1] * shape->cluster[2] > 1) {
+    CUlaunchAttribute &cluster = attrs[config.numAttrs++];
     cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
     cluster.value.clusterDim.x = shape->cluster[0];
     cluster.value.clusterDim.y = shape->cluster[1];
     cluster.value.clusterDim.z = shape->cluster[2];
-    config.attrs = &cluster;
-    config.numAttrs = 1;
+  }
+  // Only the sm90 template waits for its primary (griddepcontrol).
+  if (ops.dependent && familyOf(desc) == Family::sm90) {
+    CUlaunchAttribute &pdl = attrs[config.numAttrs++];
+    pdl.id = CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
+    pdl.value.programmaticStreamSerializationAllowed = 1;
   }
   void *args[] = {&p};
   CUresult r = d.cuLaunchKernelEx(&config, fn, args, nullptr);

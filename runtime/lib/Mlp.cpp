@@ -6,6 +6,8 @@
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 
 using namespace mlpjit;
 
@@ -358,6 +360,16 @@ llvm::Error Mlp::setPackedGateUp(const void *gateUp, const void *down,
   return setDown(down, downBiasIn);
 }
 
+/// The down GEMM starts as a programmatic dependent of gate-up unless
+/// MLPJIT_PDL=0 (for A/B measurements).
+static bool programmaticLaunch() {
+  static const bool enabled = [] {
+    const char *v = std::getenv("MLPJIT_PDL");
+    return !(v && std::string_view(v) == "0");
+  }();
+  return enabled;
+}
+
 const Mlp::Bucket *Mlp::bucketFor(int64_t m) const {
   for (const Bucket &b : buckets)
     if (m >= b.mMin && m <= b.mMax)
@@ -409,6 +421,7 @@ llvm::Error Mlp::down(void *y, int64_t m, CUstream stream) const {
   GemmOperands ops;
   ops.a = intermediate.get();
   ops.b = downWeight;
+  ops.dependent = programmaticLaunch();
   ops.bias = downBias;
   ops.d = y;
   ops.workspace = partials.get();

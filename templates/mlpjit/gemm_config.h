@@ -19,10 +19,11 @@ struct GemmConfig {
   int clusterM, clusterN;
   int splitK;
   bool swapAB; // weights on the MMA's M side (small token counts)
-  bool gated;  // B rows hold gate/up interleaved in blocks of 64; D is N/2 wide
+  bool gated;  // B rows hold gate/up interleaved (gateUpBlock); D is N/2 wide
   bool hasBias;
   int elementBytes; // 2 for bf16 and fp16
   long long n, k;
+  int gateUpBlock; // gated: rows per gate (then up) block of B; 0 otherwise
 };
 
 } // namespace mlpjit

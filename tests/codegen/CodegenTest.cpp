@@ -145,7 +145,7 @@ TEST(Codegen, SourceInstantiatesTheTemplateWithThePlan) {
   EXPECT_NE(
       src.find("using Kernel = mlpjit::sm80::GemmMma<__nv_bfloat16, "
                "mlpjit::epilogue::SwiGLU, 64, 128, 64, 4, 1, 1, 1, false, "
-               "false, 28672LL, 4096LL>;"),
+               "false, 28672LL, 4096LL, 64>;"),
       std::string::npos)
       << src;
   EXPECT_NE(src.find("extern \"C\" __global__ void "

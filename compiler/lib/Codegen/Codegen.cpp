@@ -174,12 +174,12 @@ std::string codegen::generateKernelSource(const KernelDesc &desc) {
      << "#include \"" << info->header << "\"\n\n"
      << llvm::formatv(
             "using Kernel = {0}<{1}, mlpjit::epilogue::{2}, {3}, {4}, {5}, "
-            "{6}, {7}, {8}, {9}, {10}, {11}, {12}LL, {13}LL>;\n\n",
+            "{6}, {7}, {8}, {9}, {10}, {11}, {12}LL, {13}LL, {14}>;\n\n",
             info->className, bf16 ? "__nv_bfloat16" : "__half",
             epilogueType(desc.epilogue), desc.tileM, desc.tileN, desc.tileK,
             desc.stages, desc.clusterM, desc.clusterN, desc.splitK,
             desc.swapAB ? "true" : "false", desc.hasBias ? "true" : "false",
-            desc.n, desc.k)
+            desc.n, desc.k, isGated(desc.epilogue) ? desc.interleaveRows : 0)
      << "extern \"C\" __global__ void __launch_bounds__(Kernel::kThreads, 1)\n"
      << desc.name << "(const __grid_constant__ mlpjit::abi::GemmParams p) {\n"
      << "  Kernel::run(p);\n"

@@ -43,6 +43,10 @@ struct GemmOperands {
   void *workspace = nullptr; // gemmWorkspaceBytes(desc, m); split-K only
   void *counters = nullptr;  // gemmCounterBytes(desc), zeroed; split-K only
   int64_t m = 0;
+  /// Launch as a programmatic dependent of the stream's previous kernel
+  /// (PDL): this kernel's prologue overlaps that kernel's tail; the
+  /// templates wait for it (griddepcontrol.wait) before touching memory.
+  bool dependent = false;
 };
 
 /// Bytes of fp32 partial sums a split-K launch with `m` tokens needs (0

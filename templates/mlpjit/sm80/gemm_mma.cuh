@@ -105,12 +105,14 @@ __device__ __forceinline__ void loadMatrixX4(unsigned (&r)[4], unsigned addr) {
 
 template <typename Element, typename Epi, int TileM, int TileN, int TileK,
           int Stages, int ClusterM, int ClusterN, int SplitK, bool SwapAB,
-          bool HasBias, long long N, long long K>
+          bool HasBias, long long N, long long K, int GateUpBlock>
 struct GemmMma {
+  static_assert(!Epi::kGated || GateUpBlock == 64,
+                "the sm80 epilogue reads gate/up in 64-row blocks");
   // clang-format off
   static constexpr GemmConfig kConfig = {
       TileM, TileN, TileK, Stages, ClusterM, ClusterN, SplitK,
-      SwapAB, Epi::kGated, HasBias, int(sizeof(Element)), N, K};
+      SwapAB, Epi::kGated, HasBias, int(sizeof(Element)), N, K, GateUpBlock};
   // clang-format on
   static_assert(sm80::supports(kConfig) == nullptr,
                 "configuration rejected by sm80::supports() (launch.h)");

@@ -137,6 +137,17 @@ __device__ __forceinline__ void clusterSync() {
                "barrier.cluster.wait.acquire;" ::
                    : "memory");
 }
+/// Programmatic dependent launch: the next kernel in the stream (launched
+/// with the programmatic-serialization attribute) may start its prologue
+/// once every CTA of this grid has executed launchDependents or exited;
+/// waitPrimary blocks until the previous grid has finished and its writes
+/// are visible (a no-op when this grid was launched without the attribute).
+__device__ __forceinline__ void launchDependents() {
+  asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+}
+__device__ __forceinline__ void waitPrimary() {
+  asm volatile("griddepcontrol.wait;" ::: "memory");
+}
 __device__ __forceinline__ void prefetchTensorMap(const void *map) {
   asm volatile("prefetch.tensormap [%0];" ::"l"(map) : "memory");
 }
@@ -181,7 +192,7 @@ __device__ __forceinline__ unsigned long long sharedDescriptor(unsigned addr) {
 
 template <typename Element, typename Epi, int TileM, int TileN, int TileK,
           int Stages, int ClusterM, int ClusterN, int SplitK, bool SwapAB,
-          bool HasBias, long long N, long long K>
+          bool HasBias, long long N, long long K, int GateUpBlock>
 struct GemmTmaWs {
   static constexpr GemmConfig kConfig{TileM,
                                       TileN,
@@ -195,7 +206,8 @@ struct GemmTmaWs {
                                       HasBias,
                                       int(sizeof(Element)),
                                       N,
-                                      K};
+                                      K,
+                                      GateUpBlock};
   static_assert(supports(kConfig) == nullptr,
                 "configuration rejected by sm90::supports (launch.h)");
 
@@ -212,7 +224,18 @@ struct GemmTmaWs {
   static_assert(kConsumerThreads * kAccRegs == TileM * TileN,
                 "split-K partial layout covers the tile exactly");
   static_assert(!(SwapAB && kGated) || TileN == 128,
-                "gated swapAB pairs warpgroup 0 (gate) with 1 (up)");
+                "gated swapAB tiles are 128 weight rows");
+  // Gated: gate rows [2jB, 2jB + B) and up rows [2jB + B, 2(j+1)B) of the
+  // weight tile produce output columns [jB, (j+1)B).
+  static constexpr int kBlock = GateUpBlock;
+  static_assert(!kGated || (kBlock >= 8 && kBlock <= 64 &&
+                            (kBlock & (kBlock - 1)) == 0 &&
+                            TileN % (2 * kBlock) == 0),
+                "gate/up blocks: a power of two in [8, 64], pairs tile TileN");
+  // Gated swapAB with 64-row blocks: warpgroup 0 holds exactly the gate rows
+  // and warpgroup 1 the up rows, so one hands its accumulators to the other;
+  // smaller blocks go through a [weight row][token] exchange tile.
+  static constexpr bool kPairedWarpgroups = SwapAB && kGated && kBlock == 64;
 
   static constexpr unsigned kATileBytes = unsigned(TileM) * TileK * 2u;
   static constexpr unsigned kBTileBytes = unsigned(TileN) * TileK * 2u;
@@ -271,6 +294,12 @@ struct GemmTmaWs {
       ptx::clusterSync(); // peers' barriers exist before anyone signals them
     else
       __syncthreads();
+    // The prologue above overlaps the previous kernel's tail (PDL); A, D and
+    // the split-K scratch may be that kernel's, so nothing touches them
+    // before it is done. This grid's dependents may start their prologues
+    // as soon as SMs free up: every CTA is resident or finished by then.
+    ptx::waitPrimary();
+    ptx::launchDependents();
 
     // Persistent: CTA b takes work units b, b + gridDim.x, ...; the ring
     // position `it` runs on across units, so the producer fills the next
@@ -486,16 +515,19 @@ struct GemmTmaWs {
         const int row = rowBase + 8 * ((i / 2) % 2);
         const int c = 8 * (i / 4) + fragCol; // column inside the tile
         if constexpr (kGated) {
-          if ((i / 4) % 16 >= 8)
+          // Register i + kBlock / 2 holds column c + kBlock of this thread.
+          if (((i / 4) / (kBlock / 8)) % 2 == 1)
             continue; // up columns, consumed with their gate columns
           const long long gate = n0 + c;
           if (row >= m || gate >= N)
             continue;
-          const long long out = n0 / 2 + (c / 128) * 64 + c % 128;
+          const long long out =
+              n0 / 2 + (c / (2 * kBlock)) * kBlock + c % (2 * kBlock);
           float v0 = Epi::apply(value(i) + biasAt(p, gate),
-                                value(i + 32) + biasAt(p, gate + 64));
+                                value(i + kBlock / 2) + biasAt(p, gate + kBlock));
           float v1 = Epi::apply(value(i + 1) + biasAt(p, gate + 1),
-                                value(i + 33) + biasAt(p, gate + 65));
+                                value(i + 1 + kBlock / 2) +
+                                    biasAt(p, gate + kBlock + 1));
           *reinterpret_cast<typename Traits::Pair *>(d + row * kOutCols + out) =
               Traits::pack(v0, v1);
         } else {
@@ -510,7 +542,33 @@ struct GemmTmaWs {
       }
     } else {
       // acc is Dᵀ: MMA rows are weight rows, MMA columns are tokens.
-      if constexpr (kGated) {
+      if constexpr (kGated && !kPairedWarpgroups) {
+        // exchange[row][token], rows padded by one word (no bank conflicts
+        // when consecutive threads read consecutive rows).
+        constexpr int kStride = TileM + 1;
+#pragma unroll
+        for (int i = 0; i < kAccRegs; ++i) {
+          const int w = 64 * consumer + fragRow + 8 * ((i / 2) % 2);
+          const int t = 8 * (i / 4) + fragCol + i % 2;
+          exchange[w * kStride + t] = value(i);
+        }
+        ptx::consumerBarrier(kConsumerThreads);
+        // 64 output columns x TileM tokens; consecutive threads write
+        // consecutive columns of one token row.
+        for (int e = tid; e < 64 * TileM; e += kConsumerThreads) {
+          const int j = e % 64, t = e / 64;
+          const int g = (j / kBlock) * 2 * kBlock + j % kBlock;
+          const int row = m0 + t;
+          const long long gate = n0 + g;
+          if (row >= m || gate >= N)
+            continue;
+          float v = Epi::apply(exchange[g * kStride + t] + biasAt(p, gate),
+                               exchange[(g + kBlock) * kStride + t] +
+                                   biasAt(p, gate + kBlock));
+          d[row * kOutCols + n0 / 2 + j] = Traits::fromFloat(v);
+        }
+        ptx::consumerBarrier(kConsumerThreads);
+      } else if constexpr (kGated) {
         const int lt = tid % 128;
         if (consumer == 1) {
 #pragma unroll

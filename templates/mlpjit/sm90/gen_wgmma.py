@@ -2,10 +2,12 @@
 """Writes wgmma.cuh: one inline-asm wrapper per (element type, wgmma N).
 
 wgmma takes its N/2 fp32 accumulators as separate register operands, so each
-N needs its own asm string; generating them keeps the 12 variants identical.
+N needs its own asm string; generating them keeps the variants identical.
 Run: python3 gen_wgmma.py > wgmma.cuh
 """
-NS = [8, 16, 32, 64, 128, 256]
+# Token tiles (swapAB) and weight tiles whose counts fill 132 SMs need N
+# beyond powers of two; wgmma takes any multiple of 8 up to 256.
+NS = [8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256]
 TYPES = [("bf16", "Bf16"), ("f16", "F16")]
 
 out = []

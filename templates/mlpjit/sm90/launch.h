@@ -33,6 +33,12 @@ namespace sm90 {
 /// Per-block opt-in shared memory of H100/H200 (227 KiB).
 constexpr unsigned kMaxSharedBytes = 227 * 1024;
 
+/// The wgmma N values wgmma.cuh wraps (gen_wgmma.py).
+MLPJIT_SM90_HOST_DEVICE constexpr bool isWgmmaN(int n) {
+  return n == 8 || n == 16 || n == 24 || n == 32 || n == 48 || n == 64 ||
+         n == 96 || n == 128 || n == 160 || n == 192 || n == 224 || n == 256;
+}
+
 /// Rows of the MMA's M side: tokens, or weight rows when swapAB.
 MLPJIT_SM90_HOST_DEVICE constexpr int mmaRows(const GemmConfig &c) {
   return c.swapAB ? c.tileN : c.tileM;
@@ -54,9 +60,13 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned threads(const GemmConfig &c) {
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned stageBytes(const GemmConfig &c) {
   return unsigned(c.tileM + c.tileN) * unsigned(c.tileK) * 2u;
 }
-/// Gated swapAB: the up warpgroup hands its fp32 accumulators to the gate one.
+/// Gated swapAB: with 64-row gate/up blocks the up warpgroup hands its fp32
+/// accumulators to the gate one; smaller blocks stage the whole tile as
+/// [128 weight rows][tileM + 1] floats.
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned exchangeBytes(const GemmConfig &c) {
-  return c.swapAB && c.gated ? unsigned(c.tileM) * 64u * 4u : 0u;
+  return !(c.swapAB && c.gated)  ? 0u
+         : c.gateUpBlock == 64 ? unsigned(c.tileM) * 64u * 4u
+                               : (128u * unsigned(c.tileM + 1) * 4u + 15u) / 16u * 16u;
 }
 /// Full and empty mbarrier per stage, plus one word for the split-K verdict.
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned barrierBytes(const GemmConfig &c) {
@@ -173,11 +183,14 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
     return "tileK must be 64 (one 128-byte swizzle row of 16-bit elements)";
   if (!c.swapAB && c.tileM != 64 && c.tileM != 128)
     return "tileM must be 64 or 128 (one or two consumer warpgroups)";
-  if (!c.swapAB && c.tileN != 64 && c.tileN != 128 && c.tileN != 256)
-    return "tileN must be 64, 128 or 256 (the wgmma N)";
-  if (c.swapAB && c.tileM != 8 && c.tileM != 16 && c.tileM != 32 &&
-      c.tileM != 64)
-    return "with swapAB, tileM must be 8, 16, 32 or 64 (the wgmma N)";
+  if (!c.swapAB && !isWgmmaN(c.tileN))
+    return "tileN must be a wgmma N of wgmma.cuh (8, 16, 24, 32, 48, 64, 96, "
+           "128, 160, 192, 224, 256)";
+  if (c.swapAB && !isWgmmaN(c.tileM))
+    return "with swapAB, tileM must be a wgmma N of wgmma.cuh (8, 16, 24, "
+           "32, 48, 64, 96, 128, 160, 192, 224, 256)";
+  if (!c.swapAB && c.tileN < 64)
+    return "tileN must be at least 64";
   if (c.swapAB && c.tileN != 64 && c.tileN != 128)
     return "with swapAB, tileN must be 64 or 128 (64 weight rows per "
            "consumer warpgroup)";
@@ -194,9 +207,14 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
     return "n and k must be positive multiples of 8";
   if (c.n > 2147483647LL || c.k > 2147483647LL)
     return "n and k must fit in 32 bits (TMA coordinates)";
-  if (c.gated && (c.tileN % 128 != 0 || c.n % 128 != 0))
-    return "gated epilogues need tileN and n multiples of 128 (64-row "
-           "gate/up blocks inside one tile)";
+  if (c.gated && (c.gateUpBlock < 8 || c.gateUpBlock > 64 ||
+                  (c.gateUpBlock & (c.gateUpBlock - 1)) != 0))
+    return "gated epilogues need a gate/up block of 8, 16, 32 or 64 rows";
+  if (c.gated && (c.tileN % (2 * c.gateUpBlock) != 0 ||
+                  c.n % (2 * c.gateUpBlock) != 0))
+    return "gated epilogues need tileN and n multiples of two gate/up blocks";
+  if (c.gated && c.swapAB && c.tileN != 128)
+    return "gated swapAB tiles are 128 weight rows";
   if (sharedBytes(c) > kMaxSharedBytes)
     return "needs more than 227 KiB of shared memory; use fewer stages or "
            "smaller tiles";
