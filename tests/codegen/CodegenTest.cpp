@@ -171,7 +171,7 @@ TEST(Codegen, SourceInstantiatesTheTemplateWithThePlan) {
             std::string::npos);
   EXPECT_NE(
       src.find("mlpjit::sm90::GemmTmaWs<__half, mlpjit::epilogue::GeluTanh, "
-               "64, 128, 64, 4, 1, 1, 1, true, true, 28672LL, 4096LL>"),
+               "64, 128, 64, 4, 1, 1, 1, true, true, 28672LL, 4096LL, 0>"),
       std::string::npos)
       << src;
   EXPECT_NE(src.find("#include <cuda_fp16.h>"), std::string::npos);

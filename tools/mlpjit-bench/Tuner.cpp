@@ -11,6 +11,7 @@
 #include "mlpjit/mlpjit.h"
 
 #include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/ThreadPool.h"
 
 #include <map>
@@ -56,57 +57,62 @@ std::optional<int64_t> representative(int64_t mMin, int64_t mMax,
 
 } // namespace
 
+GemmProblem mlpjit::harness::problemOf(const KernelDesc &desc) {
+  GemmProblem p;
+  p.n = desc.n;
+  p.k = desc.k;
+  p.epilogue = desc.epilogue;
+  p.dtype = desc.dtype;
+  p.arch = desc.arch;
+  p.interleaveRows = desc.interleaveRows;
+  p.mMin = desc.mMin;
+  p.mMax = desc.mMax;
+  return p;
+}
+
 std::vector<KernelDesc> mlpjit::harness::candidatePlans(const KernelDesc &desc,
-                                                        int64_t m) {
+                                                        int64_t m,
+                                                        size_t maxCandidates) {
   std::vector<KernelDesc> out{desc};
-  if (desc.templateName != "sm90_tma_ws")
-    return out; // only the Hopper template has a search space here
-  auto add = [&](int tileM, int tileN, bool swap, int splitK, int cluster) {
-    if (desc.k % (int64_t(splitK) * desc.tileK) != 0)
-      return;
-    // The deepest pipeline that fits shared memory.
-    for (int stages : {8, 6, 4}) {
-      KernelDesc c = desc;
-      c.tileM = tileM;
-      c.tileN = tileN;
-      c.swapAB = swap;
-      c.splitK = splitK;
-      c.clusterM = cluster;
-      c.clusterN = 1;
-      c.stages = stages;
-      if (llvm::Error e = codegen::validateKernel(c)) {
-        llvm::consumeError(std::move(e));
-        continue;
-      }
-      if (llvm::none_of(out,
-                        [&](const KernelDesc &o) { return samePlan(o, c); }))
-        out.push_back(c);
-      return;
-    }
-  };
-  const bool gated = isGated(desc.epilogue);
-  if (m <= 64) {
-    // Weights on the WGMMA M side; the token tile no larger than needed.
-    for (int tileM : {8, 16, 32, 64}) {
-      if (tileM < m / 2 || tileM > std::max<int64_t>(8, m))
-        continue;
-      for (int tileN : {64, 128}) {
-        if (gated && tileN != 128)
-          continue;
-        for (int splitK : {1, 2, 4, 8})
-          add(tileM, tileN, true, splitK, 1);
-      }
-    }
-    return out;
+  const GemmProblem problem = problemOf(desc);
+  // The planner's own search space, the cost model's favourites first.
+  std::vector<std::pair<double, KernelPlan>> ranked;
+  for (const KernelPlan &plan : mlpjit::candidatePlans(problem, m))
+    ranked.push_back({estimateMicros(problem, plan, m), plan});
+  llvm::stable_sort(ranked, [](const auto &a, const auto &b) {
+    return a.first < b.first;
+  });
+  // Half the budget on the model's favourites, half spread evenly over the
+  // rest of its ranking: the fastest plan is found even where the model is
+  // off, and the calibration log sees the whole space.
+  std::vector<KernelPlan> picked;
+  const size_t top = std::min(ranked.size(), (maxCandidates + 1) / 2);
+  for (size_t i = 0; i < top; ++i)
+    picked.push_back(ranked[i].second);
+  const size_t rest = ranked.size() - top, spread = maxCandidates - top;
+  for (size_t j = 0; j < spread && rest > 0; ++j) {
+    size_t i = top + (j * rest) / spread;
+    if (i < ranked.size() &&
+        (picked.size() == top || !(i == top + ((j - 1) * rest) / spread)))
+      picked.push_back(ranked[i].second);
   }
-  for (auto [tileM, tileN] : {std::pair{128, 128}, std::pair{128, 256}}) {
-    for (int splitK : {1, 2, 4}) {
-      if (splitK > 1 && m > 256)
-        continue; // partials cost more than they gain with many M tiles
-      add(tileM, tileN, false, splitK, 1);
+  for (const KernelPlan &plan : picked) {
+    KernelDesc c = desc;
+    c.templateName = plan.templateName;
+    c.tileM = int(plan.tileM);
+    c.tileN = int(plan.tileN);
+    c.tileK = int(plan.tileK);
+    c.stages = int(plan.stages);
+    c.clusterM = int(plan.clusterM);
+    c.clusterN = int(plan.clusterN);
+    c.splitK = int(plan.splitK);
+    c.swapAB = plan.swapAB;
+    if (llvm::Error e = codegen::validateKernel(c)) {
+      llvm::consumeError(std::move(e));
+      continue;
     }
-    if (m > 256)
-      add(tileM, tileN, false, 1, 2);
+    if (llvm::none_of(out, [&](const KernelDesc &o) { return samePlan(o, c); }))
+      out.push_back(c);
   }
   return out;
 }
@@ -166,7 +172,8 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
       const CompiledKernel &gateUp = base->kernels[pair.first];
       const CompiledKernel &down = base->kernels[pair.second];
       const KernelDesc &tuned = role == 0 ? gateUp.desc : down.desc;
-      std::vector<KernelDesc> candidates = candidatePlans(tuned, *m);
+      std::vector<KernelDesc> candidates =
+          candidatePlans(tuned, *m, settings.maxCandidates);
 
       // Compile and load every candidate in parallel (NVRTC and the
       // driver's PTX JIT are the slow parts); time them one by one.
@@ -234,6 +241,27 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
           return t.takeError();
         if (c == 0)
           baseUs = t->medianUs;
+        if (settings.calibration) {
+          const KernelDesc &k = candidates[c];
+          KernelPlan plan;
+          plan.templateName = k.templateName;
+          plan.tileM = k.tileM;
+          plan.tileN = k.tileN;
+          plan.tileK = k.tileK;
+          plan.stages = k.stages;
+          plan.splitK = k.splitK;
+          plan.swapAB = k.swapAB;
+          llvm::json::Object row{
+              {"shape", label},        {"role", role == 0 ? "gate_up" : "down"},
+              {"n", k.n},              {"k", k.k},
+              {"gated", isGated(k.epilogue)}, {"m", *m},
+              {"tileM", k.tileM},      {"tileN", k.tileN},
+              {"stages", k.stages},    {"splitK", k.splitK},
+              {"swapAB", k.swapAB},    {"heuristic", c == 0},
+              {"estimate_us", estimateMicros(problemOf(k), plan, *m)},
+              {"us", t->medianUs}};
+          *settings.calibration << llvm::json::Value(std::move(row)) << "\n";
+        }
         if (best < 0 || t->medianUs < bestUs) {
           best = int(c);
           bestUs = t->medianUs;

@@ -13,18 +13,28 @@
 #include "GpuSession.h"
 
 #include "mlpjit/Frontend/MlpSpec.h"
+#include "mlpjit/Transforms/KernelHeuristic.h"
 #include "mlpjit/Transforms/TunedPlans.h"
 
 #include "llvm/Support/raw_ostream.h"
 
 namespace mlpjit::harness {
 
-/// The candidate plans tried for `desc` at m tokens (desc itself included),
-/// each accepted by codegen::validateKernel.
-std::vector<KernelDesc> candidatePlans(const KernelDesc &desc, int64_t m);
+/// The GEMM a kernel computes, as the planner sees it.
+GemmProblem problemOf(const KernelDesc &desc);
+
+/// The candidate plans tried for `desc` at m tokens: desc itself, then the
+/// planner's candidates (mlpjit::candidatePlans) in the cost model's order,
+/// at most maxCandidates more, each accepted by codegen::validateKernel.
+std::vector<KernelDesc> candidatePlans(const KernelDesc &desc, int64_t m,
+                                       size_t maxCandidates);
 
 struct TuneSettings {
   int warmup = 5, reps = 30;
+  size_t maxCandidates = 16;
+  /// When set, one JSON line per timed candidate (plan, the cost model's
+  /// estimate, the median): the data the model's constants are fitted to.
+  llvm::raw_ostream *calibration = nullptr;
 };
 
 /// Tunes `spec` (named `label` in the log) on `gpu` at the given token counts

@@ -67,6 +67,22 @@ static cl::opt<int> tpOpt(
              "per GPU, shard MLP + NCCL all-reduce against cuBLASLt + the "
              "same all-reduce (tokens default: 1,64,1024,8192)"),
     cl::init(0));
+static cl::opt<int> tuneCandidatesOpt(
+    "tune-candidates",
+    cl::desc("with --tune: candidate plans timed per GEMM and bucket, the "
+             "cost model's favourites first"),
+    cl::init(16));
+static cl::opt<std::string> tuneLogOpt(
+    "tune-log",
+    cl::desc("with --tune: write one JSON line per timed candidate (plan, "
+             "cost-model estimate, median) to this file"),
+    cl::init(""));
+static cl::opt<std::string> validateOpt(
+    "validate",
+    cl::desc("the validation sweep: every config.json in this folder at the "
+             "token counts (default: the default ones plus non-round ones), "
+             "heuristic plans, then tuned plans, against cuBLASLt"),
+    cl::init(""));
 static cl::opt<std::string> tuningFileOpt(
     "tuning-file",
     cl::desc("measured plans to read (and with --tune, write); default: "
@@ -158,7 +174,7 @@ llvm::Expected<Ceilings> measureCeilings(GpuSession &gpu) {
 
 llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
                        llvm::ArrayRef<int64_t> tokens, const Ceilings &ceil,
-                       std::vector<Row> &rows) {
+                       const std::string &tuningFile, std::vector<Row> &rows) {
   const Driver &d = gpu.driver();
   CUstream stream = gpu.stream();
   const HarnessKernels &kernels = gpu.kernels();
@@ -169,8 +185,8 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
     spec.arch = archOpt;
   llvm::errs() << "[" << shape.name << "] compiling...\n";
   CompileOptions options;
-  if (!tuningFileOpt.empty())
-    options.tuningFile = tuningFileOpt;
+  if (!tuningFile.empty())
+    options.tuningFile = tuningFile;
   auto compiled = compileMlp(spec, options);
   if (!compiled)
     return compiled.takeError();
@@ -280,6 +296,20 @@ void printTable(llvm::raw_ostream &os, const std::vector<Row> &rows) {
         best / r.mlpjitUs);
   }
 }
+void printValidation(llvm::raw_ostream &os, const std::vector<Row> &heur,
+                     const std::vector<Row> &tuned) {
+  os << llvm::format("%-24s %6s %9s %9s %9s %8s %9s %8s\n", "shape", "M",
+                     "floor_us", "heur_us", "tuned_us", "heur/tn", "cublas",
+                     "speedup");
+  for (size_t i = 0; i < heur.size() && i < tuned.size(); ++i) {
+    const Row &h = heur[i], &t = tuned[i];
+    double best = std::min({h.unfusedUs, h.mergedUs, t.unfusedUs, t.mergedUs});
+    os << llvm::format("%-24s %6lld %9.1f %9.1f %9.1f %8.2f %9.1f %8.2f\n",
+                       h.shape.c_str(), (long long)h.m, h.floorUs, h.mlpjitUs,
+                       t.mlpjitUs, h.mlpjitUs / t.mlpjitUs, best,
+                       best / h.mlpjitUs);
+  }
+}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -294,6 +324,9 @@ int main(int argc, char **argv) {
   llvm::SmallVector<llvm::StringRef> tokenStrings;
   if (tpOpt.getNumOccurrences() && !tokensOpt.getNumOccurrences())
     tokensOpt = "1,64,1024,8192";
+  if (validateOpt.getNumOccurrences() && !tokensOpt.getNumOccurrences())
+    tokensOpt = "1,5,16,48,64,100,200,256,300,500,700,1024,1500,2500,4096,"
+                "6000,8192";
   llvm::StringRef(tokensOpt.getValue()).split(tokenStrings, ',');
   for (llvm::StringRef t : tokenStrings) {
     int64_t v;
@@ -319,14 +352,32 @@ int main(int argc, char **argv) {
   }
 
   std::vector<BenchShape> shapes;
-  for (const std::string &file : inputFiles) {
+  std::vector<std::string> files(inputFiles.begin(), inputFiles.end());
+  if (!validateOpt.empty()) {
+    std::error_code ec;
+    for (llvm::sys::fs::directory_iterator it(validateOpt, ec), end;
+         it != end && !ec; it.increment(ec))
+      if (llvm::StringRef(it->path()).ends_with(".json"))
+        files.push_back(it->path());
+    if (ec)
+      return reportAndExit(
+          fail("--validate: cannot read " + validateOpt + ": " + ec.message()));
+    llvm::sort(files);
+    if (files.empty())
+      return reportAndExit(fail("--validate: no .json configs in " +
+                                validateOpt));
+    if (!tuneOpt)
+      return reportAndExit(fail("--validate compares with tuned plans: add "
+                                "--tune and a --tuning-file to write"));
+  }
+  for (const std::string &file : files) {
     auto specs = loadMlpFile(file, llvm::errs());
     if (!specs)
       return reportAndExit(specs.takeError());
     for (MlpSpec &s : *specs)
       shapes.push_back({s.name, s});
   }
-  if (inputFiles.empty() || !shapesOpt.empty()) {
+  if (files.empty() || !shapesOpt.empty()) {
     auto all = builtinShapes();
     if (shapesOpt.empty())
       shapes.insert(shapes.end(), all.begin(), all.end());
@@ -362,13 +413,24 @@ int main(int argc, char **argv) {
     auto table = TunedPlanTable::load(file);
     if (!table)
       return reportAndExit(table.takeError());
+    std::unique_ptr<llvm::raw_fd_ostream> calibration;
+    TuneSettings settings;
+    settings.maxCandidates = size_t(std::max(0, tuneCandidatesOpt.getValue()));
+    if (!tuneLogOpt.empty()) {
+      std::error_code ec;
+      calibration = std::make_unique<llvm::raw_fd_ostream>(tuneLogOpt, ec);
+      if (ec)
+        return reportAndExit(
+            fail("cannot write " + tuneLogOpt + ": " + ec.message()));
+      settings.calibration = calibration.get();
+    }
     for (const BenchShape &s : shapes) {
       MlpSpec spec = s.spec;
       if (!archOpt.empty())
         spec.arch = archOpt;
       llvm::errs() << "[" << s.name << "] tuning...\n";
-      if (auto e = tuneBlock(**gpu, s.name, spec, tokens, TuneSettings{},
-                             *table, llvm::outs()))
+      if (auto e = tuneBlock(**gpu, s.name, spec, tokens, settings, *table,
+                             llvm::outs()))
         return reportAndExit(std::move(e));
     }
     if (auto e = table->save(file))
@@ -379,10 +441,28 @@ int main(int argc, char **argv) {
   }
 
   std::vector<Row> rows;
-  for (const BenchShape &s : shapes)
-    if (auto e = benchShape(**gpu, s, tokens, *ceil, rows))
-      return reportAndExit(std::move(e));
-  printTable(llvm::outs(), rows);
+  if (!validateOpt.empty()) {
+    // Heuristic plans first (no tuning file at all), then the tuned ones.
+    for (const BenchShape &s : shapes)
+      if (auto e = benchShape(**gpu, s, tokens, *ceil, "", rows))
+        return reportAndExit(std::move(e));
+    printTable(llvm::outs(), rows);
+    std::vector<Row> tunedRows;
+    for (const BenchShape &s : shapes)
+      if (auto e = benchShape(**gpu, s, tokens, *ceil, tuningFileOpt, tunedRows))
+        return reportAndExit(std::move(e));
+    llvm::outs() << "\nvalidation sweep: heuristic vs tuned vs the best "
+                    "cuBLASLt baseline (both timed in this process)\n";
+    printValidation(llvm::outs(), rows, tunedRows);
+    for (Row &r : tunedRows)
+      r.shape += " (tuned)";
+    rows.insert(rows.end(), tunedRows.begin(), tunedRows.end());
+  } else {
+    for (const BenchShape &s : shapes)
+      if (auto e = benchShape(**gpu, s, tokens, *ceil, tuningFileOpt, rows))
+        return reportAndExit(std::move(e));
+    printTable(llvm::outs(), rows);
+  }
 
   if (!jsonOpt.empty() || !plotOpt.empty()) {
     llvm::json::Array arr;

@@ -1,14 +1,23 @@
-//===- KernelHeuristic.cpp - the hand-written kernel table ----------------===//
+//===- KernelHeuristic.cpp - plans from a cost model ----------------------===//
 //
-// The whole table lives in kSm90Buckets / kSm80Buckets below; docs/passes.md
-// explains each column. Edit here, nowhere else.
+// Hopper: every plan the sm90 template supports is a candidate; a cost model
+// (waves on the device's SMs, the k-loop bound by MMA rate or by the SM's
+// load rate, HBM bytes over bandwidth, split-K partials, the epilogue) picks
+// one per token range, and neighbouring ranges that agree merge into one
+// kernel. Ampere/Ada keep a two-row table. docs/passes.md explains the model;
+// the constants are fitted to `mlpjit-bench --tune` logs on ../shared/models
+// and checked on the validation configs (docs/performance.md).
 //
 //===----------------------------------------------------------------------===//
 #include "mlpjit/Transforms/KernelHeuristic.h"
 
+#include "mlpjit/gemm_config.h"
+#include "mlpjit/sm90/launch.h"
+
 #include "llvm/ADT/StringRef.h"
 
 #include <algorithm>
+#include <cmath>
 
 using namespace mlpjit;
 
@@ -16,53 +25,32 @@ KernelPlanner::~KernelPlanner() = default;
 
 namespace {
 
-struct Bucket {
+const char *const kSm90Template = "sm90_tma_ws";
+const char *const kSm80Template = "sm80_mma";
+constexpr int64_t kTileK = 64;
+/// Gated epilogues read gate and up columns in blocks of at most this many
+/// rows (the weights' interleave, chosen by mlp-concat-gate-up).
+constexpr int64_t kMaxGatedInterleave = 64;
+
+struct Sm80Row {
   int64_t mMin, mMax; // mMax 0: no upper bound
   int64_t tileM, tileN, tileK, stages;
-  bool swapAB;
-  bool splitK; // whether the split-K rule applies
-  int64_t clusterM;
+  bool splitK;
 };
-
-// Hopper, TMA + WGMMA, warp-specialized; the rows are the per-M winners of
-// the H100 sweep in docs/kernels-sm90.md (v5). Up to 64 tokens, A and B are
-// swapped (weight rows on the 64-wide WGMMA M side, tokens on its N side, a
-// token tile no larger than needed since each token tile re-reads all the
-// weights; 32 rows from 17 tokens, and 64-wide weight tiles when no gate/up
-// pair must share a tile: both won nearly every `mlpjit-bench --tune` case on
-// the H100, docs/performance.md v3) and split-K fills the SMs when the tiles
-// alone do not (chooseSplitK). Up to 256,
-// 128x128 tiles with split-K for narrow N (the down projection); wide N
-// takes 128x256 instead (see kWideTileN). Beyond, 128x256 tiles. 2x1
-// clusters won 5% in the template sweep but lost 7-15% through the full
-// forward on the H100 (docs/performance.md, v2 vs v1), so none.
-constexpr Bucket kSm90Buckets[] = {
-    {1, 8, 8, 128, 64, 8, true, true, 1},
-    {9, 16, 16, 128, 64, 8, true, true, 1},
-    {17, 64, 32, 128, 64, 8, true, true, 1},
-    {65, 256, 128, 128, 64, 6, false, true, 1},
-    {257, 0, 128, 256, 64, 4, false, false, 1},
-};
-/// A non-swapped split-K bucket whose N alone gives this many 128-wide tiles
-/// runs 128x256 tiles, 4 stages, without split-K (H100: gate-up m = 256,
-/// 0.111 ms vs 0.119 ms for 128x128), and split-K there is capped at 2
-/// (partials cost more than they gain once M gives a second tile row).
-constexpr int64_t kWideTileN = 120;
-constexpr int64_t kMaxSplitKNonSwap = 2;
 // Ampere/Ada, cp.async + mma.sync.
-constexpr Bucket kSm80Buckets[] = {
-    {1, 64, 64, 128, 32, 4, false, true, 1},
-    {65, 0, 128, 128, 32, 3, false, false, 1},
+constexpr Sm80Row kSm80Rows[] = {
+    {1, 64, 64, 128, 32, 4, true},
+    {65, 0, 128, 128, 32, 3, false},
 };
 
-/// Split-K applies below this many output tiles and multiplies them up to
-/// at most one wave of 132 SMs: a second, partial wave (e.g. 112 tiles x 2
-/// = 224 CTAs) cost up to 1.6x on the H100 (docs/performance.md v3).
-constexpr int64_t kSplitBelowTiles = 96;
-constexpr int64_t kWaveCtas = 132;
-constexpr int64_t kMaxSplitK = 8;
-/// Gated epilogues read gate and up columns in blocks of this many rows.
-constexpr int64_t kGatedInterleave = 64;
+/// Token counts at which the Hopper planner compares candidates; the range
+/// of each ends at its sample and starts after the previous one.
+constexpr int64_t kSampleTokens[] = {1,   8,   16,   24,   32,   48,   64,
+                                     96,  128, 192,  256,  384,  512,  768,
+                                     1024, 1536, 2048, 3072, 4096, 8192, 16384};
+/// A plan carries over into the next range when it costs at most this much
+/// more there than that range's best: fewer kernels to compile and load.
+constexpr double kMergeSlack = 1.04;
 
 llvm::Error planError(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
@@ -79,18 +67,147 @@ int smVersion(llvm::StringRef arch) {
   return v;
 }
 
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+GemmConfig sm90Config(const GemmProblem &p, const KernelPlan &plan) {
+  GemmConfig c{};
+  c.tileM = int(plan.tileM);
+  c.tileN = int(plan.tileN);
+  c.tileK = int(plan.tileK);
+  c.stages = int(plan.stages);
+  c.clusterM = int(plan.clusterM);
+  c.clusterN = int(plan.clusterN);
+  c.splitK = int(plan.splitK);
+  c.swapAB = plan.swapAB;
+  c.gated = isGated(p.epilogue);
+  c.hasBias = false; // changes no launch rule
+  c.elementBytes = 2;
+  c.n = p.n;
+  c.k = p.k;
+  c.gateUpBlock = c.gated ? int(p.interleaveRows) : 0;
+  return c;
+}
+
+/// Fraction of the SM's MMA rate a tile sustains: narrow wgmma N pays the
+/// instruction's fixed cost on little work, one consumer warpgroup hides
+/// less of the k-loop's waits than two.
+double mmaEfficiency(const DeviceModel &dev, int64_t mmaRows,
+                     int64_t mmaCols) {
+  double byCols = double(mmaCols) / (double(mmaCols) + dev.mmaColumnOverhead);
+  return mmaRows >= 128 ? byCols : dev.oneWarpgroupEfficiency * byCols;
+}
+
+/// Token tiles worth trying at m: the swapAB ones no wider than m needs
+/// (rounded up to a wgmma N), non-swapped 64 and 128.
+std::vector<int64_t> swapTokenTiles(int64_t m) {
+  static const int64_t widths[] = {8,  16,  24,  32,  48,  64,
+                                   96, 128, 160, 192, 224, 256};
+  std::vector<int64_t> out;
+  for (int64_t w : widths) {
+    if (w >= m) {
+      out.push_back(w);
+      break;
+    }
+    if (2 * w >= m || w >= 64)
+      out.push_back(w); // two or more token tiles: each re-reads the weights
+  }
+  return out;
+}
+
 } // namespace
 
-int64_t mlpjit::chooseSplitK(int64_t n, int64_t k, int64_t tileN, int64_t tileK,
-                             int64_t tilesM) {
-  int64_t tiles = (n + tileN - 1) / tileN * std::max<int64_t>(tilesM, 1);
-  int64_t s = 1;
-  if (tiles < kSplitBelowTiles)
-    while (s < kMaxSplitK && tiles * s * 2 <= kWaveCtas)
-      s *= 2;
-  while (s > 1 && k % (s * tileK) != 0)
-    s /= 2;
-  return s;
+double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
+                              int64_t m) {
+  const DeviceModel &dev = p.device;
+  const GemmConfig cfg = sm90Config(p, plan);
+  const int64_t tm = plan.tileM, tn = plan.tileN, s = plan.splitK;
+  const int64_t tiles = ceilDiv(m, tm) * ceilDiv(p.n, tn);
+  const int64_t units = tiles * s;
+  const int64_t kPer = ceilDiv(ceilDiv(p.k, kTileK), s);
+  const int64_t perSm = int64_t(sm90::ctasPerSm(cfg));
+  const int64_t slots = int64_t(dev.smCount) * perSm;
+  const int64_t waves = ceilDiv(units, slots);
+  const int64_t active = std::min(units, slots);
+
+  // One k-tile of one CTA: its MMAs, or moving its A and B tiles into
+  // shared memory, whichever is slower (the pipeline overlaps the two).
+  const int64_t mmaRows = plan.swapAB ? tn : tm;
+  const int64_t mmaCols = plan.swapAB ? tm : tn;
+  const double ctaFlopsPerUs = dev.mmaTflops * 1e6 / dev.smCount /
+                               double(perSm) *
+                               mmaEfficiency(dev, mmaRows, mmaCols);
+  const double kTileFlops = 2.0 * double(tm * tn * kTileK);
+  const double kTileBytes = double((tm + tn) * kTileK * 2);
+  const double ctaLoadBytesPerUs = dev.smLoadGBs * 1e3 / double(perSm);
+  double kTileUs =
+      std::max(kTileFlops / ctaFlopsPerUs, kTileBytes / ctaLoadBytesPerUs);
+  // A shallow ring cannot cover the TMA latency.
+  if (plan.stages < 4)
+    kTileUs *= 1.0 + dev.fewStagePenalty * double(4 - plan.stages);
+  // Epilogue: activation and stores of the tile, not overlapped with MMAs.
+  double epilogueUs = double(tm * tn) * dev.epilogueUsPerElement;
+  // Split-K: each split writes an fp32 partial, the last one reads them all.
+  if (s > 1)
+    epilogueUs += double((s + 1) * tm * tn * 4) / ctaLoadBytesPerUs +
+                  dev.splitKFixedUs;
+  const double smUs = double(waves) * (double(kPer) * kTileUs + epilogueUs);
+
+  // HBM: weights and activations once, the output, split-K partials; fewer
+  // active CTAs than dev.hbmSaturatingSms cannot keep HBM busy.
+  const int64_t outCols = isGated(p.epilogue) ? p.n / 2 : p.n;
+  double bytes = 2.0 * double(p.n * p.k + m * p.k + m * outCols);
+  if (s > 1)
+    bytes += 2.0 * double(units * tm * tn * 4);
+  const double hbmShare =
+      std::min(1.0, double(active) / double(dev.hbmSaturatingSms));
+  const double hbmUs = bytes / (dev.hbmGBs * 1e3 * hbmShare);
+  // L2 -> shared memory: every unit's tiles, re-reads included (token tiles
+  // re-read the weights, weight tiles the tokens).
+  const double l2Us = double(units * kPer) * kTileBytes / (dev.l2GBs * 1e3);
+  return dev.fixedUs + std::max({smUs, hbmUs, l2Us});
+}
+
+std::vector<KernelPlan> mlpjit::candidatePlans(const GemmProblem &p,
+                                               int64_t m) {
+  std::vector<KernelPlan> out;
+  if (smVersion(p.arch) != 90)
+    return out;
+  const bool gated = isGated(p.epilogue);
+  const int64_t kTiles = ceilDiv(p.k, kTileK);
+  auto add = [&](int64_t tileM, int64_t tileN, bool swap) {
+    // Split-K only where the tiles alone leave SMs idle: its partials cost
+    // more than a second wave saves (H200: 904 vs 722 us at M = 4096).
+    const bool fewTiles =
+        ceilDiv(m, tileM) * ceilDiv(p.n, tileN) < int64_t(p.device.smCount);
+    for (int64_t s : {1, 2, 3, 4, 6, 8}) {
+      if (s > 1 && (!fewTiles || kTiles / s < 4 ||
+                    (s - 1) * ceilDiv(kTiles, s) >= kTiles))
+        break; // too little k-loop to amortize a partial, or an empty split
+      KernelPlan plan;
+      plan.templateName = kSm90Template;
+      plan.tileM = tileM;
+      plan.tileN = tileN;
+      plan.tileK = kTileK;
+      plan.swapAB = swap;
+      plan.splitK = s;
+      // The deepest pipeline that fits shared memory.
+      for (plan.stages = 8; plan.stages >= 2; --plan.stages)
+        if (!sm90::supports(sm90Config(p, plan)))
+          break;
+      if (plan.stages >= 2)
+        out.push_back(plan);
+    }
+  };
+  if (m <= 256)
+    for (int64_t tm : swapTokenTiles(m))
+      for (int64_t tn : {64, 128})
+        add(tm, tn, /*swap=*/true);
+  if (m > 16)
+    for (int64_t tm : {64, 128})
+      for (int64_t tn : {64, 96, 128, 160, 192, 224, 256})
+        if (!gated || tn % (2 * p.interleaveRows) == 0)
+          add(tm, tn, /*swap=*/false);
+  return out;
 }
 
 llvm::Expected<std::vector<KernelPlan>>
@@ -102,61 +219,121 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
   if (p.mMin < 1 || p.mMax < p.mMin)
     return planError("empty token range [" + llvm::Twine(p.mMin) + ", " +
                      llvm::Twine(p.mMax) + "]");
-  int sm = smVersion(p.arch);
-  llvm::ArrayRef<Bucket> table;
-  std::string templateName;
-  if (sm == 90) {
-    table = kSm90Buckets;
-    templateName = "sm90_tma_ws";
-  } else if (sm >= 80 && sm <= 89) {
-    table = kSm80Buckets;
-    templateName = "sm80_mma";
-  } else {
+  const int sm = smVersion(p.arch);
+  if (sm != 90 && !(sm >= 80 && sm <= 89))
     return planError("no kernel template for arch '" + p.arch +
                      "' (supported: sm_80..sm_89, sm_90, sm_90a)");
-  }
-  if (isGated(p.epilogue) && p.interleaveRows != kGatedInterleave)
+  if (isGated(p.epilogue) &&
+      (p.interleaveRows < 8 || p.interleaveRows > kMaxGatedInterleave ||
+       (p.interleaveRows & (p.interleaveRows - 1)) != 0 ||
+       p.n % (2 * p.interleaveRows) != 0))
     return planError(llvm::Twine("gated epilogue ") + toString(p.epilogue) +
-                     " needs weights interleaved in blocks of " +
-                     llvm::Twine(kGatedInterleave) + " rows");
+                     " needs weights interleaved in blocks of 8 to 64 rows "
+                     "(a power of two) that pair up in N, got " +
+                     llvm::Twine(p.interleaveRows));
 
   std::vector<KernelPlan> plans;
-  for (const Bucket &bucket : table) {
-    int64_t lo = std::max(bucket.mMin, p.mMin);
-    int64_t hi = bucket.mMax == 0 ? p.mMax : std::min(bucket.mMax, p.mMax);
-    if (lo > hi)
+  if (sm != 90) {
+    if (isGated(p.epilogue) && p.interleaveRows != kMaxGatedInterleave)
+      return planError("the sm80 template reads gate/up in 64-row blocks");
+    for (const Sm80Row &row : kSm80Rows) {
+      int64_t lo = std::max(row.mMin, p.mMin);
+      int64_t hi = row.mMax == 0 ? p.mMax : std::min(row.mMax, p.mMax);
+      if (lo > hi)
+        continue;
+      KernelPlan plan;
+      plan.templateName = kSm80Template;
+      plan.mMin = lo;
+      plan.mMax = hi;
+      plan.tileM = row.tileM;
+      plan.tileN = row.tileN;
+      plan.tileK = row.tileK;
+      plan.stages = row.stages;
+      plan.splitK = row.splitK ? chooseSplitK(p.n, p.k, row.tileN, row.tileK,
+                                              ceilDiv(hi, row.tileM))
+                               : 1;
+      plans.push_back(plan);
+    }
+    return plans;
+  }
+
+  // Ranges (previous sample, sample], clipped to [mMin, mMax]; the last one
+  // runs to mMax.
+  std::vector<std::pair<int64_t, int64_t>> ranges;
+  int64_t lo = p.mMin;
+  for (int64_t sample : kSampleTokens) {
+    if (sample < lo)
       continue;
-    // A gated tile must hold whole (gate, up) block pairs.
-    if (isGated(p.epilogue) && bucket.tileN % (2 * kGatedInterleave) != 0)
-      return planError("tile N of " + llvm::Twine(bucket.tileN) +
-                       " cannot hold gate/up block pairs");
-    KernelPlan plan;
-    plan.templateName = templateName;
-    plan.mMin = lo;
-    plan.mMax = hi;
-    plan.tileM = bucket.tileM;
-    plan.tileN = bucket.tileN;
-    plan.tileK = bucket.tileK;
-    plan.stages = bucket.stages;
-    plan.swapAB = bucket.swapAB;
-    plan.clusterM = bucket.clusterM;
-    // Weight tiles 64 wide when no gate/up pair must share one.
-    if (bucket.swapAB && templateName == "sm90_tma_ws" && !isGated(p.epilogue))
-      plan.tileN = 64;
-    const int64_t tilesM = (hi + plan.tileM - 1) / plan.tileM;
-    plan.splitK = bucket.splitK
-                      ? chooseSplitK(p.n, p.k, plan.tileN, bucket.tileK, tilesM)
-                      : 1;
-    if (!bucket.swapAB && bucket.splitK && templateName == "sm90_tma_ws") {
-      if ((p.n + 127) / 128 >= kWideTileN) {
-        plan.tileN = 256;
-        plan.stages = 4;
-        plan.splitK = 1;
-      } else {
-        plan.splitK = std::min(plan.splitK, kMaxSplitKNonSwap);
+    int64_t hi = std::min(sample, p.mMax);
+    ranges.push_back({lo, hi});
+    lo = hi + 1;
+    if (lo > p.mMax)
+      break;
+  }
+  if (lo <= p.mMax)
+    ranges.push_back({lo, p.mMax});
+
+  // A range's cost of a plan: the mean over its ends and middle of the
+  // estimate relative to the best candidate there (wave counts jump inside
+  // a range, so no single token count stands for it).
+  auto score = [&](const KernelPlan &plan, int64_t rLo, int64_t rHi,
+                   llvm::ArrayRef<double> best) {
+    const int64_t points[] = {rLo, (rLo + rHi) / 2, rHi};
+    double sum = 0;
+    for (int i = 0; i < 3; ++i)
+      sum += estimateMicros(p, plan, points[i]) / best[i];
+    return sum / 3;
+  };
+  for (auto [rLo, rHi] : ranges) {
+    const int64_t points[] = {rLo, (rLo + rHi) / 2, rHi};
+    // The candidates of the range's top end can serve the whole range (a
+    // swapAB token tile narrower than rHi just takes more tiles).
+    std::vector<KernelPlan> candidates = candidatePlans(p, rHi);
+    if (candidates.empty())
+      return planError("the sm90 template supports no plan for N = " +
+                       llvm::Twine(p.n) + ", K = " + llvm::Twine(p.k));
+    double best[3];
+    for (int i = 0; i < 3; ++i) {
+      best[i] = INFINITY;
+      for (const KernelPlan &c : candidates)
+        best[i] = std::min(best[i], estimateMicros(p, c, points[i]));
+    }
+    const KernelPlan *winner = nullptr;
+    double winnerScore = INFINITY;
+    for (const KernelPlan &c : candidates) {
+      double sc = score(c, rLo, rHi, best);
+      if (sc < winnerScore) {
+        winner = &c;
+        winnerScore = sc;
       }
     }
+    // Keep the previous range's plan when it is nearly as good here.
+    if (!plans.empty()) {
+      KernelPlan &prev = plans.back();
+      if (score(prev, rLo, rHi, best) <= kMergeSlack * winnerScore) {
+        prev.mMax = rHi;
+        continue;
+      }
+    }
+    KernelPlan plan = *winner;
+    plan.mMin = rLo;
+    plan.mMax = rHi;
     plans.push_back(plan);
   }
   return plans;
+}
+
+int64_t mlpjit::chooseSplitK(int64_t n, int64_t k, int64_t tileN, int64_t tileK,
+                             int64_t tilesM) {
+  // Split below this many output tiles, up to one wave of 132 SMs: a
+  // second, partial wave cost up to 1.6x on the H100.
+  constexpr int64_t kSplitBelowTiles = 96, kWaveCtas = 132, kMaxSplitK = 8;
+  int64_t tiles = (n + tileN - 1) / tileN * std::max<int64_t>(tilesM, 1);
+  int64_t s = 1;
+  if (tiles < kSplitBelowTiles)
+    while (s < kMaxSplitK && tiles * s * 2 <= kWaveCtas)
+      s *= 2;
+  while (s > 1 && k % (s * tileK) != 0)
+    s /= 2;
+  return s;
 }

@@ -7,6 +7,8 @@
 
 #include "mlir/IR/Builders.h"
 
+#include <set>
+
 namespace mlpjit {
 #define GEN_PASS_DEF_PLANKERNELS
 #include "mlpjit/Transforms/Passes.h.inc"
@@ -79,11 +81,12 @@ struct PlanKernelsPass : mlpjit::impl::PlanKernelsBase<PlanKernelsPass> {
       problem.arch = name.str();
     }
 
+    std::vector<std::pair<Operation *, std::vector<KernelPlan>>> planned;
     WalkResult result = func.walk([&](Operation *op) {
       if (auto linear = dyn_cast<mlp::LinearOp>(op)) {
         problem.epilogue = Epilogue::none;
         problem.interleaveRows = 0;
-        return plan(op, linear.getWeight().getType(), problem);
+        return plan(op, linear.getWeight().getType(), problem, planned);
       }
       if (auto fused = dyn_cast<mlp::FusedLinearOp>(op)) {
         problem.epilogue = static_cast<Epilogue>(fused.getEpilogue());
@@ -92,16 +95,51 @@ struct PlanKernelsPass : mlpjit::impl::PlanKernelsBase<PlanKernelsPass> {
                     fused.getLayout() == mlp::WeightLayout::interleaved
                 ? fused.getBlockRows()
                 : 0;
-        return plan(op, fused.getWeight().getType(), problem);
+        return plan(op, fused.getWeight().getType(), problem, planned);
       }
       return WalkResult::advance();
     });
     if (result.wasInterrupted())
-      signalPassFailure();
+      return signalPassFailure();
+    alignRanges(planned);
+    for (auto &[op, plans] : planned) {
+      SmallVector<Attribute> attrs;
+      for (const KernelPlan &p : plans)
+        attrs.push_back(mlp::KernelPlanAttr::get(
+            op->getContext(), p.templateName, p.mMin, p.mMax, p.tileM, p.tileN,
+            p.tileK, p.stages, p.clusterM, p.clusterN, p.splitK, p.swapAB));
+      op->setAttr("plans", ArrayAttr::get(op->getContext(), attrs));
+    }
   }
 
-  WalkResult plan(Operation *op, RankedTensorType weight,
-                  GemmProblem &problem) {
+  /// The runtime switches all kernels of a block at the same token counts
+  /// (one bucket = one kernel per GEMM), so every GEMM's plans are split at
+  /// the union of all their range ends.
+  static void alignRanges(
+      std::vector<std::pair<Operation *, std::vector<KernelPlan>>> &planned) {
+    std::set<int64_t> ends;
+    for (auto &[op, plans] : planned)
+      for (const KernelPlan &p : plans)
+        ends.insert(p.mMax);
+    for (auto &[op, plans] : planned) {
+      std::vector<KernelPlan> split;
+      for (const KernelPlan &p : plans) {
+        int64_t lo = p.mMin;
+        for (auto it = ends.lower_bound(p.mMin);
+             it != ends.end() && *it <= p.mMax; ++it) {
+          split.push_back(p);
+          split.back().mMin = lo;
+          split.back().mMax = *it;
+          lo = *it + 1;
+        }
+      }
+      plans = std::move(split);
+    }
+  }
+
+  WalkResult
+  plan(Operation *op, RankedTensorType weight, GemmProblem &problem,
+       std::vector<std::pair<Operation *, std::vector<KernelPlan>>> &planned) {
     problem.n = weight.getDimSize(0);
     problem.k = weight.getDimSize(1);
     problem.dtype = weight.getElementType().isBF16() ? DType::bf16 : DType::f16;
@@ -110,13 +148,7 @@ struct PlanKernelsPass : mlpjit::impl::PlanKernelsBase<PlanKernelsPass> {
       op->emitError("no kernel plan: ") << llvm::toString(plans.takeError());
       return WalkResult::interrupt();
     }
-    Builder b(op->getContext());
-    SmallVector<Attribute> attrs;
-    for (const KernelPlan &p : *plans)
-      attrs.push_back(mlp::KernelPlanAttr::get(
-          op->getContext(), p.templateName, p.mMin, p.mMax, p.tileM, p.tileN,
-          p.tileK, p.stages, p.clusterM, p.clusterN, p.splitK, p.swapAB));
-    op->setAttr("plans", b.getArrayAttr(attrs));
+    planned.push_back({op, std::move(*plans)});
     return WalkResult::advance();
   }
 

@@ -17,6 +17,26 @@
 
 namespace mlpjit {
 
+/// What the Hopper cost model assumes of the GPU: an H200 (132 SMs, HBM3e).
+/// The constants are fitted (scripts/fit_cost_model.py) to 496 GEMM timings
+/// of `mlpjit-bench --tune --tune-log` on the H200 over ../shared/models'
+/// benchmark shapes; docs/performance.md has the fit and its check on the
+/// validation configs. Effective rates, not datasheet ones.
+struct DeviceModel {
+  int smCount = 132;
+  double mmaTflops = 741;           // 16-bit MMA rate of 128-row tiles
+  double mmaColumnOverhead = 14.5;  // wgmma N costs like N + this
+  double oneWarpgroupEfficiency = 0.818; // 64-row tiles: one consumer
+  double fewStagePenalty = 0.36;    // per stage under 4, on the k-loop
+  double hbmGBs = 4166;             // streaming bandwidth
+  int hbmSaturatingSms = 57;        // fewer active CTAs leave HBM idle
+  double l2GBs = 8731;              // L2 -> shared memory, all SMs together
+  double smLoadGBs = 4506;          // one SM's TMA rate (not binding on H200)
+  double epilogueUsPerElement = 1.22e-4; // activation + store, per element
+  double splitKFixedUs = 3.76;      // a split-K partial's handshake
+  double fixedUs = 8.29;            // launch, prologue, fill and drain
+};
+
 /// One GEMM D[M, N'] = epilogue(A[M, K] · W[N, K]ᵀ) for M in [mMin, mMax].
 struct GemmProblem {
   int64_t n = 0, k = 0; // n: weight rows (gate and up together when gated)
@@ -26,6 +46,7 @@ struct GemmProblem {
   std::string arch = "sm_90a";
   /// Gated epilogues: rows per gate/up block of W; 0 when W is stacked.
   int64_t interleaveRows = 0;
+  DeviceModel device;
 };
 
 /// The constants of one kernel for M in [mMin, mMax] (= #mlp.plan).
@@ -48,16 +69,26 @@ public:
   plan(const GemmProblem &problem) const = 0;
 };
 
-/// The hand-written table of docs/passes.md ("Kernel heuristic"):
-/// sm_90/sm_90a -> sm90_tma_ws in four M buckets, sm_80..sm_89 -> sm80_mma
-/// in two.
+/// The default planner (docs/passes.md, "Kernel heuristic"): for sm_90a the
+/// cheapest candidate of the cost model per token range, neighbouring ranges
+/// merged where one plan is within 3% of the best; sm_80..sm_89 a two-row
+/// table.
 class HeuristicKernelPlanner : public KernelPlanner {
 public:
   llvm::Expected<std::vector<KernelPlan>>
   plan(const GemmProblem &problem) const override;
 };
 
-/// The split-K rule of the table: with t = ceil(n / tileN) * tilesM output
+/// Every sm90 plan the planner considers at m tokens (tile shapes, swapAB,
+/// split-K; the deepest pipeline that fits), each valid for the template;
+/// empty for other architectures. The tuner times these.
+std::vector<KernelPlan> candidatePlans(const GemmProblem &problem, int64_t m);
+
+/// The cost model's time for `plan` (an sm90 plan) at m tokens, in µs.
+double estimateMicros(const GemmProblem &problem, const KernelPlan &plan,
+                      int64_t m);
+
+/// The split-K rule of the sm80 table: with t = ceil(n / tileN) * tilesM output
 /// tiles, 1 when t >= 96, else the largest power of two s <= 8 with
 /// t * s <= 132 (one wave of H100 SMs); then lowered to the largest power of
 /// two whose s * tileK divides k.
