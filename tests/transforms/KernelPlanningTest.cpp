@@ -130,7 +130,7 @@ TEST(KernelHeuristic, CostModelPlans) {
   KernelPlan one = at(*gateUp, 1);
   EXPECT_EQ(one.templateName, "sm90_tma_ws");
   EXPECT_TRUE(one.swapAB);
-  EXPECT_EQ(one.tileM, 8);
+  EXPECT_LE(one.tileM, 16); // one token tile, at most twice the tokens
   EXPECT_EQ(one.tileN, 128);
   EXPECT_EQ(one.splitK, 1); // 224 weight tiles fill the SMs
   KernelPlan big = at(*gateUp, 8192);
@@ -279,10 +279,11 @@ TEST(KernelCollection, OneDescPerPlan) {
   ASSERT_TRUE(mlir::succeeded(runDefaultPipeline(*module, {})));
   auto kernels = collectKernels(*module);
   ASSERT_TRUE(bool(kernels)) << llvm::toString(kernels.takeError());
-  // A tiny block is launch-bound at every M: one bucket, two GEMMs.
-  ASSERT_EQ(kernels->size(), 2u);
+  // Buckets [1,16], [17,32], [33,48], [49,64]: gate-up kernels, then the
+  // down kernels of the same buckets.
+  ASSERT_EQ(kernels->size(), 8u);
   const KernelDesc &g = (*kernels)[0];
-  EXPECT_EQ(g.name, "tiny_gate_up_m1_64");
+  EXPECT_EQ(g.name, "tiny_gate_up_m1_16");
   EXPECT_EQ(g.role, KernelRole::gate_up);
   EXPECT_EQ(g.epilogue, Epilogue::swiglu);
   EXPECT_EQ(g.dtype, DType::f16);
@@ -293,22 +294,24 @@ TEST(KernelCollection, OneDescPerPlan) {
   EXPECT_EQ(g.interleaveRows, 64);
   EXPECT_EQ(g.templateName, "sm90_tma_ws");
   EXPECT_EQ(g.arch, "sm_90a");
-  EXPECT_EQ(g.tileM, 8);
+  EXPECT_EQ(g.tileM, 16);
   EXPECT_TRUE(g.swapAB);
   EXPECT_EQ(g.splitK, 1); // K = 64: one slice
-  const KernelDesc &d = (*kernels)[1];
-  EXPECT_EQ(d.name, "tiny_down_m1_64");
+  EXPECT_EQ((*kernels)[3].name, "tiny_gate_up_m49_64");
+  const KernelDesc &d = (*kernels)[4];
+  EXPECT_EQ(d.name, "tiny_down_m1_16");
   EXPECT_EQ(d.role, KernelRole::down);
   EXPECT_EQ(d.epilogue, Epilogue::none);
   EXPECT_EQ(d.n, 64);
   EXPECT_EQ(d.k, 256);
   EXPECT_EQ(d.interleaveRows, 0);
+  EXPECT_EQ((*kernels)[7].name, "tiny_down_m49_64");
 
   llvm::json::Array json = kernelsToJson(*kernels);
-  ASSERT_EQ(json.size(), 2u);
+  ASSERT_EQ(json.size(), 8u);
   const llvm::json::Object *o = json[0].getAsObject();
   ASSERT_TRUE(o);
-  EXPECT_EQ(o->getString("name"), "tiny_gate_up_m1_64");
+  EXPECT_EQ(o->getString("name"), "tiny_gate_up_m1_16");
   EXPECT_EQ(o->getString("template"), "sm90_tma_ws");
   EXPECT_EQ(o->getString("arch"), "sm_90a");
   EXPECT_EQ(o->getString("role"), "gate_up");
@@ -325,10 +328,10 @@ TEST(KernelCollection, OneDescPerPlan) {
   const llvm::json::Array *m = o->getArray("M");
   ASSERT_TRUE(m && m->size() == 2);
   EXPECT_EQ((*m)[0].getAsInteger(), 1);
-  EXPECT_EQ((*m)[1].getAsInteger(), 64);
+  EXPECT_EQ((*m)[1].getAsInteger(), 16);
   const llvm::json::Array *tile = o->getArray("tile");
   ASSERT_TRUE(tile && tile->size() == 3);
-  EXPECT_EQ((*tile)[0].getAsInteger(), 8);
+  EXPECT_EQ((*tile)[0].getAsInteger(), 16);
   ASSERT_TRUE(o->getArray("cluster"));
 }
 

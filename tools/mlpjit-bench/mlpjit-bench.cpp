@@ -279,6 +279,13 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
     double floorUs = 1e6 * std::max(flops / (ceil.tflops * 1e12),
                                     bytes / (ceil.tbps * 1e12));
     rows.push_back({shape.name, h, i, m, floorUs, *tm, *tu, *tg, *err});
+    // Each row as soon as it is measured: a run cut short keeps its rows.
+    const Row &r = rows.back();
+    llvm::errs() << llvm::format(
+        "  %s M=%lld: mlpjit %.1f us, cuBLASLt unfused %.1f, merged %.1f, "
+        "floor %.1f, rel. error %.2e\n",
+        r.shape.c_str(), (long long)m, r.mlpjitUs, r.unfusedUs, r.mergedUs,
+        r.floorUs, r.relErr);
   }
   return llvm::Error::success();
 }

@@ -14,6 +14,7 @@
 #include "mlpjit/gemm_config.h"
 #include "mlpjit/sm90/launch.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <algorithm>
@@ -93,25 +94,22 @@ GemmConfig sm90Config(const GemmProblem &p, const KernelPlan &plan) {
 /// less of the k-loop's waits than two.
 double mmaEfficiency(const DeviceModel &dev, int64_t mmaRows,
                      int64_t mmaCols) {
-  double byCols = double(mmaCols) / (double(mmaCols) + dev.mmaColumnOverhead);
-  return mmaRows >= 128 ? byCols : dev.oneWarpgroupEfficiency * byCols;
+  double eff = double(mmaCols) / (double(mmaCols) + dev.mmaColumnOverhead);
+  if (mmaRows < 128)
+    eff *= dev.oneWarpgroupEfficiency;
+  if (mmaCols & (mmaCols - 1))
+    eff *= dev.nonPowerOfTwoEfficiency;
+  return eff;
 }
 
-/// Token tiles worth trying at m: the swapAB ones no wider than m needs
-/// (rounded up to a wgmma N), non-swapped 64 and 128.
-std::vector<int64_t> swapTokenTiles(int64_t m) {
-  static const int64_t widths[] = {8,  16,  24,  32,  48,  64,
-                                   96, 128, 160, 192, 224, 256};
-  std::vector<int64_t> out;
-  for (int64_t w : widths) {
-    if (w >= m) {
-      out.push_back(w);
-      break;
-    }
-    if (2 * w >= m || w >= 64)
-      out.push_back(w); // two or more token tiles: each re-reads the weights
-  }
-  return out;
+/// The swapAB token tile for m tokens: the narrowest wgmma N that holds
+/// them all, so the weights stream once (two token tiles re-read them: up
+/// to 1.4x slower on the H200, 8 vs 16 tokens at M = 16).
+int64_t swapTokenTile(int64_t m) {
+  for (int64_t w : {8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256})
+    if (w >= m)
+      return w;
+  return 256;
 }
 
 } // namespace
@@ -199,9 +197,8 @@ std::vector<KernelPlan> mlpjit::candidatePlans(const GemmProblem &p,
     }
   };
   if (m <= 256)
-    for (int64_t tm : swapTokenTiles(m))
-      for (int64_t tn : {64, 128})
-        add(tm, tn, /*swap=*/true);
+    for (int64_t tn : {64, 128})
+      add(swapTokenTile(m), tn, /*swap=*/true);
   if (m > 16)
     for (int64_t tm : {64, 128})
       for (int64_t tn : {64, 96, 128, 160, 192, 224, 256})
@@ -284,10 +281,12 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
       sum += estimateMicros(p, plan, points[i]) / best[i];
     return sum / 3;
   };
-  for (auto [rLo, rHi] : ranges) {
+  // From the largest range down: a plan carried into a smaller range stays
+  // valid there (its swapAB token tile still holds every token, its tiles
+  // still leave SMs idle where it splits K).
+  for (auto [rLo, rHi] : llvm::reverse(ranges)) {
     const int64_t points[] = {rLo, (rLo + rHi) / 2, rHi};
-    // The candidates of the range's top end can serve the whole range (a
-    // swapAB token tile narrower than rHi just takes more tiles).
+    // The candidates of the range's top end serve the whole range.
     std::vector<KernelPlan> candidates = candidatePlans(p, rHi);
     if (candidates.empty())
       return planError("the sm90 template supports no plan for N = " +
@@ -307,11 +306,15 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
         winnerScore = sc;
       }
     }
-    // Keep the previous range's plan when it is nearly as good here.
+    // Keep the larger range's plan when it is nearly as good here and its
+    // token tile at most twice as wide as the tokens (the model sees HBM
+    // and MMA time overlap; wasted MMAs on padding did not, on the H200).
     if (!plans.empty()) {
       KernelPlan &prev = plans.back();
-      if (score(prev, rLo, rHi, best) <= kMergeSlack * winnerScore) {
-        prev.mMax = rHi;
+      const int64_t widest = std::max<int64_t>(2 * rLo, prev.swapAB ? 16 : 64);
+      if (prev.tileM <= widest &&
+          score(prev, rLo, rHi, best) <= kMergeSlack * winnerScore) {
+        prev.mMin = rLo;
         continue;
       }
     }
@@ -320,6 +323,7 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
     plan.mMax = rHi;
     plans.push_back(plan);
   }
+  std::reverse(plans.begin(), plans.end());
   return plans;
 }
 

@@ -1,24 +1,20 @@
 // RUN: mlpjit-opt --mlp-plan-kernels %s --split-input-file --verify-diagnostics | FileCheck %s
 // RUN: mlpjit-opt --mlp-plan-kernels="arch=sm_86" %s --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=SM86
 
-// Llama-3-8B over the full default bucket set. Gate/up GEMM: N = 28672,
-// 224 tiles of 128 already fill the GPU, so no split-K. Down: N = 4096,
-// no gate/up pair, so 64-wide weight tiles in the swap-AB buckets: 64 tiles
-// -> split-K 2 (128 CTAs, one wave); from 17 tokens two token tiles of 32
-// make 128 tiles, no split; [65, 256]: 32 x 2 tiles of 128x128 -> 2.
+// Llama-3-8B over the default token range, planned by the cost model.
+// Gate/up GEMM: N = 28672 is 224 weight tiles of 128, so no split-K; swapAB
+// token tiles as wide as the tokens up to 192, then 128x256 tiles. Down:
+// N = 4096, 64-wide weight tiles and split-K 2 while tiles leave SMs idle.
+// Both GEMMs switch plans at the same token counts (one runtime bucket).
 // CHECK-LABEL: func.func @llama3_8b
 // CHECK: mlp.fused_linear swiglu interleaved(64) {{.*}} {plans = [
-// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [1, 8], tile = [8, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
-// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [9, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
-// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [17, 64], tile = [32, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
-// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [65, 256], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>,
-// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [257, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
+// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [1, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
+// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [17, 32], tile = [32, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
+// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [3073, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
 // CHECK: mlp.linear {{.*}} {plans = [
-// CHECK-SAME: m = [1, 8], tile = [8, 64, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
-// CHECK-SAME: m = [9, 16], tile = [16, 64, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
-// CHECK-SAME: m = [17, 64], tile = [32, 64, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
-// CHECK-SAME: m = [65, 256], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 2, swap_ab = false>,
-// CHECK-SAME: m = [257, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
+// CHECK-SAME: m = [1, 16], tile = [16, 64, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
+// CHECK-SAME: m = [17, 32], tile = [32, 64, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
+// CHECK-SAME: m = [3073, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
 // SM86-LABEL: func.func @llama3_8b
 // SM86: mlp.fused_linear {{.*}} {plans = [#mlp.plan<"sm80_mma", m = [1, 64], tile = [64, 128, 32], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>, #mlp.plan<"sm80_mma", m = [65, 65536], tile = [128, 128, 32], stages = 3, cluster = [1, 1], split_k = 1, swap_ab = false>]}
 // SM86: mlp.linear {{.*}} {plans = [#mlp.plan<"sm80_mma", m = [1, 64], tile = [64, 128, 32], stages = 4, cluster = [1, 1], split_k = 4, swap_ab = false>, #mlp.plan<"sm80_mma", m = [65, 65536], tile = [128, 128, 32], stages = 3, cluster = [1, 1], split_k = 1
@@ -30,17 +26,14 @@ func.func @llama3_8b(%x: tensor<?x4096xbf16>, %w: tensor<28672x4096xbf16>, %wd: 
 
 // -----
 
-// Token range [8, 100] cuts the buckets; mlp.arch wins over the option.
-// N = 1024 is 16 tiles of 64: split-K 8 would give 128 CTAs, but K = 256
-// is a multiple of 4 * 64 and not of 8 * 64, so it drops to 4.
+// Token range [8, 100] cuts the ranges; mlp.arch wins over the option.
+// N = 1024 is 16 tiles of 64 but K = 256 is only 4 k-tiles: no split-K.
 // CHECK-LABEL: func.func @range_and_arch
 // CHECK: mlp.linear {{.*}} {plans = [
-// CHECK-SAME: m = [8, 8], tile = [8, 64, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
-// CHECK-SAME: m = [9, 16], tile = [16, 64, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
-// CHECK-SAME: m = [17, 64], tile = [32, 64, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
-// CHECK-SAME: m = [65, 100], tile = [128, 128, 64], stages = 6, cluster = [1, 1], split_k = 2, swap_ab = false>]}
+// CHECK-SAME: m = [8, 16], tile = [16, 64, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
+// CHECK-SAME: m = [25, 100], tile = [64, 64, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = false>]}
 // SM86-LABEL: func.func @range_and_arch
-// SM86: "sm90_tma_ws", m = [8, 8]
+// SM86: "sm90_tma_ws", m = [8, 16]
 func.func @range_and_arch(%h: tensor<?x256xf16>, %wd: tensor<1024x256xf16>) -> tensor<?x1024xf16> attributes {mlp.token_range = array<i64: 8, 100>, mlp.arch = "sm_90a"} {
   %y = mlp.linear %h, %wd : tensor<?x256xf16>, tensor<1024x256xf16> -> tensor<?x1024xf16>
   return %y : tensor<?x1024xf16>
@@ -50,7 +43,7 @@ func.func @range_and_arch(%h: tensor<?x256xf16>, %wd: tensor<1024x256xf16>) -> t
 
 // One token only: a single plan.
 // CHECK-LABEL: func.func @decode_only
-// CHECK: {plans = [#mlp.plan<"sm90_tma_ws", m = [1, 1], tile = [8, 64, 64], stages = 8, cluster = [1, 1], split_k = 8, swap_ab = true>]}
+// CHECK: {plans = [#mlp.plan<"sm90_tma_ws", m = [1, 1], tile = [8, 64, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>]}
 func.func @decode_only(%h: tensor<?x512xbf16>, %wd: tensor<256x512xbf16>) -> tensor<?x256xbf16> attributes {mlp.token_range = array<i64: 1, 1>} {
   %y = mlp.linear %h, %wd : tensor<?x512xbf16>, tensor<256x512xbf16> -> tensor<?x256xbf16>
   return %y : tensor<?x256xbf16>
@@ -60,7 +53,7 @@ func.func @decode_only(%h: tensor<?x512xbf16>, %wd: tensor<256x512xbf16>) -> ten
 
 // Plain epilogue (GPT-2 up projection) with bias: planned like any GEMM.
 // CHECK-LABEL: func.func @plain_gelu
-// CHECK: mlp.fused_linear gelu_tanh stacked(1) {{.*}} {plans = [#mlp.plan<"sm90_tma_ws", m = [1, 8]
+// CHECK: mlp.fused_linear gelu_tanh stacked(1) {{.*}} {plans = [#mlp.plan<"sm90_tma_ws", m = [1, 128]
 func.func @plain_gelu(%x: tensor<?x768xbf16>, %w: tensor<3072x768xbf16>, %b: tensor<3072xbf16>) -> tensor<?x3072xbf16> {
   %h = mlp.fused_linear gelu_tanh stacked(1) %x, %w bias %b : tensor<?x768xbf16>, tensor<3072x768xbf16>, tensor<3072xbf16> -> tensor<?x3072xbf16>
   return %h : tensor<?x3072xbf16>
@@ -70,7 +63,7 @@ func.func @plain_gelu(%x: tensor<?x768xbf16>, %w: tensor<3072x768xbf16>, %b: ten
 
 // Errors: a stacked gated weight has no kernel.
 func.func @gated_stacked(%x: tensor<?x64xbf16>, %w: tensor<256x64xbf16>) -> tensor<?x128xbf16> {
-  // expected-error @+1 {{no kernel plan: gated epilogue swiglu needs weights interleaved in blocks of 64 rows}}
+  // expected-error @+1 {{no kernel plan: gated epilogue swiglu needs weights interleaved in blocks of 8 to 64 rows}}
   %h = mlp.fused_linear swiglu stacked(1) %x, %w : tensor<?x64xbf16>, tensor<256x64xbf16> -> tensor<?x128xbf16>
   return %h : tensor<?x128xbf16>
 }

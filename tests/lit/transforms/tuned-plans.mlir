@@ -3,16 +3,17 @@
 // RUN: mlpjit-opt --mlp-plan-kernels="tuning-file=%S/Inputs/no-such-dir/x.json" %s 2>&1 | FileCheck %s --check-prefix=MISSING
 
 // llama-3-70b/tp8: a measured plan replaces the heuristic's constants in the
-// bucket holding its m (gate-up m = 256 -> [65, 256]; down m = 16 ->
-// [9, 16]); other buckets, and the f16 entry (another dtype), leave the
+// bucket holding its m (gate-up m = 256 -> [193, 256]; down m = 16 ->
+// [1, 16]); other buckets, and the f16 entry (another dtype), leave the
 // heuristic's plans alone.
 // CHECK-LABEL: func.func @tp8
 // CHECK: mlp.fused_linear swiglu {{.*}} {plans = [
-// CHECK-SAME: m = [17, 64], tile = [32, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
-// CHECK-SAME: m = [65, 256], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>,
+// CHECK-SAME: m = [1, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
+// CHECK-SAME: m = [193, 256], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>,
 // CHECK: mlp.linear {{.*}} {plans = [
-// CHECK-SAME: m = [9, 16], tile = [32, 64, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
-// CHECK-SAME: m = [257, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
+// CHECK-SAME: m = [1, 16], tile = [32, 64, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
+// CHECK-SAME: m = [17, 32], tile = [32, 64, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
+// CHECK-SAME: m = [2049, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
 // BAD: tuning-bad-epilogue.json': plans[0]: 'epilogue' must be a known epilogue, not 'sweeglu'
 // A missing file is an empty table: the heuristic's plans, no error.
 // MISSING-NOT: error

@@ -18,23 +18,24 @@
 namespace mlpjit {
 
 /// What the Hopper cost model assumes of the GPU: an H200 (132 SMs, HBM3e).
-/// The constants are fitted (scripts/fit_cost_model.py) to 496 GEMM timings
+/// The constants are fitted (scripts/fit_cost_model.py) to the GEMM timings
 /// of `mlpjit-bench --tune --tune-log` on the H200 over ../shared/models'
-/// benchmark shapes; docs/performance.md has the fit and its check on the
-/// validation configs. Effective rates, not datasheet ones.
+/// benchmark shapes (docs/results/2026-12-02-h200/calib.jsonl); HBM
+/// bandwidth and saturation are priors. Effective rates, not datasheet ones.
 struct DeviceModel {
   int smCount = 132;
-  double mmaTflops = 741;           // 16-bit MMA rate of 128-row tiles
-  double mmaColumnOverhead = 14.5;  // wgmma N costs like N + this
-  double oneWarpgroupEfficiency = 0.818; // 64-row tiles: one consumer
-  double fewStagePenalty = 0.36;    // per stage under 4, on the k-loop
-  double hbmGBs = 4166;             // streaming bandwidth
-  int hbmSaturatingSms = 57;        // fewer active CTAs leave HBM idle
-  double l2GBs = 8731;              // L2 -> shared memory, all SMs together
-  double smLoadGBs = 4506;          // one SM's TMA rate (not binding on H200)
-  double epilogueUsPerElement = 1.22e-4; // activation + store, per element
-  double splitKFixedUs = 3.76;      // a split-K partial's handshake
-  double fixedUs = 8.29;            // launch, prologue, fill and drain
+  double mmaTflops = 786;           // 16-bit MMA rate of 128-row tiles
+  double mmaColumnOverhead = 14.7;  // wgmma N costs like N + this
+  double oneWarpgroupEfficiency = 0.820; // 64-row tiles: one consumer
+  double nonPowerOfTwoEfficiency = 0.870; // wgmma N of 24, 48, 96, 160...
+  double fewStagePenalty = 0.433;   // per stage under 4, on the k-loop
+  double hbmGBs = 4200;             // streaming bandwidth (prior, not fitted)
+  int hbmSaturatingSms = 100;       // fewer active CTAs leave HBM idle (prior)
+  double l2GBs = 12121;             // L2 -> shared memory, all SMs together
+  double smLoadGBs = 1100;          // one SM's TMA rate from L2
+  double epilogueUsPerElement = 1.57e-4; // activation + store, per element
+  double splitKFixedUs = 3.28;      // a split-K partial's handshake
+  double fixedUs = 6;               // launch, prologue, fill and drain
 };
 
 /// One GEMM D[M, N'] = epilogue(A[M, K] · W[N, K]ᵀ) for M in [mMin, mMax].

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Fits the Hopper planner's cost model (compiler/lib/Transforms/KernelHeuristic.cpp,
+DeviceModel in KernelHeuristic.h) to `mlpjit-bench --tune --tune-log FILE` timings.
+
+Each line of the log is one timed GEMM candidate (plan, token count, median µs). The
+model below is the C++ one, line for line; the fit is a random local search that
+minimizes the mean log regret of the model's pick among the timed candidates of each
+(shape, GEMM, M) (small M weighted twice) plus 0.2 x the mean squared log error of
+its estimates. HBM bandwidth and the SM count that saturates it are priors (the
+timings barely constrain them). Prints the constants to paste into DeviceModel and
+the worst picks.
+
+  /usr/bin/python3 scripts/fit_cost_model.py docs/results/2026-12-02-h200/calib.jsonl
+"""
+import collections, json, math, random, sys
+
+WGMMA_N = [8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256]
+FITTED = ["tflops", "colpad", "onewg", "npow2", "fewstage", "smload", "l2", "epi", "splitfix", "fixed"]
+PRIOR = dict(sms=132, hbm=4200, hbmsat=100)
+
+def cdiv(a, b): return (a + b - 1) // b
+
+def ctas_per_sm(r):
+    tm, tn, sw = r["tileM"], r["tileN"], r["swapAB"]
+    rows, cols = (tn, tm) if sw else (tm, tn)
+    if 128 * (1 + rows // 64) > 256 or cols > 64: return 1
+    ex = tm * 64 * 4 if sw and r["gated"] else 0
+    shared = 1024 + r["stages"] * (tm + tn) * 128 + ex + r["stages"] * 16 + 16
+    return 2 if shared * 2 + 2048 <= 228 * 1024 else 1
+
+def estimate(r, P):
+    """estimateMicros() of KernelHeuristic.cpp."""
+    tm, tn, s, sw, n, k, m = r["tileM"], r["tileN"], r["splitK"], r["swapAB"], r["n"], r["k"], r["m"]
+    units = cdiv(m, tm) * cdiv(n, tn) * s
+    kper = cdiv(cdiv(k, 64), s)
+    per = ctas_per_sm(r); slots = P["sms"] * per
+    waves = cdiv(units, slots); active = min(units, slots)
+    rows, cols = (tn, tm) if sw else (tm, tn)
+    eff = cols / (cols + P["colpad"]) * (1 if rows >= 128 else P["onewg"])
+    if cols & (cols - 1): eff *= P["npow2"]
+    flops_us = P["tflops"] * 1e6 / P["sms"] / per * eff
+    kbytes = (tm + tn) * 64 * 2
+    load_us = P["smload"] * 1e3 / per
+    ktile = max(2 * tm * tn * 64 / flops_us, kbytes / load_us)
+    if r["stages"] < 4: ktile *= 1 + P["fewstage"] * (4 - r["stages"])
+    epi = tm * tn * P["epi"]
+    if s > 1: epi += (s + 1) * tm * tn * 4 / load_us + P["splitfix"]
+    sm_us = waves * (kper * ktile + epi)
+    out = n // 2 if r["gated"] else n
+    nbytes = 2.0 * (n * k + m * k + m * out) + (2.0 * units * tm * tn * 4 if s > 1 else 0)
+    hbm_us = nbytes / (P["hbm"] * 1e3 * min(1.0, active / P["hbmsat"]))
+    l2_us = units * kper * kbytes / (P["l2"] * 1e3)
+    return P["fixed"] + max(sm_us, hbm_us, l2_us)
+
+def considered(r):
+    """The planner's candidates: a swapAB token tile is the narrowest wgmma N >= M."""
+    return not r["swapAB"] or r["tileM"] == min(w for w in WGMMA_N if w >= min(r["m"], 256))
+
+def main():
+    rows = []
+    for path in sys.argv[1:]:
+        for line in open(path):
+            try: rows.append(json.loads(line))
+            except ValueError: pass  # a log cut short
+    rows = [r for r in rows if considered(r)]
+    groups = collections.defaultdict(list)
+    for r in rows: groups[(r["shape"], r["role"], r["m"])].append(r)
+
+    def objective(P):
+        regret = sum((2.0 if key[2] <= 64 else 1.0) *
+                     math.log(min(v, key=lambda r: estimate(r, P))["us"] / min(r["us"] for r in v))
+                     for key, v in groups.items()) / len(groups)
+        error = sum(math.log(estimate(r, P) / r["us"]) ** 2 for r in rows) / len(rows)
+        return regret + 0.2 * error
+
+    P = dict(PRIOR, tflops=741, colpad=14.5, onewg=0.82, npow2=1.0, fewstage=0.36, smload=100,
+             l2=8731, epi=1.22e-4, splitfix=3.76, fixed=5)
+    best = objective(P); random.seed(2)
+    for _ in range(5000):
+        Q = dict(P); key = random.choice(FITTED); f = math.exp(random.gauss(0, 0.25))
+        if key == "fewstage": Q[key] = max(0.0, Q[key] + random.gauss(0, 0.1))
+        elif key == "splitfix": Q[key] = max(0.0, Q[key] + random.gauss(0, 1))
+        elif key in ("onewg", "npow2"): Q[key] = min(1.0, Q[key] * f)
+        elif key == "fixed": Q[key] = min(6.0, Q[key] * f)
+        else: Q[key] *= f
+        o = objective(Q)
+        if o < best: P, best = Q, o
+    print("objective %.4f" % best)
+    print(json.dumps({k: round(v, 6) for k, v in P.items()}, indent=1))
+    picks = []
+    for key, v in groups.items():
+        b = min(v, key=lambda r: r["us"]); p = min(v, key=lambda r: estimate(r, P))
+        picks.append((p["us"] / b["us"], key, p, b))
+    picks.sort(key=lambda x: -x[0])
+    fmt = lambda r: "%s%dx%d split%d %.1fus (model %.1f)" % ("swap " if r["swapAB"] else "", r["tileM"], r["tileN"], r["splitK"], r["us"], estimate(r, P))
+    for reg, key, p, b in picks[:10]: print("%.3f %s: picks %s, fastest %s" % (reg, key, fmt(p), fmt(b)))
+    print("geometric-mean regret %.4f over %d (shape, GEMM, M)" % (math.exp(sum(math.log(x[0]) for x in picks) / len(picks)), len(picks)))
+
+if __name__ == "__main__":
+    main()
