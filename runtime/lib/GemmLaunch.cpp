@@ -41,6 +41,7 @@ GemmConfig mlpjit::toGemmConfig(const KernelDesc &desc) {
   cfg.elementBytes = 2;
   cfg.n = desc.n;
   cfg.k = desc.k;
+  cfg.gateUpBlock = cfg.gated ? int(desc.interleaveRows) : 0;
   return cfg;
 }
 

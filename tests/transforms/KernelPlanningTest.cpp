@@ -156,10 +156,16 @@ TEST(KernelHeuristic, Errors) {
   p.arch = "sm_90a";
   p.epilogue = Epilogue::reglu;
   p.interleaveRows = 0;
-  expectError(p,
-              "gated epilogue reglu needs weights interleaved in blocks of 64");
-  p.interleaveRows = 32;
-  expectError(p, "blocks of 64");
+  expectError(p, "gated epilogue reglu needs weights interleaved in blocks "
+                 "of 8, 16, 32 or 64 rows that divide N/2, got 0");
+  p.interleaveRows = 128;
+  expectError(p, "got 128");
+  p.interleaveRows = 24;
+  expectError(p, "got 24");
+  p.n = 2 * 72; // 72 is not a multiple of 16
+  p.interleaveRows = 16;
+  expectError(p, "divide N/2, got 16");
+  p.n = 128;
   p.interleaveRows = 64;
   p.mMin = 10;
   p.mMax = 9;

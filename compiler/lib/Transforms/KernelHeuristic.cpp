@@ -61,8 +61,6 @@ constexpr Bucket kSm80Buckets[] = {
 constexpr int64_t kSplitBelowTiles = 96;
 constexpr int64_t kWaveCtas = 132;
 constexpr int64_t kMaxSplitK = 8;
-/// Gated epilogues read gate and up columns in blocks of this many rows.
-constexpr int64_t kGatedInterleave = 64;
 
 llvm::Error planError(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
@@ -115,10 +113,14 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
     return planError("no kernel template for arch '" + p.arch +
                      "' (supported: sm_80..sm_89, sm_90, sm_90a)");
   }
-  if (isGated(p.epilogue) && p.interleaveRows != kGatedInterleave)
+  // Gated epilogues read gate and up columns in blocks of 8, 16, 32 or 64
+  // rows (KernelDesc.h), whole block pairs per tile.
+  if (isGated(p.epilogue) && (!isSupportedGateUpBlock(p.interleaveRows) ||
+                              p.n % (2 * p.interleaveRows) != 0))
     return planError(llvm::Twine("gated epilogue ") + toString(p.epilogue) +
-                     " needs weights interleaved in blocks of " +
-                     llvm::Twine(kGatedInterleave) + " rows");
+                     " needs weights interleaved in blocks of 8, 16, 32 or "
+                     "64 rows that divide N/2, got " +
+                     llvm::Twine(p.interleaveRows));
 
   std::vector<KernelPlan> plans;
   for (const Bucket &bucket : table) {
@@ -127,7 +129,7 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
     if (lo > hi)
       continue;
     // A gated tile must hold whole (gate, up) block pairs.
-    if (isGated(p.epilogue) && bucket.tileN % (2 * kGatedInterleave) != 0)
+    if (isGated(p.epilogue) && bucket.tileN % (2 * p.interleaveRows) != 0)
       return planError("tile N of " + llvm::Twine(bucket.tileN) +
                        " cannot hold gate/up block pairs");
     KernelPlan plan;

@@ -181,7 +181,7 @@ __device__ __forceinline__ unsigned long long sharedDescriptor(unsigned addr) {
 
 template <typename Element, typename Epi, int TileM, int TileN, int TileK,
           int Stages, int ClusterM, int ClusterN, int SplitK, bool SwapAB,
-          bool HasBias, long long N, long long K>
+          bool HasBias, long long N, long long K, int GateUpBlock>
 struct GemmTmaWs {
   static constexpr GemmConfig kConfig{TileM,
                                       TileN,
@@ -195,7 +195,8 @@ struct GemmTmaWs {
                                       HasBias,
                                       int(sizeof(Element)),
                                       N,
-                                      K};
+                                      K,
+                                      GateUpBlock};
   static_assert(supports(kConfig) == nullptr,
                 "configuration rejected by sm90::supports (launch.h)");
 

@@ -194,9 +194,10 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
     return "n and k must be positive multiples of 8";
   if (c.n > 2147483647LL || c.k > 2147483647LL)
     return "n and k must fit in 32 bits (TMA coordinates)";
-  if (c.gated && (c.tileN % 128 != 0 || c.n % 128 != 0))
-    return "gated epilogues need tileN and n multiples of 128 (64-row "
-           "gate/up blocks inside one tile)";
+  if (c.gated && (c.gateUpBlock <= 0 || c.tileN % (2 * c.gateUpBlock) != 0 ||
+                  c.n % (2 * c.gateUpBlock) != 0))
+    return "gated epilogues need tileN and n multiples of 2 * gateUpBlock "
+           "(whole gate/up block pairs inside one tile)";
   if (sharedBytes(c) > kMaxSharedBytes)
     return "needs more than 227 KiB of shared memory; use fewer stages or "
            "smaller tiles";
