@@ -1,4 +1,5 @@
 //===- KernelPlanningTest.cpp - heuristic, planner hook, kernel collection ===//
+#include "../support/FullDisk.h"
 #include "mlpjit/Transforms/KernelCollection.h"
 #include "mlpjit/Transforms/KernelHeuristic.h"
 #include "mlpjit/Transforms/Passes.h"
@@ -396,6 +397,33 @@ TEST(TunedPlans, SaveLoadRoundTripAndReplace) {
   EXPECT_TRUE(t.plan.swapAB);
   EXPECT_EQ(t.device, "test GPU");
   EXPECT_DOUBLE_EQ(t.us, 21.5);
+  llvm::sys::fs::remove_directories(dir);
+}
+
+TEST(TunedPlans, SaveOnAFullDiskIsAnErrorAndKeepsTheOldFile) {
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("tuned", dir));
+  llvm::SmallString<128> file(dir);
+  llvm::sys::path::append(file, "tuning.json");
+  TunedPlanTable table;
+  table.insert(tunedDownPlan(16, 16));
+  ASSERT_FALSE(bool(table.save(file)));
+  for (int m = 1; m <= 200; ++m)
+    table.insert(tunedDownPlan(m, 8));
+  llvm::Error e = llvm::Error::success();
+  {
+    mlpjit::testing::FullDisk disk(4096);
+    e = table.save(file);
+  }
+  ASSERT_TRUE(bool(e));
+  EXPECT_EQ(llvm::toString(std::move(e)),
+            "cannot write " + file.str().str() + ": File too large");
+  // The previous table is intact and no temporary is left.
+  auto loaded = TunedPlanTable::load(file);
+  ASSERT_TRUE(bool(loaded)) << llvm::toString(loaded.takeError());
+  EXPECT_EQ(loaded->entries().size(), 1u);
+  EXPECT_EQ(mlpjit::testing::filesBelow(dir),
+            std::vector<std::string>{"tuning.json"});
   llvm::sys::fs::remove_directories(dir);
 }
 

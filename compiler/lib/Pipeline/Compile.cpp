@@ -4,6 +4,7 @@
 #include "mlpjit/Cache.h"
 #include "mlpjit/Codegen/Codegen.h"
 #include "mlpjit/Driver.h"
+#include "mlpjit/FileOutput.h"
 #include "mlpjit/Frontend/EmitModule.h"
 #include "mlpjit/Transforms/KernelCollection.h"
 #include "mlpjit/Transforms/Passes.h"
@@ -159,14 +160,11 @@ static void dumpArtifacts(llvm::StringRef dir, const CompiledMlp &compiled) {
          {std::pair{".cu", &k.cudaSource}, {".ptx", &k.ptx}}) {
       llvm::SmallString<256> path(dir);
       llvm::sys::path::append(path, k.desc.name + ext);
-      std::error_code ec;
-      llvm::raw_fd_ostream os(path, ec);
-      if (ec) {
-        llvm::errs() << "mlpjit: warning: cannot write " << path << ": "
-                     << ec.message() << "\n";
+      if (llvm::Error e = writeFileAtomically(path, *text)) {
+        llvm::errs() << "mlpjit: warning: MLPJIT_DUMP_DIR: "
+                     << llvm::toString(std::move(e)) << "\n";
         return;
       }
-      os << *text;
     }
 }
 
