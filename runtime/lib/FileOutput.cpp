@@ -9,20 +9,19 @@
 using namespace mlpjit;
 
 static llvm::Error writeError(llvm::StringRef path, std::error_code ec) {
-  return llvm::createStringError(ec, "cannot write " + path + ": " +
-                                         ec.message());
+  return llvm::createStringError(ec,
+                                 "cannot write " + path + ": " + ec.message());
 }
 
-llvm::Error
-mlpjit::writeFileAtomically(llvm::StringRef path,
-                            llvm::function_ref<void(llvm::raw_ostream &)> write) {
+llvm::Error mlpjit::writeFileAtomically(
+    llvm::StringRef path, llvm::function_ref<void(llvm::raw_ostream &)> write) {
   // Same directory as `path`, so the rename stays within one file system.
   // Not sys::fs::TempFile: it registers LLVM's signal handlers, whose SIGXFSZ
   // handler prints a crash report when a write crosses the file-size limit.
   int fd = -1;
   llvm::SmallString<256> temp;
-  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
-          path + ".tmp-%%%%%%%%", fd, temp))
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueFile(path + ".tmp-%%%%%%%%", fd, temp))
     return writeError(path, ec);
   std::error_code ec;
   {
@@ -58,7 +57,8 @@ bool mlpjit::finishStandardOutput(llvm::StringRef tool) {
     return true;
   std::error_code ec = out.error();
   out.clear_error();
-  llvm::errs() << tool << ": error: cannot write standard output: "
-               << ec.message() << "\n";
+  llvm::errs() << tool
+               << ": error: cannot write standard output: " << ec.message()
+               << "\n";
   return false;
 }

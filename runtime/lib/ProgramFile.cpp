@@ -195,8 +195,9 @@ llvm::Expected<MlpProgram> mlpjit::programFromJson(llvm::StringRef json) {
 
 llvm::Error mlpjit::writeProgramFile(const MlpProgram &program,
                                      llvm::StringRef path) {
-  if (llvm::Error e = writeFileAtomically(
-          path, [&](llvm::raw_ostream &os) { os << programToJson(program) << "\n"; }))
+  if (llvm::Error e = writeFileAtomically(path, [&](llvm::raw_ostream &os) {
+        os << programToJson(program) << "\n";
+      }))
     return fileError(llvm::toString(std::move(e)));
   return llvm::Error::success();
 }

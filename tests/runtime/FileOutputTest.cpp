@@ -1,4 +1,5 @@
-//===- FileOutputTest.cpp - writers on a full disk -------------------------===//
+//===- FileOutputTest.cpp - writers on a full disk
+//-------------------------===//
 //
 // writeFileAtomically and the runtime's writers (program files, the kernel
 // cache) with a file-size limit standing in for a full disk: a clean error
@@ -26,7 +27,8 @@ namespace {
 class FileOutputTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("mlpjit-fileoutput", dir));
+    ASSERT_FALSE(
+        llvm::sys::fs::createUniqueDirectory("mlpjit-fileoutput", dir));
   }
   void TearDown() override { llvm::sys::fs::remove_directories(dir); }
   std::string path(llvm::StringRef name) const {
@@ -83,9 +85,9 @@ TEST_F(FileOutputTest, ProgramFileOnAFullDisk) {
     e = writeProgramFile(p, path("program.json"));
   }
   ASSERT_TRUE(bool(e));
-  EXPECT_EQ(llvm::toString(std::move(e)),
-            "mlpjit program file: cannot write " + path("program.json") +
-                ": File too large");
+  EXPECT_EQ(llvm::toString(std::move(e)), "mlpjit program file: cannot write " +
+                                              path("program.json") +
+                                              ": File too large");
   EXPECT_TRUE(filesBelow(dir).empty());
 }
 

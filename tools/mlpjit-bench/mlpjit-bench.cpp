@@ -420,8 +420,7 @@ static int benchMain(int argc, char **argv) {
     }
   }
   if (!csvOpt.empty()) {
-    if (llvm::Error e = writeFileAtomically(csvOpt, [&](llvm::raw_ostream
-                                                            &os) {
+    if (llvm::Error e = writeFileAtomically(csvOpt, [&](llvm::raw_ostream &os) {
           os << "shape,hidden,intermediate,M,floor_us,mlpjit_us,"
                 "cublaslt_unfused_us,cublaslt_merged_us,rel_err\n";
           for (const Row &r : rows)

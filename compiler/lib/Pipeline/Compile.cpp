@@ -52,12 +52,18 @@ static std::optional<std::string> deviceArch() {
   return major == 9 ? arch + "a" : arch;
 }
 
+/// `sm_90` names the same GPUs as `sm_90a`; the kernel template planned for
+/// them (sm90_tma_ws) needs wgmma, which only the arch-specific target has.
+static std::string withArchSpecificFeatures(const std::string &arch) {
+  return arch == "sm_90" ? "sm_90a" : arch;
+}
+
 std::string mlpjit::resolveArch(const MlpSpec &spec,
                                 const CompileOptions &options) {
   if (!options.arch.empty())
-    return options.arch;
+    return withArchSpecificFeatures(options.arch);
   if (!spec.arch.empty())
-    return spec.arch;
+    return withArchSpecificFeatures(spec.arch);
   if (auto arch = deviceArch())
     return *arch;
   return "sm_90a";

@@ -23,8 +23,7 @@ namespace mlpjit {
 llvm::Error
 writeFileAtomically(llvm::StringRef path,
                     llvm::function_ref<void(llvm::raw_ostream &)> write);
-llvm::Error writeFileAtomically(llvm::StringRef path,
-                                llvm::StringRef contents);
+llvm::Error writeFileAtomically(llvm::StringRef path, llvm::StringRef contents);
 
 /// Ignores SIGXFSZ, whose default action kills the process when a write
 /// crosses the file-size limit (ulimit -f); the write then fails with EFBIG,

@@ -135,8 +135,8 @@ constexpr const char *supports(const GemmConfig &c) {
     return "gated epilogues need gate/up blocks of 8, 16, 32 or 64 rows";
   if (!c.gated && c.gateUpBlock != 0)
     return "gateUpBlock must be 0 without a gated epilogue";
-  if (c.gated && (c.tileN % (2 * c.gateUpBlock) != 0 ||
-                  c.n % (2 * c.gateUpBlock) != 0))
+  if (c.gated &&
+      (c.tileN % (2 * c.gateUpBlock) != 0 || c.n % (2 * c.gateUpBlock) != 0))
     return "gated epilogues need tileN and n multiples of 2 * gateUpBlock "
            "(whole gate/up block pairs inside one tile)";
   if (sharedBytes(c) > kMaxSharedBytes)
