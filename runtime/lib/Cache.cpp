@@ -1,5 +1,6 @@
 //===- Cache.cpp - in-memory and on-disk cache of compiled kernels --------===//
 #include "mlpjit/Cache.h"
+#include "mlpjit/FileOutput.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
@@ -243,17 +244,8 @@ std::optional<CacheEntry> KernelCache::loadFromDisk(llvm::StringRef key) {
 // including a full disk noticed only when the stream is closed.
 static bool writeFile(llvm::StringRef file, llvm::StringRef contents,
                       std::string &error) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(file, ec, fs::OF_None);
-  if (ec) {
-    error = "cannot create " + file.str() + ": " + ec.message();
-    return false;
-  }
-  os << contents;
-  os.close();
-  if (os.has_error()) {
-    error = "cannot write " + file.str() + ": " + os.error().message();
-    os.clear_error();
+  if (llvm::Error e = writeFileAtomically(file, contents)) {
+    error = llvm::toString(std::move(e));
     return false;
   }
   return true;

@@ -1,5 +1,6 @@
 //===- ProgramFile.cpp ----------------------------------------------------===//
 #include "mlpjit/ProgramFile.h"
+#include "mlpjit/FileOutput.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -194,14 +195,10 @@ llvm::Expected<MlpProgram> mlpjit::programFromJson(llvm::StringRef json) {
 
 llvm::Error mlpjit::writeProgramFile(const MlpProgram &program,
                                      llvm::StringRef path) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
-  if (ec)
-    return fileError("cannot write " + path + ": " + ec.message());
-  os << programToJson(program) << "\n";
-  os.close();
-  if (os.has_error())
-    return fileError("cannot write " + path + ": " + os.error().message());
+  if (llvm::Error e = writeFileAtomically(path, [&](llvm::raw_ostream &os) {
+        os << programToJson(program) << "\n";
+      }))
+    return fileError(llvm::toString(std::move(e)));
   return llvm::Error::success();
 }
 

@@ -19,11 +19,12 @@ struct GemmConfig {
   int clusterM, clusterN;
   int splitK;
   bool swapAB; // weights on the MMA's M side (small token counts)
-  bool gated;  // B rows hold gate/up interleaved (gateUpBlock); D is N/2 wide
+  bool gated;  // B rows hold gate/up interleaved in blocks of gateUpBlock; D
+               // is N/2 wide
   bool hasBias;
   int elementBytes; // 2 for bf16 and fp16
   long long n, k;
-  int gateUpBlock; // gated: rows per gate (then up) block of B; 0 otherwise
+  int gateUpBlock; // rows per gate/up block (8, 16, 32 or 64); 0 if not gated
 };
 
 } // namespace mlpjit

@@ -6,7 +6,7 @@
 //
 // Problem: D[m, nOut] = epilogue(A[m, k] · B[n, k]ᵀ (+ bias[n])), all
 // row-major and contiguous; nOut = n/2 for gated epilogues (B holds gate and
-// up rows interleaved in blocks of 64 rows), else n.
+// up rows interleaved in blocks of GemmConfig::gateUpBlock rows), else n.
 //
 // Tensor maps (encoded by the runtime for TMA templates, zero elsewhere):
 //   tmaA over A as a 2-D tensor {k, m} (innermost first), box {tileK, tileM'}

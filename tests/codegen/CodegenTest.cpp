@@ -132,8 +132,12 @@ TEST(Codegen, GemmConfigCarriesThePlan) {
   EXPECT_EQ(c.elementBytes, 2);
   EXPECT_EQ(c.n, 28672);
   EXPECT_EQ(c.k, 4096);
+  EXPECT_EQ(c.gateUpBlock, 64);
+  d.interleaveRows = 8;
+  EXPECT_EQ(toGemmConfig(d).gateUpBlock, 8);
   d.epilogue = Epilogue::gelu_erf;
   EXPECT_FALSE(toGemmConfig(d).gated);
+  EXPECT_EQ(toGemmConfig(d).gateUpBlock, 0);
 }
 
 TEST(Codegen, SourceInstantiatesTheTemplateWithThePlan) {
@@ -232,9 +236,17 @@ TEST(Codegen, ValidateRejectsBadPlansWithReasons) {
       {"k", [](KernelDesc &d) { d.k = 4100; },
        "must be positive multiples of 8"},
       {"gated n", [](KernelDesc &d) { d.n = 28672 + 64; },
-       "needs n % 128 == 0"},
+       "needs n % 128 == 0 (gate and up interleaved in 64-row blocks)"},
+      {"gated n, 8-row blocks",
+       [](KernelDesc &d) {
+         d.n = 24;
+         d.interleaveRows = 8;
+       },
+       "needs n % 16 == 0"},
       {"interleave", [](KernelDesc &d) { d.interleaveRows = 0; },
-       "needs interleaveRows = 64, got 0"},
+       "needs interleaveRows of 8, 16, 32 or 64, got 0"},
+      {"interleave 128", [](KernelDesc &d) { d.interleaveRows = 128; },
+       "needs interleaveRows of 8, 16, 32 or 64, got 128"},
       {"m range", [](KernelDesc &d) { d.mMin = 65; },
        "invalid token range [65, 64]"},
       {"tileM", [](KernelDesc &d) { d.tileM = 48; },
@@ -242,7 +254,7 @@ TEST(Codegen, ValidateRejectsBadPlansWithReasons) {
       {"tileN", [](KernelDesc &d) { d.tileN = 96; },
        "tileN must be 64, 128 or 256"},
       {"gated tileN", [](KernelDesc &d) { d.tileN = 64; },
-       "gated epilogues need tileN and n multiples of 128"},
+       "gated epilogues need tileN and n multiples of 2 * gateUpBlock"},
       {"tileK", [](KernelDesc &d) { d.tileK = 128; }, "tileK must be 32 or 64"},
       {"stages", [](KernelDesc &d) { d.stages = 6; }, "stages must be 2 to 5"},
       {"cluster", [](KernelDesc &d) { d.clusterN = 2; }, "must be 1x1"},

@@ -123,6 +123,32 @@ std::vector<KernelDesc> sm90Configs() {
                              false, 1, false, Tile{128, 256, 64, 4}));
   configs.push_back(makeDesc("sm90_tma_ws", Epilogue::none, DType::bf16, false,
                              1, false, Tile{64, 64, 64, 4}));
+  // v4 plans: wgmma N beyond powers of two (weight tiles of 160/192/224,
+  // token tiles of 24/48/96/192/256), split-K 3.
+  for (Tile tile : {Tile{128, 192, 64, 5}, Tile{128, 224, 64, 5},
+                    Tile{64, 160, 64, 6}})
+    configs.push_back(makeDesc("sm90_tma_ws", Epilogue::none, DType::bf16,
+                               false, tile.n == 160 ? 3 : 1, false, tile));
+  for (Tile tile : {Tile{24, 64, 64, 8}, Tile{48, 64, 64, 8},
+                    Tile{192, 128, 64, 5}})
+    configs.push_back(makeDesc("sm90_tma_ws", Epilogue::none, DType::bf16,
+                               true, tile.m == 48 ? 3 : 1, true, tile));
+  for (Tile tile : {Tile{96, 128, 64, 7}, Tile{256, 128, 64, 3}})
+    configs.push_back(makeDesc("sm90_tma_ws", Epilogue::swiglu, DType::bf16,
+                               false, 1, true, tile));
+  // Gate/up blocks under 64 rows: the swapAB exchange tile and the
+  // non-swapped register pairing of every block size.
+  for (int block : {8, 16, 32}) {
+    for (bool swap : {false, true}) {
+      KernelDesc d = makeDesc(
+          "sm90_tma_ws", Epilogue::geglu_tanh, DType::f16, block == 16,
+          block == 8 ? 2 : 1, swap,
+          swap ? Tile{block == 32 ? 48 : 16, 128, 64, 6} : Tile{128, 256, 64, 4});
+      d.interleaveRows = block;
+      d.name += "_block" + std::to_string(block);
+      configs.push_back(d);
+    }
+  }
   return configs;
 }
 

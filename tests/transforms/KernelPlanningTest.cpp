@@ -1,4 +1,5 @@
 //===- KernelPlanningTest.cpp - heuristic, planner hook, kernel collection ===//
+#include "../support/FullDisk.h"
 #include "mlpjit/Transforms/KernelCollection.h"
 #include "mlpjit/Transforms/KernelHeuristic.h"
 #include "mlpjit/Transforms/Passes.h"
@@ -198,15 +199,15 @@ TEST(KernelHeuristic, Errors) {
   p.epilogue = Epilogue::reglu;
   p.interleaveRows = 0;
   expectError(p, "gated epilogue reglu needs weights interleaved in blocks "
-                 "of 8 to 64 rows");
-  p.interleaveRows = 48;
-  expectError(p, "blocks of 8 to 64 rows");
+                 "of 8, 16, 32 or 64 rows that divide N/2, got 0");
   p.interleaveRows = 128;
-  expectError(p, "blocks of 8 to 64 rows");
-  p.interleaveRows = 32;
-  p.arch = "sm_80";
-  expectError(p, "the sm80 template reads gate/up in 64-row blocks");
-  p.arch = "sm_90a";
+  expectError(p, "got 128");
+  p.interleaveRows = 24;
+  expectError(p, "got 24");
+  p.n = 2 * 72; // 72 is not a multiple of 16
+  p.interleaveRows = 16;
+  expectError(p, "divide N/2, got 16");
+  p.n = 128;
   p.interleaveRows = 64;
   p.mMin = 10;
   p.mMax = 9;
@@ -436,6 +437,33 @@ TEST(TunedPlans, SaveLoadRoundTripAndReplace) {
   EXPECT_TRUE(t.plan.swapAB);
   EXPECT_EQ(t.device, "test GPU");
   EXPECT_DOUBLE_EQ(t.us, 21.5);
+  llvm::sys::fs::remove_directories(dir);
+}
+
+TEST(TunedPlans, SaveOnAFullDiskIsAnErrorAndKeepsTheOldFile) {
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("tuned", dir));
+  llvm::SmallString<128> file(dir);
+  llvm::sys::path::append(file, "tuning.json");
+  TunedPlanTable table;
+  table.insert(tunedDownPlan(16, 16));
+  ASSERT_FALSE(bool(table.save(file)));
+  for (int m = 1; m <= 200; ++m)
+    table.insert(tunedDownPlan(m, 8));
+  llvm::Error e = llvm::Error::success();
+  {
+    mlpjit::testing::FullDisk disk(4096);
+    e = table.save(file);
+  }
+  ASSERT_TRUE(bool(e));
+  EXPECT_EQ(llvm::toString(std::move(e)),
+            "cannot write " + file.str().str() + ": File too large");
+  // The previous table is intact and no temporary is left.
+  auto loaded = TunedPlanTable::load(file);
+  ASSERT_TRUE(bool(loaded)) << llvm::toString(loaded.takeError());
+  EXPECT_EQ(loaded->entries().size(), 1u);
+  EXPECT_EQ(mlpjit::testing::filesBelow(dir),
+            std::vector<std::string>{"tuning.json"});
   llvm::sys::fs::remove_directories(dir);
 }
 

@@ -4,6 +4,7 @@
 #include "DeviceMlp.h"
 #include "Timing.h"
 
+#include "mlpjit/FileOutput.h"
 #include "mlpjit/Pipeline/Compile.h"
 #include "mlpjit/TensorParallel.h"
 
@@ -201,12 +202,9 @@ llvm::Error runRank(const TensorParallelBenchOptions &o,
                          {"intermediate", spec.intermediate},
                          {"shard_intermediate", i},
                          {"rows", std::move(arr)}};
-  std::error_code ec;
-  llvm::raw_fd_ostream file(o.jsonPath, ec);
-  if (ec)
-    return fail("cannot write " + o.jsonPath + ": " + ec.message());
-  file << llvm::formatv("{0:2}", llvm::json::Value(std::move(top))) << "\n";
-  return llvm::Error::success();
+  return writeFileAtomically(o.jsonPath, [&](llvm::raw_ostream &file) {
+    file << llvm::formatv("{0:2}", llvm::json::Value(std::move(top))) << "\n";
+  });
 }
 
 /// cuDeviceGetCount, asked in a child process so that this one stays free

@@ -14,6 +14,7 @@
 #include "Timing.h"
 #include "Tuner.h"
 
+#include "mlpjit/FileOutput.h"
 #include "mlpjit/Frontend/Frontend.h"
 #include "mlpjit/Pipeline/Compile.h"
 #include "mlpjit/mlpjit.h"
@@ -319,7 +320,7 @@ void printValidation(llvm::raw_ostream &os, const std::vector<Row> &heur,
 }
 } // namespace
 
-int main(int argc, char **argv) {
+static int benchMain(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "mlpjit-bench: mlpjit vs cuBLASLt\n");
   auto reportAndExit = [](llvm::Error e) {
     llvm::errs() << "mlpjit-bench: error: " << llvm::toString(std::move(e))
@@ -488,12 +489,11 @@ int main(int argc, char **argv) {
                            {"peak_tbps", ceil->tbps},
                            {"rows", std::move(arr)}};
     std::string path = jsonOpt.empty() ? plotOpt + ".json" : jsonOpt;
-    std::error_code ec;
-    llvm::raw_fd_ostream os(path, ec);
-    if (ec)
-      return reportAndExit(fail("cannot write " + path + ": " + ec.message()));
-    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(top))) << "\n";
-    os.close();
+    if (llvm::Error e = writeFileAtomically(path, [&](llvm::raw_ostream &os) {
+          os << llvm::formatv("{0:2}", llvm::json::Value(std::move(top)))
+             << "\n";
+        }))
+      return reportAndExit(std::move(e));
     if (!plotOpt.empty()) {
       auto python = llvm::sys::findProgramByName("python3");
       std::string script =
@@ -507,17 +507,23 @@ int main(int argc, char **argv) {
     }
   }
   if (!csvOpt.empty()) {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(csvOpt, ec);
-    if (ec)
-      return reportAndExit(
-          fail("cannot write " + csvOpt + ": " + ec.message()));
-    os << "shape,hidden,intermediate,M,floor_us,mlpjit_us,cublaslt_unfused_us,"
-          "cublaslt_merged_us,rel_err\n";
-    for (const Row &r : rows)
-      os << r.shape << "," << r.hidden << "," << r.intermediate << "," << r.m
-         << "," << r.floorUs << "," << r.mlpjitUs << "," << r.unfusedUs << ","
-         << r.mergedUs << "," << r.relErr << "\n";
+    if (llvm::Error e = writeFileAtomically(csvOpt, [&](llvm::raw_ostream &os) {
+          os << "shape,hidden,intermediate,M,floor_us,mlpjit_us,"
+                "cublaslt_unfused_us,cublaslt_merged_us,rel_err\n";
+          for (const Row &r : rows)
+            os << r.shape << "," << r.hidden << "," << r.intermediate << ","
+               << r.m << "," << r.floorUs << "," << r.mlpjitUs << ","
+               << r.unfusedUs << "," << r.mergedUs << "," << r.relErr << "\n";
+        }))
+      return reportAndExit(std::move(e));
   }
   return 0;
+}
+
+int main(int argc, char **argv) {
+  ignoreFileSizeLimitSignal();
+  int rc = benchMain(argc, argv);
+  if (!finishStandardOutput("mlpjit-bench") && rc == 0)
+    rc = 1;
+  return rc;
 }

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "mlpjit/Codegen/Codegen.h"
 #include "mlpjit/Codegen/Nvrtc.h"
+#include "mlpjit/FileOutput.h"
 #include "mlpjit/Frontend/MlpSpec.h"
 #include "mlpjit/Pipeline/Compile.h"
 #include "mlpjit/Transforms/KernelCollection.h"
@@ -78,13 +79,7 @@ llvm::Error emit(llvm::StringRef name, llvm::StringRef text) {
                                    outDir.c_str(), ec.message().c_str());
   llvm::SmallString<256> path(outDir);
   llvm::sys::path::append(path, name);
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec);
-  if (ec)
-    return llvm::createStringError(ec, "cannot write '%s': %s", path.c_str(),
-                                   ec.message().c_str());
-  os << text;
-  return llvm::Error::success();
+  return writeFileAtomically(path, text);
 }
 
 std::string archFor(const MlpSpec &spec) {
@@ -228,8 +223,7 @@ int dumpSassOrResources(llvm::ArrayRef<MlpSpec> specs, bool sass) {
 
 } // namespace
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM initLLVM(argc, argv);
+static int dumpMain(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "mlpjit-dump: print a compiler stage\n");
   auto specs = loadSpecFile(inputFile, &llvm::errs());
@@ -263,4 +257,13 @@ int main(int argc, char **argv) {
     return dumpSassOrResources(*specs, false);
   }
   return 1;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  ignoreFileSizeLimitSignal();
+  int rc = dumpMain(argc, argv);
+  if (!finishStandardOutput("mlpjit-dump") && rc == 0)
+    rc = 1;
+  return rc;
 }

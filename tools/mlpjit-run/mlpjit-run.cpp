@@ -15,6 +15,7 @@
 #include "Timing.h"
 
 #include "mlpjit/Cache.h"
+#include "mlpjit/FileOutput.h"
 #include "mlpjit/Frontend/Frontend.h"
 #include "mlpjit/Pipeline/Compile.h"
 #include "mlpjit/mlpjit.h"
@@ -189,8 +190,7 @@ llvm::json::Object toJson(const Report &r) {
 }
 } // namespace
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM init(argc, argv);
+static int runMain(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "mlpjit-run: compile, run and check an MLP\n");
   auto exitWith = [](llvm::Error e) {
@@ -272,4 +272,13 @@ int main(int argc, char **argv) {
                  << "\n";
   }
   return allPassed ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  ignoreFileSizeLimitSignal();
+  int rc = runMain(argc, argv);
+  if (!finishStandardOutput("mlpjit-run") && rc == 0)
+    rc = 1;
+  return rc;
 }

@@ -95,14 +95,17 @@ llvm::Error codegen::validateKernel(const KernelDesc &desc) {
   if (desc.n > (1ll << 31) - 1 || desc.k > (1ll << 31) - 1)
     return fail("n and k must fit in 32 bits");
   if (isGated(desc.epilogue)) {
-    if (desc.n % 128)
-      return fail(llvm::formatv("gated epilogue {0} needs n % 128 == 0 (gate "
-                                "and up interleaved in 64-row blocks), n = {1}",
-                                toString(desc.epilogue), desc.n));
-    if (desc.interleaveRows != 64)
-      return fail(llvm::formatv("gated epilogue needs interleaveRows = 64, got "
-                                "{0}",
+    if (!isSupportedGateUpBlock(desc.interleaveRows))
+      return fail(llvm::formatv("gated epilogue needs interleaveRows of 8, 16, "
+                                "32 or 64, got {0}",
                                 desc.interleaveRows));
+    if (desc.n % (2 * desc.interleaveRows))
+      return fail(llvm::formatv("gated epilogue {0} needs n % {1} == 0 (gate "
+                                "and up interleaved in {2}-row blocks), n = "
+                                "{3}",
+                                toString(desc.epilogue),
+                                2 * desc.interleaveRows, desc.interleaveRows,
+                                desc.n));
   }
   if (desc.mMin < 1 || desc.mMax < desc.mMin || desc.mMax > (1ll << 31) - 1)
     return fail(
@@ -179,7 +182,8 @@ std::string codegen::generateKernelSource(const KernelDesc &desc) {
             epilogueType(desc.epilogue), desc.tileM, desc.tileN, desc.tileK,
             desc.stages, desc.clusterM, desc.clusterN, desc.splitK,
             desc.swapAB ? "true" : "false", desc.hasBias ? "true" : "false",
-            desc.n, desc.k, isGated(desc.epilogue) ? desc.interleaveRows : 0)
+            desc.n, desc.k,
+            isGated(desc.epilogue) ? desc.interleaveRows : int64_t(0))
      << "extern \"C\" __global__ void __launch_bounds__(Kernel::kThreads, 1)\n"
      << desc.name << "(const __grid_constant__ mlpjit::abi::GemmParams p) {\n"
      << "  Kernel::run(p);\n"

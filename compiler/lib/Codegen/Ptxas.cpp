@@ -1,5 +1,6 @@
 //===- Ptxas.cpp - resource reports from ptxas, SASS from cuobjdump -------===//
 #include "mlpjit/Codegen/Nvrtc.h"
+#include "mlpjit/FileOutput.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -53,16 +54,8 @@ struct TempFiles {
 } // namespace
 
 static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef contents) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec);
-  if (ec)
-    return toolError("cannot write " + path + ": " + ec.message());
-  os << contents;
-  os.close();
-  if (os.has_error()) {
-    os.clear_error();
-    return toolError("cannot write " + path);
-  }
+  if (llvm::Error e = writeFileAtomically(path, contents))
+    return toolError(llvm::toString(std::move(e)));
   return llvm::Error::success();
 }
 

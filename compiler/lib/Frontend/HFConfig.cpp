@@ -162,6 +162,9 @@ private:
 };
 
 llvm::Expected<MlpSpec> Importer::run(StringRef jsonText) {
+  // A UTF-8 byte-order mark (some editors write one) is not JSON; dropping
+  // it keeps line 1's columns as the editor shows them.
+  jsonText.consume_front("\xEF\xBB\xBF");
   if (jsonText.size() > limits::kMaxFileBytes)
     return fail("input is " + llvm::Twine(jsonText.size()) +
                 " bytes, more than the limit of " +

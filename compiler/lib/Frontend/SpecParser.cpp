@@ -539,5 +539,8 @@ llvm::Error Parser::parseValue(Key key, const Token &keyToken, MlpSpec &spec,
 
 llvm::Expected<std::vector<MlpSpec>>
 mlpjit::parseSpecBuffer(StringRef text, StringRef bufferName) {
+  // A UTF-8 byte-order mark (some editors write one) is not part of the
+  // spec; dropping it keeps line 1's columns as the editor shows them.
+  text.consume_front("\xEF\xBB\xBF");
   return Parser(text, bufferName).parse();
 }

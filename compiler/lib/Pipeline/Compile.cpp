@@ -4,6 +4,7 @@
 #include "mlpjit/Cache.h"
 #include "mlpjit/Codegen/Codegen.h"
 #include "mlpjit/Driver.h"
+#include "mlpjit/FileOutput.h"
 #include "mlpjit/Frontend/EmitModule.h"
 #include "mlpjit/Transforms/KernelCollection.h"
 #include "mlpjit/Transforms/Passes.h"
@@ -51,12 +52,18 @@ static std::optional<std::string> deviceArch() {
   return major == 9 ? arch + "a" : arch;
 }
 
+/// `sm_90` names the same GPUs as `sm_90a`; the kernel template planned for
+/// them (sm90_tma_ws) needs wgmma, which only the arch-specific target has.
+static std::string withArchSpecificFeatures(const std::string &arch) {
+  return arch == "sm_90" ? "sm_90a" : arch;
+}
+
 std::string mlpjit::resolveArch(const MlpSpec &spec,
                                 const CompileOptions &options) {
   if (!options.arch.empty())
-    return options.arch;
+    return withArchSpecificFeatures(options.arch);
   if (!spec.arch.empty())
-    return spec.arch;
+    return withArchSpecificFeatures(spec.arch);
   if (auto arch = deviceArch())
     return *arch;
   return "sm_90a";
@@ -159,14 +166,11 @@ static void dumpArtifacts(llvm::StringRef dir, const CompiledMlp &compiled) {
          {std::pair{".cu", &k.cudaSource}, {".ptx", &k.ptx}}) {
       llvm::SmallString<256> path(dir);
       llvm::sys::path::append(path, k.desc.name + ext);
-      std::error_code ec;
-      llvm::raw_fd_ostream os(path, ec);
-      if (ec) {
-        llvm::errs() << "mlpjit: warning: cannot write " << path << ": "
-                     << ec.message() << "\n";
+      if (llvm::Error e = writeFileAtomically(path, *text)) {
+        llvm::errs() << "mlpjit: warning: MLPJIT_DUMP_DIR: "
+                     << llvm::toString(std::move(e)) << "\n";
         return;
       }
-      os << *text;
     }
 }
 

@@ -2,6 +2,7 @@
 #include "mlpjit/Transforms/Passes.h"
 
 #include "mlpjit/Dialect/Mlp/MlpOps.h"
+#include "mlpjit/KernelDesc.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -68,9 +69,10 @@ struct ConcatGateUpPass : mlpjit::impl::ConcatGateUpBase<ConcatGateUpPass> {
           << layout.getValue() << "'";
       return signalPassFailure();
     }
-    if (blockRows <= 0) {
+    if (blockRows < 0) {
       getOperation().emitError("mlp-concat-gate-up: block-rows must be "
-                               "positive, got ")
+                               "positive (or 0 for the largest block that "
+                               "divides N), got ")
           << blockRows.getValue();
       return signalPassFailure();
     }
@@ -88,8 +90,10 @@ struct ConcatGateUpPass : mlpjit::impl::ConcatGateUpBase<ConcatGateUpPass> {
     int64_t n = weightType.getDimSize(0);
     // Stacked ignores the block, but the attribute is printed: keep it
     // meaningful (1) there.
-    int64_t block = kind == mlp::WeightLayout::interleaved ? blockRows : 1;
-    if (n % block != 0)
+    int64_t block = 1;
+    if (kind == mlp::WeightLayout::interleaved)
+      block = blockRows != 0 ? int64_t(blockRows) : gateUpBlockFor(n);
+    if (block == 0 || n % block != 0)
       return;
     if (pair.gate->getBlock() != pair.up->getBlock())
       return;

@@ -75,8 +75,10 @@ struct DefaultPipelineCLOptions
                              llvm::cl::desc("interleaved|stacked"),
                              llvm::cl::init("interleaved")};
   Option<int64_t> blockRows{*this, "block-rows",
-                            llvm::cl::desc("rows per interleave block"),
-                            llvm::cl::init(64)};
+                            llvm::cl::desc("rows per interleave block (0: "
+                                           "the largest of 64, 32, 16, 8 "
+                                           "that divides N)"),
+                            llvm::cl::init(0)};
   Option<std::string> arch{
       *this, "arch", llvm::cl::desc("arch for functions without mlp.arch"),
       llvm::cl::init("sm_90a")};

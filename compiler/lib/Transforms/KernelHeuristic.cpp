@@ -29,9 +29,6 @@ namespace {
 const char *const kSm90Template = "sm90_tma_ws";
 const char *const kSm80Template = "sm80_mma";
 constexpr int64_t kTileK = 64;
-/// Gated epilogues read gate and up columns in blocks of at most this many
-/// rows (the weights' interleave, chosen by mlp-concat-gate-up).
-constexpr int64_t kMaxGatedInterleave = 64;
 
 struct Sm80Row {
   int64_t mMin, mMax; // mMax 0: no upper bound
@@ -220,19 +217,17 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
   if (sm != 90 && !(sm >= 80 && sm <= 89))
     return planError("no kernel template for arch '" + p.arch +
                      "' (supported: sm_80..sm_89, sm_90, sm_90a)");
-  if (isGated(p.epilogue) &&
-      (p.interleaveRows < 8 || p.interleaveRows > kMaxGatedInterleave ||
-       (p.interleaveRows & (p.interleaveRows - 1)) != 0 ||
-       p.n % (2 * p.interleaveRows) != 0))
+  // Gated epilogues read gate and up columns in blocks of 8, 16, 32 or 64
+  // rows (KernelDesc.h), whole block pairs per tile.
+  if (isGated(p.epilogue) && (!isSupportedGateUpBlock(p.interleaveRows) ||
+                              p.n % (2 * p.interleaveRows) != 0))
     return planError(llvm::Twine("gated epilogue ") + toString(p.epilogue) +
-                     " needs weights interleaved in blocks of 8 to 64 rows "
-                     "(a power of two) that pair up in N, got " +
+                     " needs weights interleaved in blocks of 8, 16, 32 or "
+                     "64 rows that divide N/2, got " +
                      llvm::Twine(p.interleaveRows));
 
   std::vector<KernelPlan> plans;
   if (sm != 90) {
-    if (isGated(p.epilogue) && p.interleaveRows != kMaxGatedInterleave)
-      return planError("the sm80 template reads gate/up in 64-row blocks");
     for (const Sm80Row &row : kSm80Rows) {
       int64_t lo = std::max(row.mMin, p.mMin);
       int64_t hi = row.mMax == 0 ? p.mMax : std::min(row.mMax, p.mMax);

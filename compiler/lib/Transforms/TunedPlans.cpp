@@ -1,5 +1,6 @@
 //===- TunedPlans.cpp - the tuning file and the planner that reads it -----===//
 #include "mlpjit/Transforms/TunedPlans.h"
+#include "mlpjit/FileOutput.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -172,22 +173,9 @@ llvm::Error TunedPlanTable::save(llvm::StringRef path) const {
     if (std::error_code ec = llvm::sys::fs::create_directories(dir))
       return llvm::createStringError(ec, "cannot create '" + dir +
                                              "': " + ec.message());
-  std::string temp =
-      (path + ".tmp." + llvm::Twine(llvm::sys::Process::getProcessId())).str();
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(temp, ec);
-    if (ec)
-      return llvm::createStringError(ec, "cannot write '" + temp +
-                                             "': " + ec.message());
+  return writeFileAtomically(path, [&](llvm::raw_ostream &os) {
     os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(temp, path)) {
-    (void)llvm::sys::fs::remove(temp);
-    return llvm::createStringError(ec, "cannot rename '" + temp + "' to '" +
-                                           path + "': " + ec.message());
-  }
-  return llvm::Error::success();
+  });
 }
 
 void TunedPlanTable::insert(const TunedPlan &plan) {

@@ -33,6 +33,23 @@ inline bool isGated(Epilogue e) {
          e == Epilogue::geglu_erf || e == Epilogue::reglu;
 }
 
+/// Gate/up interleave blocks the gated kernels implement: a power of two
+/// from 8 to 64 rows. The pipeline picks the largest one that divides the
+/// (per-rank) intermediate size, so every multiple of 8 has one and every
+/// multiple of 64 keeps 64.
+constexpr int64_t kMaxGateUpBlock = 64;
+constexpr bool isSupportedGateUpBlock(int64_t rows) {
+  return rows == 8 || rows == 16 || rows == 32 || rows == 64;
+}
+/// The largest supported block dividing `intermediate`, or 0 when there is
+/// none (intermediate not a positive multiple of 8).
+constexpr int64_t gateUpBlockFor(int64_t intermediate) {
+  for (int64_t b = kMaxGateUpBlock; b >= 8; b /= 2)
+    if (intermediate > 0 && intermediate % b == 0)
+      return b;
+  return 0;
+}
+
 /// Which projection of the MLP block a kernel computes.
 enum class KernelRole : uint8_t { gate_up, down };
 

@@ -16,8 +16,10 @@
 //    in the fixed order z = 0..SplitK-1 (deterministic), resets the counter
 //    to 0 and runs the epilogue;
 //  - pairs gate and up columns for gated epilogues (B rows interleaved in
-//    blocks of 64, so tile column c < 64 of each 128-column block is a gate
-//    column and c + 64 its up column);
+//    blocks of GateUpBlock = G, so tile column c < G of each 2G-column block
+//    is a gate column and c + G its up column; TileN and N are multiples of
+//    2G, so a tile holds whole pairs, and a last tile past N holds zeros
+//    that are never stored);
 //  - gives coalesced 16-byte stores of D; rows >= m are never written.
 //
 //===----------------------------------------------------------------------===//
@@ -107,8 +109,6 @@ template <typename Element, typename Epi, int TileM, int TileN, int TileK,
           int Stages, int ClusterM, int ClusterN, int SplitK, bool SwapAB,
           bool HasBias, long long N, long long K, int GateUpBlock>
 struct GemmMma {
-  static_assert(!Epi::kGated || GateUpBlock == 64,
-                "the sm80 epilogue reads gate/up in 64-row blocks");
   // clang-format off
   static constexpr GemmConfig kConfig = {
       TileM, TileN, TileK, Stages, ClusterM, ClusterN, SplitK,
@@ -338,12 +338,12 @@ struct GemmMma {
       for (int e = 0; e < 8; ++e) {
         int c = col + e;
         if constexpr (kGated) {
-          int gateCol = (c / 64) * 128 + c % 64;
+          int gateCol = (c / GateUpBlock) * (2 * GateUpBlock) + c % GateUpBlock;
           float gate = tile[row * kTileRow + gateCol];
-          float up = tile[row * kTileRow + gateCol + 64];
+          float up = tile[row * kTileRow + gateCol + GateUpBlock];
           if constexpr (HasBias) {
             gate += Ops::toFloat(bias[n0 + gateCol]);
-            up += Ops::toFloat(bias[n0 + gateCol + 64]);
+            up += Ops::toFloat(bias[n0 + gateCol + GateUpBlock]);
           }
           out[e] = Epi::apply(gate, up);
         } else {

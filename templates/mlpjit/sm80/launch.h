@@ -130,9 +130,15 @@ constexpr const char *supports(const GemmConfig &c) {
     return "splitK must be 1 to 16";
   if (c.n <= 0 || c.k <= 0 || c.n % 8 != 0 || c.k % 8 != 0)
     return "n and k must be positive multiples of 8";
-  if (c.gated && (c.tileN % 128 != 0 || c.n % 128 != 0))
-    return "gated epilogues need tileN and n multiples of 128 (64-row "
-           "gate/up blocks inside one tile)";
+  if (c.gated && c.gateUpBlock != 8 && c.gateUpBlock != 16 &&
+      c.gateUpBlock != 32 && c.gateUpBlock != 64)
+    return "gated epilogues need gate/up blocks of 8, 16, 32 or 64 rows";
+  if (!c.gated && c.gateUpBlock != 0)
+    return "gateUpBlock must be 0 without a gated epilogue";
+  if (c.gated &&
+      (c.tileN % (2 * c.gateUpBlock) != 0 || c.n % (2 * c.gateUpBlock) != 0))
+    return "gated epilogues need tileN and n multiples of 2 * gateUpBlock "
+           "(whole gate/up block pairs inside one tile)";
   if (sharedBytes(c) > kMaxSharedBytes)
     return "needs more than 227 KiB of shared memory; use fewer stages or "
            "smaller tiles";

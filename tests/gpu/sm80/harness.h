@@ -63,7 +63,7 @@ template <typename Element, typename Epi, int EpiIndex, int TM, int TN, int TK,
           int S, int Split, bool Bias, long long N, long long K>
 struct Registrar<true, Element, Epi, EpiIndex, TM, TN, TK, S, Split, Bias, N, K> {
   using Kernel = mlpjit::sm80::GemmMma<Element, Epi, TM, TN, TK, S, 1, 1, Split,
-                                       false, Bias, N, K>;
+                                       false, Bias, N, K, Epi::kGated ? 64 : 0>;
   explicit Registrar(const char *name, std::vector<int> ms) {
     Case c;
     c.name = name;

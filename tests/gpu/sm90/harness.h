@@ -119,8 +119,9 @@ template <typename Element, typename Epi, int EpiIndex, int TM, int TN, int S,
           int ClusterM>
 struct Registrar<true, Element, Epi, EpiIndex, TM, TN, S, Split, Swap, Bias, N,
                  K, ClusterM> {
-  using Kernel = mlpjit::sm90::GemmTmaWs<Element, Epi, TM, TN, 64, S, ClusterM,
-                                         1, Split, Swap, Bias, N, K>;
+  using Kernel =
+      mlpjit::sm90::GemmTmaWs<Element, Epi, TM, TN, 64, S, ClusterM, 1, Split,
+                              Swap, Bias, N, K, Epi::kGated ? 64 : 0>;
   explicit Registrar(const char *name, bool timed, std::vector<int> ms) {
     Case c;
     c.name = name;

@@ -1,5 +1,6 @@
 // RUN: mlpjit-opt --mlp-concat-gate-up %s | FileCheck %s
 // RUN: mlpjit-opt --mlp-concat-gate-up="layout=stacked" %s | FileCheck %s --check-prefix=STACKED
+// RUN: mlpjit-opt --mlp-concat-gate-up="block-rows=64" %s | FileCheck %s --check-prefix=EXPLICIT
 // RUN: not mlpjit-opt --mlp-concat-gate-up="layout=diagonal" %s 2>&1 | FileCheck %s --check-prefix=BADLAYOUT
 // BADLAYOUT: layout must be 'interleaved' or 'stacked', got 'diagonal'
 
@@ -116,9 +117,14 @@ func.func @activation_used_elsewhere(%x: tensor<?x64xbf16>, %wg: tensor<128x64xb
   return %h, %a : tensor<?x128xbf16>, tensor<?x128xbf16>
 }
 
-// 96 rows: a 64-row interleave block does not divide N.
+// 96 rows: the default block is the largest of 64, 32, 16, 8 that divides N
+// (32); an explicit 64-row block does not divide N, so the pair is left alone.
 // CHECK-LABEL: func.func @block_does_not_divide
-// CHECK-NOT: mlp.concat_weights
+// CHECK: mlp.concat_weights interleaved(32) %arg1, %arg2 : tensor<96x64xbf16>, tensor<96x64xbf16> -> tensor<192x64xbf16>
+// CHECK: mlp.split interleaved(32)
+// EXPLICIT-LABEL: func.func @block_does_not_divide
+// EXPLICIT-NOT: mlp.concat_weights
+// EXPLICIT: return
 // STACKED-LABEL: func.func @block_does_not_divide
 // STACKED: mlp.concat_weights stacked(1)
 func.func @block_does_not_divide(%x: tensor<?x64xbf16>, %wg: tensor<96x64xbf16>, %wu: tensor<96x64xbf16>) -> tensor<?x96xbf16> {
@@ -127,4 +133,26 @@ func.func @block_does_not_divide(%x: tensor<?x64xbf16>, %wg: tensor<96x64xbf16>,
   %a = mlp.activation silu %g : tensor<?x96xbf16>
   %h = mlp.mul %a, %u : tensor<?x96xbf16>
   return %h : tensor<?x96xbf16>
+}
+
+// The smallest sizes: 8 rows take an 8-row block, 1376 (Llama-2-7B's 11008
+// over 8 ranks) a 32-row one.
+// CHECK-LABEL: func.func @eight_rows
+// CHECK: mlp.concat_weights interleaved(8) %arg1, %arg2 : tensor<8x8xbf16>, tensor<8x8xbf16> -> tensor<16x8xbf16>
+func.func @eight_rows(%x: tensor<?x8xbf16>, %wg: tensor<8x8xbf16>, %wu: tensor<8x8xbf16>) -> tensor<?x8xbf16> {
+  %g = mlp.linear %x, %wg : tensor<?x8xbf16>, tensor<8x8xbf16> -> tensor<?x8xbf16>
+  %u = mlp.linear %x, %wu : tensor<?x8xbf16>, tensor<8x8xbf16> -> tensor<?x8xbf16>
+  %a = mlp.activation silu %g : tensor<?x8xbf16>
+  %h = mlp.mul %a, %u : tensor<?x8xbf16>
+  return %h : tensor<?x8xbf16>
+}
+
+// CHECK-LABEL: func.func @llama2_7b_tp8_rank
+// CHECK: mlp.concat_weights interleaved(32) %arg1, %arg2 : tensor<1376x64xbf16>, tensor<1376x64xbf16> -> tensor<2752x64xbf16>
+func.func @llama2_7b_tp8_rank(%x: tensor<?x64xbf16>, %wg: tensor<1376x64xbf16>, %wu: tensor<1376x64xbf16>) -> tensor<?x1376xbf16> {
+  %g = mlp.linear %x, %wg : tensor<?x64xbf16>, tensor<1376x64xbf16> -> tensor<?x1376xbf16>
+  %u = mlp.linear %x, %wu : tensor<?x64xbf16>, tensor<1376x64xbf16> -> tensor<?x1376xbf16>
+  %a = mlp.activation silu %g : tensor<?x1376xbf16>
+  %h = mlp.mul %a, %u : tensor<?x1376xbf16>
+  return %h : tensor<?x1376xbf16>
 }

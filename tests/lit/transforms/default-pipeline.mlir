@@ -12,7 +12,7 @@
 // mlp.arch wins over the pipeline's arch option.
 // SM80-LABEL: func.func @llama3_8b
 // SM80: mlp.fused_linear swiglu interleaved(64) {{.*}}"sm90_tma_ws"
-// STACKED: default-pipeline.mlir:[[@LINE+9]]:8: error: no kernel plan: gated epilogue swiglu needs weights interleaved in blocks of 8 to 64 rows
+// STACKED: default-pipeline.mlir:[[@LINE+9]]:8: error: no kernel plan: gated epilogue swiglu needs weights interleaved in blocks of 8, 16, 32 or 64 rows
 // AFTER: // -----// IR Dump After ConcatGateUp (mlp-concat-gate-up)
 // AFTER: // -----// IR Dump After Canonicalizer (canonicalize)
 // AFTER: // -----// IR Dump After FuseGluEpilogue (mlp-fuse-glu-epilogue)

@@ -37,9 +37,10 @@ struct DefaultPipelineOptions {
   /// ("all-reduce" or "reduce-scatter").
   int64_t tensorParallel = 0;
   std::string tensorParallelOutput = "all-reduce";
-  /// mlp-concat-gate-up: "interleaved" or "stacked", and its block.
+  /// mlp-concat-gate-up: "interleaved" or "stacked", and its block (0: the
+  /// largest of 64, 32, 16, 8 rows that divides the intermediate size).
   std::string layout = "interleaved";
-  int64_t blockRows = 64;
+  int64_t blockRows = 0;
   /// mlp-plan-kernels: arch for functions without `mlp.arch`.
   std::string arch = "sm_90a";
   /// mlp-plan-kernels: the planner; null = the heuristic, with the plans of

@@ -78,7 +78,7 @@ def ConcatGateUp : Pass<"mlp-concat-gate-up", "mlir::func::FuncOp"> {
     %a = mlp.activation silu %g : tensor<?x128xbf16>
     %h = mlp.mul %a, %u : tensor<?x128xbf16>
     ```
-    After (layout=interleaved block-rows=64):
+    After (layout=interleaved; N = 128, so the block is 64):
     ```mlir
     %w = mlp.concat_weights interleaved(64) %wg, %wu : ... -> tensor<256x64xbf16>
     %l = mlp.linear %x, %w : tensor<?x64xbf16>, tensor<256x64xbf16> -> tensor<?x256xbf16>
@@ -86,8 +86,12 @@ def ConcatGateUp : Pass<"mlp-concat-gate-up", "mlir::func::FuncOp"> {
     %a = mlp.activation silu %g : tensor<?x128xbf16>
     %h = mlp.mul %a, %u : tensor<?x128xbf16>
     ```
+    The default block (block-rows=0) is the largest of 64, 32, 16 and 8 rows
+    that divides N, which every N the front end accepts (a multiple of 8)
+    has; the gated kernels implement exactly these blocks.
+
     Left alone: different inputs, different weight shapes (K or N), a bias on
-    only one side, a block that does not divide N, and any pair whose result
+    only one side, an explicit block that does not divide N, and any pair whose result
     has another user (returned, or read by anything but the activation and
     the product): a concatenated GEMM would then need its split materialized
     as a copy, which costs more than it saves.
@@ -95,8 +99,9 @@ def ConcatGateUp : Pass<"mlp-concat-gate-up", "mlir::func::FuncOp"> {
   let options = [
     Option<"layout", "layout", "std::string", "\"interleaved\"",
            "row arrangement of the concatenated weight: interleaved|stacked">,
-    Option<"blockRows", "block-rows", "int64_t", "64",
-           "rows per gate/up block of the interleaved layout; must divide N">,
+    Option<"blockRows", "block-rows", "int64_t", "0",
+           "rows per gate/up block of the interleaved layout; must divide N "
+           "(0: the largest of 64, 32, 16, 8 that divides N)">,
   ];
   let dependentDialects = ["mlpjit::mlp::MlpDialect"];
 }
