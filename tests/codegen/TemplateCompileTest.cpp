@@ -97,6 +97,19 @@ std::vector<KernelDesc> sm80Configs() {
         }
         configs.push_back(d);
       }
+  // Every gate/up block below 64 rows, with N/2 a multiple of the block
+  // only (the last tile holds fewer pairs): 24, 48 and Llama-2-7B's 1376 per
+  // rank at tp 8; with and without bias and split-K.
+  for (auto [block, half] :
+       {std::pair{8, 24}, std::pair{16, 48}, std::pair{32, 1376}})
+    for (bool bias : {false, true}) {
+      KernelDesc d = makeDesc("sm80_mma", Epilogue::geglu_tanh, DType::bf16,
+                              bias, bias ? 3 : 1, false, Tile{64, 128, 64, 3});
+      d.n = 2 * half;
+      d.interleaveRows = block;
+      d.name += "_block" + std::to_string(block);
+      configs.push_back(d);
+    }
   // The fallback on Hopper: the same template built for sm_90a.
   for (Epilogue epilogue : {Epilogue::swiglu, Epilogue::none}) {
     KernelDesc d = makeDesc("sm80_mma", epilogue, DType::bf16, true, 2, false,
