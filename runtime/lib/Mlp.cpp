@@ -360,12 +360,13 @@ llvm::Error Mlp::setPackedGateUp(const void *gateUp, const void *down,
   return setDown(down, downBiasIn);
 }
 
-/// The down GEMM starts as a programmatic dependent of gate-up unless
-/// MLPJIT_PDL=0 (for A/B measurements).
+/// The down GEMM starts as a programmatic dependent of gate-up only with
+/// MLPJIT_PDL=1: on the H200 it cost 13 us at M = 1 and 3 us at M = 64
+/// (llama-3-8b, docs/performance.md v4), so it is off by default.
 static bool programmaticLaunch() {
   static const bool enabled = [] {
     const char *v = std::getenv("MLPJIT_PDL");
-    return !(v && std::string_view(v) == "0");
+    return v && std::string_view(v) == "1";
   }();
   return enabled;
 }
