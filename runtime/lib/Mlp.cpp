@@ -1,7 +1,7 @@
 //===- Mlp.cpp - the public API: load, pack weights, forward --------------===//
 #include "mlpjit/mlpjit.h"
 
-#include "mlpjit/GemmLaunch.h"
+#include "GemmLaunch.h"
 
 #include "llvm/ADT/STLExtras.h"
 

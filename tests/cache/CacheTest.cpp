@@ -1,5 +1,5 @@
 //===- CacheTest.cpp - KernelCache ----------------------------------------===//
-#include "mlpjit/Cache.h"
+#include "mlpjit/Codegen/KernelCache.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"

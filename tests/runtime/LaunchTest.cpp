@@ -1,6 +1,6 @@
 //===- LaunchTest.cpp - launch arithmetic and checks, no GPU needed -------===//
 #include "mlpjit/sm80/launch.h"
-#include "mlpjit/GemmLaunch.h"
+#include "GemmLaunch.h"
 #include "mlpjit/Module.h"
 #include "mlpjit/sm90/launch.h"
 

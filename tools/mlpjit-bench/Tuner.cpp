@@ -5,9 +5,10 @@
 #include "DeviceMlp.h"
 #include "Timing.h"
 
-#include "mlpjit/Cache.h"
+#include "mlpjit/Codegen/KernelCache.h"
 #include "mlpjit/Codegen/Codegen.h"
 #include "mlpjit/Pipeline/Compile.h"
+#include "mlpjit/Transforms/CandidatePlans.h"
 #include "mlpjit/mlpjit.h"
 
 #include "llvm/Support/Format.h"
@@ -33,13 +34,6 @@ std::string describe(const KernelDesc &d) {
   return s;
 }
 
-bool samePlan(const KernelDesc &a, const KernelDesc &b) {
-  return a.templateName == b.templateName && a.tileM == b.tileM &&
-         a.tileN == b.tileN && a.tileK == b.tileK && a.stages == b.stages &&
-         a.clusterM == b.clusterM && a.clusterN == b.clusterN &&
-         a.splitK == b.splitK && a.swapAB == b.swapAB;
-}
-
 /// The token count a bucket is tuned at: the middle one of the requested
 /// counts inside it, if any.
 std::optional<int64_t> representative(int64_t mMin, int64_t mMax,
@@ -55,61 +49,6 @@ std::optional<int64_t> representative(int64_t mMin, int64_t mMax,
 }
 
 } // namespace
-
-std::vector<KernelDesc> mlpjit::harness::candidatePlans(const KernelDesc &desc,
-                                                        int64_t m) {
-  std::vector<KernelDesc> out{desc};
-  if (desc.templateName != "sm90_tma_ws")
-    return out; // only the Hopper template has a search space here
-  auto add = [&](int tileM, int tileN, bool swap, int splitK, int cluster) {
-    if (desc.k % (int64_t(splitK) * desc.tileK) != 0)
-      return;
-    // The deepest pipeline that fits shared memory.
-    for (int stages : {8, 6, 4}) {
-      KernelDesc c = desc;
-      c.tileM = tileM;
-      c.tileN = tileN;
-      c.swapAB = swap;
-      c.splitK = splitK;
-      c.clusterM = cluster;
-      c.clusterN = 1;
-      c.stages = stages;
-      if (llvm::Error e = codegen::validateKernel(c)) {
-        llvm::consumeError(std::move(e));
-        continue;
-      }
-      if (llvm::none_of(out,
-                        [&](const KernelDesc &o) { return samePlan(o, c); }))
-        out.push_back(c);
-      return;
-    }
-  };
-  const bool gated = isGated(desc.epilogue);
-  if (m <= 64) {
-    // Weights on the WGMMA M side; the token tile no larger than needed.
-    for (int tileM : {8, 16, 32, 64}) {
-      if (tileM < m / 2 || tileM > std::max<int64_t>(8, m))
-        continue;
-      for (int tileN : {64, 128}) {
-        if (gated && tileN != 128)
-          continue;
-        for (int splitK : {1, 2, 4, 8})
-          add(tileM, tileN, true, splitK, 1);
-      }
-    }
-    return out;
-  }
-  for (auto [tileM, tileN] : {std::pair{128, 128}, std::pair{128, 256}}) {
-    for (int splitK : {1, 2, 4}) {
-      if (splitK > 1 && m > 256)
-        continue; // partials cost more than they gain with many M tiles
-      add(tileM, tileN, false, splitK, 1);
-    }
-    if (m > 256)
-      add(tileM, tileN, false, 1, 2);
-  }
-  return out;
-}
 
 llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
                                        const MlpSpec &specIn,
@@ -249,23 +188,11 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
           describe(tuned).c_str(), baseUs, describe(w).c_str(), bestUs,
           candidates.size());
       TunedPlan entry;
-      entry.arch = w.arch;
-      entry.epilogue = w.epilogue;
-      entry.dtype = w.dtype;
-      entry.n = w.n;
-      entry.k = w.k;
+      static_cast<GemmShape &>(entry) = w.shape();
+      entry.plan = w.plan();
       entry.m = *m;
       entry.us = bestUs;
       entry.device = gpu.name();
-      entry.plan.templateName = w.templateName;
-      entry.plan.tileM = w.tileM;
-      entry.plan.tileN = w.tileN;
-      entry.plan.tileK = w.tileK;
-      entry.plan.stages = w.stages;
-      entry.plan.clusterM = w.clusterM;
-      entry.plan.clusterN = w.clusterN;
-      entry.plan.splitK = w.splitK;
-      entry.plan.swapAB = w.swapAB;
       table.insert(entry);
     }
   }

@@ -14,7 +14,7 @@
 #include "DeviceMlp.h"
 #include "Timing.h"
 
-#include "mlpjit/Cache.h"
+#include "mlpjit/Codegen/KernelCache.h"
 #include "mlpjit/Frontend/Frontend.h"
 #include "mlpjit/Pipeline/Compile.h"
 #include "mlpjit/mlpjit.h"

@@ -1,7 +1,8 @@
 //===- KernelHeuristic.h - template and constants of one GEMM --*- C++ -*-===//
 //
 // MLIR-free so a tuned table (or a tool) can implement KernelPlanner without
-// the dialect. mlp-plan-kernels turns each KernelPlan into a #mlp.plan.
+// the dialect. mlp-plan-kernels turns each KernelPlan (KernelDesc.h) into a
+// #mlp.plan.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_TRANSFORMS_KERNELHEURISTIC_H
@@ -17,26 +18,9 @@
 
 namespace mlpjit {
 
-/// One GEMM D[M, N'] = epilogue(A[M, K] · W[N, K]ᵀ) for M in [mMin, mMax].
-struct GemmProblem {
-  int64_t n = 0, k = 0; // n: weight rows (gate and up together when gated)
-  Epilogue epilogue = Epilogue::none;
-  DType dtype = DType::bf16;
+/// One GEMM (GemmShape, KernelDesc.h) to plan for M in [mMin, mMax].
+struct GemmProblem : GemmShape {
   int64_t mMin = 1, mMax = 65536;
-  std::string arch = "sm_90a";
-  /// Gated epilogues: rows per gate/up block of W; 0 when W is stacked.
-  int64_t interleaveRows = 0;
-};
-
-/// The constants of one kernel for M in [mMin, mMax] (= #mlp.plan).
-struct KernelPlan {
-  std::string templateName;
-  int64_t mMin = 1, mMax = 1;
-  int64_t tileM = 0, tileN = 0, tileK = 0;
-  int64_t stages = 0;
-  int64_t clusterM = 1, clusterN = 1;
-  int64_t splitK = 1;
-  bool swapAB = false;
 };
 
 class KernelPlanner {
