@@ -118,26 +118,6 @@ TEST(Sm80Launch, ShapeAndWorkspaceFollowTheConfig) {
   EXPECT_EQ(sm80::threads(toGemmConfig(d)), 256u);
 }
 
-TEST(Codegen, GemmConfigCarriesThePlan) {
-  KernelDesc d = swigluGateUp();
-  d.hasBias = true;
-  d.splitK = 2;
-  GemmConfig c = toGemmConfig(d);
-  EXPECT_EQ(c.tileM, 64);
-  EXPECT_EQ(c.tileN, 128);
-  EXPECT_EQ(c.tileK, 64);
-  EXPECT_EQ(c.stages, 4);
-  EXPECT_EQ(c.splitK, 2);
-  EXPECT_TRUE(c.gated);
-  EXPECT_TRUE(c.hasBias);
-  EXPECT_FALSE(c.swapAB);
-  EXPECT_EQ(c.elementBytes, 2);
-  EXPECT_EQ(c.n, 28672);
-  EXPECT_EQ(c.k, 4096);
-  d.epilogue = Epilogue::gelu_erf;
-  EXPECT_FALSE(toGemmConfig(d).gated);
-}
-
 TEST(Codegen, SourceInstantiatesTheTemplateWithThePlan) {
   KernelDesc d = swigluGateUp();
   ASSERT_EQ(errorOf(d), "");

@@ -106,6 +106,20 @@ public:
   llvm::Expected<double> cpuCheck(CUdeviceptr x, CUdeviceptr y, int64_t m,
                                   llvm::ArrayRef<int64_t> rows);
 
+  /// The check every tool runs before timing: y and yRef poisoned, y =
+  /// forward(x), yRef = `baseline`'s unfused MLP of x, then y against yRef
+  /// and against the float64 reference on `cpuRows` (cpuCheck).
+  struct Check {
+    double relErrCublas = 0, relErrCpu = 0;
+    /// NaN compares false: an element left poisoned fails.
+    bool passed() const { return relErrCublas <= 1e-2 && relErrCpu <= 1e-2; }
+  };
+  llvm::Expected<Check> checkForward(CublasLtMlp &baseline,
+                                     CUdeviceptr x, CUdeviceptr y,
+                                     CUdeviceptr yRef, CUdeviceptr scratch,
+                                     int64_t m, llvm::ArrayRef<int64_t> cpuRows,
+                                     CUstream stream);
+
 private:
   DeviceMlp(GpuSession &gpu) : gpu(gpu) {}
   GpuSession &gpu;

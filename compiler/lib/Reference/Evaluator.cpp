@@ -2,6 +2,7 @@
 #include "mlpjit/Reference/Evaluator.h"
 
 #include "mlpjit/Dialect/Mlp/MlpOps.h"
+#include "mlpjit/HostReference.h"
 
 #include "llvm/ADT/DenseMap.h"
 
@@ -24,21 +25,8 @@ int64_t HostTensor::numElements() const {
 }
 
 double mlpjit::applyActivation(Epilogue kind, double x) {
-  switch (kind) {
-  case Epilogue::none:
-    return x;
-  case Epilogue::silu:
-    return x / (1.0 + std::exp(-x));
-  case Epilogue::gelu_tanh:
-    return 0.5 * x *
-           (1.0 + std::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
-  case Epilogue::gelu_erf:
-    return 0.5 * x * (1.0 + std::erf(x * 0.7071067811865476));
-  case Epilogue::relu:
-    return x > 0.0 ? x : 0.0;
-  default:
-    llvm_unreachable("applyActivation takes a plain epilogue");
-  }
+  assert(!isGated(kind) && "applyActivation takes a plain epilogue");
+  return host::activation(kind, x);
 }
 
 double mlpjit::relativeError(const HostTensor &out, const HostTensor &ref) {
