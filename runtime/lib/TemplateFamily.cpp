@@ -49,22 +49,13 @@ llvm::Error TemplateFamily::checkArch(const Arch &arch) const {
   return llvm::Error::success();
 }
 
-GemmConfig mlpjit::toGemmConfig(const KernelDesc &desc) {
-  GemmConfig cfg{};
-  cfg.tileM = int(desc.tileM);
-  cfg.tileN = int(desc.tileN);
-  cfg.tileK = int(desc.tileK);
-  cfg.stages = int(desc.stages);
-  cfg.clusterM = int(desc.clusterM);
-  cfg.clusterN = int(desc.clusterN);
-  cfg.splitK = int(desc.splitK);
-  cfg.swapAB = desc.swapAB;
-  cfg.gated = isGated(desc.epilogue);
-  cfg.hasBias = desc.hasBias;
-  cfg.elementBytes = 2; // bf16 and f16
-  cfg.n = desc.n;
-  cfg.k = desc.k;
-  return cfg;
+GemmConfig mlpjit::toGemmConfig(const KernelDesc &d) {
+  // In GemmConfig's member order; 16-bit elements (bf16 and f16).
+  return GemmConfig{int(d.tileM),    int(d.tileN),    int(d.tileK),
+                    int(d.stages),   int(d.clusterM), int(d.clusterN),
+                    int(d.splitK),   d.swapAB,        isGated(d.epilogue),
+                    d.hasBias,       /*elementBytes=*/2, d.n,
+                    d.k};
 }
 
 llvm::Error mlpjit::checkSupported(const KernelDesc &desc) {

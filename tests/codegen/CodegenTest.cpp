@@ -1,6 +1,7 @@
 //===- CodegenTest.cpp - KernelDesc validation, generated source, NVRTC ---===//
 #include "mlpjit/Codegen/Codegen.h"
 #include "TemplateFamily.h"
+#include "TestPrograms.h"
 #include "mlpjit/Arch.h"
 #include "mlpjit/Codegen/KernelCache.h"
 #include "mlpjit/Codegen/Nvrtc.h"
@@ -15,26 +16,12 @@
 
 using namespace mlpjit;
 using namespace mlpjit::codegen;
+using namespace mlpjit::testing;
 
 namespace {
 
 KernelDesc swigluGateUp() {
-  KernelDesc d;
-  d.name = "llama3_8b_gate_up_m1_64";
-  d.templateName = "sm80_mma";
-  d.arch = "sm_80";
-  d.role = KernelRole::gate_up;
-  d.epilogue = Epilogue::swiglu;
-  d.n = 28672;
-  d.k = 4096;
-  d.interleaveRows = 64;
-  d.mMin = 1;
-  d.mMax = 64;
-  d.tileM = 64;
-  d.tileN = 128;
-  d.tileK = 64;
-  d.stages = 4;
-  return d;
+  return llamaGateUp("sm80_mma", "sm_80", 64, 128, 4, /*mMax=*/64);
 }
 
 // Asserts success of an llvm::Expected, printing the error otherwise.

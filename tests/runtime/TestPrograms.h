@@ -26,6 +26,30 @@ struct BlockShape {
   int64_t smallBucketMax = 16;
 };
 
+/// The llama-3-8b gate-up GEMM as one swiglu kernel of `templateName`: gate
+/// and up rows (14336 each) interleaved in blocks of 64, k = 4096, M in
+/// [1, mMax], tiles tileM x tileN x 64.
+inline KernelDesc llamaGateUp(const std::string &templateName,
+                              const std::string &arch, int64_t tileM,
+                              int64_t tileN, int64_t stages, int64_t mMax) {
+  KernelDesc d;
+  d.name = "llama3_8b_gate_up_m1_" + std::to_string(mMax);
+  d.templateName = templateName;
+  d.arch = arch;
+  d.role = KernelRole::gate_up;
+  d.epilogue = Epilogue::swiglu;
+  d.n = 28672;
+  d.k = 4096;
+  d.interleaveRows = 64;
+  d.mMin = 1;
+  d.mMax = mMax;
+  d.tileM = tileM;
+  d.tileN = tileN;
+  d.tileK = 64;
+  d.stages = stages;
+  return d;
+}
+
 /// The program's kernels planned for `arch` ("sm_90a": sm90_tma_ws, else
 /// sm80_mma), with empty PTX unless `ptx` is set.
 inline MlpProgram makeProgram(const BlockShape &s, const std::string &arch) {
