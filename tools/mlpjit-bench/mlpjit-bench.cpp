@@ -94,7 +94,7 @@ std::vector<BenchShape> builtinShapes() {
     s.activation = act;
     return BenchShape{name, s};
   };
-  // The shapes of ../shared/bench/peers_bench.py.
+  // The shapes of tools/mlpjit-bench/peers_bench.py.
   return {make("llama-3-8b", 4096, 14336, Activation::swiglu),
           make("llama-3-70b/tp8", 8192, 28672 / 8, Activation::swiglu),
           make("qwen2.5-7b", 3584, 18944, Activation::swiglu),
