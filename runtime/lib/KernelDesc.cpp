@@ -60,12 +60,9 @@ bool mlpjit::fromJSON(const json::Value &v, KernelRole &out, json::Path p) {
 }
 
 static json::Object shapeObject(const GemmShape &s) {
-  return json::Object{{"arch", s.arch},
-                      {"epilogue", s.epilogue},
-                      {"dtype", s.dtype},
-                      {"n", s.n},
-                      {"k", s.k},
-                      {"interleaveRows", s.interleaveRows}};
+  return json::Object{{"arch", s.arch},   {"epilogue", s.epilogue},
+                      {"dtype", s.dtype}, {"n", s.n},
+                      {"k", s.k},         {"interleaveRows", s.interleaveRows}};
 }
 
 json::Value mlpjit::toJSON(const GemmShape &s) { return shapeObject(s); }

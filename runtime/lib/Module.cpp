@@ -28,7 +28,7 @@ llvm::Error mlpjit::checkArchRunsOn(llvm::StringRef kernelArch,
 
 /// Compute capability of `dev` as {major, minor}.
 static llvm::Error readComputeCapability(const Driver &d, CUdevice dev,
-                                     int &major, int &minor) {
+                                         int &major, int &minor) {
   if (auto e = d.check(
           d.cuDeviceGetAttribute(
               &major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev),

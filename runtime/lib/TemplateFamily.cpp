@@ -29,11 +29,10 @@ const TemplateFamily *mlpjit::findTemplateFamily(llvm::StringRef name) {
 }
 
 std::string mlpjit::templateFamilyNames() {
-  return llvm::join(llvm::map_range(kFamilies,
-                                    [](const TemplateFamily &f) {
-                                      return f.name;
-                                    }),
-                    ", ");
+  return llvm::join(
+      llvm::map_range(kFamilies,
+                      [](const TemplateFamily &f) { return f.name; }),
+      ", ");
 }
 
 llvm::Error TemplateFamily::checkArch(const Arch &arch) const {
@@ -51,10 +50,18 @@ llvm::Error TemplateFamily::checkArch(const Arch &arch) const {
 
 GemmConfig mlpjit::toGemmConfig(const KernelDesc &d) {
   // In GemmConfig's member order; 16-bit elements (bf16 and f16).
-  return GemmConfig{int(d.tileM),    int(d.tileN),    int(d.tileK),
-                    int(d.stages),   int(d.clusterM), int(d.clusterN),
-                    int(d.splitK),   d.swapAB,        isGated(d.epilogue),
-                    d.hasBias,       /*elementBytes=*/2, d.n,
+  return GemmConfig{int(d.tileM),
+                    int(d.tileN),
+                    int(d.tileK),
+                    int(d.stages),
+                    int(d.clusterM),
+                    int(d.clusterN),
+                    int(d.splitK),
+                    d.swapAB,
+                    isGated(d.epilogue),
+                    d.hasBias,
+                    /*elementBytes=*/2,
+                    d.n,
                     d.k};
 }
 

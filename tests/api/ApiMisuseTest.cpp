@@ -98,7 +98,6 @@ TEST(ValidateProgramTest, RejectsInconsistentPrograms) {
 /// A loaded Mlp on the GPU; each test misuses it.
 class MlpMisuseTest : public GpuContextTest {
 protected:
-
   std::unique_ptr<Mlp> load(const BlockShape &shape) {
     MlpProgram p = makeProgram(shape, context->arch());
     for (KernelArtifact &k : p.kernels) {

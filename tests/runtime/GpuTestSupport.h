@@ -67,9 +67,9 @@ inline std::vector<double> reference(const MlpProgram &p, const HostBlock &w,
         if (gated)
           g += xv * w.gate.values[j * h + c];
       }
-      double a =
-          host::epilogue(p.epilogue, gated ? g : u, u);
-      act[r * in + j] = host::fromBits(host::toBits(float(a), p.dtype), p.dtype);
+      double a = host::epilogue(p.epilogue, gated ? g : u, u);
+      act[r * in + j] =
+          host::fromBits(host::toBits(float(a), p.dtype), p.dtype);
     }
   for (int64_t r = 0; r < m; ++r)
     for (int64_t c = 0; c < h; ++c) {

@@ -271,10 +271,9 @@ TimingBuffers::allocate(const GpuSession &gpu, DType dtype, int64_t m,
 }
 
 llvm::Expected<DeviceMlp::Check>
-DeviceMlp::checkForward(CublasLtMlp &baseline, CUdeviceptr x,
-                        CUdeviceptr y, CUdeviceptr yRef, CUdeviceptr scratch,
-                        int64_t m, llvm::ArrayRef<int64_t> cpuRows,
-                        CUstream stream) {
+DeviceMlp::checkForward(CublasLtMlp &baseline, CUdeviceptr x, CUdeviceptr y,
+                        CUdeviceptr yRef, CUdeviceptr scratch, int64_t m,
+                        llvm::ArrayRef<int64_t> cpuRows, CUstream stream) {
   const size_t elems = size_t(m) * specCopy.hidden;
   if (auto e = gpu.kernels().poison(y, elems, stream))
     return e;

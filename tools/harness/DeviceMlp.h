@@ -114,10 +114,10 @@ public:
     /// NaN compares false: an element left poisoned fails.
     bool passed() const { return relErrCublas <= 1e-2 && relErrCpu <= 1e-2; }
   };
-  llvm::Expected<Check> checkForward(CublasLtMlp &baseline,
-                                     CUdeviceptr x, CUdeviceptr y,
-                                     CUdeviceptr yRef, CUdeviceptr scratch,
-                                     int64_t m, llvm::ArrayRef<int64_t> cpuRows,
+  llvm::Expected<Check> checkForward(CublasLtMlp &baseline, CUdeviceptr x,
+                                     CUdeviceptr y, CUdeviceptr yRef,
+                                     CUdeviceptr scratch, int64_t m,
+                                     llvm::ArrayRef<int64_t> cpuRows,
                                      CUstream stream);
 
 private:

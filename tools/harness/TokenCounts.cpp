@@ -12,10 +12,10 @@ harness::tokenCounts(const llvm::cl::list<int> &option,
   std::vector<int64_t> tokens;
   for (int m : given.empty() ? defaults : llvm::ArrayRef<int>(given)) {
     if (m < 1 || m > limits::kMaxTokens)
-      return llvm::createStringError(
-          llvm::inconvertibleErrorCode(),
-          "--tokens: " + llvm::Twine(m) + " is not a token count in [1, " +
-              llvm::Twine(limits::kMaxTokens) + "]");
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "--tokens: " + llvm::Twine(m) +
+                                         " is not a token count in [1, " +
+                                         llvm::Twine(limits::kMaxTokens) + "]");
     tokens.push_back(m);
   }
   return tokens;

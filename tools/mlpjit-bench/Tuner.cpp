@@ -5,8 +5,8 @@
 #include "DeviceMlp.h"
 #include "Timing.h"
 
-#include "mlpjit/Codegen/KernelCache.h"
 #include "mlpjit/Codegen/Codegen.h"
+#include "mlpjit/Codegen/KernelCache.h"
 #include "mlpjit/Pipeline/Compile.h"
 #include "mlpjit/Transforms/CandidatePlans.h"
 #include "mlpjit/mlpjit.h"

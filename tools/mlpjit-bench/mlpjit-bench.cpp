@@ -254,7 +254,8 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
     double flops = 6.0 * m * h * i, bytes = 2.0 * (3.0 * h * i + 2.0 * m * h);
     double floorUs = 1e6 * std::max(flops / (ceil.tflops * 1e12),
                                     bytes / (ceil.tbps * 1e12));
-    rows.push_back({shape.name, h, i, m, floorUs, *tm, *tu, *tg, check->relErrCublas});
+    rows.push_back(
+        {shape.name, h, i, m, floorUs, *tm, *tu, *tg, check->relErrCublas});
   }
   return llvm::Error::success();
 }
@@ -282,10 +283,10 @@ int main(int argc, char **argv) {
     return 1;
   };
 
-  auto tokenList = tpOpt.getNumOccurrences()
-                       ? tokenCounts(tokensOpt, {1, 64, 1024, 8192})
-                       : tokenCounts(tokensOpt, {1, 16, 64, 256, 1024, 4096,
-                                                 8192});
+  auto tokenList =
+      tpOpt.getNumOccurrences()
+          ? tokenCounts(tokensOpt, {1, 64, 1024, 8192})
+          : tokenCounts(tokensOpt, {1, 16, 64, 256, 1024, 4096, 8192});
   if (!tokenList)
     return reportAndExit(tokenList.takeError());
   const std::vector<int64_t> &tokens = *tokenList;

@@ -1,10 +1,10 @@
 //===- Compile.cpp - spec to PTX: front end, passes, codegen, NVRTC -------===//
 #include "mlpjit/Pipeline/Compile.h"
 
-#include "mlpjit/Codegen/KernelCache.h"
 #include "mlpjit/Codegen/Codegen.h"
-#include "mlpjit/Module.h"
+#include "mlpjit/Codegen/KernelCache.h"
 #include "mlpjit/Frontend/EmitModule.h"
+#include "mlpjit/Module.h"
 #include "mlpjit/Transforms/KernelCollection.h"
 #include "mlpjit/Transforms/Passes.h"
 #include "mlpjit/Transforms/TunedPlans.h"

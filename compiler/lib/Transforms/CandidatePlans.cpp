@@ -32,9 +32,8 @@ std::vector<KernelDesc> mlpjit::candidatePlans(const KernelDesc &desc,
         llvm::consumeError(std::move(e));
         continue;
       }
-      if (llvm::none_of(out, [&](const KernelDesc &o) {
-            return o.sameConstants(c);
-          }))
+      if (llvm::none_of(
+              out, [&](const KernelDesc &o) { return o.sameConstants(c); }))
         out.push_back(c);
       return;
     }

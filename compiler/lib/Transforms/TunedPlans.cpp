@@ -39,10 +39,10 @@ llvm::Error checkRanges(const TunedPlan &t, const std::string &where) {
   for (const auto &[key, valueAndLimit] : fields) {
     auto [value, limit] = valueAndLimit;
     if (value < 1 || value > limit)
-      return llvm::createStringError(
-          llvm::inconvertibleErrorCode(),
-          where + ": '" + key + "' must be an integer in [1, " +
-              llvm::Twine(limit) + "]");
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     where + ": '" + key +
+                                         "' must be an integer in [1, " +
+                                         llvm::Twine(limit) + "]");
   }
   return llvm::Error::success();
 }

@@ -1,4 +1,4 @@
-//===- HostReference.h - the float64 numerics every check compares with --===//
+//===- HostReference.h - the float64 numerics every check compares with ---===//
 //
 // The one host-side definition of what a kernel computes, element by
 // element: each epilogue's activation in double precision, and the 16-bit

@@ -1,4 +1,4 @@
-//===- KernelDesc.h - what the runtime knows about a generated kernel ------===//
+//===- KernelDesc.h - what the runtime knows about a generated kernel -----===//
 //
 // The contract between the compiler (which plans and generates kernels) and
 // the runtime (which loads and launches them). Deliberately MLIR-free: the

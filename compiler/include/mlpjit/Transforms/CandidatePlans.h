@@ -1,4 +1,4 @@
-//===- CandidatePlans.h - the tuner's search space around a plan -*- C++ -*-===//
+//===- CandidatePlans.h - the tuner's search space around a plan ----------===//
 //
 // `mlpjit-bench --tune` compiles, checks and times these plans for one GEMM
 // of one token bucket and stores the fastest (TunedPlans.h). They live next to
