@@ -31,23 +31,17 @@ struct Tile {
 KernelDesc makeDesc(llvm::StringRef templateName, Epilogue epilogue,
                     DType dtype, bool bias, int splitK, bool swap, Tile tile) {
   KernelDesc d;
-  d.templateName = templateName.str();
-  d.arch = templateName == "sm80_mma" ? "sm_80" : "sm_90a";
-  d.epilogue = epilogue;
-  d.dtype = dtype;
-  d.hasBias = bias;
-  d.splitK = splitK;
-  d.swapAB = swap;
-  d.tileM = tile.m;
-  d.tileN = tile.n;
-  d.tileK = tile.k;
-  d.stages = tile.stages;
   // Ragged shapes: n not a multiple of every tileN, k not of tileK.
-  d.n = isGated(epilogue) ? 1536 + 128 : 1000;
-  d.interleaveRows = isGated(epilogue) ? 64 : 0;
-  d.k = 1032;
-  d.mMin = 1;
-  d.mMax = 4096;
+  d.shape() = GemmShape{templateName == "sm80_mma" ? "sm_80" : "sm_90a",
+                        epilogue,
+                        dtype,
+                        /*n=*/isGated(epilogue) ? 1536 + 128 : 1000,
+                        /*k=*/1032,
+                        /*interleaveRows=*/isGated(epilogue) ? 64 : 0};
+  d.plan() = KernelPlan{templateName.str(), /*mMin=*/1, /*mMax=*/4096,
+                        tile.m, tile.n, tile.k, tile.stages,
+                        /*clusterM=*/1, /*clusterN=*/1, splitK, swap};
+  d.hasBias = bias;
   d.role = isGated(epilogue) ? KernelRole::gate_up : KernelRole::down;
   d.name = llvm::formatv("{0}_{1}_{2}{3}_split{4}{5}_t{6}x{7}x{8}s{9}",
                          templateName, toString(epilogue), toString(dtype),

@@ -59,6 +59,16 @@ struct TimingBuffers {
   static llvm::Expected<TimingBuffers>
   allocate(const GpuSession &gpu, DType dtype, int64_t m, int64_t hidden,
            size_t scratchBytes, unsigned long long seed, CUstream stream);
+  /// The buffers of one benchmark point of m tokens: scratch for `baseline`,
+  /// inputs seeded from 1000 + 7m (the same x on every rank).
+  static llvm::Expected<TimingBuffers> forPoint(const GpuSession &gpu,
+                                                const CublasLtMlp &baseline,
+                                                DType dtype, int64_t m,
+                                                int64_t hidden,
+                                                CUstream stream) {
+    return allocate(gpu, dtype, m, hidden, baseline.scratchBytes(m, 2),
+                    1000 + 7 * m, stream);
+  }
 
 private:
   explicit TimingBuffers(const Driver &d) : yRef(d), scratch(d) {}

@@ -189,9 +189,8 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
     llvm::errs() << "[" << shape.name << "] M=" << m << ": check";
     // Rotate inputs/outputs; the weights (> L2 for every real shape) stream
     // from memory on every call anyway.
-    auto buffers = TimingBuffers::allocate(gpu, spec.dtype, m, h,
-                                           baseline.scratchBytes(m, 2),
-                                           1000 + 7 * m, stream);
+    auto buffers =
+        TimingBuffers::forPoint(gpu, baseline, spec.dtype, m, h, stream);
     if (!buffers)
       return buffers.takeError();
     const TimingBuffers &b = *buffers;
