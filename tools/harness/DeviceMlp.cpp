@@ -270,6 +270,13 @@ TimingBuffers::allocate(const GpuSession &gpu, DType dtype, int64_t m,
   return b;
 }
 
+CublasLtMlp DeviceMlp::cublasLtBaseline() const {
+  const MlpSpec &spec = specCopy;
+  return CublasLtMlp(gpu.gemm(spec.dtype), gpu.kernels(), spec.dtype,
+                     toEpilogue(spec.activation), spec.hidden,
+                     spec.intermediate);
+}
+
 llvm::Expected<DeviceMlp::Check>
 DeviceMlp::checkForward(CublasLtMlp &baseline, CUdeviceptr x, CUdeviceptr y,
                         CUdeviceptr yRef, CUdeviceptr scratch, int64_t m,

@@ -109,6 +109,9 @@ public:
   llvm::Error adopt(std::unique_ptr<Mlp> other);
 
   const MlpWeights &weights() const { return w; }
+  /// The cuBLASLt MLPs (unfused and merged) of this block, the baselines the
+  /// checks and the benchmark compare with.
+  CublasLtMlp cublasLtBaseline() const;
   const MlpSpec &spec() const { return specCopy; }
 
   /// float64 CPU reference of the given rows of y = mlp(x), compared with

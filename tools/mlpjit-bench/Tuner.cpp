@@ -75,9 +75,8 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
   if (!dev)
     return dev.takeError();
   DeviceMlp &mlp = **dev;
-  const int64_t h = spec.hidden, i = spec.intermediate;
-  CublasLtMlp reference(gpu.gemm(spec.dtype), gpu.kernels(), spec.dtype,
-                        toEpilogue(spec.activation), h, i);
+  const int64_t h = spec.hidden;
+  CublasLtMlp reference = mlp.cublasLtBaseline();
 
   // Buckets: the (gate_up, down) kernel pair of each token range.
   std::map<std::pair<int64_t, int64_t>, std::pair<int, int>> buckets;

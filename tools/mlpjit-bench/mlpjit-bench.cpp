@@ -182,8 +182,7 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
     return dev.takeError();
   DeviceMlp &mlp = **dev;
   const int64_t h = spec.hidden, i = spec.intermediate;
-  CublasLtMlp baseline(gpu.gemm(spec.dtype), kernels, spec.dtype,
-                       toEpilogue(spec.activation), h, i);
+  CublasLtMlp baseline = mlp.cublasLtBaseline();
 
   for (int64_t m : tokens) {
     llvm::errs() << "[" << shape.name << "] M=" << m << ": check";

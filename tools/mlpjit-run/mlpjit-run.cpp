@@ -79,8 +79,7 @@ llvm::Error runOnGpu(GpuSession &gpu, Report &report,
   if (!dev)
     return dev.takeError();
   DeviceMlp &mlp = **dev;
-  CublasLtMlp baseline(gpu.gemm(spec.dtype), gpu.kernels(), spec.dtype,
-                       toEpilogue(spec.activation), h, i);
+  CublasLtMlp baseline = mlp.cublasLtBaseline();
   for (int64_t m : tokens) {
     if (m < spec.tokensMin || m > spec.tokensMax)
       return fail(llvm::Twine("--tokens ") + llvm::Twine(m) +

@@ -65,28 +65,15 @@ llvm::Error codegen::validateKernel(const KernelDesc &desc) {
   return llvm::Error::success();
 }
 
+/// The epilogue functor of templates/mlpjit/epilogue.cuh for each Epilogue,
+/// in the enum's order.
 static llvm::StringRef epilogueType(Epilogue e) {
-  switch (e) {
-  case Epilogue::none:
-    return "Identity";
-  case Epilogue::silu:
-    return "Silu";
-  case Epilogue::gelu_tanh:
-    return "GeluTanh";
-  case Epilogue::gelu_erf:
-    return "GeluErf";
-  case Epilogue::relu:
-    return "Relu";
-  case Epilogue::swiglu:
-    return "SwiGLU";
-  case Epilogue::geglu_tanh:
-    return "GeGLUTanh";
-  case Epilogue::geglu_erf:
-    return "GeGLUErf";
-  case Epilogue::reglu:
-    return "ReGLU";
-  }
-  llvm_unreachable("unknown epilogue");
+  static constexpr const char *kTypes[] = {
+      "Identity", "Silu",      "GeluTanh", "GeluErf", "Relu",
+      "SwiGLU",   "GeGLUTanh", "GeGLUErf", "ReGLU"};
+  static_assert(std::size(kTypes) == size_t(Epilogue::reglu) + 1,
+                "an epilogue without a functor");
+  return kTypes[size_t(e)];
 }
 
 std::string codegen::generateKernelSource(const KernelDesc &desc) {

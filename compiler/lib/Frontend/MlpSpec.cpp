@@ -9,10 +9,7 @@
 
 using namespace mlpjit;
 
-bool mlpjit::isGated(Activation a) {
-  return a == Activation::swiglu || a == Activation::geglu_tanh ||
-         a == Activation::geglu_erf || a == Activation::reglu;
-}
+bool mlpjit::isGated(Activation a) { return isGated(toEpilogue(a)); }
 
 const char *mlpjit::toString(Activation a) {
   switch (a) {
