@@ -70,22 +70,6 @@ Epilogue plainOf(mlp::ActivationKind kind) {
   llvm_unreachable("unknown ActivationKind");
 }
 
-/// The activation inside a gated epilogue, or the plain one itself.
-Epilogue activationOf(Epilogue e) {
-  switch (e) {
-  case Epilogue::swiglu:
-    return Epilogue::silu;
-  case Epilogue::geglu_tanh:
-    return Epilogue::gelu_tanh;
-  case Epilogue::geglu_erf:
-    return Epilogue::gelu_erf;
-  case Epilogue::reglu:
-    return Epilogue::relu;
-  default:
-    return e;
-  }
-}
-
 /// y[M, N] = x[M, K] · w[N, K]ᵀ (+ b[N]).
 llvm::Expected<HostTensor> linear(Operation *op, const HostTensor &x,
                                   const HostTensor &w, const HostTensor *b) {
@@ -202,10 +186,9 @@ public:
       if (!acc)
         return acc.takeError();
       auto epilogue = static_cast<Epilogue>(f.getEpilogue());
-      Epilogue act = activationOf(epilogue);
       if (!f.isGated()) {
         for (double &v : acc->data)
-          v = applyActivation(act, v);
+          v = host::epilogue(epilogue, v, 0.0);
         values[f.getResult()] = std::move(*acc);
         return llvm::Error::success();
       }
@@ -214,7 +197,7 @@ public:
         return evalError(op, "fused_linear: weight rows not in its layout");
       auto [g, u] = splitColumns(*acc, f.getLayout(), f.getBlockRows());
       for (size_t i = 0; i < g.data.size(); ++i)
-        g.data[i] = applyActivation(act, g.data[i]) * u.data[i];
+        g.data[i] = host::epilogue(epilogue, g.data[i], u.data[i]);
       values[f.getResult()] = std::move(g);
       return llvm::Error::success();
     }
