@@ -56,20 +56,6 @@ llvm::Error evalError(Operation *op, const llvm::Twine &msg) {
                                  loc + ": " + msg);
 }
 
-Epilogue plainOf(mlp::ActivationKind kind) {
-  switch (kind) {
-  case mlp::ActivationKind::silu:
-    return Epilogue::silu;
-  case mlp::ActivationKind::gelu_tanh:
-    return Epilogue::gelu_tanh;
-  case mlp::ActivationKind::gelu_erf:
-    return Epilogue::gelu_erf;
-  case mlp::ActivationKind::relu:
-    return Epilogue::relu;
-  }
-  llvm_unreachable("unknown ActivationKind");
-}
-
 /// y[M, N] = x[M, K] · w[N, K]ᵀ (+ b[N]).
 llvm::Expected<HostTensor> linear(Operation *op, const HostTensor &x,
                                   const HostTensor &w, const HostTensor *b) {
@@ -135,7 +121,8 @@ public:
     if (auto a = dyn_cast<mlp::ActivationOp>(op)) {
       HostTensor t = get(a.getInput());
       for (double &v : t.data)
-        v = applyActivation(plainOf(a.getKind()), v);
+        v = applyActivation(
+            static_cast<Epilogue>(mlp::plainEpilogue(a.getKind())), v);
       values[a.getResult()] = std::move(t);
       return llvm::Error::success();
     }

@@ -19,34 +19,6 @@ Operation *soleUser(Value v) {
   return v.hasOneUse() ? *v.user_begin() : nullptr;
 }
 
-mlp::EpilogueKind gatedEpilogue(mlp::ActivationKind kind) {
-  switch (kind) {
-  case mlp::ActivationKind::silu:
-    return mlp::EpilogueKind::swiglu;
-  case mlp::ActivationKind::gelu_tanh:
-    return mlp::EpilogueKind::geglu_tanh;
-  case mlp::ActivationKind::gelu_erf:
-    return mlp::EpilogueKind::geglu_erf;
-  case mlp::ActivationKind::relu:
-    return mlp::EpilogueKind::reglu;
-  }
-  llvm_unreachable("unknown ActivationKind");
-}
-
-mlp::EpilogueKind plainEpilogue(mlp::ActivationKind kind) {
-  switch (kind) {
-  case mlp::ActivationKind::silu:
-    return mlp::EpilogueKind::silu;
-  case mlp::ActivationKind::gelu_tanh:
-    return mlp::EpilogueKind::gelu_tanh;
-  case mlp::ActivationKind::gelu_erf:
-    return mlp::EpilogueKind::gelu_erf;
-  case mlp::ActivationKind::relu:
-    return mlp::EpilogueKind::relu;
-  }
-  llvm_unreachable("unknown ActivationKind");
-}
-
 /// mul(act(split.gate), split.up) with split(linear): everything between the
 /// linear and the mul used once, by the next op of the pattern.
 LogicalResult fuseGated(mlp::MulOp mul) {
@@ -73,7 +45,7 @@ LogicalResult fuseGated(mlp::MulOp mul) {
         b, loc, mul.getType(), linear.getInput(), linear.getWeight(),
         linear.getBias(),
         mlp::EpilogueKindAttr::get(b.getContext(),
-                                   gatedEpilogue(act.getKind())),
+                                   mlp::gatedEpilogue(act.getKind())),
         split.getLayoutAttr(), split.getBlockRowsAttr(), ArrayAttr());
     mul.getResult().replaceAllUsesWith(fused.getResult());
     mul.erase();
@@ -95,7 +67,8 @@ LogicalResult fusePlain(mlp::ActivationOp act) {
   auto fused = mlp::FusedLinearOp::create(
       b, loc, act.getType(), linear.getInput(), linear.getWeight(),
       linear.getBias(),
-      mlp::EpilogueKindAttr::get(b.getContext(), plainEpilogue(act.getKind())),
+      mlp::EpilogueKindAttr::get(b.getContext(),
+                                 mlp::plainEpilogue(act.getKind())),
       mlp::WeightLayoutAttr::get(b.getContext(), mlp::WeightLayout::stacked),
       b.getI64IntegerAttr(1), ArrayAttr());
   act.getResult().replaceAllUsesWith(fused.getResult());

@@ -156,10 +156,7 @@ llvm::Expected<MlpShape> mlpjit::describeFunc(func::FuncOp func) {
   }
   if (!sawActivation)
     return fail("no activation");
-  static const Epilogue plain[] = {Epilogue::silu, Epilogue::gelu_tanh,
-                                   Epilogue::gelu_erf, Epilogue::relu};
-  static const Epilogue gated[] = {Epilogue::swiglu, Epilogue::geglu_tanh,
-                                   Epilogue::geglu_erf, Epilogue::reglu};
-  shape.epilogue = (sawMul ? gated : plain)[static_cast<int>(act)];
+  shape.epilogue = static_cast<Epilogue>(sawMul ? mlp::gatedEpilogue(act)
+                                                : mlp::plainEpilogue(act));
   return shape;
 }

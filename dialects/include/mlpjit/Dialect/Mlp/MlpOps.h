@@ -16,6 +16,10 @@
 namespace mlpjit::mlp {
 /// True for epilogues that read a (gate, up) column pair and write one column.
 bool isGatedEpilogue(EpilogueKind kind);
+/// The epilogue of act(acc) (silu -> silu, ...) and of act(gate) * up
+/// (silu -> swiglu, ...) for activation `kind`.
+EpilogueKind plainEpilogue(ActivationKind kind);
+EpilogueKind gatedEpilogue(ActivationKind kind);
 } // namespace mlpjit::mlp
 
 #endif // MLPJIT_DIALECT_MLP_MLPOPS_H
