@@ -15,10 +15,6 @@ using namespace mlpjit;
 
 namespace {
 
-Operation *soleUser(Value v) {
-  return v.hasOneUse() ? *v.user_begin() : nullptr;
-}
-
 /// mul(act(split.gate), split.up) with split(linear): everything between the
 /// linear and the mul used once, by the next op of the pattern.
 LogicalResult fuseGated(mlp::MulOp mul) {
@@ -26,15 +22,17 @@ LogicalResult fuseGated(mlp::MulOp mul) {
     auto act = mul->getOperand(actIndex).getDefiningOp<mlp::ActivationOp>();
     Value upHalf = mul->getOperand(1 - actIndex);
     auto split = upHalf.getDefiningOp<mlp::SplitOp>();
-    if (!act || !split || soleUser(act.getResult()) != mul)
+    if (!act || !split || mlp::soleUser(act.getResult()) != mul)
       continue;
     // The activation must read the gate half of the same split.
     if (act.getInput() != split.getGate() || upHalf != split.getUp())
       continue;
-    if (soleUser(split.getGate()) != act || soleUser(split.getUp()) != mul)
+    if (mlp::soleUser(split.getGate()) != act ||
+        mlp::soleUser(split.getUp()) != mul)
       continue;
     auto linear = split.getInput().getDefiningOp<mlp::LinearOp>();
-    if (!linear || soleUser(linear.getResult()) != split || linear.getPlans())
+    if (!linear || mlp::soleUser(linear.getResult()) != split ||
+        linear.getPlans())
       continue;
 
     OpBuilder b(mul);
@@ -60,7 +58,7 @@ LogicalResult fuseGated(mlp::MulOp mul) {
 /// act(linear) where the activation is the linear's only user.
 LogicalResult fusePlain(mlp::ActivationOp act) {
   auto linear = act.getInput().getDefiningOp<mlp::LinearOp>();
-  if (!linear || soleUser(linear.getResult()) != act || linear.getPlans())
+  if (!linear || mlp::soleUser(linear.getResult()) != act || linear.getPlans())
     return failure();
   OpBuilder b(act);
   Location loc = FusedLoc::get(b.getContext(), {linear.getLoc(), act.getLoc()});

@@ -20,6 +20,10 @@ bool isGatedEpilogue(EpilogueKind kind);
 /// (silu -> swiglu, ...) for activation `kind`.
 EpilogueKind plainEpilogue(ActivationKind kind);
 EpilogueKind gatedEpilogue(ActivationKind kind);
+/// The single user of `v`, or null: the passes fuse only values read once.
+inline mlir::Operation *soleUser(mlir::Value v) {
+  return v.hasOneUse() ? *v.user_begin() : nullptr;
+}
 } // namespace mlpjit::mlp
 
 #endif // MLPJIT_DIALECT_MLP_MLPOPS_H
