@@ -3,9 +3,11 @@
 // Everything the host knows about a template family (templates/mlpjit/<dir>):
 // its name in plans, the header and class codegen instantiates, the targets
 // it needs, which plans it implements and how it is launched (its launch.h).
-// Codegen, launch, validation and the planners look families up here; a new
-// template is one row in TemplateFamily.cpp. Internal to the build (not
-// installed): the runtime's API takes programs, not families.
+// Codegen (header, class, arch), launch (supports, launch shape, tensor maps)
+// and the tuner's candidate plans look families up here; a new template is
+// one row in TemplateFamily.cpp. (The heuristic's bucket table in
+// KernelHeuristic.cpp still names its two families by string.) Internal to
+// the build (not installed): the runtime's API takes programs, not families.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_RUNTIME_TEMPLATEFAMILY_H
