@@ -17,7 +17,7 @@ fi
 packages=(
   cmake ninja-build g++ python3
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
-  libzstd-dev zlib1g-dev libfmt-dev libgtest-dev
+  libzstd-dev zlib1g-dev libgtest-dev
 )
 # clang-22 builds the libFuzzer targets that the test suite runs.
 packages+=(clang-22 libclang-rt-22-dev)

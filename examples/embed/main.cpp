@@ -8,6 +8,7 @@
 // GPU it says so and exits 0: the program is still read and validated.
 //
 //===----------------------------------------------------------------------===//
+#include "mlpjit/HostReference.h"
 #include "mlpjit/ProgramFile.h"
 #include "mlpjit/mlpjit.h"
 
@@ -24,43 +25,6 @@ using namespace mlpjit;
 static int fail(llvm::Error e) {
   llvm::errs() << "mlpjit-embed: " << llvm::toString(std::move(e)) << "\n";
   return 1;
-}
-
-/// float -> bf16 or fp16 bits (round to nearest even; inputs are small).
-static uint16_t toHalf(float f, DType t) {
-  uint32_t u;
-  std::memcpy(&u, &f, 4);
-  if (t == DType::bf16)
-    return uint16_t((u + 0x7fff + ((u >> 16) & 1)) >> 16);
-  uint32_t sign = (u >> 16) & 0x8000;
-  int exp = int((u >> 23) & 0xff) - 127 + 15;
-  uint32_t mant = u & 0x7fffff;
-  if (exp <= 0)
-    return uint16_t(sign); // flush tiny values to zero
-  uint32_t h = (uint32_t(exp) << 10) | (mant >> 13);
-  uint32_t rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest == 0x1000 && (h & 1)))
-    ++h;
-  return uint16_t(sign | h);
-}
-
-static float fromHalf(uint16_t h, DType t) {
-  uint32_t u;
-  if (t == DType::bf16) {
-    u = uint32_t(h) << 16;
-  } else {
-    uint32_t sign = uint32_t(h & 0x8000) << 16, exp = (h >> 10) & 0x1f,
-             mant = h & 0x3ff;
-    if (exp == 0)
-      u = sign; // subnormals read as zero; enough for a checksum
-    else if (exp == 31)
-      u = sign | 0x7f800000 | (mant << 13);
-    else
-      u = sign | ((exp - 15 + 127) << 23) | (mant << 13);
-  }
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
 }
 
 int main(int argc, char **argv) {
@@ -101,7 +65,7 @@ int main(int argc, char **argv) {
   auto randomBuffer = [&](int64_t elements, float scale) -> const void * {
     std::vector<uint16_t> host(static_cast<size_t>(elements));
     for (uint16_t &v : host)
-      v = toHalf(dist(rng) * scale, p.dtype);
+      v = host::toBits(dist(rng) * scale, p.dtype);
     auto b = DeviceBuffer::allocate(ctx, host.size() * 2);
     if (!b) {
       llvm::consumeError(b.takeError());
@@ -142,7 +106,7 @@ int main(int argc, char **argv) {
                                         "copying y back failed"));
   double sum = 0, sumSq = 0;
   for (uint16_t v : out) {
-    float f = fromHalf(v, p.dtype);
+    float f = float(host::fromBits(v, p.dtype));
     if (!std::isfinite(f))
       return fail(llvm::createStringError(llvm::inconvertibleErrorCode(),
                                           "non-finite output"));

@@ -1,18 +1,5 @@
 //===- GemmLaunch.cpp -----------------------------------------------------===//
-#include "mlpjit/GemmLaunch.h"
-
-#include "mlpjit/kernel_abi.h"
-
-// Each template family's launch rules; a build without one rejects its
-// kernels with a clear error instead of failing to compile.
-#if __has_include("mlpjit/sm90/launch.h")
-#include "mlpjit/sm90/launch.h"
-#define MLPJIT_HAVE_SM90_LAUNCH 1
-#endif
-#if __has_include("mlpjit/sm80/launch.h")
-#include "mlpjit/sm80/launch.h"
-#define MLPJIT_HAVE_SM80_LAUNCH 1
-#endif
+#include "GemmLaunch.h"
 
 #include "llvm/ADT/StringRef.h"
 
@@ -26,63 +13,13 @@ static llvm::Error launchError(const KernelDesc &desc, const llvm::Twine &msg) {
                                  "kernel '" + desc.name + "': " + msg);
 }
 
-GemmConfig mlpjit::toGemmConfig(const KernelDesc &desc) {
-  GemmConfig cfg{};
-  cfg.tileM = desc.tileM;
-  cfg.tileN = desc.tileN;
-  cfg.tileK = desc.tileK;
-  cfg.stages = desc.stages;
-  cfg.clusterM = desc.clusterM;
-  cfg.clusterN = desc.clusterN;
-  cfg.splitK = desc.splitK;
-  cfg.swapAB = desc.swapAB;
-  cfg.gated = isGated(desc.epilogue);
-  cfg.hasBias = desc.hasBias;
-  cfg.elementBytes = 2;
-  cfg.n = desc.n;
-  cfg.k = desc.k;
-  cfg.gateUpBlock = cfg.gated ? int(desc.interleaveRows) : 0;
-  return cfg;
-}
-
-namespace {
-enum class Family { sm90, sm80, unknown };
-} // namespace
-
-static Family familyOf(const KernelDesc &desc) {
-  if (desc.templateName == "sm90_tma_ws")
-    return Family::sm90;
-  if (desc.templateName == "sm80_mma")
-    return Family::sm80;
-  return Family::unknown;
-}
-
 llvm::Error mlpjit::checkLaunchable(const KernelDesc &desc) {
-  GemmConfig cfg = toGemmConfig(desc);
-  const char *why = nullptr;
-  switch (familyOf(desc)) {
-  case Family::sm90:
-#ifdef MLPJIT_HAVE_SM90_LAUNCH
-    why = sm90::supports(cfg);
-    break;
-#else
-    return launchError(desc, "this build lacks the launch rules of template "
-                             "sm90_tma_ws (mlpjit/sm90/launch.h)");
-#endif
-  case Family::sm80:
-#ifdef MLPJIT_HAVE_SM80_LAUNCH
-    why = sm80::supports(cfg);
-    break;
-#else
-    return launchError(desc, "this build lacks the launch rules of template "
-                             "sm80_mma (mlpjit/sm80/launch.h)");
-#endif
-  case Family::unknown:
+  if (!findTemplateFamily(desc.templateName))
     return launchError(desc, "unknown template '" + desc.templateName + "'");
-  }
-  if (why)
+  if (llvm::Error e = checkSupported(desc))
     return launchError(desc, llvm::Twine("template ") + desc.templateName +
-                                 " does not support this plan: " + why);
+                                 " does not support this plan: " +
+                                 llvm::toString(std::move(e)));
   if (desc.mMin < 1 || desc.mMax < desc.mMin || desc.mMax > INT_MAX)
     return launchError(desc, "invalid token range [" + llvm::Twine(desc.mMin) +
                                  ", " + llvm::Twine(desc.mMax) + "]");
@@ -93,36 +30,30 @@ llvm::Expected<abi::LaunchShape>
 mlpjit::gemmLaunchShape(const KernelDesc &desc, int64_t m, int numSMs) {
   if (auto e = checkLaunchable(desc))
     return e;
-  GemmConfig cfg = toGemmConfig(desc);
-#ifdef MLPJIT_HAVE_SM90_LAUNCH
-  if (familyOf(desc) == Family::sm90)
-    return sm90::launchShape(cfg, int(m), numSMs);
-#endif
-#ifdef MLPJIT_HAVE_SM80_LAUNCH
-  if (familyOf(desc) == Family::sm80)
-    return sm80::launchShape(cfg, int(m), numSMs);
-#endif
-  return launchError(desc, "no launch rules"); // unreachable: checkLaunchable
+  return findTemplateFamily(desc.templateName)
+      ->launchShape(toGemmConfig(desc), int(m), numSMs);
+}
+
+/// Output tiles for m tokens: each split-K kernel keeps one fp32 partial tile
+/// per (output tile, K split) and one arrival counter per output tile, in
+/// every family.
+static unsigned long long outputTiles(const KernelDesc &desc, int64_t m) {
+  unsigned long long tilesM = (m + desc.tileM - 1) / desc.tileM;
+  unsigned long long tilesN = (desc.n + desc.tileN - 1) / desc.tileN;
+  return tilesM * tilesN;
 }
 
 size_t mlpjit::gemmWorkspaceBytes(const KernelDesc &desc, int64_t m) {
   if (desc.splitK <= 1 || m < 1 || desc.tileM < 1 || desc.tileN < 1)
     return 0;
-  GemmConfig cfg = toGemmConfig(desc);
-  // Both families keep one fp32 tile per (output tile, K split); their
-  // formulas agree, and sizing must not depend on a launch.h being present.
-  unsigned long long tilesM = (m + cfg.tileM - 1) / cfg.tileM;
-  unsigned long long tilesN = (cfg.n + cfg.tileN - 1) / cfg.tileN;
-  return size_t(tilesM * tilesN * (unsigned long long)cfg.splitK *
-                (unsigned long long)(cfg.tileM * cfg.tileN) * 4ull);
+  return size_t(outputTiles(desc, m) * (unsigned long long)desc.splitK *
+                (unsigned long long)(desc.tileM * desc.tileN) * 4ull);
 }
 
 size_t mlpjit::gemmCounterBytes(const KernelDesc &desc) {
   if (desc.splitK <= 1 || desc.mMax < 1 || desc.tileM < 1 || desc.tileN < 1)
     return 0;
-  unsigned long long tilesM = (desc.mMax + desc.tileM - 1) / desc.tileM;
-  unsigned long long tilesN = (desc.n + desc.tileN - 1) / desc.tileN;
-  size_t bytes = size_t(tilesM * tilesN) * sizeof(unsigned);
+  size_t bytes = size_t(outputTiles(desc, desc.mMax)) * sizeof(unsigned);
   return (bytes + 255) / 256 * 256;
 }
 
@@ -239,7 +170,8 @@ llvm::Error mlpjit::launchGemm(const Driver &d, CUfunction fn,
     p.workspace = static_cast<float *>(ops.workspace);
     p.counters = static_cast<unsigned *>(ops.counters);
   }
-  if (familyOf(desc) == Family::sm90) {
+  const TemplateFamily *family = findTemplateFamily(desc.templateName);
+  if (family->usesTensorMaps) {
     if (auto e = encodeTensorMap(d, desc, p.tmaA, ops.a,
                                  tensorMapArgsA(desc, ops.m), "A"))
       return e;
@@ -266,8 +198,7 @@ llvm::Error mlpjit::launchGemm(const Driver &d, CUfunction fn,
     cluster.value.clusterDim.y = shape->cluster[1];
     cluster.value.clusterDim.z = shape->cluster[2];
   }
-  // Only the sm90 template waits for its primary (griddepcontrol).
-  if (ops.dependent && familyOf(desc) == Family::sm90) {
+  if (ops.dependent && family->waitsForPrimary) {
     CUlaunchAttribute &pdl = attrs[config.numAttrs++];
     pdl.id = CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
     pdl.value.programmaticStreamSerializationAllowed = 1;

@@ -1,7 +1,7 @@
 //===- Mlp.cpp - the public API: load, pack weights, forward --------------===//
 #include "mlpjit/mlpjit.h"
 
-#include "mlpjit/GemmLaunch.h"
+#include "GemmLaunch.h"
 
 #include "llvm/ADT/STLExtras.h"
 
@@ -397,41 +397,38 @@ llvm::Error Mlp::checkForward(const void *x, int64_t m,
   return ctx.ensureCurrent();
 }
 
+llvm::Error Mlp::launch(const LoadedKernel &kernel, size_t counterOffset,
+                        const void *a, const void *w, const void *bias, void *d,
+                        int64_t m, CUstream stream, bool dependent) const {
+  GemmOperands ops;
+  ops.dependent = dependent;
+  ops.a = a;
+  ops.b = w;
+  ops.bias = bias;
+  ops.d = d;
+  ops.workspace = partials.get();
+  ops.counters = counters.ptr()
+                     ? static_cast<char *>(counters.get()) + counterOffset
+                     : nullptr;
+  ops.m = m;
+  return launchGemm(ctx.driver(), kernel.function(), kernel.desc(), ops, stream,
+                    ctx.numSMs());
+}
+
 llvm::Error Mlp::gateUp(const void *x, int64_t m, CUstream stream) const {
   if (auto e = checkForward(x, m, "gateUp"))
     return e;
   const Bucket *b = bucketFor(m);
-  GemmOperands ops;
-  ops.a = x;
-  ops.b = gateUpWeight;
-  ops.bias = gateUpBias;
-  ops.d = intermediate.get();
-  ops.workspace = partials.get();
-  ops.counters = counters.ptr()
-                     ? static_cast<char *>(counters.get()) + b->gateUpCounters
-                     : nullptr;
-  ops.m = m;
-  return launchGemm(ctx.driver(), b->gateUp->function(), b->gateUp->desc(), ops,
-                    stream, ctx.numSMs());
+  return launch(*b->gateUp, b->gateUpCounters, x, gateUpWeight, gateUpBias,
+                intermediate.get(), m, stream);
 }
 
 llvm::Error Mlp::down(void *y, int64_t m, CUstream stream) const {
   if (auto e = checkForward(y, m, "down"))
     return e;
   const Bucket *b = bucketFor(m);
-  GemmOperands ops;
-  ops.a = intermediate.get();
-  ops.b = downWeight;
-  ops.dependent = programmaticLaunch();
-  ops.bias = downBias;
-  ops.d = y;
-  ops.workspace = partials.get();
-  ops.counters = counters.ptr()
-                     ? static_cast<char *>(counters.get()) + b->downCounters
-                     : nullptr;
-  ops.m = m;
-  return launchGemm(ctx.driver(), b->down->function(), b->down->desc(), ops,
-                    stream, ctx.numSMs());
+  return launch(*b->down, b->downCounters, intermediate.get(), downWeight,
+                downBias, y, m, stream, programmaticLaunch());
 }
 
 llvm::Error Mlp::forward(const void *x, void *y, int64_t m,

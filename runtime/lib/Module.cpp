@@ -1,7 +1,7 @@
 //===- Module.cpp ---------------------------------------------------------===//
 #include "mlpjit/Module.h"
 
-#include "mlpjit/GemmLaunch.h"
+#include "GemmLaunch.h"
 
 using namespace mlpjit;
 
@@ -9,30 +9,48 @@ static llvm::Error runtimeError(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
 }
 
-/// "sm_90a" -> {90, true}; {0, false} when it is not an sm_XY[a] name.
-static std::pair<int, bool> parseSm(llvm::StringRef arch) {
-  if (!arch.consume_front("sm_"))
-    return {0, false};
-  bool specific = arch.consume_back("a");
-  int v = 0;
-  if (arch.getAsInteger(10, v))
-    return {0, false};
-  return {v, specific};
-}
-
 llvm::Error mlpjit::checkArchRunsOn(llvm::StringRef kernelArch,
                                     llvm::StringRef deviceArch) {
-  auto [kernel, kernelSpecific] = parseSm(kernelArch);
-  auto [device, deviceSpecific] = parseSm(deviceArch);
-  (void)deviceSpecific;
-  bool runs = kernel != 0 && device != 0 &&
-              (kernelSpecific ? kernel == device : kernel <= device);
+  auto kernel = Arch::parse(kernelArch);
+  auto device = Arch::parse(deviceArch);
+  bool runs = kernel && device && kernel->runsOn(*device);
+  if (!kernel)
+    llvm::consumeError(kernel.takeError());
+  if (!device)
+    llvm::consumeError(device.takeError());
   if (runs)
     return llvm::Error::success();
   return runtimeError("mlpjit: kernels compiled for " + kernelArch +
                       " cannot run on this " + deviceArch +
                       " GPU; compile the spec for " + deviceArch +
                       " (arch = " + deviceArch + ", or --arch)");
+}
+
+/// Compute capability of `dev` as {major, minor}.
+static llvm::Error readComputeCapability(const Driver &d, CUdevice dev,
+                                         int &major, int &minor) {
+  if (auto e = d.check(
+          d.cuDeviceGetAttribute(
+              &major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev),
+          "cuDeviceGetAttribute"))
+    return e;
+  return d.check(d.cuDeviceGetAttribute(
+                     &minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev),
+                 "cuDeviceGetAttribute");
+}
+
+llvm::Expected<Arch> DeviceContext::probeArch(int ordinal) {
+  auto driver = Driver::get();
+  if (!driver)
+    return driver.takeError();
+  const Driver &d = *driver;
+  CUdevice dev;
+  int major = 0, minor = 0;
+  if (auto e = d.check(d.cuDeviceGet(&dev, ordinal), "cuDeviceGet"))
+    return e;
+  if (auto e = readComputeCapability(d, dev, major, minor))
+    return e;
+  return Arch::forDevice(major, minor);
 }
 
 llvm::Expected<std::unique_ptr<DeviceContext>>
@@ -55,15 +73,7 @@ DeviceContext::create(int ordinal) {
   if (auto e = d.check(d.cuDeviceGetName(name, sizeof(name), c->dev),
                        "cuDeviceGetName"))
     return e;
-  if (auto e = d.check(
-          d.cuDeviceGetAttribute(
-              &major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, c->dev),
-          "cuDeviceGetAttribute"))
-    return e;
-  if (auto e = d.check(
-          d.cuDeviceGetAttribute(
-              &minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, c->dev),
-          "cuDeviceGetAttribute"))
+  if (auto e = readComputeCapability(d, c->dev, major, minor))
     return e;
   if (auto e = d.check(
           d.cuDeviceGetAttribute(
@@ -78,7 +88,7 @@ DeviceContext::create(int ordinal) {
   c->l2 = l2;
   c->deviceName = name;
   c->cc = major * 10 + minor;
-  c->deviceArch = "sm_" + std::to_string(c->cc) + (major == 9 ? "a" : "");
+  c->deviceArch = Arch::forDevice(major, minor).str();
   if (c->cc < 80)
     return runtimeError(llvm::Twine("mlpjit: ") + name + " is sm_" +
                         llvm::Twine(c->cc) +

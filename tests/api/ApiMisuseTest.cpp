@@ -5,7 +5,7 @@
 // llvm::Error naming the problem, and must launch nothing.
 //
 //===----------------------------------------------------------------------===//
-#include "TestPrograms.h"
+#include "GpuTestSupport.h"
 
 #include "mlpjit/Codegen/Codegen.h"
 #include "mlpjit/mlpjit.h"
@@ -96,15 +96,8 @@ TEST(ValidateProgramTest, RejectsInconsistentPrograms) {
 }
 
 /// A loaded Mlp on the GPU; each test misuses it.
-class MlpMisuseTest : public ::testing::Test {
+class MlpMisuseTest : public GpuContextTest {
 protected:
-  void SetUp() override {
-    auto c = DeviceContext::create(0);
-    if (!c)
-      GTEST_SKIP() << "no CUDA driver: " << llvm::toString(c.takeError());
-    context = std::move(*c);
-  }
-
   std::unique_ptr<Mlp> load(const BlockShape &shape) {
     MlpProgram p = makeProgram(shape, context->arch());
     for (KernelArtifact &k : p.kernels) {
@@ -133,7 +126,6 @@ protected:
     return buffers.back().get();
   }
 
-  std::unique_ptr<DeviceContext> context;
   std::vector<DeviceBuffer> buffers;
 };
 

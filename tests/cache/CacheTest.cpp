@@ -1,5 +1,5 @@
 //===- CacheTest.cpp - KernelCache ----------------------------------------===//
-#include "mlpjit/Cache.h"
+#include "mlpjit/Codegen/KernelCache.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -61,6 +61,15 @@ protected:
   }
   std::string manifestFile(const KernelCache &cache, const std::string &key) {
     return cache.entryPath(key) + "/manifest.json";
+  }
+  /// Entries (and temporaries) directly in the cache directory.
+  int entriesInDir() {
+    std::error_code ec;
+    int entries = 0;
+    for (fs::directory_iterator it(dir, ec), end; it != end && !ec;
+         it.increment(ec))
+      ++entries;
+    return entries;
   }
 
   /// Stores an entry, corrupts it with `corrupt`, and checks that a fresh
@@ -145,12 +154,7 @@ TEST_F(KernelCacheTest, MissThenHitInMemoryAndOnDisk) {
   EXPECT_EQ(m->getString("mlpjitVersion"), llvm::StringRef(mlpjitVersion()));
   EXPECT_EQ(m->getInteger("ptxBytes"), 7);
   EXPECT_EQ(m->getString("ptxSha256")->size(), 64u);
-  std::error_code ec;
-  int entries = 0;
-  for (fs::directory_iterator it(dir, ec), end; it != end && !ec;
-       it.increment(ec))
-    ++entries;
-  EXPECT_EQ(entries, 1);
+  EXPECT_EQ(entriesInDir(), 1);
 
   // Another process (a fresh cache) finds it on disk.
   auto other = makeCache();
@@ -328,12 +332,7 @@ TEST_F(KernelCacheTest, ConcurrentProcessesWritingOneKeyAllSucceed) {
   EXPECT_EQ(entry->ptx.size(), 200000u);
   EXPECT_TRUE(warnings.empty());
   // Only the entry remains: every loser removed its temporary directory.
-  std::error_code ec;
-  int entries = 0;
-  for (fs::directory_iterator it(dir, ec), end; it != end && !ec;
-       it.increment(ec))
-    ++entries;
-  EXPECT_EQ(entries, 1);
+  EXPECT_EQ(entriesInDir(), 1);
 }
 
 TEST_F(KernelCacheTest, StaleTemporariesOfCrashedWritersAreRemoved) {

@@ -7,7 +7,7 @@
 // several at once to race on the same entry.
 //
 //===----------------------------------------------------------------------===//
-#include "mlpjit/Cache.h"
+#include "mlpjit/Codegen/KernelCache.h"
 
 #include "llvm/Support/raw_ostream.h"
 

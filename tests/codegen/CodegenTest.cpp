@@ -1,6 +1,9 @@
 //===- CodegenTest.cpp - KernelDesc validation, generated source, NVRTC ---===//
 #include "mlpjit/Codegen/Codegen.h"
-#include "mlpjit/Cache.h"
+#include "TemplateFamily.h"
+#include "TestPrograms.h"
+#include "mlpjit/Arch.h"
+#include "mlpjit/Codegen/KernelCache.h"
 #include "mlpjit/Codegen/Nvrtc.h"
 #include "mlpjit/Codegen/TemplateHeaders.h"
 #include "mlpjit/sm80/launch.h"
@@ -13,26 +16,12 @@
 
 using namespace mlpjit;
 using namespace mlpjit::codegen;
+using namespace mlpjit::testing;
 
 namespace {
 
 KernelDesc swigluGateUp() {
-  KernelDesc d;
-  d.name = "llama3_8b_gate_up_m1_64";
-  d.templateName = "sm80_mma";
-  d.arch = "sm_80";
-  d.role = KernelRole::gate_up;
-  d.epilogue = Epilogue::swiglu;
-  d.n = 28672;
-  d.k = 4096;
-  d.interleaveRows = 64;
-  d.mMin = 1;
-  d.mMax = 64;
-  d.tileM = 64;
-  d.tileN = 128;
-  d.tileK = 64;
-  d.stages = 4;
-  return d;
+  return llamaGateUp("sm80_mma", "sm_80", 64, 128, 4, /*mMax=*/64);
 }
 
 // Asserts success of an llvm::Expected, printing the error otherwise.
@@ -287,23 +276,24 @@ TEST(Codegen, Sm90NeedsTheArchSpecificTarget) {
             std::string::npos);
   d.arch = "sm_80";
   EXPECT_NE(errorOf(d).find("needs sm_90 or newer"), std::string::npos);
-  d.arch = "sm_90a";
-  if (!isTemplateAvailable("sm90_tma_ws")) {
-    EXPECT_NE(errorOf(d).find("is not part of this build"), std::string::npos);
-  }
 }
 
 TEST(Codegen, ParsesArchitectures) {
-  auto hopper = parseArch("sm_90a");
+  auto hopper = Arch::parse("sm_90a");
   ASSERT_EXPECTED(hopper);
-  EXPECT_EQ(hopper->first, 90);
-  EXPECT_TRUE(hopper->second);
-  auto ampere = parseArch("sm_80");
+  EXPECT_EQ(hopper->sm, 90);
+  EXPECT_TRUE(hopper->specific);
+  EXPECT_EQ(hopper->str(), "sm_90a");
+  auto ampere = Arch::parse("sm_80");
   ASSERT_EXPECTED(ampere);
-  EXPECT_EQ(ampere->first, 80);
-  EXPECT_FALSE(ampere->second);
+  EXPECT_EQ(ampere->sm, 80);
+  EXPECT_FALSE(ampere->specific);
   for (const char *bad : {"", "sm_", "sm_90b", "compute_90", "sm_9x"})
-    EXPECT_TRUE(fails(parseArch(bad))) << bad;
+    EXPECT_TRUE(fails(Arch::parse(bad))) << bad;
+  EXPECT_EQ(Arch::forDevice(9, 0).str(), "sm_90a");
+  EXPECT_EQ(Arch::forDevice(8, 6).str(), "sm_86");
+  EXPECT_TRUE(ampere->runsOn(*hopper));
+  EXPECT_FALSE(hopper->runsOn(Arch::forDevice(10, 0)));
 }
 
 TEST(Nvrtc, FlagsTargetTheVirtualArchitecture) {

@@ -56,8 +56,8 @@ std::vector<double> referenceRows(const MlpProgram &p, const HostBlock &w,
           g += xr[c] * gr[c];
       }
       double a =
-          gated ? activation(p.epilogue, g) * u : activation(p.epilogue, u);
-      act[j] = fromHalf(toHalf(float(a), p.dtype), p.dtype);
+          gated ? host::activation(p.epilogue, g) * u : host::activation(p.epilogue, u);
+      act[j] = host::fromBits(host::toBits(float(a), p.dtype), p.dtype);
     }
     for (int64_t c = 0; c < h; ++c) {
       double s = p.hasBias ? w.downBias.values[c] : 0;
@@ -156,7 +156,7 @@ protected:
         picked.insert(picked.end(), y->begin() + r * h,
                       y->begin() + (r + 1) * h);
       for (size_t i = 0; i < y->size(); ++i)
-        ASSERT_TRUE(std::isfinite(fromHalf((*y)[i], program.dtype)))
+        ASSERT_TRUE(std::isfinite(host::fromBits((*y)[i], program.dtype)))
             << "y[" << i << "] is not finite (not written?)";
       double err = relativeError(picked, program.dtype, ref);
       EXPECT_LE(err, 1e-2) << "relative error " << err;

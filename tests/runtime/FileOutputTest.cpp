@@ -9,7 +9,7 @@
 #include "../support/FullDisk.h"
 #include "TestPrograms.h"
 
-#include "mlpjit/Cache.h"
+#include "mlpjit/Codegen/KernelCache.h"
 #include "mlpjit/FileOutput.h"
 #include "mlpjit/ProgramFile.h"
 

@@ -81,7 +81,7 @@ protected:
       std::vector<double> ref = reference(p, w, x, m);
       double diff = 0, norm = 0;
       for (size_t i = 0; i < y.size(); ++i) {
-        double v = fromHalf(y[i], p.dtype);
+        double v = host::fromBits(y[i], p.dtype);
         ASSERT_TRUE(std::isfinite(v)) << "y[" << i << "] = " << v;
         diff += (v - ref[i]) * (v - ref[i]);
         norm += ref[i] * ref[i];

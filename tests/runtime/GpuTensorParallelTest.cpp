@@ -176,7 +176,7 @@ TEST_F(GpuTensorParallelTest, OneRankEqualsMlp) {
     std::vector<double> ref = reference(*program, w, x, m);
     std::vector<double> mlpValues;
     for (uint16_t v : *outMlp)
-      mlpValues.push_back(fromHalf(v, shape.dtype));
+      mlpValues.push_back(host::fromBits(v, shape.dtype));
     EXPECT_LE(relativeError(*outTp, shape.dtype, mlpValues), 1e-2);
     EXPECT_LE(relativeError(*outTp, shape.dtype, ref), 1e-2);
   };
@@ -468,7 +468,7 @@ TEST(TensorParallelRankWorker, DISABLED_Run) {
     ASSERT_TRUE(got && single);
     std::vector<double> oneValues, ref = reference(*wholeProgram, w, x, m);
     for (uint16_t v : *single)
-      oneValues.push_back(fromHalf(v, whole.dtype));
+      oneValues.push_back(host::fromBits(v, whole.dtype));
     const int64_t first = reduceScatter ? rank * rows : 0;
     const char *what = reduceScatter ? "reduce_scatter" : "all_reduce";
     out << what << "_vs_one_gpu " << m << " "

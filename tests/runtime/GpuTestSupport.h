@@ -11,6 +11,7 @@
 #include "TestPrograms.h"
 
 #include "mlpjit/Codegen/Codegen.h"
+#include "mlpjit/HostReference.h"
 #include "mlpjit/Module.h"
 
 #include <gtest/gtest.h>
@@ -28,58 +29,6 @@ namespace mlpjit::testing {
       FAIL() << llvm::toString(std::move(err_));                               \
   } while (0)
 
-/// float -> bf16 or fp16 bits, rounding to nearest even (fp16: values here
-/// are far from its overflow; subnormals flush to zero).
-inline uint16_t toHalf(float f, DType t) {
-  uint32_t u;
-  std::memcpy(&u, &f, 4);
-  if (t == DType::bf16)
-    return uint16_t((u + 0x7fff + ((u >> 16) & 1)) >> 16);
-  uint32_t sign = (u >> 16) & 0x8000;
-  int exp = int((u >> 23) & 0xff) - 127 + 15;
-  if (exp <= 0)
-    return uint16_t(sign);
-  uint32_t mant = u & 0x7fffff, h = (uint32_t(exp) << 10) | (mant >> 13);
-  uint32_t rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest == 0x1000 && (h & 1)))
-    ++h;
-  return uint16_t(sign | h);
-}
-inline double fromHalf(uint16_t h, DType t) {
-  if (t == DType::bf16) {
-    uint32_t u = uint32_t(h) << 16;
-    float f;
-    std::memcpy(&f, &u, 4);
-    return f;
-  }
-  int exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
-  double v = exp == 0    ? std::ldexp(double(mant), -24)
-             : exp == 31 ? (mant ? NAN : INFINITY)
-                         : std::ldexp(double(1024 + mant), exp - 25);
-  return (h & 0x8000) ? -v : v;
-}
-
-inline double activation(Epilogue e, double v) {
-  switch (e) {
-  case Epilogue::silu:
-  case Epilogue::swiglu:
-    return v / (1 + std::exp(-v));
-  case Epilogue::gelu_tanh:
-  case Epilogue::geglu_tanh:
-    return 0.5 * v *
-           (1 + std::tanh(0.7978845608028654 * (v + 0.044715 * v * v * v)));
-  case Epilogue::gelu_erf:
-  case Epilogue::geglu_erf:
-    return 0.5 * v * (1 + std::erf(v * 0.7071067811865476));
-  case Epilogue::relu:
-  case Epilogue::reglu:
-    return v > 0 ? v : 0;
-  case Epilogue::none:
-    return v;
-  }
-  return v;
-}
-
 struct HostTensor {
   std::vector<uint16_t> bits;
   std::vector<double> values; // the bf16 values as doubles
@@ -90,8 +39,8 @@ inline HostTensor randomTensor(size_t n, double scale, DType dtype,
   std::uniform_real_distribution<float> dist(-1, 1);
   HostTensor t;
   for (size_t i = 0; i < n; ++i) {
-    t.bits.push_back(toHalf(float(dist(rng) * scale), dtype));
-    t.values.push_back(fromHalf(t.bits.back(), dtype));
+    t.bits.push_back(host::toBits(float(dist(rng) * scale), dtype));
+    t.values.push_back(host::fromBits(t.bits.back(), dtype));
   }
   return t;
 }
@@ -118,9 +67,9 @@ inline std::vector<double> reference(const MlpProgram &p, const HostBlock &w,
         if (gated)
           g += xv * w.gate.values[j * h + c];
       }
-      double a =
-          gated ? activation(p.epilogue, g) * u : activation(p.epilogue, u);
-      act[r * in + j] = fromHalf(toHalf(float(a), p.dtype), p.dtype);
+      double a = host::epilogue(p.epilogue, gated ? g : u, u);
+      act[r * in + j] =
+          host::fromBits(host::toBits(float(a), p.dtype), p.dtype);
     }
   for (int64_t r = 0; r < m; ++r)
     for (int64_t c = 0; c < h; ++c) {
@@ -158,7 +107,7 @@ inline double relativeError(const std::vector<uint16_t> &out, DType dtype,
                             const std::vector<double> &ref) {
   double diff = 0, norm = 0;
   for (size_t i = 0; i < out.size(); ++i) {
-    double v = fromHalf(out[i], dtype);
+    double v = host::fromBits(out[i], dtype);
     if (!std::isfinite(v))
       return NAN;
     diff += (v - ref[i]) * (v - ref[i]);

@@ -1,7 +1,8 @@
 //===- LaunchTest.cpp - launch arithmetic and checks, no GPU needed -------===//
-#include "mlpjit/sm80/launch.h"
-#include "mlpjit/GemmLaunch.h"
+#include "GemmLaunch.h"
+#include "TestPrograms.h"
 #include "mlpjit/Module.h"
+#include "mlpjit/sm80/launch.h"
 #include "mlpjit/sm90/launch.h"
 
 #include <gtest/gtest.h>
@@ -9,23 +10,13 @@
 #include <functional>
 
 using namespace mlpjit;
+using namespace mlpjit::testing;
 
 namespace {
 
 KernelDesc hopperGateUp() {
-  KernelDesc d;
+  KernelDesc d = llamaGateUp("sm90_tma_ws", "sm_90a", 128, 256, 3, 4096);
   d.name = "gate_up";
-  d.templateName = "sm90_tma_ws";
-  d.epilogue = Epilogue::swiglu;
-  d.n = 28672;
-  d.k = 4096;
-  d.interleaveRows = 64;
-  d.mMin = 1;
-  d.mMax = 4096;
-  d.tileM = 128;
-  d.tileN = 256;
-  d.tileK = 64;
-  d.stages = 3;
   return d;
 }
 

@@ -96,8 +96,8 @@ TEST(TensorParallelTest, ProgramFileKeepsTensorParallel) {
     auto r = programFromJson(text);
     ASSERT_FALSE(bool(r));
     EXPECT_NE(llvm::toString(r.takeError())
-                  .find("field 'tensorParallel' must be an integer in [1, "
-                        "1024]"),
+                  .find("expected an integer in [1, 1024] at "
+                        "program.tensorParallel"),
               std::string::npos);
   }
 }

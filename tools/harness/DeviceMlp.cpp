@@ -1,6 +1,7 @@
 //===- DeviceMlp.cpp ------------------------------------------------------===//
 #include "DeviceMlp.h"
 
+#include "mlpjit/HostReference.h"
 #include "mlpjit/mlpjit.h"
 
 #include <cmath>
@@ -16,25 +17,6 @@ llvm::Error DeviceArray::allocate(size_t bytes) {
   n = bytes;
   return driver->check(driver->cuMemAlloc(&p, std::max<size_t>(bytes, 16)),
                        "cuMemAlloc");
-}
-
-/// A 16-bit float (bf16 or IEEE half) as a double.
-static double toDouble(uint16_t bits, DType dtype) {
-  if (dtype == DType::bf16) {
-    uint32_t f = uint32_t(bits) << 16;
-    float v;
-    std::memcpy(&v, &f, 4);
-    return v;
-  }
-  int sign = bits >> 15, exponent = (bits >> 10) & 31, mantissa = bits & 1023;
-  double v;
-  if (exponent == 31)
-    v = mantissa ? NAN : INFINITY;
-  else if (exponent == 0)
-    v = std::ldexp(double(mantissa), -24);
-  else
-    v = std::ldexp(double(mantissa + 1024), exponent - 25);
-  return sign ? -v : v;
 }
 
 static llvm::Expected<std::vector<uint16_t>>
@@ -58,7 +40,7 @@ mlpjit::harness::toHost(const GpuSession &gpu, CUdeviceptr p, size_t n,
     return raw.takeError();
   std::vector<double> out(n);
   for (size_t i = 0; i < n; ++i)
-    out[i] = toDouble((*raw)[i], dtype);
+    out[i] = host::fromBits((*raw)[i], dtype);
   return out;
 }
 
@@ -196,37 +178,6 @@ llvm::Error DeviceMlp::down(CUdeviceptr y, int64_t m, CUstream stream) const {
   return mlp->down(reinterpret_cast<void *>(y), m, stream);
 }
 
-static double activate(Activation a, double g, double u) {
-  auto silu = [](double v) { return v / (1.0 + std::exp(-v)); };
-  auto geluTanh = [](double v) {
-    return 0.5 * v *
-           (1.0 + std::tanh(0.7978845608028654 * (v + 0.044715 * v * v * v)));
-  };
-  auto geluErf = [](double v) {
-    return 0.5 * v * (1.0 + std::erf(v * 0.7071067811865476));
-  };
-  auto relu = [](double v) { return v > 0 ? v : 0.0; };
-  switch (a) {
-  case Activation::swiglu:
-    return silu(g) * u;
-  case Activation::geglu_tanh:
-    return geluTanh(g) * u;
-  case Activation::geglu_erf:
-    return geluErf(g) * u;
-  case Activation::reglu:
-    return relu(g) * u;
-  case Activation::gelu_tanh:
-    return geluTanh(u);
-  case Activation::gelu_erf:
-    return geluErf(u);
-  case Activation::relu:
-    return relu(u);
-  case Activation::silu:
-    return silu(u);
-  }
-  return NAN;
-}
-
 llvm::Expected<double> DeviceMlp::cpuCheck(CUdeviceptr x, CUdeviceptr y,
                                            int64_t m,
                                            llvm::ArrayRef<int64_t> rows) {
@@ -280,7 +231,7 @@ llvm::Expected<double> DeviceMlp::cpuCheck(CUdeviceptr x, CUdeviceptr y,
         if (!hostGateBias.empty())
           g += hostGateBias[j];
       }
-      act[j] = activate(spec.activation, g, u);
+      act[j] = host::epilogue(toEpilogue(spec.activation), gated ? g : u, u);
     }
     for (int64_t c = 0; c < h; ++c) {
       const double *dc = hostDown.data() + c * i;
@@ -317,4 +268,36 @@ TimingBuffers::allocate(const GpuSession &gpu, DType dtype, int64_t m,
   if (auto e = b.scratch.allocate(scratchBytes))
     return e;
   return b;
+}
+
+CublasLtMlp DeviceMlp::cublasLtBaseline() const {
+  const MlpSpec &spec = specCopy;
+  return CublasLtMlp(gpu.gemm(spec.dtype), gpu.kernels(), spec.dtype,
+                     toEpilogue(spec.activation), spec.hidden,
+                     spec.intermediate);
+}
+
+llvm::Expected<DeviceMlp::Check>
+DeviceMlp::checkForward(CublasLtMlp &baseline, CUdeviceptr x, CUdeviceptr y,
+                        CUdeviceptr yRef, CUdeviceptr scratch, int64_t m,
+                        llvm::ArrayRef<int64_t> cpuRows, CUstream stream) {
+  const size_t elems = size_t(m) * specCopy.hidden;
+  if (auto e = gpu.kernels().poison(y, elems, stream))
+    return e;
+  if (auto e = gpu.kernels().poison(yRef, elems, stream))
+    return e;
+  if (auto e = forward(x, y, m, stream))
+    return e;
+  if (auto e = baseline.unfused(w, x, yRef, m, scratch, stream))
+    return e;
+  Check check;
+  auto errCublas = relativeError(gpu, y, yRef, elems, specCopy.dtype);
+  if (!errCublas)
+    return errCublas.takeError();
+  check.relErrCublas = *errCublas;
+  auto errCpu = cpuCheck(x, y, m, cpuRows);
+  if (!errCpu)
+    return errCpu.takeError();
+  check.relErrCpu = *errCpu;
+  return check;
 }

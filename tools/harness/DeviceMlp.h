@@ -59,6 +59,16 @@ struct TimingBuffers {
   static llvm::Expected<TimingBuffers>
   allocate(const GpuSession &gpu, DType dtype, int64_t m, int64_t hidden,
            size_t scratchBytes, unsigned long long seed, CUstream stream);
+  /// The buffers of one benchmark point of m tokens: scratch for `baseline`,
+  /// inputs seeded from 1000 + 7m (the same x on every rank).
+  static llvm::Expected<TimingBuffers> forPoint(const GpuSession &gpu,
+                                                const CublasLtMlp &baseline,
+                                                DType dtype, int64_t m,
+                                                int64_t hidden,
+                                                CUstream stream) {
+    return allocate(gpu, dtype, m, hidden, baseline.scratchBytes(m, 2),
+                    1000 + 7 * m, stream);
+  }
 
 private:
   explicit TimingBuffers(const Driver &d) : yRef(d), scratch(d) {}
@@ -99,12 +109,29 @@ public:
   llvm::Error adopt(std::unique_ptr<Mlp> other);
 
   const MlpWeights &weights() const { return w; }
+  /// The cuBLASLt MLPs (unfused and merged) of this block, the baselines the
+  /// checks and the benchmark compare with.
+  CublasLtMlp cublasLtBaseline() const;
   const MlpSpec &spec() const { return specCopy; }
 
   /// float64 CPU reference of the given rows of y = mlp(x), compared with
   /// the device output: ‖y − ref‖ / ‖ref‖ over those rows.
   llvm::Expected<double> cpuCheck(CUdeviceptr x, CUdeviceptr y, int64_t m,
                                   llvm::ArrayRef<int64_t> rows);
+
+  /// The check every tool runs before timing: y and yRef poisoned, y =
+  /// forward(x), yRef = `baseline`'s unfused MLP of x, then y against yRef
+  /// and against the float64 reference on `cpuRows` (cpuCheck).
+  struct Check {
+    double relErrCublas = 0, relErrCpu = 0;
+    /// NaN compares false: an element left poisoned fails.
+    bool passed() const { return relErrCublas <= 1e-2 && relErrCpu <= 1e-2; }
+  };
+  llvm::Expected<Check> checkForward(CublasLtMlp &baseline, CUdeviceptr x,
+                                     CUdeviceptr y, CUdeviceptr yRef,
+                                     CUdeviceptr scratch, int64_t m,
+                                     llvm::ArrayRef<int64_t> cpuRows,
+                                     CUstream stream);
 
 private:
   DeviceMlp(GpuSession &gpu) : gpu(gpu) {}

@@ -105,9 +105,8 @@ llvm::Error runRank(const TensorParallelBenchOptions &o,
     log << "[llama-3-70b tp" << o.ranks << "] M=" << m << ": check";
     // Inputs and outputs rotate as in the single-GPU bench; x is the same
     // on every rank (seeds without the rank).
-    auto buffers = TimingBuffers::allocate(gpu, spec.dtype, m, h,
-                                           baseline.scratchBytes(m, 2),
-                                           1000 + 7 * m, stream);
+    auto buffers =
+        TimingBuffers::forPoint(gpu, baseline, spec.dtype, m, h, stream);
     if (!buffers)
       return buffers.takeError();
     const TimingBuffers &b = *buffers;

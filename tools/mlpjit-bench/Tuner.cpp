@@ -5,9 +5,10 @@
 #include "DeviceMlp.h"
 #include "Timing.h"
 
-#include "mlpjit/Cache.h"
 #include "mlpjit/Codegen/Codegen.h"
+#include "mlpjit/Codegen/KernelCache.h"
 #include "mlpjit/Pipeline/Compile.h"
+#include "mlpjit/Transforms/CandidatePlans.h"
 #include "mlpjit/mlpjit.h"
 
 #include "llvm/Support/Format.h"
@@ -34,13 +35,6 @@ std::string describe(const KernelDesc &d) {
   return s;
 }
 
-bool samePlan(const KernelDesc &a, const KernelDesc &b) {
-  return a.templateName == b.templateName && a.tileM == b.tileM &&
-         a.tileN == b.tileN && a.tileK == b.tileK && a.stages == b.stages &&
-         a.clusterM == b.clusterM && a.clusterN == b.clusterN &&
-         a.splitK == b.splitK && a.swapAB == b.swapAB;
-}
-
 /// The token count a bucket is tuned at: the middle one of the requested
 /// counts inside it, if any.
 std::optional<int64_t> representative(int64_t mMin, int64_t mMax,
@@ -56,66 +50,6 @@ std::optional<int64_t> representative(int64_t mMin, int64_t mMax,
 }
 
 } // namespace
-
-GemmProblem mlpjit::harness::problemOf(const KernelDesc &desc) {
-  GemmProblem p;
-  p.n = desc.n;
-  p.k = desc.k;
-  p.epilogue = desc.epilogue;
-  p.dtype = desc.dtype;
-  p.arch = desc.arch;
-  p.interleaveRows = desc.interleaveRows;
-  p.mMin = desc.mMin;
-  p.mMax = desc.mMax;
-  return p;
-}
-
-std::vector<KernelDesc> mlpjit::harness::candidatePlans(const KernelDesc &desc,
-                                                        int64_t m,
-                                                        size_t maxCandidates) {
-  std::vector<KernelDesc> out{desc};
-  const GemmProblem problem = problemOf(desc);
-  // The planner's own search space, the cost model's favourites first.
-  std::vector<std::pair<double, KernelPlan>> ranked;
-  for (const KernelPlan &plan : mlpjit::candidatePlans(problem, m))
-    ranked.push_back({estimateMicros(problem, plan, m), plan});
-  llvm::stable_sort(ranked, [](const auto &a, const auto &b) {
-    return a.first < b.first;
-  });
-  // Half the budget on the model's favourites, half spread evenly over the
-  // rest of its ranking: the fastest plan is found even where the model is
-  // off, and the calibration log sees the whole space.
-  std::vector<KernelPlan> picked;
-  const size_t top = std::min(ranked.size(), (maxCandidates + 1) / 2);
-  for (size_t i = 0; i < top; ++i)
-    picked.push_back(ranked[i].second);
-  const size_t rest = ranked.size() - top, spread = maxCandidates - top;
-  for (size_t j = 0; j < spread && rest > 0; ++j) {
-    size_t i = top + (j * rest) / spread;
-    if (i < ranked.size() &&
-        (picked.size() == top || !(i == top + ((j - 1) * rest) / spread)))
-      picked.push_back(ranked[i].second);
-  }
-  for (const KernelPlan &plan : picked) {
-    KernelDesc c = desc;
-    c.templateName = plan.templateName;
-    c.tileM = int(plan.tileM);
-    c.tileN = int(plan.tileN);
-    c.tileK = int(plan.tileK);
-    c.stages = int(plan.stages);
-    c.clusterM = int(plan.clusterM);
-    c.clusterN = int(plan.clusterN);
-    c.splitK = int(plan.splitK);
-    c.swapAB = plan.swapAB;
-    if (llvm::Error e = codegen::validateKernel(c)) {
-      llvm::consumeError(std::move(e));
-      continue;
-    }
-    if (llvm::none_of(out, [&](const KernelDesc &o) { return samePlan(o, c); }))
-      out.push_back(c);
-  }
-  return out;
-}
 
 llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
                                        const MlpSpec &specIn,
@@ -142,9 +76,8 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
   if (!dev)
     return dev.takeError();
   DeviceMlp &mlp = **dev;
-  const int64_t h = spec.hidden, i = spec.intermediate;
-  CublasLtMlp reference(gpu.gemm(spec.dtype), gpu.kernels(), spec.dtype,
-                        toEpilogue(spec.activation), h, i);
+  const int64_t h = spec.hidden;
+  CublasLtMlp reference = mlp.cublasLtBaseline();
 
   // Buckets: the (gate_up, down) kernel pair of each token range.
   std::map<std::pair<int64_t, int64_t>, std::pair<int, int>> buckets;
@@ -243,14 +176,6 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
           baseUs = t->medianUs;
         if (settings.calibration) {
           const KernelDesc &k = candidates[c];
-          KernelPlan plan;
-          plan.templateName = k.templateName;
-          plan.tileM = k.tileM;
-          plan.tileN = k.tileN;
-          plan.tileK = k.tileK;
-          plan.stages = k.stages;
-          plan.splitK = k.splitK;
-          plan.swapAB = k.swapAB;
           llvm::json::Object row{
               {"shape", label},        {"role", role == 0 ? "gate_up" : "down"},
               {"n", k.n},              {"k", k.k},
@@ -258,7 +183,7 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
               {"tileM", k.tileM},      {"tileN", k.tileN},
               {"stages", k.stages},    {"splitK", k.splitK},
               {"swapAB", k.swapAB},    {"heuristic", c == 0},
-              {"estimate_us", estimateMicros(problemOf(k), plan, *m)},
+              {"estimate_us", estimateMicros(problemOf(k), k.plan(), *m)},
               {"us", t->medianUs}};
           *settings.calibration << llvm::json::Value(std::move(row)) << "\n";
         }
@@ -277,23 +202,11 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
           describe(tuned).c_str(), baseUs, describe(w).c_str(), bestUs,
           candidates.size());
       TunedPlan entry;
-      entry.arch = w.arch;
-      entry.epilogue = w.epilogue;
-      entry.dtype = w.dtype;
-      entry.n = w.n;
-      entry.k = w.k;
+      static_cast<GemmShape &>(entry) = w.shape();
+      entry.plan = w.plan();
       entry.m = *m;
       entry.us = bestUs;
       entry.device = gpu.name();
-      entry.plan.templateName = w.templateName;
-      entry.plan.tileM = w.tileM;
-      entry.plan.tileN = w.tileN;
-      entry.plan.tileK = w.tileK;
-      entry.plan.stages = w.stages;
-      entry.plan.clusterM = w.clusterM;
-      entry.plan.clusterN = w.clusterN;
-      entry.plan.splitK = w.splitK;
-      entry.plan.swapAB = w.swapAB;
       table.insert(entry);
     }
   }

@@ -1,9 +1,9 @@
 //===- Tuner.h - mlpjit-bench --tune: measure candidate plans per bucket --===//
 //
 // For each token bucket of a block's plan that holds one of the benchmark's
-// token counts, and for each of its two GEMMs: compile a handful of
-// candidate plans around the heuristic's (tile shapes, swap-AB, split-K,
-// clusters), check each candidate's whole forward against cuBLASLt, time
+// token counts, and for each of its two GEMMs: compile the candidate plans
+// around the heuristic's (candidatePlans, Transforms/CandidatePlans.h), check
+// each candidate's whole forward against cuBLASLt, time
 // the GEMM alone, and store the fastest in a TunedPlanTable.
 //
 //===----------------------------------------------------------------------===//
@@ -19,15 +19,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 namespace mlpjit::harness {
-
-/// The GEMM a kernel computes, as the planner sees it.
-GemmProblem problemOf(const KernelDesc &desc);
-
-/// The candidate plans tried for `desc` at m tokens: desc itself, then the
-/// planner's candidates (mlpjit::candidatePlans) in the cost model's order,
-/// at most maxCandidates more, each accepted by codegen::validateKernel.
-std::vector<KernelDesc> candidatePlans(const KernelDesc &desc, int64_t m,
-                                       size_t maxCandidates);
 
 struct TuneSettings {
   int warmup = 5, reps = 30;

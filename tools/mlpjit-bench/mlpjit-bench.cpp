@@ -12,6 +12,7 @@
 #include "DeviceMlp.h"
 #include "TensorParallelBench.h"
 #include "Timing.h"
+#include "TokenCounts.h"
 #include "Tuner.h"
 
 #include "mlpjit/FileOutput.h"
@@ -39,9 +40,11 @@ static cl::opt<std::string> shapesOpt(
     cl::desc("built-in shapes to run (default: all, unless files are given): "
              "llama-3-8b,llama-3-70b/tp8,qwen2.5-7b,gemma-7b"),
     cl::init(""));
-static cl::opt<std::string> tokensOpt("tokens",
-                                      cl::desc("token counts, comma-separated"),
-                                      cl::init("1,16,64,256,1024,4096,8192"));
+static cl::list<int> tokensOpt("tokens",
+                               cl::desc("token counts (default "
+                                        "1,16,64,256,1024,4096,8192; with "
+                                        "--tp 1,64,1024,8192)"),
+                               cl::CommaSeparated);
 static cl::opt<int> repsOpt("reps", cl::desc("timed graph replays per point"),
                             cl::init(50));
 static cl::opt<int> warmupOpt("warmup", cl::desc("untimed replays per point"),
@@ -108,7 +111,7 @@ std::vector<BenchShape> builtinShapes() {
     s.activation = act;
     return BenchShape{name, s};
   };
-  // The shapes of ../shared/bench/peers_bench.py.
+  // The shapes of tools/mlpjit-bench/peers_bench.py.
   return {make("llama-3-8b", 4096, 14336, Activation::swiglu),
           make("llama-3-70b/tp8", 8192, 28672 / 8, Activation::swiglu),
           make("qwen2.5-7b", 3584, 18944, Activation::swiglu),
@@ -196,47 +199,34 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
     return dev.takeError();
   DeviceMlp &mlp = **dev;
   const int64_t h = spec.hidden, i = spec.intermediate;
-  CublasLtMlp baseline(gpu.gemm(spec.dtype), kernels, spec.dtype,
-                       toEpilogue(spec.activation), h, i);
+  CublasLtMlp baseline = mlp.cublasLtBaseline();
 
   for (int64_t m : tokens) {
     llvm::errs() << "[" << shape.name << "] M=" << m << ": check";
     // Rotate inputs/outputs; the weights (> L2 for every real shape) stream
     // from memory on every call anyway.
-    auto buffers = TimingBuffers::allocate(gpu, spec.dtype, m, h,
-                                           baseline.scratchBytes(m, 2),
-                                           1000 + 7 * m, stream);
+    auto buffers =
+        TimingBuffers::forPoint(gpu, baseline, spec.dtype, m, h, stream);
     if (!buffers)
       return buffers.takeError();
     const TimingBuffers &b = *buffers;
     const CUdeviceptr yRef = b.yRef.ptr(), scratch = b.scratch.ptr();
 
-    // Correctness first: mlpjit and merged against unfused cuBLASLt.
-    if (auto e = kernels.poison(b.y(0), size_t(m) * h, stream))
-      return e;
-    if (auto e = kernels.poison(yRef, size_t(m) * h, stream))
-      return e;
-    if (auto e = mlp.forward(b.x(0), b.y(0), m, stream))
-      return e;
-    if (auto e =
-            baseline.unfused(mlp.weights(), b.x(0), yRef, m, scratch, stream))
-      return e;
-    auto err = relativeError(gpu, b.y(0), yRef, size_t(m) * h, spec.dtype);
-    if (!err)
-      return err.takeError();
-    if (!(*err <= 1e-2))
+    // Correctness first: mlpjit against unfused cuBLASLt and against float64
+    // on the CPU (first and last rows), then merged against unfused.
+    auto check = mlp.checkForward(baseline, b.x(0), b.y(0), yRef, scratch, m,
+                                  {0, m - 1}, stream);
+    if (!check)
+      return check.takeError();
+    if (!(check->relErrCublas <= 1e-2))
       return fail(shape.name + " M=" + llvm::Twine(m) +
                   ": mlpjit differs from cuBLASLt: relative error " +
-                  llvm::formatv("{0:e}", *err).str());
-    // And against float64 on the CPU, on the first and last rows.
-    auto cpuErr = mlp.cpuCheck(b.x(0), b.y(0), m, {0, m - 1});
-    if (!cpuErr)
-      return cpuErr.takeError();
-    if (!(*cpuErr <= 1e-2))
+                  llvm::formatv("{0:e}", check->relErrCublas).str());
+    if (!(check->relErrCpu <= 1e-2))
       return fail(shape.name + " M=" + llvm::Twine(m) +
                   ": mlpjit differs from the float64 reference: relative "
                   "error " +
-                  llvm::formatv("{0:e}", *cpuErr).str());
+                  llvm::formatv("{0:e}", check->relErrCpu).str());
     if (auto e = kernels.poison(b.y(1), size_t(m) * h, stream))
       return e;
     if (auto e =
@@ -279,7 +269,8 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
     double flops = 6.0 * m * h * i, bytes = 2.0 * (3.0 * h * i + 2.0 * m * h);
     double floorUs = 1e6 * std::max(flops / (ceil.tflops * 1e12),
                                     bytes / (ceil.tbps * 1e12));
-    rows.push_back({shape.name, h, i, m, floorUs, *tm, *tu, *tg, *err});
+    rows.push_back(
+        {shape.name, h, i, m, floorUs, *tm, *tu, *tg, check->relErrCublas});
     // Each row as soon as it is measured: a run cut short keeps its rows.
     const Row &r = rows.back();
     llvm::errs() << llvm::format(
@@ -328,21 +319,16 @@ static int benchMain(int argc, char **argv) {
     return 1;
   };
 
-  std::vector<int64_t> tokens;
-  llvm::SmallVector<llvm::StringRef> tokenStrings;
-  if (tpOpt.getNumOccurrences() && !tokensOpt.getNumOccurrences())
-    tokensOpt = "1,64,1024,8192";
-  if (validateOpt.getNumOccurrences() && !tokensOpt.getNumOccurrences())
-    tokensOpt = "1,5,16,48,64,100,200,256,300,500,700,1024,1500,2500,4096,"
-                "6000,8192";
-  llvm::StringRef(tokensOpt.getValue()).split(tokenStrings, ',');
-  for (llvm::StringRef t : tokenStrings) {
-    int64_t v;
-    if (t.trim().getAsInteger(10, v) || v < 1 || v > (1 << 20))
-      return reportAndExit(
-          fail("--tokens: '" + t + "' is not a token count in [1, 1048576]"));
-    tokens.push_back(v);
-  }
+  auto tokenList =
+      tpOpt.getNumOccurrences()
+          ? tokenCounts(tokensOpt, {1, 64, 1024, 8192})
+      : validateOpt.getNumOccurrences()
+          ? tokenCounts(tokensOpt, {1, 5, 16, 48, 64, 100, 200, 256, 300, 500,
+                                    700, 1024, 1500, 2500, 4096, 6000, 8192})
+          : tokenCounts(tokensOpt, {1, 16, 64, 256, 1024, 4096, 8192});
+  if (!tokenList)
+    return reportAndExit(tokenList.takeError());
+  const std::vector<int64_t> &tokens = *tokenList;
 
   if (tpOpt.getNumOccurrences()) {
     if (!inputFiles.empty() || !shapesOpt.empty() || tuneOpt ||

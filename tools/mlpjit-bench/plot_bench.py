@@ -2,7 +2,7 @@
 """Plots mlpjit-bench JSON: time / floor against M, one line per method, one panel per shape.
 
 Usage: plot_bench.py bench.json out.png [peers.json]
-peers.json (from ../shared/bench/peers_bench.py --json) adds the PyTorch peers' best.
+peers.json (from tools/mlpjit-bench/peers_bench.py --json) adds the PyTorch peers' best.
 """
 import json, sys
 import matplotlib

@@ -120,9 +120,7 @@ int dumpKernels(llvm::ArrayRef<MlpSpec> specs) {
   if (!kernels)
     return fail(kernels.takeError());
   if (json) {
-    llvm::outs() << llvm::formatv("{0:2}",
-                                  llvm::json::Value(kernelsToJson(*kernels)))
-                 << "\n";
+    llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(*kernels)) << "\n";
     return 0;
   }
   llvm::outs() << llvm::format("%-40s %-12s %-10s %-15s %7s %7s  %-13s %s\n",
@@ -138,7 +136,8 @@ int dumpKernels(llvm::ArrayRef<MlpSpec> specs) {
         (std::to_string(k.tileM) + "x" + std::to_string(k.tileN) + "x" +
          std::to_string(k.tileK))
             .c_str(),
-        k.stages, k.clusterM, k.clusterN, k.splitK, k.swapAB ? "yes" : "no");
+        int(k.stages), int(k.clusterM), int(k.clusterN), int(k.splitK),
+        k.swapAB ? "yes" : "no");
   return 0;
 }
 

@@ -13,8 +13,9 @@
 #include "CublasLtBaseline.h"
 #include "DeviceMlp.h"
 #include "Timing.h"
+#include "TokenCounts.h"
 
-#include "mlpjit/Cache.h"
+#include "mlpjit/Codegen/KernelCache.h"
 #include "mlpjit/FileOutput.h"
 #include "mlpjit/Frontend/Frontend.h"
 #include "mlpjit/Pipeline/Compile.h"
@@ -33,9 +34,10 @@ namespace cl = llvm::cl;
 
 static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
                                       cl::desc("<spec.mlp | config.json>"));
-static cl::opt<std::string>
-    tokensOpt("tokens", cl::desc("token counts to run, comma-separated"),
-              cl::init("1,16,128,1024"));
+static cl::list<int> tokensOpt("tokens",
+                               cl::desc("token counts to run (default "
+                                        "1,16,128,1024)"),
+                               cl::CommaSeparated);
 static cl::opt<bool> jsonOpt("json", cl::desc("print one JSON object"));
 static cl::opt<std::string> archOpt("arch",
                                     cl::desc("target (default: the GPU's)"));
@@ -78,8 +80,7 @@ llvm::Error runOnGpu(GpuSession &gpu, Report &report,
   if (!dev)
     return dev.takeError();
   DeviceMlp &mlp = **dev;
-  CublasLtMlp baseline(gpu.gemm(spec.dtype), gpu.kernels(), spec.dtype,
-                       toEpilogue(spec.activation), h, i);
+  CublasLtMlp baseline = mlp.cublasLtBaseline();
   for (int64_t m : tokens) {
     if (m < spec.tokensMin || m > spec.tokensMax)
       return fail(llvm::Twine("--tokens ") + llvm::Twine(m) +
@@ -101,25 +102,14 @@ llvm::Error runOnGpu(GpuSession &gpu, Report &report,
     if (auto e = gpu.kernels().fillRandom(spec.dtype, x.ptr(), elems,
                                           7919 * m + 1, 1.0f, gpu.stream()))
       return e;
-    if (auto e = gpu.kernels().poison(y.ptr(), elems, gpu.stream()))
-      return e;
-    if (auto e = gpu.kernels().poison(yRef.ptr(), elems, gpu.stream()))
-      return e;
-    if (auto e = mlp.forward(x.ptr(), y.ptr(), m, gpu.stream()))
-      return e;
-    if (auto e = baseline.unfused(mlp.weights(), x.ptr(), yRef.ptr(), m,
-                                  scratch.ptr(), gpu.stream()))
-      return e;
-    auto errCublas = relativeError(gpu, y.ptr(), yRef.ptr(), elems, spec.dtype);
-    if (!errCublas)
-      return errCublas.takeError();
-    auto errCpu = mlp.cpuCheck(x.ptr(), y.ptr(), m, sampledRows(m));
-    if (!errCpu)
-      return errCpu.takeError();
-    p.relErrCublas = *errCublas;
-    p.relErrCpu = *errCpu;
-    // NaN compares false: an unwritten (poisoned) element fails.
-    p.passed = *errCublas <= 1e-2 && *errCpu <= 1e-2;
+    auto check = mlp.checkForward(baseline, x.ptr(), y.ptr(), yRef.ptr(),
+                                  scratch.ptr(), m, sampledRows(m),
+                                  gpu.stream());
+    if (!check)
+      return check.takeError();
+    p.relErrCublas = check->relErrCublas;
+    p.relErrCpu = check->relErrCpu;
+    p.passed = check->passed();
 
     if (repsOpt <= 0) { // check only, e.g. under compute-sanitizer
       report.points.push_back(p);
@@ -198,15 +188,9 @@ static int runMain(int argc, char **argv) {
                  << "\n";
     return 1;
   };
-  std::vector<int64_t> tokens;
-  llvm::SmallVector<llvm::StringRef> tokenStrings;
-  llvm::StringRef(tokensOpt.getValue()).split(tokenStrings, ',');
-  for (llvm::StringRef t : tokenStrings) {
-    int64_t v;
-    if (t.trim().getAsInteger(10, v) || v < 1 || v > limits::kMaxTokens)
-      return exitWith(fail("--tokens: '" + t + "' is not a token count"));
-    tokens.push_back(v);
-  }
+  auto tokens = tokenCounts(tokensOpt, {1, 16, 128, 1024});
+  if (!tokens)
+    return exitWith(tokens.takeError());
   auto specs = loadMlpFile(inputFile, llvm::errs());
   if (!specs)
     return exitWith(specs.takeError());
@@ -247,7 +231,7 @@ static int runMain(int argc, char **argv) {
           report.compiled.spec.arch.c_str(), report.compiled.compileSeconds,
           report.compiled.cacheHits());
     if (gpu) {
-      if (auto e = runOnGpu(**gpu, report, tokens, !jsonOpt))
+      if (auto e = runOnGpu(**gpu, report, *tokens, !jsonOpt))
         return exitWith(std::move(e));
       for (const Point &p : report.points)
         allPassed &= p.passed;

@@ -1,10 +1,26 @@
 //===- TemplateHeaders.cpp ------------------------------------------------===//
 #include "mlpjit/Codegen/TemplateHeaders.h"
 
+#include "EmbeddedTemplates.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/SHA256.h"
 
+#include <vector>
+
 using namespace mlpjit;
+
+llvm::ArrayRef<codegen::EmbeddedHeader> codegen::embeddedTemplateHeaders() {
+  static const std::vector<EmbeddedHeader> headers = [] {
+    std::vector<EmbeddedHeader> all;
+    for (size_t i = 0; i < templates::kEmbeddedFileCount; ++i) {
+      const templates::EmbeddedFile &file = templates::kEmbeddedFiles[i];
+      all.push_back({file.path, llvm::StringRef(file.contents, file.size)});
+    }
+    return all;
+  }();
+  return headers;
+}
 
 const std::string &codegen::templateHeadersHash() {
   static const std::string hash = [] {

@@ -28,22 +28,18 @@ mlir::Location locationOf(mlir::MLIRContext &context, const MlpSpec &spec) {
   return mlir::FileLineColLoc::get(&context, file, line, 1);
 }
 
+/// The activation op's kind for `a` (the gate's, for gated activations).
 mlp::ActivationKind pointwiseKind(Activation a) {
-  switch (a) {
-  case Activation::swiglu:
-  case Activation::silu:
-    return mlp::ActivationKind::silu;
-  case Activation::geglu_tanh:
-  case Activation::gelu_tanh:
-    return mlp::ActivationKind::gelu_tanh;
-  case Activation::geglu_erf:
-  case Activation::gelu_erf:
-    return mlp::ActivationKind::gelu_erf;
-  case Activation::reglu:
-  case Activation::relu:
-    return mlp::ActivationKind::relu;
-  }
-  llvm_unreachable("unknown Activation");
+  // Indexed by Activation: swiglu, geglu_tanh, geglu_erf, reglu, gelu_tanh,
+  // gelu_erf, relu, silu.
+  static constexpr mlp::ActivationKind kKinds[] = {
+      mlp::ActivationKind::silu,      mlp::ActivationKind::gelu_tanh,
+      mlp::ActivationKind::gelu_erf,  mlp::ActivationKind::relu,
+      mlp::ActivationKind::gelu_tanh, mlp::ActivationKind::gelu_erf,
+      mlp::ActivationKind::relu,      mlp::ActivationKind::silu};
+  static_assert(std::size(kKinds) == size_t(Activation::silu) + 1,
+                "an activation without a kind");
+  return kKinds[size_t(a)];
 }
 
 void emitFunction(mlir::OpBuilder &b, const MlpSpec &spec) {

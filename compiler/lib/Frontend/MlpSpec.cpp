@@ -9,53 +9,28 @@
 
 using namespace mlpjit;
 
-bool mlpjit::isGated(Activation a) {
-  return a == Activation::swiglu || a == Activation::geglu_tanh ||
-         a == Activation::geglu_erf || a == Activation::reglu;
-}
+// Indexed by Activation: the spec spelling, and the first GEMM's epilogue
+// (which has the same name).
+static constexpr const char *kActivationNames[] = {
+    "swiglu",    "geglu_tanh", "geglu_erf", "reglu",
+    "gelu_tanh", "gelu_erf",   "relu",      "silu"};
+static constexpr Epilogue kActivationEpilogues[] = {
+    Epilogue::swiglu, Epilogue::geglu_tanh, Epilogue::geglu_erf,
+    Epilogue::reglu,  Epilogue::gelu_tanh,  Epilogue::gelu_erf,
+    Epilogue::relu,   Epilogue::silu};
+static_assert(std::size(kActivationNames) == size_t(Activation::silu) + 1 &&
+                  std::size(kActivationEpilogues) ==
+                      size_t(Activation::silu) + 1,
+              "an activation without a name or an epilogue");
+
+bool mlpjit::isGated(Activation a) { return isGated(toEpilogue(a)); }
 
 const char *mlpjit::toString(Activation a) {
-  switch (a) {
-  case Activation::swiglu:
-    return "swiglu";
-  case Activation::geglu_tanh:
-    return "geglu_tanh";
-  case Activation::geglu_erf:
-    return "geglu_erf";
-  case Activation::reglu:
-    return "reglu";
-  case Activation::gelu_tanh:
-    return "gelu_tanh";
-  case Activation::gelu_erf:
-    return "gelu_erf";
-  case Activation::relu:
-    return "relu";
-  case Activation::silu:
-    return "silu";
-  }
-  llvm_unreachable("unknown Activation");
+  return kActivationNames[size_t(a)];
 }
 
 Epilogue mlpjit::toEpilogue(Activation a) {
-  switch (a) {
-  case Activation::swiglu:
-    return Epilogue::swiglu;
-  case Activation::geglu_tanh:
-    return Epilogue::geglu_tanh;
-  case Activation::geglu_erf:
-    return Epilogue::geglu_erf;
-  case Activation::reglu:
-    return Epilogue::reglu;
-  case Activation::gelu_tanh:
-    return Epilogue::gelu_tanh;
-  case Activation::gelu_erf:
-    return Epilogue::gelu_erf;
-  case Activation::relu:
-    return Epilogue::relu;
-  case Activation::silu:
-    return Epilogue::silu;
-  }
-  llvm_unreachable("unknown Activation");
+  return kActivationEpilogues[size_t(a)];
 }
 
 std::string MlpSpec::funcName() const {

@@ -1,11 +1,11 @@
 //===- Compile.cpp - spec to PTX: front end, passes, codegen, NVRTC -------===//
 #include "mlpjit/Pipeline/Compile.h"
 
-#include "mlpjit/Cache.h"
 #include "mlpjit/Codegen/Codegen.h"
-#include "mlpjit/Driver.h"
+#include "mlpjit/Codegen/KernelCache.h"
 #include "mlpjit/FileOutput.h"
 #include "mlpjit/Frontend/EmitModule.h"
+#include "mlpjit/Module.h"
 #include "mlpjit/Transforms/KernelCollection.h"
 #include "mlpjit/Transforms/Passes.h"
 #include "mlpjit/Transforms/TunedPlans.h"
@@ -29,29 +29,6 @@ static llvm::Error compileError(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
 }
 
-/// The GPU's arch when a driver and a device are present.
-static std::optional<std::string> deviceArch() {
-  auto driver = Driver::get();
-  if (!driver) {
-    llvm::consumeError(driver.takeError());
-    return std::nullopt;
-  }
-  const Driver &d = *driver;
-  CUdevice dev;
-  int major = 0, minor = 0;
-  if (d.cuInit(0) != CUDA_SUCCESS || d.cuDeviceGet(&dev, 0) != CUDA_SUCCESS ||
-      d.cuDeviceGetAttribute(&major,
-                             CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
-                             dev) != CUDA_SUCCESS ||
-      d.cuDeviceGetAttribute(&minor,
-                             CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
-                             dev) != CUDA_SUCCESS)
-    return std::nullopt;
-  // wgmma and setmaxnreg need the arch-specific target on Hopper.
-  std::string arch = "sm_" + std::to_string(major * 10 + minor);
-  return major == 9 ? arch + "a" : arch;
-}
-
 /// `sm_90` names the same GPUs as `sm_90a`; the kernel template planned for
 /// them (sm90_tma_ws) needs wgmma, which only the arch-specific target has.
 static std::string withArchSpecificFeatures(const std::string &arch) {
@@ -64,8 +41,11 @@ std::string mlpjit::resolveArch(const MlpSpec &spec,
     return withArchSpecificFeatures(options.arch);
   if (!spec.arch.empty())
     return withArchSpecificFeatures(spec.arch);
-  if (auto arch = deviceArch())
-    return *arch;
+  // The GPU's target when a driver and a device are present.
+  if (auto arch = DeviceContext::probeArch())
+    return arch->str();
+  else
+    llvm::consumeError(arch.takeError());
   return "sm_90a";
 }
 

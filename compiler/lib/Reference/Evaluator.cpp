@@ -2,6 +2,7 @@
 #include "mlpjit/Reference/Evaluator.h"
 
 #include "mlpjit/Dialect/Mlp/MlpOps.h"
+#include "mlpjit/HostReference.h"
 
 #include "llvm/ADT/DenseMap.h"
 
@@ -24,21 +25,8 @@ int64_t HostTensor::numElements() const {
 }
 
 double mlpjit::applyActivation(Epilogue kind, double x) {
-  switch (kind) {
-  case Epilogue::none:
-    return x;
-  case Epilogue::silu:
-    return x / (1.0 + std::exp(-x));
-  case Epilogue::gelu_tanh:
-    return 0.5 * x *
-           (1.0 + std::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
-  case Epilogue::gelu_erf:
-    return 0.5 * x * (1.0 + std::erf(x * 0.7071067811865476));
-  case Epilogue::relu:
-    return x > 0.0 ? x : 0.0;
-  default:
-    llvm_unreachable("applyActivation takes a plain epilogue");
-  }
+  assert(!isGated(kind) && "applyActivation takes a plain epilogue");
+  return host::activation(kind, x);
 }
 
 double mlpjit::relativeError(const HostTensor &out, const HostTensor &ref) {
@@ -66,36 +54,6 @@ llvm::Error evalError(Operation *op, const llvm::Twine &msg) {
   op->getLoc().print(os);
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  loc + ": " + msg);
-}
-
-Epilogue plainOf(mlp::ActivationKind kind) {
-  switch (kind) {
-  case mlp::ActivationKind::silu:
-    return Epilogue::silu;
-  case mlp::ActivationKind::gelu_tanh:
-    return Epilogue::gelu_tanh;
-  case mlp::ActivationKind::gelu_erf:
-    return Epilogue::gelu_erf;
-  case mlp::ActivationKind::relu:
-    return Epilogue::relu;
-  }
-  llvm_unreachable("unknown ActivationKind");
-}
-
-/// The activation inside a gated epilogue, or the plain one itself.
-Epilogue activationOf(Epilogue e) {
-  switch (e) {
-  case Epilogue::swiglu:
-    return Epilogue::silu;
-  case Epilogue::geglu_tanh:
-    return Epilogue::gelu_tanh;
-  case Epilogue::geglu_erf:
-    return Epilogue::gelu_erf;
-  case Epilogue::reglu:
-    return Epilogue::relu;
-  default:
-    return e;
-  }
 }
 
 /// y[M, N] = x[M, K] · w[N, K]ᵀ (+ b[N]).
@@ -163,7 +121,8 @@ public:
     if (auto a = dyn_cast<mlp::ActivationOp>(op)) {
       HostTensor t = get(a.getInput());
       for (double &v : t.data)
-        v = applyActivation(plainOf(a.getKind()), v);
+        v = applyActivation(
+            static_cast<Epilogue>(mlp::plainEpilogue(a.getKind())), v);
       values[a.getResult()] = std::move(t);
       return llvm::Error::success();
     }
@@ -214,10 +173,9 @@ public:
       if (!acc)
         return acc.takeError();
       auto epilogue = static_cast<Epilogue>(f.getEpilogue());
-      Epilogue act = activationOf(epilogue);
       if (!f.isGated()) {
         for (double &v : acc->data)
-          v = applyActivation(act, v);
+          v = host::epilogue(epilogue, v, 0.0);
         values[f.getResult()] = std::move(*acc);
         return llvm::Error::success();
       }
@@ -226,7 +184,7 @@ public:
         return evalError(op, "fused_linear: weight rows not in its layout");
       auto [g, u] = splitColumns(*acc, f.getLayout(), f.getBlockRows());
       for (size_t i = 0; i < g.data.size(); ++i)
-        g.data[i] = applyActivation(act, g.data[i]) * u.data[i];
+        g.data[i] = host::epilogue(epilogue, g.data[i], u.data[i]);
       values[f.getResult()] = std::move(g);
       return llvm::Error::success();
     }

@@ -16,11 +16,6 @@ using namespace mlpjit;
 
 namespace {
 
-/// The single user of `v`, or null.
-Operation *soleUser(Value v) {
-  return v.hasOneUse() ? *v.user_begin() : nullptr;
-}
-
 /// A gated pair: act(gate) * up with gate and up plain linears.
 struct GatedPair {
   mlp::LinearOp gate, up;
@@ -34,11 +29,11 @@ std::optional<GatedPair> matchGatedPair(mlp::MulOp mul) {
   for (int actIndex : {0, 1}) {
     auto act = mul->getOperand(actIndex).getDefiningOp<mlp::ActivationOp>();
     auto up = mul->getOperand(1 - actIndex).getDefiningOp<mlp::LinearOp>();
-    if (!act || !up || soleUser(act.getResult()) != mul)
+    if (!act || !up || mlp::soleUser(act.getResult()) != mul)
       continue;
     auto gate = act.getInput().getDefiningOp<mlp::LinearOp>();
-    if (!gate || gate == up || soleUser(gate.getResult()) != act ||
-        soleUser(up.getResult()) != mul)
+    if (!gate || gate == up || mlp::soleUser(gate.getResult()) != act ||
+        mlp::soleUser(up.getResult()) != mul)
       continue;
     if (gate.getInput() != up.getInput() ||
         gate.getWeight().getType() != up.getWeight().getType() ||

@@ -137,13 +137,11 @@ void mlpjit::registerMlpTransforms() {
       "shard-tensor-parallel, concat-gate-up, canonicalize, "
       "fuse-glu-epilogue, plan-kernels",
       [](OpPassManager &pm, const DefaultPipelineCLOptions &cl) {
-        DefaultPipelineOptions options;
-        options.tensorParallel = cl.tp;
-        options.tensorParallelOutput = cl.tpOutput;
-        options.layout = cl.layout;
-        options.blockRows = cl.blockRows;
-        options.arch = cl.arch;
-        options.tuningFile = cl.tuningFile;
-        buildDefaultPipeline(pm, options);
+        // In DefaultPipelineOptions' member order; no planner object from
+        // the command line, only a tuning file.
+        buildDefaultPipeline(
+            pm, DefaultPipelineOptions{cl.tp, cl.tpOutput, cl.layout,
+                                       cl.blockRows, cl.arch,
+                                       /*planner=*/nullptr, cl.tuningFile});
       });
 }

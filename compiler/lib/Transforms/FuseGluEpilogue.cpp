@@ -15,38 +15,6 @@ using namespace mlpjit;
 
 namespace {
 
-Operation *soleUser(Value v) {
-  return v.hasOneUse() ? *v.user_begin() : nullptr;
-}
-
-mlp::EpilogueKind gatedEpilogue(mlp::ActivationKind kind) {
-  switch (kind) {
-  case mlp::ActivationKind::silu:
-    return mlp::EpilogueKind::swiglu;
-  case mlp::ActivationKind::gelu_tanh:
-    return mlp::EpilogueKind::geglu_tanh;
-  case mlp::ActivationKind::gelu_erf:
-    return mlp::EpilogueKind::geglu_erf;
-  case mlp::ActivationKind::relu:
-    return mlp::EpilogueKind::reglu;
-  }
-  llvm_unreachable("unknown ActivationKind");
-}
-
-mlp::EpilogueKind plainEpilogue(mlp::ActivationKind kind) {
-  switch (kind) {
-  case mlp::ActivationKind::silu:
-    return mlp::EpilogueKind::silu;
-  case mlp::ActivationKind::gelu_tanh:
-    return mlp::EpilogueKind::gelu_tanh;
-  case mlp::ActivationKind::gelu_erf:
-    return mlp::EpilogueKind::gelu_erf;
-  case mlp::ActivationKind::relu:
-    return mlp::EpilogueKind::relu;
-  }
-  llvm_unreachable("unknown ActivationKind");
-}
-
 /// mul(act(split.gate), split.up) with split(linear): everything between the
 /// linear and the mul used once, by the next op of the pattern.
 LogicalResult fuseGated(mlp::MulOp mul) {
@@ -54,15 +22,17 @@ LogicalResult fuseGated(mlp::MulOp mul) {
     auto act = mul->getOperand(actIndex).getDefiningOp<mlp::ActivationOp>();
     Value upHalf = mul->getOperand(1 - actIndex);
     auto split = upHalf.getDefiningOp<mlp::SplitOp>();
-    if (!act || !split || soleUser(act.getResult()) != mul)
+    if (!act || !split || mlp::soleUser(act.getResult()) != mul)
       continue;
     // The activation must read the gate half of the same split.
     if (act.getInput() != split.getGate() || upHalf != split.getUp())
       continue;
-    if (soleUser(split.getGate()) != act || soleUser(split.getUp()) != mul)
+    if (mlp::soleUser(split.getGate()) != act ||
+        mlp::soleUser(split.getUp()) != mul)
       continue;
     auto linear = split.getInput().getDefiningOp<mlp::LinearOp>();
-    if (!linear || soleUser(linear.getResult()) != split || linear.getPlans())
+    if (!linear || mlp::soleUser(linear.getResult()) != split ||
+        linear.getPlans())
       continue;
 
     OpBuilder b(mul);
@@ -73,7 +43,7 @@ LogicalResult fuseGated(mlp::MulOp mul) {
         b, loc, mul.getType(), linear.getInput(), linear.getWeight(),
         linear.getBias(),
         mlp::EpilogueKindAttr::get(b.getContext(),
-                                   gatedEpilogue(act.getKind())),
+                                   mlp::gatedEpilogue(act.getKind())),
         split.getLayoutAttr(), split.getBlockRowsAttr(), ArrayAttr());
     mul.getResult().replaceAllUsesWith(fused.getResult());
     mul.erase();
@@ -88,14 +58,15 @@ LogicalResult fuseGated(mlp::MulOp mul) {
 /// act(linear) where the activation is the linear's only user.
 LogicalResult fusePlain(mlp::ActivationOp act) {
   auto linear = act.getInput().getDefiningOp<mlp::LinearOp>();
-  if (!linear || soleUser(linear.getResult()) != act || linear.getPlans())
+  if (!linear || mlp::soleUser(linear.getResult()) != act || linear.getPlans())
     return failure();
   OpBuilder b(act);
   Location loc = FusedLoc::get(b.getContext(), {linear.getLoc(), act.getLoc()});
   auto fused = mlp::FusedLinearOp::create(
       b, loc, act.getType(), linear.getInput(), linear.getWeight(),
       linear.getBias(),
-      mlp::EpilogueKindAttr::get(b.getContext(), plainEpilogue(act.getKind())),
+      mlp::EpilogueKindAttr::get(b.getContext(),
+                                 mlp::plainEpilogue(act.getKind())),
       mlp::WeightLayoutAttr::get(b.getContext(), mlp::WeightLayout::stacked),
       b.getI64IntegerAttr(1), ArrayAttr());
   act.getResult().replaceAllUsesWith(fused.getResult());

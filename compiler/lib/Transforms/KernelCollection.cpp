@@ -32,12 +32,11 @@ llvm::Error appendKernels(func::FuncOp func, Operation *op, KernelRole role,
   if (auto a = func->getAttrOfType<StringAttr>("mlp.arch"))
     arch = a.str();
   for (Attribute attr : plans) {
-    auto plan = cast<mlp::KernelPlanAttr>(attr);
     KernelDesc d;
+    d.plan() = planOf(cast<mlp::KernelPlanAttr>(attr));
     d.name = (func.getSymName() + "_" + toString(role) + "_m" +
-              llvm::Twine(plan.getMMin()) + "_" + llvm::Twine(plan.getMMax()))
+              llvm::Twine(d.mMin) + "_" + llvm::Twine(d.mMax))
                  .str();
-    d.templateName = plan.getTemplateName().str();
     d.arch = arch;
     d.role = role;
     d.epilogue = epilogue;
@@ -46,16 +45,6 @@ llvm::Error appendKernels(func::FuncOp func, Operation *op, KernelRole role,
     d.n = weight.getDimSize(0);
     d.k = weight.getDimSize(1);
     d.interleaveRows = interleaveRows;
-    d.mMin = plan.getMMin();
-    d.mMax = plan.getMMax();
-    d.tileM = plan.getTileM();
-    d.tileN = plan.getTileN();
-    d.tileK = plan.getTileK();
-    d.stages = plan.getStages();
-    d.clusterM = plan.getClusterM();
-    d.clusterN = plan.getClusterN();
-    d.splitK = plan.getSplitK();
-    d.swapAB = plan.getSwapAB();
     out.push_back(std::move(d));
   }
   return llvm::Error::success();
@@ -109,33 +98,27 @@ mlpjit::collectKernels(ModuleOp module) {
   return kernels;
 }
 
-llvm::json::Array mlpjit::kernelsToJson(llvm::ArrayRef<KernelDesc> kernels) {
-  llvm::json::Array array;
-  for (const KernelDesc &k : kernels) {
-    llvm::json::Value m =
-        k.mMin == k.mMax ? llvm::json::Value(k.mMin)
-                         : llvm::json::Value(llvm::json::Array{k.mMin, k.mMax});
-    array.push_back(llvm::json::Object{
-        {"name", k.name},
-        {"template", k.templateName},
-        {"arch", k.arch},
-        {"role", toString(k.role)},
-        {"epilogue", toString(k.epilogue)},
-        {"dtype", toString(k.dtype)},
-        {"bias", k.hasBias},
-        {"M", std::move(m)},
-        {"N", k.n},
-        {"K", k.k},
-        {"N_out", k.outputColumns()},
-        {"tile", llvm::json::Array{k.tileM, k.tileN, k.tileK}},
-        {"stages", k.stages},
-        {"cluster", llvm::json::Array{k.clusterM, k.clusterN}},
-        {"split_k", k.splitK},
-        {"swap_ab", k.swapAB},
-        {"interleave_rows", k.interleaveRows},
-    });
-  }
-  return array;
+mlp::KernelPlanAttr mlpjit::planAttr(MLIRContext *context,
+                                     const KernelPlan &p) {
+  return mlp::KernelPlanAttr::get(context, p.templateName, p.mMin, p.mMax,
+                                  p.tileM, p.tileN, p.tileK, p.stages,
+                                  p.clusterM, p.clusterN, p.splitK, p.swapAB);
+}
+
+KernelPlan mlpjit::planOf(mlp::KernelPlanAttr attr) {
+  KernelPlan p;
+  p.templateName = attr.getTemplateName().str();
+  p.mMin = attr.getMMin();
+  p.mMax = attr.getMMax();
+  p.tileM = attr.getTileM();
+  p.tileN = attr.getTileN();
+  p.tileK = attr.getTileK();
+  p.stages = attr.getStages();
+  p.clusterM = attr.getClusterM();
+  p.clusterN = attr.getClusterN();
+  p.splitK = attr.getSplitK();
+  p.swapAB = attr.getSwapAB();
+  return p;
 }
 
 llvm::Expected<MlpShape> mlpjit::describeFunc(func::FuncOp func) {
@@ -173,10 +156,7 @@ llvm::Expected<MlpShape> mlpjit::describeFunc(func::FuncOp func) {
   }
   if (!sawActivation)
     return fail("no activation");
-  static const Epilogue plain[] = {Epilogue::silu, Epilogue::gelu_tanh,
-                                   Epilogue::gelu_erf, Epilogue::relu};
-  static const Epilogue gated[] = {Epilogue::swiglu, Epilogue::geglu_tanh,
-                                   Epilogue::geglu_erf, Epilogue::reglu};
-  shape.epilogue = (sawMul ? gated : plain)[static_cast<int>(act)];
+  shape.epilogue = static_cast<Epilogue>(sawMul ? mlp::gatedEpilogue(act)
+                                                : mlp::plainEpilogue(act));
   return shape;
 }

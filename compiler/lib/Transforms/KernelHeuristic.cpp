@@ -162,7 +162,7 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   return dev.fixedUs + std::max({smUs, hbmUs, l2Us});
 }
 
-std::vector<KernelPlan> mlpjit::candidatePlans(const GemmProblem &p,
+std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
                                                int64_t m) {
   std::vector<KernelPlan> out;
   if (smVersion(p.arch) != 90)
@@ -282,7 +282,7 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
   for (auto [rLo, rHi] : llvm::reverse(ranges)) {
     const int64_t points[] = {rLo, (rLo + rHi) / 2, rHi};
     // The candidates of the range's top end serve the whole range.
-    std::vector<KernelPlan> candidates = candidatePlans(p, rHi);
+    std::vector<KernelPlan> candidates = sm90Candidates(p, rHi);
     if (candidates.empty())
       return planError("the sm90 template supports no plan for N = " +
                        llvm::Twine(p.n) + ", K = " + llvm::Twine(p.k));

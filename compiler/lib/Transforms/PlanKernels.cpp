@@ -1,4 +1,5 @@
 //===- PlanKernels.cpp - attach #mlp.plan arrays to every GEMM ------------===//
+#include "mlpjit/Transforms/KernelCollection.h"
 #include "mlpjit/Transforms/KernelHeuristic.h"
 #include "mlpjit/Transforms/Passes.h"
 #include "mlpjit/Transforms/TunedPlans.h"
@@ -105,9 +106,7 @@ struct PlanKernelsPass : mlpjit::impl::PlanKernelsBase<PlanKernelsPass> {
     for (auto &[op, plans] : planned) {
       SmallVector<Attribute> attrs;
       for (const KernelPlan &p : plans)
-        attrs.push_back(mlp::KernelPlanAttr::get(
-            op->getContext(), p.templateName, p.mMin, p.mMax, p.tileM, p.tileN,
-            p.tileK, p.stages, p.clusterM, p.clusterN, p.splitK, p.swapAB));
+        attrs.push_back(planAttr(op->getContext(), p));
       op->setAttr("plans", ArrayAttr::get(op->getContext(), attrs));
     }
   }

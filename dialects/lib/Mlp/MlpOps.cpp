@@ -19,6 +19,26 @@ bool mlpjit::mlp::isGatedEpilogue(EpilogueKind kind) {
   }
 }
 
+// Indexed by ActivationKind (silu, gelu_tanh, gelu_erf, relu).
+static constexpr EpilogueKind kPlainEpilogues[] = {
+    EpilogueKind::silu, EpilogueKind::gelu_tanh, EpilogueKind::gelu_erf,
+    EpilogueKind::relu};
+static constexpr EpilogueKind kGatedEpilogues[] = {
+    EpilogueKind::swiglu, EpilogueKind::geglu_tanh, EpilogueKind::geglu_erf,
+    EpilogueKind::reglu};
+static_assert(std::size(kPlainEpilogues) ==
+                  size_t(ActivationKind::relu) + 1 &&
+                  std::size(kGatedEpilogues) == size_t(ActivationKind::relu) + 1,
+              "an activation without an epilogue");
+
+EpilogueKind mlpjit::mlp::plainEpilogue(ActivationKind kind) {
+  return kPlainEpilogues[size_t(kind)];
+}
+
+EpilogueKind mlpjit::mlp::gatedEpilogue(ActivationKind kind) {
+  return kGatedEpilogues[size_t(kind)];
+}
+
 bool FusedLinearOp::isGated() { return isGatedEpilogue(getEpilogue()); }
 
 static bool isSupportedElementType(Type t) { return t.isBF16() || t.isF16(); }

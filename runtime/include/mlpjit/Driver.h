@@ -14,7 +14,9 @@
 
 namespace mlpjit {
 
-// X(name, signature-of-the-cuda.h-function)
+// X(name): each entry point by its cuda.h name; the table's member has the
+// type of the cuda.h function, and Driver.cpp loads the versioned symbol that
+// cuda.h maps the name to.
 #define MLPJIT_DRIVER_FUNCTIONS(X)                                             \
   X(cuInit)                                                                    \
   X(cuDriverGetVersion)                                                        \

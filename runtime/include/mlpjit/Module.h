@@ -8,6 +8,7 @@
 #ifndef MLPJIT_MODULE_H
 #define MLPJIT_MODULE_H
 
+#include "mlpjit/Arch.h"
 #include "mlpjit/Driver.h"
 #include "mlpjit/MlpProgram.h"
 
@@ -23,6 +24,9 @@ public:
   /// Fails with a clear message without a driver, without a GPU, or on a GPU
   /// older than sm_80 (the oldest the templates support).
   static llvm::Expected<std::unique_ptr<DeviceContext>> create(int ordinal = 0);
+  /// The target of GPU `ordinal` (Arch::forDevice) without creating a
+  /// context: how the compiler picks the arch of the GPU it runs next to.
+  static llvm::Expected<Arch> probeArch(int ordinal = 0);
   ~DeviceContext();
   DeviceContext(const DeviceContext &) = delete;
   DeviceContext &operator=(const DeviceContext &) = delete;

@@ -86,6 +86,11 @@ private:
   };
   const Bucket *bucketFor(int64_t m) const;
   llvm::Error checkForward(const void *x, int64_t m, const char *what) const;
+  /// Launches one kernel of a bucket on the block's split-K scratch;
+  /// `dependent`: as a programmatic dependent of the stream's last kernel.
+  llvm::Error launch(const LoadedKernel &kernel, size_t counterOffset,
+                     const void *a, const void *w, const void *bias, void *d,
+                     int64_t m, CUstream stream, bool dependent = false) const;
   llvm::Error packGateUp(const void *gate, const void *up, const void *gateBias,
                          const void *upBias, CUstream stream);
   llvm::Error setDown(const void *down, const void *downBias);

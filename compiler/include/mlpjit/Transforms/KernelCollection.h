@@ -2,6 +2,7 @@
 #ifndef MLPJIT_TRANSFORMS_KERNELCOLLECTION_H
 #define MLPJIT_TRANSFORMS_KERNELCOLLECTION_H
 
+#include "mlpjit/Dialect/Mlp/MlpDialect.h"
 #include "mlpjit/KernelDesc.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -23,10 +24,10 @@ namespace mlpjit {
 /// what is left unfused or unplanned.
 llvm::Expected<std::vector<KernelDesc>> collectKernels(mlir::ModuleOp module);
 
-/// Objects with name, template, arch, role, epilogue, dtype, bias, M (a
-/// number, or [min, max]), N, K, N_out, tile [M, N, K], stages, cluster,
-/// split_k, swap_ab, interleave_rows.
-llvm::json::Array kernelsToJson(llvm::ArrayRef<KernelDesc> kernels);
+/// The one conversion between the #mlp.plan attribute and KernelPlan.
+mlp::KernelPlanAttr planAttr(mlir::MLIRContext *context,
+                             const KernelPlan &plan);
+KernelPlan planOf(mlp::KernelPlanAttr attr);
 
 /// The MLP's shape as read back from a function of the mlp dialect (before
 /// or after the pipeline): hidden = columns of x, intermediate = columns

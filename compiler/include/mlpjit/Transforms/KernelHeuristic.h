@@ -1,7 +1,8 @@
 //===- KernelHeuristic.h - template and constants of one GEMM --*- C++ -*-===//
 //
 // MLIR-free so a tuned table (or a tool) can implement KernelPlanner without
-// the dialect. mlp-plan-kernels turns each KernelPlan into a #mlp.plan.
+// the dialect. mlp-plan-kernels turns each KernelPlan (KernelDesc.h) into a
+// #mlp.plan.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_TRANSFORMS_KERNELHEURISTIC_H
@@ -38,27 +39,11 @@ struct DeviceModel {
   double fixedUs = 6;               // launch, prologue, fill and drain
 };
 
-/// One GEMM D[M, N'] = epilogue(A[M, K] · W[N, K]ᵀ) for M in [mMin, mMax].
-struct GemmProblem {
-  int64_t n = 0, k = 0; // n: weight rows (gate and up together when gated)
-  Epilogue epilogue = Epilogue::none;
-  DType dtype = DType::bf16;
+/// One GEMM (GemmShape, KernelDesc.h) to plan for M in [mMin, mMax] on the
+/// device the cost model describes.
+struct GemmProblem : GemmShape {
   int64_t mMin = 1, mMax = 65536;
-  std::string arch = "sm_90a";
-  /// Gated epilogues: rows per gate/up block of W; 0 when W is stacked.
-  int64_t interleaveRows = 0;
   DeviceModel device;
-};
-
-/// The constants of one kernel for M in [mMin, mMax] (= #mlp.plan).
-struct KernelPlan {
-  std::string templateName;
-  int64_t mMin = 1, mMax = 1;
-  int64_t tileM = 0, tileN = 0, tileK = 0;
-  int64_t stages = 0;
-  int64_t clusterM = 1, clusterN = 1;
-  int64_t splitK = 1;
-  bool swapAB = false;
 };
 
 class KernelPlanner {
@@ -72,7 +57,7 @@ public:
 
 /// The default planner (docs/passes.md, "Kernel heuristic"): for sm_90a the
 /// cheapest candidate of the cost model per token range, neighbouring ranges
-/// merged where one plan is within 3% of the best; sm_80..sm_89 a two-row
+/// merged where one plan is within 4% of the best; sm_80..sm_89 a two-row
 /// table.
 class HeuristicKernelPlanner : public KernelPlanner {
 public:
@@ -82,8 +67,8 @@ public:
 
 /// Every sm90 plan the planner considers at m tokens (tile shapes, swapAB,
 /// split-K; the deepest pipeline that fits), each valid for the template;
-/// empty for other architectures. The tuner times these.
-std::vector<KernelPlan> candidatePlans(const GemmProblem &problem, int64_t m);
+/// empty for other architectures. The tuner times these (CandidatePlans.h).
+std::vector<KernelPlan> sm90Candidates(const GemmProblem &problem, int64_t m);
 
 /// The cost model's time for `plan` (an sm90 plan) at m tokens, in µs.
 double estimateMicros(const GemmProblem &problem, const KernelPlan &plan,

@@ -1,5 +1,4 @@
-//===- TunedPlans.h - measured kernel plans in the heuristic's place -*- C++
-//-*-===//
+//===- TunedPlans.h - measured kernel plans in the heuristic's place -----===//
 //
 // `mlpjit-bench --tune` times candidate plans of every GEMM on the GPU and
 // stores the fastest here; mlp-plan-kernels then takes a stored plan over
@@ -8,14 +7,17 @@
 //
 //   {"format": "mlpjit-tuning-1", "plans": [
 //     {"arch": "sm_90a", "epilogue": "swiglu", "dtype": "bf16",
-//      "n": 7168, "k": 8192, "m": 256, "us": 51.3, "device": "NVIDIA H100",
-//      "plan": {"template": "sm90_tma_ws", "tileM": 128, "tileN": 256,
-//               "tileK": 64, "stages": 4, "clusterM": 1, "clusterN": 1,
-//               "splitK": 1, "swapAB": false}}]}
+//      "n": 7168, "k": 8192, "interleaveRows": 64, "m": 256, "us": 51.3,
+//      "device": "NVIDIA H100",
+//      "plan": {"template": "sm90_tma_ws", "mMin": 65, "mMax": 256,
+//               "tileM": 128, "tileN": 256, "tileK": 64, "stages": 4,
+//               "clusterM": 1, "clusterN": 1, "splitK": 1, "swapAB": false}}]}
 //
-// A stored plan replaces the constants of the heuristic's bucket that
-// contains its token count `m`, for the same arch, epilogue, dtype, n and k;
-// the bucket's token range stays the heuristic's.
+// The shape and the plan are KernelDesc.h's JSON mapping (interleaveRows,
+// mMin and mMax may be left out). A stored plan replaces the constants of
+// the heuristic's bucket that contains its token count `m`, for the same
+// arch, epilogue, dtype, n and k; the bucket's token range stays the
+// heuristic's.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_TRANSFORMS_TUNEDPLANS_H
@@ -27,15 +29,12 @@
 
 namespace mlpjit {
 
-struct TunedPlan {
-  std::string arch;
-  Epilogue epilogue = Epilogue::none;
-  DType dtype = DType::bf16;
-  int64_t n = 0, k = 0;
+/// The fastest plan measured for one GEMM shape at `m` tokens.
+struct TunedPlan : GemmShape {
   int64_t m = 0;      // the token count it was measured at
   double us = 0;      // its median time there
   std::string device; // the GPU it was measured on
-  KernelPlan plan;    // mMin/mMax unused
+  KernelPlan plan;    // mMin/mMax: the bucket it was measured for
 };
 
 class TunedPlanTable {

@@ -1,4 +1,4 @@
-//===- Cache.h - in-memory and on-disk cache of compiled kernels ----------===//
+//===- KernelCache.h - in-memory and on-disk cache of compiled kernels ----===//
 //
 // NVRTC takes a second or more per kernel, so compiled PTX is cached in memory
 // (per process) and on disk (across processes) under a key that hashes
@@ -19,8 +19,8 @@
 // $XDG_CACHE_HOME/mlpjit, else ~/.cache/mlpjit is the directory.
 //
 //===----------------------------------------------------------------------===//
-#ifndef MLPJIT_CACHE_H
-#define MLPJIT_CACHE_H
+#ifndef MLPJIT_CODEGEN_KERNELCACHE_H
+#define MLPJIT_CODEGEN_KERNELCACHE_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringMap.h"
@@ -110,4 +110,4 @@ using Cache = KernelCache;
 
 } // namespace mlpjit
 
-#endif // MLPJIT_CACHE_H
+#endif // MLPJIT_CODEGEN_KERNELCACHE_H

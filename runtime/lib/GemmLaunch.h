@@ -1,28 +1,26 @@
 //===- GemmLaunch.h - launching one generated GEMM kernel -----------------===//
 //
 // Maps a KernelDesc plus run-time operands to a launch: the template family's
-// launch rules (templates/mlpjit/<family>/launch.h), the TMA descriptors of
-// kernel_abi.h for the sm90 family, the split-K scratch, and argument checks
-// that turn misuse into an llvm::Error instead of a launch.
+// launch rules (TemplateFamily.h), the TMA descriptors of kernel_abi.h for
+// families that take them, the split-K scratch, and argument checks that turn
+// misuse into an llvm::Error instead of a launch. Internal to the build.
 //
 //===----------------------------------------------------------------------===//
-#ifndef MLPJIT_GEMMLAUNCH_H
-#define MLPJIT_GEMMLAUNCH_H
+#ifndef MLPJIT_RUNTIME_GEMMLAUNCH_H
+#define MLPJIT_RUNTIME_GEMMLAUNCH_H
+
+#include "TemplateFamily.h"
 
 #include "mlpjit/Driver.h"
 #include "mlpjit/KernelDesc.h"
-#include "mlpjit/gemm_config.h"
 
 #include <cstddef>
 #include <cstdint>
 
 namespace mlpjit {
 
-/// The template constants of `desc` as the launch rules see them.
-GemmConfig toGemmConfig(const KernelDesc &desc);
-
-/// Checks that `desc` names a template whose launch rules this build has
-/// and that the template implements its constants (launch.h's supports()).
+/// Checks that `desc` names a template family that implements its constants
+/// (checkSupported) and that its token range is valid.
 llvm::Error checkLaunchable(const KernelDesc &desc);
 
 /// Grid, block, cluster and dynamic shared memory for `m` tokens.
@@ -87,4 +85,4 @@ llvm::Error launchGemm(const Driver &driver, CUfunction fn,
 
 } // namespace mlpjit
 
-#endif // MLPJIT_GEMMLAUNCH_H
+#endif // MLPJIT_RUNTIME_GEMMLAUNCH_H

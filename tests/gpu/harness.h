@@ -1,13 +1,23 @@
-//===- harness.h - sm90 template GPU correctness and timing harness -------===//
+//===- harness.h - a template family's GPU correctness and timing harness -===//
 //
-// Each translation unit instantiates a share of the configurations listed in
-// configs.inc and registers a runner; main.cu checks them all against cuBLAS
-// and times the ones marked for timing.
+// Built once per template family: run.sh defines MLPJIT_GPU_SM90 for the
+// Hopper template (else the sm80 one is built). Each part.cu translation unit
+// instantiates a share of <family>/configs.inc and registers a runner;
+// main.cu checks them all against cuBLAS and times the ones marked for
+// timing.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#if defined(MLPJIT_GPU_SM90)
 #include "mlpjit/sm90/gemm_tma_ws.cuh"
+namespace family = mlpjit::sm90;
+#define MLPJIT_GPU_FAMILY "sm90"
+#else
+#include "mlpjit/sm80/gemm_mma.cuh"
+namespace family = mlpjit::sm80;
+#define MLPJIT_GPU_FAMILY "sm80"
+#endif
 
 #include <cuda_runtime.h>
 
@@ -26,14 +36,16 @@ struct Case {
   bool gated, hasBias, timed;
   mlpjit::GemmConfig config;
   long long n, k;
-  // Launches the kernel for p.m tokens (grid from sm90::launchShape for
-  // numSMs multiprocessors); with plainLaunch and a 1x1 cluster, through
-  // <<<>>> instead of cudaLaunchKernelEx with a cluster attribute.
+  // Launches the kernel for p.m tokens (grid from the family's launchShape
+  // for numSMs multiprocessors); with plainLaunch and a 1x1 cluster, or for
+  // the sm80 family, through <<<>>> instead of cudaLaunchKernelEx with a
+  // cluster attribute.
   cudaError_t (*launch)(const mlpjit::abi::GemmParams &, int numSMs,
                         cudaStream_t, bool plainLaunch);
   std::vector<int> ms; // token counts to check
-  // Clusters of the kernel's shape that can be resident at once.
-  int (*maxActiveClusters)();
+  // Clusters of the kernel's shape that can be resident at once (sm90;
+  // null for sm80).
+  int (*maxActiveClusters)() = nullptr;
 };
 
 std::vector<Case> &registry();
@@ -49,7 +61,7 @@ cudaError_t launchKernel(const mlpjit::abi::GemmParams &p, int numSMs,
                          cudaStream_t s, bool plainLaunch) {
   static bool attributeSet = false;
   mlpjit::abi::LaunchShape shape =
-      mlpjit::sm90::launchShape(Kernel::kConfig, p.m, numSMs);
+      family::launchShape(Kernel::kConfig, p.m, numSMs);
   if (!attributeSet) {
     cudaError_t e = cudaFuncSetAttribute(
         gemmKernel<Kernel>, cudaFuncAttributeMaxDynamicSharedMemorySize,
@@ -58,6 +70,9 @@ cudaError_t launchKernel(const mlpjit::abi::GemmParams &p, int numSMs,
       return e;
     attributeSet = true;
   }
+#if !defined(MLPJIT_GPU_SM90)
+  plainLaunch = true; // sm_8x parts take no cluster attribute
+#endif
   if (plainLaunch && shape.cluster[0] == 1) {
     gemmKernel<Kernel><<<dim3(shape.grid[0], shape.grid[1], shape.grid[2]),
                          dim3(shape.block[0], shape.block[1], shape.block[2]),
@@ -82,6 +97,7 @@ cudaError_t launchKernel(const mlpjit::abi::GemmParams &p, int numSMs,
   return cudaGetLastError();
 }
 
+#if defined(MLPJIT_GPU_SM90)
 template <typename Kernel> int maxActiveClusters() {
   mlpjit::abi::LaunchShape shape =
       mlpjit::sm90::launchShape(Kernel::kConfig, 1 << 16, 132);
@@ -106,22 +122,29 @@ template <typename Kernel> int maxActiveClusters() {
     return -1;
   return count;
 }
+#endif
 
 template <bool Enabled, typename Element, typename Epi, int EpiIndex, int TM,
-          int TN, int S, int Split, bool Swap, bool Bias, long long N,
-          long long K, int ClusterM = 1>
+          int TN, int TK, int S, int Split, bool Swap, bool Bias, long long N,
+          long long K, int ClusterM>
 struct Registrar {
   explicit Registrar(const char *, bool, std::vector<int>) {}
 };
 
-template <typename Element, typename Epi, int EpiIndex, int TM, int TN, int S,
-          int Split, bool Swap, bool Bias, long long N, long long K,
+template <typename Element, typename Epi, int EpiIndex, int TM, int TN, int TK,
+          int S, int Split, bool Swap, bool Bias, long long N, long long K,
           int ClusterM>
-struct Registrar<true, Element, Epi, EpiIndex, TM, TN, S, Split, Swap, Bias, N,
-                 K, ClusterM> {
-  using Kernel =
-      mlpjit::sm90::GemmTmaWs<Element, Epi, TM, TN, 64, S, ClusterM, 1, Split,
-                              Swap, Bias, N, K, Epi::kGated ? 64 : 0>;
+struct Registrar<true, Element, Epi, EpiIndex, TM, TN, TK, S, Split, Swap, Bias,
+                 N, K, ClusterM> {
+#if defined(MLPJIT_GPU_SM90)
+  using Kernel = mlpjit::sm90::GemmTmaWs<Element, Epi, TM, TN, TK, S, ClusterM,
+                                         1, Split, Swap, Bias, N, K,
+                                         Epi::kGated ? 64 : 0>;
+#else
+  using Kernel = mlpjit::sm80::GemmMma<Element, Epi, TM, TN, TK, S, ClusterM, 1,
+                                       Split, Swap, Bias, N, K,
+                                         Epi::kGated ? 64 : 0>;
+#endif
   explicit Registrar(const char *name, bool timed, std::vector<int> ms) {
     Case c;
     c.name = name;
@@ -134,7 +157,9 @@ struct Registrar<true, Element, Epi, EpiIndex, TM, TN, S, Split, Swap, Bias, N,
     c.n = N;
     c.k = K;
     c.launch = &launchKernel<Kernel>;
+#if defined(MLPJIT_GPU_SM90)
     c.maxActiveClusters = &maxActiveClusters<Kernel>;
+#endif
     c.ms = std::move(ms);
     registry().push_back(c);
   }

@@ -1,12 +1,15 @@
-//===- main.cu - sm90 template correctness and speed against cuBLAS -------===//
+//===- main.cu - a template family's correctness and speed against cuBLAS -===//
 //
+// One harness for both template families (harness.h says how one is picked).
 // Check (default): for every registered configuration and token count: fresh
 // random A, B, bias; D poisoned (0xFFFF, NaN in bf16 and fp16) with one extra
 // poisoned row that must survive; reference = cuBLAS fp32-accumulate GEMM on
 // the same inputs + bias + epilogue in double on the host; pass when
 // ||D - ref|| / ||ref|| <= 1e-2 and D has no NaN/Inf. Each case runs twice:
 // on the device's persistent grid, then on a grid for 3 SMs (every CTA walks
-// many work units); split-K counters must be back at zero after each.
+// many work units; sm80 grids do not depend on it); split-K counters must be
+// back at zero after each. Configurations the family's supports() rejects
+// fail; those needing more shared memory than the device has are skipped.
 //
 // --time: the configurations marked timed, at m in {1, 16, 64, 256, 1024,
 // 4096, 8192} (swapAB ones up to 256), median of 50 CUDA-event timings after
@@ -14,7 +17,8 @@
 // next to cublasGemmEx on the same shape, and the same kernel launched one
 // CTA per work unit instead of on the persistent grid, then the persistent
 // grid once more (its spread from the first is the noise), then both
-// through <<<>>> instead of cudaLaunchKernelEx with a cluster attribute.
+// through <<<>>> instead of cudaLaunchKernelEx with a cluster attribute (the
+// sm80 family always launches through <<<>>> and ignores the grid size).
 // Check runs launch the first way on the device's grid, the second on 3 SMs.
 //
 //===----------------------------------------------------------------------===//
@@ -87,6 +91,7 @@ static void fill(harness::Dtype dtype, void *p, size_t n,
   CHECK_CUDA(cudaGetLastError());
 }
 
+#if defined(MLPJIT_GPU_SM90)
 /// The runtime's rule (kernel_abi.h, sm90::boxRowsA/B): 2-D {k, rows}, box
 /// {64, rows}, 128-byte swizzle, out-of-bounds elements read as zero.
 static void encodeOperand(mlpjit::abi::TmaDescriptor &out, const void *ptr,
@@ -114,6 +119,7 @@ static void encodeOperand(mlpjit::abi::TmaDescriptor &out, const void *ptr,
   }
   std::memcpy(&out, &map, sizeof map);
 }
+#endif
 
 static double toDouble(uint16_t bits, harness::Dtype dtype) {
   if (dtype == harness::Dtype::bf16) {
@@ -159,10 +165,12 @@ static mlpjit::abi::GemmParams params(const harness::Case &cs, int m,
                                       const void *bias, void *d,
                                       void *workspace, unsigned *counters) {
   mlpjit::abi::GemmParams p{};
+#if defined(MLPJIT_GPU_SM90)
   encodeOperand(p.tmaA, a, m, cs.k, mlpjit::sm90::boxRowsA(cs.config),
                 cs.dtype);
   encodeOperand(p.tmaB, b, cs.n, cs.k, mlpjit::sm90::boxRowsB(cs.config),
                 cs.dtype);
+#endif
   p.a = a;
   p.b = b;
   p.bias = cs.hasBias ? bias : nullptr;
@@ -185,8 +193,8 @@ static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
   CHECK_CUDA(cudaMalloc(&buf.bias, size_t(n) * 2));
   CHECK_CUDA(cudaMalloc(&buf.d, size_t(m + 1) * nOut * 2)); // + a guard row
   CHECK_CUDA(cudaMalloc(&buf.c, size_t(m) * n * 4));
-  unsigned long long wsBytes = mlpjit::sm90::workspaceBytes(cs.config, m);
-  unsigned long long counters = mlpjit::sm90::counterCount(cs.config, m);
+  unsigned long long wsBytes = family::workspaceBytes(cs.config, m);
+  unsigned long long counters = family::counterCount(cs.config, m);
   if (wsBytes) {
     CHECK_CUDA(cudaMalloc(&buf.workspace, wsBytes));
     CHECK_CUDA(cudaMalloc(&buf.counters, counters * 4));
@@ -325,10 +333,10 @@ static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas,
     CHECK_CUDA(cudaMalloc(&buf.b, size_t(n) * k * 2));
     CHECK_CUDA(cudaMalloc(&buf.bias, size_t(n) * 2));
     CHECK_CUDA(cudaMalloc(&buf.d, size_t(m) * n * 2));
-    unsigned long long counters = mlpjit::sm90::counterCount(cs.config, m);
+    unsigned long long counters = family::counterCount(cs.config, m);
     if (counters) {
       CHECK_CUDA(cudaMalloc(&buf.workspace,
-                            mlpjit::sm90::workspaceBytes(cs.config, m)));
+                            family::workspaceBytes(cs.config, m)));
       CHECK_CUDA(cudaMalloc(&buf.counters, counters * 4));
       CHECK_CUDA(cudaMemset(buf.counters, 0, counters * 4));
     }
@@ -367,7 +375,7 @@ static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas,
   double flop = 2.0 * m * n * k;
   double bytes = 2.0 * (double(m) * k + double(n) * k + double(m) * nOut);
   std::printf(
-      "time %-62s m=%5d: sm90 %8.4f ms %6.1f TFLOP/s %5.0f GB/s | "
+      "time %-62s m=%5d: " MLPJIT_GPU_FAMILY " %8.4f ms %6.1f TFLOP/s %5.0f GB/s | "
       "cuBLAS %8.4f ms %6.1f TFLOP/s | ratio %.2f | 1 CTA/unit %8.4f ms | "
       "again %8.4f ms | <<<>>> %8.4f ms, 1 CTA/unit %8.4f ms\n",
       cs.name.c_str(), m, ours, flop / ours / 1e9, bytes / ours / 1e6, theirs,
@@ -403,16 +411,23 @@ int main(int argc, char **argv) {
   for (const harness::Case &cs : harness::registry()) {
     if (!std::strstr(cs.name.c_str(), filter))
       continue;
-    if (const char *why = mlpjit::sm90::supports(cs.config)) {
+    if (const char *why = family::supports(cs.config)) {
       std::printf("FAIL %s: supports() rejects it: %s\n", cs.name.c_str(), why);
       ++failed;
+      continue;
+    }
+    unsigned shared = family::sharedBytes(cs.config);
+    if (shared > prop.sharedMemPerBlockOptin) {
+      std::printf("skip %s: needs %u bytes of shared memory, device has %zu\n",
+                  cs.name.c_str(), shared, prop.sharedMemPerBlockOptin);
       continue;
     }
     if (timing) {
       if (!cs.timed)
         continue;
-      std::printf("resident %s: %d clusters of %d\n", cs.name.c_str(),
-                  cs.maxActiveClusters(), cs.config.clusterM);
+      if (cs.maxActiveClusters)
+        std::printf("resident %s: %d clusters of %d\n", cs.name.c_str(),
+                    cs.maxActiveClusters(), cs.config.clusterM);
       for (int m : {1, 16, 64, 256, 1024, 4096, 8192})
         if (!cs.config.swapAB || m <= 256)
           timeCase(cs, m, cublas, prop.multiProcessorCount);

@@ -1,5 +1,5 @@
-//===- Cache.cpp - in-memory and on-disk cache of compiled kernels --------===//
-#include "mlpjit/Cache.h"
+//===- KernelCache.cpp - in-memory and on-disk cache of compiled kernels --===//
+#include "mlpjit/Codegen/KernelCache.h"
 #include "mlpjit/FileOutput.h"
 
 #include "llvm/ADT/SmallString.h"

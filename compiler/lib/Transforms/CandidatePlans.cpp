@@ -1,0 +1,58 @@
+//===- CandidatePlans.cpp - the tuner's search space ----------------------===//
+#include "mlpjit/Transforms/CandidatePlans.h"
+
+#include "TemplateFamily.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+#include <algorithm>
+#include <utility>
+
+using namespace mlpjit;
+
+GemmProblem mlpjit::problemOf(const KernelDesc &desc) {
+  GemmProblem p;
+  static_cast<GemmShape &>(p) = desc.shape();
+  p.mMin = desc.mMin;
+  p.mMax = desc.mMax;
+  return p;
+}
+
+std::vector<KernelDesc> mlpjit::candidatePlans(const KernelDesc &desc,
+                                               int64_t m,
+                                               size_t maxCandidates) {
+  std::vector<KernelDesc> out{desc};
+  const GemmProblem problem = problemOf(desc);
+  std::vector<std::pair<double, KernelPlan>> ranked;
+  for (const KernelPlan &plan : sm90Candidates(problem, m))
+    ranked.push_back({estimateMicros(problem, plan, m), plan});
+  llvm::stable_sort(ranked, [](const auto &a, const auto &b) {
+    return a.first < b.first;
+  });
+  const size_t top = std::min(ranked.size(), (maxCandidates + 1) / 2);
+  std::vector<size_t> picked;
+  for (size_t i = 0; i < top; ++i)
+    picked.push_back(i);
+  const size_t rest = ranked.size() - top, spread = maxCandidates - top;
+  for (size_t j = 0; j < spread && rest > 0; ++j) {
+    size_t i = top + (j * rest) / spread;
+    if (picked.back() != i)
+      picked.push_back(i);
+  }
+  for (size_t i : picked) {
+    KernelDesc c = desc;
+    KernelPlan &plan = c.plan();
+    const int64_t mMin = plan.mMin, mMax = plan.mMax;
+    plan = ranked[i].second;
+    plan.mMin = mMin;
+    plan.mMax = mMax;
+    if (llvm::Error e = checkSupported(c)) {
+      llvm::consumeError(std::move(e));
+      continue;
+    }
+    if (llvm::none_of(out,
+                      [&](const KernelDesc &o) { return o.sameConstants(c); }))
+      out.push_back(c);
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+// One share of the family's configs.inc: the configurations with
+// id % PARTS == PART (set by run.sh), so the instantiations compile in
+// parallel.
+#include "harness.h"
+
+using namespace mlpjit::epilogue;
+
+// The case's name spells its parameters: c<id>_<element>_<epilogue><shape>;
+// the token counts come last (a braced list).
+#define REGISTER(id, TIMED, E, EPI, TM, TN, TK, S, SPLIT, SWAP, BIAS, N, K,    \
+                 CM, SHAPE, ...)                                               \
+  static harness::Registrar<(id) % PARTS == PART, E, EPI, EpiIndex<EPI>::value, \
+                            TM, TN, TK, S, SPLIT, SWAP, BIAS, N##LL, K##LL, CM> \
+      registrar##id("c" #id "_" #E "_" #EPI SHAPE "_bias" #BIAS "_n" #N         \
+                    "_k" #K,                                                   \
+                    TIMED, std::vector<int> __VA_ARGS__);
+
+template <typename Epi> struct EpiIndex;
+#define EPI_INDEX(T, I)                                                        \
+  template <> struct EpiIndex<T> { static constexpr int value = I; };
+EPI_INDEX(Identity, 0)
+EPI_INDEX(Silu, 1)
+EPI_INDEX(GeluTanh, 2)
+EPI_INDEX(GeluErf, 3)
+EPI_INDEX(Relu, 4)
+EPI_INDEX(SwiGLU, 5)
+EPI_INDEX(GeGLUTanh, 6)
+EPI_INDEX(GeGLUErf, 7)
+EPI_INDEX(ReGLU, 8)
+
+#if defined(MLPJIT_GPU_SM90)
+// CONFIG: tileK 64, no cluster; CONFIG_CLUSTER: 2x1 clusters (B multicast),
+// splitK 1, no swap.
+#define CONFIG(id, TIMED, E, EPI, TM, TN, S, SPLIT, SWAP, BIAS, N, K, MS)      \
+  REGISTER(id, TIMED, E, EPI, TM, TN, 64, S, SPLIT, SWAP, BIAS, N, K, 1,       \
+           "_" #TM "x" #TN "s" #S "_split" #SPLIT "_swap" #SWAP, MS)
+#define CONFIG_CLUSTER(id, TIMED, E, EPI, TM, TN, S, CM, BIAS, N, K, MS)       \
+  REGISTER(id, TIMED, E, EPI, TM, TN, 64, S, 1, false, BIAS, N, K, CM,         \
+           "_" #TM "x" #TN "s" #S "_cluster" #CM, MS)
+#include "sm90/configs.inc"
+#else
+// Every configuration is timed with --time; no swap, no cluster.
+#define CONFIG(id, E, EPI, TM, TN, TK, S, SPLIT, BIAS, N, K, MS)               \
+  REGISTER(id, true, E, EPI, TM, TN, TK, S, SPLIT, false, BIAS, N, K, 1,      \
+           "_" #TM "x" #TN "x" #TK "s" #S "_split" #SPLIT, MS)
+#include "sm80/configs.inc"
+#endif
