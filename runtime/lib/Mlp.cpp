@@ -400,17 +400,11 @@ llvm::Error Mlp::checkForward(const void *x, int64_t m,
 llvm::Error Mlp::launch(const LoadedKernel &kernel, size_t counterOffset,
                         const void *a, const void *w, const void *bias, void *d,
                         int64_t m, CUstream stream, bool dependent) const {
-  GemmOperands ops;
-  ops.dependent = dependent;
-  ops.a = a;
-  ops.b = w;
-  ops.bias = bias;
-  ops.d = d;
-  ops.workspace = partials.get();
-  ops.counters = counters.ptr()
-                     ? static_cast<char *>(counters.get()) + counterOffset
+  void *kernelCounters =
+      counters.ptr() ? static_cast<char *>(counters.get()) + counterOffset
                      : nullptr;
-  ops.m = m;
+  const GemmOperands ops{a,    w, bias,     d, partials.get(), kernelCounters,
+                         m, dependent};
   return launchGemm(ctx.driver(), kernel.function(), kernel.desc(), ops, stream,
                     ctx.numSMs());
 }

@@ -67,7 +67,7 @@ TEST(Sm80Launch, GroupedOrderVisitsEveryTileOnce) {
       std::vector<int> seen(tilesM * tilesN, 0);
       for (unsigned id = 0; id < tilesM * tilesN; ++id) {
         unsigned row = ~0u, col = ~0u;
-        sm80::tileCoordinates(id, tilesM, tilesN, row, col);
+        tileCoordinates(id, tilesM, tilesN, row, col);
         ASSERT_LT(row, tilesM) << id;
         ASSERT_LT(col, tilesN) << id;
         ++seen[row * tilesN + col];
@@ -77,10 +77,10 @@ TEST(Sm80Launch, GroupedOrderVisitsEveryTileOnce) {
     }
   // Small m: consecutive CTAs cover all token tiles of one weight tile.
   unsigned row = 0, col = 0;
-  sm80::tileCoordinates(3, 4, 100, row, col);
+  tileCoordinates(3, 4, 100, row, col);
   EXPECT_EQ(row, 3u);
   EXPECT_EQ(col, 0u);
-  sm80::tileCoordinates(4, 4, 100, row, col);
+  tileCoordinates(4, 4, 100, row, col);
   EXPECT_EQ(row, 0u);
   EXPECT_EQ(col, 1u);
 }
@@ -96,37 +96,13 @@ TEST(Sm80Launch, ShapeAndWorkspaceFollowTheConfig) {
   EXPECT_EQ(s.block[0], 128u); // 64 * 128 < 128 * 128: 4 warps
   EXPECT_EQ(s.cluster[0] * s.cluster[1] * s.cluster[2], 1u);
   EXPECT_EQ(s.sharedBytes, 4u * (64 + 128) * (64 + 8) * 2);
-  EXPECT_EQ(sm80::counterCount(c, 129), 3ull * 224);
-  EXPECT_EQ(sm80::workspaceBytes(c, 129), 3ull * 224 * 3 * 64 * 128 * 4);
+  EXPECT_EQ(counterCount(c, 129), 3ull * 224);
+  EXPECT_EQ(workspaceBytes(c, 129), 3ull * 224 * 3 * 64 * 128 * 4);
   d.splitK = 1;
-  EXPECT_EQ(sm80::workspaceBytes(toGemmConfig(d), 129), 0ull);
-  EXPECT_EQ(sm80::counterCount(toGemmConfig(d), 129), 0ull);
+  EXPECT_EQ(workspaceBytes(toGemmConfig(d), 129), 0ull);
+  EXPECT_EQ(counterCount(toGemmConfig(d), 129), 0ull);
   d.tileM = 128;
   EXPECT_EQ(sm80::threads(toGemmConfig(d)), 256u);
-}
-
-TEST(Codegen, GemmConfigCarriesThePlan) {
-  KernelDesc d = swigluGateUp();
-  d.hasBias = true;
-  d.splitK = 2;
-  GemmConfig c = toGemmConfig(d);
-  EXPECT_EQ(c.tileM, 64);
-  EXPECT_EQ(c.tileN, 128);
-  EXPECT_EQ(c.tileK, 64);
-  EXPECT_EQ(c.stages, 4);
-  EXPECT_EQ(c.splitK, 2);
-  EXPECT_TRUE(c.gated);
-  EXPECT_TRUE(c.hasBias);
-  EXPECT_FALSE(c.swapAB);
-  EXPECT_EQ(c.elementBytes, 2);
-  EXPECT_EQ(c.n, 28672);
-  EXPECT_EQ(c.k, 4096);
-  EXPECT_EQ(c.gateUpBlock, 64);
-  d.interleaveRows = 8;
-  EXPECT_EQ(toGemmConfig(d).gateUpBlock, 8);
-  d.epilogue = Epilogue::gelu_erf;
-  EXPECT_FALSE(toGemmConfig(d).gated);
-  EXPECT_EQ(toGemmConfig(d).gateUpBlock, 0);
 }
 
 TEST(Codegen, SourceInstantiatesTheTemplateWithThePlan) {

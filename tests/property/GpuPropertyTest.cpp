@@ -104,26 +104,8 @@ protected:
     shape.bias = program.hasBias;
     shape.dtype = program.dtype;
     HostBlock w = randomBlock(shape, rng);
-    std::vector<DeviceBuffer> keep;
-    auto put = [&](const HostTensor &t) -> const void * {
-      if (t.bits.empty())
-        return nullptr;
-      auto b = upload(*context, t);
-      if (!b) {
-        ADD_FAILURE() << llvm::toString(b.takeError());
-        return nullptr;
-      }
-      keep.push_back(std::move(*b));
-      return keep.back().get();
-    };
-    WeightPointers ptrs;
-    ptrs.gate = put(w.gate);
-    ptrs.up = put(w.up);
-    ptrs.down = put(w.down);
-    ptrs.gateBias = put(w.gateBias);
-    ptrs.upBias = put(w.upBias);
-    ptrs.downBias = put(w.downBias);
-    ASSERT_OK((*mlp)->setWeights(ptrs, stream->get()));
+    DeviceTensors tensors{*context, {}};
+    ASSERT_OK((*mlp)->setWeights(tensors.weights(w), stream->get()));
     ASSERT_OK(stream->synchronize());
 
     const Driver &d = context->driver();

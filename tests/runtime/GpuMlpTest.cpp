@@ -107,18 +107,8 @@ protected:
     std::mt19937_64 rng(::testing::UnitTest::GetInstance()->random_seed() +
                         std::random_device{}());
     HostBlock w = randomBlock(shape, rng);
-    std::vector<DeviceBuffer> keep;
-    auto put = [&](const HostTensor &t) -> const void * {
-      if (t.bits.empty())
-        return nullptr;
-      auto b = upload(*context, t);
-      if (!b) {
-        ADD_FAILURE() << llvm::toString(b.takeError());
-        return nullptr;
-      }
-      keep.push_back(std::move(*b));
-      return keep.back().get();
-    };
+    DeviceTensors tensors{*context, {}};
+    auto put = [&](const HostTensor &t) { return tensors.put(t); };
     if (packed) {
       // Phi-3's stacked [gate; up] tensor and bias.
       HostTensor stacked = w.gate, stackedBias = w.gateBias;
@@ -129,14 +119,7 @@ protected:
       ASSERT_OK(mlp.setPackedGateUp(put(stacked), put(w.down), put(stackedBias),
                                     put(w.downBias), stream->get()));
     } else {
-      WeightPointers ptrs;
-      ptrs.gate = put(w.gate);
-      ptrs.up = put(w.up);
-      ptrs.down = put(w.down);
-      ptrs.gateBias = put(w.gateBias);
-      ptrs.upBias = put(w.upBias);
-      ptrs.downBias = put(w.downBias);
-      ASSERT_OK(mlp.setWeights(ptrs, stream->get()));
+      ASSERT_OK(mlp.setWeights(tensors.weights(w), stream->get()));
     }
     ASSERT_OK(stream->synchronize());
     // 1 and 16: the small bucket (split-K down); 17 and 300: the large one,

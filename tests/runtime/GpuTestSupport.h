@@ -14,6 +14,8 @@
 #include "mlpjit/HostReference.h"
 #include "mlpjit/Module.h"
 
+#include "mlpjit/mlpjit.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -132,6 +134,36 @@ inline llvm::Expected<DeviceBuffer> upload(const DeviceContext &context,
     return e;
   return b;
 }
+
+/// Device copies of host tensors, owned by `keep` (a test fails on an upload
+/// error and gets null); an empty tensor (no bias) is null.
+struct DeviceTensors {
+  const DeviceContext &context;
+  std::vector<DeviceBuffer> keep;
+
+  const void *put(const HostTensor &t) {
+    if (t.bits.empty())
+      return nullptr;
+    auto b = upload(context, t);
+    if (!b) {
+      ADD_FAILURE() << llvm::toString(b.takeError());
+      return nullptr;
+    }
+    keep.push_back(std::move(*b));
+    return keep.back().get();
+  }
+  /// The block's six tensors as Mlp::setWeights takes them.
+  WeightPointers weights(const HostBlock &w) {
+    WeightPointers ptrs;
+    ptrs.gate = put(w.gate);
+    ptrs.up = put(w.up);
+    ptrs.down = put(w.down);
+    ptrs.gateBias = put(w.gateBias);
+    ptrs.upBias = put(w.upBias);
+    ptrs.downBias = put(w.downBias);
+    return ptrs;
+  }
+};
 
 /// Device output to the host.
 inline llvm::Expected<std::vector<uint16_t>>

@@ -57,8 +57,12 @@ TEST(GemmConfigTest, CarriesEveryPlanConstant) {
   EXPECT_EQ(c.elementBytes, 2);
   EXPECT_EQ(c.n, 28672);
   EXPECT_EQ(c.k, 4096);
+  EXPECT_EQ(c.gateUpBlock, int(d.interleaveRows));
+  d.interleaveRows = 8;
+  EXPECT_EQ(toGemmConfig(d).gateUpBlock, 8);
   d.epilogue = Epilogue::gelu_tanh;
   EXPECT_FALSE(toGemmConfig(d).gated);
+  EXPECT_EQ(toGemmConfig(d).gateUpBlock, 0);
 }
 
 TEST(TensorMapTest, ArgumentsFollowKernelAbi) {
@@ -134,13 +138,13 @@ TEST(WorkspaceTest, SplitKPartialsAndCounters) {
   d.tileM = 64;
   // 112 weight tiles x 1 token tile x 4 splits x 64x256 fp32.
   EXPECT_EQ(gemmWorkspaceBytes(d, 64),
-            size_t(sm90::workspaceBytes(toGemmConfig(d), 64)));
+            size_t(workspaceBytes(toGemmConfig(d), 64)));
   EXPECT_EQ(gemmWorkspaceBytes(d, 64), 112u * 4 * 64 * 256 * 4);
   EXPECT_EQ(gemmWorkspaceBytes(d, 65), 2 * gemmWorkspaceBytes(d, 64));
   // 112 counters, rounded up to 256 bytes.
   EXPECT_EQ(gemmCounterBytes(d), 512u);
   EXPECT_GE(gemmCounterBytes(d),
-            sm90::counterCount(toGemmConfig(d), 64) * sizeof(unsigned));
+            counterCount(toGemmConfig(d), 64) * sizeof(unsigned));
 }
 
 TEST(OperandCheckTest, AcceptsValidOperands) {

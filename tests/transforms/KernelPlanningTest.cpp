@@ -4,7 +4,7 @@
 #include "mlpjit/Transforms/KernelHeuristic.h"
 #include "mlpjit/Transforms/Passes.h"
 #include "mlpjit/Transforms/TunedPlans.h"
-#include "mlpjit/sm90/launch.h"
+#include "TemplateFamily.h"
 
 #include "mlpjit/Dialect/Mlp/MlpOps.h"
 #include "mlpjit/Frontend/EmitModule.h"
@@ -45,22 +45,13 @@ TEST(KernelHeuristic, SplitKRule) {
   EXPECT_EQ(chooseSplitK(1800, 4096, 128, 64), 8);
 }
 
-GemmConfig configOf(const GemmProblem &p, const KernelPlan &k) {
-  GemmConfig c{};
-  c.tileM = int(k.tileM);
-  c.tileN = int(k.tileN);
-  c.tileK = int(k.tileK);
-  c.stages = int(k.stages);
-  c.clusterM = int(k.clusterM);
-  c.clusterN = int(k.clusterN);
-  c.splitK = int(k.splitK);
-  c.swapAB = k.swapAB;
-  c.gated = isGated(p.epilogue);
-  c.elementBytes = 2;
-  c.n = p.n;
-  c.k = p.k;
-  c.gateUpBlock = c.gated ? int(p.interleaveRows) : 0;
-  return c;
+/// Null when the template family accepts `k` for `p`, else why not.
+std::string rejection(const GemmProblem &p, const KernelPlan &k) {
+  KernelDesc desc;
+  desc.shape() = p;
+  desc.plan() = k;
+  llvm::Error e = checkSupported(desc);
+  return e ? llvm::toString(std::move(e)) : "";
 }
 
 TEST(KernelHeuristic, BucketsCoverEveryTokenRangeExactly) {
@@ -95,7 +86,7 @@ TEST(KernelHeuristic, BucketsCoverEveryTokenRangeExactly) {
         if (p.arch.rfind("sm_90", 0) == 0) {
           // Every sm90 plan is one the template accepts, and no K split
           // is left empty.
-          EXPECT_EQ(sm90::supports(configOf(p, k)), nullptr);
+          EXPECT_EQ(rejection(p, k), "");
           const int64_t per = (kTiles + k.splitK - 1) / k.splitK;
           EXPECT_LT((k.splitK - 1) * per, kTiles);
         } else {
@@ -163,7 +154,7 @@ TEST(KernelHeuristic, CostModelPlans) {
   // Every candidate is valid for the template.
   for (int64_t m : {1, 7, 64, 300, 5000})
     for (const KernelPlan &k : sm90Candidates(p, m))
-      EXPECT_EQ(sm90::supports(configOf(p, k)), nullptr);
+      EXPECT_EQ(rejection(p, k), "");
 
   p.arch = "sm_80";
   auto sm80 = planner.plan(p);

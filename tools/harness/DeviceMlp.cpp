@@ -129,10 +129,22 @@ mlpjit::harness::randomWeights(GpuSession &gpu, const MlpSpec &spec,
 }
 
 llvm::Expected<std::unique_ptr<DeviceMlp>>
+DeviceMlp::compile(GpuSession &gpu, const MlpSpec &spec,
+                   std::optional<std::string> tuningFile) {
+  CompileOptions options;
+  options.tuningFile = std::move(tuningFile);
+  auto compiled = compileMlp(spec, options);
+  if (!compiled)
+    return compiled.takeError();
+  return create(gpu, *compiled, /*seed=*/17);
+}
+
+llvm::Expected<std::unique_ptr<DeviceMlp>>
 DeviceMlp::create(GpuSession &gpu, const CompiledMlp &compiled,
                   unsigned long long seed) {
   std::unique_ptr<DeviceMlp> dm(new DeviceMlp(gpu));
   dm->specCopy = compiled.spec;
+  dm->program = compiled;
   auto w = randomWeights(gpu, dm->specCopy, seed, dm->storage);
   if (!w)
     return w.takeError();

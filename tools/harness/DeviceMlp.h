@@ -14,6 +14,7 @@
 #include "mlpjit/Pipeline/Compile.h"
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace mlpjit {
@@ -95,6 +96,12 @@ class DeviceMlp {
 public:
   static llvm::Expected<std::unique_ptr<DeviceMlp>>
   create(GpuSession &gpu, const CompiledMlp &compiled, unsigned long long seed);
+  /// Compiles `spec` (tuningFile as CompileOptions takes it: unset, the
+  /// default file; empty, the heuristic's plans alone) and creates it with
+  /// weights from seed 17, as the benchmark and the tuner use it.
+  static llvm::Expected<std::unique_ptr<DeviceMlp>>
+  compile(GpuSession &gpu, const MlpSpec &spec,
+          std::optional<std::string> tuningFile);
   ~DeviceMlp();
 
   /// y[m, h] = mlp(x[m, h]): both kernels.
@@ -113,6 +120,7 @@ public:
   /// checks and the benchmark compare with.
   CublasLtMlp cublasLtBaseline() const;
   const MlpSpec &spec() const { return specCopy; }
+  const CompiledMlp &compiled() const { return program; }
 
   /// float64 CPU reference of the given rows of y = mlp(x), compared with
   /// the device output: ‖y − ref‖ / ‖ref‖ over those rows.
@@ -137,6 +145,7 @@ private:
   DeviceMlp(GpuSession &gpu) : gpu(gpu) {}
   GpuSession &gpu;
   MlpSpec specCopy;
+  CompiledMlp program;
   std::unique_ptr<Mlp> mlp;
   std::vector<DeviceArray> storage;
   MlpWeights w;

@@ -67,15 +67,11 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
   spec.tokensMin = 1;
   spec.tokensMax = *llvm::max_element(tokens);
   // Start from the heuristic alone, whatever tuning file exists.
-  CompileOptions options;
-  options.tuningFile = "";
-  auto base = compileMlp(spec, options);
-  if (!base)
-    return base.takeError();
-  auto dev = DeviceMlp::create(gpu, *base, /*seed=*/17);
+  auto dev = DeviceMlp::compile(gpu, spec, /*tuningFile=*/"");
   if (!dev)
     return dev.takeError();
   DeviceMlp &mlp = **dev;
+  const CompiledMlp *base = &mlp.compiled();
   const int64_t h = spec.hidden;
   CublasLtMlp reference = mlp.cublasLtBaseline();
 

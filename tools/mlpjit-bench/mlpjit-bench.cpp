@@ -176,9 +176,17 @@ llvm::Expected<Ceilings> measureCeilings(GpuSession &gpu) {
   return c;
 }
 
+/// --tuning-file as CompileOptions takes it: unset means the default file.
+std::optional<std::string> tuningFile() {
+  if (tuningFileOpt.empty())
+    return std::nullopt;
+  return tuningFileOpt.getValue();
+}
+
 llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
                        llvm::ArrayRef<int64_t> tokens, const Ceilings &ceil,
-                       const std::string &tuningFile, std::vector<Row> &rows) {
+                       std::optional<std::string> tuningFile,
+                       std::vector<Row> &rows) {
   const Driver &d = gpu.driver();
   CUstream stream = gpu.stream();
   const HarnessKernels &kernels = gpu.kernels();
@@ -188,13 +196,7 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
   if (!archOpt.empty())
     spec.arch = archOpt;
   llvm::errs() << "[" << shape.name << "] compiling...\n";
-  CompileOptions options;
-  if (!tuningFile.empty())
-    options.tuningFile = tuningFile;
-  auto compiled = compileMlp(spec, options);
-  if (!compiled)
-    return compiled.takeError();
-  auto dev = DeviceMlp::create(gpu, *compiled, /*seed=*/17);
+  auto dev = DeviceMlp::compile(gpu, spec, std::move(tuningFile));
   if (!dev)
     return dev.takeError();
   DeviceMlp &mlp = **dev;
@@ -438,12 +440,12 @@ static int benchMain(int argc, char **argv) {
   if (!validateOpt.empty()) {
     // Heuristic plans first (no tuning file at all), then the tuned ones.
     for (const BenchShape &s : shapes)
-      if (auto e = benchShape(**gpu, s, tokens, *ceil, "", rows))
+      if (auto e = benchShape(**gpu, s, tokens, *ceil, std::string(), rows))
         return reportAndExit(std::move(e));
     printTable(llvm::outs(), rows);
     std::vector<Row> tunedRows;
     for (const BenchShape &s : shapes)
-      if (auto e = benchShape(**gpu, s, tokens, *ceil, tuningFileOpt, tunedRows))
+      if (auto e = benchShape(**gpu, s, tokens, *ceil, tuningFile(), tunedRows))
         return reportAndExit(std::move(e));
     llvm::outs() << "\nvalidation sweep: heuristic vs tuned vs the best "
                     "cuBLASLt baseline (both timed in this process)\n";
@@ -453,7 +455,7 @@ static int benchMain(int argc, char **argv) {
     rows.insert(rows.end(), tunedRows.begin(), tunedRows.end());
   } else {
     for (const BenchShape &s : shapes)
-      if (auto e = benchShape(**gpu, s, tokens, *ceil, tuningFileOpt, rows))
+      if (auto e = benchShape(**gpu, s, tokens, *ceil, tuningFile(), rows))
         return reportAndExit(std::move(e));
     printTable(llvm::outs(), rows);
   }

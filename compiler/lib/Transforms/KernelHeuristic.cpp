@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "mlpjit/Transforms/KernelHeuristic.h"
 
+#include "TemplateFamily.h"
+
 #include "mlpjit/gemm_config.h"
 #include "mlpjit/sm90/launch.h"
 
@@ -67,23 +69,12 @@ int smVersion(llvm::StringRef arch) {
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+/// The template constants of `plan` for `p`, as launch.h sees them.
 GemmConfig sm90Config(const GemmProblem &p, const KernelPlan &plan) {
-  GemmConfig c{};
-  c.tileM = int(plan.tileM);
-  c.tileN = int(plan.tileN);
-  c.tileK = int(plan.tileK);
-  c.stages = int(plan.stages);
-  c.clusterM = int(plan.clusterM);
-  c.clusterN = int(plan.clusterN);
-  c.splitK = int(plan.splitK);
-  c.swapAB = plan.swapAB;
-  c.gated = isGated(p.epilogue);
-  c.hasBias = false; // changes no launch rule
-  c.elementBytes = 2;
-  c.n = p.n;
-  c.k = p.k;
-  c.gateUpBlock = c.gated ? int(p.interleaveRows) : 0;
-  return c;
+  KernelDesc desc;
+  desc.shape() = p;
+  desc.plan() = plan;
+  return toGemmConfig(desc);
 }
 
 /// Fraction of the SM's MMA rate a tile sustains: narrow wgmma N pays the
@@ -178,13 +169,9 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
       if (s > 1 && (!fewTiles || kTiles / s < 4 ||
                     (s - 1) * ceilDiv(kTiles, s) >= kTiles))
         break; // too little k-loop to amortize a partial, or an empty split
-      KernelPlan plan;
-      plan.templateName = kSm90Template;
-      plan.tileM = tileM;
-      plan.tileN = tileN;
-      plan.tileK = kTileK;
-      plan.swapAB = swap;
-      plan.splitK = s;
+      KernelPlan plan{kSm90Template, /*mMin=*/1, /*mMax=*/1, tileM,
+                      tileN,         kTileK,      /*stages=*/8, /*clusterM=*/1,
+                      /*clusterN=*/1, s,          swap};
       // The deepest pipeline that fits shared memory.
       for (plan.stages = 8; plan.stages >= 2; --plan.stages)
         if (!sm90::supports(sm90Config(p, plan)))

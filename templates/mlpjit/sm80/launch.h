@@ -16,6 +16,7 @@
 #define MLPJIT_SM80_LAUNCH_H
 
 #include "mlpjit/gemm_config.h"
+#include "mlpjit/tile_schedule.h"
 #include "mlpjit/kernel_abi.h"
 
 // The kernel also maps its CTA index with tileCoordinates.
@@ -27,11 +28,6 @@
 
 namespace mlpjit {
 namespace sm80 {
-
-/// The per-block opt-in shared memory limit of the largest sm_8x/sm_90 part
-/// (H100: 227 KiB). Smaller parts (A100: 163 KiB, sm_86/89: 99 KiB) reject
-/// larger configurations at load time.
-constexpr unsigned kMaxSharedBytes = 227 * 1024;
 
 constexpr int warps(const GemmConfig &c) {
   return c.tileM * c.tileN >= 128 * 128 ? 8 : 4;
@@ -56,47 +52,8 @@ constexpr unsigned sharedBytes(const GemmConfig &c) {
   return pipeline > epilogue ? pipeline : epilogue;
 }
 
-constexpr unsigned long long tilesN(const GemmConfig &c) {
-  return (unsigned long long)((c.n + c.tileN - 1) / c.tileN);
-}
-constexpr unsigned long long tilesM(const GemmConfig &c, int m) {
-  return (unsigned long long)((m + c.tileM - 1) / c.tileM);
-}
-
-/// fp32 partial tiles: one per (output tile, K split).
-constexpr unsigned long long workspaceBytes(const GemmConfig &c, int m) {
-  return c.splitK > 1
-             ? tilesN(c) * tilesM(c, m) * (unsigned long long)c.splitK *
-                   (unsigned long long)(c.tileM * c.tileN) * 4ull
-             : 0ull;
-}
-/// One arrival counter per output tile.
-constexpr unsigned long long counterCount(const GemmConfig &c, int m) {
-  return c.splitK > 1 ? tilesN(c) * tilesM(c, m) : 0ull;
-}
-
-/// Token tiles per rasterization group: CTAs that run at the same time cover
-/// at most this many token tiles and a run of weight tiles, so both operands'
-/// tiles are shared through L2 instead of being re-read from memory.
-constexpr int kGroupTilesM = 8;
-
-/// The (token tile, weight tile) of linear CTA index `id` in grouped order:
-/// token tiles vary fastest within groups of kGroupTilesM, then weight tiles,
-/// then groups. For m <= kGroupTilesM * tileM every CTA in flight reads the
-/// same few weight tiles, which the GEMM's traffic is dominated by.
-MLPJIT_SM80_HOST_DEVICE constexpr void
-tileCoordinates(unsigned id, unsigned tilesM, unsigned tilesN, unsigned &tileM,
-                unsigned &tileN) {
-  unsigned perGroup = unsigned(kGroupTilesM) * tilesN;
-  unsigned group = id / perGroup;
-  unsigned firstM = group * unsigned(kGroupTilesM);
-  unsigned rows = tilesM - firstM < unsigned(kGroupTilesM)
-                      ? tilesM - firstM
-                      : unsigned(kGroupTilesM);
-  unsigned inGroup = id % perGroup;
-  tileM = firstM + inGroup % rows;
-  tileN = inGroup / rows;
-}
+// Output tiles, their grouped order and the split-K scratch (tilesM/N,
+// tileCoordinates, workspaceBytes, counterCount): mlpjit/tile_schedule.h.
 
 inline abi::LaunchShape launchShape(const GemmConfig &c, int m, int numSMs) {
   (void)numSMs; // one CTA per tile; no persistent scheduling
@@ -135,14 +92,7 @@ constexpr const char *supports(const GemmConfig &c) {
     return "gated epilogues need gate/up blocks of 8, 16, 32 or 64 rows";
   if (!c.gated && c.gateUpBlock != 0)
     return "gateUpBlock must be 0 without a gated epilogue";
-  if (c.gated &&
-      (c.tileN % (2 * c.gateUpBlock) != 0 || c.n % (2 * c.gateUpBlock) != 0))
-    return "gated epilogues need tileN and n multiples of 2 * gateUpBlock "
-           "(whole gate/up block pairs inside one tile)";
-  if (sharedBytes(c) > kMaxSharedBytes)
-    return "needs more than 227 KiB of shared memory; use fewer stages or "
-           "smaller tiles";
-  return nullptr;
+  return sharedRuleRejection(c, sharedBytes(c));
 }
 
 } // namespace sm80

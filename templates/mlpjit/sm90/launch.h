@@ -19,6 +19,7 @@
 #define MLPJIT_SM90_LAUNCH_H
 
 #include "mlpjit/gemm_config.h"
+#include "mlpjit/tile_schedule.h"
 #include "mlpjit/kernel_abi.h"
 
 #if defined(__CUDACC__)
@@ -29,9 +30,6 @@
 
 namespace mlpjit {
 namespace sm90 {
-
-/// Per-block opt-in shared memory of H100/H200 (227 KiB).
-constexpr unsigned kMaxSharedBytes = 227 * 1024;
 
 /// The wgmma N values wgmma.cuh wraps (gen_wgmma.py).
 MLPJIT_SM90_HOST_DEVICE constexpr bool isWgmmaN(int n) {
@@ -79,46 +77,8 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned sharedBytes(const GemmConfig &c) {
          barrierBytes(c);
 }
 
-MLPJIT_SM90_HOST_DEVICE constexpr unsigned long long
-tilesN(const GemmConfig &c) {
-  return (unsigned long long)((c.n + c.tileN - 1) / c.tileN);
-}
-MLPJIT_SM90_HOST_DEVICE constexpr unsigned long long tilesM(const GemmConfig &c,
-                                                            int m) {
-  return (unsigned long long)((m + c.tileM - 1) / c.tileM);
-}
-
-/// fp32 partial tiles: one per (output tile, K split).
-MLPJIT_SM90_HOST_DEVICE constexpr unsigned long long
-workspaceBytes(const GemmConfig &c, int m) {
-  return c.splitK > 1
-             ? tilesN(c) * tilesM(c, m) * (unsigned long long)c.splitK *
-                   (unsigned long long)(c.tileM * c.tileN) * 4ull
-             : 0ull;
-}
-/// One arrival counter per output tile.
-MLPJIT_SM90_HOST_DEVICE constexpr unsigned long long
-counterCount(const GemmConfig &c, int m) {
-  return c.splitK > 1 ? tilesN(c) * tilesM(c, m) : 0ull;
-}
-
-/// Token tiles per rasterization group: CTAs in flight share a few weight
-/// tiles (the bulk of the traffic) and at most this many token tiles in L2.
-constexpr int kGroupTilesM = 8;
-
-MLPJIT_SM90_HOST_DEVICE constexpr void
-tileCoordinates(unsigned id, unsigned tilesM, unsigned tilesN, unsigned &tileM,
-                unsigned &tileN) {
-  unsigned perGroup = unsigned(kGroupTilesM) * tilesN;
-  unsigned group = id / perGroup;
-  unsigned firstM = group * unsigned(kGroupTilesM);
-  unsigned rows = tilesM - firstM < unsigned(kGroupTilesM)
-                      ? tilesM - firstM
-                      : unsigned(kGroupTilesM);
-  unsigned inGroup = id % perGroup;
-  tileM = firstM + inGroup % rows;
-  tileN = inGroup / rows;
-}
+// Output tiles, their grouped order and the split-K scratch (tilesM/N,
+// tileCoordinates, workspaceBytes, counterCount): mlpjit/tile_schedule.h.
 
 /// Work units: one per (cluster of clusterM token tiles x weight tile, K
 /// split); each CTA of a cluster takes one token tile of its cluster's unit.
@@ -207,18 +167,9 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
     return "n and k must be positive multiples of 8";
   if (c.n > 2147483647LL || c.k > 2147483647LL)
     return "n and k must fit in 32 bits (TMA coordinates)";
-  if (c.gated && (c.gateUpBlock < 8 || c.gateUpBlock > 64 ||
-                  (c.gateUpBlock & (c.gateUpBlock - 1)) != 0))
-    return "gated epilogues need a gate/up block of 8, 16, 32 or 64 rows";
-  if (c.gated && (c.tileN % (2 * c.gateUpBlock) != 0 ||
-                  c.n % (2 * c.gateUpBlock) != 0))
-    return "gated epilogues need tileN and n multiples of two gate/up blocks";
   if (c.gated && c.swapAB && c.tileN != 128)
     return "gated swapAB tiles are 128 weight rows";
-  if (sharedBytes(c) > kMaxSharedBytes)
-    return "needs more than 227 KiB of shared memory; use fewer stages or "
-           "smaller tiles";
-  return nullptr;
+  return sharedRuleRejection(c, sharedBytes(c));
 }
 
 } // namespace sm90
