@@ -403,7 +403,7 @@ llvm::Error Mlp::launch(const LoadedKernel &kernel, size_t counterOffset,
   void *kernelCounters =
       counters.ptr() ? static_cast<char *>(counters.get()) + counterOffset
                      : nullptr;
-  const GemmOperands ops{a,    w, bias,     d, partials.get(), kernelCounters,
+  const GemmOperands ops{a, w,        bias, d, partials.get(), kernelCounters,
                          m, dependent};
   return launchGemm(ctx.driver(), kernel.function(), kernel.desc(), ops, stream,
                     ctx.numSMs());

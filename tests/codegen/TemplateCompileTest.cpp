@@ -38,9 +38,10 @@ KernelDesc makeDesc(llvm::StringRef templateName, Epilogue epilogue,
                         /*n=*/isGated(epilogue) ? 1536 + 128 : 1000,
                         /*k=*/1032,
                         /*interleaveRows=*/isGated(epilogue) ? 64 : 0};
-  d.plan() = KernelPlan{templateName.str(), /*mMin=*/1, /*mMax=*/4096,
-                        tile.m, tile.n, tile.k, tile.stages,
-                        /*clusterM=*/1, /*clusterN=*/1, splitK, swap};
+  d.plan() = KernelPlan{
+      templateName.str(), /*mMin=*/1,     /*mMax=*/4096, tile.m, tile.n, tile.k,
+      tile.stages,
+      /*clusterM=*/1,     /*clusterN=*/1, splitK,        swap};
   d.hasBias = bias;
   d.role = isGated(epilogue) ? KernelRole::gate_up : KernelRole::down;
   d.name = llvm::formatv("{0}_{1}_{2}{3}_split{4}{5}_t{6}x{7}x{8}s{9}",
@@ -132,14 +133,14 @@ std::vector<KernelDesc> sm90Configs() {
                              1, false, Tile{64, 64, 64, 4}));
   // v4 plans: wgmma N beyond powers of two (weight tiles of 160/192/224,
   // token tiles of 24/48/96/192/256), split-K 3.
-  for (Tile tile : {Tile{128, 192, 64, 5}, Tile{128, 224, 64, 5},
-                    Tile{64, 160, 64, 6}})
+  for (Tile tile :
+       {Tile{128, 192, 64, 5}, Tile{128, 224, 64, 5}, Tile{64, 160, 64, 6}})
     configs.push_back(makeDesc("sm90_tma_ws", Epilogue::none, DType::bf16,
                                false, tile.n == 160 ? 3 : 1, false, tile));
-  for (Tile tile : {Tile{24, 64, 64, 8}, Tile{48, 64, 64, 8},
-                    Tile{192, 128, 64, 5}})
-    configs.push_back(makeDesc("sm90_tma_ws", Epilogue::none, DType::bf16,
-                               true, tile.m == 48 ? 3 : 1, true, tile));
+  for (Tile tile :
+       {Tile{24, 64, 64, 8}, Tile{48, 64, 64, 8}, Tile{192, 128, 64, 5}})
+    configs.push_back(makeDesc("sm90_tma_ws", Epilogue::none, DType::bf16, true,
+                               tile.m == 48 ? 3 : 1, true, tile));
   for (Tile tile : {Tile{96, 128, 64, 7}, Tile{256, 128, 64, 3}})
     configs.push_back(makeDesc("sm90_tma_ws", Epilogue::swiglu, DType::bf16,
                                false, 1, true, tile));
@@ -147,10 +148,10 @@ std::vector<KernelDesc> sm90Configs() {
   // non-swapped register pairing of every block size.
   for (int block : {8, 16, 32}) {
     for (bool swap : {false, true}) {
-      KernelDesc d = makeDesc(
-          "sm90_tma_ws", Epilogue::geglu_tanh, DType::f16, block == 16,
-          block == 8 ? 2 : 1, swap,
-          swap ? Tile{block == 32 ? 48 : 16, 128, 64, 6} : Tile{128, 256, 64, 4});
+      KernelDesc d = makeDesc("sm90_tma_ws", Epilogue::geglu_tanh, DType::f16,
+                              block == 16, block == 8 ? 2 : 1, swap,
+                              swap ? Tile{block == 32 ? 48 : 16, 128, 64, 6}
+                                   : Tile{128, 256, 64, 4});
       d.interleaveRows = block;
       d.name += "_block" + std::to_string(block);
       configs.push_back(d);

@@ -55,8 +55,8 @@ std::vector<double> referenceRows(const MlpProgram &p, const HostBlock &w,
         if (gated)
           g += xr[c] * gr[c];
       }
-      double a =
-          gated ? host::activation(p.epilogue, g) * u : host::activation(p.epilogue, u);
+      double a = gated ? host::activation(p.epilogue, g) * u
+                       : host::activation(p.epilogue, u);
       act[j] = host::fromBits(host::toBits(float(a), p.dtype), p.dtype);
     }
     for (int64_t c = 0; c < h; ++c) {

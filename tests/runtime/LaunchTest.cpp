@@ -1,8 +1,8 @@
 //===- LaunchTest.cpp - launch arithmetic and checks, no GPU needed -------===//
+#include "mlpjit/sm80/launch.h"
 #include "GemmLaunch.h"
 #include "TestPrograms.h"
 #include "mlpjit/Module.h"
-#include "mlpjit/sm80/launch.h"
 #include "mlpjit/sm90/launch.h"
 
 #include <gtest/gtest.h>

@@ -1,10 +1,10 @@
 //===- KernelPlanningTest.cpp - heuristic, planner hook, kernel collection ===//
 #include "../support/FullDisk.h"
+#include "TemplateFamily.h"
 #include "mlpjit/Transforms/KernelCollection.h"
 #include "mlpjit/Transforms/KernelHeuristic.h"
 #include "mlpjit/Transforms/Passes.h"
 #include "mlpjit/Transforms/TunedPlans.h"
-#include "TemplateFamily.h"
 
 #include "mlpjit/Dialect/Mlp/MlpOps.h"
 #include "mlpjit/Frontend/EmitModule.h"

@@ -62,11 +62,9 @@ struct TimingBuffers {
            size_t scratchBytes, unsigned long long seed, CUstream stream);
   /// The buffers of one benchmark point of m tokens: scratch for `baseline`,
   /// inputs seeded from 1000 + 7m (the same x on every rank).
-  static llvm::Expected<TimingBuffers> forPoint(const GpuSession &gpu,
-                                                const CublasLtMlp &baseline,
-                                                DType dtype, int64_t m,
-                                                int64_t hidden,
-                                                CUstream stream) {
+  static llvm::Expected<TimingBuffers>
+  forPoint(const GpuSession &gpu, const CublasLtMlp &baseline, DType dtype,
+           int64_t m, int64_t hidden, CUstream stream) {
     return allocate(gpu, dtype, m, hidden, baseline.scratchBytes(m, 2),
                     1000 + 7 * m, stream);
   }

@@ -173,12 +173,18 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
         if (settings.calibration) {
           const KernelDesc &k = candidates[c];
           llvm::json::Object row{
-              {"shape", label},        {"role", role == 0 ? "gate_up" : "down"},
-              {"n", k.n},              {"k", k.k},
-              {"gated", isGated(k.epilogue)}, {"m", *m},
-              {"tileM", k.tileM},      {"tileN", k.tileN},
-              {"stages", k.stages},    {"splitK", k.splitK},
-              {"swapAB", k.swapAB},    {"heuristic", c == 0},
+              {"shape", label},
+              {"role", role == 0 ? "gate_up" : "down"},
+              {"n", k.n},
+              {"k", k.k},
+              {"gated", isGated(k.epilogue)},
+              {"m", *m},
+              {"tileM", k.tileM},
+              {"tileN", k.tileN},
+              {"stages", k.stages},
+              {"splitK", k.splitK},
+              {"swapAB", k.swapAB},
+              {"heuristic", c == 0},
               {"estimate_us", estimateMicros(problemOf(k), k.plan(), *m)},
               {"us", t->medianUs}};
           *settings.calibration << llvm::json::Value(std::move(row)) << "\n";

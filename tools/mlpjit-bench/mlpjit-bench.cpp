@@ -322,8 +322,7 @@ static int benchMain(int argc, char **argv) {
   };
 
   auto tokenList =
-      tpOpt.getNumOccurrences()
-          ? tokenCounts(tokensOpt, {1, 64, 1024, 8192})
+      tpOpt.getNumOccurrences() ? tokenCounts(tokensOpt, {1, 64, 1024, 8192})
       : validateOpt.getNumOccurrences()
           ? tokenCounts(tokensOpt, {1, 5, 16, 48, 64, 100, 200, 256, 300, 500,
                                     700, 1024, 1500, 2500, 4096, 6000, 8192})
@@ -360,8 +359,8 @@ static int benchMain(int argc, char **argv) {
           fail("--validate: cannot read " + validateOpt + ": " + ec.message()));
     llvm::sort(files);
     if (files.empty())
-      return reportAndExit(fail("--validate: no .json configs in " +
-                                validateOpt));
+      return reportAndExit(
+          fail("--validate: no .json configs in " + validateOpt));
     if (!tuneOpt)
       return reportAndExit(fail("--validate compares with tuned plans: add "
                                 "--tune and a --tuning-file to write"));

@@ -26,9 +26,8 @@ std::vector<KernelDesc> mlpjit::candidatePlans(const KernelDesc &desc,
   std::vector<std::pair<double, KernelPlan>> ranked;
   for (const KernelPlan &plan : sm90Candidates(problem, m))
     ranked.push_back({estimateMicros(problem, plan, m), plan});
-  llvm::stable_sort(ranked, [](const auto &a, const auto &b) {
-    return a.first < b.first;
-  });
+  llvm::stable_sort(
+      ranked, [](const auto &a, const auto &b) { return a.first < b.first; });
   const size_t top = std::min(ranked.size(), (maxCandidates + 1) / 2);
   std::vector<size_t> picked;
   for (size_t i = 0; i < top; ++i)

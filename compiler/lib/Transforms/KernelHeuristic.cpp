@@ -45,8 +45,8 @@ constexpr Sm80Row kSm80Rows[] = {
 
 /// Token counts at which the Hopper planner compares candidates; the range
 /// of each ends at its sample and starts after the previous one.
-constexpr int64_t kSampleTokens[] = {1,   8,   16,   24,   32,   48,   64,
-                                     96,  128, 192,  256,  384,  512,  768,
+constexpr int64_t kSampleTokens[] = {1,    8,    16,   24,   32,   48,   64,
+                                     96,   128,  192,  256,  384,  512,  768,
                                      1024, 1536, 2048, 3072, 4096, 8192, 16384};
 /// A plan carries over into the next range when it costs at most this much
 /// more there than that range's best: fewer kernels to compile and load.
@@ -80,8 +80,7 @@ GemmConfig sm90Config(const GemmProblem &p, const KernelPlan &plan) {
 /// Fraction of the SM's MMA rate a tile sustains: narrow wgmma N pays the
 /// instruction's fixed cost on little work, one consumer warpgroup hides
 /// less of the k-loop's waits than two.
-double mmaEfficiency(const DeviceModel &dev, int64_t mmaRows,
-                     int64_t mmaCols) {
+double mmaEfficiency(const DeviceModel &dev, int64_t mmaRows, int64_t mmaCols) {
   double eff = double(mmaCols) / (double(mmaCols) + dev.mmaColumnOverhead);
   if (mmaRows < 128)
     eff *= dev.oneWarpgroupEfficiency;
@@ -134,8 +133,8 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   double epilogueUs = double(tm * tn) * dev.epilogueUsPerElement;
   // Split-K: each split writes an fp32 partial, the last one reads them all.
   if (s > 1)
-    epilogueUs += double((s + 1) * tm * tn * 4) / ctaLoadBytesPerUs +
-                  dev.splitKFixedUs;
+    epilogueUs +=
+        double((s + 1) * tm * tn * 4) / ctaLoadBytesPerUs + dev.splitKFixedUs;
   const double smUs = double(waves) * (double(kPer) * kTileUs + epilogueUs);
 
   // HBM: weights and activations once, the output, split-K partials; fewer
@@ -169,8 +168,8 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
       if (s > 1 && (!fewTiles || kTiles / s < 4 ||
                     (s - 1) * ceilDiv(kTiles, s) >= kTiles))
         break; // too little k-loop to amortize a partial, or an empty split
-      KernelPlan plan{kSm90Template, /*mMin=*/1, /*mMax=*/1, tileM,
-                      tileN,         kTileK,      /*stages=*/8, /*clusterM=*/1,
+      KernelPlan plan{kSm90Template,  /*mMin=*/1, /*mMax=*/1,   tileM,
+                      tileN,          kTileK,     /*stages=*/8, /*clusterM=*/1,
                       /*clusterN=*/1, s,          swap};
       // The deepest pipeline that fits shared memory.
       for (plan.stages = 8; plan.stages >= 2; --plan.stages)

@@ -16,8 +16,8 @@
 #define MLPJIT_SM80_LAUNCH_H
 
 #include "mlpjit/gemm_config.h"
-#include "mlpjit/tile_schedule.h"
 #include "mlpjit/kernel_abi.h"
+#include "mlpjit/tile_schedule.h"
 
 // The kernel also maps its CTA index with tileCoordinates.
 #if defined(__CUDACC__)

@@ -228,9 +228,9 @@ struct GemmTmaWs {
   // Gated: gate rows [2jB, 2jB + B) and up rows [2jB + B, 2(j+1)B) of the
   // weight tile produce output columns [jB, (j+1)B).
   static constexpr int kBlock = GateUpBlock;
-  static_assert(!kGated || (kBlock >= 8 && kBlock <= 64 &&
-                            (kBlock & (kBlock - 1)) == 0 &&
-                            TileN % (2 * kBlock) == 0),
+  static_assert(!kGated ||
+                    (kBlock >= 8 && kBlock <= 64 &&
+                     (kBlock & (kBlock - 1)) == 0 && TileN % (2 * kBlock) == 0),
                 "gate/up blocks: a power of two in [8, 64], pairs tile TileN");
   // Gated swapAB with 64-row blocks: warpgroup 0 holds exactly the gate rows
   // and warpgroup 1 the up rows, so one hands its accumulators to the other;
@@ -523,8 +523,9 @@ struct GemmTmaWs {
             continue;
           const long long out =
               n0 / 2 + (c / (2 * kBlock)) * kBlock + c % (2 * kBlock);
-          float v0 = Epi::apply(value(i) + biasAt(p, gate),
-                                value(i + kBlock / 2) + biasAt(p, gate + kBlock));
+          float v0 =
+              Epi::apply(value(i) + biasAt(p, gate),
+                         value(i + kBlock / 2) + biasAt(p, gate + kBlock));
           float v1 = Epi::apply(value(i + 1) + biasAt(p, gate + 1),
                                 value(i + 1 + kBlock / 2) +
                                     biasAt(p, gate + kBlock + 1));

@@ -19,8 +19,8 @@
 #define MLPJIT_SM90_LAUNCH_H
 
 #include "mlpjit/gemm_config.h"
-#include "mlpjit/tile_schedule.h"
 #include "mlpjit/kernel_abi.h"
+#include "mlpjit/tile_schedule.h"
 
 #if defined(__CUDACC__)
 #define MLPJIT_SM90_HOST_DEVICE __host__ __device__
@@ -62,9 +62,10 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned stageBytes(const GemmConfig &c) {
 /// accumulators to the gate one; smaller blocks stage the whole tile as
 /// [128 weight rows][tileM + 1] floats.
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned exchangeBytes(const GemmConfig &c) {
-  return !(c.swapAB && c.gated)  ? 0u
-         : c.gateUpBlock == 64 ? unsigned(c.tileM) * 64u * 4u
-                               : (128u * unsigned(c.tileM + 1) * 4u + 15u) / 16u * 16u;
+  return !(c.swapAB && c.gated) ? 0u
+         : c.gateUpBlock == 64
+             ? unsigned(c.tileM) * 64u * 4u
+             : (128u * unsigned(c.tileM + 1) * 4u + 15u) / 16u * 16u;
 }
 /// Full and empty mbarrier per stage, plus one word for the split-K verdict.
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned barrierBytes(const GemmConfig &c) {

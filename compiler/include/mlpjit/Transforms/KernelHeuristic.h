@@ -25,18 +25,18 @@ namespace mlpjit {
 /// bandwidth and saturation are priors. Effective rates, not datasheet ones.
 struct DeviceModel {
   int smCount = 132;
-  double mmaTflops = 786;           // 16-bit MMA rate of 128-row tiles
-  double mmaColumnOverhead = 14.7;  // wgmma N costs like N + this
-  double oneWarpgroupEfficiency = 0.820; // 64-row tiles: one consumer
+  double mmaTflops = 786;                 // 16-bit MMA rate of 128-row tiles
+  double mmaColumnOverhead = 14.7;        // wgmma N costs like N + this
+  double oneWarpgroupEfficiency = 0.820;  // 64-row tiles: one consumer
   double nonPowerOfTwoEfficiency = 0.870; // wgmma N of 24, 48, 96, 160...
-  double fewStagePenalty = 0.433;   // per stage under 4, on the k-loop
-  double hbmGBs = 4200;             // streaming bandwidth (prior, not fitted)
-  int hbmSaturatingSms = 100;       // fewer active CTAs leave HBM idle (prior)
-  double l2GBs = 12121;             // L2 -> shared memory, all SMs together
-  double smLoadGBs = 1100;          // one SM's TMA rate from L2
+  double fewStagePenalty = 0.433;         // per stage under 4, on the k-loop
+  double hbmGBs = 4200;       // streaming bandwidth (prior, not fitted)
+  int hbmSaturatingSms = 100; // fewer active CTAs leave HBM idle (prior)
+  double l2GBs = 12121;       // L2 -> shared memory, all SMs together
+  double smLoadGBs = 1100;    // one SM's TMA rate from L2
   double epilogueUsPerElement = 1.57e-4; // activation + store, per element
-  double splitKFixedUs = 3.28;      // a split-K partial's handshake
-  double fixedUs = 6;               // launch, prologue, fill and drain
+  double splitKFixedUs = 3.28;           // a split-K partial's handshake
+  double fixedUs = 6;                    // launch, prologue, fill and drain
 };
 
 /// One GEMM (GemmShape, KernelDesc.h) to plan for M in [mMin, mMax] on the
