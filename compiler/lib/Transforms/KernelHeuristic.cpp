@@ -13,6 +13,8 @@
 
 #include "TemplateFamily.h"
 
+#include "mlpjit/Arch.h"
+
 #include "mlpjit/gemm_config.h"
 #include "mlpjit/sm90/launch.h"
 
@@ -48,23 +50,23 @@ constexpr Sm80Row kSm80Rows[] = {
 constexpr int64_t kSampleTokens[] = {1,    8,    16,   24,   32,   48,   64,
                                      96,   128,  192,  256,  384,  512,  768,
                                      1024, 1536, 2048, 3072, 4096, 8192, 16384};
-/// A plan carries over into the next range when it costs at most this much
-/// more there than that range's best: fewer kernels to compile and load.
+/// A plan carries over into the next smaller range when it costs at most
+/// this much more there than that range's best: fewer kernels to compile.
 constexpr double kMergeSlack = 1.04;
 
 llvm::Error planError(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
 }
 
-/// The compute capability in sm_XY[a], or 0.
+/// The compute capability of an arch name (Arch.h), or 0 when it does not
+/// parse (the planner then names the arch in its error).
 int smVersion(llvm::StringRef arch) {
-  if (!arch.consume_front("sm_"))
+  auto parsed = Arch::parse(arch);
+  if (!parsed) {
+    llvm::consumeError(parsed.takeError());
     return 0;
-  arch.consume_back("a");
-  int v = 0;
-  if (arch.getAsInteger(10, v))
-    return 0;
-  return v;
+  }
+  return parsed->sm;
 }
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
