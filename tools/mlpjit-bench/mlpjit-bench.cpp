@@ -9,6 +9,7 @@
 // parallelism over N GPUs instead (TensorParallelBench.h).
 //
 //===----------------------------------------------------------------------===//
+#include "ToolVersion.h"
 #include "DeviceMlp.h"
 #include "TensorParallelBench.h"
 #include "Timing.h"
@@ -314,6 +315,7 @@ void printValidation(llvm::raw_ostream &os, const std::vector<Row> &heur,
 } // namespace
 
 static int benchMain(int argc, char **argv) {
+  mlpjit::setToolVersionPrinter("mlpjit-bench");
   cl::ParseCommandLineOptions(argc, argv, "mlpjit-bench: mlpjit vs cuBLASLt\n");
   auto reportAndExit = [](llvm::Error e) {
     llvm::errs() << "mlpjit-bench: error: " << llvm::toString(std::move(e))

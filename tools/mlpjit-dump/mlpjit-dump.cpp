@@ -9,6 +9,7 @@
 // to stderr and exit with 1.
 //
 //===----------------------------------------------------------------------===//
+#include "ToolVersion.h"
 #include "mlpjit/Codegen/Codegen.h"
 #include "mlpjit/Codegen/Nvrtc.h"
 #include "mlpjit/FileOutput.h"
@@ -223,6 +224,7 @@ int dumpSassOrResources(llvm::ArrayRef<MlpSpec> specs, bool sass) {
 } // namespace
 
 static int dumpMain(int argc, char **argv) {
+  mlpjit::setToolVersionPrinter("mlpjit-dump");
   cl::ParseCommandLineOptions(argc, argv,
                               "mlpjit-dump: print a compiler stage\n");
   auto specs = loadSpecFile(inputFile, &llvm::errs());

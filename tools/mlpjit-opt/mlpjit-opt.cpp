@@ -1,4 +1,6 @@
 //===- mlpjit-opt.cpp - mlir-opt with the mlp dialect and passes ----------===//
+#include "ToolVersion.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Support/FileUtilities.h"
@@ -14,6 +16,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 int main(int argc, char **argv) {
+  mlpjit::setToolVersionPrinter("mlpjit-opt");
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlpjit::registerMlpTransforms();

@@ -10,6 +10,7 @@
 // fills the cache, says so and exits 0.
 //
 //===----------------------------------------------------------------------===//
+#include "ToolVersion.h"
 #include "CublasLtBaseline.h"
 #include "DeviceMlp.h"
 #include "Timing.h"
@@ -181,6 +182,7 @@ llvm::json::Object toJson(const Report &r) {
 } // namespace
 
 static int runMain(int argc, char **argv) {
+  mlpjit::setToolVersionPrinter("mlpjit-run");
   cl::ParseCommandLineOptions(argc, argv,
                               "mlpjit-run: compile, run and check an MLP\n");
   auto exitWith = [](llvm::Error e) {
