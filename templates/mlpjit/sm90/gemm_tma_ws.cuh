@@ -10,11 +10,20 @@
 // each owns 64 rows of the MMA's M side and issues wgmma m64nNk16 with both
 // operands read from shared memory through descriptors.
 //
-//   SwapAB = false: MMA M = tokens (TileM 64|128), MMA N = weights (TileN).
-//   SwapAB = true:  MMA M = weights (TileN 64|128), MMA N = tokens (TileM
-//                   8..64); the accumulator is Dᵀ. Gated: warpgroup 0 holds
-//                   gate rows, warpgroup 1 the matching up rows and hands
-//                   them over through shared memory.
+//   SwapAB = false: MMA M = tokens (TileM 64|128), MMA N = weights (TileN,
+//                   any wgmma N from 64 to 256 of wgmma.cuh).
+//   SwapAB = true:  MMA M = weights (TileN 64|128), MMA N = tokens (TileM,
+//                   a wgmma N from 8 to 256); the accumulator is Dᵀ.
+//
+// Gated (GateUpBlock = B): weight rows alternate B gate rows and B up rows.
+// Without swapAB a thread holds each gate column and its up column (B
+// columns later) in its own registers. With swapAB and B = 64, warpgroup 0
+// holds the gate rows and warpgroup 1 hands it the up rows through shared
+// memory; smaller blocks stage the whole tile there ([weight row][token]).
+//
+// PDL: every CTA waits for the stream's previous grid (griddepcontrol.wait)
+// after its prologue and lets its dependents launch; both are no-ops unless
+// the runtime launches with programmatic serialization (MLPJIT_PDL=1).
 //
 // Split-K: CTA z reduces k-tiles [z*per, (z+1)*per); every CTA stores its
 // fp32 partial to p.workspace in fragment order, the last one to arrive on
