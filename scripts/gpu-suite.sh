@@ -5,7 +5,15 @@
 # disk cache, then mlpjit-bench and the PyTorch peers in the same session so
 # their ratios are measured side by side.
 #
-#   scripts/gpu-suite.sh [check|bench|sanitize|all]     logs go to $OUT (default /tmp/mlpjit-gpu)
+#   scripts/gpu-suite.sh [check|bench|sanitize|calibrate|validate|all]
+#                                                       logs go to $OUT (default /tmp/mlpjit-gpu)
+# calibrate: the tuner over the benchmark shapes with one JSON line per timed
+#   candidate (calib.jsonl), the input of scripts/fit_cost_model.py (run here,
+#   no GPU needed) that fits the planner's DeviceModel.
+# validate: the validation configs (VALIDATION_DIR, default
+#   ../shared/models/validation; on the device tool's machine ../shared does
+#   not travel: copy it into an ignored folder such as .device/ and point
+#   VALIDATION_DIR there), heuristic vs tuned vs cuBLASLt.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -57,5 +65,18 @@ if [ "$what" = bench ] || [ "$what" = all ]; then
   if [ -f .device/peers_bench.py ]; then
     PYTHONUNBUFFERED=1 python3 .device/peers_bench.py --json "$out/peers.json" ${PEERS_ARGS:-} 2>&1 | tee "$out/peers.log"
   fi
+fi
+if [ "$what" = calibrate ]; then
+  "$bin/mlpjit-bench" --tune --tune-candidates "${TUNE_CANDIDATES:-14}" \
+    --tune-log "$out/calib.jsonl" --tuning-file "$out/tuning.json" \
+    --tokens "${CALIBRATE_TOKENS:-1,8,16,64,128,256,512,1024,4096}" \
+    --json "$out/bench-tuned.json" ${BENCH_ARGS:-} >"$out/tune.log" 2>"$out/tune.err" || status=1
+  wc -l "$out/calib.jsonl"
+fi
+
+if [ "$what" = validate ]; then
+  "$bin/mlpjit-bench" --validate "${VALIDATION_DIR:-../shared/models/validation}" \
+    --tune --tuning-file "$out/validation-tuning.json" --json "$out/validation.json" \
+    ${BENCH_ARGS:-} 2>"$out/validation.err" | tee "$out/validation.log" || status=1
 fi
 exit $status
