@@ -1,6 +1,8 @@
 //===- GemmLaunch.cpp -----------------------------------------------------===//
 #include "GemmLaunch.h"
 
+#include "mlpjit/tile_schedule.h"
+
 #include "llvm/ADT/StringRef.h"
 
 #include <climits>
@@ -34,26 +36,18 @@ mlpjit::gemmLaunchShape(const KernelDesc &desc, int64_t m, int numSMs) {
       ->launchShape(toGemmConfig(desc), int(m), numSMs);
 }
 
-/// Output tiles for m tokens: each split-K kernel keeps one fp32 partial tile
-/// per (output tile, K split) and one arrival counter per output tile, in
-/// every family.
-static unsigned long long outputTiles(const KernelDesc &desc, int64_t m) {
-  unsigned long long tilesM = (m + desc.tileM - 1) / desc.tileM;
-  unsigned long long tilesN = (desc.n + desc.tileN - 1) / desc.tileN;
-  return tilesM * tilesN;
-}
-
 size_t mlpjit::gemmWorkspaceBytes(const KernelDesc &desc, int64_t m) {
   if (desc.splitK <= 1 || m < 1 || desc.tileM < 1 || desc.tileN < 1)
     return 0;
-  return size_t(outputTiles(desc, m) * (unsigned long long)desc.splitK *
-                (unsigned long long)(desc.tileM * desc.tileN) * 4ull);
+  // Every family's formula (tile_schedule.h), as the kernels index it.
+  return size_t(workspaceBytes(toGemmConfig(desc), int(m)));
 }
 
 size_t mlpjit::gemmCounterBytes(const KernelDesc &desc) {
   if (desc.splitK <= 1 || desc.mMax < 1 || desc.tileM < 1 || desc.tileN < 1)
     return 0;
-  size_t bytes = size_t(outputTiles(desc, desc.mMax)) * sizeof(unsigned);
+  size_t bytes = size_t(counterCount(toGemmConfig(desc), int(desc.mMax))) *
+                 sizeof(unsigned);
   return (bytes + 255) / 256 * 256;
 }
 

@@ -22,7 +22,9 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <iterator>
 
 using namespace mlpjit;
 
@@ -95,10 +97,10 @@ double mmaEfficiency(const DeviceModel &dev, int64_t mmaRows, int64_t mmaCols) {
 /// them all, so the weights stream once (two token tiles re-read them: up
 /// to 1.4x slower on the H200, 8 vs 16 tokens at M = 16).
 int64_t swapTokenTile(int64_t m) {
-  for (int64_t w : {8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256})
+  for (int w : sm90::kWgmmaN)
     if (w >= m)
       return w;
-  return 256;
+  return std::end(sm90::kWgmmaN)[-1];
 }
 
 } // namespace
@@ -186,8 +188,8 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
       add(swapTokenTile(m), tn, /*swap=*/true);
   if (m > 16)
     for (int64_t tm : {64, 128})
-      for (int64_t tn : {64, 96, 128, 160, 192, 224, 256})
-        if (!gated || tn % (2 * p.interleaveRows) == 0)
+      for (int tn : sm90::kWgmmaN)
+        if (tn >= 64 && (!gated || tn % (2 * p.interleaveRows) == 0))
           add(tm, tn, /*swap=*/false);
   return out;
 }
@@ -256,39 +258,36 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
   // A range's cost of a plan: the mean over its ends and middle of the
   // estimate relative to the best candidate there (wave counts jump inside
   // a range, so no single token count stands for it).
-  auto score = [&](const KernelPlan &plan, int64_t rLo, int64_t rHi,
-                   llvm::ArrayRef<double> best) {
-    const int64_t points[] = {rLo, (rLo + rHi) / 2, rHi};
-    double sum = 0;
-    for (int i = 0; i < 3; ++i)
-      sum += estimateMicros(p, plan, points[i]) / best[i];
-    return sum / 3;
+  using Estimates = std::array<double, 3>;
+  auto estimates = [&](const KernelPlan &plan, int64_t rLo, int64_t rHi) {
+    return Estimates{estimateMicros(p, plan, rLo),
+                     estimateMicros(p, plan, (rLo + rHi) / 2),
+                     estimateMicros(p, plan, rHi)};
+  };
+  auto score = [](const Estimates &e, const Estimates &best) {
+    return (e[0] / best[0] + e[1] / best[1] + e[2] / best[2]) / 3;
   };
   // From the largest range down: a plan carried into a smaller range stays
   // valid there (its swapAB token tile still holds every token, its tiles
   // still leave SMs idle where it splits K).
   for (auto [rLo, rHi] : llvm::reverse(ranges)) {
-    const int64_t points[] = {rLo, (rLo + rHi) / 2, rHi};
     // The candidates of the range's top end serve the whole range.
     std::vector<KernelPlan> candidates = sm90Candidates(p, rHi);
     if (candidates.empty())
       return planError("the sm90 template supports no plan for N = " +
                        llvm::Twine(p.n) + ", K = " + llvm::Twine(p.k));
-    double best[3];
-    for (int i = 0; i < 3; ++i) {
-      best[i] = INFINITY;
-      for (const KernelPlan &c : candidates)
-        best[i] = std::min(best[i], estimateMicros(p, c, points[i]));
-    }
-    const KernelPlan *winner = nullptr;
-    double winnerScore = INFINITY;
+    std::vector<Estimates> est;
+    Estimates best = {INFINITY, INFINITY, INFINITY};
     for (const KernelPlan &c : candidates) {
-      double sc = score(c, rLo, rHi, best);
-      if (sc < winnerScore) {
-        winner = &c;
-        winnerScore = sc;
-      }
+      est.push_back(estimates(c, rLo, rHi));
+      for (int i = 0; i < 3; ++i)
+        best[i] = std::min(best[i], est.back()[i]);
     }
+    size_t winner = 0;
+    for (size_t c = 1; c < candidates.size(); ++c)
+      if (score(est[c], best) < score(est[winner], best))
+        winner = c;
+    const double winnerScore = score(est[winner], best);
     // Keep the larger range's plan when it is nearly as good here and its
     // token tile at most twice as wide as the tokens (the model sees HBM
     // and MMA time overlap; wasted MMAs on padding did not, on the H200).
@@ -296,12 +295,13 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
       KernelPlan &prev = plans.back();
       const int64_t widest = std::max<int64_t>(2 * rLo, prev.swapAB ? 16 : 64);
       if (prev.tileM <= widest &&
-          score(prev, rLo, rHi, best) <= kMergeSlack * winnerScore) {
+          score(estimates(prev, rLo, rHi), best) <=
+              kMergeSlack * winnerScore) {
         prev.mMin = rLo;
         continue;
       }
     }
-    KernelPlan plan = *winner;
+    KernelPlan plan = candidates[winner];
     plan.mMin = rLo;
     plan.mMax = rHi;
     plans.push_back(plan);

@@ -31,10 +31,14 @@
 namespace mlpjit {
 namespace sm90 {
 
-/// The wgmma N values wgmma.cuh wraps (gen_wgmma.py).
+/// The wgmma N values wgmma.cuh wraps (gen_wgmma.py's NS), ascending: the
+/// token tiles (swapAB) and weight tiles a plan may use.
+constexpr int kWgmmaN[] = {8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256};
 MLPJIT_SM90_HOST_DEVICE constexpr bool isWgmmaN(int n) {
-  return n == 8 || n == 16 || n == 24 || n == 32 || n == 48 || n == 64 ||
-         n == 96 || n == 128 || n == 160 || n == 192 || n == 224 || n == 256;
+  for (int w : kWgmmaN)
+    if (w == n)
+      return true;
+  return false;
 }
 
 /// Rows of the MMA's M side: tokens, or weight rows when swapAB.
