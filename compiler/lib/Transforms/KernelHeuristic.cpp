@@ -295,8 +295,7 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
       KernelPlan &prev = plans.back();
       const int64_t widest = std::max<int64_t>(2 * rLo, prev.swapAB ? 16 : 64);
       if (prev.tileM <= widest &&
-          score(estimates(prev, rLo, rHi), best) <=
-              kMergeSlack * winnerScore) {
+          score(estimates(prev, rLo, rHi), best) <= kMergeSlack * winnerScore) {
         prev.mMin = rLo;
         continue;
       }
