@@ -29,22 +29,34 @@ llvm::Error mlpjit::checkLaunchable(const KernelDesc &desc) {
 }
 
 llvm::Expected<abi::LaunchShape>
-mlpjit::gemmLaunchShape(const KernelDesc &desc, int64_t m, int numSMs) {
+mlpjit::gemmLaunchShape(const KernelDesc &desc, int64_t m, int numSMs,
+                        int residentCtas) {
   if (auto e = checkLaunchable(desc))
     return e;
   return findTemplateFamily(desc.templateName)
-      ->launchShape(toGemmConfig(desc), int(m), numSMs);
+      ->launchShape(toGemmConfig(desc), int(m), numSMs, residentCtas);
 }
 
-size_t mlpjit::gemmWorkspaceBytes(const KernelDesc &desc, int64_t m) {
-  if (desc.splitK <= 1 || m < 1 || desc.tileM < 1 || desc.tileN < 1)
+size_t mlpjit::gemmWorkspaceBytes(const KernelDesc &desc, int64_t m, int numSMs,
+                                  int residentCtas) {
+  if (desc.splitK == 1 || m < 1 || desc.tileM < 1 || desc.tileN < 1)
     return 0;
+  unsigned ctas = 0;
+  if (desc.splitK == kStreamK) {
+    // The grid the launch will use; pieces grow with it, not with m alone.
+    auto shape = gemmLaunchShape(desc, m, numSMs, residentCtas);
+    if (!shape) {
+      llvm::consumeError(shape.takeError());
+      return 0;
+    }
+    ctas = shape->grid[0];
+  }
   // Every family's formula (tile_schedule.h), as the kernels index it.
-  return size_t(workspaceBytes(toGemmConfig(desc), int(m)));
+  return size_t(workspaceBytes(toGemmConfig(desc), int(m), ctas));
 }
 
 size_t mlpjit::gemmCounterBytes(const KernelDesc &desc) {
-  if (desc.splitK <= 1 || desc.mMax < 1 || desc.tileM < 1 || desc.tileN < 1)
+  if (desc.splitK == 1 || desc.mMax < 1 || desc.tileM < 1 || desc.tileN < 1)
     return 0;
   size_t bytes = size_t(counterCount(toGemmConfig(desc), int(desc.mMax))) *
                  sizeof(unsigned);
@@ -133,7 +145,7 @@ llvm::Error mlpjit::checkGemmOperands(const KernelDesc &desc,
     return launchError(desc, "a bias was given but the plan has none");
   if (ops.bias && !aligned16(ops.bias))
     return launchError(desc, "the bias is not 16-byte aligned");
-  if (desc.splitK > 1) {
+  if (desc.splitK != 1) {
     if (!ops.workspace || !ops.counters)
       return launchError(desc, "split-K needs a workspace and zeroed counters");
     if (!aligned16(ops.workspace) || !aligned16(ops.counters))
@@ -144,10 +156,11 @@ llvm::Error mlpjit::checkGemmOperands(const KernelDesc &desc,
 
 llvm::Error mlpjit::launchGemm(const Driver &d, CUfunction fn,
                                const KernelDesc &desc, const GemmOperands &ops,
-                               CUstream stream, int numSMs) {
+                               CUstream stream, int numSMs,
+                               int residentCtas) {
   if (auto e = checkGemmOperands(desc, ops))
     return e;
-  auto shape = gemmLaunchShape(desc, ops.m, numSMs);
+  auto shape = gemmLaunchShape(desc, ops.m, numSMs, residentCtas);
   if (!shape)
     return shape.takeError();
 
@@ -160,7 +173,7 @@ llvm::Error mlpjit::launchGemm(const Driver &d, CUfunction fn,
   p.m = int(ops.m);
   p.n = int(desc.n);
   p.k = int(desc.k);
-  if (desc.splitK > 1) {
+  if (desc.splitK != 1) {
     p.workspace = static_cast<float *>(ops.workspace);
     p.counters = static_cast<unsigned *>(ops.counters);
   }

@@ -23,9 +23,12 @@ namespace mlpjit {
 /// (checkSupported) and that its token range is valid.
 llvm::Error checkLaunchable(const KernelDesc &desc);
 
-/// Grid, block, cluster and dynamic shared memory for `m` tokens.
+/// Grid, block, cluster and dynamic shared memory for `m` tokens on a GPU
+/// of `numSMs` SMs that holds `residentCtas` of the kernel's CTAs at once
+/// (LoadedKernel::residentCtas; 0: the family's guess).
 llvm::Expected<abi::LaunchShape> gemmLaunchShape(const KernelDesc &desc,
-                                                 int64_t m, int numSMs);
+                                                 int64_t m, int numSMs,
+                                                 int residentCtas = 0);
 
 /// Device pointers of one GEMM: D[m, nOut] = epi(A[m, k] · B[n, k]ᵀ + bias).
 /// Split-K scratch comes in two parts because its users share them
@@ -38,8 +41,8 @@ struct GemmOperands {
   const void *b = nullptr;
   const void *bias = nullptr; // required iff desc.hasBias
   void *d = nullptr;
-  void *workspace = nullptr; // gemmWorkspaceBytes(desc, m); split-K only
-  void *counters = nullptr;  // gemmCounterBytes(desc), zeroed; split-K only
+  void *workspace = nullptr; // gemmWorkspaceBytes(desc, m); split-K and stream-K
+  void *counters = nullptr;  // gemmCounterBytes(desc), zeroed; split-K and stream-K
   int64_t m = 0;
   /// Launch as a programmatic dependent of the stream's previous kernel
   /// (PDL): this kernel's prologue overlaps that kernel's tail; the
@@ -49,7 +52,10 @@ struct GemmOperands {
 
 /// Bytes of fp32 partial sums a split-K launch with `m` tokens needs (0
 /// without split-K). Grows with m: size it for the largest m.
-size_t gemmWorkspaceBytes(const KernelDesc &desc, int64_t m);
+/// Stream-K (splitK 0): the pieces depend on the grid, so pass what the
+/// launch gets (numSMs, residentCtas).
+size_t gemmWorkspaceBytes(const KernelDesc &desc, int64_t m, int numSMs = 0,
+                          int residentCtas = 0);
 /// Bytes of arrival counters for any m up to desc.mMax, rounded up to 256
 /// so that consecutive kernels' counters stay 16-byte aligned (0 without
 /// split-K).
@@ -81,7 +87,7 @@ llvm::Error checkGemmOperands(const KernelDesc &desc, const GemmOperands &ops);
 /// `numSMs` is the device's SM count.
 llvm::Error launchGemm(const Driver &driver, CUfunction fn,
                        const KernelDesc &desc, const GemmOperands &ops,
-                       CUstream stream, int numSMs);
+                       CUstream stream, int numSMs, int residentCtas = 0);
 
 } // namespace mlpjit
 

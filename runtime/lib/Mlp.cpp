@@ -173,7 +173,8 @@ llvm::Expected<std::unique_ptr<Mlp>> Mlp::load(const MlpProgram &program,
       const KernelDesc &desc = k->desc();
       partialBytes =
           std::max(partialBytes,
-                   gemmWorkspaceBytes(desc, std::min(desc.mMax, p.tokensMax)));
+                   gemmWorkspaceBytes(desc, std::min(desc.mMax, p.tokensMax),
+                                      context.numSMs(), k->residentCtas()));
       *offset = counterBytes;
       counterBytes += gemmCounterBytes(desc);
     }
@@ -406,7 +407,7 @@ llvm::Error Mlp::launch(const LoadedKernel &kernel, size_t counterOffset,
   const GemmOperands ops{a, w,        bias, d, partials.get(), kernelCounters,
                          m, dependent};
   return launchGemm(ctx.driver(), kernel.function(), kernel.desc(), ops, stream,
-                    ctx.numSMs());
+                    ctx.numSMs(), kernel.residentCtas());
 }
 
 llvm::Error Mlp::gateUp(const void *x, int64_t m, CUstream stream) const {

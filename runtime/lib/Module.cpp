@@ -187,6 +187,41 @@ llvm::Error DeviceContext::ensureCurrent() const {
   return makeCurrent();
 }
 
+/// CTAs of `fn` resident at once: whole clusters for clustered kernels (a
+/// GPC with an odd number of free SMs holds one 2x1 cluster fewer than
+/// numSMs / 2 suggests), blocks per SM times SMs otherwise; 0 if the driver
+/// cannot say (the launch rules then guess).
+static int queryResidentCtas(const Driver &d, CUfunction fn,
+                             const abi::LaunchShape &shape, int numSMs) {
+  const unsigned cluster = shape.cluster[0] * shape.cluster[1] * shape.cluster[2];
+  if (cluster > 1) {
+    CUlaunchConfig config{};
+    config.gridDimX = shape.cluster[0];
+    config.gridDimY = config.gridDimZ = 1;
+    config.blockDimX = shape.block[0];
+    config.blockDimY = shape.block[1];
+    config.blockDimZ = shape.block[2];
+    config.sharedMemBytes = shape.sharedBytes;
+    CUlaunchAttribute attr{};
+    attr.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
+    attr.value.clusterDim.x = shape.cluster[0];
+    attr.value.clusterDim.y = shape.cluster[1];
+    attr.value.clusterDim.z = shape.cluster[2];
+    config.attrs = &attr;
+    config.numAttrs = 1;
+    int clusters = 0;
+    if (d.cuOccupancyMaxActiveClusters(&clusters, fn, &config) != CUDA_SUCCESS)
+      return 0;
+    return clusters * int(cluster);
+  }
+  int perSm = 0;
+  if (d.cuOccupancyMaxActiveBlocksPerMultiprocessor(
+          &perSm, fn, int(shape.block[0] * shape.block[1] * shape.block[2]),
+          shape.sharedBytes) != CUDA_SUCCESS)
+    return 0;
+  return perSm * numSMs;
+}
+
 llvm::Expected<std::unique_ptr<LoadedKernel>>
 LoadedKernel::load(const DeviceContext &context,
                    const KernelArtifact &artifact) {
@@ -242,6 +277,8 @@ LoadedKernel::load(const DeviceContext &context,
                      " bytes of shared memory for " + name)
                         .c_str()))
       return e;
+  k->smCount = context.numSMs();
+  k->resident = queryResidentCtas(d, k->fn, *shape, context.numSMs());
   return k;
 }
 

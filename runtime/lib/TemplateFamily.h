@@ -38,8 +38,10 @@ struct TemplateFamily {
   bool waitsForPrimary;
   /// nullptr when the template implements the constants, else why not.
   const char *(*supports)(const GemmConfig &);
-  /// Grid, block, cluster and dynamic shared memory for m tokens.
-  abi::LaunchShape (*launchShape)(const GemmConfig &, int m, int numSMs);
+  /// Grid, block, cluster and dynamic shared memory for m tokens;
+  /// residentCtas: CTAs the device holds at once (0: a guess from numSMs).
+  abi::LaunchShape (*launchShape)(const GemmConfig &, int m, int numSMs,
+                                  int residentCtas);
 
   /// Whether kernels of this family can be built for `arch`: an error
   /// naming the target the family needs.

@@ -17,7 +17,7 @@ struct GemmConfig {
   int tileM, tileN, tileK; // tileM runs over tokens, tileN over weight rows
   int stages;
   int clusterM, clusterN;
-  int splitK;
+  int splitK; // K splits per tile; 0 = stream-K (tile_schedule.h)
   bool swapAB; // weights on the MMA's M side (small token counts)
   bool gated;  // B rows hold gate/up interleaved in blocks of gateUpBlock; D
                // is N/2 wide

@@ -27,18 +27,94 @@ MLPJIT_HOST_DEVICE constexpr unsigned long long tilesM(const GemmConfig &c,
   return (unsigned long long)((m + c.tileM - 1) / c.tileM);
 }
 
-/// fp32 partial tiles: one per (output tile, K split).
+/// splitK = kStreamK: stream-K. The grid is persistent (G CTAs); the tiles
+/// of whole waves go to CTAs round robin, the rest (the last one to two
+/// waves' worth) are cut along K into G equal runs of k-tiles, one per CTA,
+/// so every SM gets the same work whatever the tile count.
+constexpr int kStreamK = 0;
+MLPJIT_HOST_DEVICE constexpr bool isStreamK(const GemmConfig &c) {
+  return c.splitK == kStreamK;
+}
+MLPJIT_HOST_DEVICE constexpr bool reducesPartials(const GemmConfig &c) {
+  return c.splitK != 1;
+}
+
+/// How a stream-K grid of `ctas` CTAs shares `tiles` output tiles of
+/// `kTiles` k-tiles each. Tiles [0, wholeTiles) run whole (CTA b takes b,
+/// b + ctas, ...); the next streamTiles tiles form one run of
+/// streamTiles * kTiles k-tiles that CTA b covers in [b * perCta,
+/// (b + 1) * perCta). The CTAs covering one tile each own a piece of it:
+/// piece j of stream tile t (0-based among stream tiles) is CTA
+/// firstOwner(t) + j, and its partial goes to slot t + firstOwner(t) + j,
+/// unique because owners never decrease as t grows. Hence streamTiles +
+/// ctas slots at most.
+struct StreamKSplit {
+  unsigned wholeTiles, streamTiles, perCta;
+};
+MLPJIT_HOST_DEVICE constexpr StreamKSplit
+streamKSplit(unsigned long long tiles, unsigned kTiles, unsigned ctas) {
+  // Cut only what does not fill whole waves; keep each CTA's run at least
+  // a tile long where there are enough tiles (short runs cost a partial
+  // each for little work).
+  unsigned long long rest = tiles % ctas;
+  unsigned long long stream =
+      rest == 0 ? 0 : (tiles < 2ull * ctas ? tiles : rest + ctas);
+  unsigned long long iters = stream * kTiles;
+  return StreamKSplit{unsigned(tiles - stream), unsigned(stream),
+                      unsigned((iters + ctas - 1) / ctas)};
+}
+
+/// The stream-K piece that starts at k-tile `i` of the stream run of CTA
+/// `cta`, whose run ends at `end` (exclusive): stream tile `tile` (0-based
+/// after the whole tiles), k-tiles [kBegin, kBegin + kCount), piece `piece`
+/// of `pieces`, partial slots from slotBase. The next piece starts at
+/// i + kCount.
+struct StreamKPiece {
+  unsigned tile;
+  int kBegin, kCount, piece, pieces;
+  unsigned long long slotBase;
+};
+MLPJIT_HOST_DEVICE constexpr StreamKPiece
+streamKPieceAt(const StreamKSplit &s, unsigned kTiles, unsigned cta,
+               unsigned long long i, unsigned long long end) {
+  const unsigned tile = unsigned(i / kTiles);
+  const int kBegin = int(i % kTiles);
+  const unsigned long long left = end - i;
+  const int kCount = left < (unsigned long long)(kTiles - unsigned(kBegin))
+                         ? int(left)
+                         : int(kTiles) - kBegin;
+  const unsigned long long tileBegin = (unsigned long long)tile * kTiles;
+  const unsigned first = unsigned(tileBegin / s.perCta);
+  const unsigned last = unsigned((tileBegin + kTiles - 1) / s.perCta);
+  return StreamKPiece{tile,
+                      kBegin,
+                      kCount,
+                      int(cta - first),
+                      int(last - first + 1),
+                      (unsigned long long)tile + first};
+}
+
+/// fp32 partial tiles: one per (output tile, K split); for stream-K one per
+/// piece slot of a grid of `ctas` CTAs, at most min(tiles, 2 ctas - 1) +
+/// ctas (streamKSplit) for any token count up to m.
 MLPJIT_HOST_DEVICE constexpr unsigned long long
-workspaceBytes(const GemmConfig &c, int m) {
-  return c.splitK > 1
-             ? tilesN(c) * tilesM(c, m) * (unsigned long long)c.splitK *
-                   (unsigned long long)(c.tileM * c.tileN) * 4ull
-             : 0ull;
+workspaceBytes(const GemmConfig &c, int m, unsigned ctas = 0) {
+  const unsigned long long tileBytes =
+      (unsigned long long)(c.tileM * c.tileN) * 4ull;
+  if (isStreamK(c)) {
+    unsigned long long tiles = tilesN(c) * tilesM(c, m);
+    unsigned long long most = 2ull * ctas - 1;
+    return ctas == 0 ? 0ull
+                     : ((tiles < most ? tiles : most) + ctas) * tileBytes;
+  }
+  return c.splitK > 1 ? tilesN(c) * tilesM(c, m) *
+                            (unsigned long long)c.splitK * tileBytes
+                      : 0ull;
 }
 /// One arrival counter per output tile.
 MLPJIT_HOST_DEVICE constexpr unsigned long long
 counterCount(const GemmConfig &c, int m) {
-  return c.splitK > 1 ? tilesN(c) * tilesM(c, m) : 0ull;
+  return reducesPartials(c) ? tilesN(c) * tilesM(c, m) : 0ull;
 }
 
 /// Token tiles per rasterization group: CTAs that run at the same time cover

@@ -157,6 +157,22 @@ std::vector<KernelDesc> sm90Configs() {
       configs.push_back(d);
     }
   }
+  // Stream-K (splitK 0) on both epilogue paths and with swapAB, and 2x1
+  // clusters (multicast weight tiles) at the large-M tile.
+  for (bool swap : {false, true})
+    for (Epilogue epilogue : {Epilogue::swiglu, Epilogue::none})
+      configs.push_back(makeDesc("sm90_tma_ws", epilogue, DType::bf16,
+                                 epilogue == Epilogue::none, /*splitK=*/0,
+                                 swap,
+                                 swap ? Tile{64, 128, 64, 6}
+                                      : Tile{128, 256, 64, 4}));
+  for (Epilogue epilogue : {Epilogue::swiglu, Epilogue::none}) {
+    KernelDesc d = makeDesc("sm90_tma_ws", epilogue, DType::bf16, false, 1,
+                            false, Tile{128, 256, 64, 4});
+    d.clusterM = 2;
+    d.name += "_cluster2";
+    configs.push_back(d);
+  }
   return configs;
 }
 

@@ -41,7 +41,7 @@ struct Case {
   // the sm80 family, through <<<>>> instead of cudaLaunchKernelEx with a
   // cluster attribute.
   cudaError_t (*launch)(const mlpjit::abi::GemmParams &, int numSMs,
-                        cudaStream_t, bool plainLaunch);
+                        int residentCtas, cudaStream_t, bool plainLaunch);
   std::vector<int> ms; // token counts to check
   // Clusters of the kernel's shape that can be resident at once (sm90;
   // null for sm80).
@@ -58,10 +58,10 @@ __global__ void __launch_bounds__(Kernel::kThreads, 1)
 
 template <typename Kernel>
 cudaError_t launchKernel(const mlpjit::abi::GemmParams &p, int numSMs,
-                         cudaStream_t s, bool plainLaunch) {
+                         int residentCtas, cudaStream_t s, bool plainLaunch) {
   static bool attributeSet = false;
   mlpjit::abi::LaunchShape shape =
-      family::launchShape(Kernel::kConfig, p.m, numSMs);
+      family::launchShape(Kernel::kConfig, p.m, numSMs, residentCtas);
   if (!attributeSet) {
     cudaError_t e = cudaFuncSetAttribute(
         gemmKernel<Kernel>, cudaFuncAttributeMaxDynamicSharedMemorySize,

@@ -193,9 +193,14 @@ static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
   CHECK_CUDA(cudaMalloc(&buf.bias, size_t(n) * 2));
   CHECK_CUDA(cudaMalloc(&buf.d, size_t(m + 1) * nOut * 2)); // + a guard row
   CHECK_CUDA(cudaMalloc(&buf.c, size_t(m) * n * 4));
-  unsigned long long wsBytes = family::workspaceBytes(cs.config, m);
-  unsigned long long counters = family::counterCount(cs.config, m);
-  if (wsBytes) {
+  // Stream-K partials depend on the grid: size for both launches below.
+  unsigned long long wsBytes = 0;
+  for (int sms : {numSMs, 3}) {
+    unsigned grid = family::launchShape(cs.config, m, sms).grid[0];
+    wsBytes = std::max(wsBytes, mlpjit::workspaceBytes(cs.config, m, grid));
+  }
+  unsigned long long counters = mlpjit::counterCount(cs.config, m);
+  if (counters) {
     CHECK_CUDA(cudaMalloc(&buf.workspace, wsBytes));
     CHECK_CUDA(cudaMalloc(&buf.counters, counters * 4));
     CHECK_CUDA(cudaMemset(buf.counters, 0, counters * 4)); // once
@@ -239,7 +244,7 @@ static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
   bool ok = true;
   for (int run = 0; run < 2 && ok; ++run) {
     CHECK_CUDA(cudaMemset(buf.d, 0xFF, size_t(m + 1) * nOut * 2)); // poison
-    cudaError_t launched = cs.launch(p, run == 0 ? numSMs : 3, 0, run == 1);
+    cudaError_t launched = cs.launch(p, run == 0 ? numSMs : 3, 0, 0, run == 1);
     cudaError_t finished = cudaDeviceSynchronize();
     if (launched != cudaSuccess || finished != cudaSuccess) {
       std::printf(
@@ -327,16 +332,23 @@ static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas,
   int sets = int(std::min(8.0, std::max(2.0, std::ceil(200e6 / setBytes))));
   std::vector<Buffers> bufs(sets);
   std::vector<mlpjit::abi::GemmParams> ps(sets);
+  // Clusters: size the persistent grid by what the driver says is resident,
+  // as the runtime does (LoadedKernel::residentCtas).
+  const int resident =
+      cs.maxActiveClusters ? cs.maxActiveClusters() * cs.config.clusterM : 0;
   for (int s = 0; s < sets; ++s) {
     Buffers &buf = bufs[s];
     CHECK_CUDA(cudaMalloc(&buf.a, size_t(m) * k * 2));
     CHECK_CUDA(cudaMalloc(&buf.b, size_t(n) * k * 2));
     CHECK_CUDA(cudaMalloc(&buf.bias, size_t(n) * 2));
     CHECK_CUDA(cudaMalloc(&buf.d, size_t(m) * n * 2));
-    unsigned long long counters = family::counterCount(cs.config, m);
+    unsigned long long counters = mlpjit::counterCount(cs.config, m);
     if (counters) {
-      CHECK_CUDA(cudaMalloc(&buf.workspace,
-                            family::workspaceBytes(cs.config, m)));
+      CHECK_CUDA(cudaMalloc(
+          &buf.workspace,
+          mlpjit::workspaceBytes(
+              cs.config, m,
+              family::launchShape(cs.config, m, numSMs, resident).grid[0])));
       CHECK_CUDA(cudaMalloc(&buf.counters, counters * 4));
       CHECK_CUDA(cudaMemset(buf.counters, 0, counters * 4));
     }
@@ -347,20 +359,20 @@ static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas,
                    buf.counters);
   }
   float ours = medianMs(
-      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], numSMs, 0, false)); },
+      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], numSMs, resident, 0, false)); },
       50);
   // One CTA per work unit (numSMs = 0): the v1 schedule, for comparison.
   float flat = medianMs(
-      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], 0, 0, false)); }, 50);
+      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], 0, 0, 0, false)); }, 50);
   // The persistent grid again, after the others: the spread is the noise.
   float again = medianMs(
-      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], numSMs, 0, false)); },
+      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], numSMs, resident, 0, false)); },
       50);
   // The persistent grid through <<<>>> (no cluster attribute).
   float plain = medianMs(
-      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], numSMs, 0, true)); }, 50);
+      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], numSMs, resident, 0, true)); }, 50);
   float plainFlat = medianMs(
-      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], 0, 0, true)); }, 50);
+      [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], 0, 0, 0, true)); }, 50);
   float one = 1.0f, zero = 0.0f;
   cudaDataType_t type = bf16 ? CUDA_R_16BF : CUDA_R_16F;
   float theirs = medianMs(

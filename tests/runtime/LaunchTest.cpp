@@ -7,7 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
+#include <map>
+#include <random>
 
 using namespace mlpjit;
 using namespace mlpjit::testing;
@@ -145,6 +148,90 @@ TEST(WorkspaceTest, SplitKPartialsAndCounters) {
   EXPECT_EQ(gemmCounterBytes(d), 512u);
   EXPECT_GE(gemmCounterBytes(d),
             counterCount(toGemmConfig(d), 64) * sizeof(unsigned));
+}
+
+/// The stream-K schedule as the kernel walks it (gemm_tma_ws.cuh,
+/// forEachUnit): every (tile, k-tile) exactly once, each tile's pieces
+/// numbered 0..pieces-1 by consecutive CTAs, partial slots unique and inside
+/// the workspace, and every CTA's share within one k-tile of the others'.
+TEST(StreamKTest, EveryKTileOnceSlotsUniqueLoadBalanced) {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 2000; ++trial) {
+    const unsigned long long tiles = 1 + rng() % 700;
+    const unsigned kTiles = 1 + rng() % 300;
+    const unsigned ctas = 1 + rng() % 300;
+    const StreamKSplit s = streamKSplit(tiles, kTiles, ctas);
+    ASSERT_EQ(s.wholeTiles + s.streamTiles, tiles);
+    ASSERT_EQ(s.wholeTiles % ctas, 0u);
+    std::vector<int> covered(tiles * kTiles, 0);
+    std::map<unsigned long long, int> slots;
+    std::map<unsigned, std::vector<int>> piecesOf;
+    std::vector<unsigned long long> work(ctas, 0);
+    for (unsigned b = 0; b < ctas; ++b) {
+      for (unsigned t = b; t < s.wholeTiles; t += ctas) {
+        for (unsigned k = 0; k < kTiles; ++k)
+          ++covered[t * kTiles + k];
+        work[b] += kTiles;
+      }
+      const unsigned long long total =
+          (unsigned long long)s.streamTiles * kTiles;
+      unsigned long long i = (unsigned long long)b * s.perCta;
+      const unsigned long long end = std::min(i + s.perCta, total);
+      while (i < end) {
+        const StreamKPiece p = streamKPieceAt(s, kTiles, b, i, end);
+        ASSERT_GT(p.kCount, 0);
+        ASSERT_LT(p.tile, s.streamTiles);
+        for (int k = p.kBegin; k < p.kBegin + p.kCount; ++k)
+          ++covered[(s.wholeTiles + p.tile) * kTiles + k];
+        ASSERT_GE(p.piece, 0);
+        ASSERT_LT(p.piece, p.pieces);
+        ++slots[p.slotBase + p.piece];
+        piecesOf[p.tile].push_back(p.piece);
+        work[b] += p.kCount;
+        i += p.kCount;
+      }
+    }
+    for (int c : covered) {
+      ASSERT_EQ(c, 1) << tiles << " tiles " << kTiles << " k " << ctas;
+    }
+    for (auto &[slot, uses] : slots) {
+      ASSERT_EQ(uses, 1);
+      ASSERT_LT(slot, std::min<unsigned long long>(tiles, 2ull * ctas - 1) +
+                          ctas); // workspaceBytes' bound
+    }
+    for (auto &[tile, pieces] : piecesOf) {
+      for (size_t j = 0; j < pieces.size(); ++j) {
+        ASSERT_EQ(pieces[j], int(j));
+      }
+    }
+    const auto [lo, hi] = std::minmax_element(work.begin(), work.end());
+    if (s.streamTiles * kTiles >= ctas * 1ull * s.perCta)
+      EXPECT_LE(*hi - *lo, s.perCta > 1 ? s.perCta : 1ull);
+  }
+}
+
+TEST(StreamKTest, WorkspaceFollowsTheGrid) {
+  KernelDesc d = hopperGateUp();
+  d.splitK = 0; // stream-K
+  d.mMax = 4096;
+  const GemmConfig c = toGemmConfig(d);
+  auto shape = gemmLaunchShape(d, 4096, 132);
+  ASSERT_TRUE(bool(shape)) << llvm::toString(shape.takeError());
+  EXPECT_EQ(shape->grid[0], 132u); // persistent, one CTA per SM
+  // Resident CTAs from the driver win over the guess.
+  auto fewer = gemmLaunchShape(d, 4096, 132, 120);
+  ASSERT_TRUE(bool(fewer));
+  EXPECT_EQ(fewer->grid[0], 120u);
+  EXPECT_EQ(gemmWorkspaceBytes(d, 4096, 132),
+            size_t(workspaceBytes(c, 4096, 132)));
+  EXPECT_EQ(gemmWorkspaceBytes(d, 4096, 132, 120),
+            size_t(workspaceBytes(c, 4096, 120)));
+  // (2 * 132 - 1 + 132) slots of 128x256 fp32 at most, whatever m.
+  EXPECT_EQ(gemmWorkspaceBytes(d, 4096, 132), 395u * 128 * 256 * 4);
+  EXPECT_GT(gemmCounterBytes(d), 0u);
+  EXPECT_EQ(errorOf(checkSupported(d)), "");
+  d.clusterM = 2;
+  EXPECT_NE(errorOf(checkSupported(d)), "");
 }
 
 TEST(OperandCheckTest, AcceptsValidOperands) {

@@ -87,8 +87,10 @@ TEST(KernelHeuristic, BucketsCoverEveryTokenRangeExactly) {
           // Every sm90 plan is one the template accepts, and no K split
           // is left empty.
           EXPECT_EQ(rejection(p, k), "");
-          const int64_t per = (kTiles + k.splitK - 1) / k.splitK;
-          EXPECT_LT((k.splitK - 1) * per, kTiles);
+          if (k.splitK > 1) {
+            const int64_t per = (kTiles + k.splitK - 1) / k.splitK;
+            EXPECT_LT((k.splitK - 1) * per, kTiles);
+          }
         } else {
           EXPECT_EQ(p.k % (k.splitK * k.tileK),
                     k.splitK == 1 ? p.k % k.tileK : 0);
@@ -129,7 +131,7 @@ TEST(KernelHeuristic, CostModelPlans) {
   EXPECT_FALSE(big.swapAB);
   EXPECT_EQ(big.tileM, 128);
   EXPECT_EQ(big.tileN, 256);
-  EXPECT_EQ(big.splitK, 1);
+  EXPECT_LE(big.splitK, 1); // whole tiles, or stream-K for the last waves
   EXPECT_EQ(big.stages, 4);
   EXPECT_EQ(gateUp->back().mMax, 65536);
 
@@ -144,9 +146,9 @@ TEST(KernelHeuristic, CostModelPlans) {
   EXPECT_EQ(m64.tileN, 64);
   EXPECT_GT(m64.splitK, 1);
   EXPECT_LE(m64.splitK * 64, 132);
-  // Large M never splits K.
+  // Large M never splits every tile's K (at most stream-K's last waves).
   for (int64_t m : {1024, 4096, 8192, 65536})
-    EXPECT_EQ(at(*down, m).splitK, 1) << "M = " << m;
+    EXPECT_LE(at(*down, m).splitK, 1) << "M = " << m;
 
   // The model's estimate grows with M and wave counts show in it.
   KernelPlan wide = big;

@@ -30,6 +30,8 @@ std::string describe(const KernelDesc &d) {
     s = "swap " + s;
   if (d.splitK > 1)
     s += " split" + std::to_string(d.splitK);
+  if (d.streamK())
+    s += " streamK";
   if (d.clusterM > 1)
     s += " cluster" + std::to_string(d.clusterM);
   return s;

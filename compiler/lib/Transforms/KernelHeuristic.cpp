@@ -109,14 +109,24 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
                               int64_t m) {
   const DeviceModel &dev = p.device;
   const GemmConfig cfg = sm90Config(p, plan);
-  const int64_t tm = plan.tileM, tn = plan.tileN, s = plan.splitK;
+  const int64_t tm = plan.tileM, tn = plan.tileN, cluster = plan.clusterM;
+  const bool streamK = plan.splitK == kStreamK;
+  const int64_t s = streamK ? 1 : plan.splitK;
   const int64_t tiles = ceilDiv(m, tm) * ceilDiv(p.n, tn);
+  const int64_t kTiles = ceilDiv(p.k, kTileK);
   const int64_t units = tiles * s;
-  const int64_t kPer = ceilDiv(ceilDiv(p.k, kTileK), s);
+  const int64_t kPer = ceilDiv(kTiles, s);
   const int64_t perSm = int64_t(sm90::ctasPerSm(cfg));
-  const int64_t slots = int64_t(dev.smCount) * perSm;
+  // 2x1 clusters: a GPC with an odd number of SMs leaves one idle.
+  const int64_t slots = int64_t(dev.smCount) / cluster * cluster * perSm;
   const int64_t waves = ceilDiv(units, slots);
   const int64_t active = std::min(units, slots);
+  // Stream-K: every CTA runs the same number of k-tiles (streamKSplit);
+  // a CTA that shares a tile writes or reads one more partial.
+  const StreamKSplit split =
+      streamK ? streamKSplit(uint64_t(tiles), unsigned(kTiles), unsigned(slots))
+              : StreamKSplit{};
+  const bool pieces = streamK && split.streamTiles > 0;
 
   // One k-tile of one CTA: its MMAs, or moving its A and B tiles into
   // shared memory, whichever is slower (the pipeline overlaps the two).
@@ -126,7 +136,9 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
                                double(perSm) *
                                mmaEfficiency(dev, mmaRows, mmaCols);
   const double kTileFlops = 2.0 * double(tm * tn * kTileK);
-  const double kTileBytes = double((tm + tn) * kTileK * 2);
+  // What one CTA pulls from L2 per k-tile: a cluster's CTAs each load
+  // 1/cluster of the weight tile and multicast it.
+  const double kTileBytes = double((tm + tn / cluster) * kTileK * 2);
   const double ctaLoadBytesPerUs = dev.smLoadGBs * 1e3 / double(perSm);
   double kTileUs =
       std::max(kTileFlops / ctaFlopsPerUs, kTileBytes / ctaLoadBytesPerUs);
@@ -139,7 +151,14 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   if (s > 1)
     epilogueUs +=
         double((s + 1) * tm * tn * 4) / ctaLoadBytesPerUs + dev.splitKFixedUs;
-  const double smUs = double(waves) * (double(kPer) * kTileUs + epilogueUs);
+  double smUs = double(waves) * (double(kPer) * kTileUs + epilogueUs);
+  if (streamK) {
+    const double ownTiles = double(ceilDiv(tiles, slots));
+    smUs = double(split.wholeTiles / slots * kTiles + split.perCta) * kTileUs +
+           ownTiles * epilogueUs;
+    if (pieces)
+      smUs += 3.0 * double(tm * tn * 4) / ctaLoadBytesPerUs + dev.splitKFixedUs;
+  }
 
   // HBM: weights and activations once, the output, split-K partials; fewer
   // active CTAs than dev.hbmSaturatingSms cannot keep HBM busy.
@@ -147,12 +166,15 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   double bytes = 2.0 * double(p.n * p.k + m * p.k + m * outCols);
   if (s > 1)
     bytes += 2.0 * double(units * tm * tn * 4);
+  if (pieces)
+    bytes += 2.0 * double((split.streamTiles + slots) * tm * tn * 4);
   const double hbmShare =
       std::min(1.0, double(active) / double(dev.hbmSaturatingSms));
   const double hbmUs = bytes / (dev.hbmGBs * 1e3 * hbmShare);
   // L2 -> shared memory: every unit's tiles, re-reads included (token tiles
   // re-read the weights, weight tiles the tokens).
   const double l2Us = double(units * kPer) * kTileBytes / (dev.l2GBs * 1e3);
+  (void)kTiles;
   return dev.fixedUs + std::max({smUs, hbmUs, l2Us});
 }
 
@@ -168,6 +190,7 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
     // more than a second wave saves (H200: 904 vs 722 us at M = 4096).
     const bool fewTiles =
         ceilDiv(m, tileM) * ceilDiv(p.n, tileN) < int64_t(p.device.smCount);
+    const size_t whole = out.size(); // where the splitK 1 plan lands
     for (int64_t s : {1, 2, 3, 4, 6, 8}) {
       if (s > 1 && (!fewTiles || kTiles / s < 4 ||
                     (s - 1) * ceilDiv(kTiles, s) >= kTiles))
@@ -182,6 +205,23 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
       if (plan.stages >= 2)
         out.push_back(plan);
     }
+    const int64_t tiles = ceilDiv(m, tileM) * ceilDiv(p.n, tileN);
+    auto addVariant = [&](int64_t splitK, int64_t clusterM) {
+      KernelPlan plan = out[whole];
+      plan.splitK = splitK;
+      plan.clusterM = clusterM;
+      if (!sm90::supports(sm90Config(p, plan)))
+        out.push_back(plan);
+    };
+    if (out.size() == whole)
+      return; // no pipeline depth fits
+    // Stream-K where whole waves leave SMs idle and the k-loop is long
+    // enough to cut.
+    if (tiles % p.device.smCount != 0 && kTiles >= 8)
+      addVariant(kStreamK, 1);
+    // 2x1 clusters halve the weight tile's L2 reads, for many token tiles.
+    if (!swap && tileM == 128 && tiles >= 2 * p.device.smCount)
+      addVariant(1, 2);
   };
   if (m <= 256)
     for (int64_t tn : {64, 128})

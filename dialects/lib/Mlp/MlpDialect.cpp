@@ -43,7 +43,8 @@ KernelPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       return emitError() << "kernel plan tile sizes must be positive multiples "
                             "of 8, got "
                          << t;
-  if (stages < 1 || clusterM < 1 || clusterN < 1 || splitK < 1)
-    return emitError() << "kernel plan stages, cluster and split_k must be >= 1";
+  if (stages < 1 || clusterM < 1 || clusterN < 1 || splitK < 0)
+    return emitError() << "kernel plan stages and cluster must be >= 1, "
+                          "split_k >= 0 (0: stream-K)";
   return success();
 }

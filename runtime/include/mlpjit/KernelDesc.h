@@ -81,9 +81,11 @@ struct KernelPlan {
   int64_t tileM = 128, tileN = 128, tileK = 64;
   int64_t stages = 4;
   int64_t clusterM = 1, clusterN = 1;
-  int64_t splitK = 1;
+  int64_t splitK = 1; // 0: stream-K (kStreamK, mlpjit/tile_schedule.h)
   bool swapAB = false;
 
+  /// splitK 0: stream-K (kStreamK of mlpjit/tile_schedule.h).
+  bool streamK() const { return splitK == 0; }
   /// The same template and constants, whatever the token range.
   bool sameConstants(const KernelPlan &other) const;
 };

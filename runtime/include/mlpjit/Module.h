@@ -129,6 +129,11 @@ public:
   CUfunction function() const { return fn; }
   const KernelDesc &desc() const { return kernelDesc; }
   const KernelResources &resources() const { return res; }
+  /// CTAs of this kernel the device holds at once, from the driver's
+  /// occupancy queries (whole clusters for clustered kernels); 0 when the
+  /// driver could not say. Persistent grids are sized with it.
+  int residentCtas() const { return resident; }
+  int numSMs() const { return smCount; }
 
 private:
   explicit LoadedKernel(const Driver &driver) : d(driver) {}
@@ -137,6 +142,7 @@ private:
   CUfunction fn = nullptr;
   KernelDesc kernelDesc;
   KernelResources res;
+  int resident = 0, smCount = 0;
 };
 
 } // namespace mlpjit

@@ -55,8 +55,10 @@ constexpr unsigned sharedBytes(const GemmConfig &c) {
 // Output tiles, their grouped order and the split-K scratch (tilesM/N,
 // tileCoordinates, workspaceBytes, counterCount): mlpjit/tile_schedule.h.
 
-inline abi::LaunchShape launchShape(const GemmConfig &c, int m, int numSMs) {
+inline abi::LaunchShape launchShape(const GemmConfig &c, int m, int numSMs,
+                                    int residentCtas = 0) {
   (void)numSMs; // one CTA per tile; no persistent scheduling
+  (void)residentCtas;
   abi::LaunchShape s{};
   s.grid[0] = unsigned(tilesN(c) * tilesM(c, m > 0 ? m : 1));
   s.grid[1] = 1;
@@ -84,7 +86,7 @@ constexpr const char *supports(const GemmConfig &c) {
   if (c.clusterM != 1 || c.clusterN != 1)
     return "clusters are not used by sm80_mma (must be 1x1)";
   if (c.splitK < 1 || c.splitK > 16)
-    return "splitK must be 1 to 16";
+    return "splitK must be 1 to 16 (no stream-K in sm80_mma)";
   if (c.n <= 0 || c.k <= 0 || c.n % 8 != 0 || c.k % 8 != 0)
     return "n and k must be positive multiples of 8";
   if (c.gated && c.gateUpBlock != 8 && c.gateUpBlock != 16 &&

@@ -30,6 +30,12 @@
 // the tile's counter sums z = 0..SplitK-1 in order (deterministic), runs the
 // epilogue and resets the counter.
 //
+// Stream-K (SplitK = 0): the persistent grid takes whole tiles for the full
+// waves and cuts the rest along K into one equal run of k-tiles per CTA
+// (tile_schedule.h, streamKSplit); a tile covered by several CTAs is
+// reduced like a split-K tile, its pieces in CTA order. No CTA ever waits
+// for another, so any grid size is safe.
+//
 // TMA contract (kernel_abi.h): tmaA over {K, m} with box {64, TileM}, tmaB
 // over {N, K}ᵀ i.e. {K, N} with box {64, TileN}, 128-byte swizzle, OOB zero.
 //
@@ -239,7 +245,8 @@ struct GemmTmaWs {
   static constexpr int kBlock = GateUpBlock;
   static_assert(!kGated ||
                     (kBlock >= 8 && kBlock <= 64 &&
-                     (kBlock & (kBlock - 1)) == 0 && TileN % (2 * kBlock) == 0),
+                     (kBlock & (kBlock - 1)) == 0 &&
+                     TileN % (2 * (kBlock > 0 ? kBlock : 1)) == 0),
                 "gate/up blocks: a power of two in [8, 64], pairs tile TileN");
   // Gated swapAB with 64-row blocks: warpgroup 0 holds exactly the gate rows
   // and warpgroup 1 the up rows, so one hands its accumulators to the other;
@@ -261,7 +268,12 @@ struct GemmTmaWs {
   static constexpr unsigned kBSliceBytes = kBTileBytes / ClusterM;
   static_assert(kBSliceBytes % 1024 == 0, "slices are whole swizzle atoms");
   static constexpr int kKTiles = int((K + TileK - 1) / TileK);
-  static constexpr int kKTilesPerSplit = (kKTiles + SplitK - 1) / SplitK;
+  static constexpr bool kStreamKSchedule = SplitK == mlpjit::kStreamK;
+  static_assert(!kStreamKSchedule || kCluster == 1, "stream-K runs without clusters");
+  // Units whose partials are summed through p.workspace exist.
+  static constexpr bool kReduces = SplitK != 1;
+  static constexpr int kKTilesPerSplit =
+      kStreamKSchedule ? kKTiles : (kKTiles + SplitK - 1) / SplitK;
 
   static __device__ __forceinline__ void run(const abi::GemmParams &p) {
     extern __shared__ unsigned char sharedRaw[];
@@ -276,17 +288,7 @@ struct GemmTmaWs {
     float *exchange = reinterpret_cast<float *>(
         sharedBase + Stages * kStageBytes + kBarrierBytes);
 
-    const int m = p.m;
-    // Units are per cluster: a group of ClusterM adjacent token tiles (the
-    // last group may reach past m: its loads read zeros, its stores are
-    // skipped) with one weight tile and K split.
-    const unsigned groupsAlongM =
-        unsigned((m + TileM * ClusterM - 1) / (TileM * ClusterM));
-    const unsigned units = groupsAlongM * kTilesAlongN * unsigned(SplitK);
     const unsigned rank = blockIdx.x % unsigned(ClusterM); // in the cluster
-    const unsigned firstUnit = blockIdx.x / unsigned(ClusterM);
-    const unsigned unitStride = gridDim.x / unsigned(ClusterM);
-
     const int warpgroup = int(threadIdx.x) / 128;
     if (threadIdx.x == 0) {
       ptx::prefetchTensorMap(&p.tmaA);
@@ -320,8 +322,7 @@ struct GemmTmaWs {
         ptx::setMaxRegistersDec<40>();
       if (threadIdx.x == 0) {
         int it = 0;
-        for (unsigned u = firstUnit; u < units; u += unitStride) {
-          const Unit w = unitAt(u, groupsAlongM, rank);
+        forEachUnit(p.m, rank, [&](const Unit &w) {
           for (int j = 0; j < w.kCount; ++j, ++it) {
             const int s = it % Stages;
             const unsigned round = unsigned(it / Stages);
@@ -341,7 +342,7 @@ struct GemmTmaWs {
                   fullBar(s), k0, w.n0 + int(rank) * (TileN / ClusterM),
                   (unsigned short)((1u << kCluster) - 1u));
           }
-        }
+        });
       }
     } else {
       if constexpr (kConsumerWarpgroups == 2)
@@ -349,8 +350,7 @@ struct GemmTmaWs {
       const int consumer = warpgroup - 1;
       const int tid = int(threadIdx.x) - 128; // 0 .. kConsumerThreads-1
       int it = 0;
-      for (unsigned u = firstUnit; u < units; u += unitStride) {
-        const Unit w = unitAt(u, groupsAlongM, rank);
+      forEachUnit(p.m, rank, [&](const Unit &w) {
         float acc[kAccRegs];
 #pragma unroll
         for (int i = 0; i < kAccRegs; ++i)
@@ -392,32 +392,38 @@ struct GemmTmaWs {
         if (w.kCount > 0 && tid % 128 == 0)
           releaseSlot(emptyBar((it - 1) % Stages));
 
-        if constexpr (SplitK > 1) {
-          if (!storePartial(p, acc, w.tile, w.split, tid, lastFlag))
-            continue;
-          // The last CTA streams the sums from L2 instead of holding them:
-          // the accumulator registers are free, so nothing spills.
-          const float *partials =
-              p.workspace + w.tile * kTileFloats * SplitK + tid;
-          epilogue(
-              p,
-              [&](int i) {
-                float sum = 0.0f;
+        if constexpr (kReduces) {
+          if (w.pieces > 1) {
+            if (!storePartial(p, acc, w, tid, lastFlag))
+              return;
+            // The last CTA streams the sums from L2 instead of holding
+            // them: the accumulator registers are free, so nothing spills.
+            const float *partials =
+                p.workspace + w.slotBase * kTileFloats + tid;
+            epilogue(
+                p,
+                [&](int i) {
+                  float sum = 0.0f;
 #pragma unroll
-                for (int z = 0; z < SplitK; ++z) {
-                  float v =
-                      __ldcg(partials + z * kTileFloats + i * kConsumerThreads);
-                  sum = z == 0 ? v : sum + v;
-                }
-                return sum;
-              },
-              consumer, tid, w.m0, w.n0, exchange);
-        } else {
-          epilogue(
-              p, [&](int i) { return acc[i]; }, consumer, tid, w.m0, w.n0,
-              exchange);
+                  for (int z = 0; z < (kStreamKSchedule ? 1 : SplitK); ++z) {
+                    float v = __ldcg(partials + z * kTileFloats +
+                                     i * kConsumerThreads);
+                    sum = z == 0 ? v : sum + v;
+                  }
+                  if constexpr (kStreamKSchedule)
+                    for (int z = 1; z < w.pieces; ++z)
+                      sum += __ldcg(partials + z * kTileFloats +
+                                    i * kConsumerThreads);
+                  return sum;
+                },
+                consumer, tid, w.m0, w.n0, exchange);
+            return;
+          }
         }
-      }
+        epilogue(
+            p, [&](int i) { return acc[i]; }, consumer, tid, w.m0, w.n0,
+            exchange);
+      });
     }
     // Peers may still multicast into this CTA's shared memory or arrive on
     // its barriers until they are done too.
@@ -437,47 +443,102 @@ struct GemmTmaWs {
 
   static constexpr unsigned kTilesAlongN = unsigned((N + TileN - 1) / TileN);
 
-  /// One work unit: an output tile and its K split.
+  /// One work unit: an output tile, or one piece of its K range.
   struct Unit {
     int m0, n0;    // first token and first weight row
-    int split;     // K split z
     int kBegin;    // first k-tile
     int kCount;    // k-tiles (0 when splitK exceeds the k-tiles)
-    unsigned tile; // linear tile index (split-K counters and workspace)
+    unsigned tile; // linear tile index (split-K counters)
+    // The tile's K pieces (1: whole), this unit's, and the workspace slot
+    // of piece 0 (the pieces' slots are consecutive).
+    int piece, pieces;
+    unsigned long long slotBase;
   };
-  /// Unit u of the CTA with cluster rank `rank`: the splits of one tile are
-  /// consecutive, tiles (groups of ClusterM token tiles) in grouped order.
-  static __device__ __forceinline__ Unit unitAt(unsigned u,
-                                                unsigned groupsAlongM,
-                                                unsigned rank) {
+
+  /// Calls f(unit) for each unit of this CTA, in order (the producer and
+  /// the consumers walk the same sequence).
+  template <typename F>
+  static __device__ __forceinline__ void forEachUnit(int m, unsigned rank,
+                                                     F &&f) {
+    // Units are per cluster: a group of ClusterM adjacent token tiles (the
+    // last group may reach past m: its loads read zeros, its stores are
+    // skipped) with one weight tile and K split.
+    const unsigned groupsAlongM =
+        unsigned((m + TileM * ClusterM - 1) / (TileM * ClusterM));
+    if constexpr (kStreamKSchedule) {
+      const unsigned ctas = gridDim.x;
+      const StreamKSplit s =
+          streamKSplit((unsigned long long)groupsAlongM * kTilesAlongN,
+                       unsigned(kKTiles), ctas);
+      for (unsigned t = blockIdx.x; t < s.wholeTiles; t += ctas)
+        f(tileUnit(t, groupsAlongM, 0, kKTiles, 0, 1, 0ull));
+      const unsigned long long total =
+          (unsigned long long)s.streamTiles * unsigned(kKTiles);
+      unsigned long long i = (unsigned long long)blockIdx.x * s.perCta;
+      const unsigned long long end =
+          i + s.perCta < total ? i + s.perCta : total;
+      while (i < end) {
+        const StreamKPiece piece =
+            streamKPieceAt(s, unsigned(kKTiles), blockIdx.x, i, end);
+        f(tileUnit(s.wholeTiles + piece.tile, groupsAlongM, piece.kBegin,
+                   piece.kCount, piece.piece, piece.pieces, piece.slotBase));
+        i += unsigned(piece.kCount);
+      }
+    } else {
+      const unsigned units = groupsAlongM * kTilesAlongN * unsigned(SplitK);
+      const unsigned stride = gridDim.x / unsigned(ClusterM);
+      for (unsigned u = blockIdx.x / unsigned(ClusterM); u < units;
+           u += stride) {
+        const int split = int(u % unsigned(SplitK));
+        const int kBegin = split * kKTilesPerSplit;
+        const int kEnd = kBegin + kKTilesPerSplit < kKTiles
+                             ? kBegin + kKTilesPerSplit
+                             : kKTiles;
+        const unsigned tile = u / unsigned(SplitK);
+        f(tileUnit(tile, groupsAlongM, kBegin, kEnd > kBegin ? kEnd - kBegin : 0,
+                   split, SplitK, 0ull, rank));
+      }
+    }
+  }
+  /// The unit of grouped tile index `id` (a cluster's group of ClusterM
+  /// token tiles; this CTA's is `rank`) covering k-tiles [kBegin, kBegin +
+  /// kCount) as piece `piece` of `pieces`. Split-K pieces use slots
+  /// tile * SplitK + z, stream-K ones slotBase + z.
+  static __device__ __forceinline__ Unit tileUnit(unsigned id,
+                                                  unsigned groupsAlongM,
+                                                  int kBegin, int kCount,
+                                                  int piece, int pieces,
+                                                  unsigned long long slotBase,
+                                                  unsigned rank = 0) {
     Unit w;
     unsigned groupM, tileN;
-    tileCoordinates(u / unsigned(SplitK), groupsAlongM, kTilesAlongN, groupM,
-                    tileN);
+    tileCoordinates(id, groupsAlongM, kTilesAlongN, groupM, tileN);
     const unsigned tileM = groupM * unsigned(ClusterM) + rank;
     w.m0 = int(tileM) * TileM;
     w.n0 = int(tileN) * TileN;
-    w.split = int(u % unsigned(SplitK));
-    w.kBegin = w.split * kKTilesPerSplit;
-    const int kEnd = w.kBegin + kKTilesPerSplit < kKTiles
-                         ? w.kBegin + kKTilesPerSplit
-                         : kKTiles;
-    w.kCount = kEnd > w.kBegin ? kEnd - w.kBegin : 0;
+    w.kBegin = kBegin;
+    w.kCount = kCount;
     w.tile = tileM * kTilesAlongN + tileN;
+    w.piece = piece;
+    w.pieces = pieces;
+    w.slotBase = kStreamKSchedule ? slotBase
+                                  : (unsigned long long)w.tile * unsigned(SplitK);
     return w;
   }
 
   static constexpr unsigned long long kTileFloats =
       (unsigned long long)TileM * TileN;
 
-  /// Stores this split's fp32 partial tile (fragment order, coalesced) and
+  /// Stores this piece's fp32 partial tile (fragment order, coalesced) and
   /// counts it in; true in the CTA that arrives last, which then sums the
-  /// partials of z = 0, 1, ... in that order (bitwise the same whichever CTA
-  /// finishes last) and resets the counter for the next launch.
+  /// partials of pieces 0, 1, ... in that order (bitwise the same whichever
+  /// CTA finishes last) and resets the counter for the next launch.
   static __device__ __forceinline__ bool
   storePartial(const abi::GemmParams &p, const float (&acc)[kAccRegs],
-               unsigned tile, int split, int tid, volatile unsigned *lastFlag) {
-    float *mine = p.workspace + (tile * SplitK + split) * kTileFloats + tid;
+               const Unit &w, int tid, volatile unsigned *lastFlag) {
+    const unsigned tile = w.tile;
+    float *mine = p.workspace + (w.slotBase + unsigned(w.piece)) * kTileFloats +
+                  tid;
 #pragma unroll
     for (int i = 0; i < kAccRegs; ++i)
       __stcg(mine + i * kConsumerThreads, acc[i]);
@@ -485,7 +546,7 @@ struct GemmTmaWs {
     ptx::consumerBarrier(kConsumerThreads);
     if (tid == 0) {
       unsigned arrived = atomicAdd(p.counters + tile, 1u);
-      bool last = arrived == unsigned(SplitK - 1);
+      bool last = arrived == unsigned(w.pieces - 1);
       if (last)
         p.counters[tile] = 0;
       *lastFlag = last ? 1u : 0u;

@@ -33,9 +33,12 @@ namespace sm90 {
 
 /// The wgmma N values wgmma.cuh wraps (gen_wgmma.py's NS), ascending: the
 /// token tiles (swapAB) and weight tiles a plan may use.
-constexpr int kWgmmaN[] = {8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256};
+#define MLPJIT_SM90_WGMMA_N 8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256
+constexpr int kWgmmaN[] = {MLPJIT_SM90_WGMMA_N};
 MLPJIT_SM90_HOST_DEVICE constexpr bool isWgmmaN(int n) {
-  for (int w : kWgmmaN)
+  // A local copy: nvcc's device code cannot read a namespace-scope array.
+  constexpr int ns[] = {MLPJIT_SM90_WGMMA_N};
+  for (int w : ns)
     if (w == n)
       return true;
   return false;
@@ -87,11 +90,12 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned sharedBytes(const GemmConfig &c) {
 
 /// Work units: one per (cluster of clusterM token tiles x weight tile, K
 /// split); each CTA of a cluster takes one token tile of its cluster's unit.
+/// Stream-K: one per tile (the grid is sized by k-tiles, launchShape).
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned long long
 workUnits(const GemmConfig &c, int m) {
   return tilesN(c) *
          ((tilesM(c, m > 0 ? m : 1) + c.clusterM - 1) / c.clusterM) *
-         (unsigned long long)c.splitK;
+         (unsigned long long)(isStreamK(c) ? 1 : c.splitK);
 }
 
 /// TMA boxes the runtime encodes (rows; the inner extent is tileK): A's box
@@ -113,23 +117,38 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned ctasPerSm(const GemmConfig &c) {
   return sharedBytes(c) * 2u + 2048u <= 228u * 1024u ? 2u : 1u;
 }
 
-/// Without split-K: a persistent grid of min(work units, numSMs x
-/// ctasPerSm) CTAs, each walking units blockIdx.x, blockIdx.x + gridDim.x,
-/// ...; the next unit's loads overlap the epilogue (H100: up to 15% faster
-/// at m >= 1024). With split-K (uneven units: the last split also runs the
-/// epilogue) and for numSMs <= 0: one CTA per unit, which the hardware
-/// balances dynamically (measured up to 1.3x faster than the static walk
-/// there). The kernel is right for any grid size.
-MLPJIT_SM90_HOST_DEVICE inline abi::LaunchShape launchShape(const GemmConfig &c,
-                                                            int m, int numSMs) {
+/// Without split-K: a persistent grid of min(work units, resident CTAs)
+/// CTAs, each walking units blockIdx.x, blockIdx.x + gridDim.x, ...; the
+/// next unit's loads overlap the epilogue (H100: up to 15% faster at
+/// m >= 1024). Stream-K: the same persistent grid over the k-tiles of all
+/// tiles (streamKSplit). With split-K (uneven units: the last split also
+/// runs the epilogue) and for numSMs <= 0: one CTA per unit, which the
+/// hardware balances dynamically (measured up to 1.3x faster than the
+/// static walk there). Resident CTAs: `residentCtas` when the caller asked
+/// the driver (cuOccupancyMaxActiveClusters: a GPC with an odd number of
+/// free SMs holds one 2x1 cluster fewer than numSMs / 2), else numSMs x
+/// ctasPerSm. The kernel is right for any grid size.
+MLPJIT_SM90_HOST_DEVICE inline abi::LaunchShape
+launchShape(const GemmConfig &c, int m, int numSMs, int residentCtas = 0) {
   abi::LaunchShape s{};
   unsigned long long units = workUnits(c, m);
-  unsigned long long resident =
-      numSMs > 0 && c.splitK == 1
-          ? (unsigned long long)(numSMs / c.clusterM) * ctasPerSm(c)
-          : units;
-  s.grid[0] = unsigned((units < resident ? units : resident) *
-                       (unsigned long long)c.clusterM);
+  unsigned long long clusters =
+      residentCtas > 0 ? (unsigned long long)(residentCtas / c.clusterM)
+                       : (unsigned long long)(numSMs / c.clusterM) *
+                             ctasPerSm(c);
+  if (clusters == 0)
+    clusters = 1;
+  unsigned long long grid = units;
+  if (numSMs > 0 && isStreamK(c)) {
+    unsigned long long iters =
+        tilesN(c) * tilesM(c, m > 0 ? m : 1) *
+        (unsigned long long)((c.k + c.tileK - 1) / c.tileK);
+    grid = iters < clusters ? iters : clusters;
+  } else if (numSMs > 0 && c.splitK == 1) {
+    grid = (units < clusters ? units : clusters) *
+           (unsigned long long)c.clusterM;
+  }
+  s.grid[0] = unsigned(grid);
   s.grid[1] = 1;
   s.grid[2] = 1;
   s.block[0] = threads(c);
@@ -166,8 +185,8 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
            "multicast weight tile)";
   if (c.clusterM == 2 && (c.swapAB || c.splitK != 1))
     return "2x1 clusters need swapAB off and splitK 1";
-  if (c.splitK < 1 || c.splitK > 16)
-    return "splitK must be 1 to 16";
+  if (c.splitK < 0 || c.splitK > 16)
+    return "splitK must be 1 to 16, or 0 for stream-K";
   if (c.n <= 0 || c.k <= 0 || c.n % 8 != 0 || c.k % 8 != 0)
     return "n and k must be positive multiples of 8";
   if (c.n > 2147483647LL || c.k > 2147483647LL)

@@ -56,6 +56,9 @@ def Mlp_KernelPlanAttr : Mlp_Attr<"KernelPlan", "plan"> {
     Example:
     `#mlp.plan<"sm90_tma_ws", m = [1, 64], tile = [64, 128, 64], stages = 6,
       cluster = [1, 1], split_k = 1, swap_ab = true>`
+
+    `split_k = 0` asks for stream-K: the persistent grid shares the k-tiles
+    of the tiles that do not fill whole waves equally among all CTAs.
   }];
   let parameters = (ins
     StringRefParameter<"kernel template name">:$templateName,
