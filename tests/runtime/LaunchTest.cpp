@@ -205,8 +205,9 @@ TEST(StreamKTest, EveryKTileOnceSlotsUniqueLoadBalanced) {
       }
     }
     const auto [lo, hi] = std::minmax_element(work.begin(), work.end());
-    if (s.streamTiles * kTiles >= ctas * 1ull * s.perCta)
+    if (s.streamTiles * kTiles >= ctas * 1ull * s.perCta) {
       EXPECT_LE(*hi - *lo, s.perCta > 1 ? s.perCta : 1ull);
+    }
   }
 }
 
