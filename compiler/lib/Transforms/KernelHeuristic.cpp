@@ -112,7 +112,10 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   const int64_t tm = plan.tileM, tn = plan.tileN, cluster = plan.clusterM;
   const bool streamK = plan.splitK == kStreamK;
   const int64_t s = streamK ? 1 : plan.splitK;
-  const int64_t tiles = ceilDiv(m, tm) * ceilDiv(p.n, tn);
+  // A 2x1 cluster's CTAs take adjacent token tiles: an odd count leaves one
+  // CTA without tokens, which still holds an SM.
+  const int64_t tiles =
+      ceilDiv(ceilDiv(m, tm), cluster) * cluster * ceilDiv(p.n, tn);
   const int64_t kTiles = ceilDiv(p.k, kTileK);
   const int64_t units = tiles * s;
   const int64_t kPer = ceilDiv(kTiles, s);
@@ -132,9 +135,10 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   // shared memory, whichever is slower (the pipeline overlaps the two).
   const int64_t mmaRows = plan.swapAB ? tn : tm;
   const int64_t mmaCols = plan.swapAB ? tm : tn;
-  const double ctaFlopsPerUs = dev.mmaTflops * 1e6 / dev.smCount /
-                               double(perSm) *
-                               mmaEfficiency(dev, mmaRows, mmaCols);
+  const double ctaFlopsPerUs =
+      dev.mmaTflops * 1e6 / dev.smCount / double(perSm) *
+      mmaEfficiency(dev, mmaRows, mmaCols) *
+      (plan.swapAB ? dev.swapEfficiency : 1.0);
   const double kTileFlops = 2.0 * double(tm * tn * kTileK);
   // What one CTA pulls from L2 per k-tile: a cluster's CTAs each load
   // 1/cluster of the weight tile and multicast it.
@@ -152,6 +156,8 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
     epilogueUs +=
         double((s + 1) * tm * tn * 4) / ctaLoadBytesPerUs + dev.splitKFixedUs;
   double smUs = double(waves) * (double(kPer) * kTileUs + epilogueUs);
+  if (cluster > 1)
+    smUs *= dev.clusterGain;
   if (streamK) {
     const double ownTiles = double(ceilDiv(tiles, slots));
     smUs = double(split.wholeTiles / slots * kTiles + split.perCta) * kTileUs +
@@ -215,18 +221,20 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
     };
     if (out.size() == whole)
       return; // no pipeline depth fits
-    // Stream-K where whole waves leave SMs idle and the k-loop is long
-    // enough to cut.
-    if (tiles % p.device.smCount != 0 && kTiles >= 8)
-      addVariant(kStreamK, 1);
-    // 2x1 clusters halve the weight tile's L2 reads, for many token tiles.
-    if (!swap && tileM == 128 && tiles >= 2 * p.device.smCount)
+    // Stream-K (splitK 0) is not a candidate: on the H200 it lost to whole
+    // tiles or split-K in every calibrated case (docs/performance.md).
+    // 2x1 clusters halve the weight tile's L2 reads, for many token tiles:
+    // 0.5-5% faster at M = 4096 (calib2.jsonl).
+    if (!swap && tileM == 128 && tileN >= 128 &&
+        tiles >= 2 * p.device.smCount)
       addVariant(1, 2);
   };
-  if (m <= 256)
+  // swapAB up to 128 tokens (its 192/256-token tiles lost up to 1.45x to
+  // 128x128 tiles at M = 256), 64-token tiles without it from 33 tokens.
+  if (m <= 128)
     for (int64_t tn : {64, 128})
       add(swapTokenTile(m), tn, /*swap=*/true);
-  if (m > 16)
+  if (m > 32)
     for (int64_t tm : {64, 128})
       for (int tn : sm90::kWgmmaN)
         if (tn >= 64 && (!gated || tn % (2 * p.interleaveRows) == 0))
@@ -333,9 +341,18 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
     // and MMA time overlap; wasted MMAs on padding did not, on the H200).
     if (!plans.empty()) {
       KernelPlan &prev = plans.back();
-      const int64_t widest = std::max<int64_t>(2 * rLo, prev.swapAB ? 16 : 64);
-      if (prev.tileM <= widest &&
-          score(estimates(prev, rLo, rHi), best) <= kMergeSlack * winnerScore) {
+      // A swapAB token tile wider than this range needs (qwen2.5-7b's
+      // 96-token tile at M = 64: 83 vs 75 us) is carried only at 16 tokens
+      // or fewer, where the padding costs little and kernels add up.
+      const int64_t widest =
+          prev.swapAB ? std::max<int64_t>(swapTokenTile(rHi), 16)
+                      : std::max<int64_t>(2 * rLo, 64);
+      // Up to 32 tokens only swapAB plans are candidates; none is carried
+      // in from above (64-token tiles there were never measured to win).
+      if (prev.sameConstants(candidates[winner]) ||
+          (prev.tileM <= widest && (prev.swapAB || rHi > 32) &&
+           score(estimates(prev, rLo, rHi), best) <=
+               kMergeSlack * winnerScore)) {
         prev.mMin = rLo;
         continue;
       }

@@ -3,19 +3,19 @@
 
 // Llama-3-8B over the default token range, planned by the cost model.
 // Gate/up GEMM: N = 28672 is 224 weight tiles of 128, so no split-K; swapAB
-// token tiles as wide as the tokens up to 192, then 128x256 tiles, stream-K
-// for the waves tiles do not fill (split_k = 0). Down: N = 4096, 64-wide
-// weight tiles and split-K 2 while tiles leave SMs idle.
-// Both GEMMs switch plans at the same token counts (one runtime bucket).
+// token tiles exactly as wide as each range needs up to 64 tokens, 2x1
+// clusters of 128x256 tiles at large M. Down: N = 4096, 64-wide weight
+// tiles and split-K while tiles leave SMs idle. Both GEMMs switch plans at
+// the same token counts (one runtime bucket).
 // CHECK-LABEL: func.func @llama3_8b
 // CHECK: mlp.fused_linear swiglu interleaved(64) {{.*}} {plans = [
 // CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [1, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
-// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [17, 32], tile = [32, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
-// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [385, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 0, swap_ab = false>]}
+// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [17, 24], tile = [24, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
+// CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [8193, 65536], tile = [128, 256, 64], stages = 4, cluster = [2, 1], split_k = 1, swap_ab = false>]}
 // CHECK: mlp.linear {{.*}} {plans = [
 // CHECK-SAME: m = [1, 16], tile = [16, 64, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
-// CHECK-SAME: m = [17, 32], tile = [32, 64, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
-// CHECK-SAME: m = [385, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 0, swap_ab = false>]}
+// CHECK-SAME: m = [17, 24], tile = [24, 64, 64], stages = 8, cluster = [1, 1], split_k = 3, swap_ab = true>,
+// CHECK-SAME: m = [8193, 65536], tile = [128, 256, 64], stages = 4, cluster = [2, 1], split_k = 1, swap_ab = false>]}
 // SM86-LABEL: func.func @llama3_8b
 // SM86: mlp.fused_linear {{.*}} {plans = [#mlp.plan<"sm80_mma", m = [1, 64], tile = [64, 128, 32], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>, #mlp.plan<"sm80_mma", m = [65, 65536], tile = [128, 128, 32], stages = 3, cluster = [1, 1], split_k = 1, swap_ab = false>]}
 // SM86: mlp.linear {{.*}} {plans = [#mlp.plan<"sm80_mma", m = [1, 64], tile = [64, 128, 32], stages = 4, cluster = [1, 1], split_k = 4, swap_ab = false>, #mlp.plan<"sm80_mma", m = [65, 65536], tile = [128, 128, 32], stages = 3, cluster = [1, 1], split_k = 1
@@ -32,7 +32,7 @@ func.func @llama3_8b(%x: tensor<?x4096xbf16>, %w: tensor<28672x4096xbf16>, %wd: 
 // CHECK-LABEL: func.func @range_and_arch
 // CHECK: mlp.linear {{.*}} {plans = [
 // CHECK-SAME: m = [8, 16], tile = [16, 64, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
-// CHECK-SAME: m = [25, 100], tile = [64, 64, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = false>]}
+// CHECK-SAME: m = [33, 100], tile = [64, 64, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = false>]}
 // SM86-LABEL: func.func @range_and_arch
 // SM86: "sm90_tma_ws", m = [8, 16]
 func.func @range_and_arch(%h: tensor<?x256xf16>, %wd: tensor<1024x256xf16>) -> tensor<?x1024xf16> attributes {mlp.token_range = array<i64: 8, 100>, mlp.arch = "sm_90a"} {
@@ -54,7 +54,7 @@ func.func @decode_only(%h: tensor<?x512xbf16>, %wd: tensor<256x512xbf16>) -> ten
 
 // Plain epilogue (GPT-2 up projection) with bias: planned like any GEMM.
 // CHECK-LABEL: func.func @plain_gelu
-// CHECK: mlp.fused_linear gelu_tanh stacked(1) {{.*}} {plans = [#mlp.plan<"sm90_tma_ws", m = [1, 128]
+// CHECK: mlp.fused_linear gelu_tanh stacked(1) {{.*}} {plans = [#mlp.plan<"sm90_tma_ws", m = [1, 16]
 func.func @plain_gelu(%x: tensor<?x768xbf16>, %w: tensor<3072x768xbf16>, %b: tensor<3072xbf16>) -> tensor<?x3072xbf16> {
   %h = mlp.fused_linear gelu_tanh stacked(1) %x, %w bias %b : tensor<?x768xbf16>, tensor<3072x768xbf16>, tensor<3072xbf16> -> tensor<?x3072xbf16>
   return %h : tensor<?x3072xbf16>

@@ -21,22 +21,27 @@ namespace mlpjit {
 /// What the Hopper cost model assumes of the GPU: an H200 (132 SMs, HBM3e).
 /// The constants are fitted (scripts/fit_cost_model.py) to the GEMM timings
 /// of `mlpjit-bench --tune --tune-log` on the H200 over ../shared/models'
-/// benchmark shapes (docs/results/2026-12-02-h200/calib.jsonl); HBM
-/// bandwidth and saturation are priors. Effective rates, not datasheet ones.
+/// benchmark shapes (docs/results/2026-12-02-h200/calib.jsonl and
+/// calib2.jsonl); HBM bandwidth and saturation, and the cluster gain, are
+/// priors. Effective rates, not datasheet ones.
 struct DeviceModel {
   int smCount = 132;
-  double mmaTflops = 786;                 // 16-bit MMA rate of 128-row tiles
-  double mmaColumnOverhead = 14.7;        // wgmma N costs like N + this
-  double oneWarpgroupEfficiency = 0.820;  // 64-row tiles: one consumer
-  double nonPowerOfTwoEfficiency = 0.870; // wgmma N of 24, 48, 96, 160...
+  double mmaTflops = 830;                 // 16-bit MMA rate of 128-row tiles
+  double mmaColumnOverhead = 8.53;        // wgmma N costs like N + this
+  double oneWarpgroupEfficiency = 0.593;  // 64-row tiles: one consumer
+  double swapEfficiency = 0.652;          // swapAB (weights on the M side)
+  double nonPowerOfTwoEfficiency = 0.912; // wgmma N of 24, 48, 96, 160...
   double fewStagePenalty = 0.433;         // per stage under 4, on the k-loop
   double hbmGBs = 4200;       // streaming bandwidth (prior, not fitted)
   int hbmSaturatingSms = 100; // fewer active CTAs leave HBM idle (prior)
-  double l2GBs = 12121;       // L2 -> shared memory, all SMs together
-  double smLoadGBs = 1100;    // one SM's TMA rate from L2
-  double epilogueUsPerElement = 1.57e-4; // activation + store, per element
-  double splitKFixedUs = 3.28;           // a split-K partial's handshake
+  double l2GBs = 14143;       // L2 -> shared memory, all SMs together
+  double smLoadGBs = 2413;    // one SM's TMA rate from L2
+  double epilogueUsPerElement = 1.84e-4; // activation + store, per element
+  double splitKFixedUs = 3.09;           // a split-K partial's handshake
   double fixedUs = 6;                    // launch, prologue, fill and drain
+  // 2x1 clusters (multicast weight tiles): the k-loop ran 0.5-5% faster at
+  // M = 4096 on every shape (prior from calib2's picks, not fitted).
+  double clusterGain = 0.97;
 };
 
 /// One GEMM (GemmShape, KernelDesc.h) to plan for M in [mMin, mMax] on the
