@@ -159,9 +159,6 @@ static mlpjit_status compile(mlpjit_context context, capi::CompileRequest r,
   if (!r.path && !r.text)
     return fail(MLPJIT_ERROR_INVALID_ARGUMENT,
                 std::string(what) + ": null spec");
-  if (!context)
-    return fail(MLPJIT_ERROR_INVALID_ARGUMENT,
-                std::string(what) + ": null context");
   if (options) {
     if (options->tokens_min < 0 || options->tokens_max < 0 ||
         options->tensor_parallel < 0 || options->threads < 0)
@@ -169,9 +166,17 @@ static mlpjit_status compile(mlpjit_context context, capi::CompileRequest r,
                   std::string(what) + ": negative option");
     r.options = *options;
   }
-  r.arch = context->impl->device->arch();
   std::vector<MlpProgram> programs;
   std::string error;
+  if (!context) {
+    // The spec's errors first, so they are reported even without a GPU.
+    r.parseOnly = true;
+    if (mlpjit_status s = capi::compileSpec(r, programs, error))
+      return fail(s, std::move(error));
+    return fail(MLPJIT_ERROR_INVALID_ARGUMENT,
+                std::string(what) + ": null context");
+  }
+  r.arch = context->impl->device->arch();
   if (mlpjit_status s = capi::compileSpec(r, programs, error))
     return fail(s, std::move(error));
   return makeProgram(context->impl, std::move(programs), out);

@@ -21,6 +21,8 @@ struct CompileRequest {
   const char *text = nullptr; // its text, named `name` in diagnostics
   const char *name = nullptr;
   std::string arch; // the context's device
+  /// Only read and check the spec (no context yet): spec errors come first.
+  bool parseOnly = false;
   mlpjit_compile_options options{};
 };
 

@@ -61,6 +61,8 @@ mlpjit_status capi::compileSpec(const CompileRequest &request,
       return MLPJIT_ERROR_SPEC;
     }
   }
+  if (request.parseOnly)
+    return MLPJIT_OK;
   for (const MlpSpec &spec : *specs) {
     auto compiled = compileMlp(spec, options);
     if (!compiled) {
