@@ -201,10 +201,13 @@ mlpjit_status mlpjit_program_compile_string(
 
 /// What an artifact's program carries, for messages: "sm_90a (cubin + PTX)".
 static std::string describeCode(const MlpProgram &p) {
-  bool cubin = llvm::any_of(p.kernels, [](auto &k) { return !k.cubin.empty(); });
+  bool cubin =
+      llvm::any_of(p.kernels, [](auto &k) { return !k.cubin.empty(); });
   bool ptx = llvm::any_of(p.kernels, [](auto &k) { return !k.ptx.empty(); });
   std::string arch = p.kernels.empty() ? "?" : p.kernels.front().desc.arch;
-  return arch + (cubin && ptx ? " (cubin + PTX)" : cubin ? " (cubin)" : " (PTX)");
+  return arch + (cubin && ptx ? " (cubin + PTX)"
+                 : cubin      ? " (cubin)"
+                              : " (PTX)");
 }
 
 mlpjit_status mlpjit_program_load(mlpjit_context context, const char *path,
@@ -214,10 +217,11 @@ mlpjit_status mlpjit_program_load(mlpjit_context context, const char *path,
                 "mlpjit_program_load: null output handle");
   *out = nullptr;
   if (!path)
-    return fail(MLPJIT_ERROR_INVALID_ARGUMENT, "mlpjit_program_load: null path");
+    return fail(MLPJIT_ERROR_INVALID_ARGUMENT,
+                "mlpjit_program_load: null path");
   if (!llvm::sys::fs::exists(path))
-    return fail(MLPJIT_ERROR_IO, std::string("mlpjit: cannot read ") + path +
-                                     ": no such file");
+    return fail(MLPJIT_ERROR_IO,
+                std::string("mlpjit: cannot read ") + path + ": no such file");
   auto programs = readArtifactFile(path);
   if (!programs)
     return fail(MLPJIT_ERROR_ARTIFACT, programs.takeError());
@@ -293,8 +297,7 @@ static mlpjit_status getBlock(mlpjit_program program, int block,
   if (block < 0 || size_t(block) >= blocks.size())
     return fail(MLPJIT_ERROR_INVALID_ARGUMENT,
                 std::string(what) + ": no block " + std::to_string(block) +
-                    " (the program has " + std::to_string(blocks.size()) +
-                    ")");
+                    " (the program has " + std::to_string(blocks.size()) + ")");
   out = &blocks[size_t(block)];
   return MLPJIT_OK;
 }
@@ -369,11 +372,11 @@ mlpjit_status mlpjit_layer_create(mlpjit_program program, int block,
     return fail(MLPJIT_ERROR_CUDA, layer.takeError());
   CUstream s = static_cast<CUstream>(stream);
   llvm::Error e =
-      w.gate_up ? (*layer)->setPackedGateUp(w.gate_up, w.down, w.gate_up_bias,
-                                            w.down_bias, s)
-                : (*layer)->setWeights({w.gate, w.up, w.down, w.gate_bias,
-                                        w.up_bias, w.down_bias},
-                                       s);
+      w.gate_up
+          ? (*layer)->setPackedGateUp(w.gate_up, w.down, w.gate_up_bias,
+                                      w.down_bias, s)
+          : (*layer)->setWeights(
+                {w.gate, w.up, w.down, w.gate_bias, w.up_bias, w.down_bias}, s);
   if (e) {
     std::string message = llvm::toString(std::move(e));
     // Argument checks come before any copy: a driver failure says "failed:".
@@ -403,17 +406,16 @@ mlpjit_status mlpjit_forward(mlpjit_layer layer, const void *x, void *y,
     size_t need = kernels.workspaceLayout(*kernels.bucketFor(m), m).total;
     if (!workspace || (reinterpret_cast<uintptr_t>(workspace) & 255) ||
         workspace_bytes < need)
-      return fail(MLPJIT_ERROR_WORKSPACE,
-                  "mlpjit_forward: block '" + p.name + "', M = " +
-                      std::to_string(m) + " needs a 256-byte aligned " +
-                      "workspace of " + std::to_string(need) + " bytes; got " +
-                      (workspace ? std::to_string(workspace_bytes) + " bytes" +
-                                       ((reinterpret_cast<uintptr_t>(
-                                             workspace) &
-                                         255)
-                                            ? " at a misaligned address"
-                                            : "")
-                                 : std::string("none")));
+      return fail(
+          MLPJIT_ERROR_WORKSPACE,
+          "mlpjit_forward: block '" + p.name + "', M = " + std::to_string(m) +
+              " needs a 256-byte aligned " + "workspace of " +
+              std::to_string(need) + " bytes; got " +
+              (workspace ? std::to_string(workspace_bytes) + " bytes" +
+                               ((reinterpret_cast<uintptr_t>(workspace) & 255)
+                                    ? " at a misaligned address"
+                                    : "")
+                         : std::string("none")));
   }
   if (llvm::Error e = layer->layer->forward(x, y, m, workspace, workspace_bytes,
                                             static_cast<CUstream>(stream))) {

@@ -19,8 +19,8 @@ mlpjit_status capi::compileSpec(const CompileRequest &request,
   llvm::Expected<std::vector<MlpSpec>> specs = std::vector<MlpSpec>{};
   if (request.path) {
     if (!llvm::sys::fs::exists(request.path)) {
-      error = std::string("mlpjit: cannot read ") + request.path +
-              ": no such file";
+      error =
+          std::string("mlpjit: cannot read ") + request.path + ": no such file";
       return MLPJIT_ERROR_IO;
     }
     specs = loadSpecFile(request.path, &notesStream);

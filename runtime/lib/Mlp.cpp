@@ -129,8 +129,9 @@ llvm::Error mlpjit::validateProgram(const MlpProgram &p) {
     return apiError(p, "the program has no kernels");
   for (const KernelArtifact &a : p.kernels) {
     if (a.ptx.empty() && a.cubin.empty())
-      return apiError(p, "kernel '" + a.desc.name + "' has neither PTX nor a "
-                                                    "cubin");
+      return apiError(p, "kernel '" + a.desc.name +
+                             "' has neither PTX nor a "
+                             "cubin");
     if (auto e = checkKernelAgainstBlock(p, a.desc))
       return e;
   }
@@ -197,16 +198,16 @@ static size_t align256(size_t bytes) { return (bytes + 255) / 256 * 256; }
 // Counters first: they are the only part that must be zero on entry, and
 // one memset then covers both kernels'. The partial sums are dead between
 // the two launches (same stream), so both kernels share them.
-MlpKernels::WorkspaceLayout
-MlpKernels::workspaceLayout(const Bucket &b, int64_t m) const {
+MlpKernels::WorkspaceLayout MlpKernels::workspaceLayout(const Bucket &b,
+                                                        int64_t m) const {
   WorkspaceLayout l;
   l.counterBytes = b.gateUpCounterBytes + b.downCounterBytes;
   l.intermediate = align256(l.counterBytes);
   l.partials =
       l.intermediate + align256(size_t(m) * prog.intermediate * kElementBytes);
-  l.total = l.partials + align256(std::max(
-                             gemmWorkspaceBytes(b.gateUp->desc(), m),
-                             gemmWorkspaceBytes(b.down->desc(), m)));
+  l.total =
+      l.partials + align256(std::max(gemmWorkspaceBytes(b.gateUp->desc(), m),
+                                     gemmWorkspaceBytes(b.down->desc(), m)));
   return l;
 }
 
@@ -435,10 +436,10 @@ llvm::Error MlpLayer::launchGateUp(const MlpKernels::Bucket &b,
   // The counters must be zero on entry. The kernels leave them zero, but
   // the caller's workspace may have held anything since the last forward.
   if (l.counterBytes)
-    if (auto e = d.check(d.cuMemsetD8Async(reinterpret_cast<CUdeviceptr>(
-                                               ws + l.counters),
-                                           0, l.counterBytes, stream),
-                         "zeroing split-K counters"))
+    if (auto e = d.check(
+            d.cuMemsetD8Async(reinterpret_cast<CUdeviceptr>(ws + l.counters), 0,
+                              l.counterBytes, stream),
+            "zeroing split-K counters"))
       return e;
   const KernelDesc &desc = b.gateUp->desc();
   GemmOperands ops{x,

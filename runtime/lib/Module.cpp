@@ -27,7 +27,7 @@ llvm::Error mlpjit::checkArchRunsOn(llvm::StringRef kernelArch,
 }
 
 llvm::Error mlpjit::checkKernelRunsOn(const KernelArtifact &kernel,
-                                     llvm::StringRef deviceArch) {
+                                      llvm::StringRef deviceArch) {
   auto karch = Arch::parse(kernel.desc.arch);
   auto device = Arch::parse(deviceArch);
   if (!karch || !device) {
@@ -42,11 +42,11 @@ llvm::Error mlpjit::checkKernelRunsOn(const KernelArtifact &kernel,
   const char *has = kernel.cubin.empty() ? "PTX"
                     : kernel.ptx.empty() ? "a cubin"
                                          : "a cubin and PTX";
-  return runtimeError("mlpjit: kernel '" + kernel.desc.name + "' has " + has +
-                      " for " + kernel.desc.arch + ", which cannot run on this " +
-                      deviceArch + " GPU; compile for " + deviceArch +
-                      " (arch = " + deviceArch + ", or --arch " + deviceArch +
-                      ")");
+  return runtimeError(
+      "mlpjit: kernel '" + kernel.desc.name + "' has " + has + " for " +
+      kernel.desc.arch + ", which cannot run on this " + deviceArch +
+      " GPU; compile for " + deviceArch + " (arch = " + deviceArch +
+      ", or --arch " + deviceArch + ")");
 }
 
 /// Compute capability of `dev` as {major, minor}.
@@ -236,15 +236,15 @@ LoadedKernel::load(const DeviceContext &context,
   // start); PTX is the fallback for GPUs newer than the cubins.
   auto karch = Arch::parse(artifact.desc.arch);
   auto device = Arch::parse(context.arch());
-  k->res.fromCubin = karch && device && !artifact.cubin.empty() &&
-                     karch->cubinRunsOn(*device);
+  k->res.fromCubin =
+      karch && device && !artifact.cubin.empty() && karch->cubinRunsOn(*device);
   if (!karch)
     llvm::consumeError(karch.takeError());
   if (!device)
     llvm::consumeError(device.takeError());
-  const void *image =
-      k->res.fromCubin ? static_cast<const void *>(artifact.cubin.data())
-                       : static_cast<const void *>(artifact.ptx.c_str());
+  const void *image = k->res.fromCubin
+                          ? static_cast<const void *>(artifact.cubin.data())
+                          : static_cast<const void *>(artifact.ptx.c_str());
   CUresult r = d.cuModuleLoadDataEx(&k->module, image, 5, options, values);
   if (r != CUDA_SUCCESS)
     return runtimeError(llvm::Twine("loading the ") +

@@ -81,16 +81,16 @@ static bool fromJSON(const llvm::json::Value &v, MlpProgram &p,
 
 static llvm::json::Object programObject(const MlpProgram &p) {
   return llvm::json::Object{{"name", p.name},
-                          {"hidden", p.hidden},
-                          {"intermediate", p.intermediate},
-                          {"dtype", p.dtype},
-                          {"epilogue", p.epilogue},
-                          {"hasBias", p.hasBias},
-                          {"interleaveRows", p.interleaveRows},
-                          {"tokensMin", p.tokensMin},
-                          {"tokensMax", p.tokensMax},
-                          {"tensorParallel", p.tensorParallel},
-                          {"kernels", p.kernels}};
+                            {"hidden", p.hidden},
+                            {"intermediate", p.intermediate},
+                            {"dtype", p.dtype},
+                            {"epilogue", p.epilogue},
+                            {"hasBias", p.hasBias},
+                            {"interleaveRows", p.interleaveRows},
+                            {"tokensMin", p.tokensMin},
+                            {"tokensMax", p.tokensMax},
+                            {"tensorParallel", p.tensorParallel},
+                            {"kernels", p.kernels}};
 }
 
 std::string mlpjit::programToJson(const MlpProgram &p) {

@@ -43,11 +43,14 @@ void writeText(const std::string &path, llvm::StringRef text) {
 
 /// An artifact of the tiny test block for `arch`, with placeholder code.
 std::string writeArtifact(const std::string &arch, bool cubin) {
-  MlpProgram p = mlpjit::testing::makeProgram(mlpjit::testing::BlockShape{}, arch);
+  MlpProgram p =
+      mlpjit::testing::makeProgram(mlpjit::testing::BlockShape{}, arch);
   for (KernelArtifact &k : p.kernels) {
     k.ptx = "// placeholder";
     if (cubin)
-      k.cubin = std::string("\x7f" "ELF\0\1", 6);
+      k.cubin = std::string("\x7f"
+                            "ELF\0\1",
+                            6);
   }
   std::string path = tempPath("artifact.json");
   EXPECT_FALSE(bool(writeArtifactFile({p}, path)));
@@ -117,9 +120,9 @@ TEST(CApi, SpecErrorsNameFileLineColumn) {
                 nullptr, &program),
             MLPJIT_ERROR_INVALID_ARGUMENT);
   EXPECT_NE(lastError().find("null context"), std::string::npos);
-  EXPECT_EQ(mlpjit_program_compile(nullptr, "/nonexistent/x.mlp", nullptr,
-                                   &program),
-            MLPJIT_ERROR_IO);
+  EXPECT_EQ(
+      mlpjit_program_compile(nullptr, "/nonexistent/x.mlp", nullptr, &program),
+      MLPJIT_ERROR_IO);
   llvm::sys::fs::remove(spec);
 }
 
@@ -205,8 +208,10 @@ TEST(CApi, ArchMismatchOnStandInDevice) {
   }
   // An sm_80 variant beside the sm_90a one is picked; its placeholder
   // cubin then fails in the (stand-in) driver, not in the arch check.
-  MlpProgram hopper = mlpjit::testing::makeProgram(mlpjit::testing::BlockShape{}, "sm_90a");
-  MlpProgram ampere = mlpjit::testing::makeProgram(mlpjit::testing::BlockShape{}, "sm_80");
+  MlpProgram hopper =
+      mlpjit::testing::makeProgram(mlpjit::testing::BlockShape{}, "sm_90a");
+  MlpProgram ampere =
+      mlpjit::testing::makeProgram(mlpjit::testing::BlockShape{}, "sm_80");
   for (MlpProgram *p : {&hopper, &ampere})
     for (KernelArtifact &k : p->kernels)
       k.ptx = "// placeholder";

@@ -73,8 +73,8 @@ TEST_F(GpuSharedKernelsTest, LayersShareKernelsAndOneWorkspace) {
     blocks.push_back(randomBlock(shape, rng));
     auto layer = MlpLayer::create(kernels);
     ASSERT_TRUE(bool(layer)) << llvm::toString(layer.takeError());
-    ASSERT_OK((*layer)->setWeights(tensors.weights(blocks.back()),
-                                   stream->get()));
+    ASSERT_OK(
+        (*layer)->setWeights(tensors.weights(blocks.back()), stream->get()));
     EXPECT_EQ((*layer)->ownedBytes(),
               size_t(2) * p.intermediate * p.hidden * 2);
     layers.push_back(std::move(*layer));
@@ -166,15 +166,13 @@ TEST_F(GpuSharedKernelsTest, WorkspaceMisuseIsRefused) {
   refused((*layer)->forward(x.get(), y.get(), m, ws.get(), bytes - 1,
                             stream->get()),
           "workspace bytes");
-  refused((*layer)->forward(x.get(), y.get(), m, ws.get(), 0,
-                            stream->get()),
+  refused((*layer)->forward(x.get(), y.get(), m, ws.get(), 0, stream->get()),
           "workspace bytes");
   refused((*layer)->forward(x.get(), y.get(), m,
                             static_cast<char *>(ws.get()) + 16, bytes,
                             stream->get()),
           "256-byte aligned");
-  refused((*layer)->forward(x.get(), y.get(), m, nullptr, bytes,
-                            stream->get()),
+  refused((*layer)->forward(x.get(), y.get(), m, nullptr, bytes, stream->get()),
           "null workspace");
 }
 

@@ -225,16 +225,15 @@ int main(int argc, char **argv) {
   };
   const size_t act = size_t(m * h) * 2;
   DeviceBuffer wsA = buffer(bytes), wsB = buffer(bytes);
-  DeviceBuffer a[2] = {buffer(act), buffer(act)}, b[2] = {buffer(act),
-                                                           buffer(act)};
+  DeviceBuffer a[2] = {buffer(act), buffer(act)},
+               b[2] = {buffer(act), buffer(act)};
   auto runStack = [&](DeviceBuffer *io, DeviceBuffer &wsp,
                       CUstream st) -> llvm::Error {
-    if (d.cuMemcpyAsync(io[0].ptr(), reinterpret_cast<CUdeviceptr>(x), act,
-                        st))
+    if (d.cuMemcpyAsync(io[0].ptr(), reinterpret_cast<CUdeviceptr>(x), act, st))
       return llvm::createStringError("copying x failed");
     for (int l = 0; l < layers; ++l)
-      if (auto e = stack[l]->forward(io[l % 2].get(), io[(l + 1) % 2].get(),
-                                     m, wsp.get(), bytes, st))
+      if (auto e = stack[l]->forward(io[l % 2].get(), io[(l + 1) % 2].get(), m,
+                                     wsp.get(), bytes, st))
         return e;
     return llvm::Error::success();
   };

@@ -41,8 +41,9 @@ cl::opt<std::string> outputFile("o", cl::Required,
 cl::opt<std::string> tokensOpt("tokens",
                                cl::desc("token range MIN..MAX (default: the "
                                         "spec's)"));
-cl::opt<int64_t> tpOpt("tp", cl::desc("tensor-parallel degree (default: the "
-                                      "spec's): one rank's shard"),
+cl::opt<int64_t> tpOpt("tp",
+                       cl::desc("tensor-parallel degree (default: the "
+                                "spec's): one rank's shard"),
                        cl::init(0));
 cl::opt<bool> noCubin("no-cubin",
                       cl::desc("PTX only (the driver JIT-compiles it at "

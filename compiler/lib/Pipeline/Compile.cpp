@@ -175,9 +175,10 @@ llvm::Expected<CompiledMlp> mlpjit::compileMlp(const MlpSpec &spec,
   std::vector<std::optional<llvm::Expected<codegen::CompiledKernelArtifact>>>
       artifacts(descs->size());
   {
-    unsigned threads = options.threads > 0 ? unsigned(options.threads)
-                                           : llvm::hardware_concurrency()
-                                                 .compute_thread_count();
+    unsigned threads =
+        options.threads > 0
+            ? unsigned(options.threads)
+            : llvm::hardware_concurrency().compute_thread_count();
     threads = std::max(1u, std::min<unsigned>(threads, descs->size()));
     llvm::DefaultThreadPool pool(llvm::hardware_concurrency(threads));
     for (size_t i = 0; i < descs->size(); ++i)
