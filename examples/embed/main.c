@@ -109,12 +109,14 @@ int main(int argc, char **argv) {
   if (s != MLPJIT_OK) {
     /* Still check the artifact's form: loading needs a context, but a bad
      * file is reported before the context is looked at. */
+    char why[512];
+    snprintf(why, sizeof why, "%s", mlpjit_last_error());
     mlpjit_program none;
     mlpjit_status load = mlpjit_program_load(NULL, argv[1], &none);
     if (load != MLPJIT_ERROR_INVALID_ARGUMENT)
       return fail("reading the artifact", load);
     printf("artifact %s: well-formed\n", argv[1]);
-    printf("skip: %s\n", mlpjit_last_error());
+    printf("skip: %s\n", why);
     return 0;
   }
   if (!loadDriver()) {

@@ -129,9 +129,7 @@ llvm::Error mlpjit::validateProgram(const MlpProgram &p) {
     return apiError(p, "the program has no kernels");
   for (const KernelArtifact &a : p.kernels) {
     if (a.ptx.empty() && a.cubin.empty())
-      return apiError(p, "kernel '" + a.desc.name +
-                             "' has neither PTX nor a "
-                             "cubin");
+      return apiError(p, "kernel '" + a.desc.name + "' has no PTX (nor a cubin)");
     if (auto e = checkKernelAgainstBlock(p, a.desc))
       return e;
   }

@@ -49,10 +49,6 @@ static bool fromJSON(const llvm::json::Value &v, KernelArtifact &k,
     }
     k.cubin.assign(bytes.begin(), bytes.end());
   }
-  if (k.ptx.empty() && k.cubin.empty()) {
-    p.report("a kernel needs \"ptx\" or \"cubin\"");
-    return false;
-  }
   return true;
 }
 static bool fromJSON(const llvm::json::Value &v, MlpProgram &p,
