@@ -1,0 +1,108 @@
+"""Finding and loading libmlpjit.so: the missing-library error, a library that
+is not mlpjit's, a C API version mismatch (stand-ins built with cc), and, when
+the real library is present, its identity and the no-GPU error."""
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import HEADER, PYTHON_DIR
+import mlpjit
+from mlpjit import _capi
+
+
+@pytest.fixture
+def fresh_loader(monkeypatch):
+    _capi._reset_for_tests()
+    yield monkeypatch
+    _capi._reset_for_tests()
+
+
+def test_import_needs_neither_torch_nor_the_library():
+    # torch blocked (None in sys.modules makes its import fail) and no library.
+    code = ("import sys; sys.modules['torch'] = None\n"
+            "import mlpjit\n"
+            "assert mlpjit.compile and mlpjit.load and mlpjit.compile_ptx\n"
+            "try:\n    mlpjit.ops\nexcept ImportError:\n    print('ops-needs-torch')\n")
+    env = dict(os.environ, MLPJIT_LIBRARY="/nonexistent/libmlpjit.so", PYTHONPATH=PYTHON_DIR)
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "ops-needs-torch"
+
+
+def test_missing_library_names_the_path(fresh_loader):
+    fresh_loader.setenv("MLPJIT_LIBRARY", "/nonexistent/libmlpjit.so")
+    with pytest.raises(mlpjit.LibraryNotFoundError) as e:
+        mlpjit.version()
+    assert "/nonexistent/libmlpjit.so: no such file" in str(e.value)
+    assert "MLPJIT_LIBRARY" in str(e.value)
+    with pytest.raises(mlpjit.LibraryNotFoundError):
+        mlpjit.compile("mlp a { hidden = 64; intermediate = 128 }")
+
+
+def test_search_order(fresh_loader):
+    fresh_loader.delenv("MLPJIT_LIBRARY", raising=False)
+    paths = _capi.candidate_paths()
+    assert paths == [os.path.join(PYTHON_DIR, "mlpjit", "libmlpjit.so"), "libmlpjit.so"]
+    fresh_loader.setenv("MLPJIT_LIBRARY", "/x/libmlpjit.so")
+    assert _capi.candidate_paths() == ["/x/libmlpjit.so"]  # explicit: no fallback
+
+
+def build_stub(tmp_path, body):
+    if shutil.which("cc") is None:
+        pytest.skip("no C compiler (cc)")
+    src = tmp_path / "stub.c"
+    src.write_text(f'#include "mlpjit_c.h"\n{body}\n')
+    so = tmp_path / "libstub.so"
+    subprocess.run(["cc", "-shared", "-fPIC", "-I", os.path.dirname(HEADER), str(src),
+                    "-o", str(so)], check=True)
+    return str(so)
+
+
+def test_a_library_without_the_api_is_refused(tmp_path, fresh_loader):
+    fresh_loader.setenv("MLPJIT_LIBRARY", build_stub(tmp_path, "int unrelated(void) { return 0; }"))
+    with pytest.raises(mlpjit.LibraryNotFoundError, match="not the mlpjit C API"):
+        mlpjit.version()
+
+
+def stub_api(version):
+    """Every function of the header by name (dlsym ignores signatures), doing
+    nothing; mlpjit_c_api_version returns `version`."""
+    return "\n".join(
+        f"long long {n}(void) {{ return {version if n == 'mlpjit_c_api_version' else 0}; }}"
+        for n in _capi.PROTOTYPES)
+
+
+def test_c_api_version_mismatch_is_refused(tmp_path, fresh_loader):
+    if shutil.which("cc") is None:
+        pytest.skip("no C compiler (cc)")
+    # Compiled without the header: the stubs' prototypes differ from it.
+    (tmp_path / "stub.c").write_text(stub_api(2))
+    lib = tmp_path / "libmlpjit.so"
+    subprocess.run(["cc", "-shared", "-fPIC", str(tmp_path / "stub.c"), "-o", str(lib)],
+                   check=True)
+    fresh_loader.setenv("MLPJIT_LIBRARY", str(lib))
+    with pytest.raises(mlpjit.LibraryNotFoundError, match="C API version 2.*version 1"):
+        mlpjit.version()
+
+
+def test_real_library_identity(library):
+    assert library.mlpjit_c_api_version() == _capi.C_API_VERSION
+    v = mlpjit.version()
+    assert len(v.split(".")) == 3 and all(p.isdigit() for p in v.split(".")), v
+    for code, name in _capi.STATUS_NAMES.items():
+        assert library.mlpjit_status_name(code).decode() == name
+
+
+def gpu_present():
+    return os.path.exists("/dev/nvidiactl") or shutil.which("nvidia-smi") is not None
+
+
+@pytest.mark.skipif(gpu_present(), reason="a GPU is present: this checks the no-GPU error")
+def test_without_a_gpu_compile_raises_a_clear_cuda_error(library):
+    with pytest.raises(mlpjit.MlpjitError) as e:
+        mlpjit.compile("mlp a { hidden = 64; intermediate = 128 }", device=0)
+    assert e.value.status_name == "MLPJIT_ERROR_CUDA"
+    assert str(e.value).strip()  # mlpjit_last_error's message, not empty
