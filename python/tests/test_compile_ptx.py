@@ -60,3 +60,25 @@ def test_missing_tool(monkeypatch):
     monkeypatch.setenv("MLPJIT_DUMP", "/nonexistent/mlpjit-dump")
     with pytest.raises(mlpjit.ToolNotFoundError, match="MLPJIT_DUMP=/nonexistent"):
         mlpjit.compile_ptx(SMALL)
+
+
+@pytest.fixture
+def compile_tool():
+    from mlpjit._tools import find_tool
+    try:
+        return find_tool("mlpjit-compile")
+    except mlpjit.ToolNotFoundError as e:
+        pytest.skip(str(e))
+
+
+def test_artifact_without_a_gpu(compile_tool, tmp_path):
+    out = mlpjit.compile_artifact(SMALL, tmp_path / "small.mlpx", arch=["sm_90a", "sm_80"],
+                                  tokens=(1, 8))
+    import json
+    with open(out) as f:
+        art = json.load(f)
+    assert art["format"] == "mlpjit-artifact-1" and art["archs"] == ["sm_90a", "sm_80"]
+    with pytest.raises(mlpjit.SpecError, match=r"bad\.mlp:1:5: error: mlp 'a' has no 'hidden'"):
+        mlpjit.compile_artifact("mlp a {\n}\n", tmp_path / "x.mlpx", name="bad.mlp")
+    with pytest.raises(mlpjit.MlpjitError, match="unknown arch 'sm_91'"):
+        mlpjit.compile_artifact(SMALL, tmp_path / "y.mlpx", arch="sm_91")
