@@ -38,6 +38,12 @@ def _lookup(layer_id):
     return layer
 
 
+def _register(layer):
+    with _ids_lock:
+        layer.id = next(_ids)
+        _layers[layer.id] = layer
+
+
 def _check_tensor(what, t, shape, dtype, device, check_pointer=True):
     if not isinstance(t, torch.Tensor):
         raise TypeError(f"mlpjit: {what} must be a torch.Tensor, got {type(t).__name__}")
@@ -110,9 +116,7 @@ class Layer:
         # Used in place by every forward (the header's weight lifetimes).
         copied = {"gate", "up", "gate_up"} if b.gated else set()
         self._kept = {k: weights[k] for k in given - copied}
-        with _ids_lock:
-            self.id = next(_ids)
-        _layers[self.id] = self
+        _register(self)
 
     @property
     def owned_bytes(self):
@@ -167,7 +171,10 @@ class Layer:
                 f"{b.activation} {b.dtype} cuda:{self.program.device}>")
 
 
-@torch.library.custom_op("mlpjit::mlp", mutates_args=())
+# The schema is explicit: inferred from the hints, `int` would be a SymInt,
+# which torch.compile may make symbolic; a layer id is always a constant.
+@torch.library.custom_op("mlpjit::mlp", mutates_args=(),
+                         schema="(Tensor x, int layer) -> Tensor")
 def mlp(x: torch.Tensor, layer: int) -> torch.Tensor:
     """y = down(act(gate(x)) * up(x)) of layer `layer` (a Layer's id); x
     [..., hidden], contiguous, on the program's device, in the block's dtype."""
