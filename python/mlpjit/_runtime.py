@@ -1,6 +1,7 @@
 """Contexts, programs and layers over the C API (raw device pointers). The
 torch-facing layer is mlpjit.ops; this module never imports torch."""
 import ctypes
+import os
 import sys
 import threading
 import weakref
@@ -278,7 +279,7 @@ def compile(spec, *, device=None, tokens=None, tp=None, threads=0, name=None):
     lib = _capi.lib()
     if src.path is not None:
         status = lib.mlpjit_program_compile(
-            ctx._handle, src.path.encode(), ctypes.byref(opts), ctypes.byref(handle))
+            ctx._handle, os.fsencode(src.path), ctypes.byref(opts), ctypes.byref(handle))
     else:
         status = lib.mlpjit_program_compile_string(
             ctx._handle, src.text.encode(), src.name.encode(), ctypes.byref(opts),
@@ -289,13 +290,12 @@ def compile(spec, *, device=None, tokens=None, tp=None, threads=0, name=None):
 
 def load(artifact, *, device=None):
     """Load an AOT artifact written by mlpjit-compile -> Program."""
-    import os
     path = os.fspath(artifact)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"mlpjit: no such artifact: {path}")
     ctx = context(device)
     handle = ctypes.c_void_p()
-    _check(_capi.lib().mlpjit_program_load(ctx._handle, path.encode(),
+    _check(_capi.lib().mlpjit_program_load(ctx._handle, os.fsencode(path),
                                            ctypes.byref(handle)),
            f"loading {path}")
     return Program(handle.value, ctx)
