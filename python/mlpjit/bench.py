@@ -158,6 +158,12 @@ def main(argv=None):
         with open(args.compare) as f:
             compare = {(r["shape"], r["M"]): r["mlpjit_us"] for r in json.load(f)["rows"]}
     torch.backends.cuda.matmul.allow_tf32 = False
+    # One torch.compile of `merged` per shape, as peers_bench.py; every shape and
+    # M may recompile it, past dynamo's default limit of 8 (it would fall back
+    # to eager and time that as "compile").
+    for knob in ("recompile_limit", "cache_size_limit"):
+        if hasattr(torch._dynamo.config, knob):
+            setattr(torch._dynamo.config, knob, 256)
     rows = []
     for s in shapes:
         bench_shape(s, tokens, args, rows, compare)

@@ -343,7 +343,7 @@ def test_python_bench_matches_mlpjit_bench(tmp_path):
         tool = find_tool("mlpjit-bench")
     except mlpjit.ToolNotFoundError as e:
         pytest.skip(str(e))
-    points = ["--shapes", "llama-3-8b", "--tokens", "1,64,1024", "--reps", "100"]
+    points = ["--shapes=llama-3-8b", "--tokens=1,64,1024", "--reps=100"]
     native = tmp_path / "native.json"
     subprocess.run([tool, *points, "--json", str(native)], check=True)
     py = tmp_path / "py.json"
