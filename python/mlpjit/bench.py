@@ -17,6 +17,7 @@ import json
 import sys
 
 import torch
+import torch._dynamo
 import torch.nn.functional as F
 
 from ._runtime import compile as _compile
@@ -161,7 +162,6 @@ def main(argv=None):
     # One torch.compile of `merged` per shape, as peers_bench.py; every shape and
     # M may recompile it, past dynamo's default limit of 8 (it would fall back
     # to eager and time that as "compile").
-    import torch._dynamo
     for knob in ("recompile_limit", "cache_size_limit"):
         if hasattr(torch._dynamo.config, knob):
             setattr(torch._dynamo.config, knob, 256)
