@@ -11,7 +11,7 @@ torch only by mlpjit.ops, mlpjit.nn and mlpjit.bench.
 """
 from ._capi import C_API_VERSION, LibraryNotFoundError
 from ._runtime import (Block, Context, MlpjitError, Program, RawLayer, SpecError,
-                       TensorParallelSlice, compile, context, load, version)
+                       TensorParallelSlice, check_spec, compile, context, load, version)
 from ._tools import ToolNotFoundError, compile_artifact, compile_ptx
 
 __version__ = "0.1.0"
@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Block", "C_API_VERSION", "Context", "LibraryNotFoundError", "MlpjitError",
     "Program", "RawLayer", "SpecError", "TensorParallelSlice", "ToolNotFoundError",
-    "compile", "compile_artifact", "compile_ptx", "context", "load", "version",
+    "check_spec", "compile", "compile_artifact", "compile_ptx", "context", "load", "version",
 ]
 
 

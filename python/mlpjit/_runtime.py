@@ -288,6 +288,32 @@ def compile(spec, *, device=None, tokens=None, tp=None, threads=0, name=None):
     return Program(handle.value, ctx)
 
 
+def check_spec(spec, *, tokens=None, tp=None, name=None):
+    """Parse and validate `spec` without a GPU (or compiling): raises SpecError
+    with file:line:col for a bad one, returns None for a good one.
+
+    Relies on libmlpjit's compile reporting the spec's errors before it
+    refuses a NULL context (INVALID_ARGUMENT); that order is the library's
+    behaviour, not yet a promise of mlpjit_c.h."""
+    src = normalize(spec, name)
+    opts = _compile_options(tokens, tp, 0)
+    handle = ctypes.c_void_p()
+    lib = _capi.lib()
+    if src.path is not None:
+        status = lib.mlpjit_program_compile(None, os.fsencode(src.path),
+                                            ctypes.byref(opts), ctypes.byref(handle))
+    else:
+        status = lib.mlpjit_program_compile_string(
+            None, src.text.encode(), src.name.encode(), ctypes.byref(opts),
+            ctypes.byref(handle))
+    if status == 1:  # INVALID_ARGUMENT: the null context, after a clean parse
+        message = (lib.mlpjit_last_error() or b"").decode("utf-8", "replace")
+        if "null context" in message:
+            return None
+    _check(status, "checking the spec")
+    raise MlpjitError(status, "mlpjit: a NULL context compiled a program")
+
+
 def load(artifact, *, device=None):
     """Load an AOT artifact written by mlpjit-compile -> Program."""
     path = os.fspath(artifact)

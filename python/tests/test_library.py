@@ -105,3 +105,23 @@ def test_without_a_gpu_compile_raises_a_clear_cuda_error(library):
         mlpjit.compile("mlp a { hidden = 64; intermediate = 128 }", device=0)
     assert e.value.status_name == "MLPJIT_ERROR_CUDA"
     assert str(e.value).strip()  # mlpjit_last_error's message, not empty
+
+
+def test_check_spec_through_the_c_api_without_a_gpu(library, tmp_path):
+    assert mlpjit.check_spec("mlp a { hidden = 64; intermediate = 128 }") is None
+    assert mlpjit.check_spec({"model_type": "llama", "hidden_size": 64,
+                              "intermediate_size": 128, "hidden_act": "silu"}) is None
+    bad = tmp_path / "bad.mlp"
+    bad.write_text("mlp a {\n  hidden = 4100\n  intermediate = 64\n}\n")
+    with pytest.raises(mlpjit.SpecError) as e:
+        mlpjit.check_spec(str(bad))
+    assert f"{bad}:2:12: error: hidden must be a multiple of 8, got 4100" in str(e.value)
+    with pytest.raises(mlpjit.SpecError, match=r"mine\.mlp:2:3: error: unknown key 'hiden'"):
+        mlpjit.check_spec("mlp a {\n  hiden = 64\n}\n", name="mine.mlp")
+    with pytest.raises(mlpjit.SpecError, match="key 'hidden_size'"):
+        mlpjit.check_spec({"model_type": "llama", "hidden_size": "big",
+                           "intermediate_size": 128, "hidden_act": "silu"})
+    # Options are validated too: 136 splits 4 ways into 34, not a multiple of 8.
+    assert mlpjit.check_spec("mlp a { hidden = 64; intermediate = 136 }") is None
+    with pytest.raises(mlpjit.SpecError):
+        mlpjit.check_spec("mlp a { hidden = 64; intermediate = 136 }", tp=4)
