@@ -125,3 +125,36 @@ def test_check_spec_through_the_c_api_without_a_gpu(library, tmp_path):
     assert mlpjit.check_spec("mlp a { hidden = 64; intermediate = 136 }") is None
     with pytest.raises(mlpjit.SpecError):
         mlpjit.check_spec("mlp a { hidden = 64; intermediate = 136 }", tp=4)
+
+
+def test_pip_install_bundles_the_library(tmp_path):
+    """pip install ./python offline, with MLPJIT_BUNDLE_LIBRARY: the installed
+    package loads the copy inside it, with no MLPJIT_LIBRARY."""
+    if subprocess.run([sys.executable, "-m", "pip", "--version"],
+                      capture_output=True).returncode != 0:
+        pytest.skip("no pip for this python")
+    if shutil.which("cc") is None:
+        pytest.skip("no C compiler (cc)")
+    (tmp_path / "stub.c").write_text(stub_api(_capi.C_API_VERSION))
+    stub = tmp_path / "libstub.so"
+    subprocess.run(["cc", "-shared", "-fPIC", str(tmp_path / "stub.c"), "-o", str(stub)],
+                   check=True)
+    # A copy: setuptools builds in the source tree.
+    src = tmp_path / "src"
+    shutil.copytree(PYTHON_DIR, src, ignore=shutil.ignore_patterns(
+        "build", "*.egg-info", "__pycache__", "tests", "libmlpjit.so"))
+    target = tmp_path / "site"
+    env = dict(os.environ, MLPJIT_BUNDLE_LIBRARY=str(stub))
+    r = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps",
+                        "--no-build-isolation", "--no-index", "--target", str(target),
+                        str(src)], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (target / "mlpjit" / "libmlpjit.so").is_file()
+    env = {k: v for k, v in os.environ.items() if k not in ("MLPJIT_LIBRARY", "PYTHONPATH")}
+    env["PYTHONPATH"] = str(target)
+    r = subprocess.run([sys.executable, "-c", "import mlpjit; from mlpjit import _capi; "
+                        "print(mlpjit.__file__); print(_capi.lib()._mlpjit_path)"],
+                       env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == [str(target / "mlpjit" / "__init__.py"),
+                                str(target / "mlpjit" / "libmlpjit.so")]
