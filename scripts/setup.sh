@@ -19,6 +19,9 @@ packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libzstd-dev zlib1g-dev libgtest-dev
 )
+# The Python package's CI tests (python/tests) run under Debian's /usr/bin/python3;
+# pip and setuptools install ./python offline (--no-build-isolation).
+packages+=(python3-pytest python3-numpy python3-pip python3-setuptools)
 # clang-22 builds the libFuzzer targets that the test suite runs.
 packages+=(clang-22 libclang-rt-22-dev)
 

@@ -29,3 +29,11 @@ bool Arch::runsOn(const Arch &device) const {
   return sm != 0 && device.sm != 0 &&
          (specific ? sm == device.sm : sm <= device.sm);
 }
+
+bool Arch::cubinRunsOn(const Arch &device) const {
+  if (sm == 0 || device.sm == 0)
+    return false;
+  if (specific)
+    return sm == device.sm;
+  return sm / 10 == device.sm / 10 && sm <= device.sm;
+}

@@ -128,8 +128,9 @@ llvm::Error mlpjit::validateProgram(const MlpProgram &p) {
   if (p.kernels.empty())
     return apiError(p, "the program has no kernels");
   for (const KernelArtifact &a : p.kernels) {
-    if (a.ptx.empty())
-      return apiError(p, "kernel '" + a.desc.name + "' has no PTX");
+    if (a.ptx.empty() && a.cubin.empty())
+      return apiError(p,
+                      "kernel '" + a.desc.name + "' has no PTX (nor a cubin)");
     if (auto e = checkKernelAgainstBlock(p, a.desc))
       return e;
   }
@@ -139,48 +140,99 @@ llvm::Error mlpjit::validateProgram(const MlpProgram &p) {
   return llvm::Error::success();
 }
 
-llvm::Expected<std::unique_ptr<Mlp>> Mlp::load(const MlpProgram &program,
-                                               const DeviceContext &context) {
+// --- MlpKernels ------------------------------------------------------------
+
+llvm::Expected<std::shared_ptr<const MlpKernels>>
+MlpKernels::load(const MlpProgram &program, const DeviceContext &context) {
   if (auto e = validateProgram(program))
     return e;
-  std::unique_ptr<Mlp> mlp(new Mlp(context));
-  mlp->prog = program;
-  const MlpProgram &p = mlp->prog;
+  std::shared_ptr<MlpKernels> kernels(new MlpKernels(context));
+  kernels->prog = program;
+  const MlpProgram &p = kernels->prog;
   if (auto e = context.makeCurrent())
     return e;
-
+  // Check every kernel before loading any: a wrong-arch artifact fails fast.
+  for (const KernelArtifact &artifact : p.kernels)
+    if (auto e = checkKernelRunsOn(artifact, context.arch()))
+      return apiError(p, llvm::toString(std::move(e)));
   for (const KernelArtifact &artifact : p.kernels) {
-    if (auto e = checkArchRunsOn(artifact.desc.arch, context.arch()))
-      return e;
     auto k = LoadedKernel::load(context, artifact);
     if (!k)
       return k.takeError();
-    mlp->loaded.push_back(std::move(*k));
+    kernels->loaded.push_back(std::move(*k));
   }
   auto buckets = pairBuckets(p);
   if (!buckets)
     return buckets.takeError();
-
-  // Scratch: the largest partial-sum buffer any kernel needs within the
-  // program's token range, and each split-K kernel's own counters.
-  size_t partialBytes = 0, counterBytes = 0;
   for (const BucketIndex &b : *buckets) {
     Bucket bucket{b.mMin, b.mMax};
-    bucket.gateUp = mlp->loaded[b.gateUp].get();
-    bucket.down = mlp->loaded[b.down].get();
-    for (auto [k, offset] : {std::pair{bucket.gateUp, &bucket.gateUpCounters},
-                             {bucket.down, &bucket.downCounters}}) {
-      const KernelDesc &desc = k->desc();
-      partialBytes =
-          std::max(partialBytes,
-                   gemmWorkspaceBytes(desc, std::min(desc.mMax, p.tokensMax),
-                                      context.numSMs(), k->residentCtas()));
-      *offset = counterBytes;
-      counterBytes += gemmCounterBytes(desc);
-    }
-    mlp->buckets.push_back(bucket);
+    bucket.gateUp = kernels->loaded[b.gateUp].get();
+    bucket.down = kernels->loaded[b.down].get();
+    bucket.gateUpCounterBytes = gemmCounterBytes(bucket.gateUp->desc());
+    bucket.downCounterBytes = gemmCounterBytes(bucket.down->desc());
+    kernels->buckets.push_back(bucket);
   }
+  return std::shared_ptr<const MlpKernels>(std::move(kernels));
+}
 
+MlpKernels::~MlpKernels() = default;
+
+std::vector<const LoadedKernel *> MlpKernels::kernels() const {
+  std::vector<const LoadedKernel *> out;
+  for (const auto &k : loaded)
+    out.push_back(k.get());
+  return out;
+}
+
+const MlpKernels::Bucket *MlpKernels::bucketFor(int64_t m) const {
+  for (const Bucket &b : buckets)
+    if (m >= b.mMin && m <= b.mMax)
+      return &b;
+  return nullptr;
+}
+
+static size_t align256(size_t bytes) { return (bytes + 255) / 256 * 256; }
+
+// [counters: gate-up's, down's][intermediate [m, I]][fp32 partial sums].
+// Counters first: they are the only part that must be zero on entry, and
+// one memset then covers both kernels'. The partial sums are dead between
+// the two launches (same stream), so both kernels share them.
+MlpKernels::WorkspaceLayout MlpKernels::workspaceLayout(const Bucket &b,
+                                                        int64_t m) const {
+  WorkspaceLayout l;
+  l.counterBytes = b.gateUpCounterBytes + b.downCounterBytes;
+  l.intermediate = align256(l.counterBytes);
+  l.partials =
+      l.intermediate + align256(size_t(m) * prog.intermediate * kElementBytes);
+  // Stream-K's partials depend on the grid the launch will use.
+  auto partialBytes = [&](const LoadedKernel *k) {
+    return gemmWorkspaceBytes(k->desc(), m, ctx.numSMs(), k->residentCtas());
+  };
+  l.total = l.partials +
+            align256(std::max(partialBytes(b.gateUp), partialBytes(b.down)));
+  return l;
+}
+
+size_t MlpKernels::workspaceBytes(int64_t mMax) const {
+  mMax = std::min(mMax, prog.tokensMax);
+  size_t bytes = 0;
+  // Every part grows with m within a bucket: its largest m decides.
+  for (const Bucket &b : buckets)
+    if (b.mMin <= mMax)
+      bytes = std::max(bytes, workspaceLayout(b, std::min(b.mMax, mMax)).total);
+  return bytes;
+}
+
+// --- MlpLayer --------------------------------------------------------------
+
+llvm::Expected<std::unique_ptr<MlpLayer>>
+MlpLayer::create(std::shared_ptr<const MlpKernels> kernels) {
+  if (!kernels)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "mlpjit: MlpLayer::create without kernels");
+  std::unique_ptr<MlpLayer> layer(new MlpLayer(std::move(kernels)));
+  const MlpProgram &p = layer->program();
+  const DeviceContext &context = layer->shared->context();
   auto allocate = [&](DeviceBuffer &buffer, size_t bytes,
                       const char *what) -> llvm::Error {
     auto b = DeviceBuffer::allocate(context, bytes);
@@ -190,52 +242,21 @@ llvm::Expected<std::unique_ptr<Mlp>> Mlp::load(const MlpProgram &program,
     buffer = std::move(*b);
     return llvm::Error::success();
   };
-  if (auto e = allocate(mlp->intermediate,
-                        size_t(p.tokensMax) * p.intermediate * kElementBytes,
-                        "the intermediate activations"))
-    return e;
   if (isGated(p.epilogue)) {
-    if (auto e = allocate(mlp->packedWeight,
+    if (auto e = allocate(layer->packedWeight,
                           size_t(2) * p.intermediate * p.hidden * kElementBytes,
                           "the packed gate/up weight"))
       return e;
     if (p.hasBias)
-      if (auto e = allocate(mlp->packedBias,
+      if (auto e = allocate(layer->packedBias,
                             size_t(2) * p.intermediate * kElementBytes,
                             "the packed gate/up bias"))
         return e;
   }
-  if (counterBytes) {
-    if (auto e = allocate(mlp->partials, partialBytes, "split-K partial sums"))
-      return e;
-    if (auto e = allocate(mlp->counters, counterBytes, "split-K counters"))
-      return e;
-    // Counters start at zero; every launch leaves them at zero. The memset
-    // runs on the legacy stream, which forward's non-blocking streams do not
-    // wait for: finish it here.
-    const Driver &d = context.driver();
-    if (auto e = d.check(d.cuMemsetD8(mlp->counters.ptr(), 0, counterBytes),
-                         "zeroing split-K counters"))
-      return e;
-    if (auto e = d.check(d.cuCtxSynchronize(), "zeroing split-K counters"))
-      return e;
-  }
-  return mlp;
+  return layer;
 }
 
-Mlp::~Mlp() = default;
-
-size_t Mlp::ownedBytes() const {
-  return intermediate.size() + packedWeight.size() + packedBias.size() +
-         partials.size() + counters.size();
-}
-
-std::vector<const LoadedKernel *> Mlp::kernels() const {
-  std::vector<const LoadedKernel *> out;
-  for (const auto &k : loaded)
-    out.push_back(k.get());
-  return out;
-}
+MlpLayer::~MlpLayer() = default;
 
 /// Copies `rows` rows of `rowBytes` from src into every other block of
 /// `block` rows of dst, starting `dstOffset` bytes in: one strided 2-D copy.
@@ -254,10 +275,11 @@ static llvm::Error copyBlocks(const Driver &d, CUdeviceptr dst,
   return d.check(d.cuMemcpy2DAsync(&copy, stream), "packing gate/up weights");
 }
 
-llvm::Error Mlp::packGateUp(const void *gate, const void *up,
-                            const void *gateBias, const void *upBias,
-                            CUstream stream) {
-  const Driver &d = ctx.driver();
+llvm::Error MlpLayer::packGateUp(const void *gate, const void *up,
+                                 const void *gateBias, const void *upBias,
+                                 CUstream stream) {
+  const MlpProgram &prog = program();
+  const Driver &d = shared->context().driver();
   const int64_t i = prog.intermediate;
   auto pack = [&](CUdeviceptr dst, const void *g, const void *u,
                   size_t rowBytes) -> llvm::Error {
@@ -289,18 +311,12 @@ llvm::Error Mlp::packGateUp(const void *gate, const void *up,
   return llvm::Error::success();
 }
 
-static bool misaligned(const void *p) {
-  return (reinterpret_cast<uintptr_t>(p) & 15) != 0;
+static bool misaligned(const void *p, uintptr_t alignment = 16) {
+  return (reinterpret_cast<uintptr_t>(p) & (alignment - 1)) != 0;
 }
 
-llvm::Error Mlp::setDown(const void *down, const void *bias) {
-  downWeight = down;
-  downBias = bias;
-  weightsSet = true;
-  return llvm::Error::success();
-}
-
-llvm::Error Mlp::setWeights(const WeightPointers &w, CUstream stream) {
+llvm::Error MlpLayer::setWeights(const WeightPointers &w, CUstream stream) {
+  const MlpProgram &prog = program();
   const bool gated = isGated(prog.epilogue);
   weightsSet = false;
   if ((gated && !w.gate) || !w.up || !w.down)
@@ -321,7 +337,7 @@ llvm::Error Mlp::setWeights(const WeightPointers &w, CUstream stream) {
   for (const void *p : {w.gate, w.up, w.down, w.gateBias, w.upBias, w.downBias})
     if (p && misaligned(p))
       return apiError(prog, "weight pointers must be 16-byte aligned");
-  if (auto e = ctx.makeCurrent())
+  if (auto e = shared->context().makeCurrent())
     return e;
   if (gated) {
     if (auto e = packGateUp(w.gate, w.up, w.gateBias, w.upBias, stream))
@@ -330,12 +346,16 @@ llvm::Error Mlp::setWeights(const WeightPointers &w, CUstream stream) {
     gateUpWeight = w.up; // used in place
     gateUpBias = w.upBias;
   }
-  return setDown(w.down, w.downBias);
+  downWeight = w.down;
+  downBias = w.downBias;
+  weightsSet = true;
+  return llvm::Error::success();
 }
 
-llvm::Error Mlp::setPackedGateUp(const void *gateUp, const void *down,
-                                 const void *gateUpBiasIn,
-                                 const void *downBiasIn, CUstream stream) {
+llvm::Error MlpLayer::setPackedGateUp(const void *gateUp, const void *down,
+                                      const void *gateUpBiasIn,
+                                      const void *downBiasIn, CUstream stream) {
+  const MlpProgram &prog = program();
   weightsSet = false;
   if (!isGated(prog.epilogue))
     return apiError(prog, "a packed gate_up weight needs a gated MLP");
@@ -349,7 +369,7 @@ llvm::Error Mlp::setPackedGateUp(const void *gateUp, const void *down,
   for (const void *p : {gateUp, down, gateUpBiasIn, downBiasIn})
     if (p && misaligned(p))
       return apiError(prog, "weight pointers must be 16-byte aligned");
-  if (auto e = ctx.makeCurrent())
+  if (auto e = shared->context().makeCurrent())
     return e;
   const char *g = static_cast<const char *>(gateUp);
   const char *gb = static_cast<const char *>(gateUpBiasIn);
@@ -358,7 +378,10 @@ llvm::Error Mlp::setPackedGateUp(const void *gateUp, const void *down,
           gb ? gb + size_t(prog.intermediate) * kElementBytes : nullptr,
           stream))
     return e;
-  return setDown(down, downBiasIn);
+  downWeight = down;
+  downBias = downBiasIn;
+  weightsSet = true;
+  return llvm::Error::success();
 }
 
 /// The down GEMM starts as a programmatic dependent of gate-up only with
@@ -372,15 +395,11 @@ static bool programmaticLaunch() {
   return enabled;
 }
 
-const Mlp::Bucket *Mlp::bucketFor(int64_t m) const {
-  for (const Bucket &b : buckets)
-    if (m >= b.mMin && m <= b.mMax)
-      return &b;
-  return nullptr;
-}
-
-llvm::Error Mlp::checkForward(const void *x, int64_t m,
-                              const char *what) const {
+llvm::Error MlpLayer::checkForward(const void *p, int64_t m, void *workspace,
+                                   size_t workspaceBytes, const char *what,
+                                   const MlpKernels::Bucket *&bucket,
+                                   MlpKernels::WorkspaceLayout &layout) const {
+  const MlpProgram &prog = program();
   if (!weightsSet)
     return apiError(prog,
                     llvm::Twine(what) + " before setWeights/setPackedGateUp");
@@ -389,51 +408,150 @@ llvm::Error Mlp::checkForward(const void *x, int64_t m,
                               " is outside the compiled token range [" +
                               llvm::Twine(prog.tokensMin) + ", " +
                               llvm::Twine(prog.tokensMax) + "]");
-  if (!x)
+  if (!p)
     return apiError(prog, llvm::Twine(what) + ": null pointer");
-  if (misaligned(x))
+  if (misaligned(p))
     return apiError(prog,
                     llvm::Twine(what) + ": pointers must be 16-byte aligned");
+  bucket = shared->bucketFor(m);
+  layout = shared->workspaceLayout(*bucket, m);
+  if (!workspace)
+    return apiError(prog, llvm::Twine(what) + ": null workspace");
+  if (misaligned(workspace, 256))
+    return apiError(prog, llvm::Twine(what) +
+                              ": the workspace must be 256-byte aligned");
+  if (workspaceBytes < layout.total)
+    return apiError(prog, llvm::Twine(what) + ": M = " + llvm::Twine(m) +
+                              " needs " + llvm::Twine(layout.total) +
+                              " workspace bytes, got " +
+                              llvm::Twine(workspaceBytes));
   // forward may run on another thread than load: bind the context there.
-  return ctx.ensureCurrent();
+  return shared->context().ensureCurrent();
 }
 
-llvm::Error Mlp::launch(const LoadedKernel &kernel, size_t counterOffset,
-                        const void *a, const void *w, const void *bias, void *d,
-                        int64_t m, CUstream stream, bool dependent) const {
-  void *kernelCounters =
-      counters.ptr() ? static_cast<char *>(counters.get()) + counterOffset
-                     : nullptr;
-  const GemmOperands ops{a, w,        bias, d, partials.get(), kernelCounters,
-                         m, dependent};
-  return launchGemm(ctx.driver(), kernel.function(), kernel.desc(), ops, stream,
-                    ctx.numSMs(), kernel.residentCtas());
+llvm::Error MlpLayer::launchGateUp(const MlpKernels::Bucket &b,
+                                   const MlpKernels::WorkspaceLayout &l,
+                                   const void *x, int64_t m, char *ws,
+                                   CUstream stream) const {
+  const DeviceContext &ctx = shared->context();
+  const Driver &d = ctx.driver();
+  // The counters must be zero on entry. The kernels leave them zero, but
+  // the caller's workspace may have held anything since the last forward.
+  if (l.counterBytes)
+    if (auto e = d.check(
+            d.cuMemsetD8Async(reinterpret_cast<CUdeviceptr>(ws + l.counters), 0,
+                              l.counterBytes, stream),
+            "zeroing split-K counters"))
+      return e;
+  const KernelDesc &desc = b.gateUp->desc();
+  GemmOperands ops{x,
+                   gateUpWeight,
+                   gateUpBias,
+                   ws + l.intermediate,
+                   desc.splitK != 1 ? ws + l.partials : nullptr,
+                   desc.splitK != 1 ? ws + l.counters : nullptr,
+                   m,
+                   false};
+  return launchGemm(d, b.gateUp->function(), desc, ops, stream, ctx.numSMs(),
+                    b.gateUp->residentCtas());
 }
 
-llvm::Error Mlp::gateUp(const void *x, int64_t m, CUstream stream) const {
-  if (auto e = checkForward(x, m, "gateUp"))
+llvm::Error MlpLayer::launchDown(const MlpKernels::Bucket &b,
+                                 const MlpKernels::WorkspaceLayout &l, void *y,
+                                 int64_t m, char *ws, CUstream stream) const {
+  const DeviceContext &ctx = shared->context();
+  const KernelDesc &desc = b.down->desc();
+  GemmOperands ops{ws + l.intermediate,
+                   downWeight,
+                   downBias,
+                   y,
+                   desc.splitK != 1 ? ws + l.partials : nullptr,
+                   desc.splitK != 1 ? ws + l.counters + b.gateUpCounterBytes
+                                    : nullptr,
+                   m,
+                   programmaticLaunch()};
+  return launchGemm(ctx.driver(), b.down->function(), desc, ops, stream,
+                    ctx.numSMs(), b.down->residentCtas());
+}
+
+llvm::Error MlpLayer::gateUp(const void *x, int64_t m, void *workspace,
+                             size_t workspaceBytes, CUstream stream) const {
+  const MlpKernels::Bucket *b;
+  MlpKernels::WorkspaceLayout l;
+  if (auto e = checkForward(x, m, workspace, workspaceBytes, "gateUp", b, l))
     return e;
-  const Bucket *b = bucketFor(m);
-  return launch(*b->gateUp, b->gateUpCounters, x, gateUpWeight, gateUpBias,
-                intermediate.get(), m, stream);
+  return launchGateUp(*b, l, x, m, static_cast<char *>(workspace), stream);
 }
 
-llvm::Error Mlp::down(void *y, int64_t m, CUstream stream) const {
-  if (auto e = checkForward(y, m, "down"))
+llvm::Error MlpLayer::down(void *y, int64_t m, void *workspace,
+                           size_t workspaceBytes, CUstream stream) const {
+  const MlpKernels::Bucket *b;
+  MlpKernels::WorkspaceLayout l;
+  if (auto e = checkForward(y, m, workspace, workspaceBytes, "down", b, l))
     return e;
-  const Bucket *b = bucketFor(m);
-  return launch(*b->down, b->downCounters, intermediate.get(), downWeight,
-                downBias, y, m, stream, programmaticLaunch());
+  return launchDown(*b, l, y, m, static_cast<char *>(workspace), stream);
+}
+
+llvm::Error MlpLayer::forward(const void *x, void *y, int64_t m,
+                              void *workspace, size_t workspaceBytes,
+                              CUstream stream) const {
+  // Check both pointers before launching anything.
+  const MlpKernels::Bucket *b;
+  MlpKernels::WorkspaceLayout l;
+  if (auto e = checkForward(x, m, workspace, workspaceBytes, "forward", b, l))
+    return e;
+  if (!y)
+    return apiError(program(), "forward: null pointer");
+  if (misaligned(y))
+    return apiError(program(), "forward: pointers must be 16-byte aligned");
+  char *ws = static_cast<char *>(workspace);
+  if (auto e = launchGateUp(*b, l, x, m, ws, stream))
+    return e;
+  return launchDown(*b, l, y, m, ws, stream);
+}
+
+// --- Mlp ---------------------------------------------------------------------
+
+llvm::Expected<std::unique_ptr<Mlp>> Mlp::load(const MlpProgram &program,
+                                               const DeviceContext &context) {
+  auto kernels = MlpKernels::load(program, context);
+  if (!kernels)
+    return kernels.takeError();
+  std::unique_ptr<Mlp> mlp(new Mlp());
+  auto layer = MlpLayer::create(*kernels);
+  if (!layer)
+    return layer.takeError();
+  mlp->layer = std::move(*layer);
+  size_t bytes = (*kernels)->workspaceBytes(program.tokensMax);
+  auto workspace = DeviceBuffer::allocate(context, bytes);
+  if (!workspace)
+    return apiError(program, "allocating the workspace: " +
+                                 llvm::toString(workspace.takeError()));
+  mlp->workspace = std::move(*workspace);
+  return mlp;
+}
+
+Mlp::~Mlp() = default;
+
+llvm::Error Mlp::setWeights(const WeightPointers &weights, CUstream stream) {
+  return layer->setWeights(weights, stream);
+}
+
+llvm::Error Mlp::setPackedGateUp(const void *gateUp, const void *down,
+                                 const void *gateUpBias, const void *downBias,
+                                 CUstream stream) {
+  return layer->setPackedGateUp(gateUp, down, gateUpBias, downBias, stream);
 }
 
 llvm::Error Mlp::forward(const void *x, void *y, int64_t m,
                          CUstream stream) const {
-  // Check both pointers before launching anything.
-  if (auto e = checkForward(x, m, "forward"))
-    return e;
-  if (auto e = checkForward(y, m, "forward"))
-    return e;
-  if (auto e = gateUp(x, m, stream))
-    return e;
-  return down(y, m, stream);
+  return layer->forward(x, y, m, workspace.get(), workspace.size(), stream);
+}
+
+llvm::Error Mlp::gateUp(const void *x, int64_t m, CUstream stream) const {
+  return layer->gateUp(x, m, workspace.get(), workspace.size(), stream);
+}
+
+llvm::Error Mlp::down(void *y, int64_t m, CUstream stream) const {
+  return layer->down(y, m, workspace.get(), workspace.size(), stream);
 }

@@ -26,6 +26,29 @@ llvm::Error mlpjit::checkArchRunsOn(llvm::StringRef kernelArch,
                       " (arch = " + deviceArch + ", or --arch)");
 }
 
+llvm::Error mlpjit::checkKernelRunsOn(const KernelArtifact &kernel,
+                                      llvm::StringRef deviceArch) {
+  auto karch = Arch::parse(kernel.desc.arch);
+  auto device = Arch::parse(deviceArch);
+  if (!karch || !device) {
+    llvm::consumeError(karch.takeError());
+    llvm::consumeError(device.takeError());
+    return checkArchRunsOn(kernel.desc.arch, deviceArch);
+  }
+  if (!kernel.cubin.empty() && karch->cubinRunsOn(*device))
+    return llvm::Error::success();
+  if (!kernel.ptx.empty() && karch->runsOn(*device))
+    return llvm::Error::success();
+  const char *has = kernel.cubin.empty() ? "PTX"
+                    : kernel.ptx.empty() ? "a cubin"
+                                         : "a cubin and PTX";
+  return runtimeError(
+      "mlpjit: kernel '" + kernel.desc.name + "' has " + has + " for " +
+      kernel.desc.arch + ", which cannot run on this " + deviceArch +
+      " GPU; compile for " + deviceArch + " (arch = " + deviceArch +
+      ", or --arch " + deviceArch + ")");
+}
+
 /// Compute capability of `dev` as {major, minor}.
 static llvm::Error readComputeCapability(const Driver &d, CUdevice dev,
                                          int &major, int &minor) {
@@ -242,11 +265,26 @@ LoadedKernel::load(const DeviceContext &context,
   void *values[] = {info, reinterpret_cast<void *>(sizeof(info)), error,
                     reinterpret_cast<void *>(sizeof(error)),
                     reinterpret_cast<void *>(1)};
-  CUresult r = d.cuModuleLoadDataEx(&k->module, artifact.ptx.c_str(), 5,
-                                    options, values);
+  if (auto e = checkKernelRunsOn(artifact, context.arch()))
+    return e;
+  // A cubin that runs here skips the driver's JIT (the slow part of a cold
+  // start); PTX is the fallback for GPUs newer than the cubins.
+  auto karch = Arch::parse(artifact.desc.arch);
+  auto device = Arch::parse(context.arch());
+  k->res.fromCubin =
+      karch && device && !artifact.cubin.empty() && karch->cubinRunsOn(*device);
+  if (!karch)
+    llvm::consumeError(karch.takeError());
+  if (!device)
+    llvm::consumeError(device.takeError());
+  const void *image = k->res.fromCubin
+                          ? static_cast<const void *>(artifact.cubin.data())
+                          : static_cast<const void *>(artifact.ptx.c_str());
+  CUresult r = d.cuModuleLoadDataEx(&k->module, image, 5, options, values);
   if (r != CUDA_SUCCESS)
-    return runtimeError("loading the PTX of kernel '" + name +
-                        "' failed: " + d.describe(r) +
+    return runtimeError(llvm::Twine("loading the ") +
+                        (k->res.fromCubin ? "cubin" : "PTX") + " of kernel '" +
+                        name + "' failed: " + d.describe(r) +
                         (error[0] ? "\n" + std::string(error) : ""));
   k->res.jitLog = info;
   if (auto e = d.check(d.cuModuleGetFunction(&k->fn, k->module, name.c_str()),

@@ -2,6 +2,10 @@
 #include "mlpjit/ProgramFile.h"
 #include "mlpjit/FileOutput.h"
 
+#include "mlpjit/Version.h"
+
+#include "llvm/ADT/SetVector.h"
+#include "llvm/Support/Base64.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -19,16 +23,33 @@ static llvm::Error fileError(const llvm::Twine &msg) {
 
 namespace {
 constexpr llvm::StringLiteral kFormat = "mlpjit-program-1";
+constexpr llvm::StringLiteral kArtifactFormat = "mlpjit-artifact-1";
 } // namespace
 
 namespace mlpjit {
 static llvm::json::Value toJSON(const KernelArtifact &k) {
-  return llvm::json::Object{{"desc", k.desc}, {"ptx", k.ptx}};
+  llvm::json::Object o{{"desc", k.desc}, {"ptx", k.ptx}};
+  if (!k.cubin.empty())
+    o["cubin"] = llvm::encodeBase64(k.cubin);
+  return o;
 }
 static bool fromJSON(const llvm::json::Value &v, KernelArtifact &k,
                      llvm::json::Path p) {
   llvm::json::ObjectMapper o(v, p);
-  return o && o.map("desc", k.desc) && o.map("ptx", k.ptx);
+  std::optional<std::string> cubin;
+  if (!(o && o.map("desc", k.desc) && o.mapOptional("ptx", k.ptx) &&
+        o.map("cubin", cubin)))
+    return false;
+  if (cubin) {
+    std::vector<char> bytes;
+    if (llvm::Error e = llvm::decodeBase64(*cubin, bytes)) {
+      p.field("cubin").report("invalid base64");
+      llvm::consumeError(std::move(e));
+      return false;
+    }
+    k.cubin.assign(bytes.begin(), bytes.end());
+  }
+  return true;
 }
 static bool fromJSON(const llvm::json::Value &v, MlpProgram &p,
                      llvm::json::Path path) {
@@ -54,19 +75,23 @@ static bool fromJSON(const llvm::json::Value &v, MlpProgram &p,
 }
 } // namespace mlpjit
 
+static llvm::json::Object programObject(const MlpProgram &p) {
+  return llvm::json::Object{{"name", p.name},
+                            {"hidden", p.hidden},
+                            {"intermediate", p.intermediate},
+                            {"dtype", p.dtype},
+                            {"epilogue", p.epilogue},
+                            {"hasBias", p.hasBias},
+                            {"interleaveRows", p.interleaveRows},
+                            {"tokensMin", p.tokensMin},
+                            {"tokensMax", p.tokensMax},
+                            {"tensorParallel", p.tensorParallel},
+                            {"kernels", p.kernels}};
+}
+
 std::string mlpjit::programToJson(const MlpProgram &p) {
-  llvm::json::Object root{{"format", kFormat},
-                          {"name", p.name},
-                          {"hidden", p.hidden},
-                          {"intermediate", p.intermediate},
-                          {"dtype", p.dtype},
-                          {"epilogue", p.epilogue},
-                          {"hasBias", p.hasBias},
-                          {"interleaveRows", p.interleaveRows},
-                          {"tokensMin", p.tokensMin},
-                          {"tokensMax", p.tokensMax},
-                          {"tensorParallel", p.tensorParallel},
-                          {"kernels", p.kernels}};
+  llvm::json::Object root = programObject(p);
+  root["format"] = kFormat;
   std::string out;
   llvm::raw_string_ostream os(out);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root)));
@@ -105,4 +130,74 @@ llvm::Expected<MlpProgram> mlpjit::readProgramFile(llvm::StringRef path) {
   if (!program)
     return fileError(path + ": " + llvm::toString(program.takeError()));
   return program;
+}
+
+std::string mlpjit::artifactToJson(llvm::ArrayRef<MlpProgram> programs) {
+  llvm::SetVector<llvm::StringRef> archs;
+  llvm::json::Array list;
+  for (const MlpProgram &p : programs) {
+    for (const KernelArtifact &k : p.kernels)
+      archs.insert(k.desc.arch);
+    list.push_back(programObject(p));
+  }
+  llvm::json::Array archList;
+  for (llvm::StringRef a : archs)
+    archList.push_back(a);
+  llvm::json::Object root{{"format", kArtifactFormat},
+                          {"mlpjitVersion", MLPJIT_VERSION_STRING},
+                          {"archs", std::move(archList)},
+                          {"programs", std::move(list)}};
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root)));
+  return out;
+}
+
+llvm::Expected<std::vector<MlpProgram>>
+mlpjit::artifactFromJson(llvm::StringRef json) {
+  llvm::Expected<llvm::json::Value> value = llvm::json::parse(json);
+  if (!value)
+    return fileError("not JSON (truncated or corrupt?): " +
+                     llvm::toString(value.takeError()));
+  const llvm::json::Object *root = value->getAsObject();
+  std::optional<llvm::StringRef> format =
+      root ? root->getString("format") : std::nullopt;
+  if (format == kFormat) {
+    auto program = programFromJson(json);
+    if (!program)
+      return program.takeError();
+    return std::vector<MlpProgram>{std::move(*program)};
+  }
+  if (format != kArtifactFormat)
+    return fileError("not an mlpjit artifact (format " + kArtifactFormat +
+                     " or " + kFormat + ")");
+  std::vector<MlpProgram> programs;
+  llvm::json::Path::Root path("artifact");
+  llvm::json::ObjectMapper o(*value, path);
+  if (!o.map("programs", programs))
+    return fileError(llvm::toString(path.getError()));
+  if (programs.empty())
+    return fileError("the artifact holds no programs");
+  return programs;
+}
+
+llvm::Error mlpjit::writeArtifactFile(llvm::ArrayRef<MlpProgram> programs,
+                                      llvm::StringRef path) {
+  if (llvm::Error e = writeFileAtomically(path, [&](llvm::raw_ostream &os) {
+        os << artifactToJson(programs) << "\n";
+      }))
+    return fileError(llvm::toString(std::move(e)));
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::vector<MlpProgram>>
+mlpjit::readArtifactFile(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer)
+    return fileError("cannot read " + path + ": " +
+                     buffer.getError().message());
+  auto programs = artifactFromJson((*buffer)->getBuffer());
+  if (!programs)
+    return fileError(path + ": " + llvm::toString(programs.takeError()));
+  return programs;
 }

@@ -80,7 +80,7 @@ inline MlpProgram makeProgram(const BlockShape &s, const std::string &arch) {
               : KernelPlan{templateName, s.smallBucketMax + 1, s.tokensMax,
                            hopper ? 128 : 64, 128, 64, 4,
                            hopper && gateUp ? 2 : 1};
-    return KernelArtifact{d, ""};
+    return KernelArtifact{d, "", ""};
   };
   for (bool small : {true, false})
     for (KernelRole role : {KernelRole::gate_up, KernelRole::down})

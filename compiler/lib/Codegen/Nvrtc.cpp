@@ -53,9 +53,12 @@ static llvm::Error nvrtcError(llvm::StringRef what, nvrtcResult result,
                                      "': " + nvrtcGetErrorString(result));
 }
 
-llvm::Expected<PtxResult> codegen::compileToPtx(llvm::StringRef source,
-                                                llvm::StringRef name,
-                                                llvm::StringRef arch) {
+/// One NVRTC compile: PTX for the virtual arch of `arch`, or (cubin) SASS
+/// for the real `arch`; the result's `ptx` holds whichever was asked for.
+static llvm::Expected<PtxResult> compileWithNvrtc(llvm::StringRef source,
+                                                  llvm::StringRef name,
+                                                  llvm::StringRef arch,
+                                                  bool cubin) {
   // NVRTC programs are independent, so concurrent compiles need no lock.
   llvm::ArrayRef<EmbeddedHeader> headers = embeddedTemplateHeaders();
   std::vector<std::string> headerStorage; // NUL-terminated copies
@@ -82,6 +85,8 @@ llvm::Expected<PtxResult> codegen::compileToPtx(llvm::StringRef source,
 
   PtxResult result;
   result.flags = nvrtcFlags(arch);
+  if (cubin) // --gpu-architecture=sm_90a: NVRTC runs ptxas itself
+    result.flags.front() = "--gpu-architecture=" + arch.str();
   std::vector<const char *> options;
   for (const std::string &flag : result.flags)
     options.push_back(flag.c_str());
@@ -104,6 +109,17 @@ llvm::Expected<PtxResult> codegen::compileToPtx(llvm::StringRef source,
         "NVRTC could not compile '" + name + "' for " + arch + " (" +
             nvrtcGetErrorString(compiled) + "):\n" + result.log);
 
+  if (cubin) {
+    size_t size = 0;
+    if (nvrtcResult r = nvrtcGetCUBINSize(program.get(), &size);
+        r != NVRTC_SUCCESS)
+      return nvrtcError("nvrtcGetCUBINSize", r, name);
+    result.ptx.resize(size);
+    if (nvrtcResult r = nvrtcGetCUBIN(program.get(), result.ptx.data());
+        r != NVRTC_SUCCESS)
+      return nvrtcError("nvrtcGetCUBIN", r, name);
+    return result;
+  }
   size_t ptxSize = 0;
   if (nvrtcResult r = nvrtcGetPTXSize(program.get(), &ptxSize);
       r != NVRTC_SUCCESS)
@@ -115,4 +131,19 @@ llvm::Expected<PtxResult> codegen::compileToPtx(llvm::StringRef source,
   while (!result.ptx.empty() && result.ptx.back() == '\0')
     result.ptx.pop_back(); // a std::string, not a C buffer
   return result;
+}
+
+llvm::Expected<PtxResult> codegen::compileToPtx(llvm::StringRef source,
+                                                llvm::StringRef name,
+                                                llvm::StringRef arch) {
+  return compileWithNvrtc(source, name, arch, /*cubin=*/false);
+}
+
+llvm::Expected<std::string> codegen::compileToCubin(llvm::StringRef source,
+                                                    llvm::StringRef name,
+                                                    llvm::StringRef arch) {
+  auto result = compileWithNvrtc(source, name, arch, /*cubin=*/true);
+  if (!result)
+    return result.takeError();
+  return std::move(result->ptx);
 }

@@ -19,6 +19,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/ThreadPool.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <optional>
@@ -174,7 +175,12 @@ llvm::Expected<CompiledMlp> mlpjit::compileMlp(const MlpSpec &spec,
   std::vector<std::optional<llvm::Expected<codegen::CompiledKernelArtifact>>>
       artifacts(descs->size());
   {
-    llvm::DefaultThreadPool pool(llvm::hardware_concurrency());
+    unsigned threads =
+        options.threads > 0
+            ? unsigned(options.threads)
+            : llvm::hardware_concurrency().compute_thread_count();
+    threads = std::max(1u, std::min<unsigned>(threads, descs->size()));
+    llvm::DefaultThreadPool pool(llvm::hardware_concurrency(threads));
     for (size_t i = 0; i < descs->size(); ++i)
       pool.async([&, i] {
         const KernelDesc &desc = (*descs)[i];
@@ -223,7 +229,7 @@ MlpProgram mlpjit::toProgram(const CompiledMlp &compiled) {
   for (const CompiledKernel &k : compiled.kernels) {
     if (k.desc.role == KernelRole::gate_up && isGated(k.desc.epilogue))
       program.interleaveRows = k.desc.interleaveRows;
-    program.kernels.push_back({k.desc, k.ptx});
+    program.kernels.push_back({k.desc, k.ptx, /*cubin=*/""});
   }
   return program;
 }

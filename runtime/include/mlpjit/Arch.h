@@ -29,6 +29,11 @@ struct Arch {
   /// arch-specific target only on its own compute capability, else on any
   /// device at least as new.
   bool runsOn(const Arch &device) const;
+  /// Whether a cubin (SASS) built for this target runs on `device`: same
+  /// major version and a minor no newer than the device's; an arch-specific
+  /// cubin only on its own compute capability. PTX for this target may
+  /// still run where the cubin does not (runsOn).
+  bool cubinRunsOn(const Arch &device) const;
 };
 
 } // namespace mlpjit

@@ -1,7 +1,8 @@
 //===- MlpProgram.h - a compiled MLP block as the runtime receives it -----===//
 //
 // What the compiler hands to the runtime: the block's shape, and per token
-// bucket a gate-up kernel and a down kernel (PTX plus KernelDesc). MLIR-free.
+// bucket a gate-up kernel and a down kernel (PTX and/or cubin plus
+// KernelDesc). MLIR-free.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_MLPPROGRAM_H
@@ -15,9 +16,14 @@
 
 namespace mlpjit {
 
+/// One kernel's code: PTX (the driver JIT-compiles it for desc.arch or any
+/// later GPU that target runs on) and, from ahead-of-time compilation
+/// (mlpjit-compile), a cubin for desc.arch that loads without any JIT.
+/// At least one of the two is present.
 struct KernelArtifact {
   KernelDesc desc;
   std::string ptx;
+  std::string cubin; // binary; empty when not compiled ahead of time
 };
 
 struct MlpProgram {

@@ -65,6 +65,13 @@ private:
 llvm::Error checkArchRunsOn(llvm::StringRef kernelArch,
                             llvm::StringRef deviceArch);
 
+/// Whether `kernel` can be loaded on a GPU of `deviceArch`: its cubin runs
+/// there (Arch::cubinRunsOn), or it has PTX for a target that runs there
+/// (Arch::runsOn). Otherwise a message naming the kernel's arch, what it
+/// carries and the device's arch.
+llvm::Error checkKernelRunsOn(const KernelArtifact &kernel,
+                              llvm::StringRef deviceArch);
+
 /// Device memory (cuMemAlloc / cuMemFree). Movable, not copyable.
 class DeviceBuffer {
 public:
@@ -113,10 +120,12 @@ struct KernelResources {
   int staticSharedBytes = 0;
   int maxThreadsPerBlock = 0;
   std::string jitLog; // the driver JIT's info log (PTX -> SASS)
+  bool fromCubin = false; // loaded from a cubin (no driver JIT)
 };
 
 /// One generated kernel: its module (unloaded on destruction), entry point,
-/// descriptor and resources. Dynamic shared memory above 48 KB is enabled
+/// descriptor and resources. Loads the artifact's cubin when it runs on the
+/// device, else its PTX. Dynamic shared memory above 48 KB is enabled
 /// at load time for the amount the kernel's launch shape needs.
 class LoadedKernel {
 public:

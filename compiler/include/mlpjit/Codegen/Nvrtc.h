@@ -34,6 +34,13 @@ llvm::Expected<PtxResult> compileToPtx(llvm::StringRef source,
                                        llvm::StringRef name,
                                        llvm::StringRef arch);
 
+/// Compiles `source` straight to a cubin for the real target `arch`
+/// ("sm_90a": NVRTC assembles it, no ptxas needed): what mlpjit-compile
+/// ships so that loading needs no JIT.
+llvm::Expected<std::string> compileToCubin(llvm::StringRef source,
+                                           llvm::StringRef name,
+                                           llvm::StringRef arch);
+
 /// "13.0": the version of the linked NVRTC.
 std::string nvrtcVersionString();
 inline std::string nvrtcVersion() { return nvrtcVersionString(); }

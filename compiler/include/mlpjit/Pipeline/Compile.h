@@ -32,6 +32,8 @@ struct CompileOptions {
   /// file (defaultTuningFile(); unreadable: a warning, then the heuristic);
   /// "" = none; a path = that file (unreadable: an error).
   std::optional<std::string> tuningFile;
+  /// NVRTC worker threads: 0 = one per core; never more than one per kernel.
+  int threads = 0;
 };
 
 /// $MLPJIT_TUNING_FILE when set (empty: no tuning), else tuning.json in the

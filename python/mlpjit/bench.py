@@ -1,0 +1,179 @@
+"""python -m mlpjit.bench: mlpjit through torch.ops.mlpjit.mlp against torch
+eager and torch.compile, on the same tensors, in one process.
+
+Timing is mlpjit-bench's (tools/harness/Timing.h), so the two agree: per
+point, 4 rotating inputs, a CUDA graph of 8 calls, 5 untimed replays, then
+`--reps` replays timed with CUDA events; the time is the median replay / 8.
+Each implementation is checked against the float64 reference first.
+
+    python -m mlpjit.bench [--shapes llama-3-8b,...] [--tokens 1,16,...]
+                           [--json out.json] [--compare mlpjit-bench.json]
+
+--compare reads mlpjit-bench --json output and adds each point's ratio of
+this tool's mlpjit time to mlpjit-bench's.
+"""
+import argparse
+import json
+import sys
+
+import torch
+import torch._dynamo
+import torch.nn.functional as F
+
+from ._runtime import compile as _compile
+from ._spec import block_text
+from .ops import Layer
+
+# The shapes and token counts of mlpjit-bench and tools/mlpjit-bench/peers_bench.py.
+SHAPES = {
+    "llama-3-8b": (4096, 14336, "swiglu"),
+    "llama-3-70b/tp8": (8192, 28672 // 8, "swiglu"),
+    "qwen2.5-7b": (3584, 18944, "swiglu"),
+    "gemma-7b": (3072, 24576, "geglu_tanh"),
+}
+TOKENS = [1, 16, 64, 256, 1024, 4096, 8192]
+ROTATIONS = 4
+
+
+def act(x, kind):
+    return F.silu(x) if kind == "swiglu" else F.gelu(x, approximate="tanh")
+
+
+def eager(x, wg, wu, wd, kind):  # three cuBLAS GEMMs, activation, multiply
+    return F.linear(act(F.linear(x, wg), kind) * F.linear(x, wu), wd)
+
+
+def merged(x, wgu, wd, kind):  # one gate/up GEMM, split (vLLM-style)
+    g, u = F.linear(x, wgu).chunk(2, dim=-1)
+    return F.linear(act(g, kind) * u, wd)
+
+
+def reference(x, wg, wu, wd, kind):
+    d = torch.float64
+    return eager(x.to(d), wg.to(d), wu.to(d), wd.to(d), kind)
+
+
+def rel_err(y, ref):
+    e = torch.linalg.vector_norm(y.double() - ref) / torch.linalg.vector_norm(ref)
+    return float(e) if torch.isfinite(e) else float("inf")
+
+
+def time_graph(fn, xs, warmup, reps):
+    """Median microseconds per call of fn over CUDA-graph replays."""
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):  # first calls (allocations) outside capture
+        for x in xs:
+            fn(x)
+    torch.cuda.current_stream().wait_stream(side)
+    per_graph = 2 * len(xs)
+    g = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(g):
+        outs = [fn(xs[i % len(xs)]) for i in range(per_graph)]
+    for _ in range(warmup):
+        g.replay()
+    start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    us = []
+    for _ in range(reps):
+        start.record()
+        g.replay()
+        stop.record()
+        stop.synchronize()
+        us.append(1e3 * start.elapsed_time(stop) / per_graph)
+    del outs, g
+    us.sort()
+    n = len(us)
+    return us[n // 2] if n % 2 else 0.5 * (us[n // 2 - 1] + us[n // 2])
+
+
+def bench_shape(name, tokens, args, rows, compare):
+    h, i, kind = SHAPES[name]
+    dev, dt = torch.device("cuda", torch.cuda.current_device()), torch.bfloat16
+    spec = block_text(name.replace("-", "_").replace(".", "_").replace("/", "_"),
+                      h, i, kind, "bf16", tokens=(1, max(tokens)))
+    print(f"[{name}] compiling...", file=sys.stderr, flush=True)
+    prog = _compile(spec, device=dev.index)
+    gen = torch.Generator(device=dev).manual_seed(0)
+    rand = lambda *s: torch.rand(*s, device=dev, generator=gen) * 2 - 1  # noqa: E731
+    wg = (rand(i, h) / h ** 0.5).to(dt)
+    wu = (rand(i, h) / h ** 0.5).to(dt)
+    wd = (rand(h, i) / i ** 0.5).to(dt)
+    wgu = torch.cat([wg, wu]).contiguous()
+    layer = Layer(prog, 0, gate=wg, up=wu, down=wd)
+    compiled = torch.compile(merged)
+    impls = {
+        "mlpjit": lambda x: layer(x),
+        "eager": lambda x: eager(x, wg, wu, wd, kind),
+        "merged": lambda x: merged(x, wgu, wd, kind),
+        "compile": lambda x: compiled(x, wgu, wd, kind),
+    }
+    for m in tokens:
+        xs = [rand(m, h).to(dt) for _ in range(ROTATIONS)]
+        ref = reference(xs[0], wg, wu, wd, kind)
+        row = {"shape": name, "hidden": h, "intermediate": i, "M": m}
+        for impl, fn in impls.items():
+            err = rel_err(fn(xs[0]), ref)
+            if not err <= 1e-2:
+                raise SystemExit(f"mlpjit.bench: {name} M={m}: {impl} differs from the "
+                                 f"float64 reference: relative error {err:.3e}")
+            row[f"{impl}_rel_err"] = err
+            row[f"{impl}_us"] = time_graph(fn, xs, args.warmup, args.reps)
+        ref_us = compare.get((name, m))
+        if ref_us:
+            row["mlpjit_bench_us"] = ref_us
+            row["vs_mlpjit_bench"] = row["mlpjit_us"] / ref_us
+        rows.append(row)
+        best = min(row["eager_us"], row["merged_us"], row["compile_us"])
+        extra = (f"  vs mlpjit-bench {row['vs_mlpjit_bench']:.3f}"
+                 if "vs_mlpjit_bench" in row else "")
+        print(f"{name:16s} M={m:5d}  mlpjit {row['mlpjit_us']:8.1f} us  eager "
+              f"{row['eager_us']:8.1f}  merged {row['merged_us']:8.1f}  compile "
+              f"{row['compile_us']:8.1f}  speedup {best / row['mlpjit_us']:.2f}{extra}",
+              flush=True)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m mlpjit.bench", description=__doc__.split("\n")[0])
+    ap.add_argument("--shapes", default=",".join(SHAPES),
+                    help="comma-separated, of: " + ", ".join(SHAPES))
+    ap.add_argument("--tokens", default=",".join(map(str, TOKENS)))
+    ap.add_argument("--reps", type=int, default=50, help="timed graph replays per point")
+    ap.add_argument("--warmup", type=int, default=5, help="untimed replays per point")
+    ap.add_argument("--json", help="write the rows as JSON")
+    ap.add_argument("--compare", help="mlpjit-bench --json output to compare mlpjit times with")
+    args = ap.parse_args(argv)
+    shapes = args.shapes.split(",")
+    for s in shapes:
+        if s not in SHAPES:
+            ap.error(f"unknown shape {s!r}; one of {', '.join(SHAPES)}")
+    try:
+        tokens = [int(t) for t in args.tokens.split(",")]
+    except ValueError:
+        ap.error(f"--tokens: expected comma-separated integers, got {args.tokens!r}")
+    if not tokens or min(tokens) < 1:
+        ap.error("--tokens: token counts are >= 1")
+    if not torch.cuda.is_available():
+        raise SystemExit("mlpjit.bench: needs a CUDA GPU (torch.cuda.is_available() is False)")
+    compare = {}
+    if args.compare:
+        with open(args.compare) as f:
+            compare = {(r["shape"], r["M"]): r["mlpjit_us"] for r in json.load(f)["rows"]}
+    torch.backends.cuda.matmul.allow_tf32 = False
+    # One torch.compile of `merged` per shape, as peers_bench.py; every shape and
+    # M may recompile it, past dynamo's default limit of 8 (it would fall back
+    # to eager and time that as "compile").
+    for knob in ("recompile_limit", "cache_size_limit"):
+        if hasattr(torch._dynamo.config, knob):
+            setattr(torch._dynamo.config, knob, 256)
+    rows = []
+    for s in shapes:
+        bench_shape(s, tokens, args, rows, compare)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"device": torch.cuda.get_device_name(), "torch": torch.__version__,
+                       "rows": rows}, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

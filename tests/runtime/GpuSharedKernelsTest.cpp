@@ -1,0 +1,207 @@
+//===- GpuSharedKernelsTest.cpp - kernels once, layers, caller workspaces -===//
+//
+// MlpKernels loaded once and shared by several MlpLayers, each forward in a
+// workspace of the caller's: results against the float64 reference; one
+// layer on two streams at once (two workspaces, split-K counters in each)
+// gives the same bits as one stream; a stale (non-zero) workspace is fine;
+// workspace misuse is refused; a cubin loads without the driver JIT.
+// Skips without a GPU.
+//
+//===----------------------------------------------------------------------===//
+#include "GpuTestSupport.h"
+
+#include "mlpjit/Codegen/Codegen.h"
+#include "mlpjit/Codegen/Nvrtc.h"
+#include "mlpjit/mlpjit.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace mlpjit;
+using namespace mlpjit::testing;
+
+namespace {
+
+class GpuSharedKernelsTest : public GpuContextTest {
+protected:
+  std::mt19937_64 rng{std::random_device{}()};
+
+  std::shared_ptr<const MlpKernels> loadKernels(const BlockShape &shape) {
+    auto program = compileProgram(shape, context->arch());
+    EXPECT_TRUE(bool(program)) << llvm::toString(program.takeError());
+    if (!program)
+      return nullptr;
+    auto kernels = MlpKernels::load(*program, *context);
+    EXPECT_TRUE(bool(kernels)) << llvm::toString(kernels.takeError());
+    return kernels ? *kernels : nullptr;
+  }
+
+  DeviceBuffer allocate(size_t bytes, int fill = 0xff) {
+    auto b = DeviceBuffer::allocate(*context, bytes);
+    EXPECT_TRUE(bool(b)) << llvm::toString(b.takeError());
+    if (!b)
+      return DeviceBuffer();
+    EXPECT_EQ(context->driver().cuMemsetD8(b->ptr(), uint8_t(fill), bytes),
+              CUDA_SUCCESS);
+    return std::move(*b);
+  }
+
+  double error(const MlpProgram &p, const HostBlock &w, const HostTensor &x,
+               int64_t m, const void *y) {
+    auto out = download(*context, y, size_t(m * p.hidden));
+    EXPECT_TRUE(bool(out));
+    if (!out)
+      return 1;
+    return relativeError(*out, p.dtype, reference(p, w, x, m));
+  }
+};
+
+TEST_F(GpuSharedKernelsTest, LayersShareKernelsAndOneWorkspace) {
+  BlockShape shape;
+  auto kernels = loadKernels(shape);
+  ASSERT_TRUE(kernels);
+  const MlpProgram &p = kernels->program();
+  EXPECT_EQ(kernels->kernels().size(), p.kernels.size());
+  // One workspace, poisoned: stale counters must not matter.
+  DeviceBuffer ws = allocate(kernels->workspaceBytes(p.tokensMax));
+  constexpr int kLayers = 4;
+  std::vector<HostBlock> blocks;
+  std::vector<std::unique_ptr<MlpLayer>> layers;
+  DeviceTensors tensors{*context, {}};
+  for (int l = 0; l < kLayers; ++l) {
+    blocks.push_back(randomBlock(shape, rng));
+    auto layer = MlpLayer::create(kernels);
+    ASSERT_TRUE(bool(layer)) << llvm::toString(layer.takeError());
+    ASSERT_OK(
+        (*layer)->setWeights(tensors.weights(blocks.back()), stream->get()));
+    EXPECT_EQ((*layer)->ownedBytes(),
+              size_t(2) * p.intermediate * p.hidden * 2);
+    layers.push_back(std::move(*layer));
+  }
+  ASSERT_OK(stream->synchronize());
+  EXPECT_EQ(kernels.use_count(), 1 + kLayers);
+  for (int64_t m : {1, 16, 17, 300}) {
+    SCOPED_TRACE("m = " + std::to_string(m));
+    HostTensor x = randomTensor(size_t(m * p.hidden), 1.0, p.dtype, rng);
+    auto dx = upload(*context, x);
+    ASSERT_TRUE(bool(dx));
+    DeviceBuffer y = allocate(size_t(m * p.hidden) * 2);
+    for (int l = 0; l < kLayers; ++l) {
+      ASSERT_OK(layers[l]->forward(dx->get(), y.get(), m, ws.get(),
+                                   kernels->workspaceBytes(m), stream->get()));
+      ASSERT_OK(stream->synchronize());
+      EXPECT_LE(error(p, blocks[l], x, m, y.get()), 1e-2) << "layer " << l;
+    }
+  }
+}
+
+TEST_F(GpuSharedKernelsTest, OneLayerOnTwoStreamsAtOnce) {
+  BlockShape shape; // the small bucket splits K in the down GEMM
+  auto kernels = loadKernels(shape);
+  ASSERT_TRUE(kernels);
+  const MlpProgram &p = kernels->program();
+  HostBlock w = randomBlock(shape, rng);
+  DeviceTensors tensors{*context, {}};
+  auto layer = MlpLayer::create(kernels);
+  ASSERT_TRUE(bool(layer));
+  ASSERT_OK((*layer)->setWeights(tensors.weights(w), stream->get()));
+  ASSERT_OK(stream->synchronize());
+  auto other = Stream::create(*context);
+  ASSERT_TRUE(bool(other));
+  const Driver &d = context->driver();
+  for (int64_t m : {1, 16, 300}) {
+    SCOPED_TRACE("m = " + std::to_string(m));
+    const size_t bytes = kernels->workspaceBytes(m);
+    HostTensor x = randomTensor(size_t(m * p.hidden), 1.0, p.dtype, rng);
+    auto dx = upload(*context, x);
+    ASSERT_TRUE(bool(dx));
+    // The reference bits: one stream, one forward.
+    DeviceBuffer ws0 = allocate(bytes), ws1 = allocate(bytes);
+    DeviceBuffer y0 = allocate(size_t(m * p.hidden) * 2);
+    ASSERT_OK((*layer)->forward(dx->get(), y0.get(), m, ws0.get(), bytes,
+                                stream->get()));
+    ASSERT_OK(stream->synchronize());
+    EXPECT_LE(error(p, w, x, m, y0.get()), 1e-2);
+    auto expected = download(*context, y0.get(), size_t(m * p.hidden));
+    ASSERT_TRUE(bool(expected));
+    // Then 200 forwards on each of two streams, interleaved, no sync.
+    DeviceBuffer ya = allocate(size_t(m * p.hidden) * 2);
+    DeviceBuffer yb = allocate(size_t(m * p.hidden) * 2);
+    for (int i = 0; i < 200; ++i) {
+      ASSERT_OK((*layer)->forward(dx->get(), ya.get(), m, ws0.get(), bytes,
+                                  stream->get()));
+      ASSERT_OK((*layer)->forward(dx->get(), yb.get(), m, ws1.get(), bytes,
+                                  (*other)->get()));
+    }
+    ASSERT_EQ(d.cuCtxSynchronize(), CUDA_SUCCESS);
+    for (DeviceBuffer *y : {&ya, &yb}) {
+      auto got = download(*context, y->get(), size_t(m * p.hidden));
+      ASSERT_TRUE(bool(got));
+      EXPECT_EQ(*got, *expected) << "a concurrent forward differs";
+    }
+  }
+}
+
+TEST_F(GpuSharedKernelsTest, WorkspaceMisuseIsRefused) {
+  BlockShape shape;
+  auto kernels = loadKernels(shape);
+  ASSERT_TRUE(kernels);
+  const MlpProgram &p = kernels->program();
+  HostBlock w = randomBlock(shape, rng);
+  DeviceTensors tensors{*context, {}};
+  auto layer = MlpLayer::create(kernels);
+  ASSERT_TRUE(bool(layer));
+  ASSERT_OK((*layer)->setWeights(tensors.weights(w), stream->get()));
+  const int64_t m = 16;
+  const size_t bytes = kernels->workspaceBytes(m);
+  EXPECT_LE(bytes, kernels->workspaceBytes(p.tokensMax));
+  DeviceBuffer ws = allocate(bytes + 256);
+  DeviceBuffer x = allocate(size_t(m * p.hidden) * 2, 0);
+  DeviceBuffer y = allocate(size_t(m * p.hidden) * 2);
+  auto refused = [&](llvm::Error e, const char *what) {
+    ASSERT_TRUE(bool(e));
+    EXPECT_NE(llvm::toString(std::move(e)).find(what), std::string::npos);
+  };
+  refused((*layer)->forward(x.get(), y.get(), m, ws.get(), bytes - 1,
+                            stream->get()),
+          "workspace bytes");
+  refused((*layer)->forward(x.get(), y.get(), m, ws.get(), 0, stream->get()),
+          "workspace bytes");
+  refused((*layer)->forward(x.get(), y.get(), m,
+                            static_cast<char *>(ws.get()) + 16, bytes,
+                            stream->get()),
+          "256-byte aligned");
+  refused((*layer)->forward(x.get(), y.get(), m, nullptr, bytes, stream->get()),
+          "null workspace");
+}
+
+TEST_F(GpuSharedKernelsTest, CubinsLoadWithoutTheDriverJit) {
+  BlockShape shape;
+  auto program = compileProgram(shape, context->arch());
+  ASSERT_TRUE(bool(program)) << llvm::toString(program.takeError());
+  for (KernelArtifact &k : program->kernels) {
+    std::string source = codegen::generateKernelSource(k.desc);
+    auto cubin = codegen::compileToCubin(source, k.desc.name, k.desc.arch);
+    ASSERT_TRUE(bool(cubin)) << llvm::toString(cubin.takeError());
+    k.cubin = std::move(*cubin);
+    k.ptx.clear(); // the cubin alone must do
+  }
+  auto mlp = Mlp::load(*program, *context);
+  ASSERT_TRUE(bool(mlp)) << llvm::toString(mlp.takeError());
+  for (const LoadedKernel *k : (*mlp)->kernels())
+    EXPECT_TRUE(k->resources().fromCubin) << k->desc().name;
+  HostBlock w = randomBlock(shape, rng);
+  DeviceTensors tensors{*context, {}};
+  ASSERT_OK((*mlp)->setWeights(tensors.weights(w), stream->get()));
+  const int64_t m = 17;
+  HostTensor x = randomTensor(size_t(m * shape.hidden), 1.0, shape.dtype, rng);
+  auto dx = upload(*context, x);
+  ASSERT_TRUE(bool(dx));
+  DeviceBuffer y = allocate(size_t(m * shape.hidden) * 2);
+  ASSERT_OK((*mlp)->forward(dx->get(), y.get(), m, stream->get()));
+  ASSERT_OK(stream->synchronize());
+  EXPECT_LE(error((*mlp)->program(), w, x, m, y.get()), 1e-2);
+}
+
+} // namespace
