@@ -296,7 +296,11 @@ def test_gated_mlp_from_hf_module(name):
     ours = mlpjit.nn.GatedMLP.from_module(hf, tokens=1024)
     assert ours.hidden_size == H and ours.intermediate_size == I
     b = ours.layer.block
-    assert b.activation == ("geglu_tanh" if name.startswith("gemma") else "swiglu")
+    # Gemma's MLP applies config.hidden_act or hidden_activation depending on
+    # the transformers version (erf or tanh GELU): the package reads what the
+    # module computes, and the comparison below holds it to the module.
+    expected = ("geglu_tanh", "geglu_erf") if name.startswith("gemma") else ("swiglu",)
+    assert b.activation in expected
     assert b.has_bias == (name == "llama_bias")
     if name == "phi3":
         g, u = hf.gate_up_proj.weight.chunk(2)

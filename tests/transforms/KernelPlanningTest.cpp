@@ -531,6 +531,17 @@ TEST(TunedPlans, MalformedFilesNameTheEntry) {
   EXPECT_NE(message.find("plans[0]: 'plan.stages' must be an integer in"),
             std::string::npos)
       << message;
+  // splitK 0 is stream-K, a plan the template runs; -1 is nothing.
+  auto withSplit = [&](llvm::StringRef split) {
+    std::string e = entry;
+    e.replace(e.find("\"stages\": 0"), 11, "\"stages\": 4");
+    e.replace(e.find("\"splitK\": 1"), 11, "\"splitK\": " + split.str());
+    return loadText(R"({"format": "mlpjit-tuning-1", "plans": [)" + e + "]}");
+  };
+  EXPECT_EQ(withSplit("0"), "loaded");
+  EXPECT_NE(withSplit("-1").find("'plan.splitK' must be an integer in [0, 64]"),
+            std::string::npos)
+      << withSplit("-1");
   llvm::sys::fs::remove_directories(dir);
 }
 

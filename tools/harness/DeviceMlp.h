@@ -130,10 +130,15 @@ public:
   /// and against the float64 reference on `cpuRows` (cpuCheck).
   struct Check {
     double relErrCublas = 0, relErrCpu = 0;
+    bool cublasChecked = true;
     /// NaN compares false: an element left poisoned fails.
-    bool passed() const { return relErrCublas <= 1e-2 && relErrCpu <= 1e-2; }
+    bool passed() const {
+      return (!cublasChecked || relErrCublas <= 1e-2) && relErrCpu <= 1e-2;
+    }
   };
-  llvm::Expected<Check> checkForward(CublasLtMlp &baseline, CUdeviceptr x,
+  /// baseline null: the float64 CPU rows only (compute-sanitizer's
+  /// racecheck faults inside cuBLASLt's own kernels).
+  llvm::Expected<Check> checkForward(CublasLtMlp *baseline, CUdeviceptr x,
                                      CUdeviceptr y, CUdeviceptr yRef,
                                      CUdeviceptr scratch, int64_t m,
                                      llvm::ArrayRef<int64_t> cpuRows,

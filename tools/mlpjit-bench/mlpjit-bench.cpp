@@ -217,7 +217,7 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
 
     // Correctness first: mlpjit against unfused cuBLASLt and against float64
     // on the CPU (first and last rows), then merged against unfused.
-    auto check = mlp.checkForward(baseline, b.x(0), b.y(0), yRef, scratch, m,
+    auto check = mlp.checkForward(&baseline, b.x(0), b.y(0), yRef, scratch, m,
                                   {0, m - 1}, stream);
     if (!check)
       return check.takeError();

@@ -26,25 +26,27 @@ bool sameProblem(const GemmShape &a, const GemmShape &b) {
 llvm::Error checkRanges(const TunedPlan &t, const std::string &where) {
   constexpr int64_t kMaxDim = int64_t(1) << 31;
   const KernelPlan &p = t.plan;
-  const std::pair<const char *, std::pair<int64_t, int64_t>> fields[] = {
-      {"n", {t.n, kMaxDim}},
-      {"k", {t.k, kMaxDim}},
-      {"m", {t.m, kMaxDim}},
-      {"plan.tileM", {p.tileM, 256}},
-      {"plan.tileN", {p.tileN, 256}},
-      {"plan.tileK", {p.tileK, 256}},
-      {"plan.stages", {p.stages, 16}},
-      {"plan.clusterM", {p.clusterM, 16}},
-      {"plan.clusterN", {p.clusterN, 16}},
-      {"plan.splitK", {p.splitK, 64}}};
-  for (const auto &[key, valueAndLimit] : fields) {
-    auto [value, limit] = valueAndLimit;
-    if (value < 1 || value > limit)
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     where + ": '" + key +
-                                         "' must be an integer in [1, " +
-                                         llvm::Twine(limit) + "]");
-  }
+  struct Field {
+    const char *key;
+    int64_t value, min, max;
+  };
+  const Field fields[] = {{"n", t.n, 1, kMaxDim},
+                          {"m", t.m, 1, kMaxDim},
+                          {"k", t.k, 1, kMaxDim},
+                          {"plan.tileM", p.tileM, 1, 256},
+                          {"plan.tileN", p.tileN, 1, 256},
+                          {"plan.tileK", p.tileK, 1, 256},
+                          {"plan.stages", p.stages, 1, 16},
+                          {"plan.clusterM", p.clusterM, 1, 16},
+                          {"plan.clusterN", p.clusterN, 1, 16},
+                          // 0: stream-K
+                          {"plan.splitK", p.splitK, 0, 64}};
+  for (const Field &f : fields)
+    if (f.value < f.min || f.value > f.max)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          where + ": '" + f.key + "' must be an integer in [" +
+              llvm::Twine(f.min) + ", " + llvm::Twine(f.max) + "]");
   return llvm::Error::success();
 }
 
