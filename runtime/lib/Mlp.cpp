@@ -3,7 +3,6 @@
 
 #include "GemmLaunch.h"
 
-#include "llvm/Support/ThreadPool.h"
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
@@ -156,40 +155,12 @@ MlpKernels::load(const MlpProgram &program, const DeviceContext &context) {
   for (const KernelArtifact &artifact : p.kernels)
     if (auto e = checkKernelRunsOn(artifact, context.arch()))
       return apiError(p, llvm::toString(std::move(e)));
-  // The driver JIT-compiles PTX (about 0.1 s a kernel on the H200, one
-  // after another on one thread): load on several threads. Cubins load in
-  // microseconds either way.
-  std::vector<std::unique_ptr<LoadedKernel>> loaded(p.kernels.size());
-  std::vector<std::string> errors(p.kernels.size());
-  auto loadOne = [&](size_t i) {
-    if (auto e = context.makeCurrent()) {
-      errors[i] = llvm::toString(std::move(e));
-      return;
-    }
-    auto k = LoadedKernel::load(context, p.kernels[i]);
+  for (const KernelArtifact &artifact : p.kernels) {
+    auto k = LoadedKernel::load(context, artifact);
     if (!k)
-      errors[i] = llvm::toString(k.takeError());
-    else
-      loaded[i] = std::move(*k);
-  };
-  if (p.kernels.size() > 1) {
-    llvm::DefaultThreadPool pool(llvm::hardware_concurrency(
-        unsigned(std::min<size_t>(p.kernels.size(), 16))));
-    for (size_t i = 0; i < p.kernels.size(); ++i)
-      pool.async([&, i] { loadOne(i); });
-    pool.wait();
-  } else if (!p.kernels.empty()) {
-    loadOne(0);
+      return k.takeError();
+    kernels->loaded.push_back(std::move(*k));
   }
-  for (size_t i = 0; i < p.kernels.size(); ++i) {
-    if (!errors[i].empty())
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     errors[i]);
-    kernels->loaded.push_back(std::move(loaded[i]));
-  }
-  // Back on the caller's thread.
-  if (auto e = context.makeCurrent())
-    return e;
   auto buckets = pairBuckets(p);
   if (!buckets)
     return buckets.takeError();
