@@ -28,7 +28,7 @@ llvm::Error checkLaunchable(const KernelDesc &desc);
 /// (LoadedKernel::residentCtas; 0: the family's guess).
 llvm::Expected<abi::LaunchShape> gemmLaunchShape(const KernelDesc &desc,
                                                  int64_t m, int numSMs,
-                                                 int residentCtas = 0);
+                                                 int residentCtas);
 
 /// Device pointers of one GEMM: D[m, nOut] = epi(A[m, k] · B[n, k]ᵀ + bias).
 /// Split-K scratch comes in two parts because its users share them
@@ -41,7 +41,7 @@ struct GemmOperands {
   const void *b = nullptr;
   const void *bias = nullptr; // required iff desc.hasBias
   void *d = nullptr;
-  void *workspace = nullptr; // gemmWorkspaceBytes(desc, m); split-K and stream-K
+  void *workspace = nullptr; // gemmWorkspaceBytes(...); split-K, stream-K
   void *counters = nullptr;  // gemmCounterBytes(desc), zeroed; split-K and stream-K
   int64_t m = 0;
   /// Launch as a programmatic dependent of the stream's previous kernel
@@ -52,10 +52,11 @@ struct GemmOperands {
 
 /// Bytes of fp32 partial sums a split-K launch with `m` tokens needs (0
 /// without split-K). Grows with m: size it for the largest m.
-/// Stream-K (splitK 0): the pieces depend on the grid, so pass what the
-/// launch gets (numSMs, residentCtas).
-size_t gemmWorkspaceBytes(const KernelDesc &desc, int64_t m, int numSMs = 0,
-                          int residentCtas = 0);
+/// Stream-K (splitK 0): the pieces depend on the grid, so pass exactly what
+/// the launch gets (numSMs, residentCtas): a smaller grid here would size
+/// too few partial slots for the launch.
+size_t gemmWorkspaceBytes(const KernelDesc &desc, int64_t m, int numSMs,
+                          int residentCtas);
 /// Bytes of arrival counters for any m up to desc.mMax, rounded up to 256
 /// so that consecutive kernels' counters stay 16-byte aligned (0 without
 /// split-K).
@@ -87,7 +88,7 @@ llvm::Error checkGemmOperands(const KernelDesc &desc, const GemmOperands &ops);
 /// `numSMs` is the device's SM count.
 llvm::Error launchGemm(const Driver &driver, CUfunction fn,
                        const KernelDesc &desc, const GemmOperands &ops,
-                       CUstream stream, int numSMs, int residentCtas = 0);
+                       CUstream stream, int numSMs, int residentCtas);
 
 } // namespace mlpjit
 

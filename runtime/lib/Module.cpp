@@ -303,7 +303,8 @@ LoadedKernel::load(const DeviceContext &context,
   if (auto e = attribute(CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK,
                          k->res.maxThreadsPerBlock))
     return e;
-  auto shape = gemmLaunchShape(artifact.desc, 1, context.numSMs());
+  auto shape = gemmLaunchShape(artifact.desc, 1, context.numSMs(),
+                               /*residentCtas=*/0);
   if (!shape)
     return shape.takeError();
   if (shape->sharedBytes > 48 * 1024)

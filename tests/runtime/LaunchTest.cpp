@@ -94,7 +94,7 @@ TEST(TensorMapTest, ArgumentsFollowKernelAbi) {
 
 TEST(LaunchShapeTest, ComesFromTheTemplatesLaunchRules) {
   KernelDesc d = hopperGateUp();
-  auto shape = gemmLaunchShape(d, 1000, 132);
+  auto shape = gemmLaunchShape(d, 1000, 132, 0);
   ASSERT_TRUE(bool(shape)) << llvm::toString(shape.takeError());
   mlpjit::abi::LaunchShape expected =
       sm90::launchShape(toGemmConfig(d), 1000, 132);
@@ -105,7 +105,7 @@ TEST(LaunchShapeTest, ComesFromTheTemplatesLaunchRules) {
 
   d.templateName = "sm80_mma";
   d.tileN = 128;
-  auto s80 = gemmLaunchShape(d, 1000, 132);
+  auto s80 = gemmLaunchShape(d, 1000, 132, 0);
   ASSERT_TRUE(bool(s80)) << llvm::toString(s80.takeError());
   EXPECT_EQ(s80->grid[0], 8u * 224u); // one CTA per tile
   EXPECT_EQ(s80->block[0], sm80::threads(toGemmConfig(d)));
@@ -126,7 +126,7 @@ TEST(LaunchShapeTest, RejectsUnknownTemplatesAndUnsupportedPlans) {
   d.mMax = 5;
   EXPECT_NE(errorOf(checkLaunchable(d)).find("invalid token range"),
             std::string::npos);
-  auto shape = gemmLaunchShape(d, 7, 132);
+  auto shape = gemmLaunchShape(d, 7, 132, 0);
   ASSERT_FALSE(bool(shape));
   EXPECT_NE(llvm::toString(shape.takeError()).find("invalid token range"),
             std::string::npos);
@@ -134,16 +134,17 @@ TEST(LaunchShapeTest, RejectsUnknownTemplatesAndUnsupportedPlans) {
 
 TEST(WorkspaceTest, SplitKPartialsAndCounters) {
   KernelDesc d = hopperGateUp();
-  EXPECT_EQ(gemmWorkspaceBytes(d, 4096), 0u);
+  EXPECT_EQ(gemmWorkspaceBytes(d, 4096, 132, 0), 0u);
   EXPECT_EQ(gemmCounterBytes(d), 0u);
   d.splitK = 4;
   d.mMax = 64;
   d.tileM = 64;
   // 112 weight tiles x 1 token tile x 4 splits x 64x256 fp32.
-  EXPECT_EQ(gemmWorkspaceBytes(d, 64),
+  EXPECT_EQ(gemmWorkspaceBytes(d, 64, 132, 0),
             size_t(workspaceBytes(toGemmConfig(d), 64)));
-  EXPECT_EQ(gemmWorkspaceBytes(d, 64), 112u * 4 * 64 * 256 * 4);
-  EXPECT_EQ(gemmWorkspaceBytes(d, 65), 2 * gemmWorkspaceBytes(d, 64));
+  EXPECT_EQ(gemmWorkspaceBytes(d, 64, 132, 0), 112u * 4 * 64 * 256 * 4);
+  EXPECT_EQ(gemmWorkspaceBytes(d, 65, 132, 0),
+            2 * gemmWorkspaceBytes(d, 64, 132, 0));
   // 112 counters, rounded up to 256 bytes.
   EXPECT_EQ(gemmCounterBytes(d), 512u);
   EXPECT_GE(gemmCounterBytes(d),
@@ -216,19 +217,19 @@ TEST(StreamKTest, WorkspaceFollowsTheGrid) {
   d.splitK = 0; // stream-K
   d.mMax = 4096;
   const GemmConfig c = toGemmConfig(d);
-  auto shape = gemmLaunchShape(d, 4096, 132);
+  auto shape = gemmLaunchShape(d, 4096, 132, 0);
   ASSERT_TRUE(bool(shape)) << llvm::toString(shape.takeError());
   EXPECT_EQ(shape->grid[0], 132u); // persistent, one CTA per SM
   // Resident CTAs from the driver win over the guess.
   auto fewer = gemmLaunchShape(d, 4096, 132, 120);
   ASSERT_TRUE(bool(fewer));
   EXPECT_EQ(fewer->grid[0], 120u);
-  EXPECT_EQ(gemmWorkspaceBytes(d, 4096, 132),
+  EXPECT_EQ(gemmWorkspaceBytes(d, 4096, 132, 0),
             size_t(workspaceBytes(c, 4096, 132)));
   EXPECT_EQ(gemmWorkspaceBytes(d, 4096, 132, 120),
             size_t(workspaceBytes(c, 4096, 120)));
   // (2 * 132 - 1 + 132) slots of 128x256 fp32 at most, whatever m.
-  EXPECT_EQ(gemmWorkspaceBytes(d, 4096, 132), 395u * 128 * 256 * 4);
+  EXPECT_EQ(gemmWorkspaceBytes(d, 4096, 132, 0), 395u * 128 * 256 * 4);
   EXPECT_GT(gemmCounterBytes(d), 0u);
   EXPECT_EQ(errorOf(checkSupported(d)), "");
   d.clusterM = 2;
