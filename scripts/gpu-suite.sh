@@ -44,14 +44,20 @@ fi
 
 if [ "$what" = sanitize ]; then
   # compute-sanitizer over every kernel variant (tests/gpu/sanitize.mlp); the
-  # run's own check still compares each output with cuBLASLt and float64.
+  # run's own check still compares each output with cuBLASLt and float64
+  # (float64 only under racecheck, which faults inside cuBLASLt's kernels).
+  # tests/gpu/sanitize-tuning.json (or SANITIZE_TUNING) forces plans the
+  # planner does not pick there: stream-K and a 2x1-cluster down GEMM.
   for tool in memcheck racecheck synccheck; do
+    ref=""
+    [ "$tool" = racecheck ] && ref=--cpu-reference-only
     echo "== compute-sanitizer --tool $tool"
     # Only mlpjit's kernels (<block>_gate_up_m*, <block>_down_m*): the
     # cuBLASLt reference kernels of the check are not ours to vouch for.
+    MLPJIT_TUNING_FILE="${SANITIZE_TUNING:-tests/gpu/sanitize-tuning.json}" \
     timeout "${SANITIZE_TIMEOUT:-900}" compute-sanitizer --tool "$tool" --error-exitcode 99 --print-limit 20 \
       --kernel-name "${SANITIZE_KERNELS:-kns=_m}" \
-      "$bin/mlpjit-run" tests/gpu/sanitize.mlp --tokens "${SANITIZE_TOKENS:-1,7,16,64,129,4096}" --reps 0 \
+      "$bin/mlpjit-run" tests/gpu/sanitize.mlp --tokens "${SANITIZE_TOKENS:-1,7,16,64,129,2000,4096}" --reps 0 $ref \
       > "$out/sanitize-$tool.log" 2>&1
     rc=$?
     [ $rc -eq 0 ] || status=1
