@@ -243,10 +243,9 @@ struct GemmTmaWs {
   // Gated: gate rows [2jB, 2jB + B) and up rows [2jB + B, 2(j+1)B) of the
   // weight tile produce output columns [jB, (j+1)B).
   static constexpr int kBlock = GateUpBlock;
-  static_assert(!kGated ||
-                    (kBlock >= 8 && kBlock <= 64 &&
-                     (kBlock & (kBlock - 1)) == 0 &&
-                     TileN % (2 * (kBlock > 0 ? kBlock : 1)) == 0),
+  static_assert(!kGated || (kBlock >= 8 && kBlock <= 64 &&
+                            (kBlock & (kBlock - 1)) == 0 &&
+                            TileN % (2 * (kBlock > 0 ? kBlock : 1)) == 0),
                 "gate/up blocks: a power of two in [8, 64], pairs tile TileN");
   // Gated swapAB with 64-row blocks: warpgroup 0 holds exactly the gate rows
   // and warpgroup 1 the up rows, so one hands its accumulators to the other;
@@ -269,7 +268,8 @@ struct GemmTmaWs {
   static_assert(kBSliceBytes % 1024 == 0, "slices are whole swizzle atoms");
   static constexpr int kKTiles = int((K + TileK - 1) / TileK);
   static constexpr bool kStreamKSchedule = SplitK == mlpjit::kStreamK;
-  static_assert(!kStreamKSchedule || kCluster == 1, "stream-K runs without clusters");
+  static_assert(!kStreamKSchedule || kCluster == 1,
+                "stream-K runs without clusters");
   // Units whose partials are summed through p.workspace exist.
   static constexpr bool kReduces = SplitK != 1;
   static constexpr int kKTilesPerSplit =
@@ -512,22 +512,21 @@ struct GemmTmaWs {
         const int kEnd = kBegin + kKTilesPerSplit < kKTiles
                              ? kBegin + kKTilesPerSplit
                              : kKTiles;
-        const unsigned tile = u / unsigned(SplitK);
-        f(tileUnit(tile, groupsAlongM, kBegin, kEnd > kBegin ? kEnd - kBegin : 0,
-                   split, SplitK, 0ull, rank));
+        // The splits of grouped tile `id` use slots id * SplitK + z.
+        const unsigned id = u / unsigned(SplitK);
+        f(tileUnit(id, groupsAlongM, kBegin, kEnd > kBegin ? kEnd - kBegin : 0,
+                   split, SplitK, (unsigned long long)id * unsigned(SplitK),
+                   rank));
       }
     }
   }
   /// The unit of grouped tile index `id` (a cluster's group of ClusterM
   /// token tiles; this CTA's is `rank`) covering k-tiles [kBegin, kBegin +
-  /// kCount) as piece `piece` of `pieces`. Split-K pieces use slots
-  /// tile * SplitK + z, stream-K ones slotBase + z.
-  static __device__ __forceinline__ Unit tileUnit(unsigned id,
-                                                  unsigned groupsAlongM,
-                                                  int kBegin, int kCount,
-                                                  int piece, int pieces,
-                                                  unsigned long long slotBase,
-                                                  unsigned rank = 0) {
+  /// kCount) as piece `piece` of `pieces`, whose partials use workspace
+  /// slots slotBase + 0, 1, ...
+  static __device__ __forceinline__ Unit tileUnit(
+      unsigned id, unsigned groupsAlongM, int kBegin, int kCount, int piece,
+      int pieces, unsigned long long slotBase, unsigned rank = 0) {
     Unit w;
     unsigned groupM, tileN;
     tileCoordinates(id, groupsAlongM, kTilesAlongN, groupM, tileN);
@@ -539,8 +538,7 @@ struct GemmTmaWs {
     w.tile = tileM * kTilesAlongN + tileN;
     w.piece = piece;
     w.pieces = pieces;
-    w.slotBase = kStreamKSchedule ? slotBase
-                                  : (unsigned long long)w.tile * unsigned(SplitK);
+    w.slotBase = slotBase;
     return w;
   }
 
@@ -555,8 +553,8 @@ struct GemmTmaWs {
   storePartial(const abi::GemmParams &p, const float (&acc)[kAccRegs],
                const Unit &w, int tid, volatile unsigned *lastFlag) {
     const unsigned tile = w.tile;
-    float *mine = p.workspace + (w.slotBase + unsigned(w.piece)) * kTileFloats +
-                  tid;
+    float *mine =
+        p.workspace + (w.slotBase + unsigned(w.piece)) * kTileFloats + tid;
 #pragma unroll
     for (int i = 0; i < kAccRegs; ++i)
       __stcg(mine + i * kConsumerThreads, acc[i]);

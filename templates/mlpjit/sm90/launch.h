@@ -133,9 +133,9 @@ launchShape(const GemmConfig &c, int m, int numSMs, int residentCtas = 0) {
   abi::LaunchShape s{};
   unsigned long long units = workUnits(c, m);
   unsigned long long clusters =
-      residentCtas > 0 ? (unsigned long long)(residentCtas / c.clusterM)
-                       : (unsigned long long)(numSMs / c.clusterM) *
-                             ctasPerSm(c);
+      residentCtas > 0
+          ? (unsigned long long)(residentCtas / c.clusterM)
+          : (unsigned long long)(numSMs / c.clusterM) * ctasPerSm(c);
   if (clusters == 0)
     clusters = 1;
   unsigned long long grid = units;
@@ -145,8 +145,8 @@ launchShape(const GemmConfig &c, int m, int numSMs, int residentCtas = 0) {
         (unsigned long long)((c.k + c.tileK - 1) / c.tileK);
     grid = iters < clusters ? iters : clusters;
   } else if (numSMs > 0 && c.splitK == 1) {
-    grid = (units < clusters ? units : clusters) *
-           (unsigned long long)c.clusterM;
+    grid =
+        (units < clusters ? units : clusters) * (unsigned long long)c.clusterM;
   }
   s.grid[0] = unsigned(grid);
   s.grid[1] = 1;
