@@ -135,10 +135,10 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   // shared memory, whichever is slower (the pipeline overlaps the two).
   const int64_t mmaRows = plan.swapAB ? tn : tm;
   const int64_t mmaCols = plan.swapAB ? tm : tn;
-  const double ctaFlopsPerUs =
-      dev.mmaTflops * 1e6 / dev.smCount / double(perSm) *
-      mmaEfficiency(dev, mmaRows, mmaCols) *
-      (plan.swapAB ? dev.swapEfficiency : 1.0);
+  const double ctaFlopsPerUs = dev.mmaTflops * 1e6 / dev.smCount /
+                               double(perSm) *
+                               mmaEfficiency(dev, mmaRows, mmaCols) *
+                               (plan.swapAB ? dev.swapEfficiency : 1.0);
   const double kTileFlops = 2.0 * double(tm * tn * kTileK);
   // What one CTA pulls from L2 per k-tile: a cluster's CTAs each load
   // 1/cluster of the weight tile and multicast it.
@@ -180,7 +180,6 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   // L2 -> shared memory: every unit's tiles, re-reads included (token tiles
   // re-read the weights, weight tiles the tokens).
   const double l2Us = double(units * kPer) * kTileBytes / (dev.l2GBs * 1e3);
-  (void)kTiles;
   return dev.fixedUs + std::max({smUs, hbmUs, l2Us});
 }
 
@@ -192,10 +191,10 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
   const bool gated = isGated(p.epilogue);
   const int64_t kTiles = ceilDiv(p.k, kTileK);
   auto add = [&](int64_t tileM, int64_t tileN, bool swap) {
+    const int64_t tiles = ceilDiv(m, tileM) * ceilDiv(p.n, tileN);
     // Split-K only where the tiles alone leave SMs idle: its partials cost
     // more than a second wave saves (H200: 904 vs 722 us at M = 4096).
-    const bool fewTiles =
-        ceilDiv(m, tileM) * ceilDiv(p.n, tileN) < int64_t(p.device.smCount);
+    const bool fewTiles = tiles < int64_t(p.device.smCount);
     const size_t whole = out.size(); // where the splitK 1 plan lands
     for (int64_t s : {1, 2, 3, 4, 6, 8}) {
       if (s > 1 && (!fewTiles || kTiles / s < 4 ||
@@ -211,23 +210,18 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
       if (plan.stages >= 2)
         out.push_back(plan);
     }
-    const int64_t tiles = ceilDiv(m, tileM) * ceilDiv(p.n, tileN);
-    auto addVariant = [&](int64_t splitK, int64_t clusterM) {
-      KernelPlan plan = out[whole];
-      plan.splitK = splitK;
-      plan.clusterM = clusterM;
-      if (!sm90::supports(sm90Config(p, plan)))
-        out.push_back(plan);
-    };
-    if (out.size() == whole)
-      return; // no pipeline depth fits
     // Stream-K (splitK 0) is not a candidate: on the H200 it lost to whole
     // tiles or split-K in every calibrated case (docs/performance.md).
     // 2x1 clusters halve the weight tile's L2 reads, for many token tiles:
-    // 0.5-5% faster at M = 4096 (calib2.jsonl).
-    if (!swap && tileM == 128 && tileN >= 128 &&
-        tiles >= 2 * p.device.smCount)
-      addVariant(1, 2);
+    // 0.5-5% faster at M = 4096 (calib2.jsonl). The splitK 1 plan, in
+    // clusters.
+    if (out.size() > whole && !swap && tileM == 128 && tileN >= 128 &&
+        tiles >= 2 * p.device.smCount) {
+      KernelPlan plan = out[whole];
+      plan.clusterM = 2;
+      if (!sm90::supports(sm90Config(p, plan)))
+        out.push_back(plan);
+    }
   };
   // swapAB up to 128 tokens (its 192/256-token tiles lost up to 1.45x to
   // 128x128 tiles at M = 256), 64-token tiles without it from 33 tokens.
@@ -344,9 +338,9 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
       // A swapAB token tile wider than this range needs (qwen2.5-7b's
       // 96-token tile at M = 64: 83 vs 75 us) is carried only at 16 tokens
       // or fewer, where the padding costs little and kernels add up.
-      const int64_t widest =
-          prev.swapAB ? std::max<int64_t>(swapTokenTile(rHi), 16)
-                      : std::max<int64_t>(2 * rLo, 64);
+      const int64_t widest = prev.swapAB
+                                 ? std::max<int64_t>(swapTokenTile(rHi), 16)
+                                 : std::max<int64_t>(2 * rLo, 64);
       // Up to 32 tokens only swapAB plans are candidates; none is carried
       // in from above (64-token tiles there were never measured to win).
       if (prev.sameConstants(candidates[winner]) ||
