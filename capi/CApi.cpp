@@ -59,6 +59,14 @@ static mlpjit_status fail(mlpjit_status status, std::string message) {
 static mlpjit_status fail(mlpjit_status status, llvm::Error error) {
   return fail(status, llvm::toString(std::move(error)));
 }
+/// A C++ core call's error: the core checks its arguments before touching
+/// the driver, and a driver failure reads "... failed: CUDA_...".
+static mlpjit_status failCall(llvm::Error error) {
+  std::string message = llvm::toString(std::move(error));
+  bool driver = message.find(" failed: CUDA_") != std::string::npos;
+  return fail(driver ? MLPJIT_ERROR_CUDA : MLPJIT_ERROR_INVALID_ARGUMENT,
+              std::move(message));
+}
 
 extern "C" {
 
@@ -377,13 +385,8 @@ mlpjit_status mlpjit_layer_create(mlpjit_program program, int block,
                                       w.down_bias, s)
           : (*layer)->setWeights(
                 {w.gate, w.up, w.down, w.gate_bias, w.up_bias, w.down_bias}, s);
-  if (e) {
-    std::string message = llvm::toString(std::move(e));
-    // Argument checks come before any copy: a driver failure says "failed:".
-    bool driver = message.find(" failed: CUDA_") != std::string::npos;
-    return fail(driver ? MLPJIT_ERROR_CUDA : MLPJIT_ERROR_INVALID_ARGUMENT,
-                std::move(message));
-  }
+  if (e)
+    return failCall(std::move(e));
   *out = new mlpjit_layer_t{program->impl, b, std::move(*layer)};
   return MLPJIT_OK;
 }
@@ -418,12 +421,8 @@ mlpjit_status mlpjit_forward(mlpjit_layer layer, const void *x, void *y,
                          : std::string("none")));
   }
   if (llvm::Error e = layer->layer->forward(x, y, m, workspace, workspace_bytes,
-                                            static_cast<CUstream>(stream))) {
-    std::string message = llvm::toString(std::move(e));
-    bool driver = message.find(" failed: CUDA_") != std::string::npos;
-    return fail(driver ? MLPJIT_ERROR_CUDA : MLPJIT_ERROR_INVALID_ARGUMENT,
-                std::move(message));
-  }
+                                            static_cast<CUstream>(stream)))
+    return failCall(std::move(e));
   return MLPJIT_OK;
 }
 
