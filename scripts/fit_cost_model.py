@@ -10,14 +10,15 @@ its estimates. HBM bandwidth and the SM count that saturates it are priors (the
 timings barely constrain them). Prints the constants to paste into DeviceModel and
 the worst picks.
 
-  /usr/bin/python3 scripts/fit_cost_model.py docs/results/2026-12-02-h200/calib.jsonl
+  /usr/bin/python3 scripts/fit_cost_model.py TRAIN.jsonl... [--check HELD_OUT.jsonl...]
 """
 import collections, json, math, random, sys
 
 WGMMA_N = [8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256]
 FITTED = ["tflops", "colpad", "onewg", "npow2", "swap", "fewstage", "smload", "l2", "epi", "splitfix", "fixed"]
-# clustergain: 2x1 clusters' k-loop, from the tuner's M = 4096 picks (logs
-# before calib2 did not record clusterM, so it is not fitted).
+# clustergain: the k-loop of a gated GEMM in 2x1 clusters, the median of the
+# tuner's cluster / no-cluster pairs at M >= 1536 (calib3.jsonl: 0.96-0.99),
+# not fitted (the pairs' noise is as large as the gain).
 PRIOR = dict(sms=132, hbm=4200, hbmsat=100, clustergain=0.97)
 
 def cdiv(a, b): return (a + b - 1) // b
@@ -27,7 +28,11 @@ def ctas_per_sm(r):
     rows, cols = (tn, tm) if sw else (tm, tn)
     if 128 * (1 + rows // 64) > 256 or cols > 64: return 1
     ex = tm * 64 * 4 if sw and r["gated"] else 0
-    shared = 1024 + r["stages"] * (tm + tn) * 128 + ex + r["stages"] * 16 + 16
+    # The TMA-store subtiles (sm90/launch.h stagingBytes): 64x64, up to two
+    # per consumer warpgroup, for whole 64-column output tiles.
+    out = tn // 2 if r["gated"] else tn
+    staging = (rows // 64) * min(2, out // 64) * 8192 if not sw and out % 64 == 0 else 0
+    shared = 1024 + r["stages"] * (tm + tn) * 128 + staging + ex + r["stages"] * 16 + 16
     return 2 if shared * 2 + 2048 <= 228 * 1024 else 1
 
 def estimate(r, P):
@@ -58,15 +63,18 @@ def estimate(r, P):
 
 def considered(r):
     """The planner's candidates: swapAB up to 128 tokens with the narrowest
-    token tile >= M, 64/128-token tiles from 33 tokens, no stream-K."""
+    token tile >= M, 64/128-token tiles from 33 tokens, no stream-K, 2x1
+    clusters for gated GEMMs of at least 12 token tiles."""
     if r["splitK"] == 0: return False
+    if r.get("clusterM", 1) > 1 and (not r["gated"] or cdiv(r["m"], r["tileM"]) < 12): return False
     if r["swapAB"]:
         return r["m"] <= 128 and r["tileM"] == min(w for w in WGMMA_N if w >= r["m"])
     return r["m"] > 32
 
-def main():
+def load(paths):
+    """The considered candidates of the logs, grouped by (shape, GEMM, M)."""
     rows = []
-    for path in sys.argv[1:]:
+    for path in paths:
         for line in open(path):
             try: rows.append(json.loads(line))
             except ValueError: pass  # a log cut short
@@ -81,6 +89,30 @@ def main():
     rows = list(slowest.values())
     groups = collections.defaultdict(list)
     for r in rows: groups[(r["shape"], r["role"], r["m"])].append(r)
+    return rows, groups
+
+def report(groups, P, title, worst=10):
+    """Regret of the model's pick against the fastest timed candidate."""
+    picks = []
+    for key, v in groups.items():
+        b = min(v, key=lambda r: r["us"]); p = min(v, key=lambda r: estimate(r, P))
+        picks.append((p["us"] / b["us"], key, p, b))
+    picks.sort(key=lambda x: -x[0])
+    fmt = lambda r: "%s%dx%d split%d%s %.1fus (model %.1f)" % (
+        "swap " if r["swapAB"] else "", r["tileM"], r["tileN"], r["splitK"],
+        " cluster2" if r.get("clusterM", 1) > 1 else "", r["us"], estimate(r, P))
+    print(title)
+    for reg, key, p, b in picks[:worst]: print("%.3f %s: picks %s, fastest %s" % (reg, key, fmt(p), fmt(b)))
+    print("geometric-mean regret %.4f over %d (shape, GEMM, M); %d within 5%%" % (
+        math.exp(sum(math.log(x[0]) for x in picks) / len(picks)), len(picks),
+        sum(x[0] <= 1.05 for x in picks)))
+
+def main():
+    # Files after --check are not fitted on: the fitted constants' regret
+    # there is reported (the validation configs' tuner logs).
+    args = sys.argv[1:]
+    held = args[args.index("--check") + 1:] if "--check" in args else []
+    rows, groups = load(args[:len(args) - len(held) - (1 if held else 0)])
 
     def objective(P):
         regret = sum((2.0 if key[2] <= 64 else 1.0) *
@@ -103,14 +135,9 @@ def main():
         if o < best: P, best = Q, o
     print("objective %.4f" % best)
     print(json.dumps({k: round(v, 6) for k, v in P.items()}, indent=1))
-    picks = []
-    for key, v in groups.items():
-        b = min(v, key=lambda r: r["us"]); p = min(v, key=lambda r: estimate(r, P))
-        picks.append((p["us"] / b["us"], key, p, b))
-    picks.sort(key=lambda x: -x[0])
-    fmt = lambda r: "%s%dx%d split%d %.1fus (model %.1f)" % ("swap " if r["swapAB"] else "", r["tileM"], r["tileN"], r["splitK"], r["us"], estimate(r, P))
-    for reg, key, p, b in picks[:10]: print("%.3f %s: picks %s, fastest %s" % (reg, key, fmt(p), fmt(b)))
-    print("geometric-mean regret %.4f over %d (shape, GEMM, M)" % (math.exp(sum(math.log(x[0]) for x in picks) / len(picks)), len(picks)))
+    report(groups, P, "training logs:")
+    if held:
+        report(load(held)[1], P, "held-out logs (not fitted):", worst=15)
 
 if __name__ == "__main__":
     main()

@@ -91,6 +91,10 @@ TensorMapArgs mlpjit::tensorMapArgsB(const KernelDesc &desc) {
                        uint32_t(desc.tileK));
 }
 
+TensorMapArgs mlpjit::tensorMapArgsD(const KernelDesc &desc, int64_t m) {
+  return tensorMapArgs(uint64_t(m), uint64_t(desc.outputColumns()), 64, 64);
+}
+
 static llvm::Error encodeTensorMap(const Driver &d, const KernelDesc &desc,
                                    abi::TmaDescriptor &out, const void *base,
                                    const TensorMapArgs &t, const char *what) {
@@ -185,6 +189,10 @@ llvm::Error mlpjit::launchGemm(const Driver &d, CUfunction fn,
     if (auto e =
             encodeTensorMap(d, desc, p.tmaB, ops.b, tensorMapArgsB(desc), "B"))
       return e;
+    if (family->storesWithTma && family->storesWithTma(toGemmConfig(desc)))
+      if (auto e = encodeTensorMap(d, desc, p.tmaD, ops.d,
+                                   tensorMapArgsD(desc, ops.m), "D"))
+        return e;
   }
 
   CUlaunchConfig config{};

@@ -73,9 +73,11 @@ TensorMapArgs tensorMapArgs(uint64_t rows, uint64_t cols, uint32_t boxRows,
                             uint32_t boxCols);
 
 /// The TMA operands of an sm90 kernel per kernel_abi.h: A is {k, m} with a
-/// box of sm90::boxRowsA rows, B is {k, n} with sm90::boxRowsB rows.
+/// box of sm90::boxRowsA rows, B is {k, n} with sm90::boxRowsB rows, D (when
+/// the epilogue stores with TMA) is {nOut, m} with a 64 x 64 box.
 TensorMapArgs tensorMapArgsA(const KernelDesc &desc, int64_t m);
 TensorMapArgs tensorMapArgsB(const KernelDesc &desc);
+TensorMapArgs tensorMapArgsD(const KernelDesc &desc, int64_t m);
 
 /// The checks launchGemm makes before touching the driver: m within
 /// [mMin, mMax], non-null 16-byte aligned pointers, a bias exactly when

@@ -22,8 +22,21 @@ static llvm::Error fileError(const llvm::Twine &msg) {
 }
 
 namespace {
-constexpr llvm::StringLiteral kFormat = "mlpjit-program-1";
-constexpr llvm::StringLiteral kArtifactFormat = "mlpjit-artifact-1";
+// -2: the kernels take kernel_abi.h's GemmParams with tmaD (the TMA-store
+// epilogue); -1 files hold kernels of the older layout, which would read
+// their pointers at the wrong offsets.
+constexpr llvm::StringLiteral kFormat = "mlpjit-program-2";
+constexpr llvm::StringLiteral kArtifactFormat = "mlpjit-artifact-2";
+
+/// The error for a file of an older format, or success.
+llvm::Error checkNotOlderFormat(std::optional<llvm::StringRef> format) {
+  if (format == "mlpjit-program-1" || format == "mlpjit-artifact-1")
+    return fileError("format " + *format +
+                     " was written by an older mlpjit whose kernels take "
+                     "another parameter layout; compile it again (format " +
+                     kFormat + " / " + kArtifactFormat + ")");
+  return llvm::Error::success();
+}
 } // namespace
 
 namespace mlpjit {
@@ -103,6 +116,9 @@ llvm::Expected<MlpProgram> mlpjit::programFromJson(llvm::StringRef json) {
   if (!value)
     return fileError("not JSON: " + llvm::toString(value.takeError()));
   const llvm::json::Object *root = value->getAsObject();
+  if (root)
+    if (llvm::Error e = checkNotOlderFormat(root->getString("format")))
+      return e;
   if (!root || root->getString("format") != kFormat)
     return fileError("not an mlpjit program (format " + kFormat + ")");
   MlpProgram p;
@@ -162,6 +178,8 @@ mlpjit::artifactFromJson(llvm::StringRef json) {
   const llvm::json::Object *root = value->getAsObject();
   std::optional<llvm::StringRef> format =
       root ? root->getString("format") : std::nullopt;
+  if (llvm::Error e = checkNotOlderFormat(format))
+    return e;
   if (format == kFormat) {
     auto program = programFromJson(json);
     if (!program)

@@ -13,10 +13,12 @@ using namespace mlpjit;
 static const TemplateFamily kFamilies[] = {
     {"sm90_tma_ws", "mlpjit/sm90/gemm_tma_ws.cuh", "mlpjit::sm90::GemmTmaWs",
      90, /*needsArchSpecific=*/true, /*usesTensorMaps=*/true,
-     /*waitsForPrimary=*/true, &sm90::supports, &sm90::launchShape},
+     /*waitsForPrimary=*/true, &sm90::supports, &sm90::launchShape,
+     &sm90::storesWithTma},
     {"sm80_mma", "mlpjit/sm80/gemm_mma.cuh", "mlpjit::sm80::GemmMma", 80,
      /*needsArchSpecific=*/false, /*usesTensorMaps=*/false,
-     /*waitsForPrimary=*/false, &sm80::supports, &sm80::launchShape},
+     /*waitsForPrimary=*/false, &sm80::supports, &sm80::launchShape,
+     /*storesWithTma=*/nullptr},
 };
 
 llvm::ArrayRef<TemplateFamily> mlpjit::templateFamilies() { return kFamilies; }
@@ -63,7 +65,8 @@ GemmConfig mlpjit::toGemmConfig(const KernelDesc &d) {
                     /*elementBytes=*/2,
                     d.n,
                     d.k,
-                    isGated(d.epilogue) ? int(d.interleaveRows) : 0};
+                    isGated(d.epilogue) ? int(d.interleaveRows) : 0,
+                    /*tmaStore=*/true};
 }
 
 llvm::Error mlpjit::checkSupported(const KernelDesc &desc) {

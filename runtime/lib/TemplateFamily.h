@@ -42,6 +42,9 @@ struct TemplateFamily {
   /// residentCtas: CTAs the device holds at once (0: a guess from numSMs).
   abi::LaunchShape (*launchShape)(const GemmConfig &, int m, int numSMs,
                                   int residentCtas);
+  /// Whether the epilogue stores D through a TMA descriptor (tmaD); null
+  /// for families that never do.
+  bool (*storesWithTma)(const GemmConfig &);
 
   /// Whether kernels of this family can be built for `arch`: an error
   /// naming the target the family needs.

@@ -25,6 +25,10 @@ struct GemmConfig {
   int elementBytes; // 2 for bf16 and fp16
   long long n, k;
   int gateUpBlock; // rows per gate/up block (8, 16, 32 or 64); 0 if not gated
+  // The epilogue may stage the output tile in shared memory and store it
+  // with TMA (sm90, where sm90::storesWithTma allows); the runtime always
+  // asks for it, the template harness turns it off to compare.
+  bool tmaStore;
 };
 
 } // namespace mlpjit

@@ -15,6 +15,9 @@
 //   (sm90::boxRowsA/boxRowsB: a CTA of a 2x1 cluster loads half the weight
 //   tile and multicasts it), 128-byte swizzle, out-of-bounds elements filled
 //   with zero.
+//   tmaD over D as {nOut, m}, box {64, 64}, 128-byte swizzle, when the
+//   epilogue stores with TMA (sm90::storesWithTma; zero otherwise): the
+//   store writes only the in-bounds part of a box.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_KERNEL_ABI_H
@@ -31,6 +34,7 @@ struct alignas(64) TmaDescriptor {
 struct GemmParams {
   TmaDescriptor tmaA;
   TmaDescriptor tmaB;
+  TmaDescriptor tmaD;
   const void *a;    // [m, k]
   const void *b;    // [n, k]
   const void *bias; // [n] or null

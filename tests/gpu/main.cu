@@ -12,13 +12,13 @@
 // fail; those needing more shared memory than the device has are skipped.
 //
 // --time: the configurations marked timed, at m in {1, 16, 64, 256, 1024,
-// 4096, 8192} (swapAB ones up to 256), median of 50 CUDA-event timings after
-// warm-up, rotating over input sets that together exceed 200 MB (> L2),
-// next to cublasGemmEx on the same shape, and the same kernel launched one
-// CTA per work unit instead of on the persistent grid, then the persistent
-// grid once more (its spread from the first is the noise), then both
-// through <<<>>> instead of cudaLaunchKernelEx with a cluster attribute (the
-// sm80 family always launches through <<<>>> and ignores the grid size).
+// 4096, 8192} or $HARNESS_TIME_M (swapAB ones up to 256), median of 50
+// CUDA-event timings after warm-up, rotating over input sets that together
+// exceed 200 MB (> L2), next to cublasGemmEx on the same shape, and the same
+// kernel launched one CTA per work unit instead of on the persistent grid, then
+// the persistent grid once more (its spread from the first is the noise), then
+// both through <<<>>> instead of cudaLaunchKernelEx with a cluster attribute
+// (the sm80 family always launches through <<<>>> and ignores the grid size).
 // Check runs launch the first way on the device's grid, the second on 3 SMs.
 //
 //===----------------------------------------------------------------------===//
@@ -92,17 +92,18 @@ static void fill(harness::Dtype dtype, void *p, size_t n,
 }
 
 #if defined(MLPJIT_GPU_SM90)
-/// The runtime's rule (kernel_abi.h, sm90::boxRowsA/B): 2-D {k, rows}, box
-/// {64, rows}, 128-byte swizzle, out-of-bounds elements read as zero.
-static void encodeOperand(mlpjit::abi::TmaDescriptor &out, const void *ptr,
-                          long long rows, long long k, int tileRows,
-                          harness::Dtype dtype) {
+/// The runtime's rule (kernel_abi.h): a 2-D row-major {cols, rows} tensor,
+/// box {boxCols, boxRows}, 128-byte swizzle, out-of-bounds elements read as
+/// zero (and not written by stores).
+static void encodeTensor(mlpjit::abi::TmaDescriptor &out, const void *ptr,
+                         long long rows, long long cols, int boxRows,
+                         int boxCols, harness::Dtype dtype) {
   static_assert(sizeof(CUtensorMap) == sizeof(mlpjit::abi::TmaDescriptor),
                 "ABI descriptor size");
   CUtensorMap map;
-  cuuint64_t dims[2] = {cuuint64_t(k), cuuint64_t(rows)};
-  cuuint64_t strides[1] = {cuuint64_t(k) * 2};
-  cuuint32_t box[2] = {64, cuuint32_t(std::min(tileRows, 256))};
+  cuuint64_t dims[2] = {cuuint64_t(cols), cuuint64_t(rows)};
+  cuuint64_t strides[1] = {cuuint64_t(cols) * 2};
+  cuuint32_t box[2] = {cuuint32_t(boxCols), cuuint32_t(boxRows)};
   cuuint32_t elementStrides[2] = {1, 1};
   CUresult r = cuTensorMapEncodeTiled(
       &map,
@@ -113,8 +114,8 @@ static void encodeOperand(mlpjit::abi::TmaDescriptor &out, const void *ptr,
       CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
   if (r != CUDA_SUCCESS) {
     std::fprintf(stderr,
-                 "cuTensorMapEncodeTiled failed (%d): rows=%lld k=%lld\n",
-                 int(r), rows, k);
+                 "cuTensorMapEncodeTiled failed (%d): rows=%lld cols=%lld\n",
+                 int(r), rows, cols);
     std::exit(2);
   }
   std::memcpy(&out, &map, sizeof map);
@@ -166,10 +167,16 @@ static mlpjit::abi::GemmParams params(const harness::Case &cs, int m,
                                       void *workspace, unsigned *counters) {
   mlpjit::abi::GemmParams p{};
 #if defined(MLPJIT_GPU_SM90)
-  encodeOperand(p.tmaA, a, m, cs.k, mlpjit::sm90::boxRowsA(cs.config),
-                cs.dtype);
-  encodeOperand(p.tmaB, b, cs.n, cs.k, mlpjit::sm90::boxRowsB(cs.config),
-                cs.dtype);
+  // A {k, m} and B {k, n}, boxes of sm90::boxRowsA/B rows and 64 columns.
+  encodeTensor(p.tmaA, a, m, cs.k, mlpjit::sm90::boxRowsA(cs.config), 64,
+               cs.dtype);
+  encodeTensor(p.tmaB, b, cs.n, cs.k, mlpjit::sm90::boxRowsB(cs.config), 64,
+               cs.dtype);
+  // D {nOut, m}, box 64 x 64 (kernel_abi.h), when the epilogue stores with TMA.
+  if (mlpjit::sm90::storesWithTma(cs.config))
+    encodeTensor(p.tmaD, d, m, cs.gated ? cs.n / 2 : cs.n,
+                 mlpjit::sm90::kStoreSubtile, mlpjit::sm90::kStoreSubtile,
+                 cs.dtype);
 #endif
   p.a = a;
   p.b = b;
@@ -403,6 +410,26 @@ static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas,
   }
 }
 
+/// The token counts --time runs: HARNESS_TIME_M (comma-separated), else
+/// 1, 16, 64, 256, 1024, 4096 and 8192.
+static std::vector<int> timedTokens() {
+  const char *list = std::getenv("HARNESS_TIME_M");
+  if (!list || !*list)
+    return {1, 16, 64, 256, 1024, 4096, 8192};
+  std::vector<int> ms;
+  for (const char *p = list; *p;) {
+    char *end;
+    long m = std::strtol(p, &end, 10);
+    if (end == p || m < 1) {
+      std::fprintf(stderr, "HARNESS_TIME_M: not a token list: %s\n", list);
+      std::exit(2);
+    }
+    ms.push_back(int(m));
+    p = *end == ',' ? end + 1 : end;
+  }
+  return ms;
+}
+
 int main(int argc, char **argv) {
   bool timing = argc > 1 && std::strcmp(argv[1], "--time") == 0;
   if (timing) {
@@ -440,7 +467,7 @@ int main(int argc, char **argv) {
       if (cs.maxActiveClusters)
         std::printf("resident %s: %d clusters of %d\n", cs.name.c_str(),
                     cs.maxActiveClusters(), cs.config.clusterM);
-      for (int m : {1, 16, 64, 256, 1024, 4096, 8192})
+      for (int m : timedTokens())
         if (!cs.config.swapAB || m <= 256)
           timeCase(cs, m, cublas, prop.multiProcessorCount);
       continue;

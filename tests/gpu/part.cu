@@ -9,9 +9,14 @@ using namespace mlpjit::epilogue;
 // the token counts come last (a braced list).
 #define REGISTER(id, TIMED, E, EPI, TM, TN, TK, S, SPLIT, SWAP, BIAS, N, K,    \
                  CM, SHAPE, ...)                                               \
-  static harness::Registrar<(id) % PARTS == PART, E, EPI, EpiIndex<EPI>::value, \
-                            TM, TN, TK, S, SPLIT, SWAP, BIAS, N##LL, K##LL, CM> \
-      registrar##id("c" #id "_" #E "_" #EPI SHAPE "_bias" #BIAS "_n" #N         \
+  REGISTER_STORE(id, TIMED, E, EPI, TM, TN, TK, S, SPLIT, SWAP, BIAS, N, K,    \
+                 CM, true, SHAPE, __VA_ARGS__)
+#define REGISTER_STORE(id, TIMED, E, EPI, TM, TN, TK, S, SPLIT, SWAP, BIAS, N, \
+                       K, CM, TMA_STORE, SHAPE, ...)                           \
+  static harness::Registrar<(id) % PARTS == PART, E, EPI,                      \
+                            EpiIndex<EPI>::value, TM, TN, TK, S, SPLIT, SWAP,  \
+                            BIAS, N##LL, K##LL, CM, TMA_STORE>                 \
+      registrar##id("c" #id "_" #E "_" #EPI SHAPE "_bias" #BIAS "_n" #N        \
                     "_k" #K,                                                   \
                     TIMED, std::vector<int> __VA_ARGS__);
 
@@ -37,6 +42,12 @@ EPI_INDEX(ReGLU, 8)
 #define CONFIG_CLUSTER(id, TIMED, E, EPI, TM, TN, S, CM, BIAS, N, K, MS)       \
   REGISTER(id, TIMED, E, EPI, TM, TN, 64, S, 1, false, BIAS, N, K, CM,         \
            "_" #TM "x" #TN "s" #S "_cluster" #CM, MS)
+// CONFIG_DIRECT: the epilogue stores from registers instead of through
+// shared memory and TMA (the A/B of the TMA-store epilogue).
+#define CONFIG_DIRECT(id, TIMED, E, EPI, TM, TN, S, SPLIT, CM, BIAS, N, K, MS) \
+  REGISTER_STORE(                                                              \
+      id, TIMED, E, EPI, TM, TN, 64, S, SPLIT, false, BIAS, N, K, CM, false,   \
+      "_" #TM "x" #TN "s" #S "_split" #SPLIT "_cluster" #CM "_direct", MS)
 #include "sm90/configs.inc"
 #else
 // Every configuration is timed with --time; no swap, no cluster.

@@ -90,6 +90,32 @@ TEST(TensorMapTest, ArgumentsFollowKernelAbi) {
   // And they agree with the template's own launch rules.
   EXPECT_EQ(int(tensorMapArgsB(d).boxDim[1]), sm90::boxRowsB(toGemmConfig(d)));
   EXPECT_EQ(int(a.boxDim[1]), sm90::boxRowsA(toGemmConfig(hopperGateUp())));
+  // D {nOut, m}, box {64, 64}: the TMA-store epilogue's subtile.
+  TensorMapArgs out = tensorMapArgsD(hopperGateUp(), 77);
+  EXPECT_EQ(out.globalDim[0], 14336u);
+  EXPECT_EQ(out.globalDim[1], 77u);
+  EXPECT_EQ(out.globalStride[0], 14336u * 2);
+  EXPECT_EQ(out.boxDim[0], unsigned(sm90::kStoreSubtile));
+  EXPECT_EQ(out.boxDim[1], unsigned(sm90::kStoreSubtile));
+}
+
+TEST(TmaStoreTest, OnlyWholeSubtilesWithoutSwapAB) {
+  KernelDesc d = hopperGateUp(); // 128x256 gated: 128 output columns
+  EXPECT_TRUE(sm90::storesWithTma(toGemmConfig(d)));
+  // Two 8 KiB subtile buffers per consumer warpgroup, in the shared budget.
+  EXPECT_EQ(sm90::stagingBytes(toGemmConfig(d)), 2u * 2u * 8192u);
+  GemmConfig off = toGemmConfig(d);
+  off.tmaStore = false;
+  EXPECT_EQ(sm90::sharedBytes(toGemmConfig(d)),
+            sm90::sharedBytes(off) + 32768u);
+  d.swapAB = true; // few tokens: stores from registers
+  EXPECT_FALSE(sm90::storesWithTma(toGemmConfig(d)));
+  d = hopperGateUp();
+  d.tileN = 192; // 96 output columns: not whole 64-column subtiles
+  EXPECT_FALSE(sm90::storesWithTma(toGemmConfig(d)));
+  d = hopperGateUp();
+  d.n = 2 * 4100; // D rows of 4100 x 2 bytes are not 16-byte multiples
+  EXPECT_FALSE(sm90::storesWithTma(toGemmConfig(d)));
 }
 
 TEST(LaunchShapeTest, ComesFromTheTemplatesLaunchRules) {

@@ -44,6 +44,15 @@ TEST(ProgramFileTest, ErrorsNameTheField) {
   };
   expectError("{", "not JSON");
   expectError("{\"format\": \"other\"}", "not an mlpjit program");
+  // Kernels of format 1 take GemmParams without tmaD: refused, not loaded.
+  std::string older = json;
+  older.replace(older.find("mlpjit-program-2"), 16, "mlpjit-program-1");
+  expectError(older, "older mlpjit whose kernels take another parameter");
+  auto olderArtifact =
+      artifactFromJson("{\"format\": \"mlpjit-artifact-1\", \"programs\": []}");
+  ASSERT_FALSE(bool(olderArtifact));
+  EXPECT_NE(llvm::toString(olderArtifact.takeError()).find("compile it again"),
+            std::string::npos);
   std::string badEpilogue = json;
   badEpilogue.replace(badEpilogue.find("\"swiglu\""), 8, "\"swish\"");
   expectError(badEpilogue, "unknown epilogue at program.epilogue");

@@ -212,11 +212,12 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
     }
     // Stream-K (splitK 0) is not a candidate: on the H200 it lost to whole
     // tiles or split-K in every calibrated case (docs/performance.md).
-    // 2x1 clusters halve the weight tile's L2 reads, for many token tiles:
-    // 0.5-5% faster at M = 4096 (calib2.jsonl). The splitK 1 plan, in
-    // clusters.
-    if (out.size() > whole && !swap && tileM == 128 && tileN >= 128 &&
-        tiles >= 2 * p.device.smCount) {
+    // 2x1 clusters halve the weight tile's L2 reads: 1-4% faster for gated
+    // GEMMs from 12 token tiles (M >= 1536), slower with fewer (an odd
+    // count idles a CTA: 1.2-1.7x at M = 384) and for the plain down GEMM
+    // (0-12% slower; calib3.jsonl). The splitK 1 plan, in clusters.
+    if (out.size() > whole && !swap && gated && tileM == 128 && tileN >= 128 &&
+        ceilDiv(m, tileM) >= 12 && tiles >= 2 * p.device.smCount) {
       KernelPlan plan = out[whole];
       plan.clusterM = 2;
       if (!sm90::supports(sm90Config(p, plan)))

@@ -112,7 +112,8 @@ struct GemmMma {
   // clang-format off
   static constexpr GemmConfig kConfig = {
       TileM, TileN, TileK, Stages, ClusterM, ClusterN, SplitK,
-      SwapAB, Epi::kGated, HasBias, int(sizeof(Element)), N, K, GateUpBlock};
+      SwapAB, Epi::kGated, HasBias, int(sizeof(Element)), N, K, GateUpBlock,
+      /*tmaStore=*/false};
   // clang-format on
   static_assert(sm80::supports(kConfig) == nullptr,
                 "configuration rejected by sm80::supports() (launch.h)");

@@ -21,6 +21,12 @@
 // holds the gate rows and warpgroup 1 hands it the up rows through shared
 // memory; smaller blocks stage the whole tile there ([weight row][token]).
 //
+// Epilogue: without swapAB, each consumer warpgroup writes its 64 rows of the
+// output tile as 64x64 subtiles into shared memory (two buffers, 128-byte
+// swizzled) and one of its threads stores each with TMA (p.tmaD); the store
+// drains while the next tile's k-loop runs, and TMA clips the tile at m and
+// nOut. swapAB tiles (few tokens) store from registers.
+//
 // PDL: every CTA waits for the stream's previous grid (griddepcontrol.wait)
 // after its prologue and lets its dependents launch; both are no-ops unless
 // the runtime launches with programmatic serialization (MLPJIT_PDL=1).
@@ -195,6 +201,40 @@ template <int Count> __device__ __forceinline__ void setMaxRegistersInc() {
 __device__ __forceinline__ void consumerBarrier(unsigned threads) {
   asm volatile("bar.sync 1, %0;" ::"r"(threads) : "memory");
 }
+/// Barrier among the 128 threads of consumer warpgroup `consumer` (ids 2
+/// and 3). With one consumer warpgroup the id is an immediate, so ptxas
+/// reserves 3 barriers, not all 16 (such CTAs may share an SM); a branch on
+/// the id instead made the 128x256 gated f16 + bias epilogue spill.
+template <int ConsumerWarpgroups>
+__device__ __forceinline__ void warpgroupBarrier(int consumer) {
+  if constexpr (ConsumerWarpgroups == 1)
+    asm volatile("bar.sync 2, 128;" ::: "memory");
+  else
+    asm volatile("bar.sync %0, 128;" ::"r"(2 + consumer) : "memory");
+}
+/// Shared-memory writes of this thread become visible to TMA (async proxy).
+__device__ __forceinline__ void fenceProxyAsync() {
+  asm volatile("fence.proxy.async.shared::cta;" ::: "memory");
+}
+/// Stores the box at shared `src` to the tensor at {c0, c1} (the in-bounds
+/// part only), as one bulk async-group.
+__device__ __forceinline__ void tmaStore2d(const void *map, unsigned src,
+                                           int c0, int c1) {
+  asm volatile("cp.async.bulk.tensor.2d.global.shared::cta.bulk_group"
+               " [%0, {%2, %3}], [%1];\n\t"
+               "cp.async.bulk.commit_group;" ::"l"(map),
+               "r"(src), "r"(c0), "r"(c1)
+               : "memory");
+}
+/// Waits until at most `Pending` of this thread's bulk stores still read
+/// shared memory.
+template <int Pending> __device__ __forceinline__ void bulkWaitRead() {
+  asm volatile("cp.async.bulk.wait_group.read %0;" ::"n"(Pending) : "memory");
+}
+/// Waits until this thread's bulk stores are complete.
+__device__ __forceinline__ void bulkWaitAll() {
+  asm volatile("cp.async.bulk.wait_group 0;" ::: "memory");
+}
 /// wgmma shared-memory descriptor of a K-major tile whose rows are 128
 /// bytes, 128-byte swizzled, 8-row groups 1024 bytes apart (SBO); LBO is
 /// unused for swizzled K-major layouts. Base must be 1024-byte aligned;
@@ -207,7 +247,8 @@ __device__ __forceinline__ unsigned long long sharedDescriptor(unsigned addr) {
 
 template <typename Element, typename Epi, int TileM, int TileN, int TileK,
           int Stages, int ClusterM, int ClusterN, int SplitK, bool SwapAB,
-          bool HasBias, long long N, long long K, int GateUpBlock>
+          bool HasBias, long long N, long long K, int GateUpBlock,
+          bool TmaStore = true>
 struct GemmTmaWs {
   static constexpr GemmConfig kConfig{TileM,
                                       TileN,
@@ -222,7 +263,8 @@ struct GemmTmaWs {
                                       int(sizeof(Element)),
                                       N,
                                       K,
-                                      GateUpBlock};
+                                      GateUpBlock,
+                                      TmaStore};
   static_assert(supports(kConfig) == nullptr,
                 "configuration rejected by sm90::supports (launch.h)");
 
@@ -259,6 +301,12 @@ struct GemmTmaWs {
   static_assert(kATileBytes % 1024 == 0 && kBTileBytes % 1024 == 0,
                 "tiles are whole 1024-byte swizzle atoms");
   static constexpr unsigned kBarrierBytes = barrierBytes(kConfig);
+  // The TMA-store epilogue (launch.h, storesWithTma): per consumer
+  // warpgroup kStoreBuffers 64x64 subtiles, 128-byte swizzled.
+  static constexpr bool kTmaStore = storesWithTma(kConfig);
+  static constexpr int kStoreBuffers = storeBuffers(kConfig);
+  static constexpr unsigned kSubtileBytes = kStoreSubtile * kStoreSubtile * 2u;
+  static constexpr unsigned kStagingBytes = stagingBytes(kConfig);
   // Clusters of ClusterM CTAs on adjacent token tiles share the weight tile:
   // each loads 1/ClusterM of it and multicasts the slice to all of them.
   static constexpr int kCluster = ClusterM * ClusterN;
@@ -280,19 +328,22 @@ struct GemmTmaWs {
     const unsigned rawAddr = ptx::sharedAddress(sharedRaw);
     const unsigned base = (rawAddr + 1023u) & ~1023u;
     unsigned char *sharedBase = sharedRaw + (base - rawAddr);
-    const unsigned barriers = base + Stages * kStageBytes;
+    const unsigned staging = base + Stages * kStageBytes;
+    const unsigned barriers = staging + kStagingBytes;
     auto fullBar = [&](int s) { return barriers + 8u * unsigned(s); };
     auto emptyBar = [&](int s) { return barriers + 8u * unsigned(Stages + s); };
     volatile unsigned *lastFlag = reinterpret_cast<volatile unsigned *>(
-        sharedBase + Stages * kStageBytes + 16 * Stages);
-    float *exchange = reinterpret_cast<float *>(
-        sharedBase + Stages * kStageBytes + kBarrierBytes);
+        sharedBase + (barriers - base) + 16 * Stages);
+    float *exchange = reinterpret_cast<float *>(sharedBase + (barriers - base) +
+                                                kBarrierBytes);
 
     const unsigned rank = blockIdx.x % unsigned(ClusterM); // in the cluster
     const int warpgroup = int(threadIdx.x) / 128;
     if (threadIdx.x == 0) {
       ptx::prefetchTensorMap(&p.tmaA);
       ptx::prefetchTensorMap(&p.tmaB);
+      if constexpr (kTmaStore)
+        ptx::prefetchTensorMap(&p.tmaD);
       for (int s = 0; s < Stages; ++s) {
         ptx::mbarrierInit(fullBar(s), 1);
         // Every consumer warpgroup of the cluster frees the slot: each CTA
@@ -433,15 +484,19 @@ struct GemmTmaWs {
                     }
                     return sum;
                   },
-                  consumer, tid, w.m0, w.n0, exchange);
+                  consumer, tid, w.m0, w.n0, exchange, staging);
               return;
             }
           }
         }
         epilogue(
             p, [&](int i) { return acc[i]; }, consumer, tid, w.m0, w.n0,
-            exchange);
+            exchange, staging);
       });
+      // Shared memory stays until the last stores have read it.
+      if constexpr (kTmaStore)
+        if (tid % 128 == 0)
+          ptx::bulkWaitAll();
     }
     // Peers may still multicast into this CTA's shared memory or arrive on
     // its barriers until they are done too.
@@ -573,10 +628,13 @@ struct GemmTmaWs {
     return last;
   }
 
+  /// bias[col], 0 past N (the TMA-store epilogue computes whole tiles).
   static __device__ __forceinline__ float biasAt(const abi::GemmParams &p,
                                                  long long col) {
     if constexpr (HasBias)
-      return Traits::toFloat(static_cast<const Element *>(p.bias)[col]);
+      return col < N
+                 ? Traits::toFloat(static_cast<const Element *>(p.bias)[col])
+                 : 0.0f;
     else
       return 0.0f;
   }
@@ -588,13 +646,75 @@ struct GemmTmaWs {
   template <typename Value>
   static __device__ __forceinline__ void
   epilogue(const abi::GemmParams &p, Value value, int consumer, int tid, int m0,
-           int n0, float *exchange) {
+           int n0, float *exchange, unsigned staging) {
     const int warp = (tid % 128) / 32, lane = tid % 32;
     const int fragRow = 16 * warp + lane / 4; // + 8 for the odd pairs
     const int fragCol = 2 * (lane % 4);
-    Element *d = static_cast<Element *>(p.d);
-    const int m = p.m;
-    if constexpr (!SwapAB) {
+    [[maybe_unused]] Element *d = static_cast<Element *>(p.d);
+    [[maybe_unused]] const int m = p.m;
+    if constexpr (kTmaStore) {
+      // Subtile j holds output columns [64j, 64j + 64) of the tile: MMA
+      // columns [64j, 64j + 64), gated [128j, 128j + 128) (a whole number
+      // of gate/up block pairs), i.e. accumulator registers [R j, R (j+1)).
+      constexpr int kSubtiles = outputTileCols(kConfig) / kStoreSubtile;
+      constexpr int kRegs = kGated ? 64 : 32;
+      const unsigned buffers =
+          staging + unsigned(consumer * kStoreBuffers) * kSubtileBytes;
+      const bool issuer = tid % 128 == 0;
+#pragma unroll
+      for (int j = 0; j < kSubtiles; ++j) {
+        // The buffer's previous store (this tile's subtile j - 2, or the
+        // previous tile's) has read it; the previous tile's are long done.
+        if (issuer) {
+          if (j == 0)
+            ptx::bulkWaitRead<0>();
+          else
+            ptx::bulkWaitRead<1>();
+        }
+        ptx::warpgroupBarrier<kConsumerWarpgroups>(consumer);
+        const unsigned buffer =
+            buffers + unsigned(j % kStoreBuffers) * kSubtileBytes;
+#pragma unroll
+        for (int i = kRegs * j; i < kRegs * (j + 1); i += 2) {
+          const int r = fragRow + 8 * ((i / 2) % 2); // row in the subtile
+          const int c = 8 * (i / 4) + fragCol;       // MMA column in the tile
+          float v0, v1;
+          int col; // output column in the tile
+          if constexpr (kGated) {
+            // Register i + kBlock / 2 holds column c + kBlock of this thread.
+            if (((i / 4) / (kBlock / 8)) % 2 == 1)
+              continue; // up columns, consumed with their gate columns
+            col = (c / (2 * kBlock)) * kBlock + c % (2 * kBlock);
+            const long long gate = n0 + c;
+            v0 = Epi::apply(value(i) + biasAt(p, gate),
+                            value(i + kBlock / 2) + biasAt(p, gate + kBlock));
+            v1 = Epi::apply(value(i + 1) + biasAt(p, gate + 1),
+                            value(i + 1 + kBlock / 2) +
+                                biasAt(p, gate + kBlock + 1));
+          } else {
+            col = c;
+            v0 = Epi::apply(value(i) + biasAt(p, n0 + c));
+            v1 = Epi::apply(value(i + 1) + biasAt(p, n0 + c + 1));
+          }
+          // 128-byte swizzle: 16-byte chunk (col / 8) of row r sits at
+          // chunk (col / 8) ^ (r % 8); a warp's 8 rows hit 32 banks.
+          const int sc = col - kStoreSubtile * j;
+          const unsigned at =
+              buffer + unsigned(r) * 128u +
+              unsigned(((sc / 8) ^ (r % 8)) * 16 + (sc % 8) * 2);
+          const typename Traits::Pair pair = Traits::pack(v0, v1);
+          asm volatile("st.shared.b32 [%0], %1;" ::"r"(at),
+                       "r"(*reinterpret_cast<const unsigned *>(&pair))
+                       : "memory");
+        }
+        ptx::fenceProxyAsync();
+        ptx::warpgroupBarrier<kConsumerWarpgroups>(consumer);
+        if (issuer) {
+          const int outCol0 = int((kGated ? n0 / 2 : n0) + kStoreSubtile * j);
+          ptx::tmaStore2d(&p.tmaD, buffer, outCol0, m0 + 64 * consumer);
+        }
+      }
+    } else if constexpr (!SwapAB) {
       const int rowBase = m0 + 64 * consumer + fragRow;
 #pragma unroll
       for (int i = 0; i < kAccRegs; i += 2) {

@@ -9,10 +9,10 @@
 // tileCoordinates), the splits of a tile adjacent; one producer warpgroup
 // plus one consumer warpgroup per 64 rows of the MMA's M side (tokens, or
 // weights with swapAB). Dynamic shared memory: the TMA stage ring (1024-byte
-// aligned tiles for the 128-byte swizzle), its mbarriers and, for gated swapAB,
-// the gate/up exchange tile. Split-K needs workspaceBytes(cfg, m) of fp32
-// partials (p.workspace) and counterCount(cfg, m) unsigned counters
-// (p.counters, zeroed once; the kernel leaves them zero).
+// aligned tiles for the 128-byte swizzle), the TMA-store subtiles, the
+// mbarriers and, for gated swapAB, the gate/up exchange tile. Split-K needs
+// workspaceBytes(cfg, m) of fp32 partials (p.workspace) and counterCount(cfg,
+// m) unsigned counters (p.counters, zeroed once; the kernel leaves them zero).
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_SM90_LAUNCH_H
@@ -74,15 +74,42 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned exchangeBytes(const GemmConfig &c) {
              ? unsigned(c.tileM) * 64u * 4u
              : (128u * unsigned(c.tileM + 1) * 4u + 15u) / 16u * 16u;
 }
+/// Columns of D one output tile covers (gated: half the weight rows).
+MLPJIT_SM90_HOST_DEVICE constexpr int outputTileCols(const GemmConfig &c) {
+  return c.gated ? c.tileN / 2 : c.tileN;
+}
+/// The TMA-store epilogue: each consumer warpgroup writes its 64 rows of the
+/// output tile as 64x64 subtiles (one 128-byte swizzle row per tile row)
+/// into shared memory and one thread stores them with TMA (kernel_abi.h's
+/// tmaD), asynchronously: the next tile's k-loop starts while the store
+/// drains. For tiles without swapAB whose output is whole subtiles and whose
+/// D rows are multiples of 16 bytes; the others store from registers.
+constexpr int kStoreSubtile = 64; // rows and columns
+MLPJIT_SM90_HOST_DEVICE constexpr bool storesWithTma(const GemmConfig &c) {
+  return c.tmaStore && !c.swapAB && outputTileCols(c) % kStoreSubtile == 0 &&
+         (c.gated ? c.n / 2 : c.n) % 8 == 0;
+}
+/// Subtile buffers per consumer warpgroup: two, so one fills while the
+/// previous one's store reads it.
+MLPJIT_SM90_HOST_DEVICE constexpr int storeBuffers(const GemmConfig &c) {
+  return outputTileCols(c) / kStoreSubtile < 2 ? 1 : 2;
+}
+MLPJIT_SM90_HOST_DEVICE constexpr unsigned stagingBytes(const GemmConfig &c) {
+  return storesWithTma(c) ? unsigned(consumerWarpgroups(c) * storeBuffers(c)) *
+                                kStoreSubtile * kStoreSubtile * 2u
+                          : 0u;
+}
 /// Full and empty mbarrier per stage, plus one word for the split-K verdict.
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned barrierBytes(const GemmConfig &c) {
   return unsigned(c.stages) * 16u + 16u;
 }
-/// + 1024: the dynamic shared window is only 16-byte aligned, the kernel
-/// rounds its base up to the 1024 bytes the 128-byte swizzle atoms need.
+/// In order: the stage ring, the TMA-store subtiles (both whole 1024-byte
+/// swizzle atoms), the barriers, the exchange tile. + 1024: the dynamic
+/// shared window is only 16-byte aligned, the kernel rounds its base up to
+/// the 1024 bytes the 128-byte swizzle atoms need.
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned sharedBytes(const GemmConfig &c) {
-  return 1024u + unsigned(c.stages) * stageBytes(c) + exchangeBytes(c) +
-         barrierBytes(c);
+  return 1024u + unsigned(c.stages) * stageBytes(c) + stagingBytes(c) +
+         exchangeBytes(c) + barrierBytes(c);
 }
 
 // Output tiles, their grouped order and the split-K scratch (tilesM/N,

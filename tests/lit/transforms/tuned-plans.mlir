@@ -3,17 +3,17 @@
 // RUN: mlpjit-opt --mlp-plan-kernels="tuning-file=%S/Inputs/no-such-dir/x.json" %s 2>&1 | FileCheck %s --check-prefix=MISSING
 
 // llama-3-70b/tp8: a measured plan replaces the heuristic's constants in the
-// bucket holding its m (gate-up m = 256 -> [129, 256]; down m = 16 ->
+// bucket holding its m (gate-up m = 256 -> [193, 256]; down m = 16 ->
 // [1, 16]); other buckets, and the f16 entry (another dtype), leave the
 // heuristic's plans alone.
 // CHECK-LABEL: func.func @tp8
 // CHECK: mlp.fused_linear swiglu {{.*}} {plans = [
 // CHECK-SAME: m = [1, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
-// CHECK-SAME: m = [129, 256], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>,
+// CHECK-SAME: m = [193, 256], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>,
 // CHECK: mlp.linear {{.*}} {plans = [
 // CHECK-SAME: m = [1, 16], tile = [32, 64, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
 // CHECK-SAME: m = [17, 24], tile = [24, 64, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
-// CHECK-SAME: m = [2049, 65536], tile = [128, 256, 64], stages = 4, cluster = [2, 1], split_k = 1, swap_ab = false>]}
+// CHECK-SAME: m = [2049, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
 // BAD: tuning-bad-epilogue.json': unknown epilogue at tuning.plans[0].epilogue
 // A missing file is an empty table: the heuristic's plans, no error.
 // MISSING-NOT: error
