@@ -199,6 +199,37 @@ std::string configName(const ::testing::TestParamInfo<KernelDesc> &info) {
   return info.param.name;
 }
 
+// The sm90 epilogue stores through shared memory with a bulk tensor store
+// exactly where sm90::storesWithTma says: tiles without swapAB whose output
+// is whole 64-column subtiles; the others store from registers.
+TEST(TemplateCompileSm90, TmaStoreWhereLaunchRulesSayIt) {
+  struct Case {
+    Epilogue epilogue;
+    bool swap;
+    Tile tile;
+    bool tmaStore;
+  };
+  const Case cases[] = {
+      {Epilogue::swiglu, false, Tile{128, 256, 64, 4}, true},
+      {Epilogue::none, false, Tile{64, 64, 64, 4}, true},
+      {Epilogue::none, false, Tile{128, 96, 64, 4}, false},  // 96 columns
+      {Epilogue::none, false, Tile{128, 192, 64, 4}, true},  // 3 subtiles
+      {Epilogue::swiglu, true, Tile{16, 128, 64, 4}, false}, // swapAB
+  };
+  for (const Case &c : cases) {
+    KernelDesc d = makeDesc("sm90_tma_ws", c.epilogue, DType::bf16, false, 1,
+                            c.swap, c.tile);
+    if (llvm::Error e = validateKernel(d))
+      FAIL() << d.name << ": " << llvm::toString(std::move(e));
+    auto ptx = compileToPtx(generateKernelSource(d), d.name, d.arch);
+    ASSERT_TRUE(bool(ptx)) << llvm::toString(ptx.takeError());
+    const bool stores =
+        ptx->ptx.find("cp.async.bulk.tensor.2d.global.shared") !=
+        std::string::npos;
+    EXPECT_EQ(stores, c.tmaStore) << d.name;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Sm80, TemplateCompile,
                          ::testing::ValuesIn(sm80Configs()), configName);
 INSTANTIATE_TEST_SUITE_P(Sm90, TemplateCompile,

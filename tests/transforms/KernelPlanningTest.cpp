@@ -169,6 +169,36 @@ TEST(KernelHeuristic, CostModelPlans) {
   EXPECT_EQ((*sm80)[1].stages, 3);
 }
 
+// 2x1 clusters are candidates only for gated GEMMs with at least 12 token
+// tiles of 128 (they lost on the plain down GEMM, and an odd token-tile
+// count idles a CTA: docs/performance.md, v6).
+TEST(KernelHeuristic, ClusterCandidates) {
+  GemmProblem p;
+  p.n = 28672;
+  p.k = 4096;
+  p.epilogue = Epilogue::swiglu;
+  p.interleaveRows = 64;
+  auto clustered = [&](int64_t m) {
+    return llvm::count_if(sm90Candidates(p, m),
+                          [](const KernelPlan &k) { return k.clusterM == 2; });
+  };
+  EXPECT_EQ(clustered(11 * 128), 0);
+  EXPECT_GT(clustered(12 * 128), 0);
+  EXPECT_GT(clustered(8192), 0);
+  for (const KernelPlan &k : sm90Candidates(p, 8192))
+    if (k.clusterM == 2) {
+      EXPECT_EQ(k.tileM, 128);
+      EXPECT_GE(k.tileN, 128);
+      EXPECT_EQ(k.splitK, 1);
+      EXPECT_FALSE(k.swapAB);
+    }
+  p.n = 4096;
+  p.k = 14336;
+  p.epilogue = Epilogue::none;
+  p.interleaveRows = 0;
+  EXPECT_EQ(clustered(8192), 0);
+}
+
 TEST(KernelHeuristic, Errors) {
   HeuristicKernelPlanner planner;
   auto expectError = [&](const GemmProblem &p, llvm::StringRef text) {
