@@ -94,8 +94,7 @@ double mmaEfficiency(const DeviceModel &dev, int64_t mmaRows, int64_t mmaCols) {
 }
 
 /// The swapAB token tile for m tokens: the narrowest wgmma N that holds
-/// them all, so the weights stream once (two token tiles re-read them: up
-/// to 1.4x slower on the H200, 8 vs 16 tokens at M = 16).
+/// them all, so the weights stream once.
 int64_t swapTokenTile(int64_t m) {
   for (int w : sm90::kWgmmaN)
     if (w >= m)
@@ -166,21 +165,29 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
       smUs += 3.0 * double(tm * tn * 4) / ctaLoadBytesPerUs + dev.splitKFixedUs;
   }
 
-  // HBM: weights and activations once, the output, split-K partials; fewer
-  // active CTAs than dev.hbmSaturatingSms cannot keep HBM busy.
+  // HBM: weights and activations once, the output, split-K partials, at
+  // the rate the active CTAs' loads in flight sustain (Little's law).
   const int64_t outCols = isGated(p.epilogue) ? p.n / 2 : p.n;
   double bytes = 2.0 * double(p.n * p.k + m * p.k + m * outCols);
   if (s > 1)
     bytes += 2.0 * double(units * tm * tn * 4);
   if (pieces)
     bytes += 2.0 * double((split.streamTiles + slots) * tm * tn * 4);
-  const double hbmShare =
-      std::min(1.0, double(active) / double(dev.hbmSaturatingSms));
-  const double hbmUs = bytes / (dev.hbmGBs * 1e3 * hbmShare);
+  const double inFlightBytes =
+      double(active) * double(plan.stages) * kTileBytes;
+  const double hbmBytesPerUs =
+      std::min(dev.hbmGBs * 1e3, inFlightBytes / dev.hbmLatencyUs);
+  const double hbmUs = bytes / hbmBytesPerUs;
   // L2 -> shared memory: every unit's tiles, re-reads included (token tiles
   // re-read the weights, weight tiles the tokens).
   const double l2Us = double(units * kPer) * kTileBytes / (dev.l2GBs * 1e3);
-  return dev.fixedUs + std::max({smUs, hbmUs, l2Us});
+  // A p-norm rather than the max: the limits overlap imperfectly, so among
+  // plans bound by the same one, the plan that also moves fewer bytes or
+  // MMAs wins (ties under max() picked 1.1-1.4x slower plans at M <= 300).
+  const double q = dev.overlapNorm;
+  return dev.fixedUs + std::pow(std::pow(smUs, q) + std::pow(hbmUs, q) +
+                                    std::pow(l2Us, q),
+                                1.0 / q);
 }
 
 std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
@@ -190,11 +197,12 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
     return out;
   const bool gated = isGated(p.epilogue);
   const int64_t kTiles = ceilDiv(p.k, kTileK);
-  auto add = [&](int64_t tileM, int64_t tileN, bool swap) {
+  auto add = [&](int64_t tileM, int64_t tileN, bool swap,
+                 bool splitK = true) {
     const int64_t tiles = ceilDiv(m, tileM) * ceilDiv(p.n, tileN);
     // Split-K only where the tiles alone leave SMs idle: its partials cost
     // more than a second wave saves (H200: 904 vs 722 us at M = 4096).
-    const bool fewTiles = tiles < int64_t(p.device.smCount);
+    const bool fewTiles = splitK && tiles < int64_t(p.device.smCount);
     const size_t whole = out.size(); // where the splitK 1 plan lands
     for (int64_t s : {1, 2, 3, 4, 6, 8}) {
       if (s > 1 && (!fewTiles || kTiles / s < 4 ||
@@ -226,9 +234,21 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
   };
   // swapAB up to 128 tokens (its 192/256-token tiles lost up to 1.45x to
   // 128x128 tiles at M = 256), 64-token tiles without it from 33 tokens.
+  // Gated swapAB tiles hold 128 weight rows (gate and up), so two token
+  // tiles are how they double the CTAs without split-K's partials, where
+  // both fit in one wave: the second read of each weight tile hits L2
+  // while the first is in flight (tp8 gate-up, M = 64: 32 vs 64 tokens,
+  // 32.7 vs 35.3 us; with more waves the re-reads go to HBM: llama-3-8b,
+  // 66.6 vs 61.5 us). Split as well, they lost everywhere; the plain GEMM
+  // doubles its CTAs with 64-row weight tiles instead (calib.jsonl).
   if (m <= 128)
-    for (int64_t tn : {64, 128})
+    for (int64_t tn : {64, 128}) {
       add(swapTokenTile(m), tn, /*swap=*/true);
+      const int64_t half = swapTokenTile(ceilDiv(m, 2));
+      if (gated && m > 8 && half < swapTokenTile(m) &&
+          2 * ceilDiv(p.n, tn) <= int64_t(p.device.smCount))
+        add(half, tn, /*swap=*/true, /*splitK=*/false);
+    }
   if (m > 32)
     for (int64_t tm : {64, 128})
       for (int tn : sm90::kWgmmaN)

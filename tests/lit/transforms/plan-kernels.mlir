@@ -4,9 +4,8 @@
 // Llama-3-8B over the default token range, planned by the cost model.
 // Gate/up GEMM: N = 28672 is 224 weight tiles of 128, so no split-K; swapAB
 // token tiles exactly as wide as each range needs up to 64 tokens, 2x1
-// clusters of 128x256 tiles at large M. Down: N = 4096, 64-wide weight
-// tiles and split-K while tiles leave SMs idle, no clusters (they lose on
-// the plain GEMM). Both GEMMs switch plans at the same token counts (one
+// clusters of 128x256 tiles at large M. Down: N = 4096, split-K while
+// tiles leave SMs idle, no clusters (they lose on the plain GEMM). Both GEMMs switch plans at the same token counts (one
 // runtime bucket).
 // CHECK-LABEL: func.func @llama3_8b
 // CHECK: mlp.fused_linear swiglu interleaved(64) {{.*}} {plans = [
@@ -14,8 +13,8 @@
 // CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [17, 24], tile = [24, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
 // CHECK-SAME: #mlp.plan<"sm90_tma_ws", m = [3073, 65536], tile = [128, 256, 64], stages = 4, cluster = [2, 1], split_k = 1, swap_ab = false>]}
 // CHECK: mlp.linear {{.*}} {plans = [
-// CHECK-SAME: m = [1, 16], tile = [16, 64, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
-// CHECK-SAME: m = [17, 24], tile = [24, 64, 64], stages = 8, cluster = [1, 1], split_k = 3, swap_ab = true>,
+// CHECK-SAME: m = [1, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
+// CHECK-SAME: m = [17, 24], tile = [24, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
 // CHECK-SAME: m = [3073, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
 // SM86-LABEL: func.func @llama3_8b
 // SM86: mlp.fused_linear {{.*}} {plans = [#mlp.plan<"sm80_mma", m = [1, 64], tile = [64, 128, 32], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>, #mlp.plan<"sm80_mma", m = [65, 65536], tile = [128, 128, 32], stages = 3, cluster = [1, 1], split_k = 1, swap_ab = false>]}

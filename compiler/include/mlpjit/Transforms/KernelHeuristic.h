@@ -21,9 +21,9 @@ namespace mlpjit {
 /// What the Hopper cost model assumes of the GPU: an H200 (132 SMs, HBM3e).
 /// The constants are fitted (scripts/fit_cost_model.py) to the GEMM timings
 /// of `mlpjit-bench --tune --tune-log` on the H200 over ../shared/models'
-/// benchmark shapes (docs/results/2026-12-02-h200/calib.jsonl and
-/// calib2.jsonl); HBM bandwidth and saturation, and the cluster gain, are
-/// priors. Effective rates, not datasheet ones.
+/// benchmark shapes (docs/results/2026-12-02-h200*/calib*.jsonl); HBM
+/// bandwidth and latency, and the cluster gain, are priors. Effective
+/// rates, not datasheet ones.
 struct DeviceModel {
   int smCount = 132;
   double mmaTflops = 862;                // 16-bit MMA rate of 128-row tiles
@@ -32,13 +32,19 @@ struct DeviceModel {
   double swapEfficiency = 0.589;         // swapAB (weights on the M side)
   double nonPowerOfTwoEfficiency = 1.0;  // wgmma N of 24, 48, 96, 160...
   double fewStagePenalty = 0.433;        // per stage under 4, on the k-loop
-  double hbmGBs = 4200;       // streaming bandwidth (prior, not fitted)
-  int hbmSaturatingSms = 100; // fewer active CTAs leave HBM idle (prior)
+  double hbmGBs = 4200; // streaming bandwidth (prior, not fitted)
+  // Little's law: HBM runs below hbmGBs unless the active CTAs' pipelines
+  // keep hbmGBs x this latency in flight (prior: 56 CTAs x 8 stages of
+  // 18 KiB streamed 9% slower than 112 such CTAs; calib.jsonl).
+  double hbmLatencyUs = 2.0;
   double l2GBs = 12657;       // L2 -> shared memory, all SMs together
   double smLoadGBs = 444;     // one SM's TMA rate from L2
   double epilogueUsPerElement = 9.6e-5; // activation + store, per element
   double splitKFixedUs = 5.50;          // a split-K partial's handshake
   double fixedUs = 4.13;                // launch, prologue, fill and drain
+  // The SM, HBM and L2 times combine as a p-norm with this p (fitted on
+  // calib12-swap + calib3 + calib4 with the other constants held).
+  double overlapNorm = 5.49;
   // 2x1 clusters (multicast weight tiles) of gated GEMMs: the k-loop ran
   // 1-4% faster at M >= 1536 (calib3.jsonl's cluster / no-cluster pairs;
   // a prior, the pairs' noise is as large as the gain).
