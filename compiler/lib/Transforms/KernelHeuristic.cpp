@@ -102,6 +102,16 @@ int64_t swapTokenTile(int64_t m) {
   return std::end(sm90::kWgmmaN)[-1];
 }
 
+/// Whether 2x1 clusters are a candidate for `plan` (clusterM 2) at m
+/// tokens: gated GEMMs only, from 12 token tiles of 128 and two waves of
+/// tiles (sm90Candidates says why).
+bool clustersPay(const GemmProblem &p, const KernelPlan &plan, int64_t m) {
+  return isGated(p.epilogue) && !plan.swapAB && plan.tileM == 128 &&
+         plan.tileN >= 128 && ceilDiv(m, plan.tileM) >= 12 &&
+         ceilDiv(m, plan.tileM) * ceilDiv(p.n, plan.tileN) >=
+             2 * p.device.smCount;
+}
+
 } // namespace
 
 double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
@@ -224,11 +234,10 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
     // GEMMs from 12 token tiles (M >= 1536), slower with fewer (an odd
     // count idles a CTA: 1.2-1.7x at M = 384) and for the plain down GEMM
     // (0-12% slower; calib3.jsonl). The splitK 1 plan, in clusters.
-    if (out.size() > whole && !swap && gated && tileM == 128 && tileN >= 128 &&
-        ceilDiv(m, tileM) >= 12 && tiles >= 2 * p.device.smCount) {
+    if (out.size() > whole && !swap && tileM == 128) {
       KernelPlan plan = out[whole];
       plan.clusterM = 2;
-      if (!sm90::supports(sm90Config(p, plan)))
+      if (clustersPay(p, plan, m) && !sm90::supports(sm90Config(p, plan)))
         out.push_back(plan);
     }
   };
@@ -364,8 +373,12 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
                                  : std::max<int64_t>(2 * rLo, 64);
       // Up to 32 tokens only swapAB plans are candidates; none is carried
       // in from above (64-token tiles there were never measured to win).
+      // A cluster plan is carried only where clusters are candidates at
+      // the range's low end (qwen2.5-7b gate-up at M = 1024, 8 token
+      // tiles: 402 vs 349 us without; calib3.jsonl).
       if (prev.sameConstants(candidates[winner]) ||
           (prev.tileM <= widest && (prev.swapAB || rHi > 32) &&
+           (prev.clusterM == 1 || clustersPay(p, prev, rLo)) &&
            score(estimates(prev, rLo, rHi), best) <=
                kMergeSlack * winnerScore)) {
         prev.mMin = rLo;
