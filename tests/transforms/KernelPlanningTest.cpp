@@ -199,6 +199,82 @@ TEST(KernelHeuristic, ClusterCandidates) {
   EXPECT_EQ(clustered(8192), 0);
 }
 
+// A cluster plan of a larger range is not carried into a range where
+// clusters are no candidate: qwen2.5-7b gate-up at M = 1024 (8 token tiles)
+// ran 15% slower in 2x1 clusters (docs/performance.md, v7).
+TEST(KernelHeuristic, ClusterPlansStayWhereClustersPay) {
+  HeuristicKernelPlanner planner;
+  GemmProblem p;
+  p.n = 37888;
+  p.k = 3584;
+  p.epilogue = Epilogue::swiglu;
+  p.interleaveRows = 64;
+  auto plans = planner.plan(p);
+  ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
+  bool anyCluster = false;
+  for (const KernelPlan &k : *plans)
+    if (k.clusterM == 2) {
+      anyCluster = true;
+      // The range's own candidate (12 token tiles at its top) or carried
+      // no lower than 12 token tiles.
+      EXPECT_GE(k.mMax, 12 * 128) << "m = [" << k.mMin << ", " << k.mMax << "]";
+      EXPECT_GT(k.mMin, 1024) << "m = [" << k.mMin << ", " << k.mMax << "]";
+    }
+  EXPECT_TRUE(anyCluster); // large M still runs in clusters
+}
+
+// Gated swapAB tiles hold 128 weight rows, so with few weight tiles (tp8:
+// N = 7168, 56 tiles) two token tiles without split-K are a candidate; not
+// with many weight tiles (two waves re-read weights from HBM), not with
+// split-K, and not for the plain GEMM (64-row weight tiles double its CTAs).
+TEST(KernelHeuristic, TwoTokenTilesForFewGatedWeightTiles) {
+  GemmProblem p;
+  p.n = 7168;
+  p.k = 8192;
+  p.epilogue = Epilogue::swiglu;
+  p.interleaveRows = 64;
+  auto swapTiles = [&](int64_t m) {
+    std::vector<std::pair<int64_t, int64_t>> out; // (tileM, splitK)
+    for (const KernelPlan &k : sm90Candidates(p, m))
+      if (k.swapAB)
+        out.push_back({k.tileM, k.splitK});
+    return out;
+  };
+  auto has = [](const std::vector<std::pair<int64_t, int64_t>> &v,
+                int64_t tileM, int64_t splitK) {
+    return llvm::is_contained(v, std::make_pair(tileM, splitK));
+  };
+  EXPECT_TRUE(has(swapTiles(64), 64, 1));
+  EXPECT_TRUE(has(swapTiles(64), 64, 2));
+  EXPECT_TRUE(has(swapTiles(64), 32, 1));
+  EXPECT_FALSE(has(swapTiles(64), 32, 2));
+  EXPECT_TRUE(has(swapTiles(16), 8, 1));
+  for (const KernelPlan &k : sm90Candidates(p, 64))
+    EXPECT_EQ(rejection(p, k), "");
+  p.n = 28672; // llama-3-8b: 224 weight tiles, two waves
+  EXPECT_FALSE(has(swapTiles(64), 32, 1));
+  p.n = 8192; // tp8 down: plain
+  p.k = 3584;
+  p.epilogue = Epilogue::none;
+  p.interleaveRows = 0;
+  EXPECT_FALSE(has(swapTiles(64), 32, 1));
+}
+
+// Stores from registers (swapAB, outputs not whole 64-column subtiles) cost
+// registerStoreCost x the TMA store's per-element epilogue.
+TEST(KernelHeuristic, RegisterStoresCostMore) {
+  GemmProblem p;
+  p.n = 2304;
+  p.k = 9216;
+  p.epilogue = Epilogue::none;
+  KernelPlan direct{"sm90_tma_ws", 1, 1, 128, 224, 64, 5, 1, 1, 4, false};
+  KernelPlan tma{"sm90_tma_ws", 1, 1, 128, 256, 64, 4, 1, 1, 4, false};
+  GemmProblem cheap = p;
+  cheap.device.registerStoreCost = 1.0;
+  EXPECT_GT(estimateMicros(p, direct, 300), estimateMicros(cheap, direct, 300));
+  EXPECT_EQ(estimateMicros(p, tma, 300), estimateMicros(cheap, tma, 300));
+}
+
 TEST(KernelHeuristic, Errors) {
   HeuristicKernelPlanner planner;
   auto expectError = [&](const GemmProblem &p, llvm::StringRef text) {

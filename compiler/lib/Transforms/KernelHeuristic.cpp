@@ -158,8 +158,11 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   // A shallow ring cannot cover the TMA latency.
   if (plan.stages < 4)
     kTileUs *= 1.0 + dev.fewStagePenalty * double(4 - plan.stages);
-  // Epilogue: activation and stores of the tile, not overlapped with MMAs.
-  double epilogueUs = double(tm * tn) * dev.epilogueUsPerElement;
+  // Epilogue: activation and stores of the tile, not overlapped with MMAs;
+  // stores from registers (swapAB, output not whole 64-column subtiles)
+  // cost more than the TMA store's shared-memory staging.
+  double epilogueUs = double(tm * tn) * dev.epilogueUsPerElement *
+                      (sm90::storesWithTma(cfg) ? 1.0 : dev.registerStoreCost);
   // Split-K: each split writes an fp32 partial, the last one reads them all.
   if (s > 1)
     epilogueUs +=

@@ -39,12 +39,14 @@ struct DeviceModel {
   double hbmLatencyUs = 2.0;
   double l2GBs = 12657;       // L2 -> shared memory, all SMs together
   double smLoadGBs = 444;     // one SM's TMA rate from L2
-  double epilogueUsPerElement = 9.6e-5; // activation + store, per element
+  double epilogueUsPerElement = 9.6e-5; // activation + TMA store, per element
+  double registerStoreCost = 4.09;      // x that for stores from registers (v7)
   double splitKFixedUs = 4.79;          // a split-K partial's handshake
   double fixedUs = 4.13;                // launch, prologue, fill and drain
   // The SM, HBM and L2 times combine as a p-norm with this p. v7 refit only
   // this, nonPowerOfTwoEfficiency and splitKFixedUs (the others held) on
-  // calib12-swap, calib3, calib4 and calib5 (s4: M = 16..256).
+  // calib12-swap, calib3, calib4 and calib5 (s4: M = 16..256), then
+  // registerStoreCost alone.
   double overlapNorm = 6.13;
   // 2x1 clusters (multicast weight tiles) of gated GEMMs: the k-loop ran
   // 1-4% faster at M >= 1536 (calib3.jsonl's cluster / no-cluster pairs;
