@@ -1,0 +1,67 @@
+//===- EstimateRows.cpp - the C++ cost model over tuner-log rows ----------===//
+//
+// Reads `mlpjit-bench --tune-log` rows (one JSON object a line: n, k, gated,
+// m, tileM, tileN, stages, splitK, swapAB, clusterM) on stdin and prints
+// estimateMicros() of each, one number a line, so check_cost_model_sync.py can
+// hold scripts/fit_cost_model.py to the planner it mirrors.
+//
+//===----------------------------------------------------------------------===//
+#include "mlpjit/Transforms/KernelHeuristic.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlpjit;
+
+int main() {
+  auto input = llvm::MemoryBuffer::getSTDIN();
+  if (!input) {
+    llvm::errs() << "estimate-rows: cannot read stdin\n";
+    return 1;
+  }
+  llvm::StringRef rest = (*input)->getBuffer();
+  int lineNo = 0;
+  while (!rest.empty()) {
+    auto [line, tail] = rest.split('\n');
+    rest = tail;
+    ++lineNo;
+    if (line.trim().empty())
+      continue;
+    llvm::Expected<llvm::json::Value> value = llvm::json::parse(line);
+    const llvm::json::Object *row = value ? value->getAsObject() : nullptr;
+    auto integer = [&](llvm::StringRef key) {
+      return row ? row->getInteger(key) : std::nullopt;
+    };
+    auto flag = [&](llvm::StringRef key) {
+      return row ? row->getBoolean(key) : std::nullopt;
+    };
+    if (!value || !row || !integer("n") || !integer("k") || !integer("m") ||
+        !integer("tileM") || !integer("tileN") || !integer("stages") ||
+        !integer("splitK") || !flag("gated") || !flag("swapAB")) {
+      if (!value)
+        llvm::consumeError(value.takeError());
+      llvm::errs() << "<stdin>:" << lineNo
+                   << ": not a tuner-log row (n, k, m, tileM, tileN, stages, "
+                      "splitK, gated, swapAB)\n";
+      return 1;
+    }
+    GemmProblem p;
+    p.n = *integer("n");
+    p.k = *integer("k");
+    p.epilogue = *flag("gated") ? Epilogue::swiglu : Epilogue::none;
+    p.interleaveRows = *flag("gated") ? 64 : 0;
+    KernelPlan plan;
+    plan.templateName = "sm90_tma_ws";
+    plan.tileM = *integer("tileM");
+    plan.tileN = *integer("tileN");
+    plan.tileK = 64;
+    plan.stages = *integer("stages");
+    plan.clusterM = integer("clusterM").value_or(1);
+    plan.splitK = *integer("splitK");
+    plan.swapAB = *flag("swapAB");
+    llvm::outs() << llvm::format("%.9g\n",
+                                 estimateMicros(p, plan, *integer("m")));
+  }
+  return 0;
+}
