@@ -28,9 +28,9 @@ MLPJIT_HOST_DEVICE constexpr unsigned long long tilesM(const GemmConfig &c,
 }
 
 /// splitK = kStreamK: stream-K. The grid is persistent (G CTAs); the tiles
-/// of whole waves go to CTAs round robin, the rest (the last one to two
-/// waves' worth) are cut along K into G equal runs of k-tiles, one per CTA,
-/// so every SM gets the same work whatever the tile count.
+/// of whole waves go to CTAs round robin, the rest (fewer than G) are cut
+/// along K into equal pieces dealt round robin too (streamKSplit), so the
+/// last wave does not leave SMs idle.
 constexpr int kStreamK = 0;
 MLPJIT_HOST_DEVICE constexpr bool isStreamK(const GemmConfig &c) {
   return c.splitK == kStreamK;
@@ -41,71 +41,89 @@ MLPJIT_HOST_DEVICE constexpr bool reducesPartials(const GemmConfig &c) {
 
 /// How a stream-K grid of `ctas` CTAs shares `tiles` output tiles of
 /// `kTiles` k-tiles each. Tiles [0, wholeTiles) run whole (CTA b takes b,
-/// b + ctas, ...); the next streamTiles tiles form one run of
-/// streamTiles * kTiles k-tiles that CTA b covers in [b * perCta,
-/// (b + 1) * perCta). The CTAs covering one tile each own a piece of it:
-/// piece j of stream tile t (0-based among stream tiles) is CTA
-/// firstOwner(t) + j, and its partial goes to slot t + firstOwner(t) + j,
-/// unique because owners never decrease as t grows. Hence streamTiles +
-/// ctas slots at most.
+/// b + ctas, ...). The other streamTiles (< ctas) tiles are each cut into
+/// `pieces` runs of perPiece k-tiles (the last run may be shorter); piece j
+/// of stream tile t is unit q = j * streamTiles + t, CTA q % ctas runs it
+/// after its whole tiles, and its fp32 partial goes to slot t * pieces + j.
+///
+/// Pieces are aligned in K and dealt piece-major, so the CTAs that share a
+/// weight tile (neighbouring tiles of a raster group) run the same K range
+/// at the same time and read its k-slices from L2 once. (Equal contiguous
+/// runs of the (tile, k) space per CTA, the v5 schedule, put them at
+/// different K offsets: L2 hit rate 53% against 79%, 3.4x the DRAM bytes
+/// and up to 2x slower than whole tiles; docs/performance.md, v7.)
+///
+/// `pieces` minimizes the last wave's length, rounds / pieces tiles with
+/// rounds = ceil(streamTiles * pieces / ctas), taking the fewest pieces
+/// within 2% of the best: at most kStreamKMaxPieces, runs of at least
+/// kStreamKMinRun k-tiles, and at most kStreamKMaxRounds * ctas pieces in
+/// all (the workspace's bound).
 struct StreamKSplit {
-  unsigned wholeTiles, streamTiles, perCta;
+  unsigned wholeTiles, streamTiles, pieces, perPiece;
 };
+constexpr unsigned kStreamKMaxPieces = 8, kStreamKMinRun = 4,
+                   kStreamKMaxRounds = 3;
 MLPJIT_HOST_DEVICE constexpr StreamKSplit
 streamKSplit(unsigned long long tiles, unsigned kTiles, unsigned ctas) {
-  // Cut only what does not fill whole waves; keep each CTA's run at least
-  // a tile long where there are enough tiles (short runs cost a partial
-  // each for little work).
-  unsigned long long rest = tiles % ctas;
-  unsigned long long stream =
-      rest == 0 ? 0 : (tiles < 2ull * ctas ? tiles : rest + ctas);
-  unsigned long long iters = stream * kTiles;
-  return StreamKSplit{unsigned(tiles - stream), unsigned(stream),
-                      unsigned((iters + ctas - 1) / ctas)};
+  if (ctas == 0)
+    return StreamKSplit{0u, unsigned(tiles), 1u, kTiles};
+  const unsigned long long rest = tiles % ctas;
+  StreamKSplit s{unsigned(tiles - rest), unsigned(rest), 1u, kTiles};
+  if (rest == 0 || kTiles == 0)
+    return s;
+  // Candidate p: its rounds / p, in thousandths of a tile.
+  unsigned bestP = 1;
+  unsigned long long bestCost = 1000;
+  for (unsigned p = 2; p <= kStreamKMaxPieces; ++p) {
+    const unsigned per = (kTiles + p - 1) / p;
+    if ((p - 1) * per >= kTiles) // an empty last piece
+      continue;
+    if (per < kStreamKMinRun)
+      break;
+    if (rest * p > (unsigned long long)kStreamKMaxRounds * ctas)
+      break;
+    const unsigned long long rounds = (rest * p + ctas - 1) / ctas;
+    const unsigned long long cost = rounds * 1000 / p;
+    if (cost * 102 < bestCost * 100) { // 2% better: worth more partials
+      bestCost = cost;
+      bestP = p;
+    }
+  }
+  s.pieces = bestP;
+  s.perPiece = (kTiles + bestP - 1) / bestP;
+  return s;
 }
 
-/// The stream-K piece that starts at k-tile `i` of the stream run of CTA
-/// `cta`, whose run ends at `end` (exclusive): stream tile `tile` (0-based
-/// after the whole tiles), k-tiles [kBegin, kBegin + kCount), piece `piece`
-/// of `pieces`, partial slots from slotBase. The next piece starts at
-/// i + kCount.
+/// The unit q (< streamTiles * pieces) of the stream tiles: stream tile
+/// `tile` (0-based after the whole tiles), k-tiles [kBegin, kBegin +
+/// kCount), piece `piece` of `pieces`, partial slots from slotBase.
 struct StreamKPiece {
   unsigned tile;
   int kBegin, kCount, piece, pieces;
   unsigned long long slotBase;
 };
 MLPJIT_HOST_DEVICE constexpr StreamKPiece
-streamKPieceAt(const StreamKSplit &s, unsigned kTiles, unsigned cta,
-               unsigned long long i, unsigned long long end) {
-  const unsigned tile = unsigned(i / kTiles);
-  const int kBegin = int(i % kTiles);
-  const unsigned long long left = end - i;
-  const int kCount = left < (unsigned long long)(kTiles - unsigned(kBegin))
-                         ? int(left)
-                         : int(kTiles) - kBegin;
-  const unsigned long long tileBegin = (unsigned long long)tile * kTiles;
-  const unsigned first = unsigned(tileBegin / s.perCta);
-  const unsigned last = unsigned((tileBegin + kTiles - 1) / s.perCta);
-  return StreamKPiece{tile,
-                      kBegin,
-                      kCount,
-                      int(cta - first),
-                      int(last - first + 1),
-                      (unsigned long long)tile + first};
+streamKPiece(const StreamKSplit &s, unsigned kTiles, unsigned q) {
+  const unsigned j = q / s.streamTiles, t = q % s.streamTiles;
+  const unsigned begin = j * s.perPiece;
+  const unsigned count =
+      begin + s.perPiece < kTiles ? s.perPiece : kTiles - begin;
+  return StreamKPiece{t,      int(begin),    int(count),
+                      int(j), int(s.pieces), (unsigned long long)t * s.pieces};
 }
 
 /// fp32 partial tiles: one per (output tile, K split); for stream-K one per
-/// piece slot of a grid of `ctas` CTAs, at most min(tiles, 2 ctas - 1) +
-/// ctas (streamKSplit) for any token count up to m.
+/// piece of a grid of `ctas` CTAs: at most kStreamKMaxPieces per tile and
+/// kStreamKMaxRounds * ctas in all (streamKSplit), for any token count up
+/// to m.
 MLPJIT_HOST_DEVICE constexpr unsigned long long
 workspaceBytes(const GemmConfig &c, int m, unsigned ctas = 0) {
   const unsigned long long tileBytes =
       (unsigned long long)(c.tileM * c.tileN) * 4ull;
   if (isStreamK(c)) {
-    unsigned long long tiles = tilesN(c) * tilesM(c, m);
-    unsigned long long most = 2ull * ctas - 1;
-    return ctas == 0 ? 0ull
-                     : ((tiles < most ? tiles : most) + ctas) * tileBytes;
+    unsigned long long pieces = tilesN(c) * tilesM(c, m) * kStreamKMaxPieces;
+    unsigned long long most = (unsigned long long)kStreamKMaxRounds * ctas;
+    return ctas == 0 ? 0ull : (pieces < most ? pieces : most) * tileBytes;
   }
   return c.splitK > 1 ? tilesN(c) * tilesM(c, m) *
                             (unsigned long long)c.splitK * tileBytes

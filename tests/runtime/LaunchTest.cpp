@@ -178,36 +178,40 @@ TEST(WorkspaceTest, SplitKPartialsAndCounters) {
 }
 
 /// The stream-K schedule as the kernel walks it (gemm_tma_ws.cuh,
-/// forEachUnit): every (tile, k-tile) exactly once, each tile's pieces
-/// numbered 0..pieces-1 by consecutive CTAs, partial slots unique and inside
-/// the workspace, and every CTA's share within one k-tile of the others'.
+/// forEachUnit): every (tile, k-tile) exactly once; each stream tile's
+/// pieces numbered 0..pieces-1 and aligned in K; partial slots unique and
+/// inside the workspace; every CTA's work within one piece of the others';
+/// and the CTAs of one round at most one piece apart in K (lockstep).
 TEST(StreamKTest, EveryKTileOnceSlotsUniqueLoadBalanced) {
   std::mt19937 rng(11);
-  for (int trial = 0; trial < 2000; ++trial) {
+  for (int trial = 0; trial < 3000; ++trial) {
     const unsigned long long tiles = 1 + rng() % 700;
     const unsigned kTiles = 1 + rng() % 300;
     const unsigned ctas = 1 + rng() % 300;
     const StreamKSplit s = streamKSplit(tiles, kTiles, ctas);
     ASSERT_EQ(s.wholeTiles + s.streamTiles, tiles);
     ASSERT_EQ(s.wholeTiles % ctas, 0u);
+    ASSERT_LT(s.streamTiles, ctas);
+    ASSERT_GE(s.pieces, 1u);
+    ASSERT_LE(s.pieces, kStreamKMaxPieces);
+    ASSERT_LE((s.pieces - 1) * s.perPiece, kTiles - 1); // no empty piece
+    ASSERT_GE(s.pieces * s.perPiece, kTiles);
     std::vector<int> covered(tiles * kTiles, 0);
     std::map<unsigned long long, int> slots;
     std::map<unsigned, std::vector<int>> piecesOf;
     std::vector<unsigned long long> work(ctas, 0);
+    const unsigned units = s.streamTiles * s.pieces;
     for (unsigned b = 0; b < ctas; ++b) {
       for (unsigned t = b; t < s.wholeTiles; t += ctas) {
         for (unsigned k = 0; k < kTiles; ++k)
           ++covered[t * kTiles + k];
         work[b] += kTiles;
       }
-      const unsigned long long total =
-          (unsigned long long)s.streamTiles * kTiles;
-      unsigned long long i = (unsigned long long)b * s.perCta;
-      const unsigned long long end = std::min(i + s.perCta, total);
-      while (i < end) {
-        const StreamKPiece p = streamKPieceAt(s, kTiles, b, i, end);
+      for (unsigned q = b; q < units; q += ctas) {
+        const StreamKPiece p = streamKPiece(s, kTiles, q);
         ASSERT_GT(p.kCount, 0);
         ASSERT_LT(p.tile, s.streamTiles);
+        ASSERT_EQ(p.kBegin, int(p.piece * s.perPiece)); // aligned in K
         for (int k = p.kBegin; k < p.kBegin + p.kCount; ++k)
           ++covered[(s.wholeTiles + p.tile) * kTiles + k];
         ASSERT_GE(p.piece, 0);
@@ -215,27 +219,60 @@ TEST(StreamKTest, EveryKTileOnceSlotsUniqueLoadBalanced) {
         ++slots[p.slotBase + p.piece];
         piecesOf[p.tile].push_back(p.piece);
         work[b] += p.kCount;
-        i += p.kCount;
       }
     }
     for (int c : covered) {
       ASSERT_EQ(c, 1) << tiles << " tiles " << kTiles << " k " << ctas;
     }
+    GemmConfig c{};
+    c.tileM = c.tileN = 1; // one float a tile: slots = bytes / 4
+    c.n = int(tiles);
+    c.k = int(kTiles);
+    c.tileK = 1;
+    c.splitK = kStreamK;
+    const unsigned long long bound = workspaceBytes(c, 1, ctas) / 4;
     for (auto &[slot, uses] : slots) {
       ASSERT_EQ(uses, 1);
-      ASSERT_LT(slot, std::min<unsigned long long>(tiles, 2ull * ctas - 1) +
-                          ctas); // workspaceBytes' bound
+      ASSERT_LT(slot, bound) << tiles << " tiles " << kTiles << " k " << ctas;
     }
     for (auto &[tile, pieces] : piecesOf) {
+      std::sort(pieces.begin(), pieces.end());
       for (size_t j = 0; j < pieces.size(); ++j) {
         ASSERT_EQ(pieces[j], int(j));
       }
     }
     const auto [lo, hi] = std::minmax_element(work.begin(), work.end());
-    if (s.streamTiles * kTiles >= ctas * 1ull * s.perCta) {
-      EXPECT_LE(*hi - *lo, s.perCta > 1 ? s.perCta : 1ull);
+    EXPECT_LE(*hi - *lo, s.pieces > 1 || s.streamTiles == 0
+                             ? (unsigned long long)s.perPiece
+                             : (unsigned long long)kTiles);
+    // Lockstep: piece j of every stream tile (the same K range) runs within
+    // two neighbouring rounds, so tiles sharing a weight tile read each of
+    // its k-slices at about the same time.
+    std::map<int, std::pair<unsigned, unsigned>> roundsOfPiece;
+    for (unsigned q = 0; q < units; ++q) {
+      auto [it, fresh] = roundsOfPiece.try_emplace(
+          streamKPiece(s, kTiles, q).piece, q / ctas, q / ctas);
+      it->second.first = std::min(it->second.first, q / ctas);
+      it->second.second = std::max(it->second.second, q / ctas);
     }
+    for (auto &[piece, r] : roundsOfPiece)
+      EXPECT_LE(r.second - r.first, 1u) << "piece " << piece;
   }
+}
+
+/// The last wave's pieces shorten it: 224 tiles of 64 k-tiles on 132 CTAs
+/// (llama-3-8b gate-up at M = 256, 128x256 tiles) run one whole wave and
+/// 92 tiles in 4 pieces, 3 rounds of 16 k-tiles: 1.75 tile-times, not 2.
+TEST(StreamKTest, PiecesShortenTheLastWave) {
+  const StreamKSplit s = streamKSplit(224, 64, 132);
+  EXPECT_EQ(s.wholeTiles, 132u);
+  EXPECT_EQ(s.streamTiles, 92u);
+  EXPECT_EQ(s.pieces, 4u);
+  EXPECT_EQ(s.perPiece, 16u);
+  // Whole waves only: nothing to cut.
+  EXPECT_EQ(streamKSplit(264, 64, 132).streamTiles, 0u);
+  // Short K (3 k-tiles): no piece below kStreamKMinRun, so whole tiles.
+  EXPECT_EQ(streamKSplit(100, 3, 132).pieces, 1u);
 }
 
 TEST(StreamKTest, WorkspaceFollowsTheGrid) {
@@ -254,8 +291,8 @@ TEST(StreamKTest, WorkspaceFollowsTheGrid) {
             size_t(workspaceBytes(c, 4096, 132)));
   EXPECT_EQ(gemmWorkspaceBytes(d, 4096, 132, 120),
             size_t(workspaceBytes(c, 4096, 120)));
-  // (2 * 132 - 1 + 132) slots of 128x256 fp32 at most, whatever m.
-  EXPECT_EQ(gemmWorkspaceBytes(d, 4096, 132, 0), 395u * 128 * 256 * 4);
+  // kStreamKMaxRounds * 132 pieces of 128x256 fp32 at most, whatever m.
+  EXPECT_EQ(gemmWorkspaceBytes(d, 4096, 132, 0), 3u * 132 * 128 * 256 * 4);
   EXPECT_GT(gemmCounterBytes(d), 0u);
   EXPECT_EQ(errorOf(checkSupported(d)), "");
   d.clusterM = 2;

@@ -133,12 +133,15 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   const int64_t slots = int64_t(dev.smCount) / cluster * cluster * perSm;
   const int64_t waves = ceilDiv(units, slots);
   const int64_t active = std::min(units, slots);
-  // Stream-K: every CTA runs the same number of k-tiles (streamKSplit);
-  // a CTA that shares a tile writes or reads one more partial.
+  // Stream-K: whole waves, then the rest cut into aligned K pieces dealt
+  // round robin (streamKSplit); each piece writes a partial, the last of a
+  // tile reads them all.
   const StreamKSplit split =
       streamK ? streamKSplit(uint64_t(tiles), unsigned(kTiles), unsigned(slots))
               : StreamKSplit{};
-  const bool pieces = streamK && split.streamTiles > 0;
+  const bool pieces = streamK && split.streamTiles > 0 && split.pieces > 1;
+  const int64_t streamUnits =
+      streamK ? int64_t(split.streamTiles) * int64_t(split.pieces) : 0;
 
   // One k-tile of one CTA: its MMAs, or moving its A and B tiles into
   // shared memory, whichever is slower (the pipeline overlaps the two).
@@ -171,11 +174,15 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   if (cluster > 1)
     smUs *= dev.clusterGain;
   if (streamK) {
-    const double ownTiles = double(ceilDiv(tiles, slots));
-    smUs = double(split.wholeTiles / slots * kTiles + split.perCta) * kTileUs +
-           ownTiles * epilogueUs;
+    // Whole waves, then the busiest CTA's rounds of pieces.
+    const int64_t rounds = ceilDiv(streamUnits, slots);
+    smUs = double(split.wholeTiles / slots) *
+               (double(kTiles) * kTileUs + epilogueUs) +
+           double(rounds) * (double(split.perPiece) * kTileUs + epilogueUs);
     if (pieces)
-      smUs += 3.0 * double(tm * tn * 4) / ctaLoadBytesPerUs + dev.splitKFixedUs;
+      smUs += double(rounds) * double((split.pieces + 1) * tm * tn * 4) /
+                  ctaLoadBytesPerUs +
+              dev.splitKFixedUs;
   }
 
   // HBM: weights and activations once, the output, split-K partials, at
@@ -185,7 +192,7 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   if (s > 1)
     bytes += 2.0 * double(units * tm * tn * 4);
   if (pieces)
-    bytes += 2.0 * double((split.streamTiles + slots) * tm * tn * 4);
+    bytes += 2.0 * double(streamUnits * tm * tn * 4);
   const double inFlightBytes =
       double(active) * double(plan.stages) * kTileBytes;
   const double hbmBytesPerUs =

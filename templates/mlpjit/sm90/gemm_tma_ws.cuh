@@ -37,10 +37,10 @@
 // epilogue and resets the counter.
 //
 // Stream-K (SplitK = 0): the persistent grid takes whole tiles for the full
-// waves and cuts the rest along K into one equal run of k-tiles per CTA
+// waves and cuts the rest along K into aligned pieces dealt round robin
 // (tile_schedule.h, streamKSplit); a tile covered by several CTAs is
-// reduced like a split-K tile, its pieces in CTA order. No CTA ever waits
-// for another, so any grid size is safe.
+// reduced like a split-K tile, its pieces in order. No CTA ever waits for
+// another, so any grid size is safe.
 //
 // TMA contract (kernel_abi.h): tmaA over {K, m} with box {64, TileM}, tmaB
 // over {N, K}ᵀ i.e. {K, N} with box {64, TileN}, 128-byte swizzle, OOB zero.
@@ -545,17 +545,11 @@ struct GemmTmaWs {
                        unsigned(kKTiles), ctas);
       for (unsigned t = blockIdx.x; t < s.wholeTiles; t += ctas)
         f(tileUnit(t, groupsAlongM, 0, kKTiles, 0, 1, 0ull));
-      const unsigned long long total =
-          (unsigned long long)s.streamTiles * unsigned(kKTiles);
-      unsigned long long i = (unsigned long long)blockIdx.x * s.perCta;
-      const unsigned long long end =
-          i + s.perCta < total ? i + s.perCta : total;
-      while (i < end) {
-        const StreamKPiece piece =
-            streamKPieceAt(s, unsigned(kKTiles), blockIdx.x, i, end);
+      const unsigned units = s.streamTiles * s.pieces;
+      for (unsigned q = blockIdx.x; q < units; q += ctas) {
+        const StreamKPiece piece = streamKPiece(s, unsigned(kKTiles), q);
         f(tileUnit(s.wholeTiles + piece.tile, groupsAlongM, piece.kBegin,
                    piece.kCount, piece.piece, piece.pieces, piece.slotBase));
-        i += unsigned(piece.kCount);
       }
     } else {
       const unsigned units = groupsAlongM * kTilesAlongN * unsigned(SplitK);
