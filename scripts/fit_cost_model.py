@@ -83,12 +83,21 @@ def estimate(r, P):
     return P["fixed"] + (sm_us ** q + hbm_us ** q + l2_us ** q) ** (1.0 / q)
 
 def considered(r):
-    """The planner's candidates: swapAB up to 128 tokens with the narrowest
+    """The planner's candidates (sm90Candidates): swapAB up to 128 tokens with the narrowest
     token tile >= M (gated: or >= M/2 without split-K where both token
     tiles fit in one wave),
     64/128-token tiles from 33 tokens, no stream-K, 2x1 clusters for gated
     GEMMs of at least 12 token tiles."""
     if r["splitK"] == 0: return False
+    # Split-K only while the tiles leave SMs idle, each split at least 4
+    # k-tiles and none empty; the planner stops at the first split that
+    # fails (sm90Candidates).
+    kt = cdiv(r["k"], 64)
+    few = cdiv(r["m"], r["tileM"]) * cdiv(r["n"], r["tileN"]) < PRIOR["sms"]
+    for s in [2, 3, 4, 6, 8]:
+        if s > r["splitK"]: break
+        if not few or kt // s < 4 or (s - 1) * cdiv(kt, s) >= kt: return False
+    if r["splitK"] not in (1, 2, 3, 4, 6, 8): return False
     if r.get("clusterM", 1) > 1 and (not r["gated"] or cdiv(r["m"], r["tileM"]) < 12): return False
     if r["swapAB"]:
         narrowest = lambda t: min(w for w in WGMMA_N if w >= t)

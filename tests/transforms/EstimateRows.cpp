@@ -60,8 +60,15 @@ int main() {
     plan.clusterM = integer("clusterM").value_or(1);
     plan.splitK = *integer("splitK");
     plan.swapAB = *flag("swapAB");
-    llvm::outs() << llvm::format("%.9g\n",
-                                 estimateMicros(p, plan, *integer("m")));
+    // Whether the planner lists this plan among its candidates at m tokens
+    // (stages aside: the candidate has the deepest ring that fits).
+    bool candidate = false;
+    for (const KernelPlan &c : sm90Candidates(p, *integer("m")))
+      candidate |= c.tileM == plan.tileM && c.tileN == plan.tileN &&
+                   c.splitK == plan.splitK && c.swapAB == plan.swapAB &&
+                   c.clusterM == plan.clusterM;
+    llvm::outs() << llvm::format(
+        "%.9g %d\n", estimateMicros(p, plan, *integer("m")), int(candidate));
   }
   return 0;
 }

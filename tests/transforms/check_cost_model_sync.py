@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """scripts/fit_cost_model.py mirrors estimateMicros() of KernelHeuristic.cpp
-by hand; this holds them together. Every row of the tuner logs given (all
-plan shapes the tuner has timed: swapAB, split-K, stream-K excluded, 2x1
-clusters) is priced by both, with the script's committed constants, and
-any estimate that differs by more than 1e-6 fails the check.
+and sm90Candidates() (as `considered`) by hand; this holds them together.
+Every row of the tuner logs given (all plan shapes the tuner has timed:
+swapAB, split-K, 2x1 clusters; stream-K excluded) is priced by both with
+the script's committed constants and classed candidate or not by both;
+an estimate that differs by more than 1e-6, or a differing class, fails.
 
   check_cost_model_sync.py ESTIMATE_ROWS_BINARY LOG.jsonl...
 """
@@ -30,15 +31,25 @@ def main():
                          capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit("check_cost_model_sync: %s failed: %s" % (binary, out.stderr))
-    cpp = [float(x) for x in out.stdout.split()]
-    assert len(cpp) == len(rows), (len(cpp), len(rows))
-    bad = [(r, c, model.estimate(r, model.COMMITTED)) for r, c in zip(rows, cpp)
-           if abs(model.estimate(r, model.COMMITTED) - c) > 1e-6 * c]
-    for r, c, py in bad[:10]:
-        print("differs: %s m=%d %s%dx%d split%d stages%d cluster%d: C++ %.6f, script %.6f" % (
-            r["shape"], r["m"], "swap " if r["swapAB"] else "", r["tileM"], r["tileN"],
-            r["splitK"], r["stages"], r.get("clusterM", 1), c, py))
-    print("%d of %d rows agree" % (len(rows) - len(bad), len(rows)))
+    lines = [line.split() for line in out.stdout.splitlines()]
+    assert len(lines) == len(rows), (len(lines), len(rows))
+    plan = lambda r: "%s m=%d %s%dx%d split%d stages%d cluster%d" % (
+        r["shape"], r["m"], "swap " if r["swapAB"] else "", r["tileM"], r["tileN"],
+        r["splitK"], r["stages"], r.get("clusterM", 1))
+    bad = 0
+    for r, (us, candidate) in zip(rows, lines):
+        c, py = float(us), model.estimate(r, model.COMMITTED)
+        if abs(py - c) > 1e-6 * c:
+            bad += 1
+            if bad <= 10:
+                print("estimate differs: %s: C++ %.6f, script %.6f" % (plan(r), c, py))
+        # The script fits the planner's pick among the candidates it keeps.
+        if bool(int(candidate)) != model.considered(r):
+            bad += 1
+            if bad <= 10:
+                print("candidate differs: %s: C++ %s, script %s" % (
+                    plan(r), bool(int(candidate)), model.considered(r)))
+    print("%d rows, %d differences" % (len(rows), bad))
     sys.exit(1 if bad else 0)
 
 
