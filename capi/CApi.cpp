@@ -10,6 +10,7 @@
 
 #include "CompileHook.h"
 
+#include "mlpjit/Errors.h"
 #include "mlpjit/ProgramFile.h"
 #include "mlpjit/Version.h"
 #include "mlpjit/mlpjit.h"
@@ -59,13 +60,24 @@ static mlpjit_status fail(mlpjit_status status, std::string message) {
 static mlpjit_status fail(mlpjit_status status, llvm::Error error) {
   return fail(status, llvm::toString(std::move(error)));
 }
-/// A C++ core call's error: the core checks its arguments before touching
-/// the driver, and a driver failure reads "... failed: CUDA_...".
+/// A C++ core call's error, by its kind (mlpjit/Errors.h): a driver call
+/// that failed, a bad workspace, else a bad argument.
 static mlpjit_status failCall(llvm::Error error) {
-  std::string message = llvm::toString(std::move(error));
-  bool driver = message.find(" failed: CUDA_") != std::string::npos;
-  return fail(driver ? MLPJIT_ERROR_CUDA : MLPJIT_ERROR_INVALID_ARGUMENT,
-              std::move(message));
+  mlpjit_status status = MLPJIT_ERROR_INVALID_ARGUMENT;
+  std::string message;
+  auto add = [&](const llvm::ErrorInfoBase &e, mlpjit_status kind) {
+    if (status == MLPJIT_ERROR_INVALID_ARGUMENT)
+      status = kind;
+    message += (message.empty() ? "" : "\n") + e.message();
+  };
+  llvm::handleAllErrors(
+      std::move(error),
+      [&](const DriverError &e) { add(e, MLPJIT_ERROR_CUDA); },
+      [&](const WorkspaceError &e) { add(e, MLPJIT_ERROR_WORKSPACE); },
+      [&](const llvm::ErrorInfoBase &e) {
+        add(e, MLPJIT_ERROR_INVALID_ARGUMENT);
+      });
+  return fail(status, std::move(message));
 }
 
 extern "C" {
@@ -402,24 +414,8 @@ mlpjit_status mlpjit_forward(mlpjit_layer layer, const void *x, void *y,
                              void *stream) {
   if (!layer)
     return fail(MLPJIT_ERROR_INVALID_ARGUMENT, "mlpjit_forward: null layer");
-  const MlpKernels &kernels = layer->layer->kernels();
-  const MlpProgram &p = kernels.program();
-  // The workspace's own status; MlpLayer::forward checks the rest again.
-  if (m >= p.tokensMin && m <= p.tokensMax) {
-    size_t need = kernels.workspaceLayout(*kernels.bucketFor(m), m).total;
-    if (!workspace || (reinterpret_cast<uintptr_t>(workspace) & 255) ||
-        workspace_bytes < need)
-      return fail(
-          MLPJIT_ERROR_WORKSPACE,
-          "mlpjit_forward: block '" + p.name + "', M = " + std::to_string(m) +
-              " needs a 256-byte aligned " + "workspace of " +
-              std::to_string(need) + " bytes; got " +
-              (workspace ? std::to_string(workspace_bytes) + " bytes" +
-                               ((reinterpret_cast<uintptr_t>(workspace) & 255)
-                                    ? " at a misaligned address"
-                                    : "")
-                         : std::string("none")));
-  }
+  // MlpLayer::forward checks everything before it launches; a bad
+  // workspace comes back as a WorkspaceError (MLPJIT_ERROR_WORKSPACE).
   if (llvm::Error e = layer->layer->forward(x, y, m, workspace, workspace_bytes,
                                             static_cast<CUstream>(stream)))
     return failCall(std::move(e));

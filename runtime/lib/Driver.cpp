@@ -1,5 +1,6 @@
 //===- Driver.cpp - dlopen of libcuda.so.1 --------------------------------===//
 #include "mlpjit/Driver.h"
+#include "mlpjit/Errors.h"
 
 #include <dlfcn.h>
 #include <mutex>
@@ -78,7 +79,6 @@ std::string Driver::describe(CUresult result) const {
 llvm::Error Driver::check(CUresult result, const char *what) const {
   if (result == CUDA_SUCCESS)
     return llvm::Error::success();
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 std::string(what) +
-                                     " failed: " + describe(result));
+  return llvm::make_error<DriverError>(std::string(what) +
+                                       " failed: " + describe(result));
 }

@@ -1,5 +1,6 @@
 //===- GemmLaunch.cpp -----------------------------------------------------===//
 #include "GemmLaunch.h"
+#include "mlpjit/Errors.h"
 
 #include "mlpjit/tile_schedule.h"
 
@@ -117,8 +118,9 @@ static llvm::Error encodeTensorMap(const Driver &d, const KernelDesc &desc,
       // NONE fills out-of-bounds elements with zero (the ragged last tile).
       CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
   if (r != CUDA_SUCCESS)
-    return launchError(desc, llvm::Twine("cuTensorMapEncodeTiled for ") + what +
-                                 " failed: " + d.describe(r));
+    return llvm::make_error<DriverError>("kernel '" + desc.name +
+                                         "': cuTensorMapEncodeTiled for " +
+                                         what + " failed: " + d.describe(r));
   std::memcpy(&out, &map, sizeof(out));
   return llvm::Error::success();
 }

@@ -1,4 +1,5 @@
 //===- Mlp.cpp - the public API: load, pack weights, forward --------------===//
+#include "mlpjit/Errors.h"
 #include "mlpjit/mlpjit.h"
 
 #include "GemmLaunch.h"
@@ -14,6 +15,11 @@ using namespace mlpjit;
 static llvm::Error apiError(const MlpProgram &p, const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  "mlpjit: MLP '" + p.name + "': " + msg);
+}
+/// The same sentence, typed so the C API reports MLPJIT_ERROR_WORKSPACE.
+static llvm::Error workspaceError(const MlpProgram &p, const llvm::Twine &msg) {
+  return llvm::make_error<WorkspaceError>(
+      ("mlpjit: MLP '" + p.name + "': " + msg).str());
 }
 
 static constexpr size_t kElementBytes = 2; // bf16 and fp16
@@ -416,15 +422,15 @@ llvm::Error MlpLayer::checkForward(const void *p, int64_t m, void *workspace,
   bucket = shared->bucketFor(m);
   layout = shared->workspaceLayout(*bucket, m);
   if (!workspace)
-    return apiError(prog, llvm::Twine(what) + ": null workspace");
+    return workspaceError(prog, llvm::Twine(what) + ": null workspace");
   if (misaligned(workspace, 256))
-    return apiError(prog, llvm::Twine(what) +
-                              ": the workspace must be 256-byte aligned");
+    return workspaceError(prog, llvm::Twine(what) +
+                                    ": the workspace must be 256-byte aligned");
   if (workspaceBytes < layout.total)
-    return apiError(prog, llvm::Twine(what) + ": M = " + llvm::Twine(m) +
-                              " needs " + llvm::Twine(layout.total) +
-                              " workspace bytes, got " +
-                              llvm::Twine(workspaceBytes));
+    return workspaceError(prog, llvm::Twine(what) + ": M = " + llvm::Twine(m) +
+                                    " needs " + llvm::Twine(layout.total) +
+                                    " workspace bytes, got " +
+                                    llvm::Twine(workspaceBytes));
   // forward may run on another thread than load: bind the context there.
   return shared->context().ensureCurrent();
 }

@@ -1,4 +1,5 @@
 //===- DriverTest.cpp - the driver-less path and the device layer ---------===//
+#include "mlpjit/Errors.h"
 #include "mlpjit/Module.h"
 
 #include <gtest/gtest.h>
@@ -6,6 +7,21 @@
 using namespace mlpjit;
 
 namespace {
+
+// A failed driver call is a DriverError (the C API maps it to
+// MLPJIT_ERROR_CUDA by type): its message names the call and the code, and
+// it needs no loaded driver (no cuGetErrorName: the generic name).
+TEST(DriverTest, FailedCallsAreDriverErrors) {
+  Driver d; // every entry point null
+  EXPECT_FALSE(bool(d.check(CUDA_SUCCESS, "cuInit")));
+  llvm::Error e = d.check(CUDA_ERROR_INVALID_VALUE, "cuMemAlloc");
+  ASSERT_TRUE(e.isA<DriverError>());
+  std::string text = llvm::toString(std::move(e));
+  EXPECT_EQ(text.rfind("cuMemAlloc failed: CUDA_ERROR_", 0), 0u) << text;
+  EXPECT_NE(text.find(std::to_string(int(CUDA_ERROR_INVALID_VALUE))),
+            std::string::npos)
+      << text;
+}
 
 TEST(DriverTest, MissingDriverIsAClearErrorNotACrash) {
   auto driver = Driver::get();

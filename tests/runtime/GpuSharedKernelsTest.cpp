@@ -12,6 +12,7 @@
 
 #include "mlpjit/Codegen/Codegen.h"
 #include "mlpjit/Codegen/Nvrtc.h"
+#include "mlpjit/Errors.h"
 #include "mlpjit/mlpjit.h"
 
 #include <gtest/gtest.h>
@@ -159,8 +160,10 @@ TEST_F(GpuSharedKernelsTest, WorkspaceMisuseIsRefused) {
   DeviceBuffer ws = allocate(bytes + 256);
   DeviceBuffer x = allocate(size_t(m * p.hidden) * 2, 0);
   DeviceBuffer y = allocate(size_t(m * p.hidden) * 2);
+  // A WorkspaceError each (the C API's MLPJIT_ERROR_WORKSPACE).
   auto refused = [&](llvm::Error e, const char *what) {
     ASSERT_TRUE(bool(e));
+    EXPECT_TRUE(e.isA<WorkspaceError>());
     EXPECT_NE(llvm::toString(std::move(e)).find(what), std::string::npos);
   };
   refused((*layer)->forward(x.get(), y.get(), m, ws.get(), bytes - 1,

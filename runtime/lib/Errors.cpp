@@ -1,0 +1,5 @@
+//===- Errors.cpp - typed runtime errors ----------------------------------===//
+#include "mlpjit/Errors.h"
+
+char mlpjit::DriverError::ID = 0;
+char mlpjit::WorkspaceError::ID = 0;
