@@ -16,11 +16,11 @@
 
 namespace mlpjit {
 
-/// A CUDA driver call failed: "<call> failed: CUDA_ERROR_...: <text>".
-class DriverError : public llvm::ErrorInfo<DriverError> {
+/// An error whose message is one sentence; the kinds below derive from it.
+class SentenceError : public llvm::ErrorInfo<SentenceError> {
 public:
   static char ID;
-  explicit DriverError(std::string message) : text(std::move(message)) {}
+  explicit SentenceError(std::string message) : text(std::move(message)) {}
   void log(llvm::raw_ostream &os) const override { os << text; }
   std::error_code convertToErrorCode() const override {
     return llvm::inconvertibleErrorCode();
@@ -30,18 +30,18 @@ private:
   std::string text;
 };
 
-/// The workspace given to a forward is missing, misaligned or too small.
-class WorkspaceError : public llvm::ErrorInfo<WorkspaceError> {
+/// A CUDA driver call failed: "<call> failed: CUDA_ERROR_...: <text>".
+class DriverError : public llvm::ErrorInfo<DriverError, SentenceError> {
 public:
   static char ID;
-  explicit WorkspaceError(std::string message) : text(std::move(message)) {}
-  void log(llvm::raw_ostream &os) const override { os << text; }
-  std::error_code convertToErrorCode() const override {
-    return llvm::inconvertibleErrorCode();
-  }
+  using ErrorInfo<DriverError, SentenceError>::ErrorInfo;
+};
 
-private:
-  std::string text;
+/// The workspace given to a forward is missing, misaligned or too small.
+class WorkspaceError : public llvm::ErrorInfo<WorkspaceError, SentenceError> {
+public:
+  static char ID;
+  using ErrorInfo<WorkspaceError, SentenceError>::ErrorInfo;
 };
 
 } // namespace mlpjit
