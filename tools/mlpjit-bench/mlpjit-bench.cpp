@@ -86,8 +86,13 @@ static cl::opt<std::string> validateOpt(
     "validate",
     cl::desc("the validation sweep: every config.json in this folder at the "
              "token counts (default: the default ones plus non-round ones), "
-             "heuristic plans, then tuned plans, against cuBLASLt"),
+             "heuristic and tuned plans timed in turn, against cuBLASLt"),
     cl::init(""));
+static cl::opt<int> validateRoundsOpt(
+    "validate-rounds",
+    cl::desc("with --validate: times each point's heuristic and tuned plans "
+             "in turn this many times and keeps the medians"),
+    cl::init(3));
 static cl::opt<std::string> tuningFileOpt(
     "tuning-file",
     cl::desc("measured plans to read (and with --tune, write); default: "
@@ -184,10 +189,17 @@ std::optional<std::string> tuningFile() {
   return tuningFileOpt.getValue();
 }
 
+/// Benchmarks `shape` at each token count with each plan set of `plans`
+/// (tuning files as CompileOptions takes them; "" is the heuristic alone):
+/// every set checked against cuBLASLt and float64 first, then the sets timed
+/// in turn, `rounds` times over, and each set's median of its rounds kept,
+/// so clock drift during the run does not read as a difference between
+/// plans (the validation sweep: identical plans read up to 5% apart in one
+/// process, docs/performance.md v7). rows[i] gets plan set i's rows.
 llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
                        llvm::ArrayRef<int64_t> tokens, const Ceilings &ceil,
-                       std::optional<std::string> tuningFile,
-                       std::vector<Row> &rows) {
+                       llvm::ArrayRef<std::optional<std::string>> plans,
+                       int rounds, std::vector<std::vector<Row>> &rows) {
   const Driver &d = gpu.driver();
   CUstream stream = gpu.stream();
   const HarnessKernels &kernels = gpu.kernels();
@@ -197,12 +209,18 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
   if (!archOpt.empty())
     spec.arch = archOpt;
   llvm::errs() << "[" << shape.name << "] compiling...\n";
-  auto dev = DeviceMlp::compile(gpu, spec, std::move(tuningFile));
-  if (!dev)
-    return dev.takeError();
-  DeviceMlp &mlp = **dev;
+  // Every plan set on the same weights (seed 17).
+  std::vector<std::unique_ptr<DeviceMlp>> mlps;
+  for (const std::optional<std::string> &tuning : plans) {
+    auto dev = DeviceMlp::compile(gpu, spec, tuning);
+    if (!dev)
+      return dev.takeError();
+    mlps.push_back(std::move(*dev));
+  }
+  rows.resize(std::max(rows.size(), mlps.size()));
+  const DeviceMlp &first = *mlps.front();
   const int64_t h = spec.hidden, i = spec.intermediate;
-  CublasLtMlp baseline = mlp.cublasLtBaseline();
+  CublasLtMlp baseline = first.cublasLtBaseline();
 
   for (int64_t m : tokens) {
     llvm::errs() << "[" << shape.name << "] M=" << m << ": check";
@@ -215,25 +233,29 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
     const TimingBuffers &b = *buffers;
     const CUdeviceptr yRef = b.yRef.ptr(), scratch = b.scratch.ptr();
 
-    // Correctness first: mlpjit against unfused cuBLASLt and against float64
-    // on the CPU (first and last rows), then merged against unfused.
-    auto check = mlp.checkForward(&baseline, b.x(0), b.y(0), yRef, scratch, m,
-                                  {0, m - 1}, stream);
-    if (!check)
-      return check.takeError();
-    if (!(check->relErrCublas <= 1e-2))
-      return fail(shape.name + " M=" + llvm::Twine(m) +
-                  ": mlpjit differs from cuBLASLt: relative error " +
-                  llvm::formatv("{0:e}", check->relErrCublas).str());
-    if (!(check->relErrCpu <= 1e-2))
-      return fail(shape.name + " M=" + llvm::Twine(m) +
-                  ": mlpjit differs from the float64 reference: relative "
-                  "error " +
-                  llvm::formatv("{0:e}", check->relErrCpu).str());
+    // Correctness first: each plan set against unfused cuBLASLt and against
+    // float64 on the CPU (first and last rows), then merged against unfused.
+    std::vector<double> relErr;
+    for (const std::unique_ptr<DeviceMlp> &mlp : mlps) {
+      auto check = mlp->checkForward(&baseline, b.x(0), b.y(0), yRef, scratch,
+                                     m, {0, m - 1}, stream);
+      if (!check)
+        return check.takeError();
+      if (!(check->relErrCublas <= 1e-2))
+        return fail(shape.name + " M=" + llvm::Twine(m) +
+                    ": mlpjit differs from cuBLASLt: relative error " +
+                    llvm::formatv("{0:e}", check->relErrCublas).str());
+      if (!(check->relErrCpu <= 1e-2))
+        return fail(shape.name + " M=" + llvm::Twine(m) +
+                    ": mlpjit differs from the float64 reference: relative "
+                    "error " +
+                    llvm::formatv("{0:e}", check->relErrCpu).str());
+      relErr.push_back(check->relErrCublas);
+    }
     if (auto e = kernels.poison(b.y(1), size_t(m) * h, stream))
       return e;
-    if (auto e =
-            baseline.merged(mlp.weights(), b.x(0), b.y(1), m, scratch, stream))
+    if (auto e = baseline.merged(first.weights(), b.x(0), b.y(1), m, scratch,
+                                 stream))
       return e;
     auto mergedErr =
         relativeError(gpu, b.y(1), yRef, size_t(m) * h, spec.dtype);
@@ -252,19 +274,26 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
         return t.takeError();
       return t->medianUs;
     };
-    auto tm = timeIt("mlpjit", [&](int r) {
-      return mlp.forward(b.x(r), b.y(r), m, stream);
-    });
-    if (!tm)
-      return tm.takeError();
+    std::vector<std::vector<double>> times(mlps.size());
+    for (int round = 0; round < rounds; ++round)
+      for (size_t v = 0; v < mlps.size(); ++v) {
+        const DeviceMlp &mlp = *mlps[v];
+        auto tm = timeIt("mlpjit", [&](int r) {
+          return mlp.forward(b.x(r), b.y(r), m, stream);
+        });
+        if (!tm)
+          return tm.takeError();
+        times[v].push_back(*tm);
+      }
     auto tu = timeIt("unfused", [&](int r) {
-      return baseline.unfused(mlp.weights(), b.x(r), b.y(r), m, scratch,
+      return baseline.unfused(first.weights(), b.x(r), b.y(r), m, scratch,
                               stream);
     });
     if (!tu)
       return tu.takeError();
     auto tg = timeIt("merged", [&](int r) {
-      return baseline.merged(mlp.weights(), b.x(r), b.y(r), m, scratch, stream);
+      return baseline.merged(first.weights(), b.x(r), b.y(r), m, scratch,
+                             stream);
     });
     if (!tg)
       return tg.takeError();
@@ -272,15 +301,19 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
     double flops = 6.0 * m * h * i, bytes = 2.0 * (3.0 * h * i + 2.0 * m * h);
     double floorUs = 1e6 * std::max(flops / (ceil.tflops * 1e12),
                                     bytes / (ceil.tbps * 1e12));
-    rows.push_back(
-        {shape.name, h, i, m, floorUs, *tm, *tu, *tg, check->relErrCublas});
-    // Each row as soon as it is measured: a run cut short keeps its rows.
-    const Row &r = rows.back();
-    llvm::errs() << llvm::format(
-        "  %s M=%lld: mlpjit %.1f us, cuBLASLt unfused %.1f, merged %.1f, "
-        "floor %.1f, rel. error %.2e\n",
-        r.shape.c_str(), (long long)m, r.mlpjitUs, r.unfusedUs, r.mergedUs,
-        r.floorUs, r.relErr);
+    for (size_t v = 0; v < mlps.size(); ++v) {
+      std::vector<double> &t = times[v];
+      std::sort(t.begin(), t.end());
+      rows[v].push_back(
+          {shape.name, h, i, m, floorUs, t[t.size() / 2], *tu, *tg, relErr[v]});
+      // Each row as soon as it is measured: a run cut short keeps its rows.
+      const Row &r = rows[v].back();
+      llvm::errs() << llvm::format(
+          "  %s M=%lld: mlpjit %.1f us, cuBLASLt unfused %.1f, merged %.1f, "
+          "floor %.1f, rel. error %.2e%s\n",
+          r.shape.c_str(), (long long)m, r.mlpjitUs, r.unfusedUs, r.mergedUs,
+          r.floorUs, r.relErr, v > 0 ? " (tuned)" : "");
+    }
   }
   return llvm::Error::success();
 }
@@ -363,9 +396,10 @@ static int benchMain(int argc, char **argv) {
     if (files.empty())
       return reportAndExit(
           fail("--validate: no .json configs in " + validateOpt));
-    if (!tuneOpt)
+    if (!tuneOpt && tuningFileOpt.empty())
       return reportAndExit(fail("--validate compares with tuned plans: add "
-                                "--tune and a --tuning-file to write"));
+                                "--tune (and a --tuning-file to write), or "
+                                "a --tuning-file of plans tuned before"));
   }
   for (const std::string &file : files) {
     auto specs = loadMlpFile(file, llvm::errs());
@@ -439,25 +473,30 @@ static int benchMain(int argc, char **argv) {
 
   std::vector<Row> rows;
   if (!validateOpt.empty()) {
-    // Heuristic plans first (no tuning file at all), then the tuned ones.
+    // Heuristic plans (no tuning file at all) and tuned ones, timed in turn.
+    std::vector<std::vector<Row>> sets(2);
+    const std::optional<std::string> plans[] = {std::string(), tuningFile()};
     for (const BenchShape &s : shapes)
-      if (auto e = benchShape(**gpu, s, tokens, *ceil, std::string(), rows))
+      if (auto e = benchShape(**gpu, s, tokens, *ceil, plans,
+                              std::max(1, validateRoundsOpt.getValue()), sets))
         return reportAndExit(std::move(e));
+    rows = sets[0];
     printTable(llvm::outs(), rows);
-    std::vector<Row> tunedRows;
-    for (const BenchShape &s : shapes)
-      if (auto e = benchShape(**gpu, s, tokens, *ceil, tuningFile(), tunedRows))
-        return reportAndExit(std::move(e));
     llvm::outs() << "\nvalidation sweep: heuristic vs tuned vs the best "
-                    "cuBLASLt baseline (both timed in this process)\n";
-    printValidation(llvm::outs(), rows, tunedRows);
-    for (Row &r : tunedRows)
+                    "cuBLASLt baseline (timed in turn in this process, the "
+                    "median of "
+                 << std::max(1, validateRoundsOpt.getValue()) << " rounds)\n";
+    printValidation(llvm::outs(), sets[0], sets[1]);
+    for (Row &r : sets[1])
       r.shape += " (tuned)";
-    rows.insert(rows.end(), tunedRows.begin(), tunedRows.end());
+    rows.insert(rows.end(), sets[1].begin(), sets[1].end());
   } else {
+    std::vector<std::vector<Row>> sets(1);
+    const std::optional<std::string> plans[] = {tuningFile()};
     for (const BenchShape &s : shapes)
-      if (auto e = benchShape(**gpu, s, tokens, *ceil, tuningFile(), rows))
+      if (auto e = benchShape(**gpu, s, tokens, *ceil, plans, 1, sets))
         return reportAndExit(std::move(e));
+    rows = sets[0];
     printTable(llvm::outs(), rows);
   }
 
