@@ -108,14 +108,18 @@ def considered(r):
             2 * cdiv(r["n"], r["tileN"]) <= PRIOR["sms"]))
     return r["m"] > 32
 
-def load(paths):
-    """The considered candidates of the logs, grouped by (shape, GEMM, M)."""
+def read_rows(paths):
+    """Every row of the tuner logs, whatever the plan."""
     rows = []
     for path in paths:
         for line in open(path):
             try: rows.append(json.loads(line))
             except ValueError: pass  # a log cut short
-    rows = [r for r in rows if considered(r)]
+    return rows
+
+def load(paths):
+    """The considered candidates of the logs, grouped by (shape, GEMM, M)."""
+    rows = [r for r in read_rows(paths) if considered(r)]
     # Logs without clusterM hold 2x1-cluster and plain runs of one plan
     # under one key: keep the slower (the plain one, as the planner models).
     plan = lambda r: (r["shape"], r["role"], r["m"], r["tileM"], r["tileN"], r["stages"],

@@ -11,9 +11,14 @@
 
 using namespace mlpjit;
 
+/// "kernel '<name>': <msg>", the sentence of every launch error.
+static std::string launchMessage(const KernelDesc &desc,
+                                 const llvm::Twine &msg) {
+  return ("kernel '" + desc.name + "': " + msg).str();
+}
 static llvm::Error launchError(const KernelDesc &desc, const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "kernel '" + desc.name + "': " + msg);
+                                 launchMessage(desc, msg));
 }
 
 llvm::Error mlpjit::checkLaunchable(const KernelDesc &desc) {
@@ -118,9 +123,9 @@ static llvm::Error encodeTensorMap(const Driver &d, const KernelDesc &desc,
       // NONE fills out-of-bounds elements with zero (the ragged last tile).
       CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
   if (r != CUDA_SUCCESS)
-    return llvm::make_error<DriverError>("kernel '" + desc.name +
-                                         "': cuTensorMapEncodeTiled for " +
-                                         what + " failed: " + d.describe(r));
+    return llvm::make_error<DriverError>(
+        launchMessage(desc, llvm::Twine("cuTensorMapEncodeTiled for ") + what +
+                                " failed: " + d.describe(r)));
   std::memcpy(&out, &map, sizeof(out));
   return llvm::Error::success();
 }

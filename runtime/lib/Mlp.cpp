@@ -12,14 +12,17 @@
 
 using namespace mlpjit;
 
+/// "mlpjit: MLP '<name>': <msg>", the sentence of every error of a block.
+static std::string blockMessage(const MlpProgram &p, const llvm::Twine &msg) {
+  return ("mlpjit: MLP '" + p.name + "': " + msg).str();
+}
 static llvm::Error apiError(const MlpProgram &p, const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "mlpjit: MLP '" + p.name + "': " + msg);
+                                 blockMessage(p, msg));
 }
 /// The same sentence, typed so the C API reports MLPJIT_ERROR_WORKSPACE.
 static llvm::Error workspaceError(const MlpProgram &p, const llvm::Twine &msg) {
-  return llvm::make_error<WorkspaceError>(
-      ("mlpjit: MLP '" + p.name + "': " + msg).str());
+  return llvm::make_error<WorkspaceError>(blockMessage(p, msg));
 }
 
 static constexpr size_t kElementBytes = 2; // bf16 and fp16

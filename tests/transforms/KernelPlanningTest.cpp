@@ -24,6 +24,23 @@ using namespace mlpjit;
 
 namespace {
 
+/// An H200 GEMM of n weight rows and depth k: gated (SwiGLU, gate/up in
+/// 64-row blocks) or plain.
+GemmProblem gatedGemm(int64_t n, int64_t k) {
+  GemmProblem p;
+  p.n = n;
+  p.k = k;
+  p.epilogue = Epilogue::swiglu;
+  p.interleaveRows = 64;
+  return p;
+}
+GemmProblem plainGemm(int64_t n, int64_t k) {
+  GemmProblem p;
+  p.n = n;
+  p.k = k;
+  return p;
+}
+
 TEST(KernelHeuristic, SplitKRule) {
   // Llama-3-8B gate/up: 224 tiles already fill the GPU.
   EXPECT_EQ(chooseSplitK(28672, 4096, 128, 64), 1);
@@ -173,11 +190,7 @@ TEST(KernelHeuristic, CostModelPlans) {
 // tiles of 128 (they lost on the plain down GEMM, and an odd token-tile
 // count idles a CTA: docs/performance.md, v6).
 TEST(KernelHeuristic, ClusterCandidates) {
-  GemmProblem p;
-  p.n = 28672;
-  p.k = 4096;
-  p.epilogue = Epilogue::swiglu;
-  p.interleaveRows = 64;
+  GemmProblem p = gatedGemm(28672, 4096);
   auto clustered = [&](int64_t m) {
     return llvm::count_if(sm90Candidates(p, m),
                           [](const KernelPlan &k) { return k.clusterM == 2; });
@@ -192,10 +205,7 @@ TEST(KernelHeuristic, ClusterCandidates) {
       EXPECT_EQ(k.splitK, 1);
       EXPECT_FALSE(k.swapAB);
     }
-  p.n = 4096;
-  p.k = 14336;
-  p.epilogue = Epilogue::none;
-  p.interleaveRows = 0;
+  p = plainGemm(4096, 14336);
   EXPECT_EQ(clustered(8192), 0);
 }
 
@@ -204,12 +214,7 @@ TEST(KernelHeuristic, ClusterCandidates) {
 // ran 15% slower in 2x1 clusters (docs/performance.md, v7).
 TEST(KernelHeuristic, ClusterPlansStayWhereClustersPay) {
   HeuristicKernelPlanner planner;
-  GemmProblem p;
-  p.n = 37888;
-  p.k = 3584;
-  p.epilogue = Epilogue::swiglu;
-  p.interleaveRows = 64;
-  auto plans = planner.plan(p);
+  auto plans = planner.plan(gatedGemm(37888, 3584));
   ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
   bool anyCluster = false;
   for (const KernelPlan &k : *plans)
@@ -228,11 +233,7 @@ TEST(KernelHeuristic, ClusterPlansStayWhereClustersPay) {
 // with many weight tiles (two waves re-read weights from HBM), not with
 // split-K, and not for the plain GEMM (64-row weight tiles double its CTAs).
 TEST(KernelHeuristic, TwoTokenTilesForFewGatedWeightTiles) {
-  GemmProblem p;
-  p.n = 7168;
-  p.k = 8192;
-  p.epilogue = Epilogue::swiglu;
-  p.interleaveRows = 64;
+  GemmProblem p = gatedGemm(7168, 8192);
   auto swapTiles = [&](int64_t m) {
     std::vector<std::pair<int64_t, int64_t>> out; // (tileM, splitK)
     for (const KernelPlan &k : sm90Candidates(p, m))
@@ -253,20 +254,14 @@ TEST(KernelHeuristic, TwoTokenTilesForFewGatedWeightTiles) {
     EXPECT_EQ(rejection(p, k), "");
   p.n = 28672; // llama-3-8b: 224 weight tiles, two waves
   EXPECT_FALSE(has(swapTiles(64), 32, 1));
-  p.n = 8192; // tp8 down: plain
-  p.k = 3584;
-  p.epilogue = Epilogue::none;
-  p.interleaveRows = 0;
+  p = plainGemm(8192, 3584); // tp8 down
   EXPECT_FALSE(has(swapTiles(64), 32, 1));
 }
 
 // Stores from registers (swapAB, outputs not whole 64-column subtiles) cost
 // registerStoreCost x the TMA store's per-element epilogue.
 TEST(KernelHeuristic, RegisterStoresCostMore) {
-  GemmProblem p;
-  p.n = 2304;
-  p.k = 9216;
-  p.epilogue = Epilogue::none;
+  GemmProblem p = plainGemm(2304, 9216);
   KernelPlan direct{"sm90_tma_ws", 1, 1, 128, 224, 64, 5, 1, 1, 4, false};
   KernelPlan tma{"sm90_tma_ws", 1, 1, 128, 256, 64, 4, 1, 1, 4, false};
   GemmProblem cheap = p;

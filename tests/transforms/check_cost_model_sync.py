@@ -16,15 +16,8 @@ import fit_cost_model as model  # noqa: E402
 
 def main():
     binary, logs = sys.argv[1], sys.argv[2:]
-    rows = []
-    for path in logs:
-        for line in open(path):
-            try:
-                r = json.loads(line)
-            except ValueError:
-                continue  # a log cut short
-            if r.get("splitK") != 0:  # the script does not model stream-K
-                rows.append(r)
+    # The script does not model stream-K.
+    rows = [r for r in model.read_rows(logs) if r.get("splitK") != 0]
     if not rows:
         sys.exit("check_cost_model_sync: no rows in " + " ".join(logs))
     out = subprocess.run([binary], input="\n".join(json.dumps(r) for r in rows),

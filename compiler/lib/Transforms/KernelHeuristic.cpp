@@ -106,10 +106,10 @@ int64_t swapTokenTile(int64_t m) {
 /// tokens: gated GEMMs only, from 12 token tiles of 128 and two waves of
 /// tiles (sm90Candidates says why).
 bool clustersPay(const GemmProblem &p, const KernelPlan &plan, int64_t m) {
+  const int64_t tokenTiles = ceilDiv(m, plan.tileM);
   return isGated(p.epilogue) && !plan.swapAB && plan.tileM == 128 &&
-         plan.tileN >= 128 && ceilDiv(m, plan.tileM) >= 12 &&
-         ceilDiv(m, plan.tileM) * ceilDiv(p.n, plan.tileN) >=
-             2 * p.device.smCount;
+         plan.tileN >= 128 && tokenTiles >= 12 &&
+         tokenTiles * ceilDiv(p.n, plan.tileN) >= 2 * p.device.smCount;
 }
 
 } // namespace
@@ -244,7 +244,7 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
     // GEMMs from 12 token tiles (M >= 1536), slower with fewer (an odd
     // count idles a CTA: 1.2-1.7x at M = 384) and for the plain down GEMM
     // (0-12% slower; calib3.jsonl). The splitK 1 plan, in clusters.
-    if (out.size() > whole && !swap && tileM == 128) {
+    if (out.size() > whole) {
       KernelPlan plan = out[whole];
       plan.clusterM = 2;
       if (clustersPay(p, plan, m) && !sm90::supports(sm90Config(p, plan)))
