@@ -162,6 +162,11 @@ llvm::Error mlpjit::checkGemmOperands(const KernelDesc &desc,
     if (!aligned16(ops.workspace) || !aligned16(ops.counters))
       return launchError(desc, "split-K scratch is not 16-byte aligned");
   }
+  if ((ops.nextCounters == nullptr) != (ops.nextCounterBytes == 0) ||
+      !aligned16(ops.nextCounters) || ops.nextCounterBytes % 4 != 0 ||
+      ops.nextCounterBytes / 4 > size_t(INT32_MAX))
+    return launchError(desc, "the next kernel's counters need a 16-byte "
+                             "aligned pointer and a whole number of words");
   return llvm::Error::success();
 }
 
@@ -188,6 +193,8 @@ llvm::Error mlpjit::launchGemm(const Driver &d, CUfunction fn,
     p.workspace = static_cast<float *>(ops.workspace);
     p.counters = static_cast<unsigned *>(ops.counters);
   }
+  p.nextCounters = static_cast<unsigned *>(ops.nextCounters);
+  p.nextCounterCount = int(ops.nextCounterBytes / 4);
   const TemplateFamily *family = findTemplateFamily(desc.templateName);
   if (family->usesTensorMaps) {
     if (auto e = encodeTensorMap(d, desc, p.tmaA, ops.a,

@@ -43,6 +43,11 @@ struct GemmOperands {
   void *d = nullptr;
   void *workspace = nullptr; // gemmWorkspaceBytes(...); split-K, stream-K
   void *counters = nullptr;  // gemmCounterBytes(desc), zeroed; split-K and stream-K
+  /// The arrival counters of the GEMM launched next on the stream, which
+  /// this kernel zeroes (an MLP's gate-up zeroes its down GEMM's, so a
+  /// forward needs no memset); nextCounterBytes a multiple of 4.
+  void *nextCounters = nullptr;
+  size_t nextCounterBytes = 0;
   int64_t m = 0;
   /// Launch as a programmatic dependent of the stream's previous kernel
   /// (PDL): this kernel's prologue overlaps that kernel's tail; the
@@ -81,7 +86,8 @@ TensorMapArgs tensorMapArgsD(const KernelDesc &desc, int64_t m);
 
 /// The checks launchGemm makes before touching the driver: m within
 /// [mMin, mMax], non-null 16-byte aligned pointers, a bias exactly when
-/// planned, counters and workspace exactly when split-K.
+/// planned, counters and workspace exactly when split-K, next counters
+/// aligned and whole words.
 llvm::Error checkGemmOperands(const KernelDesc &desc, const GemmOperands &ops);
 
 /// Checks the operands, encodes the tensor maps, and launches `fn`

@@ -203,8 +203,8 @@ const MlpKernels::Bucket *MlpKernels::bucketFor(int64_t m) const {
 static size_t align256(size_t bytes) { return (bytes + 255) / 256 * 256; }
 
 // [counters: gate-up's, down's][intermediate [m, I]][fp32 partial sums].
-// Counters first: they are the only part that must be zero on entry, and
-// one memset then covers both kernels'. The partial sums are dead between
+// Counters first: they are the only part that must be zero on entry
+// (launchGateUp). The partial sums are dead between
 // the two launches (same stream), so both kernels share them.
 MlpKernels::WorkspaceLayout MlpKernels::workspaceLayout(const Bucket &b,
                                                         int64_t m) const {
@@ -444,23 +444,32 @@ llvm::Error MlpLayer::launchGateUp(const MlpKernels::Bucket &b,
                                    CUstream stream) const {
   const DeviceContext &ctx = shared->context();
   const Driver &d = ctx.driver();
-  // The counters must be zero on entry. The kernels leave them zero, but
-  // the caller's workspace may have held anything since the last forward.
-  if (l.counterBytes)
+  // Counters must be zero on entry. The kernels leave them zero, but the
+  // caller's workspace may have held anything since the last forward: a
+  // memset for gate-up's own (only when it splits K), and the gate-up kernel
+  // zeroes the down GEMM's before it finishes (no launch of its own: at
+  // small M the down GEMM always splits K).
+  if (b.gateUpCounterBytes)
     if (auto e = d.check(
             d.cuMemsetD8Async(reinterpret_cast<CUdeviceptr>(ws + l.counters), 0,
-                              l.counterBytes, stream),
+                              b.gateUpCounterBytes, stream),
             "zeroing split-K counters"))
       return e;
   const KernelDesc &desc = b.gateUp->desc();
-  GemmOperands ops{x,
-                   gateUpWeight,
-                   gateUpBias,
-                   ws + l.intermediate,
-                   desc.splitK != 1 ? ws + l.partials : nullptr,
-                   desc.splitK != 1 ? ws + l.counters : nullptr,
-                   m,
-                   false};
+  GemmOperands ops;
+  ops.a = x;
+  ops.b = gateUpWeight;
+  ops.bias = gateUpBias;
+  ops.d = ws + l.intermediate;
+  if (desc.splitK != 1) {
+    ops.workspace = ws + l.partials;
+    ops.counters = ws + l.counters;
+  }
+  if (b.downCounterBytes) {
+    ops.nextCounters = ws + l.counters + b.gateUpCounterBytes;
+    ops.nextCounterBytes = b.downCounterBytes;
+  }
+  ops.m = m;
   return launchGemm(d, b.gateUp->function(), desc, ops, stream, ctx.numSMs(),
                     b.gateUp->residentCtas());
 }
@@ -470,15 +479,17 @@ llvm::Error MlpLayer::launchDown(const MlpKernels::Bucket &b,
                                  int64_t m, char *ws, CUstream stream) const {
   const DeviceContext &ctx = shared->context();
   const KernelDesc &desc = b.down->desc();
-  GemmOperands ops{ws + l.intermediate,
-                   downWeight,
-                   downBias,
-                   y,
-                   desc.splitK != 1 ? ws + l.partials : nullptr,
-                   desc.splitK != 1 ? ws + l.counters + b.gateUpCounterBytes
-                                    : nullptr,
-                   m,
-                   programmaticLaunch()};
+  GemmOperands ops;
+  ops.a = ws + l.intermediate;
+  ops.b = downWeight;
+  ops.bias = downBias;
+  ops.d = y;
+  if (desc.splitK != 1) {
+    ops.workspace = ws + l.partials;
+    ops.counters = ws + l.counters + b.gateUpCounterBytes;
+  }
+  ops.m = m;
+  ops.dependent = programmaticLaunch();
   return launchGemm(ctx.driver(), b.down->function(), desc, ops, stream,
                     ctx.numSMs(), b.down->residentCtas());
 }

@@ -22,15 +22,19 @@ static llvm::Error fileError(const llvm::Twine &msg) {
 }
 
 namespace {
-// -2: the kernels take kernel_abi.h's GemmParams with tmaD (the TMA-store
-// epilogue); -1 files hold kernels of the older layout, which would read
-// their pointers at the wrong offsets.
-constexpr llvm::StringLiteral kFormat = "mlpjit-program-2";
-constexpr llvm::StringLiteral kArtifactFormat = "mlpjit-artifact-2";
+// -3: the kernels take kernel_abi.h's GemmParams with nextCounters (a
+// gate-up kernel zeroes its down GEMM's split-K counters); -2 kernels read
+// m, n, k at other offsets and leave the counters as they are, -1 kernels
+// have no tmaD either.
+constexpr llvm::StringLiteral kFormat = "mlpjit-program-3";
+constexpr llvm::StringLiteral kArtifactFormat = "mlpjit-artifact-3";
 
 /// The error for a file of an older format, or success.
 llvm::Error checkNotOlderFormat(std::optional<llvm::StringRef> format) {
-  if (format == "mlpjit-program-1" || format == "mlpjit-artifact-1")
+  if (format &&
+      (format->starts_with("mlpjit-program-") ||
+       format->starts_with("mlpjit-artifact-")) &&
+      (format->ends_with("-1") || format->ends_with("-2")))
     return fileError("format " + *format +
                      " was written by an older mlpjit whose kernels take "
                      "another parameter layout; compile it again (format " +

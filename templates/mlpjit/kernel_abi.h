@@ -41,9 +41,25 @@ struct GemmParams {
   void *d;          // [m, nOut]
   float *workspace; // split-K partial sums, null when splitK == 1
   unsigned *counters; // split-K tile semaphores, zeroed, null when splitK == 1
+  // Arrival counters of the GEMM launched next on the stream (an MLP's down
+  // GEMM), which this kernel zeroes once the previous grid is done, so a
+  // forward needs no memset launch; null and 0 when there are none.
+  unsigned *nextCounters;
+  int nextCounterCount;
   int m;            // token count, a run-time value in the plan's range
   int n, k;         // equal to the kernel's compile-time constants
 };
+
+#if defined(__CUDACC__)
+/// Zeroes p.nextCounters: `threads` threads of CTA 0, this one `thread`,
+/// after the kernel waited for the previous grid (which may still use them).
+__device__ __forceinline__ void clearNextCounters(const GemmParams &p,
+                                                  int thread, int threads) {
+  if (blockIdx.x == 0 && blockIdx.y == 0 && blockIdx.z == 0)
+    for (int i = thread; i < p.nextCounterCount; i += threads)
+      p.nextCounters[i] = 0u;
+}
+#endif
 
 /// How to launch a kernel: computed on the host from the kernel's constants
 /// and the run-time token count.

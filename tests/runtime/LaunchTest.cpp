@@ -332,6 +332,22 @@ TEST(OperandCheckTest, RejectsMisuseBeforeAnyLaunch) {
          o.workspace = const_cast<void *>(at(0x50000));
          o.counters = const_cast<void *>(at(0x60004));
        }},
+      {"the next kernel's counters need a 16-byte aligned pointer",
+       [](KernelDesc &, GemmOperands &o) { o.nextCounterBytes = 256; }},
+      {"the next kernel's counters need",
+       [](KernelDesc &, GemmOperands &o) {
+         o.nextCounters = const_cast<void *>(at(0x70000));
+       }},
+      {"the next kernel's counters need",
+       [](KernelDesc &, GemmOperands &o) {
+         o.nextCounters = const_cast<void *>(at(0x70008));
+         o.nextCounterBytes = 256;
+       }},
+      {"a whole number of words",
+       [](KernelDesc &, GemmOperands &o) {
+         o.nextCounters = const_cast<void *>(at(0x70000));
+         o.nextCounterBytes = 6;
+       }},
   };
   for (const Case &c : cases) {
     KernelDesc desc = d;

@@ -44,12 +44,14 @@ TEST(ProgramFileTest, ErrorsNameTheField) {
   };
   expectError("{", "not JSON");
   expectError("{\"format\": \"other\"}", "not an mlpjit program");
-  // Kernels of format 1 take GemmParams without tmaD: refused, not loaded.
-  std::string older = json;
-  older.replace(older.find("mlpjit-program-2"), 16, "mlpjit-program-1");
-  expectError(older, "older mlpjit whose kernels take another parameter");
+  // Kernels of formats 1 and 2 take other GemmParams: refused, not loaded.
+  for (const char *format : {"mlpjit-program-1", "mlpjit-program-2"}) {
+    std::string older = json;
+    older.replace(older.find("mlpjit-program-3"), 16, format);
+    expectError(older, "older mlpjit whose kernels take another parameter");
+  }
   auto olderArtifact =
-      artifactFromJson("{\"format\": \"mlpjit-artifact-1\", \"programs\": []}");
+      artifactFromJson("{\"format\": \"mlpjit-artifact-2\", \"programs\": []}");
   ASSERT_FALSE(bool(olderArtifact));
   EXPECT_NE(llvm::toString(olderArtifact.takeError()).find("compile it again"),
             std::string::npos);

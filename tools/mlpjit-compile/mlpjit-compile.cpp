@@ -3,7 +3,7 @@
 //   mlpjit-compile SPEC|config.json --arch sm_90a[,sm_80,...] -o FILE
 //                  [--tokens MIN..MAX] [--tp N] [--no-cubin] [-j N]
 //
-// Writes an artifact (ProgramFile.h, format mlpjit-artifact-2): every block
+// Writes an artifact (ProgramFile.h, format mlpjit-artifact-3): every block
 // of the spec for every arch, each kernel with NVRTC's cubin for that arch
 // plus PTX as the fallback for newer GPUs. Loading it (mlpjit_program_load,
 // readArtifactFile + MlpKernels::load) needs only the driver. Runs without a

@@ -5,7 +5,7 @@
 // KernelDesc ("desc", KernelDesc.h's JSON mapping), the PTX as a string and,
 // when compiled ahead of time, the cubin in base64 ("cubin").
 //
-// An artifact (mlpjit-compile's output, format mlpjit-artifact-2) holds the
+// An artifact (mlpjit-compile's output, format mlpjit-artifact-3) holds the
 // programs of every block of a spec, one per block and target arch, in the
 // same per-program form; its loader picks the variant that runs on the GPU.
 // The block's field names are the MlpProgram member names; errors name the
@@ -33,7 +33,7 @@ llvm::Expected<MlpProgram> programFromJson(llvm::StringRef json);
 llvm::Error writeProgramFile(const MlpProgram &program, llvm::StringRef path);
 llvm::Expected<MlpProgram> readProgramFile(llvm::StringRef path);
 
-/// Format mlpjit-artifact-2: the mlpjit version that wrote it, the target
+/// Format mlpjit-artifact-3: the mlpjit version that wrote it, the target
 /// archs, and the programs (each as in a program file, without "format").
 std::string artifactToJson(llvm::ArrayRef<MlpProgram> programs);
 /// Parses an artifact, or a single program file as a one-program artifact.

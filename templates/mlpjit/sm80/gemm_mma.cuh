@@ -175,6 +175,8 @@ struct GemmMma {
     const int tid = threadIdx.x, lane = tid % 32, warp = tid / 32;
     const int warpM = warp % kWarpsM, warpN = warp / kWarpsM;
     const int m = p.m;
+    // Launched in stream order (no PDL): the previous grid is done.
+    abi::clearNextCounters(p, tid, kThreads);
     unsigned tileRow = 0, tileCol = 0;
     tileCoordinates(blockIdx.x, unsigned((m + TileM - 1) / TileM), kTilesN,
                     tileRow, tileCol);

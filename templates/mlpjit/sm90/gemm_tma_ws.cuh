@@ -29,7 +29,8 @@
 //
 // PDL: every CTA waits for the stream's previous grid (griddepcontrol.wait)
 // after its prologue and lets its dependents launch; both are no-ops unless
-// the runtime launches with programmatic serialization (MLPJIT_PDL=1).
+// the runtime launches with programmatic serialization (MLPJIT_PDL=1). CTA 0
+// then zeroes the next GEMM's split-K counters (p.nextCounters).
 //
 // Split-K: CTA z reduces k-tiles [z*per, (z+1)*per); every CTA stores its
 // fp32 partial to p.workspace in fragment order, the last one to arrive on
@@ -362,6 +363,9 @@ struct GemmTmaWs {
     // as soon as SMs free up: every CTA is resident or finished by then.
     ptx::waitPrimary();
     ptx::launchDependents();
+    // Every thread but the producer's (it goes straight to its loads).
+    if (threadIdx.x != 0)
+      abi::clearNextCounters(p, int(threadIdx.x) - 1, kThreads - 1);
 
     // Persistent: CTA b takes work units b, b + gridDim.x, ...; the ring
     // position `it` runs on across units, so the producer fills the next
