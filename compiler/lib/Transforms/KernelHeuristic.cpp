@@ -147,10 +147,13 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   // shared memory, whichever is slower (the pipeline overlaps the two).
   const int64_t mmaRows = plan.swapAB ? tn : tm;
   const int64_t mmaCols = plan.swapAB ? tm : tn;
-  const double ctaFlopsPerUs = dev.mmaTflops * 1e6 / dev.smCount /
-                               double(perSm) *
-                               mmaEfficiency(dev, mmaRows, mmaCols) *
-                               (plan.swapAB ? dev.swapEfficiency : 1.0);
+  const double ctaSlots = double(dev.smCount * perSm);
+  const double ctaFlopsPerUs =
+      dev.mmaTflops * 1e6 / dev.smCount / double(perSm) *
+      mmaEfficiency(dev, mmaRows, mmaCols) *
+      (plan.swapAB ? dev.swapEfficiency : 1.0) *
+      (1.0 + dev.powerBoost * (1.0 - std::min(double(active), ctaSlots) /
+                                         ctaSlots));
   const double kTileFlops = 2.0 * double(tm * tn * kTileK);
   // What one CTA pulls from L2 per k-tile: a cluster's CTAs each load
   // 1/cluster of the weight tile and multicast it.

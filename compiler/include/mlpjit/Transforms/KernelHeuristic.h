@@ -28,7 +28,7 @@ struct DeviceModel {
   int smCount = 132;
   double mmaTflops = 862;                // 16-bit MMA rate of 128-row tiles
   double mmaColumnOverhead = 20.7;       // wgmma N costs like N + this
-  double oneWarpgroupEfficiency = 0.853; // 64-row tiles: one consumer
+  double oneWarpgroupEfficiency = 0.9494; // 64-row tiles: one consumer
   double swapEfficiency = 0.589;         // swapAB (weights on the M side)
   double nonPowerOfTwoEfficiency = 0.974; // wgmma N of 24, 48, 96, 160...
   double fewStagePenalty = 0.433;        // per stage under 4, on the k-loop
@@ -41,12 +41,19 @@ struct DeviceModel {
   double smLoadGBs = 444;     // one SM's TMA rate from L2
   double epilogueUsPerElement = 9.6e-5; // activation + TMA store, per element
   double registerStoreCost = 4.09;      // x that for stores from registers (v7)
-  double splitKFixedUs = 4.79;          // a split-K partial's handshake
-  double fixedUs = 4.13;                // launch, prologue, fill and drain
+  double splitKFixedUs = 4.772;         // a split-K partial's handshake
+  double fixedUs = 3.607;               // launch, prologue, fill and drain
+  // A GPU with idle SMs draws less power and clocks higher: each busy SM's
+  // MMA rate rises by this x the idle share of the CTA slots (v8: tp8
+  // gate-up's 56 and 84 unsplit CTAs ran 1.1-1.2x faster per SM than the
+  // full-chip rate, which had made split-K look cheaper; calib5.jsonl).
+  double powerBoost = 0.12;
   // The SM, HBM and L2 times combine as a p-norm with this p. v7 refit only
   // this, nonPowerOfTwoEfficiency and splitKFixedUs (the others held) on
   // calib12-swap, calib3, calib4 and calib5 (s4: M = 16..256), then
-  // registerStoreCost alone.
+  // registerStoreCost alone; v8 added powerBoost and refit it with
+  // mmaTflops, overlapNorm, splitKFixedUs, oneWarpgroupEfficiency and
+  // fixedUs (the first two came back unchanged).
   double overlapNorm = 6.13;
   // 2x1 clusters (multicast weight tiles) of gated GEMMs: the k-loop ran
   // 1-4% faster at M >= 1536 (calib3.jsonl's cluster / no-cluster pairs;
