@@ -395,7 +395,9 @@ llvm::Error MlpLayer::setPackedGateUp(const void *gateUp, const void *down,
 
 /// The down GEMM starts as a programmatic dependent of gate-up only with
 /// MLPJIT_PDL=1: on the H200 it cost 13 us at M = 1 and 3 us at M = 64
-/// (llama-3-8b, docs/performance.md v4), so it is off by default.
+/// (llama-3-8b, docs/performance.md v4), and still 2-5 us at M <= 16 for
+/// llama-3-8b and gemma-7b with the weights loaded before the wait
+/// (session 5), so it is off by default.
 static bool programmaticLaunch() {
   static const bool enabled = [] {
     const char *v = std::getenv("MLPJIT_PDL");
