@@ -120,14 +120,16 @@ public:
                               CUstream stream);
 
   /// y[m, hidden] = down(act(gate(x)) * up(x)) on `stream` in `workspace`
-  /// (256-byte aligned, at least kernels().workspaceBytes(m) bytes). Zeroes
-  /// the split-K counters in the workspace (cuMemsetD8Async) when the
-  /// bucket splits K (split-K or stream-K). Allocates nothing, never
-  /// synchronizes: capturable.
+  /// (256-byte aligned, at least kernels().workspaceBytes(m) bytes). The
+  /// split-K counters in the workspace start at zero: the gate-up kernel
+  /// zeroes the down GEMM's, a cuMemsetD8Async gate-up's own when it splits
+  /// K (split-K or stream-K). Allocates nothing, never synchronizes:
+  /// capturable.
   llvm::Error forward(const void *x, void *y, int64_t m, void *workspace,
                       size_t workspaceBytes, CUstream stream) const;
   /// The two halves of forward, for timing each kernel: gateUp writes the
-  /// workspace's intermediate, down reads it (same m, same workspace).
+  /// workspace's intermediate and zeroes down's counters, down reads them
+  /// (same m, same workspace, gateUp first).
   llvm::Error gateUp(const void *x, int64_t m, void *workspace,
                      size_t workspaceBytes, CUstream stream) const;
   llvm::Error down(void *y, int64_t m, void *workspace, size_t workspaceBytes,
