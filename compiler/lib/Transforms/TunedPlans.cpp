@@ -103,7 +103,8 @@ llvm::Expected<TunedPlanTable> TunedPlanTable::load(llvm::StringRef path) {
 }
 
 llvm::Error TunedPlanTable::save(llvm::StringRef path) const {
-  llvm::json::Object root{{"format", kFormat}, {"plans", plans}};
+  const llvm::json::Value root =
+      llvm::json::Object{{"format", kFormat}, {"plans", plans}};
 
   llvm::StringRef dir = llvm::sys::path::parent_path(path);
   if (!dir.empty())
@@ -111,7 +112,7 @@ llvm::Error TunedPlanTable::save(llvm::StringRef path) const {
       return llvm::createStringError(ec, "cannot create '" + dir +
                                              "': " + ec.message());
   return writeFileAtomically(path, [&](llvm::raw_ostream &os) {
-    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+    os << llvm::formatv("{0:2}", root) << "\n";
   });
 }
 
