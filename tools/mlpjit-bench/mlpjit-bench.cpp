@@ -195,11 +195,14 @@ std::optional<std::string> tuningFile() {
 /// in turn, `rounds` times over, and each set's median of its rounds kept,
 /// so clock drift during the run does not read as a difference between
 /// plans (the validation sweep: identical plans read up to 5% apart in one
-/// process, docs/performance.md v7). rows[i] gets plan set i's rows.
+/// process, docs/performance.md v7). rows[i] gets plan set i's rows; the
+/// log tags them with labels[i] (e.g. " (tuned)").
 llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
                        llvm::ArrayRef<int64_t> tokens, const Ceilings &ceil,
                        llvm::ArrayRef<std::optional<std::string>> plans,
-                       int rounds, std::vector<std::vector<Row>> &rows) {
+                       llvm::ArrayRef<llvm::StringRef> labels, int rounds,
+                       std::vector<std::vector<Row>> &rows) {
+  assert(labels.size() == plans.size() && "one label per plan set");
   const Driver &d = gpu.driver();
   CUstream stream = gpu.stream();
   const HarnessKernels &kernels = gpu.kernels();
@@ -312,7 +315,7 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
           "  %s M=%lld: mlpjit %.1f us, cuBLASLt unfused %.1f, merged %.1f, "
           "floor %.1f, rel. error %.2e%s\n",
           r.shape.c_str(), (long long)m, r.mlpjitUs, r.unfusedUs, r.mergedUs,
-          r.floorUs, r.relErr, v > 0 ? " (tuned)" : "");
+          r.floorUs, r.relErr, labels[v].str().c_str());
     }
   }
   return llvm::Error::success();
@@ -476,8 +479,9 @@ static int benchMain(int argc, char **argv) {
     // Heuristic plans (no tuning file at all) and tuned ones, timed in turn.
     std::vector<std::vector<Row>> sets(2);
     const std::optional<std::string> plans[] = {std::string(), tuningFile()};
+    const llvm::StringRef labels[] = {"", " (tuned)"};
     for (const BenchShape &s : shapes)
-      if (auto e = benchShape(**gpu, s, tokens, *ceil, plans,
+      if (auto e = benchShape(**gpu, s, tokens, *ceil, plans, labels,
                               std::max(1, validateRoundsOpt.getValue()), sets))
         return reportAndExit(std::move(e));
     rows = sets[0];
@@ -488,13 +492,14 @@ static int benchMain(int argc, char **argv) {
                  << std::max(1, validateRoundsOpt.getValue()) << " rounds)\n";
     printValidation(llvm::outs(), sets[0], sets[1]);
     for (Row &r : sets[1])
-      r.shape += " (tuned)";
+      r.shape += labels[1];
     rows.insert(rows.end(), sets[1].begin(), sets[1].end());
   } else {
     std::vector<std::vector<Row>> sets(1);
     const std::optional<std::string> plans[] = {tuningFile()};
+    const llvm::StringRef labels[] = {""};
     for (const BenchShape &s : shapes)
-      if (auto e = benchShape(**gpu, s, tokens, *ceil, plans, 1, sets))
+      if (auto e = benchShape(**gpu, s, tokens, *ceil, plans, labels, 1, sets))
         return reportAndExit(std::move(e));
     rows = sets[0];
     printTable(llvm::outs(), rows);
