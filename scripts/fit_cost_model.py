@@ -60,7 +60,7 @@ def estimate(r, P):
     if cols & (cols - 1): eff *= P["npow2"]
     flops_us = P["tflops"] * 1e6 / P["sms"] / per * eff
     # Idle SMs leave power for a higher clock: each busy SM's MMA rate rises.
-    flops_us *= 1 + P["boost"] * (1 - min(active, P["sms"] * per) / (P["sms"] * per))
+    flops_us *= 1 + P["boost"] * (1 - active / (P["sms"] * per))
     kbytes = (tm + tn // cl) * 64 * 2
     load_us = P["smload"] * 1e3 / per
     ktile = max(2 * tm * tn * 64 / flops_us, kbytes / load_us)

@@ -209,8 +209,8 @@ static size_t align256(size_t bytes) { return (bytes + 255) / 256 * 256; }
 MlpKernels::WorkspaceLayout MlpKernels::workspaceLayout(const Bucket &b,
                                                         int64_t m) const {
   WorkspaceLayout l;
-  l.counterBytes = b.gateUpCounterBytes + b.downCounterBytes;
-  l.intermediate = align256(l.counterBytes);
+  l.downCounters = l.gateUpCounters + b.gateUpCounterBytes;
+  l.intermediate = align256(l.downCounters + b.downCounterBytes);
   l.partials =
       l.intermediate + align256(size_t(m) * prog.intermediate * kElementBytes);
   // Stream-K's partials depend on the grid the launch will use.
@@ -452,10 +452,10 @@ llvm::Error MlpLayer::launchGateUp(const MlpKernels::Bucket &b,
   // zeroes the down GEMM's before it finishes (no launch of its own: at
   // small M the down GEMM always splits K).
   if (b.gateUpCounterBytes)
-    if (auto e = d.check(
-            d.cuMemsetD8Async(reinterpret_cast<CUdeviceptr>(ws + l.counters), 0,
-                              b.gateUpCounterBytes, stream),
-            "zeroing split-K counters"))
+    if (auto e = d.check(d.cuMemsetD8Async(reinterpret_cast<CUdeviceptr>(
+                                               ws + l.gateUpCounters),
+                                           0, b.gateUpCounterBytes, stream),
+                         "zeroing split-K counters"))
       return e;
   const KernelDesc &desc = b.gateUp->desc();
   GemmOperands ops;
@@ -465,10 +465,10 @@ llvm::Error MlpLayer::launchGateUp(const MlpKernels::Bucket &b,
   ops.d = ws + l.intermediate;
   if (desc.splitK != 1) {
     ops.workspace = ws + l.partials;
-    ops.counters = ws + l.counters;
+    ops.counters = ws + l.gateUpCounters;
   }
   if (b.downCounterBytes) {
-    ops.nextCounters = ws + l.counters + b.gateUpCounterBytes;
+    ops.nextCounters = ws + l.downCounters;
     ops.nextCounterBytes = b.downCounterBytes;
   }
   ops.m = m;
@@ -488,7 +488,7 @@ llvm::Error MlpLayer::launchDown(const MlpKernels::Bucket &b,
   ops.d = y;
   if (desc.splitK != 1) {
     ops.workspace = ws + l.partials;
-    ops.counters = ws + l.counters + b.gateUpCounterBytes;
+    ops.counters = ws + l.downCounters;
   }
   ops.m = m;
   ops.dependent = programmaticLaunch();

@@ -31,10 +31,9 @@ constexpr llvm::StringLiteral kArtifactFormat = "mlpjit-artifact-3";
 
 /// The error for a file of an older format, or success.
 llvm::Error checkNotOlderFormat(std::optional<llvm::StringRef> format) {
-  if (format &&
-      (format->starts_with("mlpjit-program-") ||
-       format->starts_with("mlpjit-artifact-")) &&
-      (format->ends_with("-1") || format->ends_with("-2")))
+  if (format && llvm::is_contained({"mlpjit-program-1", "mlpjit-artifact-1",
+                                    "mlpjit-program-2", "mlpjit-artifact-2"},
+                                   *format))
     return fileError("format " + *format +
                      " was written by an older mlpjit whose kernels take "
                      "another parameter layout; compile it again (format " +

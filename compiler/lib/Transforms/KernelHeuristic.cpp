@@ -152,8 +152,7 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
       dev.mmaTflops * 1e6 / dev.smCount / double(perSm) *
       mmaEfficiency(dev, mmaRows, mmaCols) *
       (plan.swapAB ? dev.swapEfficiency : 1.0) *
-      (1.0 + dev.powerBoost * (1.0 - std::min(double(active), ctaSlots) /
-                                         ctaSlots));
+      (1.0 + dev.powerBoost * (1.0 - double(active) / ctaSlots));
   const double kTileFlops = 2.0 * double(tm * tn * kTileK);
   // What one CTA pulls from L2 per k-tile: a cluster's CTAs each load
   // 1/cluster of the weight tile and multicast it.

@@ -76,7 +76,8 @@ public:
   const Bucket *bucketFor(int64_t m) const;
   /// Where the parts of one forward's workspace lie for `m` tokens.
   struct WorkspaceLayout {
-    size_t counters = 0, counterBytes = 0;
+    // Offsets of gate-up's and down's split-K counters (Bucket's sizes).
+    size_t gateUpCounters = 0, downCounters = 0;
     size_t intermediate = 0, partials = 0;
     size_t total = 0;
   };
