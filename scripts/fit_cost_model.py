@@ -16,6 +16,8 @@ the worst picks.
 import collections, json, math, random, sys
 
 WGMMA_N = [8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256]
+# pingpong (tuner-only plans, not `considered`) was fitted alone on calib6
+# with its rows counted in; it only ranks the tuner's candidates.
 FITTED = ["tflops", "colpad", "onewg", "npow2", "swap", "fewstage", "smload", "l2", "epi", "splitfix", "fixed",
           "latency", "overlap", "direct", "boost"]
 # clustergain: the k-loop of a gated GEMM in 2x1 clusters, the median of the
@@ -27,7 +29,10 @@ PRIOR = dict(sms=132, hbm=4200, clustergain=0.97)
 # tests/transforms/check_cost_model_sync.py holds estimate() with them to the C++ model.
 COMMITTED = dict(PRIOR, tflops=862, colpad=20.7, onewg=0.9494, npow2=0.974, swap=0.589,
                  fewstage=0.433, smload=444, l2=12657, epi=9.6e-5, splitfix=4.772, fixed=3.607,
-                 latency=2.0, overlap=6.13, direct=4.09, boost=0.12)
+                 latency=2.0, overlap=6.13, direct=4.09, boost=0.12, pingpong=0.929)
+
+PINGPONG = "sm90_tma_ws_pingpong"
+def pingpong(r): return r.get("template", "sm90_tma_ws") == PINGPONG
 
 def cdiv(a, b): return (a + b - 1) // b
 
@@ -54,9 +59,13 @@ def estimate(r, P):
     kper = cdiv(cdiv(k, 64), s)
     per = ctas_per_sm(r); slots = P["sms"] // cl * cl * per
     waves = cdiv(units, slots); active = min(units, slots)
+    pp = pingpong(r)
     rows, cols = (tn, tm) if sw else (tm, tn)
+    # Ping-pong's two consumers keep the MMAs as busy as a 128-row tile's.
+    if pp: rows = 128
     eff = cols / (cols + P["colpad"]) * (1 if rows >= 128 else P["onewg"])
     if sw: eff *= P["swap"]
+    if pp: eff *= P["pingpong"]
     if cols & (cols - 1): eff *= P["npow2"]
     flops_us = P["tflops"] * 1e6 / P["sms"] / per * eff
     # Idle SMs leave power for a higher clock: each busy SM's MMA rate rises.
@@ -72,6 +81,9 @@ def estimate(r, P):
     epi = tm * tn * P["epi"] * (1.0 if tma_store else P["direct"])
     if s > 1: epi += (s + 1) * tm * tn * 4 / load_us + P["splitfix"]
     sm_us = waves * (kper * ktile + epi)
+    # Ping-pong: one consumer's epilogue beside the other's k-loop; the CTA's
+    # last epilogue is exposed.
+    if pp: sm_us = waves * max(kper * ktile, epi) + min(kper * ktile, epi)
     if cl > 1: sm_us *= P["clustergain"]
     out = n // 2 if r["gated"] else n
     nbytes = 2.0 * (n * k + m * k + m * out) + (2.0 * units * tm * tn * 4 if s > 1 else 0)
@@ -91,6 +103,8 @@ def considered(r):
     64/128-token tiles from 33 tokens, no stream-K, 2x1 clusters for gated
     GEMMs of at least 12 token tiles."""
     if r["splitK"] == 0: return False
+    # Ping-pong is a tuner-only candidate (sm90Candidates' exploratory set).
+    if pingpong(r): return False
     # Split-K only while the tiles leave SMs idle, each split at least 4
     # k-tiles and none empty; the planner stops at the first split that
     # fails (sm90Candidates).
@@ -100,7 +114,12 @@ def considered(r):
         if s > r["splitK"]: break
         if not few or kt // s < 4 or (s - 1) * cdiv(kt, s) >= kt: return False
     if r["splitK"] not in (1, 2, 3, 4, 6, 8): return False
-    if r.get("clusterM", 1) > 1 and (not r["gated"] or cdiv(r["m"], r["tileM"]) < 12): return False
+    # 2x1 clusters (clustersPay): gated, 128-row tiles at least 128 wide, 12
+    # token tiles, two waves of tiles.
+    if r.get("clusterM", 1) > 1 and (
+            not r["gated"] or r["tileM"] != 128 or r["tileN"] < 128 or
+            cdiv(r["m"], 128) < 12 or
+            cdiv(r["m"], 128) * cdiv(r["n"], r["tileN"]) < 2 * PRIOR["sms"]): return False
     if r["swapAB"]:
         narrowest = lambda t: min(w for w in WGMMA_N if w >= t)
         half = narrowest(cdiv(r["m"], 2))
@@ -125,7 +144,7 @@ def load(paths):
     # Logs without clusterM hold 2x1-cluster and plain runs of one plan
     # under one key: keep the slower (the plain one, as the planner models).
     plan = lambda r: (r["shape"], r["role"], r["m"], r["tileM"], r["tileN"], r["stages"],
-                      r["splitK"], r["swapAB"], r.get("clusterM", 1))
+                      r["splitK"], r["swapAB"], r.get("clusterM", 1), pingpong(r))
     slowest = {}
     for r in rows:
         if plan(r) not in slowest or r["us"] > slowest[plan(r)]["us"]: slowest[plan(r)] = r
@@ -141,9 +160,10 @@ def report(groups, P, title, worst=10):
         b = min(v, key=lambda r: r["us"]); p = min(v, key=lambda r: estimate(r, P))
         picks.append((p["us"] / b["us"], key, p, b))
     picks.sort(key=lambda x: -x[0])
-    fmt = lambda r: "%s%dx%d split%d%s %.1fus (model %.1f)" % (
+    fmt = lambda r: "%s%dx%d split%d%s%s %.1fus (model %.1f)" % (
         "swap " if r["swapAB"] else "", r["tileM"], r["tileN"], r["splitK"],
-        " cluster2" if r.get("clusterM", 1) > 1 else "", r["us"], estimate(r, P))
+        " cluster2" if r.get("clusterM", 1) > 1 else "", " pingpong" if pingpong(r) else "",
+        r["us"], estimate(r, P))
     print(title)
     for reg, key, p, b in picks[:worst]: print("%.3f %s: picks %s, fastest %s" % (reg, key, fmt(p), fmt(b)))
     print("geometric-mean regret %.4f over %d (shape, GEMM, M); %d within 5%%" % (

@@ -13,12 +13,16 @@ using namespace mlpjit;
 static const TemplateFamily kFamilies[] = {
     {"sm90_tma_ws", "mlpjit/sm90/gemm_tma_ws.cuh", "mlpjit::sm90::GemmTmaWs",
      90, /*needsArchSpecific=*/true, /*usesTensorMaps=*/true,
-     /*waitsForPrimary=*/true, &sm90::supports, &sm90::launchShape,
-     &sm90::storesWithTma},
+     /*waitsForPrimary=*/true, /*pingPong=*/false, &sm90::supports,
+     &sm90::launchShape, &sm90::storesWithTma},
+    {"sm90_tma_ws_pingpong", "mlpjit/sm90/gemm_tma_ws.cuh",
+     "mlpjit::sm90::GemmTmaWsPingPong", 90, /*needsArchSpecific=*/true,
+     /*usesTensorMaps=*/true, /*waitsForPrimary=*/true, /*pingPong=*/true,
+     &sm90::supports, &sm90::launchShape, &sm90::storesWithTma},
     {"sm80_mma", "mlpjit/sm80/gemm_mma.cuh", "mlpjit::sm80::GemmMma", 80,
      /*needsArchSpecific=*/false, /*usesTensorMaps=*/false,
-     /*waitsForPrimary=*/false, &sm80::supports, &sm80::launchShape,
-     /*storesWithTma=*/nullptr},
+     /*waitsForPrimary=*/false, /*pingPong=*/false, &sm80::supports,
+     &sm80::launchShape, /*storesWithTma=*/nullptr},
 };
 
 llvm::ArrayRef<TemplateFamily> mlpjit::templateFamilies() { return kFamilies; }
@@ -51,6 +55,7 @@ llvm::Error TemplateFamily::checkArch(const Arch &arch) const {
 }
 
 GemmConfig mlpjit::toGemmConfig(const KernelDesc &d) {
+  const TemplateFamily *family = findTemplateFamily(d.templateName);
   // In GemmConfig's member order; 16-bit elements (bf16 and f16).
   return GemmConfig{int(d.tileM),
                     int(d.tileN),
@@ -66,7 +71,8 @@ GemmConfig mlpjit::toGemmConfig(const KernelDesc &d) {
                     d.n,
                     d.k,
                     isGated(d.epilogue) ? int(d.interleaveRows) : 0,
-                    /*tmaStore=*/true};
+                    /*tmaStore=*/true,
+                    /*pingPong=*/family && family->pingPong};
 }
 
 llvm::Error mlpjit::checkSupported(const KernelDesc &desc) {

@@ -36,6 +36,9 @@ struct TemplateFamily {
   /// The kernel waits for the stream's previous grid (griddepcontrol.wait)
   /// before touching memory, so it may launch as a programmatic dependent.
   bool waitsForPrimary;
+  /// GemmConfig::pingPong of its plans: the same template with consumer
+  /// warpgroups on alternate tiles (sm90_tma_ws_pingpong).
+  bool pingPong;
   /// nullptr when the template implements the constants, else why not.
   const char *(*supports)(const GemmConfig &);
   /// Grid, block, cluster and dynamic shared memory for m tokens;

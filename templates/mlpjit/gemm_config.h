@@ -29,6 +29,10 @@ struct GemmConfig {
   // with TMA (sm90, where sm90::storesWithTma allows); the runtime always
   // asks for it, the template harness turns it off to compare.
   bool tmaStore;
+  // sm90: two consumer warpgroups take alternate tiles of 64 token rows
+  // (ping-pong), so one's epilogue runs while the other's k-loop keeps the
+  // tensor cores busy, instead of sharing each tile's rows (cooperative).
+  bool pingPong;
 };
 
 } // namespace mlpjit

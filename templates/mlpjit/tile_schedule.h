@@ -141,19 +141,17 @@ counterCount(const GemmConfig &c, int m) {
 constexpr int kGroupTilesM = 8;
 
 /// The (token tile, weight tile) of linear index `id` in grouped order:
-/// token tiles vary fastest within groups of kGroupTilesM, then weight tiles,
-/// then groups. For m <= kGroupTilesM * tileM every CTA in flight reads the
-/// same few weight tiles, which the GEMM's traffic is dominated by.
-MLPJIT_HOST_DEVICE constexpr void tileCoordinates(unsigned id, unsigned tilesM,
-                                                  unsigned tilesN,
-                                                  unsigned &tileM,
-                                                  unsigned &tileN) {
-  unsigned perGroup = unsigned(kGroupTilesM) * tilesN;
+/// token tiles vary fastest within groups of groupTilesM (kGroupTilesM
+/// unless the schedule keeps more tiles in flight), then weight tiles, then
+/// groups. For m <= groupTilesM * tileM every CTA in flight reads the same
+/// few weight tiles, which the GEMM's traffic is dominated by.
+MLPJIT_HOST_DEVICE constexpr void
+tileCoordinates(unsigned id, unsigned tilesM, unsigned tilesN, unsigned &tileM,
+                unsigned &tileN, unsigned groupTilesM = kGroupTilesM) {
+  unsigned perGroup = groupTilesM * tilesN;
   unsigned group = id / perGroup;
-  unsigned firstM = group * unsigned(kGroupTilesM);
-  unsigned rows = tilesM - firstM < unsigned(kGroupTilesM)
-                      ? tilesM - firstM
-                      : unsigned(kGroupTilesM);
+  unsigned firstM = group * groupTilesM;
+  unsigned rows = tilesM - firstM < groupTilesM ? tilesM - firstM : groupTilesM;
   unsigned inGroup = id % perGroup;
   tileM = firstM + inGroup % rows;
   tileN = inGroup / rows;

@@ -187,7 +187,8 @@ TEST(Codegen, ValidateRejectsBadPlansWithReasons) {
       {"name", [](KernelDesc &d) { d.name = "9bad-name"; },
        "not a C identifier"},
       {"template", [](KernelDesc &d) { d.templateName = "sm70_wmma"; },
-       "unknown kernel template (known: sm90_tma_ws, sm80_mma)"},
+       "unknown kernel template (known: sm90_tma_ws, sm90_tma_ws_pingpong, "
+       "sm80_mma)"},
       {"arch", [](KernelDesc &d) { d.arch = "hopper"; },
        "invalid GPU architecture 'hopper'"},
       {"old arch", [](KernelDesc &d) { d.arch = "sm_75"; },

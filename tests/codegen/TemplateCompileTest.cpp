@@ -174,6 +174,26 @@ std::vector<KernelDesc> sm90Configs() {
     d.name += "_cluster2";
     configs.push_back(d);
   }
+  // Ping-pong consumers (64-row tiles on alternate warpgroups): every
+  // epilogue at the widest tile (TMA store, 5 stages), fp16 with bias
+  // (gated: at most 128 wide, launch.h), a register-store tile (96
+  // columns), a 2x1 cluster.
+  for (int e = 0; e <= int(Epilogue::reglu); ++e)
+    configs.push_back(makeDesc("sm90_tma_ws_pingpong", Epilogue(e), DType::bf16,
+                               false, 1, false, Tile{64, 256, 64, 5}));
+  configs.push_back(makeDesc("sm90_tma_ws_pingpong", Epilogue::geglu_tanh,
+                             DType::f16, true, 1, false, Tile{64, 128, 64, 8}));
+  configs.push_back(makeDesc("sm90_tma_ws_pingpong", Epilogue::none, DType::f16,
+                             true, 1, false, Tile{64, 256, 64, 5}));
+  configs.push_back(makeDesc("sm90_tma_ws_pingpong", Epilogue::none,
+                             DType::bf16, true, 1, false, Tile{64, 96, 64, 8}));
+  {
+    KernelDesc d = makeDesc("sm90_tma_ws_pingpong", Epilogue::swiglu,
+                            DType::bf16, false, 1, false, Tile{64, 256, 64, 5});
+    d.clusterM = 2;
+    d.name += "_cluster2";
+    configs.push_back(d);
+  }
   return configs;
 }
 
@@ -208,6 +228,7 @@ TEST(TemplateCompileSm90, TmaStoreWhereLaunchRulesSayIt) {
     bool swap;
     Tile tile;
     bool tmaStore;
+    bool pingPong = false;
   };
   const Case cases[] = {
       {Epilogue::swiglu, false, Tile{128, 256, 64, 4}, true},
@@ -215,10 +236,12 @@ TEST(TemplateCompileSm90, TmaStoreWhereLaunchRulesSayIt) {
       {Epilogue::none, false, Tile{128, 96, 64, 4}, false},  // 96 columns
       {Epilogue::none, false, Tile{128, 192, 64, 4}, true},  // 3 subtiles
       {Epilogue::swiglu, true, Tile{16, 128, 64, 4}, false}, // swapAB
+      {Epilogue::swiglu, false, Tile{64, 256, 64, 5}, true, true},
+      {Epilogue::none, false, Tile{64, 96, 64, 8}, false, true},
   };
   for (const Case &c : cases) {
-    KernelDesc d = makeDesc("sm90_tma_ws", c.epilogue, DType::bf16, false, 1,
-                            c.swap, c.tile);
+    KernelDesc d = makeDesc(c.pingPong ? "sm90_tma_ws_pingpong" : "sm90_tma_ws",
+                            c.epilogue, DType::bf16, false, 1, c.swap, c.tile);
     if (llvm::Error e = validateKernel(d))
       FAIL() << d.name << ": " << llvm::toString(std::move(e));
     auto ptx = compileToPtx(generateKernelSource(d), d.name, d.arch);

@@ -118,6 +118,46 @@ TEST(TmaStoreTest, OnlyWholeSubtilesWithoutSwapAB) {
   EXPECT_FALSE(sm90::storesWithTma(toGemmConfig(d)));
 }
 
+// sm90_tma_ws_pingpong: the same template with two consumer warpgroups on
+// alternate 64-row tiles: one store buffer each (the ring gets the room for
+// a fifth 40 KiB stage), two turn barriers, whole K only.
+TEST(PingPongTest, FamilySetsTheScheduleAndItsRules) {
+  KernelDesc d = hopperGateUp();
+  d.templateName = "sm90_tma_ws_pingpong";
+  d.tileM = 64;
+  d.stages = 5;
+  const GemmConfig c = toGemmConfig(d);
+  EXPECT_TRUE(c.pingPong);
+  EXPECT_FALSE(toGemmConfig(hopperGateUp()).pingPong);
+  EXPECT_EQ(sm90::consumerWarpgroups(c), 2);
+  EXPECT_EQ(sm90::threads(c), 384u);
+  EXPECT_EQ(sm90::stageReaders(c), 1);
+  EXPECT_EQ(sm90::stagingBytes(c), 2u * 8192u);
+  GemmConfig cooperative = c;
+  cooperative.pingPong = false;
+  EXPECT_EQ(sm90::barrierBytes(c), sm90::barrierBytes(cooperative) + 16u);
+  EXPECT_EQ(sm90::supports(c), nullptr);
+  EXPECT_LE(sm90::sharedBytes(c), 227u * 1024u);
+  EXPECT_EQ(errorOf(checkSupported(d)), "");
+  d.tileM = 128; // two 64-row halves per consumer: not this schedule
+  EXPECT_NE(errorOf(checkSupported(d)).find("ping-pong consumers take whole"),
+            std::string::npos);
+  d.tileM = 64;
+  d.splitK = 2;
+  EXPECT_NE(errorOf(checkSupported(d)).find("splitK 1"), std::string::npos);
+  d.splitK = 1;
+  d.hasBias = true; // gated + bias at 256 columns spills
+  EXPECT_NE(errorOf(checkSupported(d)).find("at most 128 wide"),
+            std::string::npos);
+  d.tileN = 128;
+  EXPECT_EQ(errorOf(checkSupported(d)), "");
+  d.arch = "sm_80";
+  d.templateName = "sm80_mma";
+  GemmConfig forced = toGemmConfig(d);
+  forced.pingPong = true;
+  EXPECT_NE(sm80::supports(forced), nullptr);
+}
+
 TEST(LaunchShapeTest, ComesFromTheTemplatesLaunchRules) {
   KernelDesc d = hopperGateUp();
   auto shape = gemmLaunchShape(d, 1000, 132, 0);

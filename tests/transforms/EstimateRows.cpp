@@ -52,7 +52,7 @@ int main() {
     p.epilogue = *flag("gated") ? Epilogue::swiglu : Epilogue::none;
     p.interleaveRows = *flag("gated") ? 64 : 0;
     KernelPlan plan;
-    plan.templateName = "sm90_tma_ws";
+    plan.templateName = row->getString("template").value_or("sm90_tma_ws");
     plan.tileM = *integer("tileM");
     plan.tileN = *integer("tileN");
     plan.tileK = 64;
@@ -64,7 +64,8 @@ int main() {
     // (stages aside: the candidate has the deepest ring that fits).
     bool candidate = false;
     for (const KernelPlan &c : sm90Candidates(p, *integer("m")))
-      candidate |= c.tileM == plan.tileM && c.tileN == plan.tileN &&
+      candidate |= c.templateName == plan.templateName &&
+                   c.tileM == plan.tileM && c.tileN == plan.tileN &&
                    c.splitK == plan.splitK && c.swapAB == plan.swapAB &&
                    c.clusterM == plan.clusterM;
     llvm::outs() << llvm::format(

@@ -34,6 +34,8 @@ std::string describe(const KernelDesc &d) {
     s += " streamK";
   if (d.clusterM > 1)
     s += " cluster" + std::to_string(d.clusterM);
+  if (d.templateName != "sm90_tma_ws")
+    s += " " + d.templateName;
   return s;
 }
 
@@ -177,6 +179,7 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
           llvm::json::Object row{
               {"shape", label},
               {"role", role == 0 ? "gate_up" : "down"},
+              {"template", k.templateName},
               {"n", k.n},
               {"k", k.k},
               {"gated", isGated(k.epilogue)},

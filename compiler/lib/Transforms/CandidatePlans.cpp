@@ -24,7 +24,8 @@ std::vector<KernelDesc> mlpjit::candidatePlans(const KernelDesc &desc,
   std::vector<KernelDesc> out{desc};
   const GemmProblem problem = problemOf(desc);
   std::vector<std::pair<double, KernelPlan>> ranked;
-  for (const KernelPlan &plan : sm90Candidates(problem, m))
+  for (const KernelPlan &plan :
+       sm90Candidates(problem, m, /*exploratory=*/true))
     ranked.push_back({estimateMicros(problem, plan, m), plan});
   llvm::stable_sort(
       ranked, [](const auto &a, const auto &b) { return a.first < b.first; });

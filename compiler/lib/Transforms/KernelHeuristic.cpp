@@ -33,6 +33,7 @@ KernelPlanner::~KernelPlanner() = default;
 namespace {
 
 const char *const kSm90Template = "sm90_tma_ws";
+const char *const kSm90PingPongTemplate = "sm90_tma_ws_pingpong";
 const char *const kSm80Template = "sm80_mma";
 constexpr int64_t kTileK = 64;
 
@@ -112,6 +113,16 @@ bool clustersPay(const GemmProblem &p, const KernelPlan &plan, int64_t m) {
          tokenTiles * ceilDiv(p.n, plan.tileN) >= 2 * p.device.smCount;
 }
 
+/// 2x1 clusters the tuner also times: gated GEMMs with an even number (at
+/// least 2) of token tiles, for the cost model's next fit (the harness ran
+/// llama-3-8b's gate-up 5-7% faster in clusters at M = 256, 2 token tiles).
+bool clustersWorthTiming(const GemmProblem &p, const KernelPlan &plan,
+                         int64_t m) {
+  const int64_t tokenTiles = ceilDiv(m, plan.tileM);
+  return isGated(p.epilogue) && !plan.swapAB && plan.tileN >= 128 &&
+         tokenTiles >= 2 && tokenTiles % 2 == 0;
+}
+
 } // namespace
 
 double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
@@ -145,13 +156,16 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
 
   // One k-tile of one CTA: its MMAs, or moving its A and B tiles into
   // shared memory, whichever is slower (the pipeline overlaps the two).
-  const int64_t mmaRows = plan.swapAB ? tn : tm;
+  // Ping-pong's two consumers keep the MMAs as busy as a 128-row tile's.
+  const bool pingPong = cfg.pingPong;
+  const int64_t mmaRows = pingPong ? 128 : plan.swapAB ? tn : tm;
   const int64_t mmaCols = plan.swapAB ? tm : tn;
   const double ctaSlots = double(dev.smCount * perSm);
   const double ctaFlopsPerUs =
       dev.mmaTflops * 1e6 / dev.smCount / double(perSm) *
       mmaEfficiency(dev, mmaRows, mmaCols) *
       (plan.swapAB ? dev.swapEfficiency : 1.0) *
+      (pingPong ? dev.pingPongEfficiency : 1.0) *
       (1.0 + dev.powerBoost * (1.0 - double(active) / ctaSlots));
   const double kTileFlops = 2.0 * double(tm * tn * kTileK);
   // What one CTA pulls from L2 per k-tile: a cluster's CTAs each load
@@ -173,6 +187,13 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
     epilogueUs +=
         double((s + 1) * tm * tn * 4) / ctaLoadBytesPerUs + dev.splitKFixedUs;
   double smUs = double(waves) * (double(kPer) * kTileUs + epilogueUs);
+  // Ping-pong: a consumer's epilogue runs beside the other's k-loop; the
+  // longer of the two sets the pace, the CTA's last epilogue is exposed.
+  if (pingPong) {
+    const double kLoopUs = double(kPer) * kTileUs;
+    smUs = double(waves) * std::max(kLoopUs, epilogueUs) +
+           std::min(kLoopUs, epilogueUs);
+  }
   if (cluster > 1)
     smUs *= dev.clusterGain;
   if (streamK) {
@@ -212,15 +233,15 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
                                 1.0 / q);
 }
 
-std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
-                                               int64_t m) {
+std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p, int64_t m,
+                                               bool exploratory) {
   std::vector<KernelPlan> out;
   if (smVersion(p.arch) != 90)
     return out;
   const bool gated = isGated(p.epilogue);
   const int64_t kTiles = ceilDiv(p.k, kTileK);
-  auto add = [&](int64_t tileM, int64_t tileN, bool swap,
-                 bool splitK = true) {
+  auto add = [&](int64_t tileM, int64_t tileN, bool swap, bool splitK = true,
+                 const char *templateName = kSm90Template) {
     const int64_t tiles = ceilDiv(m, tileM) * ceilDiv(p.n, tileN);
     // Split-K only where the tiles alone leave SMs idle: its partials cost
     // more than a second wave saves (H200: 904 vs 722 us at M = 4096).
@@ -230,7 +251,7 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
       if (s > 1 && (!fewTiles || kTiles / s < 4 ||
                     (s - 1) * ceilDiv(kTiles, s) >= kTiles))
         break; // too little k-loop to amortize a partial, or an empty split
-      KernelPlan plan{kSm90Template,  /*mMin=*/1, /*mMax=*/1,   tileM,
+      KernelPlan plan{templateName,   /*mMin=*/1, /*mMax=*/1,   tileM,
                       tileN,          kTileK,     /*stages=*/8, /*clusterM=*/1,
                       /*clusterN=*/1, s,          swap};
       // The deepest pipeline that fits shared memory.
@@ -251,7 +272,9 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
     if (out.size() > whole) {
       KernelPlan plan = out[whole];
       plan.clusterM = 2;
-      if (clustersPay(p, plan, m) && !sm90::supports(sm90Config(p, plan)))
+      if ((clustersPay(p, plan, m) ||
+           (exploratory && clustersWorthTiming(p, plan, m))) &&
+          !sm90::supports(sm90Config(p, plan)))
         out.push_back(plan);
     }
   };
@@ -277,6 +300,17 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
       for (int tn : sm90::kWgmmaN)
         if (tn >= 64 && (!gated || tn % (2 * p.interleaveRows) == 0))
           add(tm, tn, /*swap=*/false);
+  // Ping-pong, for the tuner only: 64-row tiles, two per CTA in flight,
+  // whole K (it overlaps the epilogue; splitting K is for too few tiles,
+  // where it has nothing to overlap), wide weight tiles (the L2 reads per
+  // MMA grow as tiles narrow). On the H200 it lost to cooperative 128x256
+  // tiles at every M >= 1024 of llama-3-8b's GEMMs (harness: 575 vs 732
+  // TFLOP/s for gate-up at M = 1024; in 2x1 clusters 642 vs 697) and won
+  // 3 of the tuner's 24 GEMM points at M = 256-1024 by 4-7%.
+  if (exploratory && m > 64)
+    for (int tn : sm90::kWgmmaN)
+      if (tn >= 128 && (!gated || tn % (2 * p.interleaveRows) == 0))
+        add(64, tn, /*swap=*/false, /*splitK=*/false, kSm90PingPongTemplate);
   return out;
 }
 

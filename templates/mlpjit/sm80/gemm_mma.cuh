@@ -113,7 +113,8 @@ struct GemmMma {
   static constexpr GemmConfig kConfig = {
       TileM, TileN, TileK, Stages, ClusterM, ClusterN, SplitK,
       SwapAB, Epi::kGated, HasBias, int(sizeof(Element)), N, K, GateUpBlock,
-      /*tmaStore=*/false};
+      /*tmaStore=*/false,
+      /*pingPong=*/false};
   // clang-format on
   static_assert(sm80::supports(kConfig) == nullptr,
                 "configuration rejected by sm80::supports() (launch.h)");

@@ -87,6 +87,8 @@ constexpr const char *supports(const GemmConfig &c) {
     return "clusters are not used by sm80_mma (must be 1x1)";
   if (c.splitK < 1 || c.splitK > 16)
     return "splitK must be 1 to 16 (no stream-K in sm80_mma)";
+  if (c.pingPong)
+    return "ping-pong consumers are an sm90 schedule";
   if (c.n <= 0 || c.k <= 0 || c.n % 8 != 0 || c.k % 8 != 0)
     return "n and k must be positive multiples of 8";
   if (c.gated && c.gateUpBlock != 8 && c.gateUpBlock != 16 &&

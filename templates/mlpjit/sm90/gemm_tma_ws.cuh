@@ -21,6 +21,14 @@
 // holds the gate rows and warpgroup 1 hands it the up rows through shared
 // memory; smaller blocks stage the whole tile there ([weight row][token]).
 //
+// Ping-pong (PingPong, 64-row tiles): the two consumer warpgroups take
+// alternate units, each a whole tile, so one's epilogue runs while the
+// other's k-loop keeps the tensor cores busy. Both read the one ring in unit
+// order; a turn barrier per consumer lets a k-loop start only once the other
+// has waited on every earlier stage, so each consumer waits on a slot's full
+// barrier at most one phase ahead (the parity protocol needs that), and the
+// k-loops run one after the other as the ring delivers them.
+//
 // Epilogue: without swapAB, each consumer warpgroup writes its 64 rows of the
 // output tile as 64x64 subtiles into shared memory (two buffers, 128-byte
 // swizzled) and one of its threads stores each with TMA (p.tmaD); the store
@@ -249,7 +257,7 @@ __device__ __forceinline__ unsigned long long sharedDescriptor(unsigned addr) {
 template <typename Element, typename Epi, int TileM, int TileN, int TileK,
           int Stages, int ClusterM, int ClusterN, int SplitK, bool SwapAB,
           bool HasBias, long long N, long long K, int GateUpBlock,
-          bool TmaStore = true>
+          bool TmaStore = true, bool PingPong = false>
 struct GemmTmaWs {
   static constexpr GemmConfig kConfig{TileM,
                                       TileN,
@@ -265,7 +273,8 @@ struct GemmTmaWs {
                                       N,
                                       K,
                                       GateUpBlock,
-                                      TmaStore};
+                                      TmaStore,
+                                      PingPong};
   static_assert(supports(kConfig) == nullptr,
                 "configuration rejected by sm90::supports (launch.h)");
 
@@ -279,8 +288,10 @@ struct GemmTmaWs {
   static constexpr int kThreads = 128 * (1 + kConsumerWarpgroups);
   static constexpr int kSharedBytes = int(sharedBytes(kConfig));
   static_assert(kThreads == int(threads(kConfig)), "launch.h disagrees");
-  static_assert(kConsumerThreads * kAccRegs == TileM * TileN,
-                "split-K partial layout covers the tile exactly");
+  // Threads holding one tile's accumulators (ping-pong: one warpgroup).
+  static constexpr int kTileThreads = PingPong ? 128 : kConsumerThreads;
+  static_assert(kTileThreads * kAccRegs == TileM * TileN,
+                "the accumulators (and split-K partials) cover the tile");
   static_assert(!(SwapAB && kGated) || TileN == 128,
                 "gated swapAB tiles are 128 weight rows");
   // Gated: gate rows [2jB, 2jB + B) and up rows [2jB + B, 2(j+1)B) of the
@@ -317,6 +328,10 @@ struct GemmTmaWs {
   static_assert(kBSliceBytes % 1024 == 0, "slices are whole swizzle atoms");
   static constexpr int kKTiles = int((K + TileK - 1) / TileK);
   static constexpr bool kStreamKSchedule = SplitK == mlpjit::kStreamK;
+  static_assert(!PingPong || (SplitK == 1 && !SwapAB && TileM == 64),
+                "ping-pong: whole 64-row tiles (units of kKTiles)");
+  // Consumers take every unit (cooperative) or every other (ping-pong).
+  static constexpr int kUnitStep = PingPong ? 2 : 1;
   static_assert(!kStreamKSchedule || kCluster == 1,
                 "stream-K runs without clusters");
   // Units whose partials are summed through p.workspace exist.
@@ -335,6 +350,10 @@ struct GemmTmaWs {
     auto emptyBar = [&](int s) { return barriers + 8u * unsigned(Stages + s); };
     volatile unsigned *lastFlag = reinterpret_cast<volatile unsigned *>(
         sharedBase + (barriers - base) + 16 * Stages);
+    // Ping-pong: consumer c's turn barrier, after the verdict word.
+    auto turnBar = [&](int c) {
+      return barriers + 16u * unsigned(Stages) + 16u + 8u * unsigned(c);
+    };
     float *exchange = reinterpret_cast<float *>(sharedBase + (barriers - base) +
                                                 kBarrierBytes);
 
@@ -347,9 +366,13 @@ struct GemmTmaWs {
         ptx::prefetchTensorMap(&p.tmaD);
       for (int s = 0; s < Stages; ++s) {
         ptx::mbarrierInit(fullBar(s), 1);
-        // Every consumer warpgroup of the cluster frees the slot: each CTA
-        // multicasts into all of them.
-        ptx::mbarrierInit(emptyBar(s), kConsumerWarpgroups * kCluster);
+        // Every reader of the cluster frees the slot: each CTA multicasts
+        // into all of them.
+        ptx::mbarrierInit(emptyBar(s), stageReaders(kConfig) * kCluster);
+      }
+      if constexpr (PingPong) {
+        ptx::mbarrierInit(turnBar(0), 1);
+        ptx::mbarrierInit(turnBar(1), 1);
       }
       ptx::fenceBarrierInit();
     }
@@ -377,7 +400,7 @@ struct GemmTmaWs {
         ptx::setMaxRegistersDec<40>();
       if (threadIdx.x == 0) {
         int it = 0;
-        forEachUnit(p.m, rank, [&](const Unit &w) {
+        forEachUnit(p.m, rank, 0, 1, [&](const Unit &w) {
           for (int j = 0; j < w.kCount; ++j, ++it) {
             const int s = it % Stages;
             const unsigned round = unsigned(it / Stages);
@@ -404,8 +427,23 @@ struct GemmTmaWs {
         ptx::setMaxRegistersInc<232>();
       const int consumer = warpgroup - 1;
       const int tid = int(threadIdx.x) - 128; // 0 .. kConsumerThreads-1
+      // The consumer's 64-row block of the tile (ping-pong: the whole tile).
+      const int rowBlock = PingPong ? 0 : consumer;
+      // Ping-pong: consumer c takes this CTA's units c, c + 2, ...; each
+      // is whole (kKTiles of the ring), so unit i starts at ring position
+      // i * kKTiles. Cooperative: every unit, `it` runs on.
       int it = 0;
-      forEachUnit(p.m, rank, [&](const Unit &w) {
+      const int first = PingPong ? consumer : 0;
+      forEachUnit(p.m, rank, first, kUnitStep, [&](const Unit &w) {
+        if constexpr (PingPong) {
+          it = w.ordinal * kKTiles;
+          // Consumer 0's first unit goes first; every later k-loop waits
+          // for the other consumer's previous one to have seen its stages
+          // (the turn barrier's phase (ordinal + consumer - 2) / 2).
+          if (w.ordinal > 0)
+            ptx::mbarrierWait(turnBar(consumer),
+                              unsigned((w.ordinal + consumer - 2) >> 1) & 1u);
+        }
         float acc[kAccRegs];
 #pragma unroll
         for (int i = 0; i < kAccRegs; ++i)
@@ -416,7 +454,7 @@ struct GemmTmaWs {
           const unsigned stage = base + unsigned(s) * kStageBytes;
           // This warpgroup's 64 rows of the MMA's M operand, and the N one.
           const unsigned mOperand = (SwapAB ? stage + kATileBytes : stage) +
-                                    unsigned(consumer) * 64u * 128u;
+                                    unsigned(rowBlock) * 64u * 128u;
           const unsigned nOperand = SwapAB ? stage : stage + kATileBytes;
           const unsigned long long descM = ptx::sharedDescriptor(mOperand);
           const unsigned long long descN = ptx::sharedDescriptor(nOperand);
@@ -438,6 +476,11 @@ struct GemmTmaWs {
           if (j > 0 && tid % 128 == 0)
             releaseSlot(emptyBar((it - 1) % Stages));
         }
+        // Every stage of this unit has arrived: the other consumer's next
+        // k-loop may start (its MMAs queue behind this unit's last ones).
+        if constexpr (PingPong)
+          if (tid % 128 == 0)
+            ptx::mbarrierArrive(turnBar(1 - consumer));
         ptx::wgmmaWait<0>();
 #pragma unroll
         for (int i = 0; i < kAccRegs; ++i)
@@ -488,14 +531,14 @@ struct GemmTmaWs {
                     }
                     return sum;
                   },
-                  consumer, tid, w.m0, w.n0, exchange, staging);
+                  consumer, rowBlock, tid, w.m0, w.n0, exchange, staging);
               return;
             }
           }
         }
         epilogue(
-            p, [&](int i) { return acc[i]; }, consumer, tid, w.m0, w.n0,
-            exchange, staging);
+            p, [&](int i) { return acc[i]; }, consumer, rowBlock, tid, w.m0,
+            w.n0, exchange, staging);
       });
       // Shared memory stays until the last stores have read it.
       if constexpr (kTmaStore)
@@ -519,6 +562,15 @@ struct GemmTmaWs {
   }
 
   static constexpr unsigned kTilesAlongN = unsigned((N + TileN - 1) / TileN);
+  // Token units per rasterization group: ping-pong keeps two 64-row tiles
+  // per CTA in flight, so its groups span as many tokens (1024) as the
+  // cooperative 128-row tiles' do, and the weight tiles in flight fit L2
+  // (groups of 8 ran 1.6-2x slower: 33 weight tiles of 2 MiB in flight).
+  static constexpr unsigned kGroupUnitsM = !PingPong ? unsigned(kGroupTilesM)
+                                           : 1024 / (TileM * ClusterM) > 0
+                                               ? unsigned(1024 /
+                                                          (TileM * ClusterM))
+                                               : 1u;
 
   /// One work unit: an output tile, or one piece of its K range.
   struct Unit {
@@ -530,13 +582,15 @@ struct GemmTmaWs {
     // of piece 0 (the pieces' slots are consecutive).
     int piece, pieces;
     unsigned long long slotBase;
+    int ordinal; // among this CTA's units (whole-tile schedules)
   };
 
   /// Calls f(unit) for each unit of this CTA, in order (the producer and
-  /// the consumers walk the same sequence).
+  /// the consumers walk the same sequence); with first/step (whole-tile
+  /// schedules only), for units first, first + step, ... of that sequence.
   template <typename F>
-  static __device__ __forceinline__ void forEachUnit(int m, unsigned rank,
-                                                     F &&f) {
+  static __device__ __forceinline__ void
+  forEachUnit(int m, unsigned rank, int first, int step, F &&f) {
     // Units are per cluster: a group of ClusterM adjacent token tiles (the
     // last group may reach past m: its loads read zeros, its stores are
     // skipped) with one weight tile and K split.
@@ -558,8 +612,11 @@ struct GemmTmaWs {
     } else {
       const unsigned units = groupsAlongM * kTilesAlongN * unsigned(SplitK);
       const unsigned stride = gridDim.x / unsigned(ClusterM);
-      for (unsigned u = blockIdx.x / unsigned(ClusterM); u < units;
-           u += stride) {
+      for (int i = first;; i += step) {
+        const unsigned u =
+            blockIdx.x / unsigned(ClusterM) + unsigned(i) * stride;
+        if (u >= units)
+          break;
         const int split = int(u % unsigned(SplitK));
         const int kBegin = split * kKTilesPerSplit;
         const int kEnd = kBegin + kKTilesPerSplit < kKTiles
@@ -567,9 +624,11 @@ struct GemmTmaWs {
                              : kKTiles;
         // The splits of grouped tile `id` use slots id * SplitK + z.
         const unsigned id = u / unsigned(SplitK);
-        f(tileUnit(id, groupsAlongM, kBegin, kEnd > kBegin ? kEnd - kBegin : 0,
-                   split, SplitK, (unsigned long long)id * unsigned(SplitK),
-                   rank));
+        Unit w = tileUnit(id, groupsAlongM, kBegin,
+                          kEnd > kBegin ? kEnd - kBegin : 0, split, SplitK,
+                          (unsigned long long)id * unsigned(SplitK), rank);
+        w.ordinal = i;
+        f(w);
       }
     }
   }
@@ -582,7 +641,8 @@ struct GemmTmaWs {
       int pieces, unsigned long long slotBase, unsigned rank = 0) {
     Unit w;
     unsigned groupM, tileN;
-    tileCoordinates(id, groupsAlongM, kTilesAlongN, groupM, tileN);
+    tileCoordinates(id, groupsAlongM, kTilesAlongN, groupM, tileN,
+                    kGroupUnitsM);
     const unsigned tileM = groupM * unsigned(ClusterM) + rank;
     w.m0 = int(tileM) * TileM;
     w.n0 = int(tileN) * TileN;
@@ -643,8 +703,8 @@ struct GemmTmaWs {
   /// value(i) is accumulator register i of this thread (bias not added).
   template <typename Value>
   static __device__ __forceinline__ void
-  epilogue(const abi::GemmParams &p, Value value, int consumer, int tid, int m0,
-           int n0, float *exchange, unsigned staging) {
+  epilogue(const abi::GemmParams &p, Value value, int consumer, int rowBlock,
+           int tid, int m0, int n0, float *exchange, unsigned staging) {
     const int warp = (tid % 128) / 32, lane = tid % 32;
     const int fragRow = 16 * warp + lane / 4; // + 8 for the odd pairs
     const int fragCol = 2 * (lane % 4);
@@ -661,10 +721,10 @@ struct GemmTmaWs {
       const bool issuer = tid % 128 == 0;
 #pragma unroll
       for (int j = 0; j < kSubtiles; ++j) {
-        // The buffer's previous store (this tile's subtile j - 2, or the
-        // previous tile's) has read it; the previous tile's are long done.
+        // The buffer's previous store (this tile's subtile j - 2, or j - 1
+        // with one buffer, or the previous tile's) has read it.
         if (issuer) {
-          if (j == 0)
+          if (j == 0 || kStoreBuffers == 1)
             ptx::bulkWaitRead<0>();
           else
             ptx::bulkWaitRead<1>();
@@ -709,11 +769,11 @@ struct GemmTmaWs {
         ptx::warpgroupBarrier<kConsumerWarpgroups>(consumer);
         if (issuer) {
           const int outCol0 = int((kGated ? n0 / 2 : n0) + kStoreSubtile * j);
-          ptx::tmaStore2d(&p.tmaD, buffer, outCol0, m0 + 64 * consumer);
+          ptx::tmaStore2d(&p.tmaD, buffer, outCol0, m0 + 64 * rowBlock);
         }
       }
     } else if constexpr (!SwapAB) {
-      const int rowBase = m0 + 64 * consumer + fragRow;
+      const int rowBase = m0 + 64 * rowBlock + fragRow;
 #pragma unroll
       for (int i = 0; i < kAccRegs; i += 2) {
         const int row = rowBase + 8 * ((i / 2) % 2);
@@ -811,6 +871,16 @@ struct GemmTmaWs {
     }
   }
 };
+
+/// The ping-pong schedule (template sm90_tma_ws_pingpong): 64-row tiles on
+/// alternate consumer warpgroups.
+template <typename Element, typename Epi, int TileM, int TileN, int TileK,
+          int Stages, int ClusterM, int ClusterN, int SplitK, bool SwapAB,
+          bool HasBias, long long N, long long K, int GateUpBlock>
+using GemmTmaWsPingPong =
+    GemmTmaWs<Element, Epi, TileM, TileN, TileK, Stages, ClusterM, ClusterN,
+              SplitK, SwapAB, HasBias, N, K, GateUpBlock, /*TmaStore=*/true,
+              /*PingPong=*/true>;
 
 } // namespace sm90
 } // namespace mlpjit

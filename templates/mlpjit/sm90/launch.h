@@ -8,11 +8,12 @@
 // work units = (output tile, K split), tiles in grouped order (see
 // tileCoordinates), the splits of a tile adjacent; one producer warpgroup
 // plus one consumer warpgroup per 64 rows of the MMA's M side (tokens, or
-// weights with swapAB). Dynamic shared memory: the TMA stage ring (1024-byte
-// aligned tiles for the 128-byte swizzle), the TMA-store subtiles, the
-// mbarriers and, for gated swapAB, the gate/up exchange tile. Split-K needs
-// workspaceBytes(cfg, m) of fp32 partials (p.workspace) and counterCount(cfg,
-// m) unsigned counters (p.counters, zeroed once; the kernel leaves them zero).
+// weights with swapAB), or, ping-pong, two that take alternate tiles. Dynamic
+// shared memory: the TMA stage ring (1024-byte aligned tiles for the 128-byte
+// swizzle), the TMA-store subtiles, the mbarriers and, for gated swapAB, the
+// gate/up exchange tile. Split-K needs workspaceBytes(cfg, m) of fp32 partials
+// (p.workspace) and counterCount(cfg, m) unsigned counters (p.counters, zeroed
+// once; the kernel leaves them zero).
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_SM90_LAUNCH_H
@@ -52,8 +53,14 @@ MLPJIT_SM90_HOST_DEVICE constexpr int mmaRows(const GemmConfig &c) {
 MLPJIT_SM90_HOST_DEVICE constexpr int mmaCols(const GemmConfig &c) {
   return c.swapAB ? c.tileM : c.tileN;
 }
+/// Cooperative: one consumer warpgroup per 64 rows of the MMA's M side.
+/// Ping-pong: two, each with whole tiles of 64 rows.
 MLPJIT_SM90_HOST_DEVICE constexpr int consumerWarpgroups(const GemmConfig &c) {
-  return mmaRows(c) / 64;
+  return c.pingPong ? 2 : mmaRows(c) / 64;
+}
+/// Consumer warpgroups that read each stage of the ring (and free it).
+MLPJIT_SM90_HOST_DEVICE constexpr int stageReaders(const GemmConfig &c) {
+  return c.pingPong ? 1 : consumerWarpgroups(c);
 }
 
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned threads(const GemmConfig &c) {
@@ -90,18 +97,21 @@ MLPJIT_SM90_HOST_DEVICE constexpr bool storesWithTma(const GemmConfig &c) {
          (c.gated ? c.n / 2 : c.n) % 8 == 0;
 }
 /// Subtile buffers per consumer warpgroup: two, so one fills while the
-/// previous one's store reads it.
+/// previous one's store reads it; one for ping-pong, whose epilogue runs
+/// beside the other consumer's k-loop (the ring gets the space: 64x256
+/// tiles hold 5 stages instead of 4).
 MLPJIT_SM90_HOST_DEVICE constexpr int storeBuffers(const GemmConfig &c) {
-  return outputTileCols(c) / kStoreSubtile < 2 ? 1 : 2;
+  return c.pingPong || outputTileCols(c) / kStoreSubtile < 2 ? 1 : 2;
 }
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned stagingBytes(const GemmConfig &c) {
   return storesWithTma(c) ? unsigned(consumerWarpgroups(c) * storeBuffers(c)) *
                                 kStoreSubtile * kStoreSubtile * 2u
                           : 0u;
 }
-/// Full and empty mbarrier per stage, plus one word for the split-K verdict.
+/// Full and empty mbarrier per stage, one word for the split-K verdict and,
+/// ping-pong, each consumer's turn barrier (whose k-loop runs next).
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned barrierBytes(const GemmConfig &c) {
-  return unsigned(c.stages) * 16u + 16u;
+  return unsigned(c.stages) * 16u + 16u + (c.pingPong ? 16u : 0u);
 }
 /// In order: the stage ring, the TMA-store subtiles (both whole 1024-byte
 /// swizzle atoms), the barriers, the exchange tile. + 1024: the dynamic
@@ -220,6 +230,12 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
     return "n and k must fit in 32 bits (TMA coordinates)";
   if (c.gated && c.swapAB && c.tileN != 128)
     return "gated swapAB tiles are 128 weight rows";
+  if (c.pingPong && (c.swapAB || c.tileM != 64 || c.splitK != 1))
+    return "ping-pong consumers take whole 64-row tiles: tileM 64, no swapAB, "
+           "splitK 1";
+  if (c.pingPong && c.gated && c.hasBias && c.tileN > 128)
+    return "ping-pong gated tiles with a bias are at most 128 wide (wider "
+           "ones spill under the 168-register cap)";
   return sharedRuleRejection(c, sharedBytes(c));
 }
 

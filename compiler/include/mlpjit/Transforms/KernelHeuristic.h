@@ -59,6 +59,11 @@ struct DeviceModel {
   // 1-4% faster at M >= 1536 (calib3.jsonl's cluster / no-cluster pairs;
   // a prior, the pairs' noise is as large as the gain).
   double clusterGain = 0.97;
+  // Ping-pong (sm90_tma_ws_pingpong, a tuner-only candidate): the MMA rate
+  // of its 64-row tiles relative to a cooperative 128-row tile's; its
+  // epilogue runs beside the other consumer's k-loop, so only a CTA's last
+  // one is exposed (fitted alone on calib6.jsonl, session 6).
+  double pingPongEfficiency = 0.929;
 };
 
 /// One GEMM (GemmShape, KernelDesc.h) to plan for M in [mMin, mMax] on the
@@ -89,8 +94,12 @@ public:
 
 /// Every sm90 plan the planner considers at m tokens (tile shapes, swapAB,
 /// split-K; the deepest pipeline that fits), each valid for the template;
-/// empty for other architectures. The tuner times these (CandidatePlans.h).
-std::vector<KernelPlan> sm90Candidates(const GemmProblem &problem, int64_t m);
+/// empty for other architectures. `exploratory` adds plans only the tuner
+/// times (CandidatePlans.h), measured slower where the heuristic would pick
+/// them: ping-pong (sm90_tma_ws_pingpong) and 2x1 clusters of gated GEMMs
+/// with fewer than 12 token tiles (an even count).
+std::vector<KernelPlan> sm90Candidates(const GemmProblem &problem, int64_t m,
+                                       bool exploratory = false);
 
 /// The cost model's time for `plan` (an sm90 plan) at m tokens, in µs.
 double estimateMicros(const GemmProblem &problem, const KernelPlan &plan,
