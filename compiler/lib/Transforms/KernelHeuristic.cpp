@@ -50,9 +50,9 @@ constexpr Sm80Row kSm80Rows[] = {
 
 /// Token counts at which the Hopper planner compares candidates; the range
 /// of each ends at its sample and starts after the previous one.
-constexpr int64_t kSampleTokens[] = {1,    8,    16,   24,   32,   48,   64,
-                                     96,   128,  192,  256,  384,  512,  768,
-                                     1024, 1536, 2048, 3072, 4096, 8192, 16384};
+constexpr int64_t kSampleTokens[] = {
+    1,   8,   16,  24,   32,   48,   64,   96,   128,  192,  256,  384,  512,
+    640, 768, 896, 1024, 1280, 1536, 1792, 2048, 3072, 4096, 8192, 16384};
 /// A plan carries over into the next smaller range when it costs at most
 /// this much more there than that range's best: fewer kernels to compile.
 constexpr double kMergeSlack = 1.04;
