@@ -305,8 +305,9 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p, int64_t m,
   // where it has nothing to overlap), wide weight tiles (the L2 reads per
   // MMA grow as tiles narrow). On the H200 it lost to cooperative 128x256
   // tiles at every M >= 1024 of llama-3-8b's GEMMs (harness: 575 vs 732
-  // TFLOP/s for gate-up at M = 1024; in 2x1 clusters 642 vs 697) and won
-  // 3 of the tuner's 24 GEMM points at M = 256-1024 by 4-7%.
+  // TFLOP/s for gate-up at M = 1024; in 2x1 clusters 642 vs 697); in the
+  // tuner it was fastest at 14 of 56 GEMM points of M = 128-1024, by more
+  // than 2% at 5 (docs/performance.md, session 6).
   if (exploratory && m > 64)
     for (int tn : sm90::kWgmmaN)
       if (tn >= 128 && (!gated || tn % (2 * p.interleaveRows) == 0))
