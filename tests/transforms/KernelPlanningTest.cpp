@@ -209,6 +209,47 @@ TEST(KernelHeuristic, ClusterCandidates) {
   EXPECT_EQ(clustered(8192), 0);
 }
 
+// The tuner's exploratory set: ping-pong plans (64-row tiles, whole K, from
+// 65 tokens) and 2x1 clusters at an even number of token tiles under 12;
+// the heuristic sees neither and never plans ping-pong (it lost at large M
+// on the H200: docs/performance.md, session 6).
+TEST(KernelHeuristic, ExploratoryCandidatesAreTheTunersOnly) {
+  GemmProblem p = gatedGemm(28672, 4096);
+  auto count = [&](int64_t m, bool exploratory, auto pred) {
+    return llvm::count_if(sm90Candidates(p, m, exploratory), pred);
+  };
+  auto pingPong = [](const KernelPlan &k) {
+    return k.templateName == "sm90_tma_ws_pingpong";
+  };
+  auto clustered = [](const KernelPlan &k) { return k.clusterM == 2; };
+  for (int64_t m : {64, 256, 4096})
+    EXPECT_EQ(count(m, false, pingPong), 0) << "M = " << m;
+  EXPECT_EQ(count(64, true, pingPong), 0);
+  EXPECT_GT(count(256, true, pingPong), 0);
+  for (const KernelPlan &k : sm90Candidates(p, 256, true))
+    if (pingPong(k)) {
+      EXPECT_EQ(k.tileM, 64);
+      EXPECT_GE(k.tileN, 128);
+      EXPECT_EQ(k.splitK, 1);
+      EXPECT_FALSE(k.swapAB);
+      EXPECT_EQ(rejection(p, k), "");
+    }
+  EXPECT_EQ(count(256, false, clustered), 0);
+  EXPECT_GT(count(256, true, clustered), 0); // 2 token tiles of 128
+  EXPECT_EQ(count(384, true,
+                  [](const KernelPlan &k) {
+                    return k.clusterM == 2 && k.tileM == 128;
+                  }),
+            0); // 3 token tiles: one CTA of a cluster would idle
+  HeuristicKernelPlanner planner;
+  for (GemmProblem q : {gatedGemm(28672, 4096), plainGemm(4096, 14336)}) {
+    auto plans = planner.plan(q);
+    ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
+    for (const KernelPlan &k : *plans)
+      EXPECT_EQ(k.templateName, "sm90_tma_ws") << k.mMin << ".." << k.mMax;
+  }
+}
+
 // A cluster plan of a larger range is not carried into a range where
 // clusters are no candidate: qwen2.5-7b gate-up at M = 1024 (8 token tiles)
 // ran 15% slower in 2x1 clusters (docs/performance.md, v7).
