@@ -2,8 +2,8 @@
 """scripts/fit_cost_model.py mirrors estimateMicros() of KernelHeuristic.cpp
 and sm90Candidates() (as `considered`) by hand; this holds them together.
 Every row of the tuner logs given (all plan shapes the tuner has timed:
-swapAB, split-K, 2x1 clusters, and ping-pong twins of the 64-row ones;
-stream-K excluded) is priced by both with
+swapAB, split-K, 2x1 clusters, ping-pong; stream-K excluded) is priced by
+both with
 the script's committed constants and classed candidate or not by both;
 an estimate that differs by more than 1e-6, or a differing class, fails.
 
@@ -21,11 +21,6 @@ def main():
     rows = [r for r in model.read_rows(logs) if r.get("splitK") != 0]
     if not rows:
         sys.exit("check_cost_model_sync: no rows in " + " ".join(logs))
-    # Ping-pong twins of the cooperative 64-row rows (until logs hold their
-    # own): the same tiles priced and classed by the ping-pong model.
-    rows += [dict(r, template=model.PINGPONG) for r in rows
-             if r.get("template", "sm90_tma_ws") == "sm90_tma_ws" and r["tileM"] == 64
-             and not r["swapAB"]]
     out = subprocess.run([binary], input="\n".join(json.dumps(r) for r in rows),
                          capture_output=True, text=True)
     if out.returncode != 0:

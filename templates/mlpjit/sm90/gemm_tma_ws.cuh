@@ -427,8 +427,6 @@ struct GemmTmaWs {
         ptx::setMaxRegistersInc<232>();
       const int consumer = warpgroup - 1;
       const int tid = int(threadIdx.x) - 128; // 0 .. kConsumerThreads-1
-      // The consumer's 64-row block of the tile (ping-pong: the whole tile).
-      const int rowBlock = PingPong ? 0 : consumer;
       // Ping-pong: consumer c takes this CTA's units c, c + 2, ...; each
       // is whole (kKTiles of the ring), so unit i starts at ring position
       // i * kKTiles. Cooperative: every unit, `it` runs on.
@@ -454,7 +452,7 @@ struct GemmTmaWs {
           const unsigned stage = base + unsigned(s) * kStageBytes;
           // This warpgroup's 64 rows of the MMA's M operand, and the N one.
           const unsigned mOperand = (SwapAB ? stage + kATileBytes : stage) +
-                                    unsigned(rowBlock) * 64u * 128u;
+                                    unsigned(rowBlock(consumer)) * 64u * 128u;
           const unsigned nOperand = SwapAB ? stage : stage + kATileBytes;
           const unsigned long long descM = ptx::sharedDescriptor(mOperand);
           const unsigned long long descN = ptx::sharedDescriptor(nOperand);
@@ -531,14 +529,14 @@ struct GemmTmaWs {
                     }
                     return sum;
                   },
-                  consumer, rowBlock, tid, w.m0, w.n0, exchange, staging);
+                  consumer, tid, w.m0, w.n0, exchange, staging);
               return;
             }
           }
         }
         epilogue(
-            p, [&](int i) { return acc[i]; }, consumer, rowBlock, tid, w.m0,
-            w.n0, exchange, staging);
+            p, [&](int i) { return acc[i]; }, consumer, tid, w.m0, w.n0,
+            exchange, staging);
       });
       // Shared memory stays until the last stores have read it.
       if constexpr (kTmaStore)
@@ -549,6 +547,12 @@ struct GemmTmaWs {
     // its barriers until they are done too.
     if constexpr (kCluster > 1)
       ptx::clusterSync();
+  }
+
+  /// The 64-row block of the tile that consumer warpgroup `consumer` holds
+  /// (ping-pong: each holds a whole 64-row tile).
+  static __device__ __forceinline__ int rowBlock(int consumer) {
+    return PingPong ? 0 : consumer;
   }
 
   static __device__ __forceinline__ void releaseSlot(unsigned emptyBarrier) {
@@ -701,8 +705,8 @@ struct GemmTmaWs {
   /// value(i) is accumulator register i of this thread (bias not added).
   template <typename Value>
   static __device__ __forceinline__ void
-  epilogue(const abi::GemmParams &p, Value value, int consumer, int rowBlock,
-           int tid, int m0, int n0, float *exchange, unsigned staging) {
+  epilogue(const abi::GemmParams &p, Value value, int consumer, int tid, int m0,
+           int n0, float *exchange, unsigned staging) {
     const int warp = (tid % 128) / 32, lane = tid % 32;
     const int fragRow = 16 * warp + lane / 4; // + 8 for the odd pairs
     const int fragCol = 2 * (lane % 4);
@@ -767,11 +771,12 @@ struct GemmTmaWs {
         ptx::warpgroupBarrier<kConsumerWarpgroups>(consumer);
         if (issuer) {
           const int outCol0 = int((kGated ? n0 / 2 : n0) + kStoreSubtile * j);
-          ptx::tmaStore2d(&p.tmaD, buffer, outCol0, m0 + 64 * rowBlock);
+          ptx::tmaStore2d(&p.tmaD, buffer, outCol0,
+                          m0 + 64 * rowBlock(consumer));
         }
       }
     } else if constexpr (!SwapAB) {
-      const int rowBase = m0 + 64 * rowBlock + fragRow;
+      const int rowBase = m0 + 64 * rowBlock(consumer) + fragRow;
 #pragma unroll
       for (int i = 0; i < kAccRegs; i += 2) {
         const int row = rowBase + 8 * ((i / 2) % 2);
