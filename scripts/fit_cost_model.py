@@ -36,15 +36,22 @@ def pingpong(r): return r.get("template", "sm90_tma_ws") == PINGPONG
 
 def cdiv(a, b): return (a + b - 1) // b
 
+def store_cols(r):
+    """sm90/launch.h storeSubtileCols: the widest of 64, 32, 16 dividing the
+    output tile; 0 (stores from registers) when none does or with swapAB."""
+    out = r["tileN"] // 2 if r["gated"] else r["tileN"]
+    if r["swapAB"]: return 0
+    return next((c for c in (64, 32, 16) if out % c == 0), 0)
+
 def ctas_per_sm(r):
     tm, tn, sw = r["tileM"], r["tileN"], r["swapAB"]
     rows, cols = (tn, tm) if sw else (tm, tn)
     if 128 * (1 + rows // 64) > 256 or cols > 64: return 1
     ex = tm * 64 * 4 if sw and r["gated"] else 0
-    # The TMA-store subtiles (sm90/launch.h stagingBytes): 64x64, up to two
-    # per consumer warpgroup, for whole 64-column output tiles.
-    out = tn // 2 if r["gated"] else tn
-    staging = (rows // 64) * min(2, out // 64) * 8192 if not sw and out % 64 == 0 else 0
+    # The TMA-store subtiles (sm90/launch.h stagingBytes): 64 rows x 64, 32
+    # or 16 columns, two per consumer warpgroup (one for a single subtile).
+    out, sc = (tn // 2 if r["gated"] else tn), store_cols(r)
+    staging = (rows // 64) * (1 if out < 2 * sc else 2) * 128 * sc if sc else 0
     shared = 1024 + r["stages"] * (tm + tn) * 128 + staging + ex + r["stages"] * 16 + 16
     return 2 if shared * 2 + 2048 <= 228 * 1024 else 1
 
@@ -74,10 +81,9 @@ def estimate(r, P):
     load_us = P["smload"] * 1e3 / per
     ktile = max(2 * tm * tn * 64 / flops_us, kbytes / load_us)
     if r["stages"] < 4: ktile *= 1 + P["fewstage"] * (4 - r["stages"])
-    # Stores from registers (swapAB, or not whole 64-column output subtiles:
+    # Stores from registers (swapAB, or not whole 16-column output subtiles:
     # sm90/launch.h storesWithTma) cost `direct` x the TMA store's.
-    out_cols = tn // 2 if r["gated"] else tn
-    tma_store = not sw and out_cols % 64 == 0
+    tma_store = store_cols(r) != 0
     epi = tm * tn * P["epi"] * (1.0 if tma_store else P["direct"])
     if s > 1: epi += (s + 1) * tm * tn * 4 / load_us + P["splitfix"]
     sm_us = waves * (kper * ktile + epi)

@@ -77,6 +77,7 @@ TensorMapArgs mlpjit::tensorMapArgs(uint64_t rows, uint64_t cols,
   t.globalStride[0] = cols * 2; // 16-bit elements, rows packed
   t.boxDim[0] = boxCols;
   t.boxDim[1] = boxRows;
+  t.swizzleBytes = 128;
   return t;
 }
 
@@ -98,7 +99,12 @@ TensorMapArgs mlpjit::tensorMapArgsB(const KernelDesc &desc) {
 }
 
 TensorMapArgs mlpjit::tensorMapArgsD(const KernelDesc &desc, int64_t m) {
-  return tensorMapArgs(uint64_t(m), uint64_t(desc.outputColumns()), 64, 64);
+  const int64_t tileCols = isGated(desc.epilogue) ? desc.tileN / 2 : desc.tileN;
+  uint32_t cols = tileCols % 64 == 0 ? 64 : tileCols % 32 == 0 ? 32 : 16;
+  TensorMapArgs t =
+      tensorMapArgs(uint64_t(m), uint64_t(desc.outputColumns()), 64, cols);
+  t.swizzleBytes = cols * 2;
+  return t;
 }
 
 static llvm::Error encodeTensorMap(const Driver &d, const KernelDesc &desc,
@@ -118,7 +124,10 @@ static llvm::Error encodeTensorMap(const Driver &d, const KernelDesc &desc,
       desc.dtype == DType::bf16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
                                 : CU_TENSOR_MAP_DATA_TYPE_FLOAT16,
       2, const_cast<void *>(base), dims, strides, box, elementStrides,
-      CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
+      CU_TENSOR_MAP_INTERLEAVE_NONE,
+      t.swizzleBytes == 32   ? CU_TENSOR_MAP_SWIZZLE_32B
+      : t.swizzleBytes == 64 ? CU_TENSOR_MAP_SWIZZLE_64B
+                             : CU_TENSOR_MAP_SWIZZLE_128B,
       CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
       // NONE fills out-of-bounds elements with zero (the ragged last tile).
       CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);

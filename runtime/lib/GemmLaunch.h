@@ -73,13 +73,16 @@ struct TensorMapArgs {
   uint64_t globalDim[2];    // {cols, rows}, innermost first
   uint64_t globalStride[1]; // bytes between rows
   uint32_t boxDim[2];       // {boxCols (= tileK), boxRows}
+  uint32_t swizzleBytes;    // 128, 64 or 32: CU_TENSOR_MAP_SWIZZLE_*B
 };
 TensorMapArgs tensorMapArgs(uint64_t rows, uint64_t cols, uint32_t boxRows,
                             uint32_t boxCols);
 
 /// The TMA operands of an sm90 kernel per kernel_abi.h: A is {k, m} with a
 /// box of sm90::boxRowsA rows, B is {k, n} with sm90::boxRowsB rows, D (when
-/// the epilogue stores with TMA) is {nOut, m} with a 64 x 64 box.
+/// the epilogue stores with TMA) is {nOut, m} with a box of 64 rows and 64,
+/// 32 or 16 columns (the widest that divides the output tile) swizzled by
+/// its row's bytes.
 TensorMapArgs tensorMapArgsA(const KernelDesc &desc, int64_t m);
 TensorMapArgs tensorMapArgsB(const KernelDesc &desc);
 TensorMapArgs tensorMapArgsD(const KernelDesc &desc, int64_t m);

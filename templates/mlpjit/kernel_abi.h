@@ -15,7 +15,8 @@
 //   (sm90::boxRowsA/boxRowsB: a CTA of a 2x1 cluster loads half the weight
 //   tile and multicasts it), 128-byte swizzle, out-of-bounds elements filled
 //   with zero.
-//   tmaD over D as {nOut, m}, box {64, 64}, 128-byte swizzle, when the
+//   tmaD over D as {nOut, m}, box {c, 64} with c = sm90::storeSubtileCols
+//   (64, 32 or 16) and a swizzle of 2c bytes (128, 64 or 32), when the
 //   epilogue stores with TMA (sm90::storesWithTma; zero otherwise): the
 //   store writes only the in-bounds part of a box.
 //

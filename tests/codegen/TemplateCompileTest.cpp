@@ -14,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 using namespace mlpjit;
 using namespace mlpjit::codegen;
 
@@ -135,7 +137,7 @@ std::vector<KernelDesc> sm90Configs() {
   // token tiles of 24/48/96/192/256), split-K 3. 128x192 stores with TMA:
   // its subtiles leave room for 4 stages.
   for (Tile tile :
-       {Tile{128, 192, 64, 4}, Tile{128, 224, 64, 5}, Tile{64, 160, 64, 6}})
+       {Tile{128, 192, 64, 4}, Tile{128, 224, 64, 4}, Tile{64, 160, 64, 6}})
     configs.push_back(makeDesc("sm90_tma_ws", Epilogue::none, DType::bf16,
                                false, tile.n == 160 ? 3 : 1, false, tile));
   for (Tile tile :
@@ -158,6 +160,30 @@ std::vector<KernelDesc> sm90Configs() {
       configs.push_back(d);
     }
   }
+  // Gated tiles of 192 and 224 weight rows (blocks of 32 and 16: 96 and 112
+  // output columns, TMA-stored as 32- and 16-column subtiles), cooperative
+  // and ping-pong, with bias and split-K; plain 160-wide tiles (32-column
+  // subtiles).
+  for (auto [tile, block, bias, splitK] :
+       {std::tuple{Tile{128, 192, 64, 5}, 32, false, 1},
+        std::tuple{Tile{128, 224, 64, 4}, 16, true, 2},
+        std::tuple{Tile{64, 192, 64, 6}, 16, true, 1}}) {
+    KernelDesc d =
+        makeDesc("sm90_tma_ws", Epilogue::swiglu,
+                 bias ? DType::f16 : DType::bf16, bias, splitK, false, tile);
+    d.interleaveRows = block;
+    d.name += "_block" + std::to_string(block);
+    configs.push_back(d);
+  }
+  {
+    KernelDesc d = makeDesc("sm90_tma_ws_pingpong", Epilogue::geglu_tanh,
+                            DType::bf16, false, 1, false, Tile{64, 224, 64, 5});
+    d.interleaveRows = 16;
+    d.name += "_block16";
+    configs.push_back(d);
+  }
+  configs.push_back(makeDesc("sm90_tma_ws", Epilogue::gelu_tanh, DType::f16,
+                             true, 1, false, Tile{128, 160, 64, 4}));
   // Stream-K (splitK 0) on both epilogue paths and with swapAB, and 2x1
   // clusters (multicast weight tiles) at the large-M tile.
   for (bool swap : {false, true})
@@ -176,8 +202,8 @@ std::vector<KernelDesc> sm90Configs() {
   }
   // Ping-pong consumers (64-row tiles on alternate warpgroups): every
   // epilogue at the widest tile (TMA store, 5 stages), fp16 with bias
-  // (gated: at most 128 wide, launch.h), a register-store tile (96
-  // columns), a 2x1 cluster.
+  // (gated: at most 128 wide, launch.h), a 96-column tile (32-column
+  // subtiles), a 2x1 cluster.
   for (int e = 0; e <= int(Epilogue::reglu); ++e)
     configs.push_back(makeDesc("sm90_tma_ws_pingpong", Epilogue(e), DType::bf16,
                                false, 1, false, Tile{64, 256, 64, 5}));
@@ -221,7 +247,7 @@ std::string configName(const ::testing::TestParamInfo<KernelDesc> &info) {
 
 // The sm90 epilogue stores through shared memory with a bulk tensor store
 // exactly where sm90::storesWithTma says: tiles without swapAB whose output
-// is whole 64-column subtiles; the others store from registers.
+// is whole 64-, 32- or 16-column subtiles; the others store from registers.
 TEST(TemplateCompileSm90, TmaStoreWhereLaunchRulesSayIt) {
   struct Case {
     Epilogue epilogue;
@@ -229,19 +255,24 @@ TEST(TemplateCompileSm90, TmaStoreWhereLaunchRulesSayIt) {
     Tile tile;
     bool tmaStore;
     bool pingPong = false;
+    int block = 64; // gated
   };
   const Case cases[] = {
       {Epilogue::swiglu, false, Tile{128, 256, 64, 4}, true},
       {Epilogue::none, false, Tile{64, 64, 64, 4}, true},
-      {Epilogue::none, false, Tile{128, 96, 64, 4}, false},  // 96 columns
-      {Epilogue::none, false, Tile{128, 192, 64, 4}, true},  // 3 subtiles
+      {Epilogue::none, false, Tile{128, 96, 64, 4}, true},   // 3 x 32 columns
+      {Epilogue::none, false, Tile{128, 192, 64, 4}, true},  // 3 x 64
       {Epilogue::swiglu, true, Tile{16, 128, 64, 4}, false}, // swapAB
       {Epilogue::swiglu, false, Tile{64, 256, 64, 5}, true, true},
-      {Epilogue::none, false, Tile{64, 96, 64, 8}, false, true},
+      {Epilogue::none, false, Tile{64, 96, 64, 8}, true, true},
+      {Epilogue::swiglu, false, Tile{128, 192, 64, 4}, true, false, 32},
+      {Epilogue::swiglu, false, Tile{128, 224, 64, 4}, true, false, 16},
   };
   for (const Case &c : cases) {
     KernelDesc d = makeDesc(c.pingPong ? "sm90_tma_ws_pingpong" : "sm90_tma_ws",
                             c.epilogue, DType::bf16, false, 1, c.swap, c.tile);
+    if (isGated(c.epilogue))
+      d.interleaveRows = c.block;
     if (llvm::Error e = validateKernel(d))
       FAIL() << d.name << ": " << llvm::toString(std::move(e));
     auto ptx = compileToPtx(generateKernelSource(d), d.name, d.arch);

@@ -97,7 +97,8 @@ static void fill(harness::Dtype dtype, void *p, size_t n,
 /// zero (and not written by stores).
 static void encodeTensor(mlpjit::abi::TmaDescriptor &out, const void *ptr,
                          long long rows, long long cols, int boxRows,
-                         int boxCols, harness::Dtype dtype) {
+                         int boxCols, harness::Dtype dtype,
+                         int swizzleBytes = 128) {
   static_assert(sizeof(CUtensorMap) == sizeof(mlpjit::abi::TmaDescriptor),
                 "ABI descriptor size");
   CUtensorMap map;
@@ -110,7 +111,10 @@ static void encodeTensor(mlpjit::abi::TmaDescriptor &out, const void *ptr,
       dtype == harness::Dtype::bf16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
                                     : CU_TENSOR_MAP_DATA_TYPE_FLOAT16,
       2, const_cast<void *>(ptr), dims, strides, box, elementStrides,
-      CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
+      CU_TENSOR_MAP_INTERLEAVE_NONE,
+      swizzleBytes == 32   ? CU_TENSOR_MAP_SWIZZLE_32B
+      : swizzleBytes == 64 ? CU_TENSOR_MAP_SWIZZLE_64B
+                           : CU_TENSOR_MAP_SWIZZLE_128B,
       CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
   if (r != CUDA_SUCCESS) {
     std::fprintf(stderr,
@@ -172,11 +176,13 @@ static mlpjit::abi::GemmParams params(const harness::Case &cs, int m,
                cs.dtype);
   encodeTensor(p.tmaB, b, cs.n, cs.k, mlpjit::sm90::boxRowsB(cs.config), 64,
                cs.dtype);
-  // D {nOut, m}, box 64 x 64 (kernel_abi.h), when the epilogue stores with TMA.
+  // D {nOut, m}, box {storeSubtileCols, 64} (kernel_abi.h), when the
+  // epilogue stores with TMA.
   if (mlpjit::sm90::storesWithTma(cs.config))
     encodeTensor(p.tmaD, d, m, cs.gated ? cs.n / 2 : cs.n,
-                 mlpjit::sm90::kStoreSubtile, mlpjit::sm90::kStoreSubtile,
-                 cs.dtype);
+                 mlpjit::sm90::kStoreRows,
+                 mlpjit::sm90::storeSubtileCols(cs.config), cs.dtype,
+                 mlpjit::sm90::storeSwizzleBytes(cs.config));
 #endif
   p.a = a;
   p.b = b;
@@ -239,8 +245,9 @@ static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
                (cs.hasBias ? toDouble(bias[col], cs.dtype) : 0.0);
       };
       if (cs.gated) {
-        long long gate = (j / 64) * 128 + j % 64;
-        ref[r * nOut + j] = activation(cs.epilogue, acc(gate)) * acc(gate + 64);
+        const long long b = cs.config.gateUpBlock;
+        long long gate = (j / b) * 2 * b + j % b;
+        ref[r * nOut + j] = activation(cs.epilogue, acc(gate)) * acc(gate + b);
       } else {
         ref[r * nOut + j] = activation(cs.epilogue, acc(j));
       }

@@ -10,12 +10,12 @@ using namespace mlpjit::epilogue;
 #define REGISTER(id, TIMED, E, EPI, TM, TN, TK, S, SPLIT, SWAP, BIAS, N, K,    \
                  CM, SHAPE, ...)                                               \
   REGISTER_STORE(id, TIMED, E, EPI, TM, TN, TK, S, SPLIT, SWAP, BIAS, N, K,    \
-                 CM, true, false, SHAPE, __VA_ARGS__)
+                 CM, true, false, 64, SHAPE, __VA_ARGS__)
 #define REGISTER_STORE(id, TIMED, E, EPI, TM, TN, TK, S, SPLIT, SWAP, BIAS, N, \
-                       K, CM, TMA_STORE, PING_PONG, SHAPE, ...)                \
-  static harness::Registrar<(id) % PARTS == PART, E, EPI,                      \
-                            EpiIndex<EPI>::value, TM, TN, TK, S, SPLIT, SWAP,  \
-                            BIAS, N##LL, K##LL, CM, TMA_STORE, PING_PONG>      \
+                       K, CM, TMA_STORE, PING_PONG, BLOCK, SHAPE, ...)         \
+  static harness::Registrar<                                                   \
+      (id) % PARTS == PART, E, EPI, EpiIndex<EPI>::value, TM, TN, TK, S,       \
+      SPLIT, SWAP, BIAS, N##LL, K##LL, CM, TMA_STORE, PING_PONG, BLOCK>        \
       registrar##id("c" #id "_" #E "_" #EPI SHAPE "_bias" #BIAS "_n" #N        \
                     "_k" #K,                                                   \
                     TIMED, std::vector<int> __VA_ARGS__);
@@ -47,12 +47,23 @@ EPI_INDEX(ReGLU, 8)
 #define CONFIG_DIRECT(id, TIMED, E, EPI, TM, TN, S, SPLIT, CM, BIAS, N, K, MS) \
   REGISTER_STORE(                                                              \
       id, TIMED, E, EPI, TM, TN, 64, S, SPLIT, false, BIAS, N, K, CM, false,   \
-      false, "_" #TM "x" #TN "s" #S "_split" #SPLIT "_cluster" #CM "_direct",  \
-      MS)
+      false, 64,                                                               \
+      "_" #TM "x" #TN "s" #S "_split" #SPLIT "_cluster" #CM "_direct", MS)
 // CONFIG_PINGPONG: two consumer warpgroups on alternate 64-row tiles.
 #define CONFIG_PINGPONG(id, TIMED, E, EPI, TN, S, CM, BIAS, N, K, MS)          \
   REGISTER_STORE(id, TIMED, E, EPI, 64, TN, 64, S, 1, false, BIAS, N, K, CM,   \
-                 true, true, "_64x" #TN "s" #S "_cluster" #CM "_pingpong", MS)
+                 true, true, 64, "_64x" #TN "s" #S "_cluster" #CM "_pingpong", \
+                 MS)
+// CONFIG_BLOCK: gate/up blocks of BLOCK rows (CONFIG's are 64), for the
+// 192- and 224-wide gated tiles (96/112 output columns) and their 32- and
+// 16-column TMA-store subtiles; PP: ping-pong.
+#define CONFIG_BLOCK(id, TIMED, E, EPI, TM, TN, S, SPLIT, SWAP, BIAS, BLOCK,   \
+                     PP, N, K, MS)                                             \
+  REGISTER_STORE(id, TIMED, E, EPI, TM, TN, 64, S, SPLIT, SWAP, BIAS, N, K, 1, \
+                 true, PP, BLOCK,                                              \
+                 "_" #TM "x" #TN "s" #S "_split" #SPLIT "_swap" #SWAP          \
+                 "_block" #BLOCK "_pp" #PP,                                    \
+                 MS)
 #include "sm90/configs.inc"
 #else
 // Every configuration is timed with --time; no swap, no cluster.

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <random>
+#include <tuple>
 
 using namespace mlpjit;
 using namespace mlpjit::testing;
@@ -90,13 +91,32 @@ TEST(TensorMapTest, ArgumentsFollowKernelAbi) {
   // And they agree with the template's own launch rules.
   EXPECT_EQ(int(tensorMapArgsB(d).boxDim[1]), sm90::boxRowsB(toGemmConfig(d)));
   EXPECT_EQ(int(a.boxDim[1]), sm90::boxRowsA(toGemmConfig(hopperGateUp())));
-  // D {nOut, m}, box {64, 64}: the TMA-store epilogue's subtile.
+  // D {nOut, m}, box {64, 64}: the TMA-store epilogue's subtile, 128-byte
+  // swizzle like A and B.
   TensorMapArgs out = tensorMapArgsD(hopperGateUp(), 77);
   EXPECT_EQ(out.globalDim[0], 14336u);
   EXPECT_EQ(out.globalDim[1], 77u);
   EXPECT_EQ(out.globalStride[0], 14336u * 2);
-  EXPECT_EQ(out.boxDim[0], unsigned(sm90::kStoreSubtile));
-  EXPECT_EQ(out.boxDim[1], unsigned(sm90::kStoreSubtile));
+  EXPECT_EQ(out.boxDim[0], 64u);
+  EXPECT_EQ(out.boxDim[1], 64u);
+  EXPECT_EQ(out.swizzleBytes, 128u);
+  EXPECT_EQ(a.swizzleBytes, 128u);
+  EXPECT_EQ(b.swizzleBytes, 128u);
+  // Output tiles of 96 and 112 columns (gated 192 and 224 rows): boxes of
+  // 32 and 16 columns, swizzled by their 64- and 32-byte rows, as the
+  // template's launch rules say.
+  for (auto [tileN, block, cols] :
+       {std::tuple{192, 32, 32u}, std::tuple{224, 16, 16u}}) {
+    KernelDesc g = hopperGateUp();
+    g.tileN = tileN;
+    g.interleaveRows = block;
+    TensorMapArgs t = tensorMapArgsD(g, 77);
+    EXPECT_EQ(t.boxDim[0], cols);
+    EXPECT_EQ(t.boxDim[1], 64u);
+    EXPECT_EQ(t.swizzleBytes, 2 * cols);
+    EXPECT_EQ(int(t.boxDim[0]), sm90::storeSubtileCols(toGemmConfig(g)));
+    EXPECT_EQ(int(t.swizzleBytes), sm90::storeSwizzleBytes(toGemmConfig(g)));
+  }
 }
 
 TEST(TmaStoreTest, OnlyWholeSubtilesWithoutSwapAB) {
@@ -111,8 +131,21 @@ TEST(TmaStoreTest, OnlyWholeSubtilesWithoutSwapAB) {
   d.swapAB = true; // few tokens: stores from registers
   EXPECT_FALSE(sm90::storesWithTma(toGemmConfig(d)));
   d = hopperGateUp();
-  d.tileN = 192; // 96 output columns: not whole 64-column subtiles
-  EXPECT_FALSE(sm90::storesWithTma(toGemmConfig(d)));
+  d.tileN = 192; // 96 output columns: three 32-column subtiles
+  d.interleaveRows = 32;
+  EXPECT_TRUE(sm90::storesWithTma(toGemmConfig(d)));
+  EXPECT_EQ(sm90::storeSubtileCols(toGemmConfig(d)), 32);
+  EXPECT_EQ(sm90::storeSwizzleBytes(toGemmConfig(d)), 64);
+  // Two 4 KiB buffers per consumer warpgroup.
+  EXPECT_EQ(sm90::stagingBytes(toGemmConfig(d)), 2u * 2u * 4096u);
+  d.interleaveRows = 64; // 192 rows are not whole pairs of 64-row blocks
+  EXPECT_NE(sm90::supports(toGemmConfig(d)), nullptr);
+  d = hopperGateUp();
+  d.tileN = 224; // 112 output columns: seven 16-column subtiles
+  d.interleaveRows = 16;
+  EXPECT_TRUE(sm90::storesWithTma(toGemmConfig(d)));
+  EXPECT_EQ(sm90::storeSubtileCols(toGemmConfig(d)), 16);
+  EXPECT_EQ(sm90::supports(toGemmConfig(d)), nullptr);
   d = hopperGateUp();
   d.n = 2 * 4100; // D rows of 4100 x 2 bytes are not 16-byte multiples
   EXPECT_FALSE(sm90::storesWithTma(toGemmConfig(d)));

@@ -299,15 +299,17 @@ TEST(KernelHeuristic, TwoTokenTilesForFewGatedWeightTiles) {
   EXPECT_FALSE(has(swapTiles(64), 32, 1));
 }
 
-// Stores from registers (swapAB, outputs not whole 64-column subtiles) cost
+// Stores from registers (swapAB, outputs not whole 16-column subtiles) cost
 // registerStoreCost x the TMA store's per-element epilogue.
 TEST(KernelHeuristic, RegisterStoresCostMore) {
   GemmProblem p = plainGemm(2304, 9216);
-  KernelPlan direct{"sm90_tma_ws", 1, 1, 128, 224, 64, 5, 1, 1, 4, false};
-  KernelPlan tma{"sm90_tma_ws", 1, 1, 128, 256, 64, 4, 1, 1, 4, false};
+  // swapAB tiles store from registers; 224 columns are seven 32-column
+  // TMA-store subtiles.
+  KernelPlan direct{"sm90_tma_ws", 1, 1, 64, 128, 64, 6, 1, 1, 4, true};
+  KernelPlan tma{"sm90_tma_ws", 1, 1, 128, 224, 64, 4, 1, 1, 4, false};
   GemmProblem cheap = p;
   cheap.device.registerStoreCost = 1.0;
-  EXPECT_GT(estimateMicros(p, direct, 300), estimateMicros(cheap, direct, 300));
+  EXPECT_GT(estimateMicros(p, direct, 60), estimateMicros(cheap, direct, 60));
   EXPECT_EQ(estimateMicros(p, tma, 300), estimateMicros(cheap, tma, 300));
 }
 
@@ -460,7 +462,7 @@ TEST(KernelCollection, OneDescPerPlan) {
   EXPECT_EQ(g.n, 512);
   EXPECT_EQ(g.k, 64);
   EXPECT_EQ(g.outputColumns(), 256);
-  EXPECT_EQ(g.interleaveRows, 64);
+  EXPECT_EQ(g.interleaveRows, kDefaultGateUpBlock);
   EXPECT_EQ(g.templateName, "sm90_tma_ws");
   EXPECT_EQ(g.arch, "sm_90a");
   EXPECT_TRUE(g.swapAB); // few tokens: weights on the MMA's M side
@@ -492,7 +494,7 @@ TEST(KernelCollection, OneDescPerPlan) {
   EXPECT_EQ(o->getInteger("clusterM"), 1);
   EXPECT_EQ(o->getInteger("splitK"), 1);
   EXPECT_EQ(o->getBoolean("swapAB"), true);
-  EXPECT_EQ(o->getInteger("interleaveRows"), 64);
+  EXPECT_EQ(o->getInteger("interleaveRows"), kDefaultGateUpBlock);
 }
 
 TEST(KernelCollection, KernelDescJsonRoundTrips) {

@@ -111,15 +111,18 @@ TEST(PipelineEquivalence, EveryActivationWithAndWithoutBias) {
 }
 
 /// Intermediate sizes that are multiples of 8 but not of 64: the gate/up
-/// block becomes the largest of 64, 32, 16, 8 that divides the (per-rank)
-/// size, and the result still equals the textbook MLP.
+/// block becomes the largest of 64, 32, 16, 8 up to maxBlockRows (default
+/// 16) that divides the (per-rank) size, and the result still equals the
+/// textbook MLP.
 TEST(PipelineEquivalence, EveryGateUpBlock) {
   struct Case {
-    int64_t intermediate, tp, block;
+    int64_t intermediate, tp, block, maxBlock;
   };
   for (Case c :
-       {Case{8, 1, 8}, Case{24, 1, 8}, Case{48, 1, 16}, Case{96, 1, 32},
-        Case{1376, 1, 32}, Case{192, 1, 64}, Case{48, 2, 8}, Case{352, 4, 8}}) {
+       {Case{8, 1, 8, 64}, Case{24, 1, 8, 64}, Case{48, 1, 16, 64},
+        Case{96, 1, 32, 64}, Case{1376, 1, 32, 64}, Case{192, 1, 64, 64},
+        Case{192, 1, 16, kDefaultGateUpBlock}, Case{96, 1, 32, 32},
+        Case{48, 2, 8, 64}, Case{352, 4, 8, 64}}) {
     for (Activation act : {Activation::swiglu, Activation::geglu_erf})
       for (bool bias : {false, true}) {
         MlpSpec spec = smallSpec(act, bias, DType::bf16);
@@ -139,7 +142,9 @@ TEST(PipelineEquivalence, EveryGateUpBlock) {
         mlir::MLIRContext context;
         auto module = emitModule(context, spec);
         ASSERT_TRUE(module);
-        ASSERT_TRUE(mlir::succeeded(runDefaultPipeline(*module, {})));
+        DefaultPipelineOptions options;
+        options.maxBlockRows = c.maxBlock;
+        ASSERT_TRUE(mlir::succeeded(runDefaultPipeline(*module, options)));
         int fused = 0;
         module->walk([&](mlp::FusedLinearOp op) {
           ++fused;

@@ -112,6 +112,26 @@ plannerFor(const CompileOptions &options) {
       std::move(*table), std::make_shared<HeuristicKernelPlanner>());
 }
 
+/// CompileOptions::maxGateUpBlock, else $MLPJIT_GATE_UP_BLOCK, else 16.
+static llvm::Expected<int64_t> maxGateUpBlock(const CompileOptions &options) {
+  if (options.maxGateUpBlock != 0) {
+    if (!isSupportedGateUpBlock(options.maxGateUpBlock))
+      return compileError("maxGateUpBlock must be 8, 16, 32 or 64, got " +
+                          llvm::Twine(options.maxGateUpBlock));
+    return options.maxGateUpBlock;
+  }
+  const char *env = std::getenv("MLPJIT_GATE_UP_BLOCK");
+  if (!env || !*env)
+    return kDefaultGateUpBlock;
+  int64_t block = 0;
+  if (llvm::StringRef(env).getAsInteger(10, block) ||
+      !isSupportedGateUpBlock(block))
+    return compileError(llvm::Twine("MLPJIT_GATE_UP_BLOCK must be 8, 16, 32 "
+                                    "or 64, got '") +
+                        env + "'");
+  return block;
+}
+
 llvm::Expected<std::vector<KernelDesc>>
 mlpjit::planKernels(const MlpSpec &spec, llvm::StringRef arch,
                     llvm::raw_ostream *printAfterEach,
@@ -119,6 +139,9 @@ mlpjit::planKernels(const MlpSpec &spec, llvm::StringRef arch,
   auto planner = plannerFor(compileOptions);
   if (!planner)
     return planner.takeError();
+  auto maxBlock = maxGateUpBlock(compileOptions);
+  if (!maxBlock)
+    return maxBlock.takeError();
   mlir::MLIRContext context;
   DiagnosticCollector diagnostics(context);
   auto module = emitModule(context, spec);
@@ -128,6 +151,7 @@ mlpjit::planKernels(const MlpSpec &spec, llvm::StringRef arch,
   DefaultPipelineOptions options;
   options.arch = arch.str();
   options.planner = std::move(*planner);
+  options.maxBlockRows = *maxBlock;
   if (mlir::failed(runDefaultPipeline(*module, options, printAfterEach)))
     return compileError("the pass pipeline failed for '" + spec.name + "':\n" +
                         diagnostics.text);

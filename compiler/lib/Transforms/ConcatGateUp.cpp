@@ -71,6 +71,12 @@ struct ConcatGateUpPass : mlpjit::impl::ConcatGateUpBase<ConcatGateUpPass> {
           << blockRows.getValue();
       return signalPassFailure();
     }
+    if (!isSupportedGateUpBlock(maxBlockRows)) {
+      getOperation().emitError("mlp-concat-gate-up: max-block-rows must be "
+                               "8, 16, 32 or 64, got ")
+          << maxBlockRows.getValue();
+      return signalPassFailure();
+    }
     SmallVector<GatedPair> pairs;
     getOperation().walk([&](mlp::MulOp mul) {
       if (auto pair = matchGatedPair(mul))
@@ -87,7 +93,8 @@ struct ConcatGateUpPass : mlpjit::impl::ConcatGateUpBase<ConcatGateUpPass> {
     // meaningful (1) there.
     int64_t block = 1;
     if (kind == mlp::WeightLayout::interleaved)
-      block = blockRows != 0 ? int64_t(blockRows) : gateUpBlockFor(n);
+      block =
+          blockRows != 0 ? int64_t(blockRows) : gateUpBlockFor(n, maxBlockRows);
     if (block == 0 || n % block != 0)
       return;
     if (pair.gate->getBlock() != pair.up->getBlock())

@@ -38,6 +38,7 @@ std::vector<Stage> stages(const DefaultPipelineOptions &options) {
          ConcatGateUpOptions o;
          o.layout = options.layout;
          o.blockRows = options.blockRows;
+         o.maxBlockRows = options.maxBlockRows;
          pm.addNestedPass<func::FuncOp>(createConcatGateUp(o));
        }},
       // Drops anything the concatenation left dead.
@@ -77,8 +78,13 @@ struct DefaultPipelineCLOptions
   Option<int64_t> blockRows{*this, "block-rows",
                             llvm::cl::desc("rows per interleave block (0: "
                                            "the largest of 64, 32, 16, 8 "
-                                           "that divides N)"),
+                                           "up to max-block-rows that "
+                                           "divides N)"),
                             llvm::cl::init(0)};
+  Option<int64_t> maxBlockRows{
+      *this, "max-block-rows",
+      llvm::cl::desc("with block-rows=0, the largest block considered"),
+      llvm::cl::init(kDefaultGateUpBlock)};
   Option<std::string> arch{
       *this, "arch", llvm::cl::desc("arch for functions without mlp.arch"),
       llvm::cl::init("sm_90a")};
@@ -140,8 +146,8 @@ void mlpjit::registerMlpTransforms() {
         // In DefaultPipelineOptions' member order; no planner object from
         // the command line, only a tuning file.
         buildDefaultPipeline(
-            pm, DefaultPipelineOptions{cl.tp, cl.tpOutput, cl.layout,
-                                       cl.blockRows, cl.arch,
-                                       /*planner=*/nullptr, cl.tuningFile});
+            pm, DefaultPipelineOptions{
+                    cl.tp, cl.tpOutput, cl.layout, cl.blockRows, cl.arch,
+                    /*planner=*/nullptr, cl.tuningFile, cl.maxBlockRows});
       });
 }

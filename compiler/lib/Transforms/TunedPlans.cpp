@@ -118,7 +118,8 @@ llvm::Error TunedPlanTable::save(llvm::StringRef path) const {
 
 void TunedPlanTable::insert(const TunedPlan &plan) {
   for (TunedPlan &t : plans)
-    if (sameProblem(t, plan) && t.m == plan.m) {
+    if (sameProblem(t, plan) && t.interleaveRows == plan.interleaveRows &&
+        t.m == plan.m) {
       t = plan;
       return;
     }
@@ -127,8 +128,12 @@ void TunedPlanTable::insert(const TunedPlan &plan) {
 
 const TunedPlan *TunedPlanTable::find(const GemmProblem &problem, int64_t mMin,
                                       int64_t mMax) const {
+  // An entry measured with another gate/up block may not fit this one's
+  // tiles (192 rows need blocks of at most 32); entries without a block
+  // (hand-written files) match any.
   for (const TunedPlan &t : plans)
-    if (sameProblem(t, problem) && t.m >= mMin && t.m <= mMax)
+    if (sameProblem(t, problem) && t.m >= mMin && t.m <= mMax &&
+        (t.interleaveRows == 0 || t.interleaveRows == problem.interleaveRows))
       return &t;
   return nullptr;
 }

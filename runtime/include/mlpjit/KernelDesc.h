@@ -41,17 +41,24 @@ inline bool isGated(Epilogue e) {
 }
 
 /// Gate/up interleave blocks the gated kernels implement: a power of two
-/// from 8 to 64 rows. The pipeline picks the largest one that divides the
-/// (per-rank) intermediate size, so every multiple of 8 has one and every
-/// multiple of 64 keeps 64.
+/// from 8 to 64 rows. The pipeline picks the largest one up to
+/// kDefaultGateUpBlock that divides the (per-rank) intermediate size, so
+/// every multiple of 8 has one. 16 rather than 64: gated tiles must hold
+/// whole block pairs, and blocks of 16 let them be any wgmma width from 64
+/// to 256 rows in steps of 32 (192 and 224 fill the last wave where 256
+/// leaves it short: llama-3-8b's gate-up at M = 256, 93 vs 103 us on the
+/// H200); the swapAB epilogue, which with blocks under 64 pairs gate and up
+/// through shared memory, measured as fast (docs/performance.md, v10).
 constexpr int64_t kMaxGateUpBlock = 64;
+constexpr int64_t kDefaultGateUpBlock = 16;
 constexpr bool isSupportedGateUpBlock(int64_t rows) {
   return rows == 8 || rows == 16 || rows == 32 || rows == 64;
 }
-/// The largest supported block dividing `intermediate`, or 0 when there is
-/// none (intermediate not a positive multiple of 8).
-constexpr int64_t gateUpBlockFor(int64_t intermediate) {
-  for (int64_t b = kMaxGateUpBlock; b >= 8; b /= 2)
+/// The largest supported block up to `maxBlock` dividing `intermediate`, or
+/// 0 when there is none (intermediate not a positive multiple of 8).
+constexpr int64_t gateUpBlockFor(int64_t intermediate,
+                                 int64_t maxBlock = kDefaultGateUpBlock) {
+  for (int64_t b = maxBlock; b >= 8; b /= 2)
     if (intermediate > 0 && intermediate % b == 0)
       return b;
   return 0;

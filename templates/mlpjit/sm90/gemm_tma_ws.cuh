@@ -30,8 +30,9 @@
 // k-loops run one after the other as the ring delivers them.
 //
 // Epilogue: without swapAB, each consumer warpgroup writes its 64 rows of the
-// output tile as 64x64 subtiles into shared memory (two buffers, 128-byte
-// swizzled) and one of its threads stores each with TMA (p.tmaD); the store
+// output tile as subtiles of 64 rows x 64, 32 or 16 columns into shared
+// memory (two buffers, swizzled as the TMA map says) and one of its threads
+// stores each with TMA (p.tmaD); the store
 // drains while the next tile's k-loop runs, and TMA clips the tile at m and
 // nOut. swapAB tiles (few tokens) store from registers.
 //
@@ -314,10 +315,13 @@ struct GemmTmaWs {
                 "tiles are whole 1024-byte swizzle atoms");
   static constexpr unsigned kBarrierBytes = barrierBytes(kConfig);
   // The TMA-store epilogue (launch.h, storesWithTma): per consumer
-  // warpgroup kStoreBuffers 64x64 subtiles, 128-byte swizzled.
+  // warpgroup kStoreBuffers subtiles of 64 rows x kStoreCols columns, each
+  // row one swizzle span of kSwizzleBytes.
   static constexpr bool kTmaStore = storesWithTma(kConfig);
   static constexpr int kStoreBuffers = storeBuffers(kConfig);
-  static constexpr unsigned kSubtileBytes = kStoreSubtile * kStoreSubtile * 2u;
+  static constexpr int kStoreCols = storeSubtileCols(kConfig);
+  static constexpr int kSwizzleBytes = storeSwizzleBytes(kConfig);
+  static constexpr unsigned kSubtileBytes = subtileBytes(kConfig);
   static constexpr unsigned kStagingBytes = stagingBytes(kConfig);
   // Clusters of ClusterM CTAs on adjacent token tiles share the weight tile:
   // each loads 1/ClusterM of it and multicasts the slice to all of them.
@@ -713,11 +717,18 @@ struct GemmTmaWs {
     [[maybe_unused]] Element *d = static_cast<Element *>(p.d);
     [[maybe_unused]] const int m = p.m;
     if constexpr (kTmaStore) {
-      // Subtile j holds output columns [64j, 64j + 64) of the tile: MMA
-      // columns [64j, 64j + 64), gated [128j, 128j + 128) (a whole number
-      // of gate/up block pairs), i.e. accumulator registers [R j, R (j+1)).
-      constexpr int kSubtiles = outputTileCols(kConfig) / kStoreSubtile;
-      constexpr int kRegs = kGated ? 64 : 32;
+      // Subtile j holds output columns [Cj, Cj + C) of the tile (C =
+      // kStoreCols): MMA columns [Cj, Cj + C), gated [2Cj, 2Cj + 2C) (whole
+      // gate/up block pairs: C is a multiple of the block), i.e.
+      // accumulator registers [Rj, R(j+1)).
+      constexpr int kSubtiles = outputTileCols(kConfig) / kStoreCols;
+      constexpr int kRegs = kGated ? kStoreCols : kStoreCols / 2;
+      // Swizzle: 16-byte chunk q of row r sits at chunk q ^ ((r / kRowsPer)
+      // % kChunks), the address bits [4, 4 + log2 kChunks) xor bits [7, ...)
+      // of CU_TENSOR_MAP_SWIZZLE_{128,64,32}B; a warp's 8 rows then cover
+      // all 32 banks.
+      constexpr int kChunks = kSwizzleBytes / 16;
+      constexpr int kRowsPer = 128 / kSwizzleBytes;
       const unsigned buffers =
           staging + unsigned(consumer * kStoreBuffers) * kSubtileBytes;
       const bool issuer = tid % 128 == 0;
@@ -756,12 +767,11 @@ struct GemmTmaWs {
             v0 = Epi::apply(value(i) + biasAt(p, n0 + c));
             v1 = Epi::apply(value(i + 1) + biasAt(p, n0 + c + 1));
           }
-          // 128-byte swizzle: 16-byte chunk (col / 8) of row r sits at
-          // chunk (col / 8) ^ (r % 8); a warp's 8 rows hit 32 banks.
-          const int sc = col - kStoreSubtile * j;
+          const int sc = col - kStoreCols * j;
           const unsigned at =
-              buffer + unsigned(r) * 128u +
-              unsigned(((sc / 8) ^ (r % 8)) * 16 + (sc % 8) * 2);
+              buffer + unsigned(r) * unsigned(kSwizzleBytes) +
+              unsigned(((sc / 8) ^ ((r / kRowsPer) % kChunks)) * 16 +
+                       (sc % 8) * 2);
           const typename Traits::Pair pair = Traits::pack(v0, v1);
           asm volatile("st.shared.b32 [%0], %1;" ::"r"(at),
                        "r"(*reinterpret_cast<const unsigned *>(&pair))
@@ -770,7 +780,7 @@ struct GemmTmaWs {
         ptx::fenceProxyAsync();
         ptx::warpgroupBarrier<kConsumerWarpgroups>(consumer);
         if (issuer) {
-          const int outCol0 = int((kGated ? n0 / 2 : n0) + kStoreSubtile * j);
+          const int outCol0 = int((kGated ? n0 / 2 : n0) + kStoreCols * j);
           ptx::tmaStore2d(&p.tmaD, buffer, outCol0,
                           m0 + 64 * rowBlock(consumer));
         }

@@ -86,26 +86,46 @@ MLPJIT_SM90_HOST_DEVICE constexpr int outputTileCols(const GemmConfig &c) {
   return c.gated ? c.tileN / 2 : c.tileN;
 }
 /// The TMA-store epilogue: each consumer warpgroup writes its 64 rows of the
-/// output tile as 64x64 subtiles (one 128-byte swizzle row per tile row)
-/// into shared memory and one thread stores them with TMA (kernel_abi.h's
-/// tmaD), asynchronously: the next tile's k-loop starts while the store
-/// drains. For tiles without swapAB whose output is whole subtiles and whose
-/// D rows are multiples of 16 bytes; the others store from registers.
-constexpr int kStoreSubtile = 64; // rows and columns
+/// output tile as 64-row subtiles of storeSubtileCols(c) columns (one
+/// swizzle row of 2 x that many bytes per tile row) into shared memory and
+/// one thread stores them with TMA (kernel_abi.h's tmaD), asynchronously:
+/// the next tile's k-loop starts while the store drains. For tiles without
+/// swapAB whose output is whole 16-column subtiles and whose D rows are
+/// multiples of 16 bytes; the others store from registers.
+constexpr int kStoreRows = 64;
+/// Subtile columns: the widest of 64, 32 and 16 that divides the output
+/// tile, so 96- and 112-column outputs (gated 192x and 224x tiles, whose
+/// gate/up blocks are at most 32 and 16 rows, i.e. divide it) are whole
+/// subtiles too; 0 when none does.
+MLPJIT_SM90_HOST_DEVICE constexpr int storeSubtileCols(const GemmConfig &c) {
+  return outputTileCols(c) % 64 == 0   ? 64
+         : outputTileCols(c) % 32 == 0 ? 32
+         : outputTileCols(c) % 16 == 0 ? 16
+                                       : 0;
+}
+/// The subtile's swizzle span in bytes (128, 64 or 32: its row), which is
+/// also the CU_TENSOR_MAP_SWIZZLE_* mode of tmaD.
+MLPJIT_SM90_HOST_DEVICE constexpr int storeSwizzleBytes(const GemmConfig &c) {
+  return storeSubtileCols(c) * 2;
+}
 MLPJIT_SM90_HOST_DEVICE constexpr bool storesWithTma(const GemmConfig &c) {
-  return c.tmaStore && !c.swapAB && outputTileCols(c) % kStoreSubtile == 0 &&
+  return c.tmaStore && !c.swapAB && storeSubtileCols(c) != 0 &&
+         (!c.gated || storeSubtileCols(c) % c.gateUpBlock == 0) &&
          (c.gated ? c.n / 2 : c.n) % 8 == 0;
+}
+MLPJIT_SM90_HOST_DEVICE constexpr unsigned subtileBytes(const GemmConfig &c) {
+  return unsigned(kStoreRows * storeSwizzleBytes(c));
 }
 /// Subtile buffers per consumer warpgroup: two, so one fills while the
 /// previous one's store reads it; one for ping-pong, whose epilogue runs
 /// beside the other consumer's k-loop (the ring gets the space: 64x256
 /// tiles hold 5 stages instead of 4).
 MLPJIT_SM90_HOST_DEVICE constexpr int storeBuffers(const GemmConfig &c) {
-  return c.pingPong || outputTileCols(c) / kStoreSubtile < 2 ? 1 : 2;
+  return c.pingPong || outputTileCols(c) < 2 * storeSubtileCols(c) ? 1 : 2;
 }
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned stagingBytes(const GemmConfig &c) {
   return storesWithTma(c) ? unsigned(consumerWarpgroups(c) * storeBuffers(c)) *
-                                kStoreSubtile * kStoreSubtile * 2u
+                                subtileBytes(c)
                           : 0u;
 }
 /// Full and empty mbarrier per stage, one word for the split-K verdict and,
@@ -228,6 +248,11 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
     return "n and k must be positive multiples of 8";
   if (c.n > 2147483647LL || c.k > 2147483647LL)
     return "n and k must fit in 32 bits (TMA coordinates)";
+  if (c.gated && (c.gateUpBlock < 8 || c.gateUpBlock > 64 ||
+                  (c.gateUpBlock & (c.gateUpBlock - 1)) != 0 ||
+                  c.tileN % (2 * c.gateUpBlock) != 0))
+    return "gated tiles hold whole gate/up block pairs: tileN a multiple of "
+           "twice the block (8, 16, 32 or 64 rows)";
   if (c.gated && c.swapAB && c.tileN != 128)
     return "gated swapAB tiles are 128 weight rows";
   if (c.pingPong && (c.swapAB || c.tileM != 64 || c.splitK != 1))

@@ -1,8 +1,15 @@
-// RUN: mlpjit-opt --mlp-concat-gate-up %s | FileCheck %s
+// RUN: mlpjit-opt --mlp-concat-gate-up="max-block-rows=64" %s | FileCheck %s
+// RUN: mlpjit-opt --mlp-concat-gate-up %s | FileCheck %s --check-prefix=DEFAULT
 // RUN: mlpjit-opt --mlp-concat-gate-up="layout=stacked" %s | FileCheck %s --check-prefix=STACKED
 // RUN: mlpjit-opt --mlp-concat-gate-up="block-rows=64" %s | FileCheck %s --check-prefix=EXPLICIT
 // RUN: not mlpjit-opt --mlp-concat-gate-up="layout=diagonal" %s 2>&1 | FileCheck %s --check-prefix=BADLAYOUT
 // BADLAYOUT: layout must be 'interleaved' or 'stacked', got 'diagonal'
+// RUN: not mlpjit-opt --mlp-concat-gate-up="max-block-rows=48" %s 2>&1 | FileCheck %s --check-prefix=BADMAX
+// BADMAX: max-block-rows must be 8, 16, 32 or 64, got 48
+
+// With max-block-rows=64 the block is the largest of 64, 32, 16, 8 that
+// divides N; by default at most 16 rows (kDefaultGateUpBlock), so gated
+// tiles may be 192 or 224 rows wide.
 
 // CHECK-LABEL: func.func @swiglu
 // CHECK: %[[W:.*]] = mlp.concat_weights interleaved(64) %arg1, %arg2 : tensor<128x64xbf16>, tensor<128x64xbf16> -> tensor<256x64xbf16>
@@ -11,6 +18,9 @@
 // CHECK: %[[A:.*]] = mlp.activation silu %[[G]]
 // CHECK: mlp.mul %[[A]], %[[U]]
 // CHECK-NOT: mlp.linear %arg0
+// DEFAULT-LABEL: func.func @swiglu
+// DEFAULT: mlp.concat_weights interleaved(16) %arg1, %arg2
+// DEFAULT: mlp.split interleaved(16)
 // STACKED-LABEL: func.func @swiglu
 // STACKED: mlp.concat_weights stacked(1) %arg1, %arg2
 // STACKED: mlp.split stacked(1)
@@ -122,6 +132,8 @@ func.func @activation_used_elsewhere(%x: tensor<?x64xbf16>, %wg: tensor<128x64xb
 // CHECK-LABEL: func.func @block_does_not_divide
 // CHECK: mlp.concat_weights interleaved(32) %arg1, %arg2 : tensor<96x64xbf16>, tensor<96x64xbf16> -> tensor<192x64xbf16>
 // CHECK: mlp.split interleaved(32)
+// DEFAULT-LABEL: func.func @block_does_not_divide
+// DEFAULT: mlp.concat_weights interleaved(16) %arg1, %arg2
 // EXPLICIT-LABEL: func.func @block_does_not_divide
 // EXPLICIT-NOT: mlp.concat_weights
 // EXPLICIT: return
@@ -138,6 +150,8 @@ func.func @block_does_not_divide(%x: tensor<?x64xbf16>, %wg: tensor<96x64xbf16>,
 // The smallest sizes: 8 rows take an 8-row block, 1376 (Llama-2-7B's 11008
 // over 8 ranks) a 32-row one.
 // CHECK-LABEL: func.func @eight_rows
+// DEFAULT-LABEL: func.func @eight_rows
+// DEFAULT: mlp.concat_weights interleaved(8) %arg1, %arg2
 // CHECK: mlp.concat_weights interleaved(8) %arg1, %arg2 : tensor<8x8xbf16>, tensor<8x8xbf16> -> tensor<16x8xbf16>
 func.func @eight_rows(%x: tensor<?x8xbf16>, %wg: tensor<8x8xbf16>, %wu: tensor<8x8xbf16>) -> tensor<?x8xbf16> {
   %g = mlp.linear %x, %wg : tensor<?x8xbf16>, tensor<8x8xbf16> -> tensor<?x8xbf16>

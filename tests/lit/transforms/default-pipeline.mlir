@@ -5,13 +5,13 @@
 
 // The textbook form the front end emits becomes two planned GEMMs.
 // CHECK-LABEL: func.func @llama3_8b
-// CHECK-NEXT: %[[W:.*]] = mlp.concat_weights interleaved(64) %arg1, %arg2 : tensor<14336x4096xbf16>, tensor<14336x4096xbf16> -> tensor<28672x4096xbf16>
-// CHECK-NEXT: %[[H:.*]] = mlp.fused_linear swiglu interleaved(64) %arg0, %[[W]] {plans = [#mlp.plan<"sm90_tma_ws", m = [1, 16], {{.*}}, #mlp.plan<"sm90_tma_ws", m = [{{[0-9]+}}, 8192], tile = [128, 256, 64], stages = 4, cluster = [2, 1], split_k = 1, swap_ab = false>]} : tensor<?x4096xbf16>, tensor<28672x4096xbf16> -> tensor<?x14336xbf16>
+// CHECK-NEXT: %[[W:.*]] = mlp.concat_weights interleaved(16) %arg1, %arg2 : tensor<14336x4096xbf16>, tensor<14336x4096xbf16> -> tensor<28672x4096xbf16>
+// CHECK-NEXT: %[[H:.*]] = mlp.fused_linear swiglu interleaved(16) %arg0, %[[W]] {plans = [#mlp.plan<"sm90_tma_ws", m = [1, 16], {{.*}}, #mlp.plan<"sm90_tma_ws", m = [{{[0-9]+}}, 8192], tile = [128, 256, 64], stages = 4, cluster = [2, 1], split_k = 1, swap_ab = false>]} : tensor<?x4096xbf16>, tensor<28672x4096xbf16> -> tensor<?x14336xbf16>
 // CHECK-NEXT: %[[Y:.*]] = mlp.linear %[[H]], %arg3 {plans = [{{.*}}]} : tensor<?x14336xbf16>, tensor<4096x14336xbf16> -> tensor<?x4096xbf16>
 // CHECK-NEXT: return %[[Y]]
 // mlp.arch wins over the pipeline's arch option.
 // SM80-LABEL: func.func @llama3_8b
-// SM80: mlp.fused_linear swiglu interleaved(64) {{.*}}"sm90_tma_ws"
+// SM80: mlp.fused_linear swiglu interleaved(16) {{.*}}"sm90_tma_ws"
 // STACKED: default-pipeline.mlir:[[@LINE+9]]:8: error: no kernel plan: gated epilogue swiglu needs weights interleaved in blocks of 8, 16, 32 or 64 rows
 // AFTER: // -----// IR Dump After ConcatGateUp (mlp-concat-gate-up)
 // AFTER: // -----// IR Dump After Canonicalizer (canonicalize)
@@ -31,12 +31,12 @@ func.func @llama3_8b(%x: tensor<?x4096xbf16> {mlp.role = "x"},
 
 // GeGLU with biases: both bias vectors are concatenated like the weights.
 // CHECK-LABEL: func.func @geglu_bias
-// CHECK-NEXT: %[[W:.*]] = mlp.concat_weights interleaved(64) %arg1, %arg2
-// CHECK-NEXT: %[[B:.*]] = mlp.concat_weights interleaved(64) %arg4, %arg5
-// CHECK-NEXT: %[[H:.*]] = mlp.fused_linear geglu_tanh interleaved(64) %arg0, %[[W]] bias %[[B]] {plans
+// CHECK-NEXT: %[[W:.*]] = mlp.concat_weights interleaved(16) %arg1, %arg2
+// CHECK-NEXT: %[[B:.*]] = mlp.concat_weights interleaved(16) %arg4, %arg5
+// CHECK-NEXT: %[[H:.*]] = mlp.fused_linear geglu_tanh interleaved(16) %arg0, %[[W]] bias %[[B]] {plans
 // CHECK-NEXT: mlp.linear %[[H]], %arg3 bias %arg6 {plans
 // SM80-LABEL: func.func @geglu_bias
-// SM80: mlp.fused_linear geglu_tanh interleaved(64) {{.*}}"sm80_mma"
+// SM80: mlp.fused_linear geglu_tanh interleaved(16) {{.*}}"sm80_mma"
 func.func @geglu_bias(%x: tensor<?x64xf16> {mlp.role = "x"}, %gate: tensor<128x64xf16> {mlp.role = "gate"},
     %up: tensor<128x64xf16> {mlp.role = "up"}, %down: tensor<64x128xf16> {mlp.role = "down"},
     %gate_bias: tensor<128xf16> {mlp.role = "gate_bias"}, %up_bias: tensor<128xf16> {mlp.role = "up_bias"},

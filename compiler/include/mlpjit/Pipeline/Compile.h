@@ -34,6 +34,10 @@ struct CompileOptions {
   std::optional<std::string> tuningFile;
   /// NVRTC worker threads: 0 = one per core; never more than one per kernel.
   int threads = 0;
+  /// The largest gate/up interleave block (rows: 8, 16, 32 or 64) the
+  /// concatenation may choose; 0 = $MLPJIT_GATE_UP_BLOCK, else 16
+  /// (kDefaultGateUpBlock: gated tiles of every width from 64 to 256 rows).
+  int maxGateUpBlock = 0;
 };
 
 /// $MLPJIT_TUNING_FILE when set (empty: no tuning), else tuning.json in the

@@ -8,6 +8,8 @@
 #ifndef MLPJIT_TRANSFORMS_PASSES_H
 #define MLPJIT_TRANSFORMS_PASSES_H
 
+#include "mlpjit/KernelDesc.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
@@ -38,7 +40,8 @@ struct DefaultPipelineOptions {
   int64_t tensorParallel = 0;
   std::string tensorParallelOutput = "all-reduce";
   /// mlp-concat-gate-up: "interleaved" or "stacked", and its block (0: the
-  /// largest of 64, 32, 16, 8 rows that divides the intermediate size).
+  /// largest of 64, 32, 16, 8 rows up to maxBlockRows that divides the
+  /// intermediate size).
   std::string layout = "interleaved";
   int64_t blockRows = 0;
   /// mlp-plan-kernels: arch for functions without `mlp.arch`.
@@ -47,6 +50,7 @@ struct DefaultPipelineOptions {
   /// `tuningFile` (TunedPlans.h) over it when that is set.
   std::shared_ptr<const KernelPlanner> planner;
   std::string tuningFile;
+  int64_t maxBlockRows = kDefaultGateUpBlock;
 };
 
 /// shard-tensor-parallel, concat-gate-up, canonicalize, fuse-glu-epilogue,

@@ -78,7 +78,7 @@ def ConcatGateUp : Pass<"mlp-concat-gate-up", "mlir::func::FuncOp"> {
     %a = mlp.activation silu %g : tensor<?x128xbf16>
     %h = mlp.mul %a, %u : tensor<?x128xbf16>
     ```
-    After (layout=interleaved; N = 128, so the block is 64):
+    After (layout=interleaved, block-rows=64):
     ```mlir
     %w = mlp.concat_weights interleaved(64) %wg, %wu : ... -> tensor<256x64xbf16>
     %l = mlp.linear %x, %w : tensor<?x64xbf16>, tensor<256x64xbf16> -> tensor<?x256xbf16>
@@ -86,9 +86,11 @@ def ConcatGateUp : Pass<"mlp-concat-gate-up", "mlir::func::FuncOp"> {
     %a = mlp.activation silu %g : tensor<?x128xbf16>
     %h = mlp.mul %a, %u : tensor<?x128xbf16>
     ```
-    The default block (block-rows=0) is the largest of 64, 32, 16 and 8 rows
-    that divides N, which every N the front end accepts (a multiple of 8)
-    has; the gated kernels implement exactly these blocks.
+    The default block (block-rows=0) is the largest of 64, 32, 16 and 8 rows,
+    up to max-block-rows (default 16), that divides N, which every N the
+    front end accepts (a multiple of 8) has; the gated kernels implement
+    exactly these blocks. Gated tiles hold whole block pairs: blocks of 16
+    let them be 192 or 224 weight rows wide as well as 128 and 256.
 
     Left alone: different inputs, different weight shapes (K or N), a bias on
     only one side, an explicit block that does not divide N, and any pair whose result
@@ -101,7 +103,10 @@ def ConcatGateUp : Pass<"mlp-concat-gate-up", "mlir::func::FuncOp"> {
            "row arrangement of the concatenated weight: interleaved|stacked">,
     Option<"blockRows", "block-rows", "int64_t", "0",
            "rows per gate/up block of the interleaved layout; must divide N "
-           "(0: the largest of 64, 32, 16, 8 that divides N)">,
+           "(0: the largest of 64, 32, 16, 8 up to max-block-rows that divides N)">,
+    Option<"maxBlockRows", "max-block-rows", "int64_t", "16",
+           "with block-rows=0: the largest block considered (8, 16, 32 or "
+           "64)">,
   ];
   let dependentDialects = ["mlpjit::mlp::MlpDialect"];
 }

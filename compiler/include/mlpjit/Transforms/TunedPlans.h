@@ -45,9 +45,11 @@ public:
   /// Writes `path` through a temporary file renamed into place.
   llvm::Error save(llvm::StringRef path) const;
 
-  /// Replaces the entry with the same arch, epilogue, dtype, n, k and m.
+  /// Replaces the entry with the same arch, epilogue, dtype, n, k,
+  /// interleaveRows and m.
   void insert(const TunedPlan &plan);
-  /// The entry for `problem` whose m lies in [mMin, mMax], if any.
+  /// The entry for `problem` whose m lies in [mMin, mMax] and whose gate/up
+  /// block is the problem's (or unset), if any.
   const TunedPlan *find(const GemmProblem &problem, int64_t mMin,
                         int64_t mMax) const;
   const std::vector<TunedPlan> &entries() const { return plans; }
