@@ -72,7 +72,7 @@ size_t gemmCounterBytes(const KernelDesc &desc);
 struct TensorMapArgs {
   uint64_t globalDim[2];    // {cols, rows}, innermost first
   uint64_t globalStride[1]; // bytes between rows
-  uint32_t boxDim[2];       // {boxCols (= tileK), boxRows}
+  uint32_t boxDim[2];       // {boxCols (A, B: tileK), boxRows}
   uint32_t swizzleBytes;    // 128, 64 or 32: CU_TENSOR_MAP_SWIZZLE_*B
 };
 TensorMapArgs tensorMapArgs(uint64_t rows, uint64_t cols, uint32_t boxRows,

@@ -296,12 +296,9 @@ struct GemmTmaWs {
   static_assert(!(SwapAB && kGated) || TileN == 128,
                 "gated swapAB tiles are 128 weight rows");
   // Gated: gate rows [2jB, 2jB + B) and up rows [2jB + B, 2(j+1)B) of the
-  // weight tile produce output columns [jB, (j+1)B).
+  // weight tile produce output columns [jB, (j+1)B) (supports() checks
+  // that B is 8, 16, 32 or 64 and the tile holds whole pairs).
   static constexpr int kBlock = GateUpBlock;
-  static_assert(!kGated || (kBlock >= 8 && kBlock <= 64 &&
-                            (kBlock & (kBlock - 1)) == 0 &&
-                            TileN % (2 * (kBlock > 0 ? kBlock : 1)) == 0),
-                "gate/up blocks: a power of two in [8, 64], pairs tile TileN");
   // Gated swapAB with 64-row blocks: warpgroup 0 holds exactly the gate rows
   // and warpgroup 1 the up rows, so one hands its accumulators to the other;
   // smaller blocks go through a [weight row][token] exchange tile.
@@ -322,6 +319,11 @@ struct GemmTmaWs {
   static constexpr int kStoreCols = storeSubtileCols(kConfig);
   static constexpr int kSwizzleBytes = storeSwizzleBytes(kConfig);
   static constexpr unsigned kSubtileBytes = subtileBytes(kConfig);
+  // A subtile holds whole gate/up pairs: the output tile is whole blocks,
+  // so its widest power-of-two divisor up to 64 is a multiple of B.
+  static_assert(!kTmaStore || !kGated ||
+                    kStoreCols % (kBlock > 0 ? kBlock : 1) == 0,
+                "TMA-store subtiles hold whole gate/up blocks");
   static constexpr unsigned kStagingBytes = stagingBytes(kConfig);
   // Clusters of ClusterM CTAs on adjacent token tiles share the weight tile:
   // each loads 1/ClusterM of it and multicasts the slice to all of them.

@@ -110,7 +110,6 @@ MLPJIT_SM90_HOST_DEVICE constexpr int storeSwizzleBytes(const GemmConfig &c) {
 }
 MLPJIT_SM90_HOST_DEVICE constexpr bool storesWithTma(const GemmConfig &c) {
   return c.tmaStore && !c.swapAB && storeSubtileCols(c) != 0 &&
-         (!c.gated || storeSubtileCols(c) % c.gateUpBlock == 0) &&
          (c.gated ? c.n / 2 : c.n) % 8 == 0;
 }
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned subtileBytes(const GemmConfig &c) {
