@@ -17,7 +17,8 @@ double mlpjit::harness::median(std::vector<double> v) {
 llvm::Expected<TimingResult>
 mlpjit::harness::timeWithGraph(const Driver &d, CUstream stream,
                                llvm::function_ref<llvm::Error(int)> body,
-                               int perGraph, int warmup, int reps) {
+                               int perGraph, int warmup, int reps,
+                               double settleMs) {
   CUgraph graph = nullptr;
   CUgraphExec exec = nullptr;
   CUevent start = nullptr, stop = nullptr;
@@ -57,6 +58,23 @@ mlpjit::harness::timeWithGraph(const Driver &d, CUstream stream,
   for (int i = 0; i < warmup; ++i)
     if (auto e = d.check(d.cuGraphLaunch(exec, stream), "cuGraphLaunch"))
       return fail(std::move(e));
+  // Settle: keep replaying, in batches sized from the last batch's time,
+  // until settleMs of GPU time has passed (the clock reaches its steady,
+  // power-capped value).
+  for (double settled = 0, batch = 1; settled < settleMs;) {
+    d.cuEventRecord(start, stream);
+    for (int i = 0; i < int(batch); ++i)
+      if (auto e = d.check(d.cuGraphLaunch(exec, stream), "cuGraphLaunch"))
+        return fail(std::move(e));
+    d.cuEventRecord(stop, stream);
+    if (auto e = d.check(d.cuEventSynchronize(stop), "settling graph replay"))
+      return fail(std::move(e));
+    float ms = 0;
+    d.cuEventElapsedTime(&ms, start, stop);
+    settled += ms;
+    // Batches of about 50 ms (at most 1000 replays): few host round trips.
+    batch = std::clamp(batch * 50.0 / std::max(double(ms), 1e-3), 1.0, 1000.0);
+  }
   std::vector<double> us;
   for (int i = 0; i < reps; ++i) {
     d.cuEventRecord(start, stream);

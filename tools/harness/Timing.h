@@ -17,14 +17,23 @@ struct TimingResult {
 };
 
 /// Captures `perGraph` calls body(0..perGraph-1) on `stream` into a CUDA graph
-/// (body(i) should use rotation i of its buffers), replays it `warmup` times,
-/// then times `reps` replays with events. Per-call time = replay / perGraph.
-/// Graph replays keep CPU launch gaps out of the numbers, as
-/// triton.testing.do_bench_cudagraph does for the PyTorch peers.
+/// (body(i) should use rotation i of its buffers), replays it `warmup` times
+/// and then for at least `settleMs` more, then times `reps` replays with
+/// events. Per-call time = replay / perGraph. Graph replays keep CPU launch
+/// gaps out of the numbers, as triton.testing.do_bench_cudagraph does for the
+/// PyTorch peers.
+///
+/// Why settle: the H200 holds its boost clock (1980 MHz) for the first tens
+/// of milliseconds of dense MMA work, then its 700 W power cap pulls it to
+/// ~1.4-1.55 GHz (nvidia-smi: clocks_event_reasons sw_power_cap). Without a
+/// settle, a short timed loop after an idle gap reads up to 13% faster than
+/// the same work in steady state (llama-3-8b M = 1024: 474.6 vs 539.9 us
+/// with 10 vs 400 replays), and whichever variant is timed first after the
+/// gap gains (docs/performance.md, session 8).
 llvm::Expected<TimingResult>
 timeWithGraph(const Driver &driver, CUstream stream,
               llvm::function_ref<llvm::Error(int)> body, int perGraph,
-              int warmup, int reps);
+              int warmup, int reps, double settleMs = 0);
 
 /// Median of a sample (copied).
 double median(std::vector<double> v);

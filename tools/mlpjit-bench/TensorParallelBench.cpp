@@ -145,7 +145,7 @@ llvm::Error runRank(const TensorParallelBenchOptions &o,
         -> llvm::Expected<double> {
       log << ", " << what;
       auto t = timeWithGraph(d, stream, body, 2 * TimingBuffers::kRotations,
-                             o.warmup, o.reps);
+                             o.warmup, o.reps, o.settleMs);
       if (!t)
         return t.takeError();
       return t->medianUs;

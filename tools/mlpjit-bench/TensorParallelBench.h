@@ -20,6 +20,7 @@ struct TensorParallelBenchOptions {
   int ranks = 1;
   std::string arch, tuningFile, jsonPath; // "" = default / none
   int warmup = 5, reps = 50;
+  double settleMs = 0; // timeWithGraph's settle before each variant
 };
 
 /// Forks one process per rank before anything touches CUDA (rank r on GPU

@@ -169,7 +169,8 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
               return role == 0 ? mlp.gateUp(b.x(r), *m, stream)
                                : mlp.down(b.y(r), *m, stream);
             },
-            2 * TimingBuffers::kRotations, settings.warmup, settings.reps);
+            2 * TimingBuffers::kRotations, settings.warmup, settings.reps,
+            settings.settleMs);
         if (!t)
           return t.takeError();
         if (c == 0)

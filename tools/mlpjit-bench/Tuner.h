@@ -22,6 +22,7 @@ namespace mlpjit::harness {
 
 struct TuneSettings {
   int warmup = 5, reps = 30;
+  double settleMs = 0; // timeWithGraph's settle before each candidate
   size_t maxCandidates = 16;
   /// When set, one JSON line per timed candidate (plan, the cost model's
   /// estimate, the median): the data the model's constants are fitted to.

@@ -50,6 +50,14 @@ static cl::opt<int> repsOpt("reps", cl::desc("timed graph replays per point"),
                             cl::init(50));
 static cl::opt<int> warmupOpt("warmup", cl::desc("untimed replays per point"),
                               cl::init(5));
+static cl::opt<double> settleMsOpt(
+    "settle-ms",
+    cl::desc("after the warm-up, replay each timed variant (and the ceiling "
+             "GEMM and copy) this long before timing it, so every number is "
+             "taken at the GPU's steady clock: the H200's power cap lowers it "
+             "from 1980 MHz to ~1.5 GHz within a fraction of a second of dense "
+             "MMA work (0: off)"),
+    cl::init(400));
 static cl::opt<std::string> jsonOpt("json", cl::desc("write results as JSON"),
                                     cl::init(""));
 static cl::opt<std::string> csvOpt("csv", cl::desc("write results as CSV"),
@@ -135,7 +143,10 @@ llvm::Error fail(const llvm::Twine &msg) {
 }
 
 struct Ceilings {
+  // Steady state (after --settle-ms), which the floors use; "cold": the
+  // first replays after an idle GPU, at its boost clock (reported only).
   double tflops = 0, tbps = 0;
+  double tflopsCold = 0;
 };
 
 llvm::Expected<Ceilings> measureCeilings(GpuSession &gpu) {
@@ -156,12 +167,14 @@ llvm::Expected<Ceilings> measureCeilings(GpuSession &gpu) {
     return e;
   if (auto e = kernels.fillRandom(DType::bf16, b.ptr(), n * n, 2, 1.0f, stream))
     return e;
-  auto t = timeWithGraph(
-      d, stream,
-      [&](int) {
-        return gemm.gemm(a.ptr(), b.ptr(), out.ptr(), n, n, n, 0, stream);
-      },
-      2, 3, 20);
+  auto gemmBody = [&](int) {
+    return gemm.gemm(a.ptr(), b.ptr(), out.ptr(), n, n, n, 0, stream);
+  };
+  auto cold = timeWithGraph(d, stream, gemmBody, 2, 3, 20);
+  if (!cold)
+    return cold.takeError();
+  c.tflopsCold = 2.0 * n * n * n / (cold->medianUs * 1e-6) / 1e12;
+  auto t = timeWithGraph(d, stream, gemmBody, 2, 3, 20, settleMsOpt);
   if (!t)
     return t.takeError();
   c.tflops = 2.0 * n * n * n / (t->medianUs * 1e-6) / 1e12;
@@ -175,7 +188,7 @@ llvm::Expected<Ceilings> measureCeilings(GpuSession &gpu) {
   auto tc = timeWithGraph(
       d, stream,
       [&](int) { return kernels.copy(dst.ptr(), src.ptr(), bytes, stream); }, 2,
-      3, 20);
+      3, 20, settleMsOpt);
   if (!tc)
     return tc.takeError();
   c.tbps = 2.0 * bytes / (tc->medianUs * 1e-6) / 1e12;
@@ -272,7 +285,7 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
         -> llvm::Expected<double> {
       llvm::errs() << ", " << what;
       auto t = timeWithGraph(d, stream, body, 2 * TimingBuffers::kRotations,
-                             warmupOpt, repsOpt);
+                             warmupOpt, repsOpt, settleMsOpt);
       if (!t)
         return t.takeError();
       return t->medianUs;
@@ -381,6 +394,7 @@ static int benchMain(int argc, char **argv) {
     options.jsonPath = jsonOpt;
     options.warmup = warmupOpt;
     options.reps = repsOpt;
+    options.settleMs = settleMsOpt;
     return runTensorParallelBench(options, tokens);
   }
 
@@ -436,7 +450,8 @@ static int benchMain(int argc, char **argv) {
   if (!ceil)
     return reportAndExit(ceil.takeError());
   llvm::outs() << (*gpu)->name() << ": " << llvm::format("%.0f", ceil->tflops)
-               << " TFLOP/s bf16 (cuBLASLt 8192^3), "
+               << " TFLOP/s bf16 (cuBLASLt 8192^3; cold "
+               << llvm::format("%.0f", ceil->tflopsCold) << "), "
                << llvm::format("%.2f", ceil->tbps) << " TB/s copy\n";
 
   if (tuneOpt) {
@@ -450,6 +465,7 @@ static int benchMain(int argc, char **argv) {
     std::unique_ptr<llvm::raw_fd_ostream> calibration;
     TuneSettings settings;
     settings.maxCandidates = size_t(std::max(0, tuneCandidatesOpt.getValue()));
+    settings.settleMs = settleMsOpt;
     if (!tuneLogOpt.empty()) {
       std::error_code ec;
       calibration = std::make_unique<llvm::raw_fd_ostream>(tuneLogOpt, ec);
@@ -520,6 +536,8 @@ static int benchMain(int argc, char **argv) {
     llvm::json::Object top{{"device", (*gpu)->name()},
                            {"peak_tflops", ceil->tflops},
                            {"peak_tbps", ceil->tbps},
+                           {"peak_tflops_cold", ceil->tflopsCold},
+                           {"settle_ms", settleMsOpt.getValue()},
                            {"rows", std::move(arr)}};
     std::string path = jsonOpt.empty() ? plotOpt + ".json" : jsonOpt;
     if (llvm::Error e = writeFileAtomically(path, [&](llvm::raw_ostream &os) {
