@@ -2,6 +2,7 @@
 #include "Timing.h"
 
 #include <algorithm>
+#include <string>
 
 using namespace mlpjit;
 using namespace mlpjit::harness;
@@ -19,6 +20,13 @@ mlpjit::harness::timeWithGraph(const Driver &d, CUstream stream,
                                llvm::function_ref<llvm::Error(int)> body,
                                int perGraph, int warmup, int reps,
                                double settleMs) {
+  if (perGraph < 1 || reps < 1 || warmup < 0)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "timing needs at least one call per graph and one timed replay "
+        "(got " +
+            std::to_string(perGraph) + " calls, " + std::to_string(reps) +
+            " replays, " + std::to_string(warmup) + " warm-up replays)");
   CUgraph graph = nullptr;
   CUgraphExec exec = nullptr;
   CUevent start = nullptr, stop = nullptr;

@@ -49,6 +49,12 @@ static cl::opt<std::string> archOpt("arch",
 static cl::opt<int>
     repsOpt("reps", cl::desc("timed repetitions (0: check only, no timing)"),
             cl::init(20));
+static cl::opt<double> settleMsOpt(
+    "settle-ms",
+    cl::desc("replay each timed variant this long before timing it, so it is "
+             "timed at the GPU's steady (power-capped) clock, as mlpjit-bench "
+             "does (0: off)"),
+    cl::init(400));
 
 static llvm::Error fail(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
@@ -128,7 +134,8 @@ llvm::Error runOnGpu(GpuSession &gpu, Report &report,
     }
     auto time = [&](llvm::function_ref<llvm::Error(int)> body)
         -> llvm::Expected<double> {
-      auto t = timeWithGraph(gpu.driver(), gpu.stream(), body, 4, 3, repsOpt);
+      auto t = timeWithGraph(gpu.driver(), gpu.stream(), body, 4, 3, repsOpt,
+                             settleMsOpt);
       if (!t)
         return t.takeError();
       return t->medianUs;
