@@ -193,7 +193,8 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
               {"swapAB", k.swapAB},
               {"heuristic", c == 0},
               {"estimate_us", estimateMicros(problemOf(k), k.plan(), *m)},
-              {"us", t->medianUs}};
+              {"us", t->medianUs},
+              {"settle_ms", settings.settleMs}};
           *settings.calibration << llvm::json::Value(std::move(row)) << "\n";
         }
         if (best < 0 || t->medianUs < bestUs) {
