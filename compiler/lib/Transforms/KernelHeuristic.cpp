@@ -56,6 +56,16 @@ constexpr int64_t kSampleTokens[] = {
 /// A plan carries over into the next smaller range when it costs at most
 /// this much more there than that range's best: fewer kernels to compile.
 constexpr double kMergeSlack = 1.04;
+/// When ranking, the estimate of a gated GEMM's split-K plan counts this much
+/// more: it must be predicted 3% faster than the best unsplit plan to win.
+/// Where the model tied them, the split plan ran slower: tp8 gate-up at M =
+/// 256, 128x224 split 2 51.3 us vs 128x128 unsplit 48.1 (calib8; in the whole
+/// forward 74.1 vs 69.7 us, session 7), and at M = 16 swapAB 16x128 split 2
+/// 35.7 vs 8x128 unsplit 33.6 (calib7). In the tuner logs it changes no pick
+/// for the worse. Not for the plain down GEMM: there unsplit plans the model
+/// ties with split ones ran up to 1.8x slower (llama-2-7b at M = 48, 64x64
+/// unsplit 30.8 vs split 2 27.0 us; gemma-2-2b 23.5 vs 13.3; session 8).
+constexpr double kSplitKMargin = 1.03;
 
 llvm::Error planError(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
@@ -381,9 +391,11 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
   // a range, so no single token count stands for it).
   using Estimates = std::array<double, 3>;
   auto estimates = [&](const KernelPlan &plan, int64_t rLo, int64_t rHi) {
-    return Estimates{estimateMicros(p, plan, rLo),
-                     estimateMicros(p, plan, (rLo + rHi) / 2),
-                     estimateMicros(p, plan, rHi)};
+    const double margin =
+        plan.splitK > 1 && isGated(p.epilogue) ? kSplitKMargin : 1.0;
+    return Estimates{margin * estimateMicros(p, plan, rLo),
+                     margin * estimateMicros(p, plan, (rLo + rHi) / 2),
+                     margin * estimateMicros(p, plan, rHi)};
   };
   auto score = [](const Estimates &e, const Estimates &best) {
     return (e[0] / best[0] + e[1] / best[1] + e[2] / best[2]) / 3;
