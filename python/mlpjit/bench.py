@@ -2,7 +2,9 @@
 eager and torch.compile, on the same tensors, in one process.
 
 Timing is mlpjit-bench's (tools/harness/Timing.h), so the two agree: per
-point, 4 rotating inputs, a CUDA graph of 8 calls, 5 untimed replays, then
+point, 4 rotating inputs, a CUDA graph of 8 calls, 5 untimed replays, replays
+for `--settle-ms` more (the GPU's steady, power-capped clock: an H200 runs
+its first fraction of a second of dense work up to ~25% faster), then
 `--reps` replays timed with CUDA events; the time is the median replay / 8.
 Each implementation is checked against the float64 reference first.
 
@@ -58,8 +60,9 @@ def rel_err(y, ref):
     return float(e) if torch.isfinite(e) else float("inf")
 
 
-def time_graph(fn, xs, warmup, reps):
-    """Median microseconds per call of fn over CUDA-graph replays."""
+def time_graph(fn, xs, warmup, reps, settle_ms=0.0):
+    """Median microseconds per call of fn over CUDA-graph replays, after
+    `warmup` replays and `settle_ms` of GPU time more (Timing.cpp's settle)."""
     side = torch.cuda.Stream()
     side.wait_stream(torch.cuda.current_stream())
     with torch.cuda.stream(side):  # first calls (allocations) outside capture
@@ -73,6 +76,16 @@ def time_graph(fn, xs, warmup, reps):
     for _ in range(warmup):
         g.replay()
     start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    settled, batch = 0.0, 1
+    while settled < settle_ms:  # batches of ~50 ms of replays
+        start.record()
+        for _ in range(batch):
+            g.replay()
+        stop.record()
+        stop.synchronize()
+        ms = start.elapsed_time(stop)
+        settled += ms
+        batch = int(min(1000.0, max(1.0, batch * 50.0 / max(ms, 1e-3))))
     us = []
     for _ in range(reps):
         start.record()
@@ -117,7 +130,8 @@ def bench_shape(name, tokens, args, rows, compare):
                 raise SystemExit(f"mlpjit.bench: {name} M={m}: {impl} differs from the "
                                  f"float64 reference: relative error {err:.3e}")
             row[f"{impl}_rel_err"] = err
-            row[f"{impl}_us"] = time_graph(fn, xs, args.warmup, args.reps)
+            row[f"{impl}_us"] = time_graph(fn, xs, args.warmup, args.reps,
+                                           args.settle_ms)
         ref_us = compare.get((name, m))
         if ref_us:
             row["mlpjit_bench_us"] = ref_us
@@ -138,6 +152,9 @@ def main(argv=None):
                     help="comma-separated, of: " + ", ".join(SHAPES))
     ap.add_argument("--tokens", default=",".join(map(str, TOKENS)))
     ap.add_argument("--reps", type=int, default=50, help="timed graph replays per point")
+    ap.add_argument("--settle-ms", type=float, default=400.0,
+                    help="replay each implementation this long before timing it, "
+                         "so all are timed at the steady clock (0: off)")
     ap.add_argument("--warmup", type=int, default=5, help="untimed replays per point")
     ap.add_argument("--json", help="write the rows as JSON")
     ap.add_argument("--compare", help="mlpjit-bench --json output to compare mlpjit times with")
