@@ -68,20 +68,28 @@ mlpjit::harness::timeWithGraph(const Driver &d, CUstream stream,
       return fail(std::move(e));
   // Settle: keep replaying, in batches sized from the last batch's time,
   // until settleMs of GPU time has passed (the clock reaches its steady,
-  // power-capped value).
-  for (double settled = 0, batch = 1; settled < settleMs;) {
+  // power-capped value). Bounded in replays too, so a graph that takes no
+  // measurable time cannot loop forever.
+  constexpr int kMaxSettleReplays = 100000;
+  double settled = 0;
+  int batch = 1, replays = 0;
+  while (settled < settleMs && replays < kMaxSettleReplays) {
     d.cuEventRecord(start, stream);
-    for (int i = 0; i < int(batch); ++i)
+    for (int i = 0; i < batch; ++i)
       if (auto e = d.check(d.cuGraphLaunch(exec, stream), "cuGraphLaunch"))
         return fail(std::move(e));
     d.cuEventRecord(stop, stream);
     if (auto e = d.check(d.cuEventSynchronize(stop), "settling graph replay"))
       return fail(std::move(e));
     float ms = 0;
-    d.cuEventElapsedTime(&ms, start, stop);
+    if (auto e = d.check(d.cuEventElapsedTime(&ms, start, stop),
+                         "cuEventElapsedTime"))
+      return fail(std::move(e));
     settled += ms;
-    // Batches of about 50 ms (at most 1000 replays): few host round trips.
-    batch = std::clamp(batch * 50.0 / std::max(double(ms), 1e-3), 1.0, 1000.0);
+    replays += batch;
+    // The next batch about 50 ms (at most 1000 replays): few host round trips.
+    batch = int(std::clamp(double(batch) * 50.0 / std::max(double(ms), 1e-3),
+                           1.0, 1000.0));
   }
   std::vector<double> us;
   for (int i = 0; i < reps; ++i) {
