@@ -63,6 +63,21 @@ mlpjit::harness::timeWithGraph(const Driver &d, CUstream stream,
     return fail(std::move(e));
   if (auto e = d.check(d.cuEventCreate(&stop, CU_EVENT_DEFAULT), "cuEventCreate"))
     return fail(std::move(e));
+  // `count` replays between two events: their GPU time in milliseconds.
+  auto replayMs = [&](int count, const char *what) -> llvm::Expected<double> {
+    d.cuEventRecord(start, stream);
+    for (int i = 0; i < count; ++i)
+      if (auto e = d.check(d.cuGraphLaunch(exec, stream), "cuGraphLaunch"))
+        return e;
+    d.cuEventRecord(stop, stream);
+    if (auto e = d.check(d.cuEventSynchronize(stop), what))
+      return e;
+    float ms = 0;
+    if (auto e = d.check(d.cuEventElapsedTime(&ms, start, stop),
+                         "cuEventElapsedTime"))
+      return e;
+    return double(ms);
+  };
   for (int i = 0; i < warmup; ++i)
     if (auto e = d.check(d.cuGraphLaunch(exec, stream), "cuGraphLaunch"))
       return fail(std::move(e));
@@ -74,34 +89,21 @@ mlpjit::harness::timeWithGraph(const Driver &d, CUstream stream,
   double settled = 0;
   int batch = 1, replays = 0;
   while (settled < settleMs && replays < kMaxSettleReplays) {
-    d.cuEventRecord(start, stream);
-    for (int i = 0; i < batch; ++i)
-      if (auto e = d.check(d.cuGraphLaunch(exec, stream), "cuGraphLaunch"))
-        return fail(std::move(e));
-    d.cuEventRecord(stop, stream);
-    if (auto e = d.check(d.cuEventSynchronize(stop), "settling graph replay"))
-      return fail(std::move(e));
-    float ms = 0;
-    if (auto e = d.check(d.cuEventElapsedTime(&ms, start, stop),
-                         "cuEventElapsedTime"))
-      return fail(std::move(e));
-    settled += ms;
+    auto ms = replayMs(batch, "settling graph replay");
+    if (!ms)
+      return fail(ms.takeError());
+    settled += *ms;
     replays += batch;
     // The next batch about 50 ms (at most 1000 replays): few host round trips.
-    batch = int(std::clamp(double(batch) * 50.0 / std::max(double(ms), 1e-3),
-                           1.0, 1000.0));
+    batch = int(
+        std::clamp(double(batch) * 50.0 / std::max(*ms, 1e-3), 1.0, 1000.0));
   }
   std::vector<double> us;
   for (int i = 0; i < reps; ++i) {
-    d.cuEventRecord(start, stream);
-    if (auto e = d.check(d.cuGraphLaunch(exec, stream), "cuGraphLaunch"))
-      return fail(std::move(e));
-    d.cuEventRecord(stop, stream);
-    if (auto e = d.check(d.cuEventSynchronize(stop), "timed graph replay"))
-      return fail(std::move(e));
-    float ms = 0;
-    d.cuEventElapsedTime(&ms, start, stop);
-    us.push_back(1e3 * ms / perGraph);
+    auto ms = replayMs(1, "timed graph replay");
+    if (!ms)
+      return fail(ms.takeError());
+    us.push_back(1e3 * *ms / perGraph);
   }
   cleanup();
   TimingResult r;
