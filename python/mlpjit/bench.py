@@ -76,8 +76,10 @@ def time_graph(fn, xs, warmup, reps, settle_ms=0.0):
     for _ in range(warmup):
         g.replay()
     start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    settled, batch = 0.0, 1
-    while settled < settle_ms:  # batches of ~50 ms of replays
+    # Bounded in replays too (as Timing.cpp), so a graph that reads 0 ms
+    # cannot loop forever.
+    settled, batch, replays = 0.0, 1, 0
+    while settled < settle_ms and replays < 100000:  # batches of ~50 ms
         start.record()
         for _ in range(batch):
             g.replay()
@@ -85,6 +87,7 @@ def time_graph(fn, xs, warmup, reps, settle_ms=0.0):
         stop.synchronize()
         ms = start.elapsed_time(stop)
         settled += ms
+        replays += batch
         batch = int(min(1000.0, max(1.0, batch * 50.0 / max(ms, 1e-3))))
     us = []
     for _ in range(reps):

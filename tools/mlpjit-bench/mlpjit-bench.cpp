@@ -57,7 +57,7 @@ static cl::opt<double> settleMsOpt(
              "taken at the GPU's steady clock: the H200's power cap lowers it "
              "from 1980 MHz to ~1.5 GHz within a fraction of a second of dense "
              "MMA work (0: off)"),
-    cl::init(400));
+    cl::init(kDefaultSettleMs));
 static cl::opt<std::string> jsonOpt("json", cl::desc("write results as JSON"),
                                     cl::init(""));
 static cl::opt<std::string> csvOpt("csv", cl::desc("write results as CSV"),

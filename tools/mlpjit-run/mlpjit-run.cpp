@@ -54,7 +54,7 @@ static cl::opt<double> settleMsOpt(
     cl::desc("replay each timed variant this long before timing it, so it is "
              "timed at the GPU's steady (power-capped) clock, as mlpjit-bench "
              "does (0: off)"),
-    cl::init(400));
+    cl::init(kDefaultSettleMs));
 
 static llvm::Error fail(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
