@@ -50,7 +50,11 @@ int main() {
     p.n = *integer("n");
     p.k = *integer("k");
     p.epilogue = *flag("gated") ? Epilogue::swiglu : Epilogue::none;
-    p.interleaveRows = *flag("gated") ? 64 : 0;
+    // Gate/up blocks: the row's, else the planner's default (every log row
+    // is a plan valid at it: tiles of whole 2 x 64 or 2 x 16 row pairs).
+    p.interleaveRows =
+        *flag("gated") ? integer("interleaveRows").value_or(kDefaultGateUpBlock)
+                       : 0;
     KernelPlan plan;
     plan.templateName = row->getString("template").value_or("sm90_tma_ws");
     plan.tileM = *integer("tileM");
