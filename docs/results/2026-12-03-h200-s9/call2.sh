@@ -8,7 +8,8 @@
 # 2. The settled tuner at M = 256 (no padding: the control for drift between
 #    processes), 300 and 700 on three shapes: the same candidates as call 1's
 #    calib10, per candidate old vs new kernel.
-# 3. --validate at M = 300/700 on the five validation configs (tuned plans of
+# 3. PDL on/off/on at M = 1, 16, 64, steady clock.
+# 4. --validate at M = 300/700 on the five validation configs (tuned plans of
 #    session 8): where mlpjit lost to cuBLASLt at M = 300.
 set -u
 cd "$(dirname "$0")/../../.."
@@ -36,6 +37,13 @@ MLPJIT_CACHE_DIR=/tmp/mc timeout 150 .device/bin/mlpjit-bench --tune --tune-cand
 echo "tune rc=$?" >> $L/tune.log
 echo "after-tune $(q) t=$(( $(date +%s) - T0 ))" >> $L/clocks.txt
 tar czf $OUT/call2-logs.tgz -C $L .
+# PDL at the steady clock (sessions 4-5 measured it 1-2% faster at tp8 and
+# 5% slower at llama-3-8b M <= 16 in timed loops that started cold).
+for pdl in 0 1 0; do
+  MLPJIT_PDL=$pdl MLPJIT_CACHE_DIR=/tmp/mc timeout 60 .device/bin/mlpjit-bench --tokens 1,16,64 > $L/pdl-$pdl.log 2>> $L/pdl.err
+  echo "pdl $pdl rc=$?" >> $L/pdl-$pdl.log; cat $L/pdl-$pdl.log >> $L/pdl.log
+done
+echo "after-pdl $(q) t=$(( $(date +%s) - T0 ))" >> $L/clocks.txt
 LEFT=$(( 565 - ($(date +%s) - T0) ))
 MLPJIT_CACHE_DIR=/tmp/mc timeout $LEFT .device/bin/mlpjit-bench --validate .device/val5 --tuning-file .device/val-tuning8.json \
   --tokens 300,700 > $L/validate.log 2> $L/validate.err
@@ -47,5 +55,6 @@ tail -2 $L/harness-check.log; grep -E "^(ok|FAIL)" $L/harness-check.log | grep -
 grep -hE "ERROR SUMMARY|RACECHECK SUMMARY|rc=" $L/sanitize-*.log
 grep -hE "PASSED|FAILED|rc=" $L/gpu-runtime-tests.log
 grep -E "\] (gate_up|down)" $L/tune.log | cut -c1-150; wc -l $L/calib11.jsonl
+grep -E "^(llama|qwen|gemma)|pdl" $L/pdl.log
 sed -n '/validation sweep/,$p' $L/validate.log; tail -3 $L/validate.err
 cat $L/clocks.txt

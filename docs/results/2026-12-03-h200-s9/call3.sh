@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Device call 3 (session 9, final; v11 kernels and cost model): the default sweep with the heuristic
+# plans, every variant timed at the steady clock (--settle-ms 400, the
+# default), then the PyTorch peers (max-autotune at M >= 1024) in the same
+# call; an nvidia-smi sampler throughout.
+set -u
+cd "$(dirname "$0")/../../.."
+mkdir -p /work && ln -sfn "$PWD" /work/main
+export MLPJIT_PDL=0 MLPJIT_TUNING_FILE=
+L=/tmp/logs3s9; rm -rf $L; mkdir -p $L
+q() { nvidia-smi --query-gpu=clocks.sm,clocks.mem,power.draw,temperature.gpu --format=csv,noheader; }
+echo "start $(q)" > $L/clocks.txt
+nvidia-smi --query-gpu=timestamp,clocks.sm,power.draw,temperature.gpu,clocks_event_reasons.active --format=csv -lms 200 > $L/smi.csv 2>&1 &
+SMI=$!
+MLPJIT_CACHE_DIR=/tmp/mc-f timeout 185 .device/bin/mlpjit-bench --json $L/bench-heuristic.json > $L/bench-heuristic.log 2> $L/bench-heuristic.err
+echo "bench rc=$?" >> $L/bench-heuristic.log
+echo "after-bench $(q)" >> $L/clocks.txt
+tar czf $OUT/call3-logs.tgz -C $L .
+PYTHONUNBUFFERED=1 timeout 300 python3 .device/peers_bench.py --autotune --json $L/peers.json > $L/peers.log 2>&1
+echo "peers rc=$?" >> $L/peers.log
+echo "end $(q)" >> $L/clocks.txt
+kill $SMI
+gzip $L/smi.csv
+tar czf $OUT/call3-logs.tgz -C $L .
+cat $L/bench-heuristic.log
+grep -E "^(llama|qwen|gemma)|rc=|TFLOP" $L/peers.log
+cat $L/clocks.txt
