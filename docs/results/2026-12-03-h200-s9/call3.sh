@@ -22,6 +22,8 @@ echo "end $(q)" >> $L/clocks.txt
 kill $SMI
 gzip $L/smi.csv
 tar czf $OUT/call3-logs.tgz -C $L .
-cat $L/bench-heuristic.log
-grep -E "^(llama|qwen|gemma)|rc=|TFLOP" $L/peers.log
+python3 docs/results/2026-12-03-h200-s9/table.py $L/bench-heuristic.json $L/peers.log > $L/table.md
+tar czf $OUT/call3-logs.tgz -C $L .
+head -3 $L/bench-heuristic.log; grep -E "rc=" $L/bench-heuristic.log $L/peers.log
+cat $L/table.md
 cat $L/clocks.txt
