@@ -37,12 +37,12 @@ MLPJIT_CACHE_DIR=/tmp/mc timeout 150 .device/bin/mlpjit-bench --tune --tune-cand
 echo "tune rc=$?" >> $L/tune.log
 echo "after-tune $(q) t=$(( $(date +%s) - T0 ))" >> $L/clocks.txt
 tar czf $OUT/call2-logs.tgz -C $L .
-LEFT=$(( 560 - ($(date +%s) - T0) )); [ $LEFT -gt 200 ] && LEFT=200
+LEFT=$(( 470 - ($(date +%s) - T0) )); [ $LEFT -gt 200 ] && LEFT=200
 MLPJIT_CACHE_DIR=/tmp/mc timeout $LEFT .device/bin/mlpjit-bench --validate .device/val5 --tuning-file .device/val-tuning8.json \
   --tokens 300,700 > $L/validate.log 2> $L/validate.err
 echo "validate rc=$? left=$LEFT" >> $L/validate.log
 echo "after-validate $(q) t=$(( $(date +%s) - T0 ))" >> $L/clocks.txt
-if [ $(( $(date +%s) - T0 )) -lt 400 ]; then
+if [ $(( $(date +%s) - T0 )) -lt 330 ]; then
   # PDL at the steady clock (sessions 4-5 measured it 1-2% faster at tp8 and
   # 5% slower at llama-3-8b M <= 16 in timed loops that started cold).
   for pdl in 0 1 0; do
