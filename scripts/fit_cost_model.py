@@ -93,15 +93,6 @@ def estimate(r, P):
     epi = tm * tn * P["epi"] * (1.0 if tma_store else P["direct"])
     if s > 1: epi += (s + 1) * tm * tn * 4 / load_us + P["splitfix"]
     sm_us = waves * (kper * ktile + epi)
-    # A 128-row tile whose second warpgroup's rows are all padding issues
-    # half the MMAs, from one warpgroup; token tiles rotate by wave, so each
-    # CTA runs at most ceil(full units / slots) full units (kernels from
-    # session 9 on).
-    if not sw and not pp and s > 0 and cl == 1 and tm == 128 and m > 128 and 1 <= m % 128 <= 64:
-        full_waves = cdiv(units - cdiv(n, tn) * s, slots)
-        light = max(tm * tn * 64 / (flops_us * P["onewg"]), kbytes / load_us)
-        if r["stages"] < 4: light *= 1 + P["fewstage"] * (4 - r["stages"])
-        sm_us = full_waves * (kper * ktile + epi) + (waves - full_waves) * (kper * light + epi)
     # Ping-pong: one consumer's epilogue beside the other's k-loop; the CTA's
     # last epilogue is exposed.
     if pp: sm_us = waves * max(kper * ktile, epi) + min(kper * ktile, epi)

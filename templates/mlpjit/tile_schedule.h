@@ -145,32 +145,15 @@ constexpr int kGroupTilesM = 8;
 /// unless the schedule keeps more tiles in flight), then weight tiles, then
 /// groups. For m <= groupTilesM * tileM every CTA in flight reads the same
 /// few weight tiles, which the GEMM's traffic is dominated by.
-///
-/// Persistent grids whose work unit u is piece u % unitsPerId of index
-/// u / unitsPerId pass their grid size as unitsPerWave: a column's token
-/// tiles (one weight tile's, within a group) are then rotated by the wave
-/// its first unit runs in. Without it, a grid that is a
-/// multiple of the token tile count hands CTA b token tile b % tilesM in
-/// every wave, so the CTAs holding the cheap last tile (padding rows skip
-/// their MMAs) get only cheap tiles and the others only full ones. The
-/// rotation is constant within a column, so the map stays one to one, and
-/// each wave still covers the same columns (the same weight tiles in L2).
 MLPJIT_HOST_DEVICE constexpr void
 tileCoordinates(unsigned id, unsigned tilesM, unsigned tilesN, unsigned &tileM,
-                unsigned &tileN, unsigned groupTilesM = kGroupTilesM,
-                unsigned unitsPerId = 1, unsigned unitsPerWave = 0) {
+                unsigned &tileN, unsigned groupTilesM = kGroupTilesM) {
   unsigned perGroup = groupTilesM * tilesN;
   unsigned group = id / perGroup;
   unsigned firstM = group * groupTilesM;
   unsigned rows = tilesM - firstM < groupTilesM ? tilesM - firstM : groupTilesM;
   unsigned inGroup = id % perGroup;
-  unsigned rotate = 0;
-  if (unitsPerWave > 0) {
-    const unsigned long long columnStart =
-        (unsigned long long)(id - inGroup % rows) * unitsPerId;
-    rotate = unsigned((columnStart / unitsPerWave) % rows);
-  }
-  tileM = firstM + (inGroup % rows + rotate) % rows;
+  tileM = firstM + inGroup % rows;
   tileN = inGroup / rows;
 }
 

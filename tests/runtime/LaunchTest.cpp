@@ -255,53 +255,6 @@ TEST(WorkspaceTest, SplitKPartialsAndCounters) {
 /// pieces numbered 0..pieces-1 and aligned in K; partial slots unique and
 /// inside the workspace; every CTA's work within one piece of the others';
 /// and the CTAs of one round at most one piece apart in K (lockstep).
-TEST(TileScheduleTest, RotatedOrderIsOneToOne) {
-  std::mt19937 rng(5);
-  for (int trial = 0; trial < 2000; ++trial) {
-    const unsigned tilesM = 1 + rng() % 20, tilesN = 1 + rng() % 150;
-    const unsigned group = (trial % 2) ? kGroupTilesM : 16;
-    const unsigned unitsPerId = 1 + rng() % 8;
-    const unsigned unitsPerWave = (trial % 3) ? 1 + rng() % 300 : 0;
-    std::vector<int> seen(tilesM * tilesN, 0);
-    for (unsigned id = 0; id < tilesM * tilesN; ++id) {
-      unsigned tm = 0, tn = 0;
-      tileCoordinates(id, tilesM, tilesN, tm, tn, group, unitsPerId,
-                      unitsPerWave);
-      ASSERT_LT(tm, tilesM);
-      ASSERT_LT(tn, tilesN);
-      ++seen[tm * tilesN + tn];
-    }
-    for (int c : seen)
-      ASSERT_EQ(c, 1) << tilesM << "x" << tilesN << " per id " << unitsPerId
-                      << " per wave " << unitsPerWave;
-  }
-}
-
-// m = 300 in 128-row tiles on the H200's 132 CTAs: 3 token tiles, the last
-// one cheap (its second warpgroup's rows are padding and skip their MMAs).
-// Unrotated, CTA b takes token tile b % 3 in every wave (132 % 3 == 0), so
-// a third of the CTAs run three full tiles while another third idles on
-// cheap ones; rotated, every CTA with three units gets one cheap tile.
-TEST(TileScheduleTest, RotationSharesTheCheapLastTokenTile) {
-  const unsigned tilesM = 3, tilesN = 128, ctas = 132;
-  auto mostFullTiles = [&](unsigned unitsPerWave) {
-    unsigned most = 0;
-    for (unsigned b = 0; b < ctas; ++b) {
-      unsigned full = 0;
-      for (unsigned id = b; id < tilesM * tilesN; id += ctas) {
-        unsigned tm = 0, tn = 0;
-        tileCoordinates(id, tilesM, tilesN, tm, tn, kGroupTilesM, 1,
-                        unitsPerWave);
-        full += tm + 1 < tilesM;
-      }
-      most = std::max(most, full);
-    }
-    return most;
-  };
-  EXPECT_EQ(mostFullTiles(0), 3u);
-  EXPECT_EQ(mostFullTiles(ctas), 2u);
-}
-
 TEST(StreamKTest, EveryKTileOnceSlotsUniqueLoadBalanced) {
   std::mt19937 rng(11);
   for (int trial = 0; trial < 3000; ++trial) {

@@ -197,25 +197,6 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
     epilogueUs +=
         double((s + 1) * tm * tn * 4) / ctaLoadBytesPerUs + dev.splitKFixedUs;
   double smUs = double(waves) * (double(kPer) * kTileUs + epilogueUs);
-  // A 128-row tile whose second warpgroup's rows are all padding (m % 128
-  // in 1..64) issues half the MMAs, from one warpgroup (a 64-row tile's
-  // rate); the schedule rotates token tiles by wave (tile_schedule.h), so
-  // each CTA runs at most ceil(full / slots) full units and its other units
-  // are these light ones. (Below 129 tokens every unit is light: a 64-row
-  // tile does the same MMAs with less shared-memory traffic.)
-  if (!plan.swapAB && !pingPong && !streamK && cluster == 1 && tm == 128 &&
-      m > 128 && m % 128 >= 1 && m % 128 <= 64) {
-    const int64_t lightUnits = ceilDiv(p.n, tn) * s;
-    const int64_t fullWaves = ceilDiv(units - lightUnits, slots);
-    double lightKTileUs = std::max(
-        0.5 * kTileFlops / (ctaFlopsPerUs * dev.oneWarpgroupEfficiency),
-        kTileBytes / ctaLoadBytesPerUs);
-    if (plan.stages < 4)
-      lightKTileUs *= 1.0 + dev.fewStagePenalty * double(4 - plan.stages);
-    smUs =
-        double(fullWaves) * (double(kPer) * kTileUs + epilogueUs) +
-        double(waves - fullWaves) * (double(kPer) * lightKTileUs + epilogueUs);
-  }
   // Ping-pong: a consumer's epilogue runs beside the other's k-loop; the
   // longer of the two sets the pace, the CTA's last epilogue is exposed.
   if (pingPong) {

@@ -29,12 +29,6 @@
 // barrier at most one phase ahead (the parity protocol needs that), and the
 // k-loops run one after the other as the ring delivers them.
 //
-// Padding rows: a consumer warpgroup whose 64 rows of a tile all lie past m
-// (the second half of the last 128-row tile when m % 128 is 1..64) waits on
-// and frees each stage but issues no MMAs and stores nothing, and the
-// schedule rotates token tiles by wave (tile_schedule.h), so these cheap
-// units are shared out instead of all landing on the same CTAs.
-//
 // Epilogue: without swapAB, each consumer warpgroup writes its 64 rows of the
 // output tile as subtiles of 64 rows x 64, 32 or 16 columns into shared
 // memory (two buffers, swizzled as the TMA map says) and one of its threads
@@ -458,21 +452,7 @@ struct GemmTmaWs {
 #pragma unroll
         for (int i = 0; i < kAccRegs; ++i)
           acc[i] = 0.0f;
-        // Rows that are all padding (the second 64-row block of a last tile
-        // with m % 128 in 1..64, e.g. rows 320-383 at m = 300; a cluster's
-        // tile past m): no MMAs. Under the power cap the energy they would
-        // burn is clock for every other SM. The warpgroup still waits on each
-        // stage and frees it, so the barrier phases stay in step.
-        int mmaTiles = w.kCount;
-        if (isPadding(w, consumer, p.m)) {
-          for (; mmaTiles > 0; --mmaTiles, ++it) {
-            const int s = it % Stages;
-            ptx::mbarrierWait(fullBar(s), unsigned(it / Stages) & 1u);
-            if (tid % 128 == 0)
-              releaseSlot(emptyBar(s));
-          }
-        }
-        for (int j = 0; j < mmaTiles; ++j, ++it) {
+        for (int j = 0; j < w.kCount; ++j, ++it) {
           const int s = it % Stages;
           ptx::mbarrierWait(fullBar(s), unsigned(it / Stages) & 1u);
           const unsigned stage = base + unsigned(s) * kStageBytes;
@@ -511,7 +491,7 @@ struct GemmTmaWs {
           ptx::fenceRegister(acc[i]);
         // The unit's last slot is free before the epilogue, so the producer
         // can run ahead into the next unit.
-        if (mmaTiles > 0 && tid % 128 == 0)
+        if (w.kCount > 0 && tid % 128 == 0)
           releaseSlot(emptyBar((it - 1) % Stages));
 
         if constexpr (kReduces) {
@@ -560,12 +540,9 @@ struct GemmTmaWs {
             }
           }
         }
-        // Padding rows store nothing (TMA would clip them). Only non-swapAB
-        // tiles have them, whose epilogues synchronize within the warpgroup.
-        if (!isPadding(w, consumer, p.m))
-          epilogue(
-              p, [&](int i) { return acc[i]; }, consumer, tid, w.m0, w.n0,
-              exchange, staging);
+        epilogue(
+            p, [&](int i) { return acc[i]; }, consumer, tid, w.m0, w.n0,
+            exchange, staging);
       });
       // Shared memory stays until the last stores have read it.
       if constexpr (kTmaStore)
@@ -615,12 +592,6 @@ struct GemmTmaWs {
     int ordinal; // among this CTA's units (whole-tile schedules)
   };
 
-  /// Whether consumer warpgroup `consumer`'s rows of unit w are all past m.
-  static __device__ __forceinline__ bool isPadding(const Unit &w, int consumer,
-                                                   int m) {
-    return !SwapAB && w.m0 + 64 * rowBlock(consumer) >= m;
-  }
-
   /// Calls f(unit) for each unit of this CTA, in order (the producer and
   /// the consumers walk the same sequence); with first/step (whole-tile
   /// schedules only), for units first, first + step, ... of that sequence.
@@ -660,9 +631,9 @@ struct GemmTmaWs {
                              : kKTiles;
         // The splits of grouped tile `id` use slots id * SplitK + z.
         const unsigned id = u / unsigned(SplitK);
-        Unit w = tileUnit(
-            id, groupsAlongM, kBegin, kEnd > kBegin ? kEnd - kBegin : 0, split,
-            SplitK, (unsigned long long)id * unsigned(SplitK), rank, stride);
+        Unit w = tileUnit(id, groupsAlongM, kBegin,
+                          kEnd > kBegin ? kEnd - kBegin : 0, split, SplitK,
+                          (unsigned long long)id * unsigned(SplitK), rank);
         w.ordinal = i;
         f(w);
       }
@@ -671,16 +642,14 @@ struct GemmTmaWs {
   /// The unit of grouped tile index `id` (a cluster's group of ClusterM
   /// token tiles; this CTA's is `rank`) covering k-tiles [kBegin, kBegin +
   /// kCount) as piece `piece` of `pieces`, whose partials use workspace
-  /// slots slotBase + 0, 1, ...; unitsPerWave: the split-K schedule's grid
-  /// (tileCoordinates rotates token tiles by wave), 0 for stream-K.
-  static __device__ __forceinline__ Unit
-  tileUnit(unsigned id, unsigned groupsAlongM, int kBegin, int kCount,
-           int piece, int pieces, unsigned long long slotBase,
-           unsigned rank = 0, unsigned unitsPerWave = 0) {
+  /// slots slotBase + 0, 1, ...
+  static __device__ __forceinline__ Unit tileUnit(
+      unsigned id, unsigned groupsAlongM, int kBegin, int kCount, int piece,
+      int pieces, unsigned long long slotBase, unsigned rank = 0) {
     Unit w;
     unsigned groupM, tileN;
-    tileCoordinates(id, groupsAlongM, kTilesAlongN, groupM, tileN, kGroupUnitsM,
-                    unsigned(SplitK), unitsPerWave);
+    tileCoordinates(id, groupsAlongM, kTilesAlongN, groupM, tileN,
+                    kGroupUnitsM);
     const unsigned tileM = groupM * unsigned(ClusterM) + rank;
     w.m0 = int(tileM) * TileM;
     w.n0 = int(tileN) * TileN;
