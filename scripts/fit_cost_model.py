@@ -14,7 +14,8 @@ Clocks: rows carry "settle_ms" from session 8 on (docs/performance.md): the cand
 replayed that long first and timed at the H200's steady, power-capped clock. Rows without it
 (calib3-calib8) were timed at whatever clock the previous candidate left, 1.4-1.98 GHz, so
 they carry up to ~15% of clock noise at M = 256-1024; calib9.jsonl was settled (400 ms) but
-predates the field.
+predates the field; calib10.jsonl (session 9) is settled. calib11.jsonl timed the reverted v11
+kernel (padding rows skipping their MMAs): do not fit on it.
 
   /usr/bin/python3 scripts/fit_cost_model.py [--no-fit | --only=NAME,...] TRAIN.jsonl...
       [--check HELD_OUT.jsonl...]
