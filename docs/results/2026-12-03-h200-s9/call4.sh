@@ -13,11 +13,11 @@ q() { nvidia-smi --query-gpu=clocks.sm,clocks.mem,power.draw,temperature.gpu --f
 echo "start $(q)" > $L/clocks.txt
 nvidia-smi --query-gpu=timestamp,clocks.sm,power.draw,temperature.gpu,clocks_event_reasons.active --format=csv -lms 200 > $L/smi.csv 2>&1 &
 SMI=$!
-MLPJIT_CACHE_DIR=/tmp/mc-f timeout ${BENCH_TIMEOUT:-185} .device/bin/mlpjit-bench --shapes llama-3-70b/tp8,llama-3-8b --json $L/bench-heuristic.json > $L/bench-heuristic.log 2> $L/bench-heuristic.err
+MLPJIT_CACHE_DIR=/tmp/mc-f timeout ${BENCH_TIMEOUT:-185} .device/bin/mlpjit-bench --shapes ${SHAPES:-llama-3-70b/tp8,llama-3-8b} --json $L/bench-heuristic.json > $L/bench-heuristic.log 2> $L/bench-heuristic.err
 echo "bench rc=$?" >> $L/bench-heuristic.log
 echo "after-bench $(q)" >> $L/clocks.txt
 tar czf $OUT/call4-logs.tgz -C $L .
-PYTHONUNBUFFERED=1 timeout ${PEERS_TIMEOUT:-300} python3 .device/peers_bench.py --autotune --shapes llama-3-70b/tp8,llama-3-8b --json $L/peers.json > $L/peers.log 2>&1
+PYTHONUNBUFFERED=1 timeout ${PEERS_TIMEOUT:-300} python3 .device/peers_bench.py --autotune --shapes ${SHAPES:-llama-3-70b/tp8,llama-3-8b} --json $L/peers.json > $L/peers.log 2>&1
 echo "peers rc=$?" >> $L/peers.log
 echo "end $(q)" >> $L/clocks.txt
 kill $SMI
