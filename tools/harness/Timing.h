@@ -16,6 +16,11 @@ struct TimingResult {
   int samples = 0;
 };
 
+/// The tools' default settle (mlpjit-bench and mlpjit-run --settle-ms): long
+/// enough for the H200 to reach its capped clock (session 8: 10 and 200
+/// timed replays agreed within 2% after it).
+constexpr double kDefaultSettleMs = 400;
+
 /// Captures `perGraph` calls body(0..perGraph-1) on `stream` into a CUDA graph
 /// (body(i) should use rotation i of its buffers), replays it `warmup` times
 /// and then for at least `settleMs` more, then times `reps` replays with
@@ -30,11 +35,6 @@ struct TimingResult {
 /// the same work in steady state (llama-3-8b M = 1024: 474.6 vs 539.9 us
 /// with 10 vs 400 replays), and whichever variant is timed first after the
 /// gap gains (docs/performance.md, session 8).
-/// The tools' default settle (mlpjit-bench and mlpjit-run --settle-ms): long
-/// enough for the H200 to reach its capped clock (session 8: 10 and 200
-/// timed replays agreed within 2% after it).
-constexpr double kDefaultSettleMs = 400;
-
 llvm::Expected<TimingResult>
 timeWithGraph(const Driver &driver, CUstream stream,
               llvm::function_ref<llvm::Error(int)> body, int perGraph,
