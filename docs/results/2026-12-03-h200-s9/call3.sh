@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Device call 3 (session 9, final; v11 kernels and cost model): the default sweep with the heuristic
+# Device call 3 (session 9, final; not run: no machine): the default sweep with the heuristic
 # plans, every variant timed at the steady clock (--settle-ms 400, the
 # default), then the PyTorch peers (max-autotune at M >= 1024) in the same
-# call; an nvidia-smi sampler throughout.
+# call; an nvidia-smi sampler throughout. SHAPES=llama-3-70b/tp8,... cuts both
+# to those shapes (for a short device budget); BENCH_TIMEOUT, PEERS_TIMEOUT.
 set -u
 cd "$(dirname "$0")/../../.."
 mkdir -p /work && ln -sfn "$PWD" /work/main
@@ -12,11 +13,11 @@ q() { nvidia-smi --query-gpu=clocks.sm,clocks.mem,power.draw,temperature.gpu --f
 echo "start $(q)" > $L/clocks.txt
 nvidia-smi --query-gpu=timestamp,clocks.sm,power.draw,temperature.gpu,clocks_event_reasons.active --format=csv -lms 200 > $L/smi.csv 2>&1 &
 SMI=$!
-MLPJIT_CACHE_DIR=/tmp/mc-f timeout ${BENCH_TIMEOUT:-185} .device/bin/mlpjit-bench --json $L/bench-heuristic.json > $L/bench-heuristic.log 2> $L/bench-heuristic.err
+MLPJIT_CACHE_DIR=/tmp/mc-f timeout ${BENCH_TIMEOUT:-185} .device/bin/mlpjit-bench ${SHAPES:+--shapes $SHAPES} --json $L/bench-heuristic.json > $L/bench-heuristic.log 2> $L/bench-heuristic.err
 echo "bench rc=$?" >> $L/bench-heuristic.log
 echo "after-bench $(q)" >> $L/clocks.txt
 tar czf $OUT/call3-logs.tgz -C $L .
-PYTHONUNBUFFERED=1 timeout ${PEERS_TIMEOUT:-300} python3 .device/peers_bench.py --autotune --json $L/peers.json > $L/peers.log 2>&1
+PYTHONUNBUFFERED=1 timeout ${PEERS_TIMEOUT:-300} python3 .device/peers_bench.py --autotune ${SHAPES:+--shapes $SHAPES} --json $L/peers.json > $L/peers.log 2>&1
 echo "peers rc=$?" >> $L/peers.log
 echo "end $(q)" >> $L/clocks.txt
 kill $SMI
