@@ -109,7 +109,7 @@ def estimate(r, P):
     q = P["overlap"]
     return P["fixed"] + (sm_us ** q + hbm_us ** q + l2_us ** q) ** (1.0 / q)
 
-# KernelHeuristic.cpp kSplitKMargin: when ranking, a gated GEMM's split-K
+# rankMicros() of KernelHeuristic.cpp (kSplitKMargin): when ranking, a gated GEMM's split-K
 # estimate counts 3% more (the planner's pick, not the estimate).
 SPLIT_MARGIN = 1.03
 def rank(r, P):

@@ -1,9 +1,10 @@
 //===- EstimateRows.cpp - the C++ cost model over tuner-log rows ----------===//
 //
 // Reads `mlpjit-bench --tune-log` rows (one JSON object a line: n, k, gated,
-// m, tileM, tileN, stages, splitK, swapAB, clusterM) on stdin and prints
-// estimateMicros() of each, one number a line, so check_cost_model_sync.py can
-// hold scripts/fit_cost_model.py to the planner it mirrors.
+// m, tileM, tileN, stages, splitK, swapAB, clusterM) on stdin and prints, a
+// line each, estimateMicros(), whether it is a candidate and rankMicros(), so
+// check_cost_model_sync.py can hold scripts/fit_cost_model.py to the planner
+// it mirrors.
 //
 //===----------------------------------------------------------------------===//
 #include "mlpjit/Transforms/KernelHeuristic.h"
@@ -73,7 +74,8 @@ int main() {
                    c.splitK == plan.splitK && c.swapAB == plan.swapAB &&
                    c.clusterM == plan.clusterM;
     llvm::outs() << llvm::format(
-        "%.9g %d\n", estimateMicros(p, plan, *integer("m")), int(candidate));
+        "%.9g %d %.9g\n", estimateMicros(p, plan, *integer("m")),
+        int(candidate), rankMicros(p, plan, *integer("m")));
   }
   return 0;
 }

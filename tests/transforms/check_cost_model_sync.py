@@ -4,8 +4,9 @@ and sm90Candidates() (as `considered`) by hand; this holds them together.
 Every row of the tuner logs given (all plan shapes the tuner has timed:
 swapAB, split-K, 2x1 clusters, ping-pong; stream-K excluded) is priced by
 both with
-the script's committed constants and classed candidate or not by both;
-an estimate that differs by more than 1e-6, or a differing class, fails.
+the script's committed constants, classed candidate or not by both, and
+ranked by both (rank: the planner's gated split-K margin); an estimate or
+rank that differs by more than 1e-6, or a differing class, fails.
 
   check_cost_model_sync.py ESTIMATE_ROWS_BINARY LOG.jsonl...
 """
@@ -31,12 +32,18 @@ def main():
         r["shape"], r["m"], "swap " if r["swapAB"] else "", r["tileM"], r["tileN"],
         r["splitK"], r["stages"], r.get("clusterM", 1), r.get("template", "sm90_tma_ws"))
     bad = 0
-    for r, (us, candidate) in zip(rows, lines):
+    for r, (us, candidate, rank) in zip(rows, lines):
         c, py = float(us), model.estimate(r, model.COMMITTED)
         if abs(py - c) > 1e-6 * c:
             bad += 1
             if bad <= 10:
                 print("estimate differs: %s: C++ %.6f, script %.6f" % (plan(r), c, py))
+        # The planner ranks by rankMicros (the gated split-K margin).
+        c, py = float(rank), model.rank(r, model.COMMITTED)
+        if abs(py - c) > 1e-6 * c:
+            bad += 1
+            if bad <= 10:
+                print("rank differs: %s: C++ %.6f, script %.6f" % (plan(r), c, py))
         # The script fits the planner's pick among the candidates it keeps.
         if bool(int(candidate)) != model.considered(r):
             bad += 1

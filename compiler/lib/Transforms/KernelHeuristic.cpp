@@ -243,6 +243,13 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
                                 1.0 / q);
 }
 
+double mlpjit::rankMicros(const GemmProblem &p, const KernelPlan &plan,
+                          int64_t m) {
+  const double margin =
+      plan.splitK > 1 && isGated(p.epilogue) ? kSplitKMargin : 1.0;
+  return margin * estimateMicros(p, plan, m);
+}
+
 std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p, int64_t m,
                                                bool exploratory) {
   std::vector<KernelPlan> out;
@@ -391,11 +398,9 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
   // a range, so no single token count stands for it).
   using Estimates = std::array<double, 3>;
   auto estimates = [&](const KernelPlan &plan, int64_t rLo, int64_t rHi) {
-    const double margin =
-        plan.splitK > 1 && isGated(p.epilogue) ? kSplitKMargin : 1.0;
-    return Estimates{margin * estimateMicros(p, plan, rLo),
-                     margin * estimateMicros(p, plan, (rLo + rHi) / 2),
-                     margin * estimateMicros(p, plan, rHi)};
+    return Estimates{rankMicros(p, plan, rLo),
+                     rankMicros(p, plan, (rLo + rHi) / 2),
+                     rankMicros(p, plan, rHi)};
   };
   auto score = [](const Estimates &e, const Estimates &best) {
     return (e[0] / best[0] + e[1] / best[1] + e[2] / best[2]) / 3;

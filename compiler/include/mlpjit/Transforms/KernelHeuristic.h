@@ -105,6 +105,12 @@ std::vector<KernelPlan> sm90Candidates(const GemmProblem &problem, int64_t m,
 double estimateMicros(const GemmProblem &problem, const KernelPlan &plan,
                       int64_t m);
 
+/// What the planner ranks `plan` by at m tokens: estimateMicros, counted 3%
+/// higher for a gated GEMM's split-K plan (KernelHeuristic.cpp,
+/// kSplitKMargin). Tuner logs record the estimate, not this.
+double rankMicros(const GemmProblem &problem, const KernelPlan &plan,
+                  int64_t m);
+
 /// The split-K rule of the sm80 table: with t = ceil(n / tileN) * tilesM output
 /// tiles, 1 when t >= 96, else the largest power of two s <= 8 with
 /// t * s <= 132 (one wave of H100 SMs); then lowered to the largest power of
