@@ -200,6 +200,17 @@ std::vector<KernelDesc> sm90Configs() {
     d.name += "_cluster2";
     configs.push_back(d);
   }
+  // 2x1 clusters with split-K: the down GEMM's M = 256 tile and a gated
+  // one with a bias.
+  for (auto [epilogue, tile, splitK, bias] :
+       {std::tuple{Epilogue::none, Tile{128, 256, 64, 4}, 4, false},
+        std::tuple{Epilogue::swiglu, Tile{128, 128, 64, 6}, 2, true}}) {
+    KernelDesc d = makeDesc("sm90_tma_ws", epilogue, DType::bf16, bias,
+                            splitK, false, tile);
+    d.clusterM = 2;
+    d.name += "_cluster2";
+    configs.push_back(d);
+  }
   // Ping-pong consumers (64-row tiles on alternate warpgroups): every
   // epilogue at the widest tile (TMA store, 5 stages), fp16 with bias
   // (gated: at most 128 wide, launch.h), a 96-column tile (32-column

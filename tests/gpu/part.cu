@@ -39,9 +39,10 @@ EPI_INDEX(ReGLU, 8)
 #define CONFIG(id, TIMED, E, EPI, TM, TN, S, SPLIT, SWAP, BIAS, N, K, MS)      \
   REGISTER(id, TIMED, E, EPI, TM, TN, 64, S, SPLIT, SWAP, BIAS, N, K, 1,       \
            "_" #TM "x" #TN "s" #S "_split" #SPLIT "_swap" #SWAP, MS)
-#define CONFIG_CLUSTER(id, TIMED, E, EPI, TM, TN, S, CM, BIAS, N, K, MS)       \
-  REGISTER(id, TIMED, E, EPI, TM, TN, 64, S, 1, false, BIAS, N, K, CM,         \
-           "_" #TM "x" #TN "s" #S "_cluster" #CM, MS)
+#define CONFIG_CLUSTER(id, TIMED, E, EPI, TM, TN, S, CM, SPLIT, BIAS, N, K,   \
+                       MS)                                                     \
+  REGISTER(id, TIMED, E, EPI, TM, TN, 64, S, SPLIT, false, BIAS, N, K, CM,     \
+           "_" #TM "x" #TN "s" #S "_cluster" #CM "_split" #SPLIT, MS)
 // CONFIG_DIRECT: the epilogue stores from registers instead of through
 // shared memory and TMA (the A/B of the TMA-store epilogue).
 #define CONFIG_DIRECT(id, TIMED, E, EPI, TM, TN, S, SPLIT, CM, BIAS, N, K, MS) \

@@ -210,6 +210,27 @@ TEST(LaunchShapeTest, ComesFromTheTemplatesLaunchRules) {
   EXPECT_EQ(s80->block[0], sm80::threads(toGemmConfig(d)));
 }
 
+TEST(LaunchShapeTest, ClustersWithSplitKRunEveryUnitOnAPair) {
+  // 2x1 clusters with split-K: one CTA per (token tile, weight tile, split),
+  // a pair per unit; m = 300 is 3 token tiles of 128, so the second
+  // cluster's second CTA is padding (it only shares the weight loads).
+  KernelDesc d = hopperGateUp();
+  d.clusterM = 2;
+  d.splitK = 2;
+  EXPECT_EQ(errorOf(checkSupported(d)), "");
+  auto shape = gemmLaunchShape(d, 300, 132, 0);
+  ASSERT_TRUE(bool(shape)) << llvm::toString(shape.takeError());
+  EXPECT_EQ(shape->grid[0], 2u * 112u * 2u * 2u);
+  EXPECT_EQ(shape->cluster[0], 2u);
+  // Partials and counters per real token tile (the padding CTA has none).
+  EXPECT_EQ(gemmWorkspaceBytes(d, 300, 132, 0), 3u * 112 * 2 * 128 * 256 * 4);
+  EXPECT_GE(gemmCounterBytes(d), counterCount(toGemmConfig(d), 300) * 4);
+  d.swapAB = true;
+  d.tileN = 128; // a valid swapAB tile but for the cluster
+  EXPECT_NE(errorOf(checkSupported(d)).find("2x1 clusters need swapAB off"),
+            std::string::npos);
+}
+
 TEST(LaunchShapeTest, RejectsUnknownTemplatesAndUnsupportedPlans) {
   KernelDesc d = hopperGateUp();
   d.templateName = "sm70_wmma";

@@ -242,6 +242,23 @@ TEST(KernelHeuristic, ExploratoryCandidatesAreTheTunersOnly) {
                     return k.clusterM == 2 && k.tileM == 128;
                   }),
             0); // 3 token tiles: one CTA of a cluster would idle
+  // Split-K in 2x1 clusters, for the tuner only and on either GEMM: the
+  // down GEMM at 2 token tiles of 128 gets some, the heuristic none.
+  auto splitClustered = [](const KernelPlan &k) {
+    return k.clusterM == 2 && k.splitK > 1;
+  };
+  GemmProblem down = plainGemm(4096, 14336);
+  EXPECT_EQ(llvm::count_if(sm90Candidates(down, 256), splitClustered), 0);
+  EXPECT_GT(llvm::count_if(sm90Candidates(down, 256, true), splitClustered),
+            0);
+  for (const KernelPlan &k : sm90Candidates(down, 256, true))
+    if (splitClustered(k)) {
+      EXPECT_EQ(k.tileM, 128);
+      EXPECT_FALSE(k.swapAB);
+      EXPECT_EQ(rejection(down, k), "");
+    }
+  EXPECT_EQ(llvm::count_if(sm90Candidates(down, 384, true), splitClustered),
+            0);
   HeuristicKernelPlanner planner;
   for (GemmProblem q : {gatedGemm(28672, 4096), plainGemm(4096, 14336)}) {
     auto plans = planner.plan(q);

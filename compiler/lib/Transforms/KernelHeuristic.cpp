@@ -133,6 +133,14 @@ bool clustersWorthTiming(const GemmProblem &p, const KernelPlan &plan,
          tokenTiles >= 2 && tokenTiles % 2 == 0;
 }
 
+/// Split-K plans in 2x1 clusters the tuner also times: 128-row tiles, an
+/// even number (at least 2) of token tiles, either GEMM.
+bool splitClustersWorthTiming(const KernelPlan &plan, int64_t m) {
+  const int64_t tokenTiles = ceilDiv(m, plan.tileM);
+  return !plan.swapAB && plan.tileM == 128 && tokenTiles >= 2 &&
+         tokenTiles % 2 == 0;
+}
+
 } // namespace
 
 double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
@@ -285,13 +293,20 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p, int64_t m,
     // 2x1 clusters halve the weight tile's L2 reads: 1-4% faster for gated
     // GEMMs from 12 token tiles (M >= 1536), slower with fewer (an odd
     // count idles a CTA: 1.2-1.7x at M = 384) and for the plain down GEMM
-    // (0-12% slower; calib3.jsonl). The splitK 1 plan, in clusters.
-    if (out.size() > whole) {
-      KernelPlan plan = out[whole];
+    // (0-12% slower; calib3.jsonl). The splitK 1 plan, in clusters; for
+    // the tuner also the split plans (each cluster reduces its two token
+    // tiles' partials), which halve the weight tile's L2 reads where few
+    // token tiles need split-K to fill the SMs (M = 200-300).
+    const size_t plans = out.size();
+    for (size_t i = whole; i < plans; ++i) {
+      KernelPlan plan = out[i];
       plan.clusterM = 2;
-      if ((clustersPay(p, plan, m) ||
-           (exploratory && clustersWorthTiming(p, plan, m))) &&
-          !sm90::supports(sm90Config(p, plan)))
+      const bool wanted =
+          plan.splitK == 1
+              ? clustersPay(p, plan, m) ||
+                    (exploratory && clustersWorthTiming(p, plan, m))
+              : exploratory && splitClustersWorthTiming(plan, m);
+      if (wanted && !sm90::supports(sm90Config(p, plan)))
         out.push_back(plan);
     }
   };

@@ -328,8 +328,8 @@ struct GemmTmaWs {
   // Clusters of ClusterM CTAs on adjacent token tiles share the weight tile:
   // each loads 1/ClusterM of it and multicasts the slice to all of them.
   static constexpr int kCluster = ClusterM * ClusterN;
-  static_assert(ClusterN == 1 && (ClusterM == 1 || (!SwapAB && SplitK == 1)),
-                "clusters: ClusterM x 1, non-swap, no split-K");
+  static_assert(ClusterN == 1 && (ClusterM == 1 || !SwapAB),
+                "clusters: ClusterM x 1, non-swap");
   static constexpr unsigned kBSliceBytes = kBTileBytes / ClusterM;
   static_assert(kBSliceBytes % 1024 == 0, "slices are whole swizzle atoms");
   static constexpr int kKTiles = int((K + TileK - 1) / TileK);
@@ -496,6 +496,10 @@ struct GemmTmaWs {
 
         if constexpr (kReduces) {
           if (w.pieces > 1) {
+            // A cluster's padding CTA (its token tile past m) only shared
+            // the weight loads: it has no partial, counter or output.
+            if (ClusterM > 1 && w.m0 >= p.m)
+              return;
             if (!storePartial(p, acc, w, tid, lastFlag))
               return;
             // The last CTA sums every piece's partial, its own included, in
@@ -629,11 +633,15 @@ struct GemmTmaWs {
         const int kEnd = kBegin + kKTilesPerSplit < kKTiles
                              ? kBegin + kKTilesPerSplit
                              : kKTiles;
-        // The splits of grouped tile `id` use slots id * SplitK + z.
+        // The splits of grouped tile `id` use slots id * SplitK + z; in
+        // clusters, id names a group of ClusterM tiles, so each CTA's tile
+        // (its linear index, below tilesM x tilesN when inside m) does.
         const unsigned id = u / unsigned(SplitK);
         Unit w = tileUnit(id, groupsAlongM, kBegin,
                           kEnd > kBegin ? kEnd - kBegin : 0, split, SplitK,
                           (unsigned long long)id * unsigned(SplitK), rank);
+        if constexpr (ClusterM > 1)
+          w.slotBase = (unsigned long long)w.tile * unsigned(SplitK);
         w.ordinal = i;
         f(w);
       }

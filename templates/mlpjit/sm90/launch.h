@@ -194,7 +194,7 @@ launchShape(const GemmConfig &c, int m, int numSMs, int residentCtas = 0) {
           : (unsigned long long)(numSMs / c.clusterM) * ctasPerSm(c);
   if (clusters == 0)
     clusters = 1;
-  unsigned long long grid = units;
+  unsigned long long grid = units * (unsigned long long)c.clusterM;
   if (numSMs > 0 && isStreamK(c)) {
     unsigned long long iters =
         tilesN(c) * tilesM(c, m > 0 ? m : 1) *
@@ -239,8 +239,8 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
   if ((c.clusterM != 1 && c.clusterM != 2) || c.clusterN != 1)
     return "clusters must be 1x1 or 2x1 (two token tiles sharing the "
            "multicast weight tile)";
-  if (c.clusterM == 2 && (c.swapAB || c.splitK != 1))
-    return "2x1 clusters need swapAB off and splitK 1";
+  if (c.clusterM == 2 && (c.swapAB || c.splitK == 0))
+    return "2x1 clusters need swapAB off and no stream-K";
   if (c.splitK < 0 || c.splitK > 16)
     return "splitK must be 1 to 16, or 0 for stream-K";
   if (c.n <= 0 || c.k <= 0 || c.n % 8 != 0 || c.k % 8 != 0)
