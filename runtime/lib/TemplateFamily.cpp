@@ -72,7 +72,8 @@ GemmConfig mlpjit::toGemmConfig(const KernelDesc &d) {
                     d.k,
                     isGated(d.epilogue) ? int(d.interleaveRows) : 0,
                     /*tmaStore=*/true,
-                    /*pingPong=*/family && family->pingPong};
+                    /*pingPong=*/family && family->pingPong,
+                    /*clusterReduce=*/false};
 }
 
 llvm::Error mlpjit::checkSupported(const KernelDesc &desc) {
