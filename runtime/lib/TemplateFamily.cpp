@@ -72,8 +72,7 @@ GemmConfig mlpjit::toGemmConfig(const KernelDesc &d) {
                     d.k,
                     isGated(d.epilogue) ? int(d.interleaveRows) : 0,
                     /*tmaStore=*/true,
-                    /*pingPong=*/family && family->pingPong,
-                    /*clusterReduce=*/false};
+                    /*pingPong=*/family && family->pingPong};
 }
 
 llvm::Error mlpjit::checkSupported(const KernelDesc &desc) {

@@ -33,11 +33,6 @@ struct GemmConfig {
   // (ping-pong), so one's epilogue runs while the other's k-loop keeps the
   // tensor cores busy, instead of sharing each tile's rows (cooperative).
   bool pingPong;
-  // sm90 split-K: the tile's splits run as one cluster and, once all have
-  // stored their partials, each sums and stores its share of the tile's
-  // output subtiles (sm90::reducesInCluster says where it applies), instead
-  // of the last split to arrive summing the whole tile alone.
-  bool clusterReduce;
 };
 
 } // namespace mlpjit

@@ -13,14 +13,9 @@ using namespace mlpjit::epilogue;
                  CM, true, false, 64, SHAPE, __VA_ARGS__)
 #define REGISTER_STORE(id, TIMED, E, EPI, TM, TN, TK, S, SPLIT, SWAP, BIAS, N, \
                        K, CM, TMA_STORE, PING_PONG, BLOCK, SHAPE, ...)         \
-  REGISTER_FULL(id, TIMED, E, EPI, TM, TN, TK, S, SPLIT, SWAP, BIAS, N, K, CM, \
-                TMA_STORE, PING_PONG, BLOCK, false, SHAPE, __VA_ARGS__)
-#define REGISTER_FULL(id, TIMED, E, EPI, TM, TN, TK, S, SPLIT, SWAP, BIAS, N,  \
-                      K, CM, TMA_STORE, PING_PONG, BLOCK, CREDUCE, SHAPE, ...) \
-  static harness::Registrar<(id) % PARTS == PART, E, EPI,                      \
-                            EpiIndex<EPI>::value, TM, TN, TK, S, SPLIT, SWAP,  \
-                            BIAS, N##LL, K##LL, CM, TMA_STORE, PING_PONG,      \
-                            BLOCK, CREDUCE>                                    \
+  static harness::Registrar<                                                   \
+      (id) % PARTS == PART, E, EPI, EpiIndex<EPI>::value, TM, TN, TK, S,       \
+      SPLIT, SWAP, BIAS, N##LL, K##LL, CM, TMA_STORE, PING_PONG, BLOCK>        \
       registrar##id("c" #id "_" #E "_" #EPI SHAPE "_bias" #BIAS "_n" #N        \
                     "_k" #K,                                                   \
                     TIMED, std::vector<int> __VA_ARGS__);
@@ -70,13 +65,6 @@ EPI_INDEX(ReGLU, 8)
                  "_" #TM "x" #TN "s" #S "_split" #SPLIT "_swap" #SWAP          \
                  "_block" #BLOCK "_pp" #PP,                                    \
                  MS)
-// CONFIG_CREDUCE: split-K whose splits form a cluster and share out the
-// reduction (GemmConfig::clusterReduce).
-#define CONFIG_CREDUCE(id, TIMED, E, EPI, TM, TN, S, SPLIT, BIAS, BLOCK, N, K, \
-                       MS)                                                     \
-  REGISTER_FULL(id, TIMED, E, EPI, TM, TN, 64, S, SPLIT, false, BIAS, N, K, 1, \
-                true, false, BLOCK,                                            \
-                true, "_" #TM "x" #TN "s" #S "_split" #SPLIT "_creduce", MS)
 #include "sm90/configs.inc"
 #else
 // Every configuration is timed with --time; no swap, no cluster.

@@ -231,35 +231,6 @@ TEST(LaunchShapeTest, ClustersWithSplitKRunEveryUnitOnAPair) {
             std::string::npos);
 }
 
-TEST(LaunchShapeTest, ClusterReductionRunsEachTilesSplitsAsACluster) {
-  // GemmConfig::clusterReduce: the splits of a tile are one cluster (rank =
-  // split), for 2..8 splits of TMA-stored tiles without a token cluster.
-  KernelDesc d = hopperGateUp();
-  d.splitK = 4;
-  GemmConfig c = toGemmConfig(d);
-  EXPECT_FALSE(c.clusterReduce); // the runtime's plans reduce in one CTA
-  EXPECT_FALSE(sm90::reducesInCluster(c));
-  const unsigned bytes = sm90::barrierBytes(c);
-  c.clusterReduce = true;
-  EXPECT_TRUE(sm90::reducesInCluster(c));
-  EXPECT_EQ(sm90::barrierBytes(c), bytes + 16u);
-  mlpjit::abi::LaunchShape s = sm90::launchShape(c, 256, 132);
-  EXPECT_EQ(s.cluster[0], 4u);
-  EXPECT_EQ(s.grid[0], 2u * 112u * 4u); // one CTA per (tile, split)
-  EXPECT_EQ(s.grid[0] % s.cluster[0], 0u);
-  for (auto change : std::initializer_list<void (*)(GemmConfig &)>{
-           [](GemmConfig &g) { g.splitK = 1; },
-           [](GemmConfig &g) { g.splitK = 16; }, // beyond a portable cluster
-           [](GemmConfig &g) { g.splitK = 0; },  // stream-K
-           [](GemmConfig &g) { g.clusterM = 2; },
-           [](GemmConfig &g) { g.tmaStore = false; }}) {
-    GemmConfig g = c;
-    change(g);
-    EXPECT_FALSE(sm90::reducesInCluster(g));
-    EXPECT_EQ(sm90::launchShape(g, 256, 132).cluster[0], unsigned(g.clusterM));
-  }
-}
-
 TEST(LaunchShapeTest, RejectsUnknownTemplatesAndUnsupportedPlans) {
   KernelDesc d = hopperGateUp();
   d.templateName = "sm70_wmma";

@@ -162,41 +162,6 @@ __device__ __forceinline__ void mbarrierArriveCluster(unsigned bar,
                "r"(rank)
                : "memory");
 }
-/// Arrives on CTA `rank`'s barrier `bar` (this CTA's address of it),
-/// releasing this thread's earlier writes, global ones included, to the
-/// cluster: the split-K partial handshake.
-__device__ __forceinline__ void mbarrierArriveClusterRelease(unsigned bar,
-                                                             unsigned rank) {
-  asm volatile("{\n\t.reg .b32 remote;\n\t"
-               "mapa.shared::cluster.u32 remote, %0, %1;\n\t"
-               "mbarrier.arrive.release.cluster.shared::cluster.b64 _, "
-               "[remote];\n\t}" ::"r"(bar),
-               "r"(rank)
-               : "memory");
-}
-/// Waits for phase `parity` of this CTA's barrier, acquiring what the
-/// arrivals released to the cluster.
-__device__ __forceinline__ void mbarrierWaitCluster(unsigned bar,
-                                                    unsigned parity) {
-  unsigned done;
-  do {
-    asm volatile("{\n\t.reg .pred p;\n\t"
-                 "mbarrier.try_wait.parity.acquire.cluster.shared::cta.b64 p, "
-                 "[%1], %2;\n\t"
-                 "selp.u32 %0, 1, 0, p;\n\t}"
-                 : "=r"(done)
-                 : "r"(bar), "r"(parity)
-                 : "memory");
-  } while (!done);
-}
-/// The split halves of clusterSync: every thread arrives once (relaxed: it
-/// orders nothing but the barrier initialization before it) and waits once.
-__device__ __forceinline__ void clusterArriveRelaxed() {
-  asm volatile("barrier.cluster.arrive.relaxed;" ::: "memory");
-}
-__device__ __forceinline__ void clusterWait() {
-  asm volatile("barrier.cluster.wait;" ::: "memory");
-}
 /// All threads of all CTAs of the cluster.
 __device__ __forceinline__ void clusterSync() {
   asm volatile("barrier.cluster.arrive.release;\n\t"
@@ -293,8 +258,7 @@ __device__ __forceinline__ unsigned long long sharedDescriptor(unsigned addr) {
 template <typename Element, typename Epi, int TileM, int TileN, int TileK,
           int Stages, int ClusterM, int ClusterN, int SplitK, bool SwapAB,
           bool HasBias, long long N, long long K, int GateUpBlock,
-          bool TmaStore = true, bool PingPong = false,
-          bool ClusterReduce = false>
+          bool TmaStore = true, bool PingPong = false>
 struct GemmTmaWs {
   static constexpr GemmConfig kConfig{TileM,
                                       TileN,
@@ -311,8 +275,7 @@ struct GemmTmaWs {
                                       K,
                                       GateUpBlock,
                                       TmaStore,
-                                      PingPong,
-                                      ClusterReduce};
+                                      PingPong};
   static_assert(supports(kConfig) == nullptr,
                 "configuration rejected by sm90::supports (launch.h)");
 
@@ -379,10 +342,6 @@ struct GemmTmaWs {
                 "stream-K runs without clusters");
   // Units whose partials are summed through p.workspace exist.
   static constexpr bool kReduces = SplitK != 1;
-  // The splits of a tile form a cluster (rank = split) and share out its
-  // reduction (launch.h, reducesInCluster): one unit per CTA.
-  static constexpr bool kClusterReduce = reducesInCluster(kConfig);
-  static constexpr int kSlices = kClusterReduce ? SplitK : 1;
   static constexpr int kKTilesPerSplit =
       kStreamKSchedule ? kKTiles : (kKTiles + SplitK - 1) / SplitK;
 
@@ -401,8 +360,6 @@ struct GemmTmaWs {
     auto turnBar = [&](int c) {
       return barriers + 16u * unsigned(Stages) + 16u + 8u * unsigned(c);
     };
-    // Cluster reduction: one arrival per split once its partial is stored.
-    const unsigned reduceBar = barriers + 16u * unsigned(Stages) + 16u;
     float *exchange = reinterpret_cast<float *>(sharedBase + (barriers - base) +
                                                 kBarrierBytes);
 
@@ -423,20 +380,12 @@ struct GemmTmaWs {
         ptx::mbarrierInit(turnBar(0), 1);
         ptx::mbarrierInit(turnBar(1), 1);
       }
-      if constexpr (kClusterReduce)
-        ptx::mbarrierInit(reduceBar, SplitK);
       ptx::fenceBarrierInit();
     }
-    if constexpr (kCluster > 1) {
+    if constexpr (kCluster > 1)
       ptx::clusterSync(); // peers' barriers exist before anyone signals them
-    } else {
+    else
       __syncthreads();
-      // Peers signal reduceBar only after their k-loops: each thread waits
-      // for this arrival just before it needs it (consumers before the
-      // handshake, the producer warpgroup at its end).
-      if constexpr (kClusterReduce)
-        ptx::clusterArriveRelaxed();
-    }
     // The prologue above overlaps the previous kernel's tail (PDL); A, D and
     // the split-K scratch may be that kernel's, so nothing touches them
     // before it is done. This grid's dependents may start their prologues
@@ -479,8 +428,6 @@ struct GemmTmaWs {
           }
         });
       }
-      if constexpr (kClusterReduce)
-        ptx::clusterWait();
     } else {
       if constexpr (kConsumerWarpgroups == 2)
         ptx::setMaxRegistersInc<232>();
@@ -553,9 +500,7 @@ struct GemmTmaWs {
             // the weight loads: it has no partial, counter or output.
             if (ClusterM > 1 && w.m0 >= p.m)
               return;
-            if constexpr (kClusterReduce)
-              storePartialInCluster(p, acc, w, tid, reduceBar);
-            else if (!storePartial(p, acc, w, tid, lastFlag))
+            if (!storePartial(p, acc, w, tid, lastFlag))
               return;
             // The last CTA sums every piece's partial, its own included, in
             // piece order: the same bits whichever CTA is last.
@@ -581,8 +526,7 @@ struct GemmTmaWs {
               }
             } else {
               // SplitK is a constant: the unrolled sums stream from L2 and
-              // the accumulator registers stay free (nothing spills). In a
-              // cluster, each split takes its share of the subtiles.
+              // the accumulator registers stay free (nothing spills).
               epilogue(
                   p,
                   [&](int i) {
@@ -595,8 +539,7 @@ struct GemmTmaWs {
                     }
                     return sum;
                   },
-                  consumer, tid, w.m0, w.n0, exchange, staging,
-                  kClusterReduce ? w.piece : 0);
+                  consumer, tid, w.m0, w.n0, exchange, staging);
               return;
             }
           }
@@ -759,30 +702,6 @@ struct GemmTmaWs {
     return last;
   }
 
-  /// Cluster reduction: stores this split's fp32 partial tile (fragment
-  /// order) and returns once every split of the tile (the CTAs of this
-  /// cluster) has stored its own; no counter, no CTA ever waits for one that
-  /// is not running (a cluster is resident as a whole).
-  static __device__ __forceinline__ void
-  storePartialInCluster(const abi::GemmParams &p, const float (&acc)[kAccRegs],
-                        const Unit &w, int tid, unsigned reduceBar) {
-    float *mine =
-        p.workspace + (w.slotBase + unsigned(w.piece)) * kTileFloats + tid;
-#pragma unroll
-    for (int i = 0; i < kAccRegs; ++i)
-      __stcg(mine + i * kConsumerThreads, acc[i]);
-    // The peers' reduceBar exists (the arrival after its initialization).
-    ptx::clusterWait();
-    __threadfence();
-    ptx::consumerBarrier(kConsumerThreads);
-    if (tid == 0)
-#pragma unroll
-      for (int c = 0; c < SplitK; ++c)
-        ptx::mbarrierArriveClusterRelease(reduceBar, unsigned(c));
-    ptx::mbarrierWaitCluster(reduceBar, 0);
-    __threadfence();
-  }
-
   /// bias[col], 0 past N (the TMA-store epilogue computes whole tiles).
   static __device__ __forceinline__ float biasAt(const abi::GemmParams &p,
                                                  long long col) {
@@ -801,7 +720,7 @@ struct GemmTmaWs {
   template <typename Value>
   static __device__ __forceinline__ void
   epilogue(const abi::GemmParams &p, Value value, int consumer, int tid, int m0,
-           int n0, float *exchange, unsigned staging, int slice = 0) {
+           int n0, float *exchange, unsigned staging) {
     const int warp = (tid % 128) / 32, lane = tid % 32;
     const int fragRow = 16 * warp + lane / 4; // + 8 for the odd pairs
     const int fragCol = 2 * (lane % 4);
@@ -825,22 +744,17 @@ struct GemmTmaWs {
       const bool issuer = tid % 128 == 0;
 #pragma unroll
       for (int j = 0; j < kSubtiles; ++j) {
-        // Cluster reduction: split `slice` stores subtiles slice, slice +
-        // kSlices, ...; q counts this CTA's own.
-        if (kSlices > 1 && j % kSlices != slice)
-          continue;
-        const int q = j / kSlices;
-        // The buffer's previous store (this tile's subtile q - 2, or q - 1
+        // The buffer's previous store (this tile's subtile j - 2, or j - 1
         // with one buffer, or the previous tile's) has read it.
         if (issuer) {
-          if (q == 0 || kStoreBuffers == 1)
+          if (j == 0 || kStoreBuffers == 1)
             ptx::bulkWaitRead<0>();
           else
             ptx::bulkWaitRead<1>();
         }
         ptx::warpgroupBarrier<kConsumerWarpgroups>(consumer);
         const unsigned buffer =
-            buffers + unsigned(q % kStoreBuffers) * kSubtileBytes;
+            buffers + unsigned(j % kStoreBuffers) * kSubtileBytes;
 #pragma unroll
         for (int i = kRegs * j; i < kRegs * (j + 1); i += 2) {
           const int r = fragRow + 8 * ((i / 2) % 2); // row in the subtile

@@ -127,19 +127,10 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned stagingBytes(const GemmConfig &c) {
                                 subtileBytes(c)
                           : 0u;
 }
-/// Split-K reduced by the whole cluster of the tile's splits (GemmConfig::
-/// clusterReduce): up to 8 splits (a portable cluster), TMA-stored output
-/// subtiles to share out, and no cluster of token tiles.
-MLPJIT_SM90_HOST_DEVICE constexpr bool reducesInCluster(const GemmConfig &c) {
-  return c.clusterReduce && c.splitK >= 2 && c.splitK <= 8 &&
-         c.clusterM == 1 && c.clusterN == 1 && !c.pingPong && storesWithTma(c);
-}
 /// Full and empty mbarrier per stage, one word for the split-K verdict and,
-/// ping-pong, each consumer's turn barrier (whose k-loop runs next), or,
-/// reducing in the cluster, the barrier every split's partial arrives on.
+/// ping-pong, each consumer's turn barrier (whose k-loop runs next).
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned barrierBytes(const GemmConfig &c) {
-  return unsigned(c.stages) * 16u + 16u +
-         (c.pingPong || reducesInCluster(c) ? 16u : 0u);
+  return unsigned(c.stages) * 16u + 16u + (c.pingPong ? 16u : 0u);
 }
 /// In order: the stage ring, the TMA-store subtiles (both whole 1024-byte
 /// swizzle atoms), the barriers, the exchange tile. + 1024: the dynamic
@@ -218,7 +209,7 @@ launchShape(const GemmConfig &c, int m, int numSMs, int residentCtas = 0) {
   s.grid[2] = 1;
   s.block[0] = threads(c);
   s.block[1] = s.block[2] = 1;
-  s.cluster[0] = unsigned(reducesInCluster(c) ? c.splitK : c.clusterM);
+  s.cluster[0] = unsigned(c.clusterM);
   s.cluster[1] = s.cluster[2] = 1;
   s.sharedBytes = sharedBytes(c);
   return s;
