@@ -82,8 +82,8 @@ TEST(ValidateProgramTest, RejectsInconsistentPrograms) {
        [](MlpProgram &p) { p.interleaveRows = 96; }},
       {"unknown template 'sm70_wmma'",
        [](MlpProgram &p) { p.kernels[3].desc.templateName = "sm70_wmma"; }},
-      {"does not support this plan: stages must be 2 to 12",
-       [](MlpProgram &p) { p.kernels[3].desc.stages = 13; }},
+      {"does not support this plan: stages must be 2 to 8",
+       [](MlpProgram &p) { p.kernels[3].desc.stages = 12; }},
   };
   for (const Case &c : cases) {
     MlpProgram p = hopperProgram();

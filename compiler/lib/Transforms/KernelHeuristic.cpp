@@ -279,8 +279,7 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p, int64_t m,
       KernelPlan plan{templateName,   /*mMin=*/1, /*mMax=*/1,   tileM,
                       tileN,          kTileK,     /*stages=*/8, /*clusterM=*/1,
                       /*clusterN=*/1, s,          swap};
-      // The deepest pipeline that fits shared memory, up to the 8 stages
-      // the cost model was fitted on (the template takes up to 12).
+      // The deepest pipeline that fits shared memory.
       for (plan.stages = 8; plan.stages >= 2; --plan.stages)
         if (!sm90::supports(sm90Config(p, plan)))
           break;

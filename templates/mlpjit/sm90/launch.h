@@ -32,11 +32,6 @@
 namespace mlpjit {
 namespace sm90 {
 
-/// The deepest stage ring: small tiles (swapAB at a few tokens) stream the
-/// weights, and their bytes in flight (CTAs x stages x stage bytes) set the
-/// HBM rate they reach (Little's law); 12 stages of 16x128 fit with room.
-constexpr int kMaxStages = 12;
-
 /// The wgmma N values wgmma.cuh wraps (gen_wgmma.py's NS), ascending: the
 /// token tiles (swapAB) and weight tiles a plan may use.
 #define MLPJIT_SM90_WGMMA_N 8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256
@@ -239,8 +234,8 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
   if (c.swapAB && c.tileN != 64 && c.tileN != 128)
     return "with swapAB, tileN must be 64 or 128 (64 weight rows per "
            "consumer warpgroup)";
-  if (c.stages < 2 || c.stages > kMaxStages)
-    return "stages must be 2 to 12";
+  if (c.stages < 2 || c.stages > 8)
+    return "stages must be 2 to 8";
   if ((c.clusterM != 1 && c.clusterM != 2) || c.clusterN != 1)
     return "clusters must be 1x1 or 2x1 (two token tiles sharing the "
            "multicast weight tile)";
