@@ -123,24 +123,6 @@ bool clustersPay(const GemmProblem &p, const KernelPlan &plan, int64_t m) {
          tokenTiles * ceilDiv(p.n, plan.tileN) >= 2 * p.device.smCount;
 }
 
-/// 2x1 clusters the tuner also times: gated GEMMs with an even number (at
-/// least 2) of token tiles, for the cost model's next fit (the harness ran
-/// llama-3-8b's gate-up 5-7% faster in clusters at M = 256, 2 token tiles).
-bool clustersWorthTiming(const GemmProblem &p, const KernelPlan &plan,
-                         int64_t m) {
-  const int64_t tokenTiles = ceilDiv(m, plan.tileM);
-  return isGated(p.epilogue) && !plan.swapAB && plan.tileN >= 128 &&
-         tokenTiles >= 2 && tokenTiles % 2 == 0;
-}
-
-/// Split-K plans in 2x1 clusters the tuner also times: 128-row tiles, an
-/// even number (at least 2) of token tiles, either GEMM.
-bool splitClustersWorthTiming(const KernelPlan &plan, int64_t m) {
-  const int64_t tokenTiles = ceilDiv(m, plan.tileM);
-  return !plan.swapAB && plan.tileM == 128 && tokenTiles >= 2 &&
-         tokenTiles % 2 == 0;
-}
-
 } // namespace
 
 double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
@@ -293,20 +275,18 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p, int64_t m,
     // 2x1 clusters halve the weight tile's L2 reads: 1-4% faster for gated
     // GEMMs from 12 token tiles (M >= 1536), slower with fewer (an odd
     // count idles a CTA: 1.2-1.7x at M = 384) and for the plain down GEMM
-    // (0-12% slower; calib3.jsonl). The splitK 1 plan, in clusters; for
-    // the tuner also the split plans (each cluster reduces its two token
-    // tiles' partials), which halve the weight tile's L2 reads where few
-    // token tiles need split-K to fill the SMs (M = 200-300).
-    const size_t plans = out.size();
-    for (size_t i = whole; i < plans; ++i) {
-      KernelPlan plan = out[i];
+    // (0-12% slower; calib3.jsonl). The splitK 1 plan, in clusters. Not
+    // even for the tuner with fewer token tiles: at the steady clock every
+    // cluster candidate lost at M = 256 (gate-up 1.1-1.4x, calib10/12),
+    // split-K in clusters too (the down GEMM 1.03-1.3x, calib12), though
+    // the same kernels win right after an idle GPU (harness: 53.9 vs
+    // 58.5 us; whole forward at --settle-ms 0: 152.8 vs 159.5 us, at 400:
+    // 169.1 vs 159.3; docs/results/2026-12-03-h200-s10). Tuning files may
+    // still ask for either.
+    if (out.size() > whole) {
+      KernelPlan plan = out[whole];
       plan.clusterM = 2;
-      const bool wanted =
-          plan.splitK == 1
-              ? clustersPay(p, plan, m) ||
-                    (exploratory && clustersWorthTiming(p, plan, m))
-              : exploratory && splitClustersWorthTiming(plan, m);
-      if (wanted && !sm90::supports(sm90Config(p, plan)))
+      if (clustersPay(p, plan, m) && !sm90::supports(sm90Config(p, plan)))
         out.push_back(plan);
     }
   };

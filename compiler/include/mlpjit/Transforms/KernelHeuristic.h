@@ -96,9 +96,7 @@ public:
 /// split-K; the deepest pipeline that fits), each valid for the template;
 /// empty for other architectures. `exploratory` adds plans only the tuner
 /// times (CandidatePlans.h), measured slower where the heuristic would pick
-/// them: ping-pong (sm90_tma_ws_pingpong), 2x1 clusters of gated GEMMs
-/// with fewer than 12 token tiles (an even count), and split-K plans of
-/// 128-row tiles in 2x1 clusters (an even token tile count).
+/// them: ping-pong (sm90_tma_ws_pingpong).
 std::vector<KernelPlan> sm90Candidates(const GemmProblem &problem, int64_t m,
                                        bool exploratory = false);
 
