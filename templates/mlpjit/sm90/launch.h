@@ -178,12 +178,13 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned ctasPerSm(const GemmConfig &c) {
 /// next unit's loads overlap the epilogue (H100: up to 15% faster at
 /// m >= 1024). Stream-K: the same persistent grid over the k-tiles of all
 /// tiles (streamKSplit). With split-K (uneven units: the last split also
-/// runs the epilogue) and for numSMs <= 0: one CTA per unit, which the
-/// hardware balances dynamically (measured up to 1.3x faster than the
-/// static walk there). Resident CTAs: `residentCtas` when the caller asked
-/// the driver (cuOccupancyMaxActiveClusters: a GPC with an odd number of
-/// free SMs holds one 2x1 cluster fewer than numSMs / 2), else numSMs x
-/// ctasPerSm. The kernel is right for any grid size.
+/// runs the epilogue) and for numSMs <= 0: one CTA per unit (a cluster's
+/// clusterM CTAs per cluster unit), which the hardware balances dynamically
+/// (measured up to 1.3x faster than the static walk there). Resident CTAs:
+/// `residentCtas` when the caller asked the driver
+/// (cuOccupancyMaxActiveClusters: a GPC with an odd number of free SMs holds
+/// one 2x1 cluster fewer than numSMs / 2), else numSMs x ctasPerSm. The kernel
+/// is right for any grid size.
 MLPJIT_SM90_HOST_DEVICE inline abi::LaunchShape
 launchShape(const GemmConfig &c, int m, int numSMs, int residentCtas = 0) {
   abi::LaunchShape s{};
