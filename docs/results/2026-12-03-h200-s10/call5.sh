@@ -13,7 +13,7 @@ L=$OUT/logs5s10; mkdir -p $L
 q() { nvidia-smi --query-gpu=clocks.sm,clocks.mem,power.draw,temperature.gpu --format=csv,noheader; }
 echo "start $(q)" > $L/clocks.txt
 MLPJIT_CACHE_DIR=/tmp/mc timeout ${TUNE_TIMEOUT:-260} .device/bin/mlpjit-bench --tune --tune-candidates ${CANDIDATES:-12} \
-  --shapes llama-3-70b/tp8,qwen2.5-7b --tune-log $L/calib13.jsonl --tuning-file $L/tune13.json \
+  --shapes ${SHAPES:-llama-3-70b/tp8,qwen2.5-7b} --tune-log $L/calib13.jsonl --tuning-file $L/tune13.json \
   --tokens 1,16 > $L/tune.log 2> $L/tune.err
 echo "tune rc=$?" >> $L/tune.log
 echo "end $(q)" >> $L/clocks.txt
