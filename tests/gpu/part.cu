@@ -35,7 +35,7 @@ EPI_INDEX(ReGLU, 8)
 
 #if defined(MLPJIT_GPU_SM90)
 // CONFIG: tileK 64, no cluster; CONFIG_CLUSTER: 2x1 clusters (B multicast),
-// splitK 1, no swap.
+// any splitK but stream-K, no swap.
 #define CONFIG(id, TIMED, E, EPI, TM, TN, S, SPLIT, SWAP, BIAS, N, K, MS)      \
   REGISTER(id, TIMED, E, EPI, TM, TN, 64, S, SPLIT, SWAP, BIAS, N, K, 1,       \
            "_" #TM "x" #TN "s" #S "_split" #SPLIT "_swap" #SWAP, MS)
