@@ -3,6 +3,11 @@
 
 #include "mlpjit/Frontend/MlpSpec.h"
 
+#include "llvm/ADT/STLExtras.h"
+
+#include <algorithm>
+#include <cassert>
+
 using namespace mlpjit;
 
 llvm::Expected<std::vector<int64_t>>
@@ -19,4 +24,10 @@ harness::tokenCounts(const llvm::cl::list<int> &option,
     tokens.push_back(m);
   }
   return tokens;
+}
+
+void harness::coverTokens(MlpSpec &spec, llvm::ArrayRef<int64_t> tokens) {
+  assert(!tokens.empty() && "no token counts");
+  spec.tokensMin = std::min(spec.tokensMin, *llvm::min_element(tokens));
+  spec.tokensMax = std::max(spec.tokensMax, *llvm::max_element(tokens));
 }

@@ -9,6 +9,10 @@
 #include <cstdint>
 #include <vector>
 
+namespace mlpjit {
+struct MlpSpec;
+} // namespace mlpjit
+
 namespace mlpjit::harness {
 
 /// The token counts of a `--tokens M,...` option (cl::list<int>,
@@ -16,6 +20,14 @@ namespace mlpjit::harness {
 /// each is in [1, limits::kMaxTokens], the spec language's bound.
 llvm::Expected<std::vector<int64_t>>
 tokenCounts(const llvm::cl::list<int> &option, llvm::ArrayRef<int> defaults);
+
+/// Widens `spec`'s token range to hold every count in `tokens` (non-empty),
+/// and otherwise keeps it: a range's plan depends on the ranges above it
+/// (the planner carries a larger range's plan down where it is nearly as
+/// good), so a program compiled for 1..max(tokens) can run other kernels
+/// than the spec's users get (llama-3-70b/tp8 at M = 16: 8x128 swapAB tiles
+/// for 1..16, 16x128 for the default 1..65536).
+void coverTokens(MlpSpec &spec, llvm::ArrayRef<int64_t> tokens);
 
 } // namespace mlpjit::harness
 

@@ -3,6 +3,7 @@
 
 #include "DeviceMlp.h"
 #include "Timing.h"
+#include "TokenCounts.h"
 
 #include "mlpjit/FileOutput.h"
 #include "mlpjit/Pipeline/Compile.h"
@@ -58,8 +59,7 @@ llvm::Error runRank(const TensorParallelBenchOptions &o,
   spec.intermediate = 28672;
   spec.activation = Activation::swiglu;
   spec.dtype = DType::bf16;
-  spec.tokensMin = 1;
-  spec.tokensMax = *std::max_element(tokens.begin(), tokens.end());
+  coverTokens(spec, tokens);
   spec.arch = o.arch;
   if (auto e = setTensorParallel(spec, o.ranks))
     return e;

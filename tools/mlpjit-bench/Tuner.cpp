@@ -4,6 +4,7 @@
 #include "CublasLtBaseline.h"
 #include "DeviceMlp.h"
 #include "Timing.h"
+#include "TokenCounts.h"
 
 #include "mlpjit/Codegen/Codegen.h"
 #include "mlpjit/Codegen/KernelCache.h"
@@ -68,8 +69,7 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
   const Driver &d = gpu.driver();
   CUstream stream = gpu.stream();
   MlpSpec spec = specIn;
-  spec.tokensMin = 1;
-  spec.tokensMax = *llvm::max_element(tokens);
+  coverTokens(spec, tokens);
   // Start from the heuristic alone, whatever tuning file exists.
   auto dev = DeviceMlp::compile(gpu, spec, /*tuningFile=*/"");
   if (!dev)

@@ -220,8 +220,7 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
   CUstream stream = gpu.stream();
   const HarnessKernels &kernels = gpu.kernels();
   MlpSpec spec = shape.spec;
-  spec.tokensMin = 1;
-  spec.tokensMax = *std::max_element(tokens.begin(), tokens.end());
+  coverTokens(spec, tokens);
   if (!archOpt.empty())
     spec.arch = archOpt;
   llvm::errs() << "[" << shape.name << "] compiling...\n";
