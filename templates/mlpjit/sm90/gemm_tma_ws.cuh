@@ -633,15 +633,13 @@ struct GemmTmaWs {
         const int kEnd = kBegin + kKTilesPerSplit < kKTiles
                              ? kBegin + kKTilesPerSplit
                              : kKTiles;
-        // The splits of grouped tile `id` use slots id * SplitK + z; in
-        // clusters, id names a group of ClusterM tiles, so each CTA's tile
-        // (its linear index, below tilesM x tilesN when inside m) does.
-        const unsigned id = u / unsigned(SplitK);
-        Unit w = tileUnit(id, groupsAlongM, kBegin,
+        // The splits of a tile use slots tile * SplitK + z, keyed by the
+        // CTA's own tile (below tilesM x tilesN when inside m): in clusters
+        // the unit names a group of ClusterM tiles, each with its partials.
+        Unit w = tileUnit(u / unsigned(SplitK), groupsAlongM, kBegin,
                           kEnd > kBegin ? kEnd - kBegin : 0, split, SplitK,
-                          (unsigned long long)id * unsigned(SplitK), rank);
-        if constexpr (ClusterM > 1)
-          w.slotBase = (unsigned long long)w.tile * unsigned(SplitK);
+                          0ull, rank);
+        w.slotBase = (unsigned long long)w.tile * unsigned(SplitK);
         w.ordinal = i;
         f(w);
       }
