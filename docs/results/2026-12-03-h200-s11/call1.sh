@@ -6,10 +6,14 @@
 #    plans forced.
 # 2. What cuBLAS runs for the peers' GEMMs at M = 16 and 256 (kernel names:
 #    tile, cluster, split scheme) and its settled per-GEMM time.
-# 3. The settled tuner at M = 1 and 16 on tensor-parallel shards (small
+# 3. The validation sweep at the steady clock with the committed plans
+#    (last run in session 8, unsettled): five validation configs
+#    (.device/val5), heuristic vs session 8's tuned plans
+#    (.device/val-tuning8.json) vs the best cuBLASLt baseline, 2 rounds.
+# 4. With the time left: the settled tuner at M = 1 and 16 on tensor-parallel shards (small
 #    gated GEMMs, where the two-token-tile rule applies), now on the
 #    programs users get (the spec's own token range), then heuristic vs
-#    tuned whole forward, 3 interleaved rounds: shards of ../shared/models
+#    tuned whole forward, 2 interleaved rounds: shards of ../shared/models
 #    (fit) first, then shards of the validation configs (check).
 set -u
 source "$(dirname "$0")/../../../scripts/device-session.sh" logs1s11
@@ -30,13 +34,17 @@ PYTHONUNBUFFERED=1 timeout 120 python3 $R/cublas_kernels.py --tokens 16,256 \
   --json $L/cublas.json > $L/cublas.log 2>&1
 echo "rc=$?" >> $L/cublas.log
 mark after-cublas
+timeout 240 .device/bin/mlpjit-bench --validate .device/val5 --tuning-file .device/val-tuning8.json \
+  --tokens 5,48,100,300,700,2500 --validate-rounds 2 --json $L/validate.json \
+  > $L/validate.log 2> $L/validate.err
+echo "validate rc=$?" >> $L/validate.log
+mark after-validate
 for set in fit check; do
   LEFT=$((575 - ($(date +%s) - T0)))
   [ $LEFT -gt 30 ] || break
-  [ $set = fit ] && LEFT=$((LEFT * 55 / 100))
   timeout $LEFT .device/bin/mlpjit-bench --validate $R/shards-$set --tune \
-    --tune-candidates 8 --tune-log $L/calib14-$set.jsonl \
-    --tuning-file $L/tune14-$set.json --tokens 1,16 --validate-rounds 3 \
+    --tune-candidates 6 --tune-log $L/calib14-$set.jsonl \
+    --tuning-file $L/tune14-$set.json --tokens 1,16 --validate-rounds 2 \
     > $L/shards-$set.log 2> $L/shards-$set.err
   echo "rc=$? left=$LEFT" >> $L/shards-$set.log
   mark after-$set
@@ -46,6 +54,7 @@ device_session_end
 tail -2 $L/harness-check.log; grep -E "^FAIL" $L/harness-check.log | head -5
 grep -hE "ERROR SUMMARY|rc=" $L/memcheck-*.log
 cut -c1-230 $L/cublas.log
+sed -n '/validation sweep/,$p' $L/validate.log; tail -2 $L/validate.err
 for set in fit check; do
   grep -E "\] (gate_up|down)" $L/shards-$set.log | cut -c1-150
   sed -n '/validation sweep/,$p' $L/shards-$set.log | tail -20
