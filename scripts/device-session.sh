@@ -9,7 +9,7 @@
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || return 1
 mkdir -p /work && ln -sfn "$PWD" /work/main
 export MLPJIT_PDL=0 MLPJIT_TUNING_FILE= MLPJIT_CACHE_DIR=/tmp/mc
-L=${OUT:?OUT is the device tool's output folder}/${1:?log folder name}
+L=${OUT:?OUT must name the output folder}/${1:?log folder name}
 mkdir -p "$L"
 T0=$(date +%s)
 q() {
