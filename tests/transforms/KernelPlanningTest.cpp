@@ -302,6 +302,36 @@ TEST(KernelHeuristic, TwoTokenTilesForFewGatedWeightTiles) {
   EXPECT_FALSE(has(swapTiles(64), 32, 1));
 }
 
+// Where the two-token-tile candidate wins at M = 16, the larger range's
+// 16-token tile is not carried over it (settled: 2-15% slower on every
+// shard timed, docs/performance.md session 11): tp8 gate-up over the
+// default token range runs 8-token tiles up to 16 tokens.
+TEST(KernelHeuristic, TwoTokenTilesAreNotOverriddenByACarriedPlan) {
+  HeuristicKernelPlanner planner;
+  GemmProblem p = gatedGemm(7168, 8192);
+  p.mMin = 1;
+  p.mMax = 65536;
+  auto plans = planner.plan(p);
+  ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
+  for (const KernelPlan &k : *plans)
+    if (k.mMin <= 16 && k.mMax >= 9) {
+      EXPECT_TRUE(k.swapAB);
+      EXPECT_EQ(k.tileM, 8) << "m = [" << k.mMin << ", " << k.mMax << "]";
+      EXPECT_EQ(k.splitK, 1);
+    }
+  // Not for the plain GEMM: its 64-row weight tiles double its CTAs.
+  p = plainGemm(8192, 3584);
+  p.mMin = 1;
+  p.mMax = 65536;
+  auto down = planner.plan(p);
+  ASSERT_TRUE(bool(down)) << llvm::toString(down.takeError());
+  for (const KernelPlan &k : *down) {
+    if (k.mMin <= 16 && k.mMax >= 9) {
+      EXPECT_GE(k.tileM, 16) << "m = [" << k.mMin << ", " << k.mMax << "]";
+    }
+  }
+}
+
 // Stores from registers (swapAB, outputs not whole 16-column subtiles) cost
 // registerStoreCost x the TMA store's per-element epilogue.
 TEST(KernelHeuristic, RegisterStoresCostMore) {

@@ -437,8 +437,18 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
       // A cluster plan is carried only where clusters are candidates at
       // the range's low end (qwen2.5-7b gate-up at M = 1024, 8 token
       // tiles: 402 vs 349 us without; calib3.jsonl).
-      if (prev.sameConstants(candidates[winner]) ||
-          (prev.tileM <= widest && (prev.swapAB || rHi > 32) &&
+      // Nor is a gated swapAB plan carried over the two-token-tile winner
+      // (sm90Candidates), which doubles the CTAs streaming the weights:
+      // settled, at M = 16 two 8-token tiles beat the carried 16-token tile
+      // on all 10 shards timed, by 2-15% (calib14-*.jsonl, session 11).
+      const KernelPlan &win = candidates[winner];
+      const bool twoTokenTiles = isGated(p.epilogue) && win.swapAB &&
+                                 prev.swapAB && win.tileM < prev.tileM &&
+                                 ceilDiv(rHi, win.tileM) > 1 &&
+                                 ceilDiv(rHi, prev.tileM) == 1;
+      if (prev.sameConstants(win) ||
+          (!twoTokenTiles && prev.tileM <= widest &&
+           (prev.swapAB || rHi > 32) &&
            (prev.clusterM == 1 || clustersPay(p, prev, rLo)) &&
            score(estimates(prev, rLo, rHi), best) <=
                kMergeSlack * winnerScore)) {

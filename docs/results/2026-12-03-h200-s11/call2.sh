@@ -5,7 +5,7 @@
 set -u
 source "$(dirname "$0")/../../../scripts/device-session.sh" logs2s11
 R=docs/results/2026-12-03-h200-s11
-timeout ${CHECK_TIMEOUT:-400} .device/bin/mlpjit-bench --validate $R/shards-check --tune \
+timeout ${CHECK_TIMEOUT:-380} .device/bin/mlpjit-bench --validate $R/shards-check --tune \
   --tune-candidates 6 --tune-log $L/calib14-check.jsonl \
   --tuning-file $L/tune14-check.json --tokens 1,16 --validate-rounds 2 \
   > $L/shards-check.log 2> $L/shards-check.err
@@ -14,4 +14,4 @@ device_session_end
 grep -E "\] (gate_up|down)" $L/shards-check.log | cut -c1-150
 sed -n '/validation sweep/,$p' $L/shards-check.log | tail -20
 tail -2 $L/shards-check.err
-cat $L/clocks.txt
+tar czf $OUT/logs2s11.tgz -C $L . && rm -rf $L

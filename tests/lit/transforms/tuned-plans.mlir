@@ -8,7 +8,7 @@
 // heuristic's plans alone.
 // CHECK-LABEL: func.func @tp8
 // CHECK: mlp.fused_linear swiglu {{.*}} {plans = [
-// CHECK-SAME: m = [1, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
+// CHECK-SAME: m = [1, 16], tile = [8, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
 // CHECK-SAME: m = [193, 256], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>,
 // CHECK: mlp.linear {{.*}} {plans = [
 // CHECK-SAME: m = [1, 16], tile = [32, 64, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
