@@ -25,8 +25,9 @@ tokenCounts(const llvm::cl::list<int> &option, llvm::ArrayRef<int> defaults);
 /// and otherwise keeps it: a range's plan depends on the ranges above it
 /// (the planner carries a larger range's plan down where it is nearly as
 /// good), so a program compiled for 1..max(tokens) can run other kernels
-/// than the spec's users get (llama-3-70b/tp8 at M = 16: 8x128 swapAB tiles
-/// for 1..16, 16x128 for the default 1..65536).
+/// than the spec's users get (until session 11's planner change, the
+/// llama-3-70b/tp8 gate-up at M = 16 ran 8x128 swapAB tiles compiled for
+/// 1..16 and 16x128 for the default 1..65536).
 void coverTokens(MlpSpec &spec, llvm::ArrayRef<int64_t> tokens);
 
 } // namespace mlpjit::harness
