@@ -3,8 +3,10 @@
 // A Driver whose graph launches advance a simulated GPU clock: each replay
 // takes `coldMs` until `capAfterMs` of GPU time has run, then `steadyMs`
 // (the H200 under its power cap: fast for a fraction of a second, then
-// slower). Events read that clock. No GPU: this checks the warm-up/settle
-// logic of tools/harness/Timing.cpp, not a device.
+// slower), scaled by `driftPerMs` per ms of GPU time so far (a clock that
+// keeps moving) and by the graph's own cost factor. Events read that clock. No
+// GPU: this checks the warm-up/settle logic of tools/harness/Timing.cpp, not a
+// device.
 //
 //===----------------------------------------------------------------------===//
 #include "Timing.h"
@@ -20,8 +22,11 @@ namespace {
 
 struct SimulatedGpu {
   double coldMs = 0.4, steadyMs = 0.5, capAfterMs = 50;
+  double driftPerMs = 0;
   double clockMs = 0; // GPU time so far
   int launches = 0;
+  int graphs = 0;
+  std::map<CUgraphExec, double> costOf; // per graph; 1 if unset
   std::map<CUevent, double> recorded;
 };
 SimulatedGpu *gpu = nullptr;
@@ -34,18 +39,21 @@ Driver simulatedDriver() {
   d.cuStreamBeginCapture = [](CUstream, CUstreamCaptureMode) {
     return CUDA_SUCCESS;
   };
+  // Graph k (from 1, in capture order) instantiates as exec 100 + k.
   d.cuStreamEndCapture = [](CUstream, CUgraph *g) {
-    *g = handle<CUgraph>(1);
+    *g = handle<CUgraph>(++gpu->graphs);
     return CUDA_SUCCESS;
   };
-  d.cuGraphInstantiate = [](CUgraphExec *e, CUgraph, unsigned long long) {
-    *e = handle<CUgraphExec>(2);
+  d.cuGraphInstantiate = [](CUgraphExec *e, CUgraph g, unsigned long long) {
+    *e = handle<CUgraphExec>(100 + reinterpret_cast<uintptr_t>(g));
     return CUDA_SUCCESS;
   };
-  d.cuGraphLaunch = [](CUgraphExec, CUstream) {
+  d.cuGraphLaunch = [](CUgraphExec e, CUstream) {
     ++gpu->launches;
-    gpu->clockMs +=
-        gpu->clockMs < gpu->capAfterMs ? gpu->coldMs : gpu->steadyMs;
+    double ms = gpu->clockMs < gpu->capAfterMs ? gpu->coldMs : gpu->steadyMs;
+    auto cost = gpu->costOf.find(e);
+    gpu->clockMs += ms * (1 + gpu->driftPerMs * gpu->clockMs) *
+                    (cost == gpu->costOf.end() ? 1.0 : cost->second);
     return CUDA_SUCCESS;
   };
   d.cuEventCreate = [](CUevent *e, unsigned) {
@@ -144,6 +152,53 @@ TEST_F(TimingTest, AGraphThatTakesNoTimeEndsTheSettle) {
   time(/*perGraph=*/1, /*warmup=*/1, /*reps=*/3, 100);
   EXPECT_GE(sim.launches, 100000);
   EXPECT_LE(sim.launches, 101004);
+}
+
+TEST_F(TimingTest, InterleavedVariantsShareTheClockThatOneAfterAnotherDoNot) {
+  // The steady replay slows by 0.1% per ms of GPU time: two identical
+  // variants timed one after another read apart, interleaved they agree.
+  sim.driftPerMs = 1e-3;
+  TimingResult first = time(/*perGraph=*/4, /*warmup=*/5, /*reps=*/50, 100);
+  TimingResult second = time(4, 5, 50, 100);
+  EXPECT_GT(second.medianUs / first.medianUs, 1.05);
+
+  auto idle = [](int) { return llvm::Error::success(); };
+  llvm::function_ref<llvm::Error(int)> bodies[] = {idle, idle};
+  auto r = timeInterleaved(driver, nullptr, bodies, 4, 5, 50, 100);
+  ASSERT_TRUE(bool(r)) << llvm::toString(r.takeError());
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_NEAR((*r)[1].medianUs / (*r)[0].medianUs, 1.0, 0.01);
+  EXPECT_EQ((*r)[0].samples, 50);
+}
+
+TEST_F(TimingTest, InterleavedResultsFollowTheBodyOrder) {
+  // The second variant's graph (exec 102) costs three times the first's.
+  sim.costOf[handle<CUgraphExec>(102)] = 3;
+  sim.driftPerMs = 1e-3;
+  int calls[2] = {0, 0};
+  auto cheap = [&](int) {
+    ++calls[0];
+    return llvm::Error::success();
+  };
+  auto dear = [&](int) {
+    ++calls[1];
+    return llvm::Error::success();
+  };
+  llvm::function_ref<llvm::Error(int)> bodies[] = {cheap, dear};
+  auto r = timeInterleaved(driver, nullptr, bodies, /*perGraph=*/2,
+                           /*warmup=*/2, /*reps=*/20, /*settleMs=*/100);
+  ASSERT_TRUE(bool(r)) << llvm::toString(r.takeError());
+  EXPECT_EQ(calls[0], 2);
+  EXPECT_EQ(calls[1], 2);
+  EXPECT_NEAR((*r)[1].medianUs / (*r)[0].medianUs, 3.0, 0.05);
+}
+
+TEST_F(TimingTest, NoVariantIsAnErrorNotACrash) {
+  auto r = timeInterleaved(driver, nullptr, {}, 1, 1, 3);
+  ASSERT_FALSE(bool(r));
+  EXPECT_NE(llvm::toString(r.takeError()).find("0 variants"),
+            std::string::npos);
+  EXPECT_EQ(sim.launches, 0);
 }
 
 } // namespace

@@ -161,6 +161,13 @@ DeviceMlp::create(GpuSession &gpu, const CompiledMlp &compiled,
 DeviceMlp::~DeviceMlp() = default;
 
 llvm::Error DeviceMlp::adopt(std::unique_ptr<Mlp> other) {
+  if (auto e = bindWeights(*other))
+    return e;
+  mlp = std::move(other);
+  return llvm::Error::success();
+}
+
+llvm::Error DeviceMlp::bindWeights(Mlp &other) const {
   WeightPointers ptrs;
   ptrs.gate = reinterpret_cast<const void *>(w.gate);
   ptrs.up = reinterpret_cast<const void *>(w.up);
@@ -168,12 +175,9 @@ llvm::Error DeviceMlp::adopt(std::unique_ptr<Mlp> other) {
   ptrs.gateBias = reinterpret_cast<const void *>(w.gateBias);
   ptrs.upBias = reinterpret_cast<const void *>(w.upBias);
   ptrs.downBias = reinterpret_cast<const void *>(w.downBias);
-  if (auto e = other->setWeights(ptrs, gpu.stream()))
+  if (auto e = other.setWeights(ptrs, gpu.stream()))
     return e;
-  if (auto e = gpu.synchronize())
-    return e;
-  mlp = std::move(other);
-  return llvm::Error::success();
+  return gpu.synchronize();
 }
 
 llvm::Error DeviceMlp::forward(CUdeviceptr x, CUdeviceptr y, int64_t m,

@@ -112,6 +112,9 @@ public:
   /// Runs `other` (loaded from a program of the same block, e.g. another
   /// plan) on this object's weights from now on.
   llvm::Error adopt(std::unique_ptr<Mlp> other);
+  /// Points `other` at this object's weights without taking it over (the
+  /// tuner keeps its candidates side by side, to time them interleaved).
+  llvm::Error bindWeights(Mlp &other) const;
 
   const MlpWeights &weights() const { return w; }
   /// The cuBLASLt MLPs (unfused and merged) of this block, the baselines the

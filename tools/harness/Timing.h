@@ -4,6 +4,7 @@
 
 #include "mlpjit/Driver.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <vector>
@@ -39,6 +40,17 @@ llvm::Expected<TimingResult>
 timeWithGraph(const Driver &driver, CUstream stream,
               llvm::function_ref<llvm::Error(int)> body, int perGraph,
               int warmup, int reps, double settleMs = 0);
+
+/// timeWithGraph for several variants at once, for comparing them: one graph
+/// per body, the warm-up and settle replay them in turn, and the timed loop
+/// replays each once per rep (the first one rotated), so every variant sees
+/// the same clock. Timed one after another instead, two identical programs
+/// read up to 20% apart on the H200 (session 12's validation sweep: the
+/// clock moves between measurements seconds apart). Results in body order.
+llvm::Expected<std::vector<TimingResult>>
+timeInterleaved(const Driver &driver, CUstream stream,
+                llvm::ArrayRef<llvm::function_ref<llvm::Error(int)>> bodies,
+                int perGraph, int warmup, int reps, double settleMs = 0);
 
 /// Median of a sample (copied).
 double median(std::vector<double> v);

@@ -3,8 +3,9 @@
 // For each shape × token count, in one process: mlpjit's forward, the
 // cuBLASLt unfused MLP (gate, up, activation, down) and the cuBLASLt MLP with
 // merged gate-up. Each is checked against the unfused result first, then
-// timed (CUDA-graph replays over rotating buffers, median). The bf16 GEMM
-// rate and the copy bandwidth are measured in the same run; the floor is
+// the three are timed interleaved (CUDA-graph replays over rotating buffers,
+// one replay of each per rep, medians: they share the GPU's clock). The bf16
+// GEMM rate and the copy bandwidth are measured in the same run; the floor is
 // max(6·M·h·i / rate, 2·(3·h·i + 2·M·h) / bandwidth). --tp N: tensor
 // parallelism over N GPUs instead (TensorParallelBench.h).
 //
@@ -29,6 +30,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <functional>
 
 using namespace mlpjit;
 using namespace mlpjit::harness;
@@ -94,12 +96,13 @@ static cl::opt<std::string> validateOpt(
     "validate",
     cl::desc("the validation sweep: every config.json in this folder at the "
              "token counts (default: the default ones plus non-round ones), "
-             "heuristic and tuned plans timed in turn, against cuBLASLt"),
+             "heuristic and tuned plans timed interleaved with cuBLASLt"),
     cl::init(""));
 static cl::opt<int> validateRoundsOpt(
     "validate-rounds",
     cl::desc("with --validate: times each point's heuristic and tuned plans "
-             "in turn this many times and keeps the medians"),
+             "and the cuBLASLt baselines (interleaved) this many times and "
+             "keeps the medians"),
     cl::init(3));
 static cl::opt<std::string> tuningFileOpt(
     "tuning-file",
@@ -204,12 +207,12 @@ std::optional<std::string> tuningFile() {
 
 /// Benchmarks `shape` at each token count with each plan set of `plans`
 /// (tuning files as CompileOptions takes them; "" is the heuristic alone):
-/// every set checked against cuBLASLt and float64 first, then the sets timed
-/// in turn, `rounds` times over, and each set's median of its rounds kept,
-/// so clock drift during the run does not read as a difference between
-/// plans (the validation sweep: identical plans read up to 5% apart in one
-/// process, docs/performance.md v7). rows[i] gets plan set i's rows; the
-/// log tags them with labels[i] (e.g. " (tuned)").
+/// every set checked against cuBLASLt and float64 first, then the sets and
+/// the two cuBLASLt baselines timed interleaved, `rounds` times over, and
+/// each one's median of its rounds kept, so clock drift during the run does
+/// not read as a difference between plans (timed in turn, identical plans
+/// read up to 20% apart in one process: session 12). rows[i] gets plan set i's
+/// rows; the log tags them with labels[i] (e.g. " (tuned)").
 llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
                        llvm::ArrayRef<int64_t> tokens, const Ceilings &ceil,
                        llvm::ArrayRef<std::optional<std::string>> plans,
@@ -279,48 +282,42 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
     if (!(*mergedErr <= 1e-2))
       return fail(shape.name + ": merged baseline differs from unfused");
 
-    auto timeIt = [&](const char *what,
-                      llvm::function_ref<llvm::Error(int)> body)
-        -> llvm::Expected<double> {
-      llvm::errs() << ", " << what;
-      auto t = timeWithGraph(d, stream, body, 2 * TimingBuffers::kRotations,
-                             warmupOpt, repsOpt, settleMsOpt);
-      if (!t)
-        return t.takeError();
-      return t->medianUs;
-    };
-    std::vector<std::vector<double>> times(mlps.size());
-    for (int round = 0; round < rounds; ++round)
-      for (size_t v = 0; v < mlps.size(); ++v) {
-        const DeviceMlp &mlp = *mlps[v];
-        auto tm = timeIt("mlpjit", [&](int r) {
-          return mlp.forward(b.x(r), b.y(r), m, stream);
-        });
-        if (!tm)
-          return tm.takeError();
-        times[v].push_back(*tm);
-      }
-    auto tu = timeIt("unfused", [&](int r) {
+    // Every plan set and both baselines interleaved (timeInterleaved), so
+    // that they share the clock; `rounds` such measurements, medians kept.
+    std::vector<std::function<llvm::Error(int)>> variants;
+    for (const std::unique_ptr<DeviceMlp> &mlp : mlps)
+      variants.push_back([&, mlp = mlp.get()](int r) {
+        return mlp->forward(b.x(r), b.y(r), m, stream);
+      });
+    variants.push_back([&](int r) {
       return baseline.unfused(first.weights(), b.x(r), b.y(r), m, scratch,
                               stream);
     });
-    if (!tu)
-      return tu.takeError();
-    auto tg = timeIt("merged", [&](int r) {
+    variants.push_back([&](int r) {
       return baseline.merged(first.weights(), b.x(r), b.y(r), m, scratch,
                              stream);
     });
-    if (!tg)
-      return tg.takeError();
+    std::vector<llvm::function_ref<llvm::Error(int)>> bodies(variants.begin(),
+                                                             variants.end());
+    std::vector<std::vector<double>> times(variants.size());
+    for (int round = 0; round < rounds; ++round) {
+      llvm::errs() << ", timing";
+      auto t = timeInterleaved(d, stream, bodies, 2 * TimingBuffers::kRotations,
+                               warmupOpt, repsOpt, settleMsOpt);
+      if (!t)
+        return t.takeError();
+      for (size_t v = 0; v < variants.size(); ++v)
+        times[v].push_back((*t)[v].medianUs);
+    }
+    const double tu = median(times[mlps.size()]),
+                 tg = median(times[mlps.size() + 1]);
     llvm::errs() << "\n";
     double flops = 6.0 * m * h * i, bytes = 2.0 * (3.0 * h * i + 2.0 * m * h);
     double floorUs = 1e6 * std::max(flops / (ceil.tflops * 1e12),
                                     bytes / (ceil.tbps * 1e12));
     for (size_t v = 0; v < mlps.size(); ++v) {
-      std::vector<double> &t = times[v];
-      std::sort(t.begin(), t.end());
       rows[v].push_back(
-          {shape.name, h, i, m, floorUs, t[t.size() / 2], *tu, *tg, relErr[v]});
+          {shape.name, h, i, m, floorUs, median(times[v]), tu, tg, relErr[v]});
       // Each row as soon as it is measured: a run cut short keeps its rows.
       const Row &r = rows[v].back();
       llvm::errs() << llvm::format(
@@ -491,7 +488,7 @@ static int benchMain(int argc, char **argv) {
 
   std::vector<Row> rows;
   if (!validateOpt.empty()) {
-    // Heuristic plans (no tuning file at all) and tuned ones, timed in turn.
+    // Heuristic plans (no tuning file at all) and tuned ones, interleaved.
     std::vector<std::vector<Row>> sets(2);
     const std::optional<std::string> plans[] = {std::string(), tuningFile()};
     const llvm::StringRef labels[] = {"", " (tuned)"};
@@ -502,7 +499,7 @@ static int benchMain(int argc, char **argv) {
     rows = sets[0];
     printTable(llvm::outs(), rows);
     llvm::outs() << "\nvalidation sweep: heuristic vs tuned vs the best "
-                    "cuBLASLt baseline (timed in turn in this process, the "
+                    "cuBLASLt baseline (timed interleaved in this process, the "
                     "median of "
                  << std::max(1, validateRoundsOpt.getValue()) << " rounds)\n";
     printValidation(llvm::outs(), sets[0], sets[1]);

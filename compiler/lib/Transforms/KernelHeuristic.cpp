@@ -49,10 +49,26 @@ constexpr Sm80Row kSm80Rows[] = {
 };
 
 /// Token counts at which the Hopper planner compares candidates; the range
-/// of each ends at its sample and starts after the previous one.
-constexpr int64_t kSampleTokens[] = {
-    1,   8,   16,  24,   32,   48,   64,   96,   128,  192,  256,  384,  512,
-    640, 768, 896, 1024, 1280, 1536, 1792, 2048, 3072, 4096, 8192, 16384};
+/// of each ends at its sample and starts after the previous one. From 2048
+/// to 8192 tokens every 128 (sampleTokens): there the tile count of a
+/// 128-token tile changes at each multiple of 128, and with it the wave
+/// count, so wider ranges averaged plans across wave jumps (M = 2500 in
+/// 2049..8192 ran the down GEMM in 128x256 tiles, 3.03 waves rounded to 4,
+/// 15-23% slower than 128x160 in the validation sweep, session 12).
+constexpr int64_t kSampleTokens[] = {1,   8,   16,   24,   32,   48,   64,
+                                     96,  128, 192,  256,  384,  512,  640,
+                                     768, 896, 1024, 1280, 1536, 1792, 2048};
+constexpr int64_t kFineStep = 128, kFineEnd = 8192;
+constexpr int64_t kLargeSampleTokens[] = {12288, 16384};
+
+std::vector<int64_t> sampleTokens() {
+  std::vector<int64_t> out(std::begin(kSampleTokens), std::end(kSampleTokens));
+  for (int64_t t = out.back() + kFineStep; t <= kFineEnd; t += kFineStep)
+    out.push_back(t);
+  out.insert(out.end(), std::begin(kLargeSampleTokens),
+             std::end(kLargeSampleTokens));
+  return out;
+}
 /// A plan carries over into the next smaller range when it costs at most
 /// this much more there than that range's best: fewer kernels to compile.
 constexpr double kMergeSlack = 1.04;
@@ -376,7 +392,7 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
   // runs to mMax.
   std::vector<std::pair<int64_t, int64_t>> ranges;
   int64_t lo = p.mMin;
-  for (int64_t sample : kSampleTokens) {
+  for (int64_t sample : sampleTokens()) {
     if (sample < lo)
       continue;
     int64_t hi = std::min(sample, p.mMax);
