@@ -45,7 +45,7 @@ timeWithGraph(const Driver &driver, CUstream stream,
 /// per body, the warm-up and settle replay them in turn, and the timed loop
 /// replays each once per rep (the first one rotated), so every variant sees
 /// the same clock. Timed one after another instead, two identical programs
-/// read up to 20% apart on the H200 (session 12's validation sweep: the
+/// read up to 23% apart on the H200 (session 12's validation sweep: the
 /// clock moves between measurements seconds apart). Results in body order.
 llvm::Expected<std::vector<TimingResult>>
 timeInterleaved(const Driver &driver, CUstream stream,

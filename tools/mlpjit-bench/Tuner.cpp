@@ -173,7 +173,7 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
       if (passed.empty())
         return fail("no candidate plan ran");
       // All candidates timed interleaved (timeInterleaved): timed one after
-      // another, identical plans read up to 20% apart on the H200.
+      // another, identical plans read up to 23% apart on the H200.
       std::vector<std::function<llvm::Error(int)>> variants;
       for (const std::unique_ptr<Mlp> &run : passed)
         variants.push_back([&, run = run.get()](int r) {

@@ -54,9 +54,10 @@ static cl::opt<int> warmupOpt("warmup", cl::desc("untimed replays per point"),
                               cl::init(5));
 static cl::opt<double> settleMsOpt(
     "settle-ms",
-    cl::desc("after the warm-up, replay each timed variant (and the ceiling "
-             "GEMM and copy) this long before timing it, so every number is "
-             "taken at the GPU's steady clock: the H200's power cap lowers it "
+    cl::desc("after the warm-up, replay the variants timed together (in "
+             "turn), and the ceiling GEMM and copy, this long before timing "
+             "them, so every number is taken at the GPU's steady clock: the "
+             "H200's power cap lowers it "
              "from 1980 MHz to ~1.5 GHz within a fraction of a second of dense "
              "MMA work (0: off)"),
     cl::init(kDefaultSettleMs));
@@ -211,7 +212,7 @@ std::optional<std::string> tuningFile() {
 /// the two cuBLASLt baselines timed interleaved, `rounds` times over, and
 /// each one's median of its rounds kept, so clock drift during the run does
 /// not read as a difference between plans (timed in turn, identical plans
-/// read up to 20% apart in one process: session 12). rows[i] gets plan set i's
+/// read up to 23% apart in one process: session 12). rows[i] gets plan set i's
 /// rows; the log tags them with labels[i] (e.g. " (tuned)").
 llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
                        llvm::ArrayRef<int64_t> tokens, const Ceilings &ceil,
