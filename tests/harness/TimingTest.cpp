@@ -163,7 +163,7 @@ TEST_F(TimingTest, InterleavedVariantsShareTheClockThatOneAfterAnotherDoNot) {
   EXPECT_GT(second.medianUs / first.medianUs, 1.05);
 
   auto idle = [](int) { return llvm::Error::success(); };
-  llvm::function_ref<llvm::Error(int)> bodies[] = {idle, idle};
+  std::function<llvm::Error(int)> bodies[] = {idle, idle};
   auto r = timeInterleaved(driver, nullptr, bodies, 4, 5, 50, 100);
   ASSERT_TRUE(bool(r)) << llvm::toString(r.takeError());
   ASSERT_EQ(r->size(), 2u);
@@ -184,7 +184,7 @@ TEST_F(TimingTest, InterleavedResultsFollowTheBodyOrder) {
     ++calls[1];
     return llvm::Error::success();
   };
-  llvm::function_ref<llvm::Error(int)> bodies[] = {cheap, dear};
+  std::function<llvm::Error(int)> bodies[] = {cheap, dear};
   auto r = timeInterleaved(driver, nullptr, bodies, /*perGraph=*/2,
                            /*warmup=*/2, /*reps=*/20, /*settleMs=*/100);
   ASSERT_TRUE(bool(r)) << llvm::toString(r.takeError());

@@ -17,7 +17,7 @@ double mlpjit::harness::median(std::vector<double> v) {
 
 llvm::Expected<std::vector<TimingResult>> mlpjit::harness::timeInterleaved(
     const Driver &d, CUstream stream,
-    llvm::ArrayRef<llvm::function_ref<llvm::Error(int)>> bodies, int perGraph,
+    llvm::ArrayRef<std::function<llvm::Error(int)>> bodies, int perGraph,
     int warmup, int reps, double settleMs) {
   if (bodies.empty() || perGraph < 1 || reps < 1 || warmup < 0)
     return llvm::createStringError(
@@ -136,7 +136,7 @@ llvm::Expected<std::vector<TimingResult>> mlpjit::harness::timeInterleaved(
 llvm::Expected<TimingResult> mlpjit::harness::timeWithGraph(
     const Driver &d, CUstream stream, llvm::function_ref<llvm::Error(int)> body,
     int perGraph, int warmup, int reps, double settleMs) {
-  llvm::function_ref<llvm::Error(int)> bodies[] = {body};
+  std::function<llvm::Error(int)> bodies[] = {body};
   auto r = timeInterleaved(d, stream, bodies, perGraph, warmup, reps, settleMs);
   if (!r)
     return r.takeError();

@@ -7,6 +7,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <functional>
 #include <vector>
 
 namespace mlpjit::harness {
@@ -47,9 +48,11 @@ timeWithGraph(const Driver &driver, CUstream stream,
 /// the same clock. Timed one after another instead, two identical programs
 /// read up to 23% apart on the H200 (session 12's validation sweep: the
 /// clock moves between measurements seconds apart). Results in body order.
+/// The bodies are owned callables: an array of function_refs to lambdas
+/// written in its initializer would dangle.
 llvm::Expected<std::vector<TimingResult>>
 timeInterleaved(const Driver &driver, CUstream stream,
-                llvm::ArrayRef<llvm::function_ref<llvm::Error(int)>> bodies,
+                llvm::ArrayRef<std::function<llvm::Error(int)>> bodies,
                 int perGraph, int warmup, int reps, double settleMs = 0);
 
 /// Median of a sample (copied).

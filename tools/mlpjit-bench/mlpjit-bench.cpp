@@ -298,13 +298,12 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
       return baseline.merged(first.weights(), b.x(r), b.y(r), m, scratch,
                              stream);
     });
-    std::vector<llvm::function_ref<llvm::Error(int)>> bodies(variants.begin(),
-                                                             variants.end());
     std::vector<std::vector<double>> times(variants.size());
     for (int round = 0; round < rounds; ++round) {
       llvm::errs() << ", timing";
-      auto t = timeInterleaved(d, stream, bodies, 2 * TimingBuffers::kRotations,
-                               warmupOpt, repsOpt, settleMsOpt);
+      auto t =
+          timeInterleaved(d, stream, variants, 2 * TimingBuffers::kRotations,
+                          warmupOpt, repsOpt, settleMsOpt);
       if (!t)
         return t.takeError();
       for (size_t v = 0; v < variants.size(); ++v)
