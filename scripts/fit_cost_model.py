@@ -23,8 +23,8 @@ kernel (padding rows skipping their MMAs): do not fit on it.
 import collections, json, math, random, sys
 
 WGMMA_N = [8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256]
-# pingpong (tuner-only plans, not `considered`) was fitted alone on calib6
-# with its rows counted in; it only ranks the tuner's candidates.
+# pingpong was fitted alone (--only=pingpong) on the interleaved fit13.jsonl
+# (session 13), when ping-pong became a planner candidate.
 FITTED = ["tflops", "colpad", "onewg", "npow2", "swap", "fewstage", "smload", "l2", "epi", "splitfix", "fixed",
           "latency", "overlap", "direct", "boost"]
 # clustergain: the k-loop of a gated GEMM in 2x1 clusters, the median of the
@@ -36,7 +36,7 @@ PRIOR = dict(sms=132, hbm=4200, clustergain=0.97)
 # tests/transforms/check_cost_model_sync.py holds estimate() with them to the C++ model.
 COMMITTED = dict(PRIOR, tflops=862, colpad=20.7, onewg=0.9494, npow2=0.974, swap=0.589,
                  fewstage=0.433, smload=444, l2=12657, epi=9.6e-5, splitfix=4.772, fixed=3.607,
-                 latency=2.0, overlap=6.13, direct=4.09, boost=0.12, pingpong=0.929)
+                 latency=2.0, overlap=6.13, direct=4.09, boost=0.12, pingpong=1.097)
 
 PINGPONG = "sm90_tma_ws_pingpong"
 def pingpong(r): return r.get("template", "sm90_tma_ws") == PINGPONG
@@ -122,8 +122,11 @@ def considered(r):
     64/128-token tiles from 33 tokens, no stream-K, 2x1 clusters for gated
     GEMMs of at least 12 token tiles."""
     if r["splitK"] == 0: return False
-    # Ping-pong is a tuner-only candidate (sm90Candidates' exploratory set).
-    if pingpong(r): return False
+    # Ping-pong (sm90Candidates): 64-row tiles at least 128 wide over whole K,
+    # above 64 tokens, the plain GEMM below 1024.
+    if pingpong(r):
+        return r["m"] > 64 and (r["gated"] or r["m"] < 1024) and r["tileM"] == 64 and r["tileN"] >= 128 and \
+            r["splitK"] == 1 and not r["swapAB"] and r.get("clusterM", 1) == 1
     # Split-K only while the tiles leave SMs idle, each split at least 4
     # k-tiles and none empty; the planner stops at the first split that
     # fails (sm90Candidates).
@@ -195,7 +198,8 @@ def main():
     # --only a,b: fit just those constants, the others stay as committed.
     only = [a for a in sys.argv[1:] if a.startswith("--only=")]
     fitted = only[0][len("--only="):].split(",") if only else FITTED
-    args = [a for a in sys.argv[1:] if a != "--no-fit" and not a.startswith("--only=")]
+    args = [a for a in sys.argv[1:] if a != "--no-fit" and
+            not a.startswith(("--only=", "--start=", "--save="))]
     held = args[args.index("--check") + 1:] if "--check" in args else []
     rows, groups = load(args[:len(args) - len(held) - (1 if held else 0)])
 
@@ -206,7 +210,10 @@ def main():
         error = sum(math.log(estimate(r, P) / r["us"]) ** 2 for r in rows) / len(rows)
         return regret + 0.2 * error
 
-    P = dict(COMMITTED)
+    # --start=FILE: start from (or with --no-fit, report) the constants in a
+    # JSON file, as printed by an earlier fit.
+    start = [a for a in sys.argv[1:] if a.startswith("--start=")]
+    P = dict(COMMITTED, **(json.load(open(start[0][len("--start="):])) if start else {}))
     best = objective(P); random.seed(2)
     # --no-fit: report the starting constants (the committed DeviceModel).
     for _ in range(0 if "--no-fit" in sys.argv else 5000):
@@ -222,6 +229,9 @@ def main():
         if o < best: P, best = Q, o
     print("objective %.4f" % best)
     print(json.dumps({k: round(v, 6) for k, v in P.items()}, indent=1))
+    save = [a for a in sys.argv[1:] if a.startswith("--save=")]
+    if save:
+        json.dump(P, open(save[0][len("--save="):], "w"))
     report(groups, P, "training logs:")
     if held:
         report(load(held)[1], P, "held-out logs (not fitted):", worst=15)

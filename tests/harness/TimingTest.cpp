@@ -80,7 +80,8 @@ class TimingTest : public ::testing::Test {
 protected:
   void SetUp() override { gpu = &sim; }
   void TearDown() override { gpu = nullptr; }
-  TimingResult time(int perGraph, int warmup, int reps, double settleMs) {
+  TimingResult time(int perGraph, int warmup, int reps, double settleMs,
+                    int settleReplays = 0) {
     int calls = 0;
     auto r = timeWithGraph(
         driver, nullptr,
@@ -88,7 +89,7 @@ protected:
           ++calls;
           return llvm::Error::success();
         },
-        perGraph, warmup, reps, settleMs);
+        perGraph, warmup, reps, settleMs, settleReplays);
     EXPECT_EQ(calls, perGraph) << "the body is captured once per graph slot";
     if (!r) {
       ADD_FAILURE() << llvm::toString(r.takeError());
@@ -123,6 +124,22 @@ TEST_F(TimingTest, SettleIsMeasuredInGpuTimeNotReplays) {
   time(/*perGraph=*/1, /*warmup=*/1, /*reps=*/3, 100);
   EXPECT_GE(sim.launches, 1 + 5 + 3);
   EXPECT_LE(sim.launches, 1 + 8 + 3);
+}
+
+TEST_F(TimingTest, ACountedSettleReplaysTheSameWhateverTheClock) {
+  // Two processes with different clocks (ranks of the tensor-parallel
+  // bench) replay exactly warm-up + settle + timed graphs; a settle by time
+  // replays different numbers.
+  auto launches = [&](double replayMs, int settleReplays) {
+    sim = SimulatedGpu();
+    sim.coldMs = sim.steadyMs = replayMs;
+    time(/*perGraph=*/2, /*warmup=*/3, /*reps=*/10, /*settleMs=*/100,
+         settleReplays);
+    return sim.launches;
+  };
+  EXPECT_EQ(launches(0.5, 150), 3 + 150 + 10);
+  EXPECT_EQ(launches(2.0, 150), 3 + 150 + 10);
+  EXPECT_NE(launches(0.5, 0), launches(2.0, 0));
 }
 
 TEST_F(TimingTest, AFailureWhileSettlingIsAnErrorThatSaysSo) {

@@ -18,7 +18,7 @@ double mlpjit::harness::median(std::vector<double> v) {
 llvm::Expected<std::vector<TimingResult>> mlpjit::harness::timeInterleaved(
     const Driver &d, CUstream stream,
     llvm::ArrayRef<std::function<llvm::Error(int)>> bodies, int perGraph,
-    int warmup, int reps, double settleMs) {
+    int warmup, int reps, double settleMs, int settleReplays) {
   if (bodies.empty() || perGraph < 1 || reps < 1 || warmup < 0)
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
@@ -93,6 +93,17 @@ llvm::Expected<std::vector<TimingResult>> mlpjit::harness::timeInterleaved(
   // reaches its steady, power-capped value). Bounded in replays too, so a
   // graph that takes no measurable time cannot loop forever.
   constexpr int kMaxSettleReplays = 100000;
+  // A fixed count instead: the same replays whatever the timings read.
+  if (settleReplays > 0) {
+    constexpr int kCountedBatch = 64;
+    for (int done = 0; done < settleReplays; done += kCountedBatch)
+      for (size_t v = 0; v < n; ++v)
+        if (auto ms = replayMs(v, std::min(kCountedBatch, settleReplays - done),
+                               "settling graph replay");
+            !ms)
+          return fail(ms.takeError());
+    settleMs = 0;
+  }
   double settled = 0;
   std::vector<int> batch(n, 1);
   int replays = 0;
@@ -135,9 +146,10 @@ llvm::Expected<std::vector<TimingResult>> mlpjit::harness::timeInterleaved(
 
 llvm::Expected<TimingResult> mlpjit::harness::timeWithGraph(
     const Driver &d, CUstream stream, llvm::function_ref<llvm::Error(int)> body,
-    int perGraph, int warmup, int reps, double settleMs) {
+    int perGraph, int warmup, int reps, double settleMs, int settleReplays) {
   std::function<llvm::Error(int)> bodies[] = {body};
-  auto r = timeInterleaved(d, stream, bodies, perGraph, warmup, reps, settleMs);
+  auto r = timeInterleaved(d, stream, bodies, perGraph, warmup, reps, settleMs,
+                           settleReplays);
   if (!r)
     return r.takeError();
   return r->front();

@@ -37,10 +37,16 @@ constexpr double kDefaultSettleMs = 400;
 /// the same work in steady state (llama-3-8b M = 1024: 474.6 vs 539.9 us
 /// with 10 vs 400 replays), and whichever variant is timed first after the
 /// gap gains (docs/performance.md, session 8).
+///
+/// settleReplays > 0 settles by exactly that many replays of each graph
+/// instead of by time: processes whose graphs hold a collective (the
+/// tensor-parallel bench) must all replay the same number, and a settle
+/// sized from each one's own timings need not agree (one rank left waiting
+/// in an all-reduce the others never launch).
 llvm::Expected<TimingResult>
 timeWithGraph(const Driver &driver, CUstream stream,
               llvm::function_ref<llvm::Error(int)> body, int perGraph,
-              int warmup, int reps, double settleMs = 0);
+              int warmup, int reps, double settleMs = 0, int settleReplays = 0);
 
 /// timeWithGraph for several variants at once, for comparing them: one graph
 /// per body, the warm-up and settle replay them in turn, and the timed loop
@@ -53,7 +59,8 @@ timeWithGraph(const Driver &driver, CUstream stream,
 llvm::Expected<std::vector<TimingResult>>
 timeInterleaved(const Driver &driver, CUstream stream,
                 llvm::ArrayRef<std::function<llvm::Error(int)>> bodies,
-                int perGraph, int warmup, int reps, double settleMs = 0);
+                int perGraph, int warmup, int reps, double settleMs = 0,
+                int settleReplays = 0);
 
 /// Median of a sample (copied).
 double median(std::vector<double> v);

@@ -8,12 +8,15 @@
 #include "mlpjit/FileOutput.h"
 #include "mlpjit/Pipeline/Compile.h"
 #include "mlpjit/TensorParallel.h"
+#include "mlpjit/Transforms/KernelHeuristic.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <optional>
 #include <sys/wait.h>
@@ -140,12 +143,27 @@ llvm::Error runRank(const TensorParallelBenchOptions &o,
                   "relative error " +
                   llvm::formatv("{0:e}", *err).str());
 
+    // Every rank must replay the same graphs (each holds an all-reduce), so
+    // the settle is a count all ranks compute alike from the shape, not a
+    // time each one measures: settleMs over the shard MLP's floor on the
+    // model device (weights or MMAs, whichever is slower), which a forward
+    // cannot beat, so the settle lasts at least settleMs.
+    const DeviceModel dev;
+    const int perGraph = 2 * TimingBuffers::kRotations;
+    const double floorUs =
+        std::max(6.0 * double(m * h * i) / (dev.mmaTflops * 1e6),
+                 6.0 * double(h * i) / (dev.hbmGBs * 1e3));
+    const int settleReplays =
+        o.settleMs > 0
+            ? int(std::clamp(std::ceil(1e3 * o.settleMs / (perGraph * floorUs)),
+                             1.0, 100000.0))
+            : 0;
     auto timeIt = [&](const char *what,
                       llvm::function_ref<llvm::Error(int)> body)
         -> llvm::Expected<double> {
       log << ", " << what;
-      auto t = timeWithGraph(d, stream, body, 2 * TimingBuffers::kRotations,
-                             o.warmup, o.reps, o.settleMs);
+      auto t = timeWithGraph(d, stream, body, perGraph, o.warmup, o.reps,
+                             /*settleMs=*/0, settleReplays);
       if (!t)
         return t.takeError();
       return t->medianUs;

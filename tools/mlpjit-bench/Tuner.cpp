@@ -216,7 +216,9 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
               {"us", us},
               {"settle_ms", settings.settleMs},
               {"interleaved", true}};
+          // Flushed per row: a run cut short by a time limit keeps its rows.
           *settings.calibration << llvm::json::Value(std::move(row)) << "\n";
+          settings.calibration->flush();
         }
         if (best < 0 || us < bestUs) {
           best = int(c);

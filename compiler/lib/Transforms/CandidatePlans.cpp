@@ -15,6 +15,7 @@ GemmProblem mlpjit::problemOf(const KernelDesc &desc) {
   static_cast<GemmShape &>(p) = desc.shape();
   p.mMin = desc.mMin;
   p.mMax = desc.mMax;
+  p.hasBias = desc.hasBias;
   return p;
 }
 
@@ -24,8 +25,7 @@ std::vector<KernelDesc> mlpjit::candidatePlans(const KernelDesc &desc,
   std::vector<KernelDesc> out{desc};
   const GemmProblem problem = problemOf(desc);
   std::vector<std::pair<double, KernelPlan>> ranked;
-  for (const KernelPlan &plan :
-       sm90Candidates(problem, m, /*exploratory=*/true))
+  for (const KernelPlan &plan : sm90Candidates(problem, m))
     ranked.push_back({estimateMicros(problem, plan, m), plan});
   llvm::stable_sort(
       ranked, [](const auto &a, const auto &b) { return a.first < b.first; });

@@ -49,20 +49,29 @@ constexpr Sm80Row kSm80Rows[] = {
 };
 
 /// Token counts at which the Hopper planner compares candidates; the range
-/// of each ends at its sample and starts after the previous one. From 2048
-/// to 8192 tokens every 128 (sampleTokens): there the tile count of a
-/// 128-token tile changes at each multiple of 128, and with it the wave
-/// count, so wider ranges averaged plans across wave jumps (M = 2500 in
-/// 2049..8192 ran the down GEMM in 128x256 tiles, 3.03 waves rounded to 4,
-/// 15-23% slower than 128x160 in the validation sweep, session 12).
-constexpr int64_t kSampleTokens[] = {1,   8,   16,   24,   32,   48,   64,
-                                     96,  128, 192,  256,  384,  512,  640,
-                                     768, 896, 1024, 1280, 1536, 1792, 2048};
+/// of each ends at its sample and starts after the previous one. From 256
+/// to 1024 tokens every 64 (sampleTokens): a range then either pads 128-row
+/// token tiles by more than half a tile everywhere or nowhere, so the
+/// ping-pong 64-row plans that win in the first kind (M = 300: up to 1.2x,
+/// fit13.jsonl) are not outvoted by the range's exact multiple of 128 (one
+/// range for 257..384 kept 128-row tiles at M = 300). From 2048 to 8192
+/// every 128: there the tile count of a 128-token tile changes at each
+/// multiple of 128, and with it the wave count, so wider ranges averaged
+/// plans across wave jumps (M = 2500 in 2049..8192 ran the down GEMM in
+/// 128x256 tiles, 3.03 waves rounded to 4, 15-23% slower than 128x160 in
+/// the validation sweep, session 12).
+constexpr int64_t kSampleTokens[] = {1, 8, 16, 24, 32, 48, 64, 96, 128, 192};
+constexpr int64_t kPaddingStep = 64, kPaddingStart = 256, kPaddingEnd = 1024;
+constexpr int64_t kMiddleSampleTokens[] = {1280, 1536, 1792, 2048};
 constexpr int64_t kFineStep = 128, kFineEnd = 8192;
 constexpr int64_t kLargeSampleTokens[] = {12288, 16384};
 
 std::vector<int64_t> sampleTokens() {
   std::vector<int64_t> out(std::begin(kSampleTokens), std::end(kSampleTokens));
+  for (int64_t t = kPaddingStart; t <= kPaddingEnd; t += kPaddingStep)
+    out.push_back(t);
+  out.insert(out.end(), std::begin(kMiddleSampleTokens),
+             std::end(kMiddleSampleTokens));
   for (int64_t t = out.back() + kFineStep; t <= kFineEnd; t += kFineStep)
     out.push_back(t);
   out.insert(out.end(), std::begin(kLargeSampleTokens),
@@ -105,6 +114,7 @@ GemmConfig sm90Config(const GemmProblem &p, const KernelPlan &plan) {
   KernelDesc desc;
   desc.shape() = p;
   desc.plan() = plan;
+  desc.hasBias = p.hasBias;
   return toGemmConfig(desc);
 }
 
@@ -256,8 +266,8 @@ double mlpjit::rankMicros(const GemmProblem &p, const KernelPlan &plan,
   return margin * estimateMicros(p, plan, m);
 }
 
-std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p, int64_t m,
-                                               bool exploratory) {
+std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
+                                               int64_t m) {
   std::vector<KernelPlan> out;
   if (smVersion(p.arch) != 90)
     return out;
@@ -328,15 +338,17 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p, int64_t m,
       for (int tn : sm90::kWgmmaN)
         if (tn >= 64 && (!gated || tn % (2 * p.interleaveRows) == 0))
           add(tm, tn, /*swap=*/false);
-  // Ping-pong, for the tuner only: 64-row tiles, two per CTA in flight,
-  // whole K (it overlaps the epilogue; splitting K is for too few tiles,
-  // where it has nothing to overlap), wide weight tiles (the L2 reads per
-  // MMA grow as tiles narrow). On the H200 it lost to cooperative 128x256
-  // tiles at every M >= 1024 of llama-3-8b's GEMMs (harness: 575 vs 732
-  // TFLOP/s for gate-up at M = 1024; in 2x1 clusters 642 vs 697); in the
-  // tuner it was fastest at 14 of 56 GEMM points of M = 128-1024, by more
-  // than 2% at 5 (docs/performance.md, session 6).
-  if (exploratory && m > 64)
+  // Ping-pong: 64-row tiles, two per CTA in flight, whole K (it overlaps
+  // the epilogue; splitting K is for too few tiles, where it has nothing to
+  // overlap), wide weight tiles (the L2 reads per MMA grow as tiles
+  // narrow). Where 128-row tiles pad the tokens it wins: at M = 300 it was
+  // fastest for 9 of 10 fit-set GEMMs, by up to 16% (fit13.jsonl, session
+  // 13); at M >= 1024 cooperative 128x256 tiles win (gate-up at M = 1024:
+  // 575 vs 732 TFLOP/s, session 6), which the model sees as well, but for
+  // the plain down GEMM: from 1024 tokens ping-pong lost at all 8 points
+  // timed (1.05-1.48x; calib6, val-calib12b) where the model picks it for
+  // some shapes, so there it is no candidate.
+  if (m > 64 && (gated || m < 1024))
     for (int tn : sm90::kWgmmaN)
       if (tn >= 128 && (!gated || tn % (2 * p.interleaveRows) == 0))
         add(64, tn, /*swap=*/false, /*splitK=*/false, kSm90PingPongTemplate);
@@ -457,6 +469,8 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
       // (sm90Candidates), which doubles the CTAs streaming the weights:
       // settled, at M = 16 two 8-token tiles beat the carried 16-token tile
       // on all 10 shards timed, by 2-15% (calib14-*.jsonl, session 11).
+      // A ping-pong plan is not carried to 64 tokens or fewer, where it is
+      // no candidate (never timed there).
       const KernelPlan &win = candidates[winner];
       const bool twoTokenTiles = isGated(p.epilogue) && win.swapAB &&
                                  prev.swapAB && win.tileM < prev.tileM &&
@@ -466,6 +480,7 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
           (!twoTokenTiles && prev.tileM <= widest &&
            (prev.swapAB || rHi > 32) &&
            (prev.clusterM == 1 || clustersPay(p, prev, rLo)) &&
+           (prev.templateName != kSm90PingPongTemplate || rLo > 64) &&
            score(estimates(prev, rLo, rHi), best) <=
                kMergeSlack * winnerScore)) {
         prev.mMin = rLo;

@@ -87,10 +87,12 @@ struct PlanKernelsPass : mlpjit::impl::PlanKernelsBase<PlanKernelsPass> {
       if (auto linear = dyn_cast<mlp::LinearOp>(op)) {
         problem.epilogue = Epilogue::none;
         problem.interleaveRows = 0;
+        problem.hasBias = bool(linear.getBias());
         return plan(op, linear.getWeight().getType(), problem, planned);
       }
       if (auto fused = dyn_cast<mlp::FusedLinearOp>(op)) {
         problem.epilogue = static_cast<Epilogue>(fused.getEpilogue());
+        problem.hasBias = bool(fused.getBias());
         problem.interleaveRows =
             fused.isGated() &&
                     fused.getLayout() == mlp::WeightLayout::interleaved
