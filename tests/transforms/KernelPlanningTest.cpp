@@ -253,6 +253,21 @@ TEST(KernelHeuristic, PingPongWhereTokenTilesPad) {
   }
 }
 
+// A plan is not carried into a range whose winner pads fewer token rows:
+// llama-3.1-405b gate-up at M = 257..320 takes 64-row tiles (320 rows), not
+// the 128x256 tiles of 321..384 (384 rows; 2142 vs 1779 us at M = 300).
+TEST(KernelHeuristic, NoCarryOverMorePadding) {
+  GemmProblem p = gatedGemm(106496, 16384);
+  p.mMin = 257;
+  p.mMax = 384;
+  auto plans = HeuristicKernelPlanner().plan(p);
+  ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
+  const KernelPlan &first = plans->front();
+  EXPECT_EQ(first.mMin, 257);
+  EXPECT_EQ(first.mMax, 320);
+  EXPECT_EQ(first.tileM, 64);
+}
+
 // The template's limits that depend on the bias hold for the planner's
 // candidates and plans: gated ping-pong tiles with a bias are at most 128
 // wide (launch.h). Unknown to the planner, a 64x160 plan failed to compile

@@ -476,8 +476,17 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
                                  prev.swapAB && win.tileM < prev.tileM &&
                                  ceilDiv(rHi, win.tileM) > 1 &&
                                  ceilDiv(rHi, prev.tileM) == 1;
+      // Nor a plan whose token tiles pad the range more than the winner's
+      // (its 4% slack is within the model's error there): llama-3.1-405b
+      // gate-up at M = 300 kept the 128x256 plan of 321..384 (384 rows)
+      // over the ping-pong winner's 320 rows, 2142 vs 1779 us (v405.jsonl;
+      // llama-2-7b 108 vs 100, qwen2.5-32b 327 vs 304; the 405b down GEMM,
+      // whose model pick ranked wrong, 970 vs 1037; session 13).
+      const bool padsMore = !prev.swapAB && !win.swapAB &&
+                            ceilDiv(rHi, prev.tileM) * prev.tileM >
+                                ceilDiv(rHi, win.tileM) * win.tileM;
       if (prev.sameConstants(win) ||
-          (!twoTokenTiles && prev.tileM <= widest &&
+          (!twoTokenTiles && !padsMore && prev.tileM <= widest &&
            (prev.swapAB || rHi > 32) &&
            (prev.clusterM == 1 || clustersPay(p, prev, rLo)) &&
            (prev.templateName != kSm90PingPongTemplate || rLo > 64) &&
