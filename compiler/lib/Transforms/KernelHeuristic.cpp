@@ -52,14 +52,14 @@ constexpr Sm80Row kSm80Rows[] = {
 /// of each ends at its sample and starts after the previous one. From 256
 /// to 1024 tokens every 64 (sampleTokens): a range then either pads 128-row
 /// token tiles by more than half a tile everywhere or nowhere, so the
-/// ping-pong 64-row plans that win in the first kind (M = 300: up to 1.2x,
-/// fit13.jsonl) are not outvoted by the range's exact multiple of 128 (one
-/// range for 257..384 kept 128-row tiles at M = 300). From 2048 to 8192
-/// every 128: there the tile count of a 128-token tile changes at each
-/// multiple of 128, and with it the wave count, so wider ranges averaged
-/// plans across wave jumps (M = 2500 in 2049..8192 ran the down GEMM in
-/// 128x256 tiles, 3.03 waves rounded to 4, 15-23% slower than 128x160 in
-/// the validation sweep, session 12).
+/// ping-pong 64-row plans that win in the first kind (M = 300: up to 1.2x
+/// faster than 128-row tiles, fit13.jsonl) are not outvoted by the range's
+/// exact multiple of 128 (one range for 257..384 kept 128-row tiles at M =
+/// 300). From 2048 to 8192 every 128: there the tile count of a 128-token tile
+/// changes at each multiple of 128, and with it the wave count, so wider ranges
+/// averaged plans across wave jumps (M = 2500 in 2049..8192 ran the down GEMM
+/// in 128x256 tiles, 3.03 waves rounded to 4, 15-23% slower than 128x160 in the
+/// validation sweep, session 12).
 constexpr int64_t kSampleTokens[] = {1, 8, 16, 24, 32, 48, 64, 96, 128, 192};
 constexpr int64_t kPaddingStep = 64, kPaddingStart = 256, kPaddingEnd = 1024;
 constexpr int64_t kMiddleSampleTokens[] = {1280, 1536, 1792, 2048};
@@ -342,12 +342,13 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
   // the epilogue; splitting K is for too few tiles, where it has nothing to
   // overlap), wide weight tiles (the L2 reads per MMA grow as tiles
   // narrow). Where 128-row tiles pad the tokens it wins: at M = 300 it was
-  // fastest for 9 of 10 fit-set GEMMs, by up to 16% (fit13.jsonl, session
-  // 13); at M >= 1024 cooperative 128x256 tiles win (gate-up at M = 1024:
-  // 575 vs 732 TFLOP/s, session 6), which the model sees as well, but for
-  // the plain down GEMM: from 1024 tokens ping-pong lost at all 8 points
-  // timed (1.05-1.48x; calib6, val-calib12b) where the model picks it for
-  // some shapes, so there it is no candidate.
+  // the fastest candidate for 9 of 10 fit-set GEMMs, up to 1.2x faster than
+  // the 128-row plan picked before (fit13.jsonl, session 13); at M >= 1024
+  // cooperative 128x256 tiles win (gate-up at M = 1024: 575 vs 732 TFLOP/s,
+  // session 6), which the model sees as well, but for the plain down GEMM: from
+  // 1024 tokens ping-pong lost at all 8 points timed (1.05-1.48x; calib6,
+  // val-calib12b) where the model picks it for some shapes, so there it is no
+  // candidate.
   if (m > 64 && (gated || m < 1024))
     for (int tn : sm90::kWgmmaN)
       if (tn >= 128 && (!gated || tn % (2 * p.interleaveRows) == 0))
