@@ -774,9 +774,15 @@ TEST(TunedPlans, SaveOnAFullDiskIsAnErrorAndKeepsTheOldFile) {
   llvm::sys::fs::remove_directories(dir);
 }
 
-TEST(TunedPlans, PlannerReplacesOnlyTheMatchingBucket) {
+// A stored plan takes the planner range it was measured in
+// (plannerRangeOf), not the whole bucket that range merged into; two
+// entries in one bucket each take their own range.
+TEST(TunedPlans, PlannerReplacesOnlyTheMeasuredRange) {
   TunedPlanTable table;
   table.insert(tunedDownPlan(16, 8));
+  // The same planner range as 16: the entry of the lower m takes it.
+  table.insert(tunedDownPlan(12, 16));
+  table.insert(tunedDownPlan(2, 8));
   TunedPlan otherDtype = tunedDownPlan(64, 32);
   otherDtype.dtype = DType::f16;
   table.insert(otherDtype);
@@ -789,21 +795,34 @@ TEST(TunedPlans, PlannerReplacesOnlyTheMatchingBucket) {
   p.mMax = 4096;
   auto expected = heuristic.plan(p);
   auto got = tuned.plan(p);
-  ASSERT_TRUE(bool(expected) && bool(got));
-  ASSERT_EQ(got->size(), expected->size());
-  for (size_t i = 0; i < got->size(); ++i) {
-    const KernelPlan &g = (*got)[i], &e = (*expected)[i];
-    EXPECT_EQ(g.mMin, e.mMin); // the buckets stay the heuristic's
-    EXPECT_EQ(g.mMax, e.mMax);
-    bool holds16 = g.mMin <= 16 && 16 <= g.mMax;
-    EXPECT_EQ(g.tileM, holds16 ? 8 : e.tileM) << "bucket " << i;
-    EXPECT_EQ(g.splitK, holds16 ? 2 : e.splitK) << "bucket " << i;
+  ASSERT_TRUE(bool(expected)) << llvm::toString(expected.takeError());
+  ASSERT_TRUE(bool(got)) << llvm::toString(got.takeError());
+  auto at = [](const std::vector<KernelPlan> &plans, int64_t m) {
+    for (const KernelPlan &k : plans)
+      if (k.mMin <= m && m <= k.mMax)
+        return k;
+    ADD_FAILURE() << "no plan holds M = " << m;
+    return KernelPlan{};
+  };
+  for (size_t i = 1; i < got->size(); ++i)
+    EXPECT_EQ((*got)[i].mMin, (*got)[i - 1].mMax + 1);
+  EXPECT_EQ(got->front().mMin, 1);
+  EXPECT_EQ(got->back().mMax, 4096);
+  const auto [lo16, hi16] = plannerRangeOf(16);
+  const auto [lo2, hi2] = plannerRangeOf(2);
+  ASSERT_LT(hi2, lo16); // two ranges, both below 64 tokens
+  for (int64_t m = 1; m <= 4096; ++m) {
+    const KernelPlan g = at(*got, m), e = at(*expected, m);
+    const bool in16 = lo16 <= m && m <= hi16, in2 = lo2 <= m && m <= hi2;
+    EXPECT_EQ(g.tileM, in16 ? 16 : in2 ? 8 : e.tileM) << "M = " << m;
+    EXPECT_EQ(g.splitK, in16 || in2 ? 2 : e.splitK) << "M = " << m;
   }
   // Another arch: nothing matches.
   p.arch = "sm_90";
   auto other = tuned.plan(p);
   auto otherExpected = heuristic.plan(p);
   ASSERT_TRUE(bool(other) && bool(otherExpected));
+  EXPECT_EQ(other->size(), otherExpected->size());
   EXPECT_EQ((*other)[1].tileM, (*otherExpected)[1].tileM);
 }
 

@@ -25,6 +25,7 @@
 #include <array>
 #include <cmath>
 #include <iterator>
+#include <limits>
 
 using namespace mlpjit;
 
@@ -150,6 +151,16 @@ bool clustersPay(const GemmProblem &p, const KernelPlan &plan, int64_t m) {
 }
 
 } // namespace
+
+std::pair<int64_t, int64_t> mlpjit::plannerRangeOf(int64_t m) {
+  int64_t lo = 1;
+  for (int64_t sample : sampleTokens()) {
+    if (m <= sample)
+      return {lo, sample};
+    lo = sample + 1;
+  }
+  return {lo, std::numeric_limits<int64_t>::max()};
+}
 
 double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
                               int64_t m) {

@@ -2,6 +2,7 @@
 #include "mlpjit/Transforms/TunedPlans.h"
 #include "mlpjit/FileOutput.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -126,16 +127,20 @@ void TunedPlanTable::insert(const TunedPlan &plan) {
   plans.push_back(plan);
 }
 
-const TunedPlan *TunedPlanTable::find(const GemmProblem &problem, int64_t mMin,
-                                      int64_t mMax) const {
+std::vector<const TunedPlan *> TunedPlanTable::find(const GemmProblem &problem,
+                                                    int64_t mMin,
+                                                    int64_t mMax) const {
   // An entry measured with another gate/up block may not fit this one's
   // tiles (192 rows need blocks of at most 32); entries without a block
   // (hand-written files) match any.
+  std::vector<const TunedPlan *> out;
   for (const TunedPlan &t : plans)
     if (sameProblem(t, problem) && t.m >= mMin && t.m <= mMax &&
         (t.interleaveRows == 0 || t.interleaveRows == problem.interleaveRows))
-      return &t;
-  return nullptr;
+      out.push_back(&t);
+  llvm::sort(
+      out, [](const TunedPlan *a, const TunedPlan *b) { return a->m < b->m; });
+  return out;
 }
 
 TunedKernelPlanner::TunedKernelPlanner(
@@ -147,12 +152,36 @@ TunedKernelPlanner::plan(const GemmProblem &problem) const {
   auto plans = fallback->plan(problem);
   if (!plans)
     return plans.takeError();
-  for (KernelPlan &p : *plans)
-    if (const TunedPlan *t = table.find(problem, p.mMin, p.mMax)) {
-      int64_t mMin = p.mMin, mMax = p.mMax;
-      p = t->plan;
-      p.mMin = mMin;
-      p.mMax = mMax;
+  std::vector<KernelPlan> out;
+  auto append = [&](KernelPlan p, int64_t mMin, int64_t mMax) {
+    if (mMin > mMax)
+      return;
+    if (!out.empty() && out.back().sameConstants(p) &&
+        out.back().mMax + 1 == mMin) {
+      out.back().mMax = mMax;
+      return;
     }
-  return plans;
+    p.mMin = mMin;
+    p.mMax = mMax;
+    out.push_back(std::move(p));
+  };
+  // A stored plan stands for the planner range it was measured in
+  // (plannerRangeOf), not for the whole bucket that range merged into:
+  // applied to their buckets, plans measured at M = 300 and 700 ran
+  // qwen2.5-0.5b at M = 500 15% slower than the heuristic's (session 13).
+  for (const KernelPlan &p : *plans) {
+    int64_t next = p.mMin; // the first token count not yet planned
+    for (const TunedPlan *t : table.find(problem, p.mMin, p.mMax)) {
+      auto [lo, hi] = plannerRangeOf(t->m);
+      lo = std::max(lo, next);
+      hi = std::min(hi, p.mMax);
+      if (lo > hi)
+        continue; // a range already taken, by the entry of a lower m
+      append(p, next, lo - 1);
+      append(t->plan, lo, hi);
+      next = hi + 1;
+    }
+    append(p, next, p.mMax);
+  }
+  return out;
 }

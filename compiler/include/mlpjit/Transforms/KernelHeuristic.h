@@ -103,6 +103,11 @@ public:
 /// model's favourites among them (CandidatePlans.h).
 std::vector<KernelPlan> sm90Candidates(const GemmProblem &problem, int64_t m);
 
+/// The token range of the Hopper planner's finest granularity that holds m
+/// (the ranges it compares candidates on, before neighbours merge): what a
+/// plan measured at m tokens stands for (TunedPlans.h).
+std::pair<int64_t, int64_t> plannerRangeOf(int64_t m);
+
 /// The cost model's time for `plan` (an sm90 plan) at m tokens, in µs.
 double estimateMicros(const GemmProblem &problem, const KernelPlan &plan,
                       int64_t m);

@@ -14,10 +14,13 @@
 //               "clusterM": 1, "clusterN": 1, "splitK": 1, "swapAB": false}}]}
 //
 // The shape and the plan are KernelDesc.h's JSON mapping (interleaveRows,
-// mMin and mMax may be left out). A stored plan replaces the constants of
-// the heuristic's bucket that contains its token count `m`, for the same
-// arch, epilogue, dtype, n and k; the bucket's token range stays the
-// heuristic's.
+// mMin and mMax may be left out). A stored plan replaces the heuristic's
+// plan, for the same arch, epilogue, dtype, n and k, in the planner range
+// that holds its token count `m` (plannerRangeOf, KernelHeuristic.h: the
+// finest ranges, before neighbours merge into buckets); the rest of the
+// bucket keeps the heuristic's plan (a measurement at one token count says
+// nothing of a bucket's other end). Of two entries in one planner range,
+// the one of the lower m is taken.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_TRANSFORMS_TUNEDPLANS_H
@@ -48,18 +51,18 @@ public:
   /// Replaces the entry with the same arch, epilogue, dtype, n, k,
   /// interleaveRows and m.
   void insert(const TunedPlan &plan);
-  /// The entry for `problem` whose m lies in [mMin, mMax] and whose gate/up
-  /// block is the problem's (or unset), if any.
-  const TunedPlan *find(const GemmProblem &problem, int64_t mMin,
-                        int64_t mMax) const;
+  /// The entries for `problem` whose m lies in [mMin, mMax] and whose
+  /// gate/up block is the problem's (or unset), in increasing m.
+  std::vector<const TunedPlan *> find(const GemmProblem &problem, int64_t mMin,
+                                      int64_t mMax) const;
   const std::vector<TunedPlan> &entries() const { return plans; }
 
 private:
   std::vector<TunedPlan> plans;
 };
 
-/// The fallback planner's buckets, with each bucket's constants taken from
-/// the table where it has a plan for that bucket.
+/// The fallback planner's buckets, with the table's plans in the planner
+/// ranges they were measured in (a bucket split around them).
 class TunedKernelPlanner : public KernelPlanner {
 public:
   TunedKernelPlanner(TunedPlanTable table,
