@@ -63,6 +63,14 @@ TEST(KernelHeuristic, SplitKRule) {
   EXPECT_EQ(chooseSplitK(1800, 4096, 128, 64), 8);
 }
 
+/// The plan of `plans` whose token range holds m, or null.
+const KernelPlan *planHolding(const std::vector<KernelPlan> &plans, int64_t m) {
+  for (const KernelPlan &k : plans)
+    if (k.mMin <= m && m <= k.mMax)
+      return &k;
+  return nullptr;
+}
+
 /// Null when the template family accepts `k` for `p`, else why not.
 std::string rejection(const GemmProblem &p, const KernelPlan &k) {
   KernelDesc desc;
@@ -242,14 +250,14 @@ TEST(KernelHeuristic, PingPongWhereTokenTilesPad) {
   for (GemmProblem q : {gatedGemm(28672, 4096), plainGemm(4096, 14336)}) {
     auto plans = planner.plan(q);
     ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
-    auto at = [&](int64_t m) {
-      return *llvm::find_if(*plans, [&](const KernelPlan &k) {
-        return k.mMin <= m && m <= k.mMax;
-      });
-    };
-    EXPECT_TRUE(pingPong(at(300))) << "N = " << q.n;
-    for (int64_t m : {1024, 4096, 8192})
-      EXPECT_FALSE(pingPong(at(m))) << "N = " << q.n << ", M = " << m;
+    const KernelPlan *at300 = planHolding(*plans, 300);
+    ASSERT_NE(at300, nullptr);
+    EXPECT_TRUE(pingPong(*at300)) << "N = " << q.n;
+    for (int64_t m : {1024, 4096, 8192}) {
+      const KernelPlan *k = planHolding(*plans, m);
+      ASSERT_NE(k, nullptr) << "M = " << m;
+      EXPECT_FALSE(pingPong(*k)) << "N = " << q.n << ", M = " << m;
+    }
   }
 }
 
@@ -385,10 +393,7 @@ TEST(KernelHeuristic, LargeTokenCountsGetTheirOwnWaveCount) {
     auto plans = planner.plan(p);
     ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
     for (int64_t m = 2049; m <= 8192; m += 61) {
-      const KernelPlan *used = nullptr;
-      for (const KernelPlan &k : *plans)
-        if (k.mMin <= m && m <= k.mMax)
-          used = &k;
+      const KernelPlan *used = planHolding(*plans, m);
       ASSERT_NE(used, nullptr) << "no plan for m = " << m;
       double best = INFINITY;
       for (const KernelPlan &c : sm90Candidates(p, m))
@@ -797,13 +802,6 @@ TEST(TunedPlans, PlannerReplacesOnlyTheMeasuredRange) {
   auto got = tuned.plan(p);
   ASSERT_TRUE(bool(expected)) << llvm::toString(expected.takeError());
   ASSERT_TRUE(bool(got)) << llvm::toString(got.takeError());
-  auto at = [](const std::vector<KernelPlan> &plans, int64_t m) {
-    for (const KernelPlan &k : plans)
-      if (k.mMin <= m && m <= k.mMax)
-        return k;
-    ADD_FAILURE() << "no plan holds M = " << m;
-    return KernelPlan{};
-  };
   for (size_t i = 1; i < got->size(); ++i)
     EXPECT_EQ((*got)[i].mMin, (*got)[i - 1].mMax + 1);
   EXPECT_EQ(got->front().mMin, 1);
@@ -812,10 +810,11 @@ TEST(TunedPlans, PlannerReplacesOnlyTheMeasuredRange) {
   const auto [lo2, hi2] = plannerRangeOf(2);
   ASSERT_LT(hi2, lo16); // two ranges, both below 64 tokens
   for (int64_t m = 1; m <= 4096; ++m) {
-    const KernelPlan g = at(*got, m), e = at(*expected, m);
+    const KernelPlan *g = planHolding(*got, m), *e = planHolding(*expected, m);
+    ASSERT_TRUE(g && e) << "no plan holds M = " << m;
     const bool in16 = lo16 <= m && m <= hi16, in2 = lo2 <= m && m <= hi2;
-    EXPECT_EQ(g.tileM, in16 ? 16 : in2 ? 8 : e.tileM) << "M = " << m;
-    EXPECT_EQ(g.splitK, in16 || in2 ? 2 : e.splitK) << "M = " << m;
+    EXPECT_EQ(g->tileM, in16 ? 16 : in2 ? 8 : e->tileM) << "M = " << m;
+    EXPECT_EQ(g->splitK, in16 || in2 ? 2 : e->splitK) << "M = " << m;
   }
   // Another arch: nothing matches.
   p.arch = "sm_90";

@@ -67,17 +67,21 @@ constexpr int64_t kMiddleSampleTokens[] = {1280, 1536, 1792, 2048};
 constexpr int64_t kFineStep = 128, kFineEnd = 8192;
 constexpr int64_t kLargeSampleTokens[] = {12288, 16384};
 
-std::vector<int64_t> sampleTokens() {
-  std::vector<int64_t> out(std::begin(kSampleTokens), std::end(kSampleTokens));
-  for (int64_t t = kPaddingStart; t <= kPaddingEnd; t += kPaddingStep)
-    out.push_back(t);
-  out.insert(out.end(), std::begin(kMiddleSampleTokens),
-             std::end(kMiddleSampleTokens));
-  for (int64_t t = out.back() + kFineStep; t <= kFineEnd; t += kFineStep)
-    out.push_back(t);
-  out.insert(out.end(), std::begin(kLargeSampleTokens),
-             std::end(kLargeSampleTokens));
-  return out;
+const std::vector<int64_t> &sampleTokens() {
+  static const std::vector<int64_t> samples = [] {
+    std::vector<int64_t> out(std::begin(kSampleTokens),
+                             std::end(kSampleTokens));
+    for (int64_t t = kPaddingStart; t <= kPaddingEnd; t += kPaddingStep)
+      out.push_back(t);
+    out.insert(out.end(), std::begin(kMiddleSampleTokens),
+               std::end(kMiddleSampleTokens));
+    for (int64_t t = out.back() + kFineStep; t <= kFineEnd; t += kFineStep)
+      out.push_back(t);
+    out.insert(out.end(), std::begin(kLargeSampleTokens),
+               std::end(kLargeSampleTokens));
+    return out;
+  }();
+  return samples;
 }
 /// A plan carries over into the next smaller range when it costs at most
 /// this much more there than that range's best: fewer kernels to compile.
@@ -412,21 +416,15 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
     return plans;
   }
 
-  // Ranges (previous sample, sample], clipped to [mMin, mMax]; the last one
-  // runs to mMax.
+  // The planner ranges (plannerRangeOf) clipped to [mMin, mMax].
   std::vector<std::pair<int64_t, int64_t>> ranges;
-  int64_t lo = p.mMin;
-  for (int64_t sample : sampleTokens()) {
-    if (sample < lo)
-      continue;
-    int64_t hi = std::min(sample, p.mMax);
+  for (int64_t lo = p.mMin;;) {
+    const int64_t hi = std::min(plannerRangeOf(lo).second, p.mMax);
     ranges.push_back({lo, hi});
-    lo = hi + 1;
-    if (lo > p.mMax)
+    if (hi == p.mMax)
       break;
+    lo = hi + 1;
   }
-  if (lo <= p.mMax)
-    ranges.push_back({lo, p.mMax});
 
   // A range's cost of a plan: the mean over its ends and middle of the
   // estimate relative to the best candidate there (wave counts jump inside
