@@ -24,7 +24,8 @@ import collections, json, math, random, sys
 
 WGMMA_N = [8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256]
 # pingpong was fitted alone (--only=pingpong) on the interleaved fit13.jsonl
-# (session 13), when ping-pong became a planner candidate.
+# (session 13), when ping-pong became a planner candidate; l2 alone
+# (--only=l2) on the same rows in session 14.
 FITTED = ["tflops", "colpad", "onewg", "npow2", "swap", "fewstage", "smload", "l2", "epi", "splitfix", "fixed",
           "latency", "overlap", "direct", "boost"]
 # clustergain: the k-loop of a gated GEMM in 2x1 clusters, the median of the
@@ -35,7 +36,7 @@ PRIOR = dict(sms=132, hbm=4200, clustergain=0.97)
 # DeviceModel's committed constants (KernelHeuristic.h), where a fit starts;
 # tests/transforms/check_cost_model_sync.py holds estimate() with them to the C++ model.
 COMMITTED = dict(PRIOR, tflops=862, colpad=20.7, onewg=0.9494, npow2=0.974, swap=0.589,
-                 fewstage=0.433, smload=444, l2=12657, epi=9.6e-5, splitfix=4.772, fixed=3.607,
+                 fewstage=0.433, smload=444, l2=13169, epi=9.6e-5, splitfix=4.772, fixed=3.607,
                  latency=2.0, overlap=6.13, direct=4.09, boost=0.12, pingpong=1.097)
 
 PINGPONG = "sm90_tma_ws_pingpong"

@@ -37,7 +37,10 @@ struct DeviceModel {
   // keep hbmGBs x this latency in flight (prior: 56 CTAs x 8 stages of
   // 18 KiB streamed 9% slower than 112 such CTAs; calib.jsonl).
   double hbmLatencyUs = 2.0;
-  double l2GBs = 12657;       // L2 -> shared memory, all SMs together
+  // L2 -> shared memory, all SMs together. Refit alone in session 14 on
+  // fit13.jsonl (12657 before): 64-row ping-pong tiles re-read the weights
+  // per 64 tokens, and the old rate priced them L2-bound where they won.
+  double l2GBs = 13169;
   double smLoadGBs = 444;     // one SM's TMA rate from L2
   double epilogueUsPerElement = 9.6e-5; // activation + TMA store, per element
   double registerStoreCost = 4.09;      // x that for stores from registers (v7)
