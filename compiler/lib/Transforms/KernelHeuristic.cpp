@@ -85,7 +85,14 @@ const std::vector<int64_t> &sampleTokens() {
 }
 /// A plan carries over into the next smaller range when it costs at most
 /// this much more there than that range's best: fewer kernels to compile.
+/// Above 64 tokens the slack is smaller: there every carry timed lost to
+/// the range's own winner (llama-3.1-405b gate-up at M = 300 20%, the
+/// llama-3-70b tp8 shard's gate-up at M = 700 9% in the whole forward,
+/// 1.04 against 1.02; session 14). At 64 tokens or fewer the carried
+/// unsplit gated plan is right where the model prefers split-K by less
+/// than 4% (tp8 at M = 1: 48.6 carried vs 50.8 us split 2).
 constexpr double kMergeSlack = 1.04;
+constexpr double kMergeSlackAbove64 = 1.02;
 /// When ranking, the estimate of a gated GEMM's split-K plan counts this much
 /// more: it must be predicted 3% faster than the best unsplit plan to win.
 /// Where the model tied them, the split plan ran slower: tp8 gate-up at M =
@@ -501,7 +508,7 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
            (prev.clusterM == 1 || clustersPay(p, prev, rLo)) &&
            (prev.templateName != kSm90PingPongTemplate || rLo > 64) &&
            score(estimates(prev, rLo, rHi), best) <=
-               kMergeSlack * winnerScore)) {
+               (rHi > 64 ? kMergeSlackAbove64 : kMergeSlack) * winnerScore)) {
         prev.mMin = rLo;
         continue;
       }
