@@ -22,7 +22,7 @@ kernel (padding rows skipping their MMAs): do not fit on it.
 """
 import collections, json, math, random, sys
 
-WGMMA_N = [8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256]
+WGMMA_N = [8, 16, 24, 32, 48] + list(range(64, 161, 8)) + [192, 224, 256]
 # pingpong was fitted alone (--only=pingpong) on the interleaved fit13.jsonl
 # (session 13), when ping-pong became a planner candidate; l2 alone
 # (--only=l2) on the same rows in session 14.
@@ -37,17 +37,24 @@ PRIOR = dict(sms=132, hbm=4200, clustergain=0.97)
 # tests/transforms/check_cost_model_sync.py holds estimate() with them to the C++ model.
 COMMITTED = dict(PRIOR, tflops=862, colpad=20.7, onewg=0.9494, npow2=0.974, swap=0.589,
                  fewstage=0.433, smload=444, l2=13169, epi=9.6e-5, splitfix=4.772, fixed=3.607,
-                 latency=2.0, overlap=6.13, direct=4.09, boost=0.12, pingpong=1.097)
+                 latency=2.0, overlap=6.13, direct=4.09, boost=0.12, pingpong=1.097,
+                 wideswap=1.0)
 
 PINGPONG = "sm90_tma_ws_pingpong"
 def pingpong(r): return r.get("template", "sm90_tma_ws") == PINGPONG
 
 def cdiv(a, b): return (a + b - 1) // b
 
+def wide_swap(r):
+    """sm90/launch.h wideSwap: swapAB over 256 weight rows."""
+    return r["swapAB"] and r["tileN"] == 256
+
 def store_cols(r):
     """sm90/launch.h storeSubtileCols: the widest of 64, 32, 16 dividing the
-    output tile; 0 (stores from registers) when none does or with swapAB."""
+    output tile; 0 (stores from registers) when none does or with swapAB
+    (wide swapAB: 16)."""
     out = r["tileN"] // 2 if r["gated"] else r["tileN"]
+    if wide_swap(r): return 16
     if r["swapAB"]: return 0
     return next((c for c in (64, 32, 16) if out % c == 0), 0)
 
@@ -79,7 +86,7 @@ def estimate(r, P):
     # Ping-pong's two consumers keep the MMAs as busy as a 128-row tile's.
     if pp: rows = 128
     eff = cols / (cols + P["colpad"]) * (1 if rows >= 128 else P["onewg"])
-    if sw: eff *= P["swap"]
+    if sw: eff *= P["wideswap"] if wide_swap(r) else P["swap"]
     if pp: eff *= P["pingpong"]
     if cols & (cols - 1): eff *= P["npow2"]
     flops_us = P["tflops"] * 1e6 / P["sms"] / per * eff
@@ -143,6 +150,10 @@ def considered(r):
             not r["gated"] or r["tileM"] != 128 or r["tileN"] < 128 or
             cdiv(r["m"], 128) < 12 or
             cdiv(r["m"], 128) * cdiv(r["n"], r["tileN"]) < 2 * PRIOR["sms"]): return False
+    if wide_swap(r):
+        # Wide swapAB: 1-4 token tiles of ceil(M / t) rounded up to 8, 64-160.
+        tiles = [cdiv(cdiv(r["m"], t), 8) * 8 for t in (1, 2, 3, 4)]
+        return 64 < r["m"] <= 640 and r["tileM"] in [w for w in tiles if 64 <= w <= 160]
     if r["swapAB"]:
         narrowest = lambda t: min(w for w in WGMMA_N if w >= t)
         half = narrowest(cdiv(r["m"], 2))

@@ -91,18 +91,41 @@ TensorMapArgs mlpjit::tensorMapArgsA(const KernelDesc &desc, int64_t m) {
                        uint32_t(desc.tileK));
 }
 
+/// Wide swapAB (kernel_abi.h): 256 weight rows, two MMAs per consumer.
+static bool wideSwap(const KernelDesc &desc) {
+  return desc.swapAB && desc.tileN == 256;
+}
+
 TensorMapArgs mlpjit::tensorMapArgsB(const KernelDesc &desc) {
   int slice = desc.tileN / (desc.clusterM > 0 ? desc.clusterM : 1);
   uint32_t rows = uint32_t(slice < 256 ? slice : 256);
-  return tensorMapArgs(uint64_t(desc.n), uint64_t(desc.k), rows,
-                       uint32_t(desc.tileK));
+  TensorMapArgs t = tensorMapArgs(uint64_t(desc.n), uint64_t(desc.k), rows,
+                                  uint32_t(desc.tileK));
+  if (wideSwap(desc) && isGated(desc.epilogue)) {
+    // {k, B, gate|up, n / 2B}: one box is the tile's gate (or up) rows.
+    const uint64_t block = uint64_t(desc.interleaveRows);
+    t.rank = 4;
+    t.globalDim[1] = block;
+    t.globalDim[2] = 2;
+    t.globalDim[3] = uint64_t(desc.n) / (2 * block);
+    t.globalStride[1] = t.globalStride[0] * block;
+    t.globalStride[2] = t.globalStride[1] * 2;
+    t.boxDim[1] = uint32_t(block);
+    t.boxDim[2] = 1;
+    t.boxDim[3] = uint32_t(uint64_t(desc.tileN) / 2 / block);
+  }
+  return t;
 }
 
 TensorMapArgs mlpjit::tensorMapArgsD(const KernelDesc &desc, int64_t m) {
   const int64_t tileCols = isGated(desc.epilogue) ? desc.tileN / 2 : desc.tileN;
-  uint32_t cols = tileCols % 64 == 0 ? 64 : tileCols % 32 == 0 ? 32 : 16;
+  uint32_t cols = wideSwap(desc)       ? 16
+                  : tileCols % 64 == 0 ? 64
+                  : tileCols % 32 == 0 ? 32
+                                       : 16;
+  uint32_t rows = wideSwap(desc) ? uint32_t(desc.tileM) : 64;
   TensorMapArgs t =
-      tensorMapArgs(uint64_t(m), uint64_t(desc.outputColumns()), 64, cols);
+      tensorMapArgs(uint64_t(m), uint64_t(desc.outputColumns()), rows, cols);
   t.swizzleBytes = cols * 2;
   return t;
 }
@@ -114,16 +137,22 @@ static llvm::Error encodeTensorMap(const Driver &d, const KernelDesc &desc,
   // the kernel parameter needs 64, so the encoded map is copied over.
   static_assert(sizeof(abi::TmaDescriptor) == sizeof(CUtensorMap),
                 "the ABI's descriptor must be a CUtensorMap");
-  cuuint64_t dims[2] = {t.globalDim[0], t.globalDim[1]};
-  cuuint64_t strides[1] = {t.globalStride[0]};
-  cuuint32_t box[2] = {t.boxDim[0], t.boxDim[1]};
-  cuuint32_t elementStrides[2] = {1, 1};
+  cuuint64_t dims[4];
+  cuuint64_t strides[3];
+  cuuint32_t box[4];
+  cuuint32_t elementStrides[4] = {1, 1, 1, 1};
+  for (uint32_t i = 0; i < t.rank; ++i) {
+    dims[i] = t.globalDim[i];
+    box[i] = t.boxDim[i];
+    if (i + 1 < t.rank)
+      strides[i] = t.globalStride[i];
+  }
   CUtensorMap map;
   CUresult r = d.cuTensorMapEncodeTiled(
       &map,
       desc.dtype == DType::bf16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
                                 : CU_TENSOR_MAP_DATA_TYPE_FLOAT16,
-      2, const_cast<void *>(base), dims, strides, box, elementStrides,
+      t.rank, const_cast<void *>(base), dims, strides, box, elementStrides,
       CU_TENSOR_MAP_INTERLEAVE_NONE,
       t.swizzleBytes == 32   ? CU_TENSOR_MAP_SWIZZLE_32B
       : t.swizzleBytes == 64 ? CU_TENSOR_MAP_SWIZZLE_64B

@@ -67,22 +67,25 @@ size_t gemmWorkspaceBytes(const KernelDesc &desc, int64_t m, int numSMs,
 /// split-K).
 size_t gemmCounterBytes(const KernelDesc &desc);
 
-/// The arguments of cuTensorMapEncodeTiled for one 2-D row-major operand of
-/// `rows` x `cols` 16-bit elements: kept apart so it is testable without a GPU.
+/// The arguments of cuTensorMapEncodeTiled for one row-major operand of
+/// `rows` x `cols` 16-bit elements, 2-D, or 4-D for the gate/up split load
+/// of gated wide swapAB tiles: kept apart so it is testable without a GPU.
 struct TensorMapArgs {
-  uint64_t globalDim[2];    // {cols, rows}, innermost first
-  uint64_t globalStride[1]; // bytes between rows
-  uint32_t boxDim[2];       // {boxCols (A, B: tileK), boxRows}
+  uint32_t rank = 2;
+  uint64_t globalDim[4];    // {cols, rows, ...}, innermost first
+  uint64_t globalStride[3]; // bytes between rows, ...
+  uint32_t boxDim[4];       // {boxCols (A, B: tileK), boxRows, ...}
   uint32_t swizzleBytes;    // 128, 64 or 32: CU_TENSOR_MAP_SWIZZLE_*B
 };
 TensorMapArgs tensorMapArgs(uint64_t rows, uint64_t cols, uint32_t boxRows,
                             uint32_t boxCols);
 
 /// The TMA operands of an sm90 kernel per kernel_abi.h: A is {k, m} with a
-/// box of sm90::boxRowsA rows, B is {k, n} with sm90::boxRowsB rows, D (when
-/// the epilogue stores with TMA) is {nOut, m} with a box of 64 rows and 64,
-/// 32 or 16 columns (the widest that divides the output tile) swizzled by
-/// its row's bytes.
+/// box of sm90::boxRowsA rows, B is {k, n} with sm90::boxRowsB rows (gated
+/// wide swapAB: {k, B, 2, n / 2B}, box {tileK, B, 1, 128 / B}), D (when the
+/// epilogue stores with TMA) is {nOut, m} with a box of 64 rows and 64, 32
+/// or 16 columns (the widest that divides the output tile; wide swapAB: 16
+/// columns by tileM rows) swizzled by its row's bytes.
 TensorMapArgs tensorMapArgsA(const KernelDesc &desc, int64_t m);
 TensorMapArgs tensorMapArgsB(const KernelDesc &desc);
 TensorMapArgs tensorMapArgsD(const KernelDesc &desc, int64_t m);

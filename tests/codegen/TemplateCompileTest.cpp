@@ -184,6 +184,31 @@ std::vector<KernelDesc> sm90Configs() {
   }
   configs.push_back(makeDesc("sm90_tma_ws", Epilogue::gelu_tanh, DType::f16,
                              true, 1, false, Tile{128, 160, 64, 4}));
+  // Wide swapAB (256 weight rows, two MMAs per consumer warpgroup, TMA
+  // stores through stmatrix.trans): odd and even token blocks (152, 72:
+  // a closing x2 stmatrix), split-K, stream-K, bias, gated with gate/up
+  // blocks of 8, 16 and 64 (the 4-D weight load).
+  for (auto [epilogue, dtype, tile, splitK, bias, block] :
+       {std::tuple{Epilogue::none, DType::bf16, Tile{152, 256, 64, 3}, 1, true,
+                   0},
+        std::tuple{Epilogue::gelu_tanh, DType::f16, Tile{128, 256, 64, 4}, 3,
+                   false, 0},
+        std::tuple{Epilogue::none, DType::bf16, Tile{136, 256, 64, 3}, 0, false,
+                   0},
+        std::tuple{Epilogue::swiglu, DType::bf16, Tile{160, 256, 64, 3}, 1,
+                   false, 16},
+        std::tuple{Epilogue::geglu_tanh, DType::f16, Tile{72, 256, 64, 4}, 2,
+                   true, 64},
+        std::tuple{Epilogue::swiglu, DType::bf16, Tile{104, 256, 64, 4}, 1,
+                   true, 8}}) {
+    KernelDesc d = makeDesc("sm90_tma_ws", epilogue, dtype, bias, splitK,
+                            /*swap=*/true, tile);
+    if (block) {
+      d.interleaveRows = block;
+      d.name += "_block" + std::to_string(block);
+    }
+    configs.push_back(d);
+  }
   // Stream-K (splitK 0) on both epilogue paths and with swapAB, and 2x1
   // clusters (multicast weight tiles) at the large-M tile.
   for (bool swap : {false, true})
@@ -258,7 +283,8 @@ std::string configName(const ::testing::TestParamInfo<KernelDesc> &info) {
 
 // The sm90 epilogue stores through shared memory with a bulk tensor store
 // exactly where sm90::storesWithTma says: tiles without swapAB whose output
-// is whole 64-, 32- or 16-column subtiles; the others store from registers.
+// is whole 64-, 32- or 16-column subtiles, and wide swapAB tiles; the others
+// store from registers.
 TEST(TemplateCompileSm90, TmaStoreWhereLaunchRulesSayIt) {
   struct Case {
     Epilogue epilogue;
@@ -278,6 +304,8 @@ TEST(TemplateCompileSm90, TmaStoreWhereLaunchRulesSayIt) {
       {Epilogue::none, false, Tile{64, 96, 64, 8}, true, true},
       {Epilogue::swiglu, false, Tile{128, 192, 64, 4}, true, false, 32},
       {Epilogue::swiglu, false, Tile{128, 224, 64, 4}, true, false, 16},
+      {Epilogue::none, true, Tile{152, 256, 64, 3}, true}, // wide swapAB
+      {Epilogue::swiglu, true, Tile{128, 256, 64, 4}, true, false, 16},
   };
   for (const Case &c : cases) {
     KernelDesc d = makeDesc(c.pingPong ? "sm90_tma_ws_pingpong" : "sm90_tma_ws",

@@ -94,23 +94,37 @@ static void fill(harness::Dtype dtype, void *p, size_t n,
 #if defined(MLPJIT_GPU_SM90)
 /// The runtime's rule (kernel_abi.h): a 2-D row-major {cols, rows} tensor,
 /// box {boxCols, boxRows}, 128-byte swizzle, out-of-bounds elements read as
-/// zero (and not written by stores).
+/// zero (and not written by stores). With `block` (gated wide swapAB's
+/// weights), 4-D {cols, block, 2, rows / 2 block}, box {boxCols, block, 1,
+/// boxRows / 2 block}: one box is a tile's gate (or up) rows.
 static void encodeTensor(mlpjit::abi::TmaDescriptor &out, const void *ptr,
                          long long rows, long long cols, int boxRows,
                          int boxCols, harness::Dtype dtype,
-                         int swizzleBytes = 128) {
+                         int swizzleBytes = 128, int block = 0) {
   static_assert(sizeof(CUtensorMap) == sizeof(mlpjit::abi::TmaDescriptor),
                 "ABI descriptor size");
   CUtensorMap map;
-  cuuint64_t dims[2] = {cuuint64_t(cols), cuuint64_t(rows)};
-  cuuint64_t strides[1] = {cuuint64_t(cols) * 2};
-  cuuint32_t box[2] = {cuuint32_t(boxCols), cuuint32_t(boxRows)};
-  cuuint32_t elementStrides[2] = {1, 1};
+  const cuuint64_t rowBytes = cuuint64_t(cols) * 2;
+  cuuint64_t dims[4] = {cuuint64_t(cols), cuuint64_t(rows)};
+  cuuint64_t strides[3] = {rowBytes};
+  cuuint32_t box[4] = {cuuint32_t(boxCols), cuuint32_t(boxRows)};
+  cuuint32_t elementStrides[4] = {1, 1, 1, 1};
+  const cuuint32_t rank = block ? 4 : 2;
+  if (block) {
+    const cuuint64_t b = cuuint64_t(block);
+    cuuint64_t d4[4] = {cuuint64_t(cols), b, 2, cuuint64_t(rows) / (2 * b)};
+    cuuint64_t s3[3] = {rowBytes, rowBytes * b, rowBytes * b * 2};
+    cuuint32_t b4[4] = {cuuint32_t(boxCols), cuuint32_t(block), 1,
+                        cuuint32_t(boxRows / (2 * block))};
+    std::memcpy(dims, d4, sizeof dims);
+    std::memcpy(strides, s3, sizeof strides);
+    std::memcpy(box, b4, sizeof box);
+  }
   CUresult r = cuTensorMapEncodeTiled(
       &map,
       dtype == harness::Dtype::bf16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
                                     : CU_TENSOR_MAP_DATA_TYPE_FLOAT16,
-      2, const_cast<void *>(ptr), dims, strides, box, elementStrides,
+      rank, const_cast<void *>(ptr), dims, strides, box, elementStrides,
       CU_TENSOR_MAP_INTERLEAVE_NONE,
       swizzleBytes == 32   ? CU_TENSOR_MAP_SWIZZLE_32B
       : swizzleBytes == 64 ? CU_TENSOR_MAP_SWIZZLE_64B
@@ -174,13 +188,14 @@ static mlpjit::abi::GemmParams params(const harness::Case &cs, int m,
   // A {k, m} and B {k, n}, boxes of sm90::boxRowsA/B rows and 64 columns.
   encodeTensor(p.tmaA, a, m, cs.k, mlpjit::sm90::boxRowsA(cs.config), 64,
                cs.dtype);
-  encodeTensor(p.tmaB, b, cs.n, cs.k, mlpjit::sm90::boxRowsB(cs.config), 64,
-               cs.dtype);
-  // D {nOut, m}, box {storeSubtileCols, 64} (kernel_abi.h), when the
-  // epilogue stores with TMA.
+  encodeTensor(
+      p.tmaB, b, cs.n, cs.k, mlpjit::sm90::boxRowsB(cs.config), 64, cs.dtype,
+      128, mlpjit::sm90::splitsGateUp(cs.config) ? cs.config.gateUpBlock : 0);
+  // D {nOut, m}, box {storeSubtileCols, storeBoxRows} (kernel_abi.h), when
+  // the epilogue stores with TMA.
   if (mlpjit::sm90::storesWithTma(cs.config))
     encodeTensor(p.tmaD, d, m, cs.gated ? cs.n / 2 : cs.n,
-                 mlpjit::sm90::kStoreRows,
+                 mlpjit::sm90::storeBoxRows(cs.config),
                  mlpjit::sm90::storeSubtileCols(cs.config), cs.dtype,
                  mlpjit::sm90::storeSwizzleBytes(cs.config));
 #endif
@@ -475,7 +490,9 @@ int main(int argc, char **argv) {
         std::printf("resident %s: %d clusters of %d\n", cs.name.c_str(),
                     cs.maxActiveClusters(), cs.config.clusterM);
       for (int m : timedTokens())
-        if (!cs.config.swapAB || m <= 256)
+        // Narrow swapAB tiles are for few tokens; wide ones (256 weight rows)
+        // for the middle counts.
+        if (!cs.config.swapAB || cs.config.tileN == 256 || m <= 256)
           timeCase(cs, m, cublas, prop.multiProcessorCount);
       continue;
     }

@@ -212,7 +212,9 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   const double ctaFlopsPerUs =
       dev.mmaTflops * 1e6 / dev.smCount / double(perSm) *
       mmaEfficiency(dev, mmaRows, mmaCols) *
-      (plan.swapAB ? dev.swapEfficiency : 1.0) *
+      (sm90::wideSwap(cfg) ? dev.wideSwapEfficiency
+       : plan.swapAB       ? dev.swapEfficiency
+                           : 1.0) *
       (pingPong ? dev.pingPongEfficiency : 1.0) *
       (1.0 + dev.powerBoost * (1.0 - double(active) / ctaSlots));
   const double kTileFlops = 2.0 * double(tm * tn * kTileK);
@@ -355,10 +357,24 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
           2 * ceilDiv(p.n, tn) <= int64_t(p.device.smCount))
         add(half, tn, /*swap=*/true, /*splitK=*/false);
     }
+  // Wide swapAB (256 weight rows by up to 160 tokens, launch.h) for the
+  // middle token counts: m in one to four token tiles of ceil(m / t)
+  // rounded up to 8 (M = 300 as 2 x 152, cuBLAS's tile there). Fewer
+  // tokens per tile re-read the weights more often from L2; 64-row tiles
+  // (ping-pong) read them per 64 tokens.
+  if (m > 64 && m <= 4 * sm90::kWideSwapTokens)
+    for (int64_t t = 1; t <= 4; ++t) {
+      const int64_t tm = ceilDiv(ceilDiv(m, t), 8) * 8;
+      if (tm >= 64 && tm <= sm90::kWideSwapTokens)
+        add(tm, 256, /*swap=*/true);
+    }
+  // Weight tiles without swapAB: the powers of two and the wgmma N between
+  // them in steps of 32 from 96 (192 and 224 fill the last wave).
+  constexpr int kWeightTiles[] = {64, 96, 128, 160, 192, 224, 256};
   if (m > 32)
     for (int64_t tm : {64, 128})
-      for (int tn : sm90::kWgmmaN)
-        if (tn >= 64 && (!gated || tn % (2 * p.interleaveRows) == 0))
+      for (int tn : kWeightTiles)
+        if (!gated || tn % (2 * p.interleaveRows) == 0)
           add(tm, tn, /*swap=*/false);
   // Ping-pong: 64-row tiles, two per CTA in flight, whole K (it overlaps
   // the epilogue; splitting K is for too few tiles, where it has nothing to
@@ -372,7 +388,7 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
   // val-calib12b) where the model picks it for some shapes, so there it is no
   // candidate.
   if (m > 64 && (gated || m < 1024))
-    for (int tn : sm90::kWgmmaN)
+    for (int tn : kWeightTiles)
       if (tn >= 128 && (!gated || tn % (2 * p.interleaveRows) == 0))
         add(64, tn, /*swap=*/false, /*splitK=*/false, kSm90PingPongTemplate);
   return out;

@@ -14,12 +14,16 @@
 //                   any wgmma N from 64 to 256 of wgmma.cuh).
 //   SwapAB = true:  MMA M = weights (TileN 64|128), MMA N = tokens (TileM,
 //                   a wgmma N from 8 to 256); the accumulator is Dᵀ.
+//                   Wide (TileN 256, TileM <= 160): two consumer
+//                   warpgroups of 128 weight rows, two m64 MMAs each.
 //
 // Gated (GateUpBlock = B): weight rows alternate B gate rows and B up rows.
 // Without swapAB a thread holds each gate column and its up column (B
 // columns later) in its own registers. With swapAB and B = 64, warpgroup 0
 // holds the gate rows and warpgroup 1 hands it the up rows through shared
 // memory; smaller blocks stage the whole tile there ([weight row][token]).
+// Wide swapAB loads the weight tile as its gate rows, then its up rows (a
+// 4-D tmaB), so a thread's two MMAs hold each gate value and its up value.
 //
 // Ping-pong (PingPong, 64-row tiles): the two consumer warpgroups take
 // alternate units, each a whole tile, so one's epilogue runs while the
@@ -34,7 +38,9 @@
 // memory (two buffers, swizzled as the TMA map says) and one of its threads
 // stores each with TMA (p.tmaD); the store
 // drains while the next tile's k-loop runs, and TMA clips the tile at m and
-// nOut. swapAB tiles (few tokens) store from registers.
+// nOut. Wide swapAB tiles store each warp's 16 output columns by all the
+// tile's tokens the same way (stmatrix.trans transposes Dᵀ's fragments);
+// other swapAB tiles (few tokens) store from registers.
 //
 // PDL: every CTA waits for the stream's previous grid (griddepcontrol.wait)
 // after its prologue and lets its dependents launch; both are no-ops unless
@@ -140,6 +146,18 @@ __device__ __forceinline__ void tmaLoad2d(unsigned dst, const void *map,
       "l"(map), "r"(bar), "r"(c0), "r"(c1)
       : "memory");
 }
+/// A 4-D box ({c0, c1, c2, c3}, innermost first): gated wide swapAB loads
+/// a weight tile's gate rows and its up rows as two such boxes.
+__device__ __forceinline__ void tmaLoad4d(unsigned dst, const void *map,
+                                          unsigned bar, int c0, int c1, int c2,
+                                          int c3) {
+  asm volatile(
+      "cp.async.bulk.tensor.4d.shared::cluster.global.tile."
+      "mbarrier::complete_tx::bytes [%0], [%1, {%3, %4, %5, %6}], [%2];" ::"r"(
+          dst),
+      "l"(map), "r"(bar), "r"(c0), "r"(c1), "r"(c2), "r"(c3)
+      : "memory");
+}
 /// The same box, written at the same shared offset (and signalling the
 /// mbarrier at the same offset) in every CTA of the cluster in ctaMask.
 __device__ __forceinline__ void tmaLoad2dMulticast(unsigned dst,
@@ -241,6 +259,26 @@ __device__ __forceinline__ void tmaStore2d(const void *map, unsigned src,
 template <int Pending> __device__ __forceinline__ void bulkWaitRead() {
   asm volatile("cp.async.bulk.wait_group.read %0;" ::"n"(Pending) : "memory");
 }
+/// Stores two (x2) or four (x4) 8x8 16-bit matrices transposed: register j
+/// holds matrix j as an MMA fragment (row lane / 4, columns 2 * (lane % 4)
+/// and + 1), and lane 8j + r gives the address of the 16-byte row r of
+/// matrix j as stored, i.e. of the fragment's column r.
+__device__ __forceinline__ void stmatrixX4Trans(unsigned addr, unsigned r0,
+                                                unsigned r1, unsigned r2,
+                                                unsigned r3) {
+  asm volatile("stmatrix.sync.aligned.m8n8.x4.trans.shared.b16 [%0], {%1, %2, "
+               "%3, %4};" ::"r"(addr),
+               "r"(r0), "r"(r1), "r"(r2), "r"(r3)
+               : "memory");
+}
+__device__ __forceinline__ void stmatrixX2Trans(unsigned addr, unsigned r0,
+                                                unsigned r1) {
+  asm volatile(
+      "stmatrix.sync.aligned.m8n8.x2.trans.shared.b16 [%0], {%1, %2};" ::"r"(
+          addr),
+      "r"(r0), "r"(r1)
+      : "memory");
+}
 /// Waits until this thread's bulk stores are complete.
 __device__ __forceinline__ void bulkWaitAll() {
   asm volatile("cp.async.bulk.wait_group 0;" ::: "memory");
@@ -285,7 +323,12 @@ struct GemmTmaWs {
   static constexpr int kConsumerWarpgroups = consumerWarpgroups(kConfig);
   static constexpr int kConsumerThreads = 128 * kConsumerWarpgroups;
   static constexpr int kMmaN = mmaCols(kConfig);
-  static constexpr int kAccRegs = kMmaN / 2; // per consumer thread
+  // Wide swapAB (launch.h): each consumer warpgroup runs two m64 MMAs.
+  static constexpr bool kWideSwap = wideSwap(kConfig);
+  static constexpr bool kSplitGateUp = splitsGateUp(kConfig);
+  static constexpr int kMmas = consumerRows(kConfig) / 64;
+  static constexpr int kMmaAccRegs = kMmaN / 2;        // per thread and MMA
+  static constexpr int kAccRegs = kMmas * kMmaAccRegs; // per consumer thread
   static constexpr int kThreads = 128 * (1 + kConsumerWarpgroups);
   static constexpr int kSharedBytes = int(sharedBytes(kConfig));
   static_assert(kThreads == int(threads(kConfig)), "launch.h disagrees");
@@ -293,8 +336,8 @@ struct GemmTmaWs {
   static constexpr int kTileThreads = PingPong ? 128 : kConsumerThreads;
   static_assert(kTileThreads * kAccRegs == TileM * TileN,
                 "the accumulators (and split-K partials) cover the tile");
-  static_assert(!(SwapAB && kGated) || TileN == 128,
-                "gated swapAB tiles are 128 weight rows");
+  static_assert(!(SwapAB && kGated) || TileN >= 128,
+                "gated swapAB tiles are 128 or 256 weight rows");
   // Gated: gate rows [2jB, 2jB + B) and up rows [2jB + B, 2(j+1)B) of the
   // weight tile produce output columns [jB, (j+1)B) (supports() checks
   // that B is 8, 16, 32 or 64 and the tile holds whole pairs).
@@ -302,7 +345,8 @@ struct GemmTmaWs {
   // Gated swapAB with 64-row blocks: warpgroup 0 holds exactly the gate rows
   // and warpgroup 1 the up rows, so one hands its accumulators to the other;
   // smaller blocks go through a [weight row][token] exchange tile.
-  static constexpr bool kPairedWarpgroups = SwapAB && kGated && kBlock == 64;
+  static constexpr bool kPairedWarpgroups =
+      SwapAB && kGated && kBlock == 64 && !kWideSwap;
 
   static constexpr unsigned kATileBytes = unsigned(TileM) * TileK * 2u;
   static constexpr unsigned kBTileBytes = unsigned(TileN) * TileK * 2u;
@@ -321,10 +365,13 @@ struct GemmTmaWs {
   static constexpr unsigned kSubtileBytes = subtileBytes(kConfig);
   // A subtile holds whole gate/up pairs: the output tile is whole blocks,
   // so its widest power-of-two divisor up to 64 is a multiple of B.
-  static_assert(!kTmaStore || !kGated ||
+  static_assert(!kTmaStore || !kGated || kWideSwap ||
                     kStoreCols % (kBlock > 0 ? kBlock : 1) == 0,
                 "TMA-store subtiles hold whole gate/up blocks");
   static constexpr unsigned kStagingBytes = stagingBytes(kConfig);
+  // Threads that issue TMA stores and wait for them: one per consumer
+  // warpgroup, or one per warp (wide swapAB: each warp stores its own).
+  static constexpr int kStoreIssuerStride = kWideSwap ? 32 : 128;
   // Clusters of ClusterM CTAs on adjacent token tiles share the weight tile:
   // each loads 1/ClusterM of it and multicasts the slice to all of them.
   static constexpr int kCluster = ClusterM * ClusterN;
@@ -417,14 +464,23 @@ struct GemmTmaWs {
             const unsigned stage = base + unsigned(s) * kStageBytes;
             const int k0 = (w.kBegin + j) * TileK;
             ptx::tmaLoad2d(stage, &p.tmaA, fullBar(s), k0, w.m0);
-            if constexpr (kCluster == 1)
+            if constexpr (kSplitGateUp) {
+              // Gate rows then up rows of block pairs n0 / 2B, ... (tmaB
+              // is {K, B, gate|up, N / 2B}): the tile's first half is its
+              // gate rows in output order, the second its up rows.
+              for (int h = 0; h < 2; ++h)
+                ptx::tmaLoad4d(
+                    stage + kATileBytes + unsigned(h) * (kBTileBytes / 2),
+                    &p.tmaB, fullBar(s), k0, 0, h, w.n0 / (2 * kBlock));
+            } else if constexpr (kCluster == 1) {
               ptx::tmaLoad2d(stage + kATileBytes, &p.tmaB, fullBar(s), k0,
                              w.n0);
-            else
+            } else {
               ptx::tmaLoad2dMulticast(
                   stage + kATileBytes + rank * kBSliceBytes, &p.tmaB,
                   fullBar(s), k0, w.n0 + int(rank) * (TileN / ClusterM),
                   (unsigned short)((1u << kCluster) - 1u));
+            }
           }
         });
       }
@@ -456,11 +512,9 @@ struct GemmTmaWs {
           const int s = it % Stages;
           ptx::mbarrierWait(fullBar(s), unsigned(it / Stages) & 1u);
           const unsigned stage = base + unsigned(s) * kStageBytes;
-          // This warpgroup's 64 rows of the MMA's M operand, and the N one.
-          const unsigned mOperand = (SwapAB ? stage + kATileBytes : stage) +
-                                    unsigned(rowBlock(consumer)) * 64u * 128u;
+          // The MMA's M operand (rows of 128 bytes) and its N operand.
+          const unsigned mOperand = SwapAB ? stage + kATileBytes : stage;
           const unsigned nOperand = SwapAB ? stage : stage + kATileBytes;
-          const unsigned long long descM = ptx::sharedDescriptor(mOperand);
           const unsigned long long descN = ptx::sharedDescriptor(nOperand);
 #pragma unroll
           for (int i = 0; i < kAccRegs; ++i)
@@ -468,8 +522,15 @@ struct GemmTmaWs {
           ptx::wgmmaFence();
 #pragma unroll
           for (int kk = 0; kk < TileK / 16; ++kk)
-            wgmma::Mma<kMmaN, Traits::kBf16>::run(acc, descM + 2ull * kk,
-                                                  descN + 2ull * kk);
+#pragma unroll
+            for (int h = 0; h < kMmas; ++h)
+              wgmma::Mma<kMmaN, Traits::kBf16>::run(
+                  acc + h * kMmaAccRegs,
+                  ptx::sharedDescriptor(mOperand +
+                                        unsigned(mmaRowBlock(consumer, h)) *
+                                            64u * 128u) +
+                      2ull * kk,
+                  descN + 2ull * kk);
           ptx::wgmmaCommit();
 #pragma unroll
           for (int i = 0; i < kAccRegs; ++i)
@@ -550,7 +611,7 @@ struct GemmTmaWs {
       });
       // Shared memory stays until the last stores have read it.
       if constexpr (kTmaStore)
-        if (tid % 128 == 0)
+        if (tid % kStoreIssuerStride == 0)
           ptx::bulkWaitAll();
     }
     // Peers may still multicast into this CTA's shared memory or arrive on
@@ -563,6 +624,17 @@ struct GemmTmaWs {
   /// (ping-pong: each holds a whole 64-row tile).
   static __device__ __forceinline__ int rowBlock(int consumer) {
     return PingPong ? 0 : consumer;
+  }
+  /// The 64-row block of the MMA's M operand (the shared tile) that MMA h
+  /// of warpgroup `consumer` reads: its own block, or with wide swapAB
+  /// block 2c + h of the weight tile, gated 2h + c (gate rows c, up rows c).
+  static __device__ __forceinline__ int mmaRowBlock(int consumer, int h) {
+    if constexpr (kSplitGateUp)
+      return 2 * h + consumer;
+    else if constexpr (kWideSwap)
+      return 2 * consumer + h;
+    else
+      return rowBlock(consumer);
   }
 
   static __device__ __forceinline__ void releaseSlot(unsigned emptyBarrier) {
@@ -724,7 +796,77 @@ struct GemmTmaWs {
     const int fragCol = 2 * (lane % 4);
     [[maybe_unused]] Element *d = static_cast<Element *>(p.d);
     [[maybe_unused]] const int m = p.m;
-    if constexpr (kTmaStore) {
+    if constexpr (kWideSwap) {
+      // acc is Dᵀ: MMA h holds 64 weight rows by the tile's tokens (gated:
+      // h = 0 the gate rows, h = 1 their up rows, register for register).
+      // Each warp stores its 16 rows of an MMA, i.e. 16 output columns by
+      // every token, as one subtile: stmatrix.trans writes each 8x8
+      // fragment block as 8 token rows of 8 columns (16 bytes), 32-byte
+      // swizzled as tmaD says, and the warp's lane 0 stores it with TMA.
+      constexpr int kTokenBlocks = TileM / 8;
+      constexpr int kSubtiles = kGated ? 1 : kMmas;
+      const unsigned buffer =
+          staging + unsigned(consumer * 4 + warp) * kSubtileBytes;
+      // Stored row r of matrix j is addressed by lane 8j + r: matrix j is
+      // token block 2x + j / 2 (x4), columns 8 (j % 2) .. + 8.
+      const int rowToken = lane % 8 + 8 * (lane / 16);
+      const int rowChunk = (lane / 8) % 2;
+      const int r = lane / 4; // this thread's rows r and r + 8 of the warp's
+#pragma unroll
+      for (int h = 0; h < kSubtiles; ++h) {
+        if (lane == 0)
+          ptx::bulkWaitRead<0>(); // the buffer's previous store read it
+        __syncwarp();
+        // Output column (in the tile) of the warp's row 0, and the bias of
+        // this thread's rows (gated: gate g maps to weight row
+        // (g / B) 2B + g % B, its up row is B further).
+        const int col0 = kGated ? 64 * consumer + 16 * warp
+                                : 128 * consumer + 64 * h + 16 * warp;
+        float bias0[2], bias1[2];
+#pragma unroll
+        for (int e = 0; e < 2; ++e) {
+          const int c = col0 + r + 8 * e;
+          const long long row =
+              kGated ? n0 + (c / kBlock) * 2 * kBlock + c % kBlock : n0 + c;
+          bias0[e] = biasAt(p, row);
+          bias1[e] = kGated ? biasAt(p, row + kBlock) : 0.0f;
+        }
+        // Registers i, i + 1 of MMA h (row r + 8e), as a packed pair.
+        auto packed = [&](int i, int e) {
+          float v0, v1;
+          if constexpr (kGated) {
+            v0 = Epi::apply(value(i) + bias0[e],
+                            value(kMmaAccRegs + i) + bias1[e]);
+            v1 = Epi::apply(value(i + 1) + bias0[e],
+                            value(kMmaAccRegs + i + 1) + bias1[e]);
+          } else {
+            v0 = Epi::apply(value(h * kMmaAccRegs + i) + bias0[e]);
+            v1 = Epi::apply(value(h * kMmaAccRegs + i + 1) + bias0[e]);
+          }
+          const typename Traits::Pair pair = Traits::pack(v0, v1);
+          return *reinterpret_cast<const unsigned *>(&pair);
+        };
+        auto rowAddress = [&](int token) {
+          return buffer + unsigned(token) * 32u +
+                 unsigned((rowChunk ^ ((token / 4) % 2)) * 16);
+        };
+#pragma unroll
+        for (int b = 0; b + 1 < kTokenBlocks; b += 2)
+          ptx::stmatrixX4Trans(rowAddress(8 * b + rowToken), packed(4 * b, 0),
+                               packed(4 * b + 2, 1), packed(4 * b + 4, 0),
+                               packed(4 * b + 6, 1));
+        if constexpr (kTokenBlocks % 2 == 1) {
+          constexpr int b = kTokenBlocks - 1; // lanes 0-15 give addresses
+          ptx::stmatrixX2Trans(rowAddress(8 * b + lane % 8), packed(4 * b, 0),
+                               packed(4 * b + 2, 1));
+        }
+        ptx::fenceProxyAsync();
+        __syncwarp();
+        if (lane == 0)
+          ptx::tmaStore2d(&p.tmaD, buffer, int((kGated ? n0 / 2 : n0) + col0),
+                          m0);
+      }
+    } else if constexpr (kTmaStore) {
       // Subtile j holds output columns [Cj, Cj + C) of the tile (C =
       // kStoreCols): MMA columns [Cj, Cj + C), gated [2Cj, 2Cj + 2C) (whole
       // gate/up block pairs: C is a multiple of the block), i.e.

@@ -6,8 +6,10 @@ N needs its own asm string; generating them keeps the variants identical.
 Run: python3 gen_wgmma.py > wgmma.cuh
 """
 # Token tiles (swapAB) and weight tiles whose counts fill 132 SMs need N
-# beyond powers of two; wgmma takes any multiple of 8 up to 256.
-NS = [8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256]
+# beyond powers of two; wgmma takes any multiple of 8 up to 256. Every
+# multiple of 8 from 64 to 160: wide swapAB tiles split a token count into
+# two tiles of ceil(m / 2) rounded up to 8 (cuBLAS runs 300 tokens as 2 x 152).
+NS = [8, 16, 24, 32, 48] + list(range(64, 161, 8)) + [192, 224, 256]
 TYPES = [("bf16", "Bf16"), ("f16", "F16")]
 
 out = []

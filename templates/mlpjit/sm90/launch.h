@@ -34,7 +34,9 @@ namespace sm90 {
 
 /// The wgmma N values wgmma.cuh wraps (gen_wgmma.py's NS), ascending: the
 /// token tiles (swapAB) and weight tiles a plan may use.
-#define MLPJIT_SM90_WGMMA_N 8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256
+#define MLPJIT_SM90_WGMMA_N                                                    \
+  8, 16, 24, 32, 48, 64, 72, 80, 88, 96, 104, 112, 120, 128, 136, 144, 152,    \
+      160, 192, 224, 256
 constexpr int kWgmmaN[] = {MLPJIT_SM90_WGMMA_N};
 MLPJIT_SM90_HOST_DEVICE constexpr bool isWgmmaN(int n) {
   // A local copy: nvcc's device code cannot read a namespace-scope array.
@@ -53,10 +55,30 @@ MLPJIT_SM90_HOST_DEVICE constexpr int mmaRows(const GemmConfig &c) {
 MLPJIT_SM90_HOST_DEVICE constexpr int mmaCols(const GemmConfig &c) {
   return c.swapAB ? c.tileM : c.tileN;
 }
-/// Cooperative: one consumer warpgroup per 64 rows of the MMA's M side.
+/// Wide swapAB: 256 weight rows by up to kWideSwapTokens tokens, two
+/// consumer warpgroups of 128 weight rows (two m64 MMAs each), stored with
+/// TMA. The middle token counts' tile: 300 tokens as 2 x 152 (cuBLAS's
+/// choice) pad less than 64-row tiles and read each weight k-tile from L2
+/// once per 152 tokens, not per 64.
+constexpr int kWideSwapTokens = 160;
+MLPJIT_SM90_HOST_DEVICE constexpr bool wideSwap(const GemmConfig &c) {
+  return c.swapAB && c.tileN == 256;
+}
+/// Rows of the MMA's M side one consumer warpgroup owns: one m64 MMA, or two
+/// (wide swapAB).
+MLPJIT_SM90_HOST_DEVICE constexpr int consumerRows(const GemmConfig &c) {
+  return wideSwap(c) ? 128 : 64;
+}
+/// Gated wide swapAB loads each weight tile as its 128 gate rows then its
+/// 128 up rows (tmaB is 4-D, kernel_abi.h), so one thread's two MMAs hold a
+/// gate value and its up value in the same register of each.
+MLPJIT_SM90_HOST_DEVICE constexpr bool splitsGateUp(const GemmConfig &c) {
+  return wideSwap(c) && c.gated;
+}
+/// Cooperative: one consumer warpgroup per consumerRows of the MMA's M side.
 /// Ping-pong: two, each with whole tiles of 64 rows.
 MLPJIT_SM90_HOST_DEVICE constexpr int consumerWarpgroups(const GemmConfig &c) {
-  return c.pingPong ? 2 : mmaRows(c) / 64;
+  return c.pingPong ? 2 : mmaRows(c) / consumerRows(c);
 }
 /// Consumer warpgroups that read each stage of the ring (and free it).
 MLPJIT_SM90_HOST_DEVICE constexpr int stageReaders(const GemmConfig &c) {
@@ -76,7 +98,7 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned stageBytes(const GemmConfig &c) {
 /// accumulators to the gate one; smaller blocks stage the whole tile as
 /// [128 weight rows][tileM + 1] floats.
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned exchangeBytes(const GemmConfig &c) {
-  return !(c.swapAB && c.gated) ? 0u
+  return !(c.swapAB && c.gated) || wideSwap(c) ? 0u
          : c.gateUpBlock == 64
              ? unsigned(c.tileM) * 64u * 4u
              : (128u * unsigned(c.tileM + 1) * 4u + 15u) / 16u * 16u;
@@ -96,9 +118,11 @@ constexpr int kStoreRows = 64;
 /// Subtile columns: the widest of 64, 32 and 16 that divides the output
 /// tile, so 96- and 112-column outputs (gated 192x and 224x tiles, whose
 /// gate/up blocks are at most 32 and 16 rows, i.e. divide it) are whole
-/// subtiles too; 0 when none does.
+/// subtiles too; 0 when none does. Wide swapAB: 16, one warp's 16 weight
+/// rows of an MMA, by every token of the tile (each warp stores its own).
 MLPJIT_SM90_HOST_DEVICE constexpr int storeSubtileCols(const GemmConfig &c) {
-  return outputTileCols(c) % 64 == 0   ? 64
+  return wideSwap(c)                   ? 16
+         : outputTileCols(c) % 64 == 0 ? 64
          : outputTileCols(c) % 32 == 0 ? 32
          : outputTileCols(c) % 16 == 0 ? 16
                                        : 0;
@@ -108,19 +132,25 @@ MLPJIT_SM90_HOST_DEVICE constexpr int storeSubtileCols(const GemmConfig &c) {
 MLPJIT_SM90_HOST_DEVICE constexpr int storeSwizzleBytes(const GemmConfig &c) {
   return storeSubtileCols(c) * 2;
 }
+/// Subtile rows: kStoreRows tokens, or the whole token tile (wide swapAB).
+MLPJIT_SM90_HOST_DEVICE constexpr int storeBoxRows(const GemmConfig &c) {
+  return wideSwap(c) ? c.tileM : kStoreRows;
+}
 MLPJIT_SM90_HOST_DEVICE constexpr bool storesWithTma(const GemmConfig &c) {
-  return c.tmaStore && !c.swapAB && storeSubtileCols(c) != 0 &&
+  return c.tmaStore && (c.swapAB ? wideSwap(c) : storeSubtileCols(c) != 0) &&
          (c.gated ? c.n / 2 : c.n) % 8 == 0;
 }
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned subtileBytes(const GemmConfig &c) {
-  return unsigned(kStoreRows * storeSwizzleBytes(c));
+  return unsigned(storeBoxRows(c) * storeSwizzleBytes(c));
 }
 /// Subtile buffers per consumer warpgroup: two, so one fills while the
 /// previous one's store reads it; one for ping-pong, whose epilogue runs
 /// beside the other consumer's k-loop (the ring gets the space: 64x256
-/// tiles hold 5 stages instead of 4).
+/// tiles hold 5 stages instead of 4). Wide swapAB: one per warp.
 MLPJIT_SM90_HOST_DEVICE constexpr int storeBuffers(const GemmConfig &c) {
-  return c.pingPong || outputTileCols(c) < 2 * storeSubtileCols(c) ? 1 : 2;
+  return wideSwap(c)                                                 ? 4
+         : c.pingPong || outputTileCols(c) < 2 * storeSubtileCols(c) ? 1
+                                                                     : 2;
 }
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned stagingBytes(const GemmConfig &c) {
   return storesWithTma(c) ? unsigned(consumerWarpgroups(c) * storeBuffers(c)) *
@@ -225,16 +255,22 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
   if (!c.swapAB && c.tileM != 64 && c.tileM != 128)
     return "tileM must be 64 or 128 (one or two consumer warpgroups)";
   if (!c.swapAB && !isWgmmaN(c.tileN))
-    return "tileN must be a wgmma N of wgmma.cuh (8, 16, 24, 32, 48, 64, 96, "
-           "128, 160, 192, 224, 256)";
+    return "tileN must be a wgmma N of wgmma.cuh (8 to 48 in steps of 8 or "
+           "16, 64 to 160 in steps of 8, 192, 224, 256)";
   if (c.swapAB && !isWgmmaN(c.tileM))
-    return "with swapAB, tileM must be a wgmma N of wgmma.cuh (8, 16, 24, "
-           "32, 48, 64, 96, 128, 160, 192, 224, 256)";
+    return "with swapAB, tileM must be a wgmma N of wgmma.cuh (8 to 48 in "
+           "steps of 8 or 16, 64 to 160 in steps of 8, 192, 224, 256)";
   if (!c.swapAB && c.tileN < 64)
     return "tileN must be at least 64";
-  if (c.swapAB && c.tileN != 64 && c.tileN != 128)
+  if (c.swapAB && c.tileN != 64 && c.tileN != 128 && c.tileN != 256)
     return "with swapAB, tileN must be 64 or 128 (64 weight rows per "
-           "consumer warpgroup)";
+           "consumer warpgroup) or 256 (wide: 128 per consumer warpgroup)";
+  if (wideSwap(c) && c.tileM > kWideSwapTokens)
+    return "wide swapAB tiles (tileN 256) hold at most 160 tokens (two MMAs' "
+           "accumulators per thread)";
+  if (wideSwap(c) && !storesWithTma(c))
+    return "wide swapAB tiles (tileN 256) store with TMA: tmaStore on and "
+           "output rows a multiple of 8 elements";
   if (c.stages < 2 || c.stages > 8)
     return "stages must be 2 to 8";
   if ((c.clusterM != 1 && c.clusterM != 2) || c.clusterN != 1)
@@ -253,8 +289,8 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
                   c.tileN % (2 * c.gateUpBlock) != 0))
     return "gated tiles hold whole gate/up block pairs: tileN a multiple of "
            "twice the block (8, 16, 32 or 64 rows)";
-  if (c.gated && c.swapAB && c.tileN != 128)
-    return "gated swapAB tiles are 128 weight rows";
+  if (c.gated && c.swapAB && c.tileN == 64)
+    return "gated swapAB tiles are 128 or 256 weight rows";
   if (c.pingPong && (c.swapAB || c.tileM != 64 || c.splitK != 1))
     return "ping-pong consumers take whole 64-row tiles: tileM 64, no swapAB, "
            "splitK 1";

@@ -30,6 +30,9 @@ struct DeviceModel {
   double mmaColumnOverhead = 20.7;       // wgmma N costs like N + this
   double oneWarpgroupEfficiency = 0.9494; // 64-row tiles: one consumer
   double swapEfficiency = 0.589;         // swapAB (weights on the M side)
+  // Wide swapAB (256 weight rows, two MMAs per consumer warpgroup, TMA
+  // stores): a prior until the tuner has timed it (session 15).
+  double wideSwapEfficiency = 1.0;
   double nonPowerOfTwoEfficiency = 0.974; // wgmma N of 24, 48, 96, 160...
   double fewStagePenalty = 0.433;        // per stage under 4, on the k-loop
   double hbmGBs = 4200; // streaming bandwidth (prior, not fitted)
