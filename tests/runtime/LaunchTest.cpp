@@ -119,7 +119,7 @@ TEST(TensorMapTest, ArgumentsFollowKernelAbi) {
   }
 }
 
-TEST(TmaStoreTest, OnlyWholeSubtilesWithoutSwapAB) {
+TEST(TmaStoreTest, OnlyWholeSubtilesAndWideSwapAB) {
   KernelDesc d = hopperGateUp(); // 128x256 gated: 128 output columns
   EXPECT_TRUE(sm90::storesWithTma(toGemmConfig(d)));
   // Two 8 KiB subtile buffers per consumer warpgroup, in the shared budget.
@@ -128,7 +128,9 @@ TEST(TmaStoreTest, OnlyWholeSubtilesWithoutSwapAB) {
   off.tmaStore = false;
   EXPECT_EQ(sm90::sharedBytes(toGemmConfig(d)),
             sm90::sharedBytes(off) + 32768u);
-  d.swapAB = true; // few tokens: stores from registers
+  d.swapAB = true; // few tokens (128 weight rows): stores from registers
+  d.tileM = 16;
+  d.tileN = 128;
   EXPECT_FALSE(sm90::storesWithTma(toGemmConfig(d)));
   d = hopperGateUp();
   d.tileN = 192; // 96 output columns: three 32-column subtiles
@@ -149,6 +151,58 @@ TEST(TmaStoreTest, OnlyWholeSubtilesWithoutSwapAB) {
   d = hopperGateUp();
   d.n = 2 * 4100; // D rows of 4100 x 2 bytes are not 16-byte multiples
   EXPECT_FALSE(sm90::storesWithTma(toGemmConfig(d)));
+}
+
+// Wide swapAB (256 weight rows): two consumer warpgroups of two MMAs, each
+// warp storing 16 output columns by all the tile's tokens with TMA; gated,
+// the weight tile loads as its gate rows then its up rows (4-D tmaB).
+TEST(WideSwapTest, LaunchRulesAndTensorMaps) {
+  KernelDesc d = hopperGateUp(); // gated, 28672 x 4096
+  d.interleaveRows = 16;
+  d.swapAB = true;
+  d.tileM = 152;
+  d.stages = 3;
+  const GemmConfig c = toGemmConfig(d);
+  EXPECT_TRUE(sm90::wideSwap(c));
+  EXPECT_TRUE(sm90::splitsGateUp(c));
+  EXPECT_EQ(sm90::consumerWarpgroups(c), 2);
+  EXPECT_EQ(sm90::threads(c), 384u);
+  EXPECT_TRUE(sm90::storesWithTma(c));
+  EXPECT_EQ(sm90::storeSubtileCols(c), 16);
+  EXPECT_EQ(sm90::storeBoxRows(c), 152);
+  EXPECT_EQ(sm90::stagingBytes(c), 8u * 152u * 32u); // one per warp
+  EXPECT_EQ(sm90::exchangeBytes(c), 0u);
+  EXPECT_EQ(sm90::supports(c), nullptr);
+  TensorMapArgs out = tensorMapArgsD(d, 300);
+  EXPECT_EQ(out.rank, 2u);
+  EXPECT_EQ(out.boxDim[0], 16u);
+  EXPECT_EQ(out.boxDim[1], 152u);
+  EXPECT_EQ(out.swizzleBytes, 32u);
+  // {k, B, gate|up, n / 2B}, box {64, B, 1, 128 / B}: 128 gate rows.
+  TensorMapArgs b = tensorMapArgsB(d);
+  EXPECT_EQ(b.rank, 4u);
+  EXPECT_EQ(b.globalDim[0], 4096u);
+  EXPECT_EQ(b.globalDim[1], 16u);
+  EXPECT_EQ(b.globalDim[2], 2u);
+  EXPECT_EQ(b.globalDim[3], 28672u / 32u);
+  EXPECT_EQ(b.globalStride[0], 8192u);
+  EXPECT_EQ(b.globalStride[1], 8192u * 16u);
+  EXPECT_EQ(b.globalStride[2], 8192u * 32u);
+  EXPECT_EQ(b.boxDim[0], 64u);
+  EXPECT_EQ(b.boxDim[1], 16u);
+  EXPECT_EQ(b.boxDim[2], 1u);
+  EXPECT_EQ(b.boxDim[3], 8u);
+  // The plain GEMM loads its weights as usual.
+  d.epilogue = Epilogue::none;
+  EXPECT_EQ(tensorMapArgsB(d).rank, 2u);
+  EXPECT_FALSE(sm90::splitsGateUp(toGemmConfig(d)));
+  // More than 160 tokens, or no TMA store: rejected.
+  d.tileM = 192;
+  EXPECT_NE(sm90::supports(toGemmConfig(d)), nullptr);
+  GemmConfig registers = toGemmConfig(d);
+  registers.tileM = 128;
+  registers.tmaStore = false;
+  EXPECT_NE(sm90::supports(registers), nullptr);
 }
 
 // sm90_tma_ws_pingpong: the same template with two consumer warpgroups on

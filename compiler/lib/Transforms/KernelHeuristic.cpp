@@ -358,11 +358,15 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
         add(half, tn, /*swap=*/true, /*splitK=*/false);
     }
   // Wide swapAB (256 weight rows by up to 160 tokens, launch.h) for the
-  // middle token counts: m in one to four token tiles of ceil(m / t)
-  // rounded up to 8 (M = 300 as 2 x 152, cuBLAS's tile there). Fewer
-  // tokens per tile re-read the weights more often from L2; 64-row tiles
-  // (ping-pong) read them per 64 tokens.
-  if (m > 64 && m <= 4 * sm90::kWideSwapTokens)
+  // middle token counts, where the narrow swapAB tiles stop: m in one to
+  // four token tiles of ceil(m / t) rounded up to 8 (M = 300 as 2 x 152,
+  // cuBLAS's tile there). At M = 300 they were the fastest candidate for
+  // qwen2.5-7b's down GEMM (72.5 vs 78.6 us ping-pong) and the tp8 gate-up
+  // (64.4 vs 69.0), not elsewhere (wide1.jsonl, session 15); in the whole
+  // forward the plans with them ran 0.87-1.01x the time of those without
+  // at M = 300 and 400, but llama-3-8b's at M = 160 (planned at 192: 2 x
+  // 96 tokens) 1.03x: from 193 tokens.
+  if (m > 192 && m <= 4 * sm90::kWideSwapTokens)
     for (int64_t t = 1; t <= 4; ++t) {
       const int64_t tm = ceilDiv(ceilDiv(m, t), 8) * 8;
       if (tm >= 64 && tm <= sm90::kWideSwapTokens)
