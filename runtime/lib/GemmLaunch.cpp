@@ -123,7 +123,11 @@ TensorMapArgs mlpjit::tensorMapArgsD(const KernelDesc &desc, int64_t m) {
                   : tileCols % 64 == 0 ? 64
                   : tileCols % 32 == 0 ? 32
                                        : 16;
-  uint32_t rows = wideSwap(desc) ? uint32_t(desc.tileM) : 64;
+  // Wide swapAB: the token tile, or half of it (rounded up to 8 tokens)
+  // above 128 tokens.
+  uint32_t rows = !wideSwap(desc)     ? 64
+                  : desc.tileM <= 128 ? uint32_t(desc.tileM)
+                                      : uint32_t((desc.tileM / 2 + 7) / 8 * 8);
   TensorMapArgs t =
       tensorMapArgs(uint64_t(m), uint64_t(desc.outputColumns()), rows, cols);
   t.swizzleBytes = cols * 2;

@@ -19,6 +19,11 @@
 //   (64, 32 or 16) and a swizzle of 2c bytes (128, 64 or 32), when the
 //   epilogue stores with TMA (sm90::storesWithTma; zero otherwise): the
 //   store writes only the in-bounds part of a box.
+//   Wide swapAB (sm90::wideSwap: swapAB, tileN 256): tmaD's box is {16,
+//   sm90::storeBoxRows} (tileM, or half of it rounded up to 8 above 128
+//   tokens), 32-byte swizzle; gated, tmaB is 4-D {k, B, 2, n / 2B} (B =
+//   gateUpBlock) with box {tileK, B, 1, 128 / B}: one box holds a weight
+//   tile's gate rows (coordinate 0 of the third dimension) or its up rows.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_KERNEL_ABI_H

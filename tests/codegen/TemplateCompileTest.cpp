@@ -189,11 +189,11 @@ std::vector<KernelDesc> sm90Configs() {
   // a closing x2 stmatrix), split-K, stream-K, bias, gated with gate/up
   // blocks of 8, 16 and 64 (the 4-D weight load).
   for (auto [epilogue, dtype, tile, splitK, bias, block] :
-       {std::tuple{Epilogue::none, DType::bf16, Tile{152, 256, 64, 3}, 1, true,
+       {std::tuple{Epilogue::none, DType::bf16, Tile{152, 256, 64, 4}, 1, true,
                    0},
         std::tuple{Epilogue::gelu_tanh, DType::f16, Tile{128, 256, 64, 4}, 3,
                    false, 0},
-        std::tuple{Epilogue::none, DType::bf16, Tile{136, 256, 64, 3}, 0, false,
+        std::tuple{Epilogue::none, DType::bf16, Tile{136, 256, 64, 4}, 0, false,
                    0},
         std::tuple{Epilogue::swiglu, DType::bf16, Tile{160, 256, 64, 3}, 1,
                    false, 16},
@@ -304,7 +304,7 @@ TEST(TemplateCompileSm90, TmaStoreWhereLaunchRulesSayIt) {
       {Epilogue::none, false, Tile{64, 96, 64, 8}, true, true},
       {Epilogue::swiglu, false, Tile{128, 192, 64, 4}, true, false, 32},
       {Epilogue::swiglu, false, Tile{128, 224, 64, 4}, true, false, 16},
-      {Epilogue::none, true, Tile{152, 256, 64, 3}, true}, // wide swapAB
+      {Epilogue::none, true, Tile{152, 256, 64, 4}, true}, // wide swapAB
       {Epilogue::swiglu, true, Tile{128, 256, 64, 4}, true, false, 16},
   };
   for (const Case &c : cases) {

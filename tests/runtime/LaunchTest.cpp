@@ -169,14 +169,20 @@ TEST(WideSwapTest, LaunchRulesAndTensorMaps) {
   EXPECT_EQ(sm90::threads(c), 384u);
   EXPECT_TRUE(sm90::storesWithTma(c));
   EXPECT_EQ(sm90::storeSubtileCols(c), 16);
-  EXPECT_EQ(sm90::storeBoxRows(c), 152);
-  EXPECT_EQ(sm90::stagingBytes(c), 8u * 152u * 32u); // one per warp
+  EXPECT_EQ(sm90::storeBoxRows(c), 80); // two chunks: tokens 0-79, 72-151
+  EXPECT_EQ(sm90::stagingBytes(c), 8u * 80u * 32u); // one per warp
   EXPECT_EQ(sm90::exchangeBytes(c), 0u);
   EXPECT_EQ(sm90::supports(c), nullptr);
   TensorMapArgs out = tensorMapArgsD(d, 300);
   EXPECT_EQ(out.rank, 2u);
   EXPECT_EQ(out.boxDim[0], 16u);
-  EXPECT_EQ(out.boxDim[1], 152u);
+  EXPECT_EQ(out.boxDim[1], 80u);
+  d.tileM = 128; // up to 128 tokens: one chunk
+  EXPECT_EQ(tensorMapArgsD(d, 300).boxDim[1], 128u);
+  EXPECT_EQ(sm90::storeBoxRows(toGemmConfig(d)), 128);
+  d.tileM = 152;
+  d.stages = 4; // what the half-height subtiles leave room for
+  EXPECT_EQ(sm90::supports(toGemmConfig(d)), nullptr);
   EXPECT_EQ(out.swizzleBytes, 32u);
   // {k, B, gate|up, n / 2B}, box {64, B, 1, 128 / B}: 128 gate rows.
   TensorMapArgs b = tensorMapArgsB(d);

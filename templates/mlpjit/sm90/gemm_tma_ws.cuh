@@ -800,10 +800,15 @@ struct GemmTmaWs {
       // acc is Dᵀ: MMA h holds 64 weight rows by the tile's tokens (gated:
       // h = 0 the gate rows, h = 1 their up rows, register for register).
       // Each warp stores its 16 rows of an MMA, i.e. 16 output columns by
-      // every token, as one subtile: stmatrix.trans writes each 8x8
-      // fragment block as 8 token rows of 8 columns (16 bytes), 32-byte
-      // swizzled as tmaD says, and the warp's lane 0 stores it with TMA.
-      constexpr int kTokenBlocks = TileM / 8;
+      // every token, as one or two subtiles of kChunkTokens tokens (the
+      // second ends at the tile's last token and may overlap the first:
+      // those tokens are stored twice, with the same bytes): stmatrix.trans
+      // writes each 8x8 fragment block as 8 token rows of 8 columns (16
+      // bytes), 32-byte swizzled as tmaD says, and the warp's lane 0
+      // stores the subtile with TMA.
+      constexpr int kChunkTokens = storeBoxRows(kConfig);
+      constexpr int kChunks = (TileM + kChunkTokens - 1) / kChunkTokens;
+      constexpr int kTokenBlocks = kChunkTokens / 8; // per chunk
       constexpr int kSubtiles = kGated ? 1 : kMmas;
       const unsigned buffer =
           staging + unsigned(consumer * 4 + warp) * kSubtileBytes;
@@ -814,9 +819,6 @@ struct GemmTmaWs {
       const int r = lane / 4; // this thread's rows r and r + 8 of the warp's
 #pragma unroll
       for (int h = 0; h < kSubtiles; ++h) {
-        if (lane == 0)
-          ptx::bulkWaitRead<0>(); // the buffer's previous store read it
-        __syncwarp();
         // Output column (in the tile) of the warp's row 0, and the bias of
         // this thread's rows (gated: gate g maps to weight row
         // (g / B) 2B + g % B, its up row is B further).
@@ -846,25 +848,39 @@ struct GemmTmaWs {
           const typename Traits::Pair pair = Traits::pack(v0, v1);
           return *reinterpret_cast<const unsigned *>(&pair);
         };
-        auto rowAddress = [&](int token) {
-          return buffer + unsigned(token) * 32u +
-                 unsigned((rowChunk ^ ((token / 4) % 2)) * 16);
+        // Row `row` of the subtile (a token of the chunk).
+        auto rowAddress = [&](int row) {
+          return buffer + unsigned(row) * 32u +
+                 unsigned((rowChunk ^ ((row / 4) % 2)) * 16);
         };
 #pragma unroll
-        for (int b = 0; b + 1 < kTokenBlocks; b += 2)
-          ptx::stmatrixX4Trans(rowAddress(8 * b + rowToken), packed(4 * b, 0),
-                               packed(4 * b + 2, 1), packed(4 * b + 4, 0),
-                               packed(4 * b + 6, 1));
-        if constexpr (kTokenBlocks % 2 == 1) {
-          constexpr int b = kTokenBlocks - 1; // lanes 0-15 give addresses
-          ptx::stmatrixX2Trans(rowAddress(8 * b + lane % 8), packed(4 * b, 0),
-                               packed(4 * b + 2, 1));
+        for (int q = 0; q < kChunks; ++q) {
+          // The chunk's first token block.
+          const int first = q * kTokenBlocks < TileM / 8 - kTokenBlocks
+                                ? q * kTokenBlocks
+                                : TileM / 8 - kTokenBlocks;
+          if (lane == 0)
+            ptx::bulkWaitRead<0>(); // the buffer's previous store read it
+          __syncwarp();
+#pragma unroll
+          for (int b = 0; b + 1 < kTokenBlocks; b += 2) {
+            const int i = 4 * (first + b);
+            ptx::stmatrixX4Trans(rowAddress(8 * b + rowToken), packed(i, 0),
+                                 packed(i + 2, 1), packed(i + 4, 0),
+                                 packed(i + 6, 1));
+          }
+          if constexpr (kTokenBlocks % 2 == 1) {
+            constexpr int b = kTokenBlocks - 1; // lanes 0-15 give addresses
+            const int i = 4 * (first + b);
+            ptx::stmatrixX2Trans(rowAddress(8 * b + lane % 8), packed(i, 0),
+                                 packed(i + 2, 1));
+          }
+          ptx::fenceProxyAsync();
+          __syncwarp();
+          if (lane == 0)
+            ptx::tmaStore2d(&p.tmaD, buffer, int((kGated ? n0 / 2 : n0) + col0),
+                            m0 + 8 * first);
         }
-        ptx::fenceProxyAsync();
-        __syncwarp();
-        if (lane == 0)
-          ptx::tmaStore2d(&p.tmaD, buffer, int((kGated ? n0 / 2 : n0) + col0),
-                          m0);
       }
     } else if constexpr (kTmaStore) {
       // Subtile j holds output columns [Cj, Cj + C) of the tile (C =

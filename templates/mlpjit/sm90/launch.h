@@ -132,9 +132,14 @@ MLPJIT_SM90_HOST_DEVICE constexpr int storeSubtileCols(const GemmConfig &c) {
 MLPJIT_SM90_HOST_DEVICE constexpr int storeSwizzleBytes(const GemmConfig &c) {
   return storeSubtileCols(c) * 2;
 }
-/// Subtile rows: kStoreRows tokens, or the whole token tile (wide swapAB).
+/// Subtile rows: kStoreRows tokens, or with wide swapAB the token tile up
+/// to 128 tokens and half of it (rounded up to 8) above: two stores, the
+/// second ending at the last token, and room for a fourth stage (152
+/// tokens: 4 x 51 KiB + 8 x 2.5 KiB).
 MLPJIT_SM90_HOST_DEVICE constexpr int storeBoxRows(const GemmConfig &c) {
-  return wideSwap(c) ? c.tileM : kStoreRows;
+  return !wideSwap(c)     ? kStoreRows
+         : c.tileM <= 128 ? c.tileM
+                          : (c.tileM / 2 + 7) / 8 * 8;
 }
 MLPJIT_SM90_HOST_DEVICE constexpr bool storesWithTma(const GemmConfig &c) {
   return c.tmaStore && (c.swapAB ? wideSwap(c) : storeSubtileCols(c) != 0) &&
