@@ -26,7 +26,7 @@ WGMMA_N = [8, 16, 24, 32, 48] + list(range(64, 161, 8)) + [192, 224, 256]
 # pingpong was fitted alone (--only=pingpong) on the interleaved fit13.jsonl
 # (session 13), when ping-pong became a planner candidate; l2 alone
 # (--only=l2) on the same rows in session 14; wideswap alone on wide1.jsonl
-# (session 15), when wide swapAB tiles became candidates.
+# and wide2.jsonl (session 15), when wide swapAB tiles became candidates.
 FITTED = ["tflops", "colpad", "onewg", "npow2", "swap", "fewstage", "smload", "l2", "epi", "splitfix", "fixed",
           "latency", "overlap", "direct", "boost"]
 # clustergain: the k-loop of a gated GEMM in 2x1 clusters, the median of the
@@ -39,7 +39,7 @@ PRIOR = dict(sms=132, hbm=4200, clustergain=0.97)
 COMMITTED = dict(PRIOR, tflops=862, colpad=20.7, onewg=0.9494, npow2=0.974, swap=0.589,
                  fewstage=0.433, smload=444, l2=13169, epi=9.6e-5, splitfix=4.772, fixed=3.607,
                  latency=2.0, overlap=6.13, direct=4.09, boost=0.12, pingpong=1.097,
-                 wideswap=1.028)
+                 wideswap=1.026)
 
 PINGPONG = "sm90_tma_ws_pingpong"
 def pingpong(r): return r.get("template", "sm90_tma_ws") == PINGPONG
