@@ -20,6 +20,7 @@
 
 #include <cmath>
 #include <random>
+#include <set>
 
 using namespace mlpjit;
 
@@ -295,6 +296,40 @@ TEST(KernelHeuristic, LittleCarryAbove64Tokens) {
   ASSERT_NE(at1, nullptr);
   EXPECT_TRUE(at1->swapAB);
   EXPECT_EQ(at1->splitK, 1);
+}
+
+// Wide swapAB tiles (256 weight rows by 64-160 tokens) are candidates from
+// 193 to 640 tokens, sized as one to four token tiles of ceil(M / t)
+// rounded up to 8, and valid for the template (gated: any gate/up block).
+// qwen2.5-7b's down GEMM at 257-320 tokens takes one (the tuner timed wide
+// tiles fastest there at M = 300, session 15).
+TEST(KernelHeuristic, WideSwapTilesForMiddleTokenCounts) {
+  auto wideTokens = [](const GemmProblem &p, int64_t m) {
+    std::set<int64_t> tokens;
+    for (const KernelPlan &k : sm90Candidates(p, m)) {
+      if (k.swapAB && k.tileN == 256) {
+        tokens.insert(k.tileM);
+        EXPECT_EQ(rejection(p, k), "") << "M = " << m;
+      }
+    }
+    return tokens;
+  };
+  GemmProblem down = plainGemm(3584, 18944);
+  EXPECT_EQ(wideTokens(down, 300), (std::set<int64_t>{80, 104, 152}));
+  EXPECT_EQ(wideTokens(down, 256), (std::set<int64_t>{64, 88, 128}));
+  EXPECT_TRUE(wideTokens(down, 192).empty());
+  EXPECT_TRUE(wideTokens(down, 700).empty());
+  GemmProblem gateUp = gatedGemm(37888, 3584);
+  gateUp.interleaveRows = 16;
+  EXPECT_EQ(wideTokens(gateUp, 448), (std::set<int64_t>{112, 152}));
+  auto plans = HeuristicKernelPlanner().plan(down);
+  ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
+  const KernelPlan *at300 = planHolding(*plans, 300);
+  ASSERT_NE(at300, nullptr);
+  EXPECT_TRUE(at300->swapAB);
+  EXPECT_EQ(at300->tileN, 256);
+  EXPECT_GE(at300->tileM * 3, 320); // holds the range's 320 tokens in 3
+  EXPECT_EQ(at300->mMin, 257);
 }
 
 // The template's limits that depend on the bias hold for the planner's
