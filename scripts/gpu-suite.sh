@@ -47,7 +47,10 @@ if [ "$what" = sanitize ]; then
   # run's own check still compares each output with cuBLASLt and float64
   # (float64 only under racecheck, which faults inside cuBLASLt's kernels).
   # tests/gpu/sanitize-tuning.json (or SANITIZE_TUNING) forces plans the
-  # planner does not pick there: stream-K and a 2x1-cluster down GEMM.
+  # planner does not pick there: stream-K and a 2x1-cluster down GEMM;
+  # sanitize-wide-tuning.json forces wide swapAB tiles at 257-320 tokens
+  # (SANITIZE_TOKENS=300: gated with 16-row blocks, f16 + bias, split-K,
+  # plain with bias; odd and even token blocks).
   for tool in memcheck racecheck synccheck; do
     ref=""
     [ "$tool" = racecheck ] && ref=--cpu-reference-only
