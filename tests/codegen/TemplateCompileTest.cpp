@@ -209,6 +209,21 @@ std::vector<KernelDesc> sm90Configs() {
     }
     configs.push_back(d);
   }
+  // Wide swapAB in 2x1 clusters (tuning files only): the weight tile's
+  // halves multicast, gated as the 4-D gate and up boxes.
+  for (auto [epilogue, tile, splitK, block] :
+       {std::tuple{Epilogue::swiglu, Tile{152, 256, 64, 4}, 1, 16},
+        std::tuple{Epilogue::none, Tile{80, 256, 64, 4}, 2, 0}}) {
+    KernelDesc d = makeDesc("sm90_tma_ws", epilogue, DType::bf16, false, splitK,
+                            /*swap=*/true, tile);
+    d.clusterM = 2;
+    d.name += "_cluster2";
+    if (block) {
+      d.interleaveRows = block;
+      d.name += "_block" + std::to_string(block);
+    }
+    configs.push_back(d);
+  }
   // Stream-K (splitK 0) on both epilogue paths and with swapAB, and 2x1
   // clusters (multicast weight tiles) at the large-M tile.
   for (bool swap : {false, true})

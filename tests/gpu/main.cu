@@ -188,9 +188,12 @@ static mlpjit::abi::GemmParams params(const harness::Case &cs, int m,
   // A {k, m} and B {k, n}, boxes of sm90::boxRowsA/B rows and 64 columns.
   encodeTensor(p.tmaA, a, m, cs.k, mlpjit::sm90::boxRowsA(cs.config), 64,
                cs.dtype);
-  encodeTensor(
-      p.tmaB, b, cs.n, cs.k, mlpjit::sm90::boxRowsB(cs.config), 64, cs.dtype,
-      128, mlpjit::sm90::splitsGateUp(cs.config) ? cs.config.gateUpBlock : 0);
+  // Gated wide swapAB: the 4-D gate/up split, one box = half the tile (in
+  // a 2x1 cluster each CTA loads one half and multicasts it).
+  const bool split = mlpjit::sm90::splitsGateUp(cs.config);
+  encodeTensor(p.tmaB, b, cs.n, cs.k,
+               split ? cs.config.tileN : mlpjit::sm90::boxRowsB(cs.config), 64,
+               cs.dtype, 128, split ? cs.config.gateUpBlock : 0);
   // D {nOut, m}, box {storeSubtileCols, storeBoxRows} (kernel_abi.h), when
   // the epilogue stores with TMA.
   if (mlpjit::sm90::storesWithTma(cs.config))

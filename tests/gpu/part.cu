@@ -65,6 +65,15 @@ EPI_INDEX(ReGLU, 8)
                  "_" #TM "x" #TN "s" #S "_split" #SPLIT "_swap" #SWAP          \
                  "_block" #BLOCK "_pp" #PP,                                    \
                  MS)
+// CONFIG_WIDE_CLUSTER: wide swapAB (256 weight rows) in 2x1 clusters, the
+// two CTAs on adjacent token tiles multicasting halves of the weight tile.
+#define CONFIG_WIDE_CLUSTER(id, TIMED, E, EPI, TM, S, SPLIT, BIAS, BLOCK, N,   \
+                            K, MS)                                             \
+  REGISTER_STORE(id, TIMED, E, EPI, TM, 256, 64, S, SPLIT, true, BIAS, N, K,   \
+                 2, true, false, BLOCK,                                        \
+                 "_" #TM "x256s" #S "_split" #SPLIT "_wide_cluster2"           \
+                 "_block" #BLOCK,                                              \
+                 MS)
 #include "sm90/configs.inc"
 #else
 // Every configuration is timed with --time; no swap, no cluster.

@@ -198,6 +198,16 @@ TEST(WideSwapTest, LaunchRulesAndTensorMaps) {
   EXPECT_EQ(b.boxDim[1], 16u);
   EXPECT_EQ(b.boxDim[2], 1u);
   EXPECT_EQ(b.boxDim[3], 8u);
+  // 2x1 clusters: each CTA loads one half (gate or up) and multicasts it;
+  // the 4-D box stays half the tile. Narrow swapAB tiles have no clusters.
+  d.clusterM = 2;
+  EXPECT_EQ(sm90::supports(toGemmConfig(d)), nullptr);
+  EXPECT_EQ(tensorMapArgsB(d).boxDim[3], 8u);
+  KernelDesc narrow = d;
+  narrow.tileN = 128;
+  narrow.tileM = 64;
+  EXPECT_NE(sm90::supports(toGemmConfig(narrow)), nullptr);
+  d.clusterM = 1;
   // The plain GEMM loads its weights as usual.
   d.epilogue = Epilogue::none;
   EXPECT_EQ(tensorMapArgsB(d).rank, 2u);

@@ -158,6 +158,17 @@ __device__ __forceinline__ void tmaLoad4d(unsigned dst, const void *map,
       "l"(map), "r"(bar), "r"(c0), "r"(c1), "r"(c2), "r"(c3)
       : "memory");
 }
+/// tmaLoad4d's box into every CTA of the cluster in ctaMask (same offsets).
+__device__ __forceinline__ void
+tmaLoad4dMulticast(unsigned dst, const void *map, unsigned bar, int c0, int c1,
+                   int c2, int c3, unsigned short ctaMask) {
+  asm volatile("cp.async.bulk.tensor.4d.shared::cluster.global.tile."
+               "mbarrier::complete_tx::bytes.multicast::cluster"
+               " [%0], [%1, {%3, %4, %5, %6}], [%2], %7;" ::"r"(dst),
+               "l"(map), "r"(bar), "r"(c0), "r"(c1), "r"(c2), "r"(c3),
+               "h"(ctaMask)
+               : "memory");
+}
 /// The same box, written at the same shared offset (and signalling the
 /// mbarrier at the same offset) in every CTA of the cluster in ctaMask.
 __device__ __forceinline__ void tmaLoad2dMulticast(unsigned dst,
@@ -375,8 +386,8 @@ struct GemmTmaWs {
   // Clusters of ClusterM CTAs on adjacent token tiles share the weight tile:
   // each loads 1/ClusterM of it and multicasts the slice to all of them.
   static constexpr int kCluster = ClusterM * ClusterN;
-  static_assert(ClusterN == 1 && (ClusterM == 1 || !SwapAB),
-                "clusters: ClusterM x 1, non-swap");
+  static_assert(ClusterN == 1 && (ClusterM == 1 || !SwapAB || kWideSwap),
+                "clusters: ClusterM x 1, non-swap or wide swapAB");
   static constexpr unsigned kBSliceBytes = kBTileBytes / ClusterM;
   static_assert(kBSliceBytes % 1024 == 0, "slices are whole swizzle atoms");
   static constexpr int kKTiles = int((K + TileK - 1) / TileK);
@@ -464,7 +475,7 @@ struct GemmTmaWs {
             const unsigned stage = base + unsigned(s) * kStageBytes;
             const int k0 = (w.kBegin + j) * TileK;
             ptx::tmaLoad2d(stage, &p.tmaA, fullBar(s), k0, w.m0);
-            if constexpr (kSplitGateUp) {
+            if constexpr (kSplitGateUp && kCluster == 1) {
               // Gate rows then up rows of block pairs n0 / 2B, ... (tmaB
               // is {K, B, gate|up, N / 2B}): the tile's first half is its
               // gate rows in output order, the second its up rows.
@@ -472,6 +483,13 @@ struct GemmTmaWs {
                 ptx::tmaLoad4d(
                     stage + kATileBytes + unsigned(h) * (kBTileBytes / 2),
                     &p.tmaB, fullBar(s), k0, 0, h, w.n0 / (2 * kBlock));
+            } else if constexpr (kSplitGateUp) {
+              // In a 2x1 cluster CTA r loads half r (gate or up rows) and
+              // multicasts it to both.
+              ptx::tmaLoad4dMulticast(stage + kATileBytes + rank * kBSliceBytes,
+                                      &p.tmaB, fullBar(s), k0, 0, int(rank),
+                                      w.n0 / (2 * kBlock),
+                                      (unsigned short)((1u << kCluster) - 1u));
             } else if constexpr (kCluster == 1) {
               ptx::tmaLoad2d(stage + kATileBytes, &p.tmaB, fullBar(s), k0,
                              w.n0);

@@ -281,8 +281,8 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
   if ((c.clusterM != 1 && c.clusterM != 2) || c.clusterN != 1)
     return "clusters must be 1x1 or 2x1 (two token tiles sharing the "
            "multicast weight tile)";
-  if (c.clusterM == 2 && (c.swapAB || c.splitK == 0))
-    return "2x1 clusters need swapAB off and no stream-K";
+  if (c.clusterM == 2 && ((c.swapAB && !wideSwap(c)) || c.splitK == 0))
+    return "2x1 clusters need swapAB off (or wide swapAB) and no stream-K";
   if (c.splitK < 0 || c.splitK > 16)
     return "splitK must be 1 to 16, or 0 for stream-K";
   if (c.n <= 0 || c.k <= 0 || c.n % 8 != 0 || c.k % 8 != 0)
