@@ -154,7 +154,7 @@ def considered(r):
     if wide_swap(r):
         # Wide swapAB: 1-4 token tiles of ceil(M / t) rounded up to 8, 64-160.
         tiles = [cdiv(cdiv(r["m"], t), 8) * 8 for t in (1, 2, 3, 4)]
-        return 192 < r["m"] <= 640 and r["tileM"] in [w for w in tiles if 64 <= w <= 160]
+        return 128 < r["m"] <= 640 and r["tileM"] in [w for w in tiles if 64 <= w <= 160]
     if r["swapAB"]:
         narrowest = lambda t: min(w for w in WGMMA_N if w >= t)
         half = narrowest(cdiv(r["m"], 2))

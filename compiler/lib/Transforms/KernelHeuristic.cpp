@@ -50,19 +50,29 @@ constexpr Sm80Row kSm80Rows[] = {
 };
 
 /// Token counts at which the Hopper planner compares candidates; the range
-/// of each ends at its sample and starts after the previous one. From 256
-/// to 1024 tokens every 64 (sampleTokens): a range then either pads 128-row
-/// token tiles by more than half a tile everywhere or nowhere, so the
-/// ping-pong 64-row plans that win in the first kind (M = 300: up to 1.2x
-/// faster than 128-row tiles, fit13.jsonl) are not outvoted by the range's
-/// exact multiple of 128 (one range for 257..384 kept 128-row tiles at M =
-/// 300). From 2048 to 8192 every 128: there the tile count of a 128-token tile
-/// changes at each multiple of 128, and with it the wave count, so wider ranges
-/// averaged plans across wave jumps (M = 2500 in 2049..8192 ran the down GEMM
-/// in 128x256 tiles, 3.03 waves rounded to 4, 15-23% slower than 128x160 in the
-/// validation sweep, session 12).
-constexpr int64_t kSampleTokens[] = {1, 8, 16, 24, 32, 48, 64, 96, 128, 192};
-constexpr int64_t kPaddingStep = 64, kPaddingStart = 256, kPaddingEnd = 1024;
+/// of each ends at its sample and starts after the previous one. From 128
+/// to 640 tokens every 32 (kWideStep): wide swapAB tiles are sized for a
+/// range's top (sm90Candidates), and tiles sized for 448 ran 5-10% slower
+/// at M = 400 than tiles sized for 400 (qwen2.5-7b down 152x256 96.5 vs
+/// 136x256 87.4 us, wide2.jsonl, session 15). In the whole forward,
+/// 32-token ranges ran 0.89-0.98x the time of 64-token ones at M = 400,
+/// 0.88-1.00x at 200 (session 16). Not 16: faster at 10 of 13 points, but
+/// with an exact fit the model takes wide tiles the tuner timed slower
+/// (llama-3-8b down at 289-304: 152x256 split 4, 65.7 vs ping-pong 64x160
+/// 60.4 us; the forward 1.04x), as it overprices ping-pong there.
+/// Then to 1024 every 64 (kPaddingStep): a range either pads 128-row token
+/// tiles by more than half a tile everywhere or nowhere, so the ping-pong
+/// 64-row plans that win in the first kind (M = 300: up to 1.2x faster
+/// than 128-row tiles, fit13.jsonl) are not outvoted by the range's exact
+/// multiple of 128 (one range for 257..384 kept 128-row tiles at M = 300).
+/// From 2048 to 8192 every 128: there the tile count of a 128-token tile
+/// changes at each multiple of 128, and with it the wave count, so wider
+/// ranges averaged plans across wave jumps (M = 2500 in 2049..8192 ran the
+/// down GEMM in 128x256 tiles, 3.03 waves rounded to 4, 15-23% slower than
+/// 128x160 in the validation sweep, session 12).
+constexpr int64_t kSampleTokens[] = {1, 8, 16, 24, 32, 48, 64, 96, 128};
+constexpr int64_t kWideStep = 32, kWideEnd = 640;
+constexpr int64_t kPaddingStep = 64, kPaddingEnd = 1024;
 constexpr int64_t kMiddleSampleTokens[] = {1280, 1536, 1792, 2048};
 constexpr int64_t kFineStep = 128, kFineEnd = 8192;
 constexpr int64_t kLargeSampleTokens[] = {12288, 16384};
@@ -71,7 +81,10 @@ const std::vector<int64_t> &sampleTokens() {
   static const std::vector<int64_t> samples = [] {
     std::vector<int64_t> out(std::begin(kSampleTokens),
                              std::end(kSampleTokens));
-    for (int64_t t = kPaddingStart; t <= kPaddingEnd; t += kPaddingStep)
+    for (int64_t t = out.back() + kWideStep; t <= kWideEnd; t += kWideStep)
+      out.push_back(t);
+    for (int64_t t = out.back() + kPaddingStep; t <= kPaddingEnd;
+         t += kPaddingStep)
       out.push_back(t);
     out.insert(out.end(), std::begin(kMiddleSampleTokens),
                std::end(kMiddleSampleTokens));
@@ -364,9 +377,11 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
   // qwen2.5-7b's down GEMM (72.5 vs 78.6 us ping-pong) and the tp8 gate-up
   // (64.4 vs 69.0), not elsewhere (wide1.jsonl, session 15); in the whole
   // forward the plans with them ran 0.87-1.01x the time of those without
-  // at M = 300 and 400, but llama-3-8b's at M = 160 (planned at 192: 2 x
-  // 96 tokens) 1.03x: from 193 tokens.
-  if (m > 192 && m <= 4 * sm90::kWideSwapTokens)
+  // at M = 300 and 400. From 129 tokens since the ranges there are 32
+  // tokens wide: planned at 192 (2 x 96 tokens) llama-3-8b ran 1.03x slower
+  // at M = 160, planned at 160 (2 x 80) 0.95-1.01x and llama-3.1-405b 0.89
+  // (session 16, whole forward against session 15's plans).
+  if (m > 128 && m <= 4 * sm90::kWideSwapTokens)
     for (int64_t t = 1; t <= 4; ++t) {
       const int64_t tm = ceilDiv(ceilDiv(m, t), 8) * 8;
       if (tm >= 64 && tm <= sm90::kWideSwapTokens)
