@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Prints `mlpjit-bench --tune --tune-log FILE` rows as a table, one GEMM
+(shape, M, role) at a time, fastest first:
+
+  /usr/bin/python3 scripts/tune_log_table.py [--top N] [--best] LOG.jsonl...
+
+Each row: shape, M, role, "pp" (ping-pong), "W" (swapAB), tile, split-K,
+stages, "H" (the heuristic's plan), the median us and the cost model's
+estimate. --top N keeps the N fastest rows of each GEMM (and always the
+heuristic's). --best prints one line per GEMM instead: the fastest timed
+plan, the heuristic's, and their ratio (the target is within 5%).
+"""
+import argparse
+import json
+
+
+def plan(r):
+    return "%s%s%dx%d s%d" % ("pp " if "pingpong" in r["template"] else "",
+                              "W" if r["swapAB"] else "", r["tileM"],
+                              r["tileN"], r["splitK"])
+
+
+def groups(paths):
+    out = {}
+    for path in paths:
+        for line in open(path):
+            try:
+                r = json.loads(line)
+            except ValueError:
+                continue  # a log cut short
+            out.setdefault((r["shape"], r["m"], r["role"]), []).append(r)
+    for rows in out.values():
+        rows.sort(key=lambda r: r["us"])
+    return sorted(out.items())
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--top", type=int, default=0)
+    ap.add_argument("--best", action="store_true")
+    ap.add_argument("logs", nargs="+")
+    args = ap.parse_args()
+    for (shape, m, role), rows in groups(args.logs):
+        heur = next((r for r in rows if r.get("heuristic")), None)
+        if args.best:
+            line = "%-16s %5d %-7s best %-18s %7.1f" % (shape, m, role, plan(rows[0]),
+                                                        rows[0]["us"])
+            if heur:
+                line += " | heuristic %-18s %7.1f | heuristic/best %.3f" % (
+                    plan(heur), heur["us"], heur["us"] / rows[0]["us"])
+            print(line)
+            continue
+        for i, r in enumerate(rows):
+            if args.top and i >= args.top and r is not heur:
+                continue
+            print("%-16s %5d %-7s %-18s st%d %s %7.1f us  model %7.1f" % (
+                shape, m, role, plan(r), r["stages"], "H" if r.get("heuristic") else " ",
+                r["us"], r["estimate_us"]))
+
+
+if __name__ == "__main__":
+    main()
