@@ -11,7 +11,8 @@ heuristic's). --best prints one line per GEMM instead: the fastest timed
 plan, the heuristic's, and their ratio (the target is within 5%).
 """
 import argparse
-import json
+
+from fit_cost_model import read_rows  # this folder is on sys.path
 
 
 def plan(r):
@@ -22,13 +23,8 @@ def plan(r):
 
 def groups(paths):
     out = {}
-    for path in paths:
-        for line in open(path):
-            try:
-                r = json.loads(line)
-            except ValueError:
-                continue  # a log cut short
-            out.setdefault((r["shape"], r["m"], r["role"]), []).append(r)
+    for r in read_rows(paths):
+        out.setdefault((r["shape"], r["m"], r["role"]), []).append(r)
     for rows in out.values():
         rows.sort(key=lambda r: r["us"])
     return sorted(out.items())
