@@ -71,7 +71,9 @@ constexpr Sm80Row kSm80Rows[] = {
 /// down GEMM in 128x256 tiles, 3.03 waves rounded to 4, 15-23% slower than
 /// 128x160 in the validation sweep, session 12).
 constexpr int64_t kSampleTokens[] = {1, 8, 16, 24, 32, 48, 64, 96, 128};
-constexpr int64_t kWideStep = 32, kWideEnd = 640;
+// The wide swapAB candidates' last token count (sm90Candidates): four
+// token tiles of the widest.
+constexpr int64_t kWideStep = 32, kWideEnd = 4 * sm90::kWideSwapTokens;
 constexpr int64_t kPaddingStep = 64, kPaddingEnd = 1024;
 constexpr int64_t kMiddleSampleTokens[] = {1280, 1536, 1792, 2048};
 constexpr int64_t kFineStep = 128, kFineEnd = 8192;
@@ -381,7 +383,7 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
   // tokens wide: planned at 192 (2 x 96 tokens) llama-3-8b ran 1.03x slower
   // at M = 160, planned at 160 (2 x 80) 0.95-1.01x and llama-3.1-405b 0.89
   // (session 16, whole forward against session 15's plans).
-  if (m > 128 && m <= 4 * sm90::kWideSwapTokens)
+  if (m > 128 && m <= kWideEnd)
     for (int64_t t = 1; t <= 4; ++t) {
       const int64_t tm = ceilDiv(ceilDiv(m, t), 8) * 8;
       if (tm >= 64 && tm <= sm90::kWideSwapTokens)
