@@ -76,10 +76,11 @@ struct DeviceModel {
   // in turn, had 0.929): above 1, as the model's epilogue overlap alone
   // does not account for what the second consumer hides.
   double pingPongEfficiency = 1.097;
-  // The same for gated GEMMs (their epilogue: activation, product, half-width
-  // store), fitted apart in session 17 with l2GBs and overlapNorm: one constant
-  // for both had gated ping-pong tiles 1.11x slower than priced at 64x128 and
-  // plain ones 0.94x (fit13, wide1-2); held-out regret 1.0177 -> 1.0137.
+  // The same for gated GEMMs, fitted apart in session 17 with l2GBs and
+  // overlapNorm: one constant for both had gated ping-pong tiles 1.11x
+  // slower than priced at 64x128 and plain ones 0.94x (fit13, wide1-2);
+  // held-out regret 1.0177 -> 1.0137. Why (the gated epilogue's activation
+  // beside the other consumer's MMAs is a guess) was not measured.
   double gatedPingPongEfficiency = 0.9476;
 };
 
