@@ -228,7 +228,9 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
   if (!archOpt.empty())
     spec.arch = archOpt;
   llvm::errs() << "[" << shape.name << "] compiling...\n";
-  // Every plan set on the same weights (seed 17).
+  // Every plan set on weights of the same values (seed 17), each set its own
+  // copy: the sets stream different memory (a candidate cause of identical
+  // plans reading 1.04x apart, docs/performance.md session 17).
   std::vector<std::unique_ptr<DeviceMlp>> mlps;
   for (const std::optional<std::string> &tuning : plans) {
     auto dev = DeviceMlp::compile(gpu, spec, tuning);
