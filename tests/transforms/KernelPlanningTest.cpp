@@ -287,10 +287,9 @@ TEST(KernelHeuristic, PingPongPricedApartForGatedGemms) {
   EXPECT_FALSE(pingPong(*gateUp256));
   EXPECT_EQ(gateUp256->tileM, 128);
   // One ping-pong plan on one shape, priced gated and plain.
-  GemmProblem plain = plainGemm(28672, 4096);
   KernelPlan pp{"sm90_tma_ws_pingpong", 1, 1, 64, 256, 64, 5, 1, 1, 1, false};
-  EXPECT_GT(estimateMicros(gatedGemm(28672, 4096), pp, 256),
-            estimateMicros(plain, pp, 256));
+  EXPECT_GT(estimateMicros(gated, pp, 256),
+            estimateMicros(plainGemm(28672, 4096), pp, 256));
 }
 
 // Above 64 tokens 64x64 tiles are candidates only split (unsplit they ran
@@ -298,8 +297,14 @@ TEST(KernelHeuristic, PingPongPricedApartForGatedGemms) {
 // whole forward on small models, session 17); at 64 tokens and below they
 // stay whole.
 TEST(KernelHeuristic, NoUnsplit64x64AboveOneTokenTile) {
-  auto unsplit64 = [](const KernelPlan &k) {
-    return !k.swapAB && k.tileM == 64 && k.tileN == 64 && k.splitK == 1;
+  auto is64x64 = [](const KernelPlan &k) {
+    return !k.swapAB && k.tileM == 64 && k.tileN == 64;
+  };
+  auto unsplit64 = [&](const KernelPlan &k) {
+    return is64x64(k) && k.splitK == 1;
+  };
+  auto split64 = [&](const KernelPlan &k) {
+    return is64x64(k) && k.splitK > 1;
   };
   GemmProblem p = plainGemm(2048, 8192);
   EXPECT_GT(llvm::count_if(sm90Candidates(p, 64), unsplit64), 0);
@@ -307,12 +312,7 @@ TEST(KernelHeuristic, NoUnsplit64x64AboveOneTokenTile) {
     EXPECT_EQ(llvm::count_if(sm90Candidates(p, m), unsplit64), 0)
         << "M = " << m;
   // The split ones remain where the tiles leave SMs idle.
-  EXPECT_GT(llvm::count_if(sm90Candidates(p, 160),
-                           [](const KernelPlan &k) {
-                             return !k.swapAB && k.tileM == 64 &&
-                                    k.tileN == 64 && k.splitK > 1;
-                           }),
-            0);
+  EXPECT_GT(llvm::count_if(sm90Candidates(p, 160), split64), 0);
 }
 
 // A plan is not carried into a range whose winner pads fewer token rows:

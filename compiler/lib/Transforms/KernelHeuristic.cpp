@@ -315,8 +315,7 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
   const bool gated = isGated(p.epilogue);
   const int64_t kTiles = ceilDiv(p.k, kTileK);
   auto add = [&](int64_t tileM, int64_t tileN, bool swap, bool splitK = true,
-                 const char *templateName = kSm90Template,
-                 bool unsplit = true) {
+                 const char *templateName = kSm90Template) {
     const int64_t tiles = ceilDiv(m, tileM) * ceilDiv(p.n, tileN);
     // Split-K only where the tiles alone leave SMs idle: its partials cost
     // more than a second wave saves (H200: 904 vs 722 us at M = 4096).
@@ -326,8 +325,6 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
       if (s > 1 && (!fewTiles || kTiles / s < 4 ||
                     (s - 1) * ceilDiv(kTiles, s) >= kTiles))
         break; // too little k-loop to amortize a partial, or an empty split
-      if (s == 1 && !unsplit)
-        continue;
       KernelPlan plan{templateName,   /*mMin=*/1, /*mMax=*/1,   tileM,
                       tileN,          kTileK,     /*stages=*/8, /*clusterM=*/1,
                       /*clusterN=*/1, s,          swap};
@@ -353,7 +350,7 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
     // 58.5 us; whole forward at --settle-ms 0: 152.8 vs 159.5 us, at 400:
     // 169.1 vs 159.3; docs/results/2026-12-03-h200-s10). Tuning files may
     // still ask for either.
-    if (out.size() > whole && out[whole].splitK == 1) {
+    if (out.size() > whole) {
       KernelPlan plan = out[whole];
       plan.clusterM = 2;
       if (clustersPay(p, plan, m) && !sm90::supports(sm90Config(p, plan)))
@@ -396,6 +393,12 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
     }
   // Weight tiles without swapAB: the powers of two and the wgmma N between
   // them in steps of 32 from 96 (192 and 224 fill the last wave).
+  constexpr int kWeightTiles[] = {64, 96, 128, 160, 192, 224, 256};
+  if (m > 32)
+    for (int64_t tm : {64, 128})
+      for (int tn : kWeightTiles)
+        if (!gated || tn % (2 * p.interleaveRows) == 0)
+          add(tm, tn, /*swap=*/false);
   // 64x64 tiles, the least MMA per byte loaded, above 64 tokens only split:
   // unsplit they re-read the weights per 64 tokens and lost wherever timed,
   // 1.7-1.9x the fastest candidate on all 10 fit-set GEMMs at M = 100-500
@@ -403,13 +406,10 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
   // cheap; planned after the session-17 refit for small models they ran
   // the whole forward 1.09-1.15x slower (validation configs at M = 100-256,
   // call 2).
-  constexpr int kWeightTiles[] = {64, 96, 128, 160, 192, 224, 256};
-  if (m > 32)
-    for (int64_t tm : {64, 128})
-      for (int tn : kWeightTiles)
-        if (!gated || tn % (2 * p.interleaveRows) == 0)
-          add(tm, tn, /*swap=*/false, /*splitK=*/true, kSm90Template,
-              /*unsplit=*/!(tm == 64 && tn == 64 && m > 64));
+  if (m > 64)
+    llvm::erase_if(out, [](const KernelPlan &k) {
+      return !k.swapAB && k.tileM == 64 && k.tileN == 64 && k.splitK == 1;
+    });
   // Ping-pong: 64-row tiles, two per CTA in flight, whole K (it overlaps
   // the epilogue; splitting K is for too few tiles, where it has nothing to
   // overlap), wide weight tiles (the L2 reads per MMA grow as tiles
