@@ -48,7 +48,7 @@ if [ "$what" = sanitize ]; then
   # (float64 only under racecheck, which faults inside cuBLASLt's kernels).
   # tests/gpu/sanitize-tuning.json (or SANITIZE_TUNING) forces plans the
   # planner does not pick there: stream-K and a 2x1-cluster down GEMM;
-  # sanitize-wide-tuning.json forces wide swapAB tiles at 289-320 tokens
+  # sanitize-wide-tuning.json forces wide swapAB tiles at 289-304 tokens
   # (SANITIZE_TOKENS=300: gated with 16-row blocks, f16 + bias, split-K,
   # plain with bias; odd and even token blocks).
   for tool in memcheck racecheck synccheck; do

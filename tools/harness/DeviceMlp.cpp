@@ -130,13 +130,25 @@ mlpjit::harness::randomWeights(GpuSession &gpu, const MlpSpec &spec,
 
 llvm::Expected<std::unique_ptr<DeviceMlp>>
 DeviceMlp::compile(GpuSession &gpu, const MlpSpec &spec,
-                   std::optional<std::string> tuningFile) {
+                   std::optional<std::string> tuningFile,
+                   const DeviceMlp *weightsOf) {
   CompileOptions options;
   options.tuningFile = std::move(tuningFile);
   auto compiled = compileMlp(spec, options);
   if (!compiled)
     return compiled.takeError();
-  return create(gpu, *compiled, /*seed=*/17);
+  if (!weightsOf)
+    return create(gpu, *compiled, /*seed=*/17);
+  std::unique_ptr<DeviceMlp> dm(new DeviceMlp(gpu));
+  dm->specCopy = compiled->spec;
+  dm->program = *compiled;
+  dm->w = weightsOf->w; // not owned: weightsOf's storage holds them
+  auto mlp = Mlp::load(toProgram(*compiled), gpu.context());
+  if (!mlp)
+    return mlp.takeError();
+  if (auto e = dm->adopt(std::move(*mlp)))
+    return e;
+  return dm;
 }
 
 llvm::Expected<std::unique_ptr<DeviceMlp>>

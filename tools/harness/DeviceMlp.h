@@ -96,10 +96,13 @@ public:
   create(GpuSession &gpu, const CompiledMlp &compiled, unsigned long long seed);
   /// Compiles `spec` (tuningFile as CompileOptions takes it: unset, the
   /// default file; empty, the heuristic's plans alone) and creates it with
-  /// weights from seed 17, as the benchmark and the tuner use it.
+  /// weights from seed 17, as the benchmark and the tuner use it; or, with
+  /// `weightsOf` (of the same block, outliving the result), on that
+  /// object's weights, so that two plan sets stream the same memory.
   static llvm::Expected<std::unique_ptr<DeviceMlp>>
   compile(GpuSession &gpu, const MlpSpec &spec,
-          std::optional<std::string> tuningFile);
+          std::optional<std::string> tuningFile,
+          const DeviceMlp *weightsOf = nullptr);
   ~DeviceMlp();
 
   /// y[m, h] = mlp(x[m, h]): both kernels.

@@ -2,6 +2,8 @@
 #include "Timing.h"
 
 #include <algorithm>
+#include <numeric>
+#include <random>
 #include <string>
 
 using namespace mlpjit;
@@ -121,17 +123,23 @@ llvm::Expected<std::vector<TimingResult>> mlpjit::harness::timeInterleaved(
           std::clamp(double(batch[v]) * 50.0 / double(n) / std::max(*ms, 1e-3),
                      1.0, 1000.0));
     }
-  // Timed: one replay of each variant per rep, the starting variant rotated
-  // so that none always follows the same one.
+  // Timed: one replay of each variant per rep, in an order shuffled per rep
+  // (fixed seed) so that no variant always follows the same one (rotating
+  // the start of one cyclic order did not: variant v + 1 followed v at all
+  // but one replay of each rep).
   std::vector<std::vector<double>> us(n);
-  for (int i = 0; i < reps; ++i)
-    for (size_t j = 0; j < n; ++j) {
-      size_t v = (size_t(i) + j) % n;
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), size_t(0));
+  std::mt19937 shuffler(2026);
+  for (int i = 0; i < reps; ++i) {
+    std::shuffle(order.begin(), order.end(), shuffler);
+    for (size_t v : order) {
       auto ms = replayMs(v, 1, "timed graph replay");
       if (!ms)
         return fail(ms.takeError());
       us[v].push_back(1e3 * *ms / perGraph);
     }
+  }
   cleanup();
   std::vector<TimingResult> results(n);
   for (size_t v = 0; v < n; ++v) {

@@ -50,7 +50,7 @@ timeWithGraph(const Driver &driver, CUstream stream,
 
 /// timeWithGraph for several variants at once, for comparing them: one graph
 /// per body, the warm-up and settle replay them in turn, and the timed loop
-/// replays each once per rep (the first one rotated), so every variant sees
+/// replays each once per rep (in a shuffled order), so every variant sees
 /// the same clock. Timed one after another instead, two identical programs
 /// read up to 23% apart on the H200 (session 12's validation sweep: the
 /// clock moves between measurements seconds apart). Results in body order.

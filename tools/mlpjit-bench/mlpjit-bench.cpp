@@ -228,12 +228,13 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
   if (!archOpt.empty())
     spec.arch = archOpt;
   llvm::errs() << "[" << shape.name << "] compiling...\n";
-  // Every plan set on weights of the same values (seed 17), each set its own
-  // copy: the sets stream different memory (a candidate cause of identical
-  // plans reading 1.04x apart, docs/performance.md session 17).
+  // Every plan set on the first one's weights, which each Mlp packs into a
+  // gate/up buffer of its own. Identical plans still read up to 1.05x apart
+  // by slot (llama-3-8b at M = 100, session 18): A/B runs swap the roles.
   std::vector<std::unique_ptr<DeviceMlp>> mlps;
   for (const std::optional<std::string> &tuning : plans) {
-    auto dev = DeviceMlp::compile(gpu, spec, tuning);
+    auto dev = DeviceMlp::compile(gpu, spec, tuning,
+                                  mlps.empty() ? nullptr : mlps.front().get());
     if (!dev)
       return dev.takeError();
     mlps.push_back(std::move(*dev));

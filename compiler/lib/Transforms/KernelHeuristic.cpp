@@ -51,15 +51,16 @@ constexpr Sm80Row kSm80Rows[] = {
 
 /// Token counts at which the Hopper planner compares candidates; the range
 /// of each ends at its sample and starts after the previous one. From 128
-/// to 640 tokens every 32 (kWideStep): wide swapAB tiles are sized for a
+/// to 640 tokens every 16 (kWideStep): wide swapAB tiles are sized for a
 /// range's top (sm90Candidates), and tiles sized for 448 ran 5-10% slower
 /// at M = 400 than tiles sized for 400 (qwen2.5-7b down 152x256 96.5 vs
 /// 136x256 87.4 us, wide2.jsonl, session 15). In the whole forward,
 /// 32-token ranges ran 0.89-0.98x the time of 64-token ones at M = 400,
-/// 0.88-1.00x at 200 (session 16). Not 16: faster at 10 of 13 points, but
-/// with an exact fit the model takes wide tiles the tuner timed slower
-/// (llama-3-8b down at 289-304: 152x256 split 4, 65.7 vs ping-pong 64x160
-/// 60.4 us; the forward 1.04x), as it overprices ping-pong there.
+/// 0.88-1.00x at 200 (session 16), and 16-token ones 0.92-1.00x the time of
+/// 32-token ones at 200 and 300 over 12 points, none slower (session 18,
+/// roles swapped between two processes). Session 16 kept 32: its model
+/// overpriced ping-pong and took wide tiles at llama-3-8b's 289-304 that
+/// ran 1.04x slower; session 17's refit keeps ping-pong there.
 /// Then to 1024 every 64 (kPaddingStep): a range either pads 128-row token
 /// tiles by more than half a tile everywhere or nowhere, so the ping-pong
 /// 64-row plans that win in the first kind (M = 300: up to 1.2x faster
@@ -73,7 +74,7 @@ constexpr Sm80Row kSm80Rows[] = {
 constexpr int64_t kSampleTokens[] = {1, 8, 16, 24, 32, 48, 64, 96, 128};
 // The wide swapAB candidates' last token count (sm90Candidates): four
 // token tiles of the widest.
-constexpr int64_t kWideStep = 32, kWideEnd = 4 * sm90::kWideSwapTokens;
+constexpr int64_t kWideStep = 16, kWideEnd = 4 * sm90::kWideSwapTokens;
 constexpr int64_t kPaddingStep = 64, kPaddingEnd = 1024;
 constexpr int64_t kMiddleSampleTokens[] = {1280, 1536, 1792, 2048};
 constexpr int64_t kFineStep = 128, kFineEnd = 8192;

@@ -4,13 +4,13 @@
 
 // llama-3-70b/tp8: a measured plan replaces the heuristic's in the planner
 // range holding its m, not in the whole bucket (gate-up m = 256 ->
-// [225, 256]; down m = 16 -> [9, 16], while the heuristic's [1, 16] bucket
+// [241, 256]; down m = 16 -> [9, 16], while the heuristic's [1, 16] bucket
 // keeps its plan for [1, 8]); other ranges, and the f16 entry (another
 // dtype), leave the heuristic's plans alone.
 // CHECK-LABEL: func.func @tp8
 // CHECK: mlp.fused_linear swiglu {{.*}} {plans = [
 // CHECK-SAME: m = [1, 8], tile = [8, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
-// CHECK-SAME: m = [225, 256], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>,
+// CHECK-SAME: m = [241, 256], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>,
 // CHECK: mlp.linear {{.*}} {plans = [
 // CHECK-SAME: m = [1, 8], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
 // CHECK-SAME: m = [9, 16], tile = [32, 64, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
