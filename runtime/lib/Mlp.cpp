@@ -393,6 +393,28 @@ llvm::Error MlpLayer::setPackedGateUp(const void *gateUp, const void *down,
   return llvm::Error::success();
 }
 
+llvm::Error MlpLayer::shareWeights(const MlpLayer &other) {
+  const MlpProgram &prog = program(), &theirs = other.program();
+  if (&other == this) // refused before the reset below: it would drop them
+    return apiError(prog, "shareWeights: a layer cannot share its own weights");
+  weightsSet = false;
+  if (!other.weightsSet)
+    return apiError(prog, "shareWeights: the other layer has no weights");
+  if (prog.hidden != theirs.hidden ||
+      prog.intermediate != theirs.intermediate || prog.dtype != theirs.dtype ||
+      prog.epilogue != theirs.epilogue || prog.hasBias != theirs.hasBias ||
+      (isGated(prog.epilogue) && prog.interleaveRows != theirs.interleaveRows))
+    return apiError(prog, "shareWeights: '" + theirs.name +
+                              "' is another block (shapes, dtype, epilogue, "
+                              "bias or gate/up interleave differ)");
+  gateUpWeight = other.gateUpWeight;
+  gateUpBias = other.gateUpBias;
+  downWeight = other.downWeight;
+  downBias = other.downBias;
+  weightsSet = true;
+  return llvm::Error::success();
+}
+
 /// The down GEMM starts as a programmatic dependent of gate-up only with
 /// MLPJIT_PDL=1: on the H200 it cost 13 us at M = 1 and 3 us at M = 64
 /// (llama-3-8b, docs/performance.md v4), and still 2-5 us at M <= 16 for
@@ -563,6 +585,10 @@ llvm::Error Mlp::setPackedGateUp(const void *gateUp, const void *down,
                                  const void *gateUpBias, const void *downBias,
                                  CUstream stream) {
   return layer->setPackedGateUp(gateUp, down, gateUpBias, downBias, stream);
+}
+
+llvm::Error Mlp::shareWeights(const Mlp &other) {
+  return layer->shareWeights(*other.layer);
 }
 
 llvm::Error Mlp::forward(const void *x, void *y, int64_t m,

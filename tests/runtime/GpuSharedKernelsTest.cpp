@@ -4,7 +4,8 @@
 // workspace of the caller's: results against the float64 reference; one
 // layer on two streams at once (two workspaces, split-K counters in each)
 // gives the same bits as one stream; a stale (non-zero) workspace is fine;
-// workspace misuse is refused; a cubin loads without the driver JIT.
+// workspace misuse is refused; a layer runs on another's weights
+// (shareWeights); a cubin loads without the driver JIT.
 // Skips without a GPU.
 //
 //===----------------------------------------------------------------------===//
@@ -177,6 +178,51 @@ TEST_F(GpuSharedKernelsTest, WorkspaceMisuseIsRefused) {
           "256-byte aligned");
   refused((*layer)->forward(x.get(), y.get(), m, nullptr, bytes, stream->get()),
           "null workspace");
+}
+
+// A layer of a second program of the block runs on the first layer's
+// weights without a copy (mlpjit-bench compares plan sets that way); its own
+// packed buffer is never written, so a share that did not take reads
+// uninitialized memory. Without weights, or from another block, refused.
+TEST_F(GpuSharedKernelsTest, LayerRunsOnAnotherLayersWeights) {
+  BlockShape shape;
+  auto kernels = loadKernels(shape), second = loadKernels(shape);
+  ASSERT_TRUE(kernels && second);
+  const MlpProgram &p = kernels->program();
+  HostBlock w = randomBlock(shape, rng);
+  DeviceTensors tensors{*context, {}};
+  auto owner = MlpLayer::create(kernels), sharer = MlpLayer::create(second);
+  ASSERT_TRUE(owner && sharer);
+  auto refused = [](llvm::Error e, const char *what) {
+    ASSERT_TRUE(bool(e));
+    EXPECT_NE(llvm::toString(std::move(e)).find(what), std::string::npos)
+        << what;
+  };
+  refused((*sharer)->shareWeights(**owner), "has no weights");
+  ASSERT_OK((*owner)->setWeights(tensors.weights(w), stream->get()));
+  ASSERT_OK((*sharer)->shareWeights(**owner));
+  EXPECT_TRUE((*sharer)->hasWeights());
+  refused((*owner)->shareWeights(**owner), "its own weights");
+  EXPECT_TRUE((*owner)->hasWeights());
+  DeviceBuffer ws = allocate(second->workspaceBytes(p.tokensMax));
+  for (int64_t m : {1, 17, 300}) {
+    SCOPED_TRACE("m = " + std::to_string(m));
+    HostTensor x = randomTensor(size_t(m * p.hidden), 1.0, p.dtype, rng);
+    auto dx = upload(*context, x);
+    ASSERT_TRUE(bool(dx));
+    DeviceBuffer y = allocate(size_t(m * p.hidden) * 2);
+    ASSERT_OK((*sharer)->forward(dx->get(), y.get(), m, ws.get(),
+                                 second->workspaceBytes(m), stream->get()));
+    ASSERT_OK(stream->synchronize());
+    EXPECT_LE(error(p, w, x, m, y.get()), 1e-2);
+  }
+  BlockShape wider = shape;
+  wider.intermediate = 2 * shape.intermediate;
+  auto otherKernels = loadKernels(wider);
+  ASSERT_TRUE(otherKernels);
+  auto other = MlpLayer::create(otherKernels);
+  ASSERT_TRUE(bool(other));
+  refused((*other)->shareWeights(**owner), "another block");
 }
 
 TEST_F(GpuSharedKernelsTest, CubinsLoadWithoutTheDriverJit) {

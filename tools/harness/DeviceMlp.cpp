@@ -146,8 +146,9 @@ DeviceMlp::compile(GpuSession &gpu, const MlpSpec &spec,
   auto mlp = Mlp::load(toProgram(*compiled), gpu.context());
   if (!mlp)
     return mlp.takeError();
-  if (auto e = dm->adopt(std::move(*mlp)))
+  if (auto e = weightsOf->shareWeights(**mlp))
     return e;
+  dm->mlp = std::move(*mlp);
   return dm;
 }
 
@@ -192,18 +193,39 @@ llvm::Error DeviceMlp::bindWeights(Mlp &other) const {
   return gpu.synchronize();
 }
 
+size_t DeviceMlp::workspaceBytes() const { return mlp->workspaceBytes(); }
+
+llvm::Error DeviceMlp::shareWeights(Mlp &other) const {
+  return other.shareWeights(*mlp);
+}
+
 llvm::Error DeviceMlp::forward(CUdeviceptr x, CUdeviceptr y, int64_t m,
                                CUstream stream) const {
-  return mlp->forward(reinterpret_cast<const void *>(x),
-                      reinterpret_cast<void *>(y), m, stream);
+  const auto *px = reinterpret_cast<const void *>(x);
+  auto *py = reinterpret_cast<void *>(y);
+  if (externalWorkspace)
+    return mlp->mlpLayer().forward(px, py, m,
+                                   reinterpret_cast<void *>(externalWorkspace),
+                                   externalWorkspaceBytes, stream);
+  return mlp->forward(px, py, m, stream);
 }
 
 llvm::Error DeviceMlp::gateUp(CUdeviceptr x, int64_t m, CUstream stream) const {
-  return mlp->gateUp(reinterpret_cast<const void *>(x), m, stream);
+  const auto *px = reinterpret_cast<const void *>(x);
+  if (externalWorkspace)
+    return mlp->mlpLayer().gateUp(px, m,
+                                  reinterpret_cast<void *>(externalWorkspace),
+                                  externalWorkspaceBytes, stream);
+  return mlp->gateUp(px, m, stream);
 }
 
 llvm::Error DeviceMlp::down(CUdeviceptr y, int64_t m, CUstream stream) const {
-  return mlp->down(reinterpret_cast<void *>(y), m, stream);
+  auto *py = reinterpret_cast<void *>(y);
+  if (externalWorkspace)
+    return mlp->mlpLayer().down(py, m,
+                                reinterpret_cast<void *>(externalWorkspace),
+                                externalWorkspaceBytes, stream);
+  return mlp->down(py, m, stream);
 }
 
 llvm::Expected<double> DeviceMlp::cpuCheck(CUdeviceptr x, CUdeviceptr y,

@@ -98,12 +98,22 @@ public:
   /// default file; empty, the heuristic's plans alone) and creates it with
   /// weights from seed 17, as the benchmark and the tuner use it; or, with
   /// `weightsOf` (of the same block, outliving the result), on that
-  /// object's weights, so that two plan sets stream the same memory.
+  /// object's weights, its packed gate/up copy included (Mlp::shareWeights),
+  /// so that two plan sets stream the same memory.
   static llvm::Expected<std::unique_ptr<DeviceMlp>>
   compile(GpuSession &gpu, const MlpSpec &spec,
           std::optional<std::string> tuningFile,
           const DeviceMlp *weightsOf = nullptr);
   ~DeviceMlp();
+
+  /// Runs forward, gateUp and down in this workspace (at least
+  /// workspaceBytes()) instead of the Mlp's own: plan sets compared in one
+  /// process share one, as they share the weights.
+  void useWorkspace(CUdeviceptr workspace, size_t bytes) {
+    externalWorkspace = workspace;
+    externalWorkspaceBytes = bytes;
+  }
+  size_t workspaceBytes() const;
 
   /// y[m, h] = mlp(x[m, h]): both kernels.
   llvm::Error forward(CUdeviceptr x, CUdeviceptr y, int64_t m,
@@ -115,9 +125,11 @@ public:
   /// Runs `other` (loaded from a program of the same block, e.g. another
   /// plan) on this object's weights from now on.
   llvm::Error adopt(std::unique_ptr<Mlp> other);
-  /// Points `other` at this object's weights without taking it over (the
-  /// tuner keeps its candidates side by side, to time them interleaved).
-  llvm::Error bindWeights(Mlp &other) const;
+  /// Points `other` (of the same block) at this object's weights, its
+  /// packed gate/up copy included, without taking it over: the tuner's
+  /// candidates, timed interleaved, stream one copy, so that none reads
+  /// faster for where its copy landed.
+  llvm::Error shareWeights(Mlp &other) const;
 
   const MlpWeights &weights() const { return w; }
   /// The cuBLASLt MLPs (unfused and merged) of this block, the baselines the
@@ -152,10 +164,14 @@ public:
 
 private:
   DeviceMlp(GpuSession &gpu) : gpu(gpu) {}
+  /// Packs this object's weights into `other`'s own gate/up buffer.
+  llvm::Error bindWeights(Mlp &other) const;
   GpuSession &gpu;
   MlpSpec specCopy;
   CompiledMlp program;
   std::unique_ptr<Mlp> mlp;
+  CUdeviceptr externalWorkspace = 0;
+  size_t externalWorkspaceBytes = 0;
   std::vector<DeviceArray> storage;
   MlpWeights w;
   // Host copies of the weights, read on the first cpuCheck.

@@ -149,7 +149,7 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
           continue;
         }
         Mlp &run = **candidate;
-        if (auto e = mlp.bindWeights(run))
+        if (auto e = mlp.shareWeights(run))
           return e;
         if (auto e = gpu.kernels().poison(b.y(0), size_t(*m) * h, stream))
           return e;

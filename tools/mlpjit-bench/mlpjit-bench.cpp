@@ -228,16 +228,26 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
   if (!archOpt.empty())
     spec.arch = archOpt;
   llvm::errs() << "[" << shape.name << "] compiling...\n";
-  // Every plan set on the first one's weights, which each Mlp packs into a
-  // gate/up buffer of its own. Identical plans still read up to 1.05x apart
-  // by slot (llama-3-8b at M = 100, session 18): A/B runs swap the roles.
+  // Every plan set on the first one's weights (its packed gate/up copy
+  // included) and in one workspace: with a copy and a workspace each,
+  // identical plans read up to 1.13x apart by plan-set slot (llama-3.2-1b
+  // at M = 160, session 18).
   std::vector<std::unique_ptr<DeviceMlp>> mlps;
+  size_t workspaceBytes = 0;
   for (const std::optional<std::string> &tuning : plans) {
     auto dev = DeviceMlp::compile(gpu, spec, tuning,
                                   mlps.empty() ? nullptr : mlps.front().get());
     if (!dev)
       return dev.takeError();
+    workspaceBytes = std::max(workspaceBytes, (*dev)->workspaceBytes());
     mlps.push_back(std::move(*dev));
+  }
+  DeviceArray workspace(gpu.driver());
+  if (mlps.size() > 1) {
+    if (auto e = workspace.allocate(workspaceBytes))
+      return e;
+    for (const std::unique_ptr<DeviceMlp> &mlp : mlps)
+      mlp->useWorkspace(workspace.ptr(), workspaceBytes);
   }
   rows.resize(std::max(rows.size(), mlps.size()));
   const DeviceMlp &first = *mlps.front();

@@ -119,6 +119,14 @@ public:
   llvm::Error setPackedGateUp(const void *gateUp, const void *down,
                               const void *gateUpBias, const void *downBias,
                               CUstream stream);
+  /// Runs on `other`'s weights from now on, copying nothing: its packed
+  /// gate/up weight and its down weight (e.g. tuned kernels beside the
+  /// heuristic's on one copy). `other` must hold weights of the same block
+  /// (shapes, dtype, epilogue, bias, gate/up interleave) and keep them while
+  /// this layer runs. The layer's own packed buffer stays (for setWeights).
+  /// A failed call leaves the layer without weights (its own are kept when
+  /// `other` is this layer).
+  llvm::Error shareWeights(const MlpLayer &other);
 
   /// y[m, hidden] = down(act(gate(x)) * up(x)) on `stream` in `workspace`
   /// (256-byte aligned, at least kernels().workspaceBytes(m) bytes). The
@@ -185,6 +193,8 @@ public:
   llvm::Error setPackedGateUp(const void *gateUp, const void *down,
                               const void *gateUpBias, const void *downBias,
                               CUstream stream);
+  /// As MlpLayer::shareWeights (`other` keeps its weights while this runs).
+  llvm::Error shareWeights(const Mlp &other);
 
   /// y[m, hidden] = down(act(gate(x)) * up(x)) in the Mlp's workspace.
   llvm::Error forward(const void *x, void *y, int64_t m, CUstream stream) const;
