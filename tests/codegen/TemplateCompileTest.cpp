@@ -209,6 +209,22 @@ std::vector<KernelDesc> sm90Configs() {
     }
     configs.push_back(d);
   }
+  // Narrow swapAB above 128 tokens (128 weight rows, 80-160 tokens), which
+  // the tuner times (sm90TunerOnlyCandidates): plain with split-K and the
+  // widest token tile, gated with 16-row gate/up blocks (the exchange tile).
+  for (auto [epilogue, tile, splitK, block] :
+       {std::tuple{Epilogue::none, Tile{104, 128, 64, 7}, 2, 0},
+        std::tuple{Epilogue::none, Tile{160, 128, 64, 6}, 1, 0},
+        std::tuple{Epilogue::swiglu, Tile{80, 128, 64, 6}, 1, 16}}) {
+    KernelDesc d = makeDesc("sm90_tma_ws", epilogue, DType::bf16, false, splitK,
+                            /*swap=*/true, tile);
+    d.name += "_narrow";
+    if (block) {
+      d.interleaveRows = block;
+      d.name += "_block" + std::to_string(block);
+    }
+    configs.push_back(d);
+  }
   // Wide swapAB in 2x1 clusters (tuning files only): the weight tile's
   // halves multicast, gated as the 4-D gate and up boxes.
   for (auto [epilogue, tile, splitK, block] :

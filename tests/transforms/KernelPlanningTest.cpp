@@ -1,6 +1,7 @@
 //===- KernelPlanningTest.cpp - heuristic, planner hook, kernel collection ===//
 #include "../support/FullDisk.h"
 #include "TemplateFamily.h"
+#include "mlpjit/Transforms/CandidatePlans.h"
 #include "mlpjit/Transforms/KernelCollection.h"
 #include "mlpjit/Transforms/KernelHeuristic.h"
 #include "mlpjit/Transforms/Passes.h"
@@ -412,6 +413,53 @@ TEST(KernelHeuristic, WideSwapTilesForMiddleTokenCounts) {
   EXPECT_TRUE(at400->swapAB);
   EXPECT_EQ(at400->mMax, 400);
   EXPECT_TRUE(at400->tileM == 136 || at400->tileM == 104) << at400->tileM;
+}
+
+// Narrow swapAB tiles (128 weight rows) at 129-256 tokens are timed by the
+// tuner but not planned (sm90TunerOnlyCandidates): one or two token tiles
+// of 72-160, each once, valid for the template, gated too; candidatePlans
+// adds them beyond its maxCandidates.
+TEST(KernelHeuristic, TunerOnlyNarrowSwapAbove128Tokens) {
+  auto narrowSwap = [](const KernelPlan &k) {
+    return k.swapAB && k.tileN == 128;
+  };
+  GemmProblem down = plainGemm(8192, 3584); // the tp8 shard's
+  GemmProblem gateUp = gatedGemm(7168, 8192);
+  gateUp.interleaveRows = 16;
+  for (const GemmProblem &p : {down, gateUp}) {
+    std::set<int64_t> tokens;
+    for (const KernelPlan &k : sm90TunerOnlyCandidates(p, 160)) {
+      EXPECT_TRUE(narrowSwap(k));
+      EXPECT_EQ(rejection(p, k), "");
+      EXPECT_TRUE(tokens.insert(k.tileM).second) << k.tileM;
+    }
+    EXPECT_EQ(tokens, (std::set<int64_t>{80, 160})) << "N = " << p.n;
+    EXPECT_EQ(llvm::count_if(sm90Candidates(p, 160), narrowSwap), 0);
+  }
+  // 200 tokens: 104 in two tiles; 200 in one is wider than 160.
+  ASSERT_EQ(sm90TunerOnlyCandidates(down, 200).size(), 1u);
+  EXPECT_EQ(sm90TunerOnlyCandidates(down, 200).front().tileM, 104);
+  for (int64_t m : {64, 128, 257, 1024})
+    EXPECT_TRUE(sm90TunerOnlyCandidates(down, m).empty()) << "M = " << m;
+  GemmProblem ampere = down;
+  ampere.arch = "sm_80";
+  EXPECT_TRUE(sm90TunerOnlyCandidates(ampere, 160).empty());
+
+  KernelDesc desc;
+  desc.shape() = down;
+  desc.plan() = sm90Candidates(down, 160).front();
+  desc.plan().mMin = 145;
+  desc.plan().mMax = 160;
+  std::vector<KernelDesc> tried =
+      candidatePlans(desc, 160, /*maxCandidates=*/4);
+  EXPECT_LE(tried.size(), 1u + 4u + 2u);
+  EXPECT_EQ(llvm::count_if(tried,
+                           [&](const KernelDesc &d) {
+                             return narrowSwap(d.plan()) &&
+                                    d.plan().mMin == 145 &&
+                                    d.plan().mMax == 160;
+                           }),
+            2);
 }
 
 // The template's limits that depend on the bias hold for the planner's

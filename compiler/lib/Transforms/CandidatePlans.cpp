@@ -39,20 +39,25 @@ std::vector<KernelDesc> mlpjit::candidatePlans(const KernelDesc &desc,
     if (picked.back() != i)
       picked.push_back(i);
   }
-  for (size_t i : picked) {
+  auto append = [&](const KernelPlan &candidate) {
     KernelDesc c = desc;
     KernelPlan &plan = c.plan();
     const int64_t mMin = plan.mMin, mMax = plan.mMax;
-    plan = ranked[i].second;
+    plan = candidate;
     plan.mMin = mMin;
     plan.mMax = mMax;
     if (llvm::Error e = checkSupported(c)) {
       llvm::consumeError(std::move(e));
-      continue;
+      return;
     }
     if (llvm::none_of(out,
                       [&](const KernelDesc &o) { return o.sameConstants(c); }))
       out.push_back(c);
-  }
+  };
+  for (size_t i : picked)
+    append(ranked[i].second);
+  // Beyond maxCandidates: the plans the cost model cannot price yet.
+  for (const KernelPlan &plan : sm90TunerOnlyCandidates(problem, m))
+    append(plan);
   return out;
 }

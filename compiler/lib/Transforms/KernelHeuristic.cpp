@@ -308,55 +308,68 @@ double mlpjit::rankMicros(const GemmProblem &p, const KernelPlan &plan,
   return margin * estimateMicros(p, plan, m);
 }
 
+namespace {
+
+/// Appends the sm90 plans of one tile shape at m tokens: whole K, then each
+/// split-K that leaves no split empty, with the deepest pipeline that fits;
+/// and its 2x1-cluster copy where clusters pay.
+void addTilePlans(std::vector<KernelPlan> &out, const GemmProblem &p, int64_t m,
+                  int64_t tileM, int64_t tileN, bool swap, bool splitK = true,
+                  const char *templateName = kSm90Template) {
+  const int64_t kTiles = ceilDiv(p.k, kTileK);
+  const int64_t tiles = ceilDiv(m, tileM) * ceilDiv(p.n, tileN);
+  // Split-K only where the tiles alone leave SMs idle: its partials cost
+  // more than a second wave saves (H200: 904 vs 722 us at M = 4096).
+  const bool fewTiles = splitK && tiles < int64_t(p.device.smCount);
+  const size_t whole = out.size(); // where the splitK 1 plan lands
+  for (int64_t s : {1, 2, 3, 4, 6, 8}) {
+    if (s > 1 &&
+        (!fewTiles || kTiles / s < 4 || (s - 1) * ceilDiv(kTiles, s) >= kTiles))
+      break; // too little k-loop to amortize a partial, or an empty split
+    KernelPlan plan{templateName,   /*mMin=*/1, /*mMax=*/1,   tileM,
+                    tileN,          kTileK,     /*stages=*/8, /*clusterM=*/1,
+                    /*clusterN=*/1, s,          swap};
+    // The deepest pipeline that fits shared memory.
+    for (plan.stages = 8; plan.stages >= 2; --plan.stages)
+      if (!sm90::supports(sm90Config(p, plan)))
+        break;
+    if (plan.stages >= 2)
+      out.push_back(plan);
+  }
+  // Stream-K (splitK 0) is not a candidate: on the H200 it lost to whole
+  // tiles or split-K in every calibrated case, v7's aligned last-wave
+  // pieces included (gate-up at M = 256: 137 vs 108 us; their fp32
+  // partials cost more than the wave they save; docs/performance.md).
+  // 2x1 clusters halve the weight tile's L2 reads: 1-4% faster for gated
+  // GEMMs from 12 token tiles (M >= 1536), slower with fewer (an odd
+  // count idles a CTA: 1.2-1.7x at M = 384) and for the plain down GEMM
+  // (0-12% slower; calib3.jsonl). The splitK 1 plan, in clusters. Not
+  // even for the tuner with fewer token tiles: at the steady clock every
+  // cluster candidate lost at M = 256 (gate-up 1.1-1.4x, calib10/12),
+  // split-K in clusters too (the down GEMM 1.03-1.3x, calib12), though
+  // the same kernels win right after an idle GPU (harness: 53.9 vs
+  // 58.5 us; whole forward at --settle-ms 0: 152.8 vs 159.5 us, at 400:
+  // 169.1 vs 159.3; docs/results/2026-12-03-h200-s10). Tuning files may
+  // still ask for either.
+  if (out.size() > whole) {
+    KernelPlan plan = out[whole];
+    plan.clusterM = 2;
+    if (clustersPay(p, plan, m) && !sm90::supports(sm90Config(p, plan)))
+      out.push_back(plan);
+  }
+}
+
+} // namespace
+
 std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
                                                int64_t m) {
   std::vector<KernelPlan> out;
   if (smVersion(p.arch) != 90)
     return out;
   const bool gated = isGated(p.epilogue);
-  const int64_t kTiles = ceilDiv(p.k, kTileK);
   auto add = [&](int64_t tileM, int64_t tileN, bool swap, bool splitK = true,
                  const char *templateName = kSm90Template) {
-    const int64_t tiles = ceilDiv(m, tileM) * ceilDiv(p.n, tileN);
-    // Split-K only where the tiles alone leave SMs idle: its partials cost
-    // more than a second wave saves (H200: 904 vs 722 us at M = 4096).
-    const bool fewTiles = splitK && tiles < int64_t(p.device.smCount);
-    const size_t whole = out.size(); // where the splitK 1 plan lands
-    for (int64_t s : {1, 2, 3, 4, 6, 8}) {
-      if (s > 1 && (!fewTiles || kTiles / s < 4 ||
-                    (s - 1) * ceilDiv(kTiles, s) >= kTiles))
-        break; // too little k-loop to amortize a partial, or an empty split
-      KernelPlan plan{templateName,   /*mMin=*/1, /*mMax=*/1,   tileM,
-                      tileN,          kTileK,     /*stages=*/8, /*clusterM=*/1,
-                      /*clusterN=*/1, s,          swap};
-      // The deepest pipeline that fits shared memory.
-      for (plan.stages = 8; plan.stages >= 2; --plan.stages)
-        if (!sm90::supports(sm90Config(p, plan)))
-          break;
-      if (plan.stages >= 2)
-        out.push_back(plan);
-    }
-    // Stream-K (splitK 0) is not a candidate: on the H200 it lost to whole
-    // tiles or split-K in every calibrated case, v7's aligned last-wave
-    // pieces included (gate-up at M = 256: 137 vs 108 us; their fp32
-    // partials cost more than the wave they save; docs/performance.md).
-    // 2x1 clusters halve the weight tile's L2 reads: 1-4% faster for gated
-    // GEMMs from 12 token tiles (M >= 1536), slower with fewer (an odd
-    // count idles a CTA: 1.2-1.7x at M = 384) and for the plain down GEMM
-    // (0-12% slower; calib3.jsonl). The splitK 1 plan, in clusters. Not
-    // even for the tuner with fewer token tiles: at the steady clock every
-    // cluster candidate lost at M = 256 (gate-up 1.1-1.4x, calib10/12),
-    // split-K in clusters too (the down GEMM 1.03-1.3x, calib12), though
-    // the same kernels win right after an idle GPU (harness: 53.9 vs
-    // 58.5 us; whole forward at --settle-ms 0: 152.8 vs 159.5 us, at 400:
-    // 169.1 vs 159.3; docs/results/2026-12-03-h200-s10). Tuning files may
-    // still ask for either.
-    if (out.size() > whole) {
-      KernelPlan plan = out[whole];
-      plan.clusterM = 2;
-      if (clustersPay(p, plan, m) && !sm90::supports(sm90Config(p, plan)))
-        out.push_back(plan);
-    }
+    addTilePlans(out, p, m, tileM, tileN, swap, splitK, templateName);
   };
   // swapAB up to 128 tokens (its 192/256-token tiles lost up to 1.45x to
   // 128x128 tiles at M = 256), 64-token tiles without it from 33 tokens.
@@ -586,4 +599,26 @@ int64_t mlpjit::chooseSplitK(int64_t n, int64_t k, int64_t tileN, int64_t tileK,
   while (s > 1 && k % (s * tileK) != 0)
     s /= 2;
   return s;
+}
+
+std::vector<KernelPlan> mlpjit::sm90TunerOnlyCandidates(const GemmProblem &p,
+                                                        int64_t m) {
+  std::vector<KernelPlan> out;
+  if (smVersion(p.arch) != 90 || m <= 128 || m > 256)
+    return out;
+  for (int64_t t = 1; t <= 2; ++t) {
+    const int64_t tm = ceilDiv(ceilDiv(m, t), 8) * 8;
+    if (tm < 72 || tm > 160 ||
+        llvm::any_of(out, [&](const KernelPlan &k) { return k.tileM == tm; }))
+      continue;
+    std::vector<KernelPlan> splits;
+    addTilePlans(splits, p, m, tm, 128, /*swap=*/true);
+    auto cheapest = llvm::min_element(
+        splits, [&](const KernelPlan &a, const KernelPlan &b) {
+          return estimateMicros(p, a, m) < estimateMicros(p, b, m);
+        });
+    if (cheapest != splits.end())
+      out.push_back(*cheapest);
+  }
+  return out;
 }

@@ -26,8 +26,9 @@ GemmProblem problemOf(const KernelDesc &desc);
 /// then at most maxCandidates of the planner's candidates that its template
 /// family implements: half the cost model's favourites, half spread evenly
 /// over the rest of its ranking (the fastest plan is found where the model is
-/// off, and a calibration log sees the whole space). Only the sm90 family has
-/// a search space.
+/// off, and a calibration log sees the whole space); then, beyond
+/// maxCandidates, sm90TunerOnlyCandidates. Only the sm90 family has a search
+/// space.
 std::vector<KernelDesc> candidatePlans(const KernelDesc &desc, int64_t m,
                                        size_t maxCandidates = 16);
 

@@ -119,6 +119,19 @@ public:
 /// model's favourites among them (CandidatePlans.h).
 std::vector<KernelPlan> sm90Candidates(const GemmProblem &problem, int64_t m);
 
+/// Plans only the tuner times (CandidatePlans.h), so that the cost model can
+/// be fitted to them before the planner considers them: narrow swapAB (128
+/// weight rows) in one or two token tiles of 72-160 at 129-256 tokens,
+/// cuBLASLt's tiles there (the tp8 shard's down GEMM: 128 x 80 tokens at
+/// M = 160, 128 x 104 at 200), each with the split-K the model prices
+/// cheapest. One such tile was timed fastest (tp8 down at 160: 19.1 against
+/// 21.7 us), the others at 160 1.2-1.5x the best (narrow160.jsonl); fitted
+/// to those rows alone the model would change 99 plans, most to tiles never
+/// timed (docs/performance.md, session 18). Empty outside 129-256 and off
+/// sm_90.
+std::vector<KernelPlan> sm90TunerOnlyCandidates(const GemmProblem &problem,
+                                                int64_t m);
+
 /// The token range of the Hopper planner's finest granularity that holds m
 /// (the ranges it compares candidates on, before neighbours merge): what a
 /// plan measured at m tokens stands for (TunedPlans.h).
