@@ -50,7 +50,9 @@ if [ "$what" = sanitize ]; then
   # planner does not pick there: stream-K and a 2x1-cluster down GEMM;
   # sanitize-wide-tuning.json forces wide swapAB tiles at 289-304 tokens
   # (SANITIZE_TOKENS=300: gated with 16-row blocks, f16 + bias, split-K,
-  # plain with bias; odd and even token blocks).
+  # plain with bias; odd and even token blocks); sanitize-narrow-tuning.json
+  # the tuner-only narrow swapAB tiles (SANITIZE_TOKENS=160,200: 80-160
+  # tokens by 128 weight rows, gated, f16 + bias, split-K).
   for tool in memcheck racecheck synccheck; do
     ref=""
     [ "$tool" = racecheck ] && ref=--cpu-reference-only
