@@ -137,37 +137,34 @@ DeviceMlp::compile(GpuSession &gpu, const MlpSpec &spec,
   auto compiled = compileMlp(spec, options);
   if (!compiled)
     return compiled.takeError();
-  if (!weightsOf)
-    return create(gpu, *compiled, /*seed=*/17);
-  std::unique_ptr<DeviceMlp> dm(new DeviceMlp(gpu));
-  dm->specCopy = compiled->spec;
-  dm->program = *compiled;
-  dm->w = weightsOf->w; // not owned: weightsOf's storage holds them
-  auto mlp = Mlp::load(toProgram(*compiled), gpu.context());
-  if (!mlp)
-    return mlp.takeError();
-  if (auto e = weightsOf->shareWeights(**mlp))
-    return e;
-  dm->mlp = std::move(*mlp);
-  return dm;
+  return create(gpu, *compiled, /*seed=*/17, weightsOf);
 }
 
 llvm::Expected<std::unique_ptr<DeviceMlp>>
 DeviceMlp::create(GpuSession &gpu, const CompiledMlp &compiled,
-                  unsigned long long seed) {
+                  unsigned long long seed, const DeviceMlp *weightsOf) {
   std::unique_ptr<DeviceMlp> dm(new DeviceMlp(gpu));
   dm->specCopy = compiled.spec;
   dm->program = compiled;
-  auto w = randomWeights(gpu, dm->specCopy, seed, dm->storage);
-  if (!w)
-    return w.takeError();
-  dm->w = *w;
+  if (weightsOf) {
+    dm->w = weightsOf->w; // not owned: weightsOf's storage holds them
+  } else {
+    auto w = randomWeights(gpu, dm->specCopy, seed, dm->storage);
+    if (!w)
+      return w.takeError();
+    dm->w = *w;
+  }
 
   auto mlp = Mlp::load(toProgram(compiled), gpu.context());
   if (!mlp)
     return mlp.takeError();
-  if (auto e = dm->adopt(std::move(*mlp)))
+  if (weightsOf) {
+    if (auto e = weightsOf->shareWeights(**mlp))
+      return e;
+    dm->mlp = std::move(*mlp);
+  } else if (auto e = dm->adopt(std::move(*mlp))) {
     return e;
+  }
   return dm;
 }
 

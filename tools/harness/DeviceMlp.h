@@ -92,14 +92,17 @@ llvm::Expected<MlpWeights> randomWeights(GpuSession &gpu, const MlpSpec &spec,
 
 class DeviceMlp {
 public:
+  /// Loads `compiled` with random weights from `seed`; or, with `weightsOf`
+  /// (of the same block, outliving the result), on that object's weights,
+  /// its packed gate/up copy included (Mlp::shareWeights), so that two plan
+  /// sets stream the same memory.
   static llvm::Expected<std::unique_ptr<DeviceMlp>>
-  create(GpuSession &gpu, const CompiledMlp &compiled, unsigned long long seed);
+  create(GpuSession &gpu, const CompiledMlp &compiled, unsigned long long seed,
+         const DeviceMlp *weightsOf = nullptr);
   /// Compiles `spec` (tuningFile as CompileOptions takes it: unset, the
   /// default file; empty, the heuristic's plans alone) and creates it with
-  /// weights from seed 17, as the benchmark and the tuner use it; or, with
-  /// `weightsOf` (of the same block, outliving the result), on that
-  /// object's weights, its packed gate/up copy included (Mlp::shareWeights),
-  /// so that two plan sets stream the same memory.
+  /// weights from seed 17 (or `weightsOf`'s), as the benchmark and the tuner
+  /// use it.
   static llvm::Expected<std::unique_ptr<DeviceMlp>>
   compile(GpuSession &gpu, const MlpSpec &spec,
           std::optional<std::string> tuningFile,

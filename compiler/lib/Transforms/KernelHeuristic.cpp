@@ -608,8 +608,7 @@ std::vector<KernelPlan> mlpjit::sm90TunerOnlyCandidates(const GemmProblem &p,
     return out;
   for (int64_t t = 1; t <= 2; ++t) {
     const int64_t tm = ceilDiv(ceilDiv(m, t), 8) * 8;
-    if (tm < 72 || tm > 160 ||
-        llvm::any_of(out, [&](const KernelPlan &k) { return k.tileM == tm; }))
+    if (tm < 72 || tm > 160) // one tile above 160 tokens is too wide
       continue;
     std::vector<KernelPlan> splits;
     addTilePlans(splits, p, m, tm, 128, /*swap=*/true);
