@@ -53,12 +53,18 @@ def wide_swap(r):
     """sm90/launch.h wideSwap: swapAB over 256 weight rows."""
     return r["swapAB"] and r["tileN"] == 256
 
+def transposed_store(r):
+    """sm90/launch.h transposedStore: swapAB tiles storing Dᵀ with TMA, wide
+    ones and narrow plain ones (session 19; the logs before it timed narrow
+    plain tiles storing from registers)."""
+    return wide_swap(r) or (r["swapAB"] and not r["gated"])
+
 def store_cols(r):
     """sm90/launch.h storeSubtileCols: the widest of 64, 32, 16 dividing the
     output tile; 0 (stores from registers) when none does or with swapAB
     (wide swapAB: 16)."""
     out = r["tileN"] // 2 if r["gated"] else r["tileN"]
-    if wide_swap(r): return 16
+    if transposed_store(r): return 16
     if r["swapAB"]: return 0
     return next((c for c in (64, 32, 16) if out % c == 0), 0)
 
@@ -68,9 +74,12 @@ def ctas_per_sm(r):
     if 128 * (1 + rows // 64) > 256 or cols > 64: return 1
     ex = tm * 64 * 4 if sw and r["gated"] else 0
     # The TMA-store subtiles (sm90/launch.h stagingBytes): 64 rows x 64, 32
-    # or 16 columns, two per consumer warpgroup (one for a single subtile).
+    # or 16 columns, two per consumer warpgroup (one for a single subtile);
+    # transposed, one of 16 columns by the tile's tokens per warp.
     out, sc = (tn // 2 if r["gated"] else tn), store_cols(r)
     staging = (rows // 64) * (1 if out < 2 * sc else 2) * 128 * sc if sc else 0
+    if transposed_store(r):
+        staging = (rows // 64) * 4 * 32 * (tm if tm <= 128 else cdiv(tm // 2, 8) * 8)
     shared = 1024 + r["stages"] * (tm + tn) * 128 + staging + ex + r["stages"] * 16 + 16
     return 2 if shared * 2 + 2048 <= 228 * 1024 else 1
 
@@ -102,7 +111,9 @@ def estimate(r, P):
     if r["stages"] < 4: ktile *= 1 + P["fewstage"] * (4 - r["stages"])
     # Stores from registers (swapAB, or not whole 16-column output subtiles:
     # sm90/launch.h storesWithTma) cost `direct` x the TMA store's.
-    tma_store = store_cols(r) != 0
+    # Narrow swapAB tiles store with TMA since session 19 (transposed_store),
+    # priced as register stores until refit on their timings.
+    tma_store = store_cols(r) != 0 and (not sw or wide_swap(r))
     epi = tm * tn * P["epi"] * (1.0 if tma_store else P["direct"])
     if s > 1: epi += (s + 1) * tm * tn * 4 / load_us + P["splitfix"]
     sm_us = waves * (kper * ktile + epi)

@@ -119,13 +119,17 @@ TensorMapArgs mlpjit::tensorMapArgsB(const KernelDesc &desc) {
 
 TensorMapArgs mlpjit::tensorMapArgsD(const KernelDesc &desc, int64_t m) {
   const int64_t tileCols = isGated(desc.epilogue) ? desc.tileN / 2 : desc.tileN;
-  uint32_t cols = wideSwap(desc)       ? 16
+  // swapAB tiles that store Dᵀ (wide ones, and narrow plain ones): each
+  // warp's 16 output columns.
+  const bool transposed =
+      desc.swapAB && (wideSwap(desc) || !isGated(desc.epilogue));
+  uint32_t cols = transposed           ? 16
                   : tileCols % 64 == 0 ? 64
                   : tileCols % 32 == 0 ? 32
                                        : 16;
-  // Wide swapAB: the token tile, or half of it (rounded up to 8 tokens)
+  // Transposed: the token tile, or half of it (rounded up to 8 tokens)
   // above 128 tokens.
-  uint32_t rows = !wideSwap(desc)     ? 64
+  uint32_t rows = !transposed         ? 64
                   : desc.tileM <= 128 ? uint32_t(desc.tileM)
                                       : uint32_t((desc.tileM / 2 + 7) / 8 * 8);
   TensorMapArgs t =

@@ -213,8 +213,8 @@ std::vector<KernelDesc> sm90Configs() {
   // the tuner times (sm90TunerOnlyCandidates): plain with split-K and the
   // widest token tile, gated with 16-row gate/up blocks (the exchange tile).
   for (auto [epilogue, tile, splitK, block] :
-       {std::tuple{Epilogue::none, Tile{104, 128, 64, 7}, 2, 0},
-        std::tuple{Epilogue::none, Tile{160, 128, 64, 6}, 1, 0},
+       {std::tuple{Epilogue::none, Tile{104, 128, 64, 6}, 2, 0},
+        std::tuple{Epilogue::none, Tile{160, 128, 64, 5}, 1, 0},
         std::tuple{Epilogue::swiglu, Tile{80, 128, 64, 6}, 1, 16}}) {
     KernelDesc d = makeDesc("sm90_tma_ws", epilogue, DType::bf16, false, splitK,
                             /*swap=*/true, tile);
@@ -225,11 +225,16 @@ std::vector<KernelDesc> sm90Configs() {
     }
     configs.push_back(d);
   }
-  // Wide swapAB in 2x1 clusters (tuning files only): the weight tile's
-  // halves multicast, gated as the 4-D gate and up boxes.
+  // Wide and narrow swapAB in 2x1 clusters (narrow: the tuner's; wide:
+  // tuning files only): the weight tile's halves multicast, gated wide as
+  // the 4-D gate and up boxes, gated narrow with 64-row blocks as the gate
+  // half and the up half.
   for (auto [epilogue, tile, splitK, block] :
        {std::tuple{Epilogue::swiglu, Tile{152, 256, 64, 4}, 1, 16},
-        std::tuple{Epilogue::none, Tile{80, 256, 64, 4}, 2, 0}}) {
+        std::tuple{Epilogue::none, Tile{80, 256, 64, 4}, 2, 0},
+        std::tuple{Epilogue::none, Tile{104, 128, 64, 6}, 1, 0},
+        std::tuple{Epilogue::swiglu, Tile{104, 128, 64, 5}, 1, 64},
+        std::tuple{Epilogue::swiglu, Tile{80, 128, 64, 5}, 1, 16}}) {
     KernelDesc d = makeDesc("sm90_tma_ws", epilogue, DType::bf16, false, splitK,
                             /*swap=*/true, tile);
     d.clusterM = 2;

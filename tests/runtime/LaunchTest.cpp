@@ -128,10 +128,30 @@ TEST(TmaStoreTest, OnlyWholeSubtilesAndWideSwapAB) {
   off.tmaStore = false;
   EXPECT_EQ(sm90::sharedBytes(toGemmConfig(d)),
             sm90::sharedBytes(off) + 32768u);
-  d.swapAB = true; // few tokens (128 weight rows): stores from registers
+  d.swapAB = true; // gated, 128 weight rows: stores from registers
   d.tileM = 16;
   d.tileN = 128;
   EXPECT_FALSE(sm90::storesWithTma(toGemmConfig(d)));
+  // Plain narrow swapAB (64 or 128 weight rows): each warp stores its 16
+  // output columns by the tile's tokens (a subtile per warp, 32-byte rows).
+  d.epilogue = Epilogue::none;
+  for (int rows : {64, 128}) {
+    d.tileN = rows;
+    for (int tokens : {8, 104, 160}) {
+      d.tileM = tokens;
+      const GemmConfig c = toGemmConfig(d);
+      EXPECT_TRUE(sm90::storesWithTma(c));
+      EXPECT_EQ(sm90::storeSubtileCols(c), 16);
+      const int box = tokens <= 128 ? tokens : 80;
+      EXPECT_EQ(sm90::storeBoxRows(c), box);
+      EXPECT_EQ(sm90::stagingBytes(c),
+                unsigned(rows / 64) * 4u * unsigned(box) * 32u);
+      TensorMapArgs t = tensorMapArgsD(d, 200);
+      EXPECT_EQ(t.boxDim[0], 16u);
+      EXPECT_EQ(t.boxDim[1], unsigned(box));
+      EXPECT_EQ(t.swizzleBytes, 32u);
+    }
+  }
   d = hopperGateUp();
   d.tileN = 192; // 96 output columns: three 32-column subtiles
   d.interleaveRows = 32;
@@ -199,14 +219,17 @@ TEST(WideSwapTest, LaunchRulesAndTensorMaps) {
   EXPECT_EQ(b.boxDim[2], 1u);
   EXPECT_EQ(b.boxDim[3], 8u);
   // 2x1 clusters: each CTA loads one half (gate or up) and multicasts it;
-  // the 4-D box stays half the tile. Narrow swapAB tiles have no clusters.
+  // the 4-D box stays half the tile. Narrow swapAB tiles (128 weight rows)
+  // load 64-row slices as plain 2-D boxes.
   d.clusterM = 2;
   EXPECT_EQ(sm90::supports(toGemmConfig(d)), nullptr);
   EXPECT_EQ(tensorMapArgsB(d).boxDim[3], 8u);
   KernelDesc narrow = d;
   narrow.tileN = 128;
   narrow.tileM = 64;
-  EXPECT_NE(sm90::supports(toGemmConfig(narrow)), nullptr);
+  EXPECT_EQ(sm90::supports(toGemmConfig(narrow)), nullptr);
+  EXPECT_EQ(tensorMapArgsB(narrow).rank, 2u);
+  EXPECT_EQ(tensorMapArgsB(narrow).boxDim[1], 64u);
   d.clusterM = 1;
   // The plain GEMM loads its weights as usual.
   d.epilogue = Epilogue::none;
@@ -295,9 +318,14 @@ TEST(LaunchShapeTest, ClustersWithSplitKRunEveryUnitOnAPair) {
   // Partials and counters per real token tile (the padding CTA has none).
   EXPECT_EQ(gemmWorkspaceBytes(d, 300, 132, 0), 3u * 112 * 2 * 128 * 256 * 4);
   EXPECT_GE(gemmCounterBytes(d), counterCount(toGemmConfig(d), 300) * 4);
+  // Narrow swapAB in clusters: each CTA multicasts 64 of the 128 weight
+  // rows; 64-row weight tiles are too narrow to slice.
   d.swapAB = true;
-  d.tileN = 128; // a valid swapAB tile but for the cluster
-  EXPECT_NE(errorOf(checkSupported(d)).find("2x1 clusters need swapAB off"),
+  d.tileM = 104;
+  d.tileN = 128;
+  EXPECT_EQ(errorOf(checkSupported(d)), "");
+  d.tileN = 64;
+  EXPECT_NE(errorOf(checkSupported(d)).find("2x1 clusters need no stream-K"),
             std::string::npos);
 }
 

@@ -417,8 +417,9 @@ TEST(KernelHeuristic, WideSwapTilesForMiddleTokenCounts) {
 
 // Narrow swapAB tiles (128 weight rows) at 129-256 tokens are timed by the
 // tuner but not planned (sm90TunerOnlyCandidates): one or two token tiles
-// of 72-160, each once, valid for the template, gated too; candidatePlans
-// adds them beyond its maxCandidates.
+// of 72-160, each once, valid for the template, gated too, and two token
+// tiles also as a 2x1 cluster (whole K); candidatePlans adds them beyond
+// its maxCandidates.
 TEST(KernelHeuristic, TunerOnlyNarrowSwapAbove128Tokens) {
   auto narrowSwap = [](const KernelPlan &k) {
     return k.swapAB && k.tileN == 128;
@@ -427,18 +428,28 @@ TEST(KernelHeuristic, TunerOnlyNarrowSwapAbove128Tokens) {
   GemmProblem gateUp = gatedGemm(7168, 8192);
   gateUp.interleaveRows = 16;
   for (const GemmProblem &p : {down, gateUp}) {
-    std::set<int64_t> tokens;
+    std::set<std::pair<int64_t, int64_t>> tiles; // tokens, cluster
     for (const KernelPlan &k : sm90TunerOnlyCandidates(p, 160)) {
       EXPECT_TRUE(narrowSwap(k));
       EXPECT_EQ(rejection(p, k), "");
-      EXPECT_TRUE(tokens.insert(k.tileM).second) << k.tileM;
+      EXPECT_TRUE(tiles.insert({k.tileM, k.clusterM}).second) << k.tileM;
+      if (k.clusterM == 2) {
+        EXPECT_EQ(k.splitK, 1);
+      }
     }
-    EXPECT_EQ(tokens, (std::set<int64_t>{80, 160})) << "N = " << p.n;
+    EXPECT_EQ(tiles, (std::set<std::pair<int64_t, int64_t>>{
+                         {80, 1}, {80, 2}, {160, 1}}))
+        << "N = " << p.n;
     EXPECT_EQ(llvm::count_if(sm90Candidates(p, 160), narrowSwap), 0);
   }
-  // 200 tokens: 104 in two tiles; 200 in one is wider than 160.
-  ASSERT_EQ(sm90TunerOnlyCandidates(down, 200).size(), 1u);
-  EXPECT_EQ(sm90TunerOnlyCandidates(down, 200).front().tileM, 104);
+  // 200 tokens: 104 in two tiles, alone and in a cluster; 200 in one is
+  // wider than 160.
+  const std::vector<KernelPlan> at200 = sm90TunerOnlyCandidates(down, 200);
+  ASSERT_EQ(at200.size(), 2u);
+  EXPECT_EQ(at200[0].tileM, 104);
+  EXPECT_EQ(at200[0].clusterM, 1);
+  EXPECT_EQ(at200[1].tileM, 104);
+  EXPECT_EQ(at200[1].clusterM, 2);
   for (int64_t m : {64, 128, 257, 1024})
     EXPECT_TRUE(sm90TunerOnlyCandidates(down, m).empty()) << "M = " << m;
   GemmProblem ampere = down;
@@ -452,14 +463,14 @@ TEST(KernelHeuristic, TunerOnlyNarrowSwapAbove128Tokens) {
   desc.plan().mMax = 160;
   std::vector<KernelDesc> tried =
       candidatePlans(desc, 160, /*maxCandidates=*/4);
-  EXPECT_LE(tried.size(), 1u + 4u + 2u);
+  EXPECT_LE(tried.size(), 1u + 4u + 3u);
   EXPECT_EQ(llvm::count_if(tried,
                            [&](const KernelDesc &d) {
                              return narrowSwap(d.plan()) &&
                                     d.plan().mMin == 145 &&
                                     d.plan().mMax == 160;
                            }),
-            2);
+            3);
 }
 
 // The template's limits that depend on the bias hold for the planner's

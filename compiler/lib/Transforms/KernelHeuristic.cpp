@@ -248,8 +248,13 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   // Epilogue: activation and stores of the tile, not overlapped with MMAs;
   // stores from registers (swapAB, output not whole 64-column subtiles)
   // cost more than the TMA store's shared-memory staging.
+  // Narrow swapAB tiles of the plain GEMM store with TMA since session 19;
+  // until refit on their timings they are priced as the register stores
+  // the constants were fitted on, so the plans stay those measured.
+  const bool pricedAsTmaStore =
+      sm90::storesWithTma(cfg) && (!plan.swapAB || sm90::wideSwap(cfg));
   double epilogueUs = double(tm * tn) * dev.epilogueUsPerElement *
-                      (sm90::storesWithTma(cfg) ? 1.0 : dev.registerStoreCost);
+                      (pricedAsTmaStore ? 1.0 : dev.registerStoreCost);
   // Split-K: each split writes an fp32 partial, the last one reads them all.
   if (s > 1)
     epilogueUs +=
@@ -618,6 +623,15 @@ std::vector<KernelPlan> mlpjit::sm90TunerOnlyCandidates(const GemmProblem &p,
         });
     if (cheapest != splits.end())
       out.push_back(*cheapest);
+    // Two token tiles in a 2x1 cluster multicast the weight tile, each CTA
+    // loading half (cuBLASLt's 128x104 1x2 kernel for the tp8 down GEMM at
+    // M = 200): the weights cross L2 once per 2 x tm tokens.
+    if (t == 2 && !splits.empty()) {
+      KernelPlan plan = splits.front(); // whole K
+      plan.clusterM = 2;
+      if (!sm90::supports(sm90Config(p, plan)))
+        out.push_back(plan);
+    }
   }
   return out;
 }

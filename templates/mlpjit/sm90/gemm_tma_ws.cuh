@@ -38,9 +38,11 @@
 // memory (two buffers, swizzled as the TMA map says) and one of its threads
 // stores each with TMA (p.tmaD); the store
 // drains while the next tile's k-loop runs, and TMA clips the tile at m and
-// nOut. Wide swapAB tiles store each warp's 16 output columns by all the
-// tile's tokens the same way (stmatrix.trans transposes Dᵀ's fragments);
-// other swapAB tiles (few tokens) store from registers.
+// nOut. swapAB tiles store each warp's 16 output columns by all the tile's
+// tokens the same way (stmatrix.trans transposes Dᵀ's fragments), but for
+// gated narrow ones (128 weight rows), whose gate and up rows sit in
+// different warpgroups: they meet in shared memory and store from
+// registers.
 //
 // PDL: every CTA waits for the stream's previous grid (griddepcontrol.wait)
 // after its prologue and lets its dependents launch; both are no-ops unless
@@ -336,6 +338,9 @@ struct GemmTmaWs {
   static constexpr int kMmaN = mmaCols(kConfig);
   // Wide swapAB (launch.h): each consumer warpgroup runs two m64 MMAs.
   static constexpr bool kWideSwap = wideSwap(kConfig);
+  // swapAB tiles that store Dᵀ with TMA (launch.h transposedStore).
+  static constexpr bool kTransposedStore =
+      transposedStore(kConfig) && storesWithTma(kConfig);
   static constexpr bool kSplitGateUp = splitsGateUp(kConfig);
   static constexpr int kMmas = consumerRows(kConfig) / 64;
   static constexpr int kMmaAccRegs = kMmaN / 2;        // per thread and MMA
@@ -381,13 +386,13 @@ struct GemmTmaWs {
                 "TMA-store subtiles hold whole gate/up blocks");
   static constexpr unsigned kStagingBytes = stagingBytes(kConfig);
   // Threads that issue TMA stores and wait for them: one per consumer
-  // warpgroup, or one per warp (wide swapAB: each warp stores its own).
-  static constexpr int kStoreIssuerStride = kWideSwap ? 32 : 128;
+  // warpgroup, or one per warp (transposed stores: each warp its own).
+  static constexpr int kStoreIssuerStride = kTransposedStore ? 32 : 128;
   // Clusters of ClusterM CTAs on adjacent token tiles share the weight tile:
   // each loads 1/ClusterM of it and multicasts the slice to all of them.
   static constexpr int kCluster = ClusterM * ClusterN;
-  static_assert(ClusterN == 1 && (ClusterM == 1 || !SwapAB || kWideSwap),
-                "clusters: ClusterM x 1, non-swap or wide swapAB");
+  static_assert(ClusterN == 1 && (ClusterM == 1 || !SwapAB || TileN >= 128),
+                "clusters: ClusterM x 1, swapAB with 128 or 256 weight rows");
   static constexpr unsigned kBSliceBytes = kBTileBytes / ClusterM;
   static_assert(kBSliceBytes % 1024 == 0, "slices are whole swizzle atoms");
   static constexpr int kKTiles = int((K + TileK - 1) / TileK);
@@ -814,9 +819,10 @@ struct GemmTmaWs {
     const int fragCol = 2 * (lane % 4);
     [[maybe_unused]] Element *d = static_cast<Element *>(p.d);
     [[maybe_unused]] const int m = p.m;
-    if constexpr (kWideSwap) {
-      // acc is Dᵀ: MMA h holds 64 weight rows by the tile's tokens (gated:
-      // h = 0 the gate rows, h = 1 their up rows, register for register).
+    if constexpr (kTransposedStore) {
+      // acc is Dᵀ: MMA h holds 64 weight rows by the tile's tokens (gated,
+      // wide only: h = 0 the gate rows, h = 1 their up rows, register for
+      // register).
       // Each warp stores its 16 rows of an MMA, i.e. 16 output columns by
       // every token, as one or two subtiles of kChunkTokens tokens (the
       // second ends at the tile's last token and may overlap the first:
@@ -840,8 +846,9 @@ struct GemmTmaWs {
         // Output column (in the tile) of the warp's row 0, and the bias of
         // this thread's rows (gated: gate g maps to weight row
         // (g / B) 2B + g % B, its up row is B further).
-        const int col0 = kGated ? 64 * consumer + 16 * warp
-                                : 128 * consumer + 64 * h + 16 * warp;
+        const int col0 =
+            kGated ? 64 * consumer + 16 * warp
+                   : consumerRows(kConfig) * consumer + 64 * h + 16 * warp;
         float bias0[2], bias1[2];
 #pragma unroll
         for (int e = 0; e < 2; ++e) {

@@ -64,6 +64,14 @@ constexpr int kWideSwapTokens = 160;
 MLPJIT_SM90_HOST_DEVICE constexpr bool wideSwap(const GemmConfig &c) {
   return c.swapAB && c.tileN == 256;
 }
+/// swapAB tiles that store Dᵀ with TMA: each warp transposes its 16 weight
+/// rows (output columns) of an MMA by every token with stmatrix.trans into
+/// its own subtile and stores it. Wide tiles, and narrow ones of the plain
+/// GEMM; gated narrow tiles hold a gate row and its up row in different
+/// warpgroups and store from registers after the exchange.
+MLPJIT_SM90_HOST_DEVICE constexpr bool transposedStore(const GemmConfig &c) {
+  return c.swapAB && (wideSwap(c) || !c.gated);
+}
 /// Rows of the MMA's M side one consumer warpgroup owns: one m64 MMA, or two
 /// (wide swapAB).
 MLPJIT_SM90_HOST_DEVICE constexpr int consumerRows(const GemmConfig &c) {
@@ -118,10 +126,11 @@ constexpr int kStoreRows = 64;
 /// Subtile columns: the widest of 64, 32 and 16 that divides the output
 /// tile, so 96- and 112-column outputs (gated 192x and 224x tiles, whose
 /// gate/up blocks are at most 32 and 16 rows, i.e. divide it) are whole
-/// subtiles too; 0 when none does. Wide swapAB: 16, one warp's 16 weight
-/// rows of an MMA, by every token of the tile (each warp stores its own).
+/// subtiles too; 0 when none does. Transposed stores (swapAB): 16, one
+/// warp's 16 weight rows of an MMA, by every token of the tile (each warp
+/// stores its own).
 MLPJIT_SM90_HOST_DEVICE constexpr int storeSubtileCols(const GemmConfig &c) {
-  return wideSwap(c)                   ? 16
+  return transposedStore(c)            ? 16
          : outputTileCols(c) % 64 == 0 ? 64
          : outputTileCols(c) % 32 == 0 ? 32
          : outputTileCols(c) % 16 == 0 ? 16
@@ -132,17 +141,18 @@ MLPJIT_SM90_HOST_DEVICE constexpr int storeSubtileCols(const GemmConfig &c) {
 MLPJIT_SM90_HOST_DEVICE constexpr int storeSwizzleBytes(const GemmConfig &c) {
   return storeSubtileCols(c) * 2;
 }
-/// Subtile rows: kStoreRows tokens, or with wide swapAB the token tile up
-/// to 128 tokens and half of it (rounded up to 8) above: two stores, the
-/// second ending at the last token, and room for a fourth stage (152
-/// tokens: 4 x 51 KiB + 8 x 2.5 KiB).
+/// Subtile rows: kStoreRows tokens, or with transposed stores the token
+/// tile up to 128 tokens and half of it (rounded up to 8) above: two
+/// stores, the second ending at the last token, and room for a fourth
+/// stage (wide, 152 tokens: 4 x 51 KiB + 8 x 2.5 KiB).
 MLPJIT_SM90_HOST_DEVICE constexpr int storeBoxRows(const GemmConfig &c) {
-  return !wideSwap(c)     ? kStoreRows
-         : c.tileM <= 128 ? c.tileM
-                          : (c.tileM / 2 + 7) / 8 * 8;
+  return !transposedStore(c) ? kStoreRows
+         : c.tileM <= 128    ? c.tileM
+                             : (c.tileM / 2 + 7) / 8 * 8;
 }
 MLPJIT_SM90_HOST_DEVICE constexpr bool storesWithTma(const GemmConfig &c) {
-  return c.tmaStore && (c.swapAB ? wideSwap(c) : storeSubtileCols(c) != 0) &&
+  return c.tmaStore &&
+         (c.swapAB ? transposedStore(c) : storeSubtileCols(c) != 0) &&
          (c.gated ? c.n / 2 : c.n) % 8 == 0;
 }
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned subtileBytes(const GemmConfig &c) {
@@ -151,9 +161,9 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned subtileBytes(const GemmConfig &c) {
 /// Subtile buffers per consumer warpgroup: two, so one fills while the
 /// previous one's store reads it; one for ping-pong, whose epilogue runs
 /// beside the other consumer's k-loop (the ring gets the space: 64x256
-/// tiles hold 5 stages instead of 4). Wide swapAB: one per warp.
+/// tiles hold 5 stages instead of 4). Transposed stores: one per warp.
 MLPJIT_SM90_HOST_DEVICE constexpr int storeBuffers(const GemmConfig &c) {
-  return wideSwap(c)                                                 ? 4
+  return transposedStore(c)                                          ? 4
          : c.pingPong || outputTileCols(c) < 2 * storeSubtileCols(c) ? 1
                                                                      : 2;
 }
@@ -281,8 +291,9 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
   if ((c.clusterM != 1 && c.clusterM != 2) || c.clusterN != 1)
     return "clusters must be 1x1 or 2x1 (two token tiles sharing the "
            "multicast weight tile)";
-  if (c.clusterM == 2 && ((c.swapAB && !wideSwap(c)) || c.splitK == 0))
-    return "2x1 clusters need swapAB off (or wide swapAB) and no stream-K";
+  if (c.clusterM == 2 && ((c.swapAB && c.tileN == 64) || c.splitK == 0))
+    return "2x1 clusters need no stream-K and, with swapAB, 128 or 256 "
+           "weight rows (each CTA multicasts a 64-row slice or more)";
   if (c.splitK < 0 || c.splitK > 16)
     return "splitK must be 1 to 16, or 0 for stream-K";
   if (c.n <= 0 || c.k <= 0 || c.n % 8 != 0 || c.k % 8 != 0)
