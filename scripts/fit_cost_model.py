@@ -29,7 +29,10 @@ WGMMA_N = [8, 16, 24, 32, 48] + list(range(64, 161, 8)) + [192, 224, 256]
 # and wide2.jsonl (session 15), when wide swapAB tiles became candidates;
 # ppgated (gated ping-pong, apart from the plain GEMM's pingpong) with l2 and
 # overlap (--only=l2,overlap,ppgated) on fit13, wide1-2, narrow160 and
-# tune100-200 (session 17).
+# tune100-200 (session 17); swapmid (narrow swapAB above 128 tokens) alone
+# on those, tune18 and docs/results/2026-12-04-h200-s19/tune19*.jsonl but
+# tune19v (the validation configs: --check only), when the plain GEMM's
+# narrow tiles became candidates there (session 19).
 FITTED = ["tflops", "colpad", "onewg", "npow2", "swap", "fewstage", "smload", "l2", "epi", "splitfix", "fixed",
           "latency", "overlap", "direct", "boost"]
 # clustergain: the k-loop of a gated GEMM in 2x1 clusters, the median of the
@@ -42,7 +45,7 @@ PRIOR = dict(sms=132, hbm=4200, clustergain=0.97)
 COMMITTED = dict(PRIOR, tflops=862, colpad=20.7, onewg=0.9494, npow2=0.974, swap=0.589,
                  fewstage=0.433, smload=444, l2=15323.1, epi=9.6e-5, splitfix=4.772, fixed=3.607,
                  latency=2.0, overlap=5.09, direct=4.09, boost=0.12, pingpong=1.097,
-                 ppgated=0.9476, wideswap=1.026)
+                 ppgated=0.9476, wideswap=1.026, swapmid=1.94)
 
 PINGPONG = "sm90_tma_ws_pingpong"
 def pingpong(r): return r.get("template", "sm90_tma_ws") == PINGPONG
@@ -61,8 +64,8 @@ def transposed_store(r):
 
 def store_cols(r):
     """sm90/launch.h storeSubtileCols: the widest of 64, 32, 16 dividing the
-    output tile; 0 (stores from registers) when none does or with swapAB
-    (wide swapAB: 16)."""
+    output tile; 0 (stores from registers) when none does or with gated
+    narrow swapAB (transposed stores: 16)."""
     out = r["tileN"] // 2 if r["gated"] else r["tileN"]
     if transposed_store(r): return 16
     if r["swapAB"]: return 0
@@ -100,6 +103,8 @@ def estimate(r, P):
     if pp: rows = 128
     eff = cols / (cols + P["colpad"]) * (1 if rows >= 128 else P["onewg"])
     if sw: eff *= P["wideswap"] if wide_swap(r) else P["swap"]
+    # Narrow swapAB tiles above 128 tokens (the plain GEMM's candidates).
+    if sw and not wide_swap(r) and m > 128: eff *= P["swapmid"]
     if pp: eff *= P["ppgated"] if r["gated"] else P["pingpong"]
     if cols & (cols - 1): eff *= P["npow2"]
     flops_us = P["tflops"] * 1e6 / P["sms"] / per * eff
@@ -172,6 +177,13 @@ def considered(r):
         # Wide swapAB: 1-4 token tiles of ceil(M / t) rounded up to 8, 64-160.
         tiles = [cdiv(cdiv(r["m"], t), 8) * 8 for t in (1, 2, 3, 4)]
         return 128 < r["m"] <= 640 and r["tileM"] in [w for w in tiles if 64 <= w <= 160]
+    if r["swapAB"] and r["m"] > 128:
+        # Narrow swapAB tiles of the plain GEMM above 128 tokens: one or two
+        # token tiles of ceil(M / t) rounded up to 8, 72-160, no cluster.
+        tiles = [cdiv(cdiv(r["m"], t), 8) * 8 for t in (1, 2)]
+        return not r["gated"] and r["tileN"] == 128 and r["m"] <= 256 and \
+            r.get("clusterM", 1) == 1 and \
+            r["tileM"] in [w for w in tiles if 72 <= w <= 160]
     if r["swapAB"]:
         narrowest = lambda t: min(w for w in WGMMA_N if w >= t)
         half = narrowest(cdiv(r["m"], 2))

@@ -319,8 +319,8 @@ std::string configName(const ::testing::TestParamInfo<KernelDesc> &info) {
 
 // The sm90 epilogue stores through shared memory with a bulk tensor store
 // exactly where sm90::storesWithTma says: tiles without swapAB whose output
-// is whole 64-, 32- or 16-column subtiles, and wide swapAB tiles; the others
-// store from registers.
+// is whole 64-, 32- or 16-column subtiles, and swapAB tiles but gated narrow
+// ones; the others store from registers.
 TEST(TemplateCompileSm90, TmaStoreWhereLaunchRulesSayIt) {
   struct Case {
     Epilogue epilogue;

@@ -415,50 +415,59 @@ TEST(KernelHeuristic, WideSwapTilesForMiddleTokenCounts) {
   EXPECT_TRUE(at400->tileM == 136 || at400->tileM == 104) << at400->tileM;
 }
 
-// Narrow swapAB tiles (128 weight rows) at 129-256 tokens are timed by the
-// tuner but not planned (sm90TunerOnlyCandidates): one or two token tiles
-// of 72-160, each once, valid for the template, gated too, and two token
-// tiles also as a 2x1 cluster (whole K); candidatePlans adds them beyond
-// its maxCandidates.
-TEST(KernelHeuristic, TunerOnlyNarrowSwapAbove128Tokens) {
+// Narrow swapAB tiles (128 weight rows) at 129-256 tokens, one or two token
+// tiles of 72-160: the plain GEMM's are planner candidates (sm90Candidates,
+// split-K included); the gated GEMM's (each once, with the model's cheapest
+// split) and two token tiles in a 2x1 cluster (whole K, either GEMM) are
+// timed by the tuner only (sm90TunerOnlyCandidates), which candidatePlans
+// adds beyond its maxCandidates. All are valid for the template.
+TEST(KernelHeuristic, NarrowSwapAbove128Tokens) {
   auto narrowSwap = [](const KernelPlan &k) {
     return k.swapAB && k.tileN == 128;
   };
-  GemmProblem down = plainGemm(8192, 3584); // the tp8 shard's
-  GemmProblem gateUp = gatedGemm(7168, 8192);
-  gateUp.interleaveRows = 16;
-  for (const GemmProblem &p : {down, gateUp}) {
-    std::set<std::pair<int64_t, int64_t>> tiles; // tokens, cluster
-    for (const KernelPlan &k : sm90TunerOnlyCandidates(p, 160)) {
-      EXPECT_TRUE(narrowSwap(k));
+  using Tiles = std::set<std::pair<int64_t, int64_t>>; // tokens, cluster
+  auto tilesOf = [&](const GemmProblem &p,
+                     const std::vector<KernelPlan> &plans) {
+    Tiles tiles;
+    for (const KernelPlan &k : plans) {
+      if (!narrowSwap(k))
+        continue;
       EXPECT_EQ(rejection(p, k), "");
-      EXPECT_TRUE(tiles.insert({k.tileM, k.clusterM}).second) << k.tileM;
+      tiles.insert({k.tileM, k.clusterM});
       if (k.clusterM == 2) {
         EXPECT_EQ(k.splitK, 1);
       }
     }
-    EXPECT_EQ(tiles, (std::set<std::pair<int64_t, int64_t>>{
-                         {80, 1}, {80, 2}, {160, 1}}))
-        << "N = " << p.n;
-    EXPECT_EQ(llvm::count_if(sm90Candidates(p, 160), narrowSwap), 0);
-  }
+    return tiles;
+  };
+  GemmProblem down = plainGemm(8192, 3584); // the tp8 shard's
+  GemmProblem gateUp = gatedGemm(7168, 8192);
+  gateUp.interleaveRows = 16;
+  EXPECT_EQ(tilesOf(down, sm90Candidates(down, 160)),
+            (Tiles{{80, 1}, {160, 1}}));
+  EXPECT_EQ(tilesOf(down, sm90TunerOnlyCandidates(down, 160)),
+            (Tiles{{80, 2}}));
+  EXPECT_EQ(tilesOf(gateUp, sm90Candidates(gateUp, 160)), Tiles{});
+  EXPECT_EQ(tilesOf(gateUp, sm90TunerOnlyCandidates(gateUp, 160)),
+            (Tiles{{80, 1}, {80, 2}, {160, 1}}));
+  EXPECT_EQ(sm90TunerOnlyCandidates(gateUp, 160).size(), 3u);
   // 200 tokens: 104 in two tiles, alone and in a cluster; 200 in one is
   // wider than 160.
-  const std::vector<KernelPlan> at200 = sm90TunerOnlyCandidates(down, 200);
-  ASSERT_EQ(at200.size(), 2u);
-  EXPECT_EQ(at200[0].tileM, 104);
-  EXPECT_EQ(at200[0].clusterM, 1);
-  EXPECT_EQ(at200[1].tileM, 104);
-  EXPECT_EQ(at200[1].clusterM, 2);
-  for (int64_t m : {64, 128, 257, 1024})
+  EXPECT_EQ(tilesOf(down, sm90Candidates(down, 200)), (Tiles{{104, 1}}));
+  EXPECT_EQ(tilesOf(down, sm90TunerOnlyCandidates(down, 200)),
+            (Tiles{{104, 2}}));
+  for (int64_t m : {64, 128, 257, 1024}) {
     EXPECT_TRUE(sm90TunerOnlyCandidates(down, m).empty()) << "M = " << m;
+    EXPECT_TRUE(sm90TunerOnlyCandidates(gateUp, m).empty()) << "M = " << m;
+  }
+  EXPECT_EQ(tilesOf(down, sm90Candidates(down, 257)), Tiles{});
   GemmProblem ampere = down;
   ampere.arch = "sm_80";
   EXPECT_TRUE(sm90TunerOnlyCandidates(ampere, 160).empty());
 
   KernelDesc desc;
-  desc.shape() = down;
-  desc.plan() = sm90Candidates(down, 160).front();
+  desc.shape() = gateUp;
+  desc.plan() = sm90Candidates(gateUp, 160).front();
   desc.plan().mMin = 145;
   desc.plan().mMax = 160;
   std::vector<KernelDesc> tried =
@@ -471,6 +480,22 @@ TEST(KernelHeuristic, TunerOnlyNarrowSwapAbove128Tokens) {
                                     d.plan().mMax == 160;
                            }),
             3);
+}
+
+// The tp8 shard's down GEMM at 193-208 tokens is planned as cuBLASLt runs
+// it there: 128 weight rows by two tiles of 104 tokens (session 19, H200:
+// 22.7 us against the ping-pong 64x256 plan's 26.7; whole forward 0.94x).
+TEST(KernelHeuristic, Tp8DownAt200TakesNarrowSwap) {
+  GemmProblem down = plainGemm(8192, 3584);
+  down.mMin = 1;
+  down.mMax = 4096;
+  auto plans = HeuristicKernelPlanner().plan(down);
+  ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
+  const KernelPlan *at200 = planHolding(*plans, 200);
+  ASSERT_NE(at200, nullptr);
+  EXPECT_TRUE(at200->swapAB);
+  EXPECT_EQ(at200->tileN, 128);
+  EXPECT_EQ(at200->tileM, 104);
 }
 
 // The template's limits that depend on the bias hold for the planner's
@@ -606,7 +631,8 @@ TEST(KernelHeuristic, LargeTokenCountsGetTheirOwnWaveCount) {
 // registerStoreCost x the TMA store's per-element epilogue.
 TEST(KernelHeuristic, RegisterStoresCostMore) {
   GemmProblem p = plainGemm(2304, 9216);
-  // swapAB tiles store from registers; 224 columns are seven 32-column
+  // Narrow swapAB tiles are priced as register stores (they store with TMA
+  // since session 19, not yet refit); 224 columns are seven 32-column
   // TMA-store subtiles.
   KernelPlan direct{"sm90_tma_ws", 1, 1, 64, 128, 64, 6, 1, 1, 4, true};
   KernelPlan tma{"sm90_tma_ws", 1, 1, 128, 224, 64, 4, 1, 1, 4, false};

@@ -229,8 +229,9 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
       dev.mmaTflops * 1e6 / dev.smCount / double(perSm) *
       mmaEfficiency(dev, mmaRows, mmaCols) *
       (sm90::wideSwap(cfg) ? dev.wideSwapEfficiency
-       : plan.swapAB       ? dev.swapEfficiency
-                           : 1.0) *
+       : plan.swapAB
+           ? dev.swapEfficiency * (m > 128 ? dev.midSwapEfficiency : 1.0)
+           : 1.0) *
       (!pingPong             ? 1.0
        : isGated(p.epilogue) ? dev.gatedPingPongEfficiency
                              : dev.pingPongEfficiency) *
@@ -314,6 +315,21 @@ double mlpjit::rankMicros(const GemmProblem &p, const KernelPlan &plan,
 }
 
 namespace {
+
+/// Token tiles of the narrow swapAB tiles (128 weight rows) above 128 tokens,
+/// up to 256: m in one or two tiles of ceil(m / t) rounded up to 8, 72-160
+/// (one tile above 160 tokens is too wide).
+std::vector<int64_t> narrowSwapTokenTiles(int64_t m) {
+  std::vector<int64_t> out;
+  if (m <= 128 || m > 256)
+    return out;
+  for (int64_t t = 1; t <= 2; ++t) {
+    const int64_t tm = ceilDiv(ceilDiv(m, t), 8) * 8;
+    if (tm >= 72 && tm <= 160)
+      out.push_back(tm);
+  }
+  return out;
+}
 
 /// Appends the sm90 plans of one tile shape at m tokens: whole K, then each
 /// split-K that leaves no split empty, with the deepest pipeline that fits;
@@ -404,6 +420,18 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
   // tokens wide: planned at 192 (2 x 96 tokens) llama-3-8b ran 1.03x slower
   // at M = 160, planned at 160 (2 x 80) 0.95-1.01x and llama-3.1-405b 0.89
   // (session 16, whole forward against session 15's plans).
+  // Narrow swapAB tiles (128 weight rows) of the plain GEMM from 129 to 256
+  // tokens: one or two token tiles of 72-160 (cuBLASLt's 128x104 tiles for
+  // the tp8 down GEMM at M = 200). Since they store with TMA they were the
+  // fastest candidate of 9 of 12 validation down GEMMs at M = 160 and 200,
+  // up to 1.5x faster than the planned tile (tune19v.jsonl); planned with
+  // midSwapEfficiency, the whole forward ran 0.94-1.02x the time of the
+  // plans without them at 12 points (session 19, call 4). Gated ones lost
+  // to wide swapAB and ping-pong on 16 of 17 fit-set gate-up GEMMs
+  // (tune19.jsonl): the tuner times them (sm90TunerOnlyCandidates).
+  if (!gated)
+    for (const int64_t tm : narrowSwapTokenTiles(m))
+      add(tm, 128, /*swap=*/true);
   if (m > 128 && m <= kWideEnd)
     for (int64_t t = 1; t <= 4; ++t) {
       const int64_t tm = ceilDiv(ceilDiv(m, t), 8) * 8;
@@ -609,24 +637,22 @@ int64_t mlpjit::chooseSplitK(int64_t n, int64_t k, int64_t tileN, int64_t tileK,
 std::vector<KernelPlan> mlpjit::sm90TunerOnlyCandidates(const GemmProblem &p,
                                                         int64_t m) {
   std::vector<KernelPlan> out;
-  if (smVersion(p.arch) != 90 || m <= 128 || m > 256)
+  if (smVersion(p.arch) != 90)
     return out;
-  for (int64_t t = 1; t <= 2; ++t) {
-    const int64_t tm = ceilDiv(ceilDiv(m, t), 8) * 8;
-    if (tm < 72 || tm > 160) // one tile above 160 tokens is too wide
-      continue;
+  for (const int64_t tm : narrowSwapTokenTiles(m)) {
     std::vector<KernelPlan> splits;
     addTilePlans(splits, p, m, tm, 128, /*swap=*/true);
     auto cheapest = llvm::min_element(
         splits, [&](const KernelPlan &a, const KernelPlan &b) {
           return estimateMicros(p, a, m) < estimateMicros(p, b, m);
         });
-    if (cheapest != splits.end())
+    // The plain GEMM's are planner candidates (sm90Candidates).
+    if (cheapest != splits.end() && isGated(p.epilogue))
       out.push_back(*cheapest);
     // Two token tiles in a 2x1 cluster multicast the weight tile, each CTA
     // loading half (cuBLASLt's 128x104 1x2 kernel for the tp8 down GEMM at
     // M = 200): the weights cross L2 once per 2 x tm tokens.
-    if (t == 2 && !splits.empty()) {
+    if (ceilDiv(m, tm) == 2 && !splits.empty()) {
       KernelPlan plan = splits.front(); // whole K
       plan.clusterM = 2;
       if (!sm90::supports(sm90Config(p, plan)))

@@ -35,6 +35,15 @@ struct DeviceModel {
   // 300 and 400 (session 15, wide1.jsonl and wide2.jsonl: regret 1.0209 ->
   // 1.0185 over 18 GEMMs; 1.0 was the prior).
   double wideSwapEfficiency = 1.026;
+  // Narrow swapAB tiles (64 or 128 weight rows) above 128 tokens, where the
+  // plain GEMM's narrow tiles are candidates: their MMA rate relative to
+  // swapEfficiency's (fitted at M <= 64, where it was right; above 64
+  // tokens the narrow tiles ran 1.2-1.6x faster than priced). Fitted alone
+  // (session 19) on the fit shapes' tuner rows with those at M = 160-256
+  // (tune19.jsonl, tune19b.jsonl): regret 1.0137 -> 1.0126 over 112 GEMMs;
+  // on the validation configs' rows at 160 and 200 (tune19v.jsonl, not
+  // fitted) 1.098 -> 1.080 over 24.
+  double midSwapEfficiency = 1.94;
   double nonPowerOfTwoEfficiency = 0.974; // wgmma N of 24, 48, 96, 160...
   double fewStagePenalty = 0.433;        // per stage under 4, on the k-loop
   double hbmGBs = 4200; // streaming bandwidth (prior, not fitted)
@@ -120,15 +129,14 @@ public:
 std::vector<KernelPlan> sm90Candidates(const GemmProblem &problem, int64_t m);
 
 /// Plans only the tuner times (CandidatePlans.h), so that the cost model can
-/// be fitted to them before the planner considers them: narrow swapAB (128
-/// weight rows) in one or two token tiles of 72-160 at 129-256 tokens,
-/// cuBLASLt's tiles there (the tp8 shard's down GEMM: 128 x 80 tokens at
-/// M = 160, 128 x 104 at 200), each with the split-K the model prices
-/// cheapest. One such tile was timed fastest (tp8 down at 160: 19.1 against
-/// 21.7 us), the others at 160 1.2-1.5x the best (narrow160.jsonl); fitted
-/// to those rows alone the model would change 99 plans, most to tiles never
-/// timed (docs/performance.md, session 18). Empty outside 129-256 and off
-/// sm_90.
+/// be fitted to them before the planner considers them, at 129-256 tokens:
+/// the gated GEMM's narrow swapAB tiles (128 weight rows) in one or two
+/// token tiles of 72-160, each with the split-K the model prices cheapest
+/// (they lost to wide swapAB and ping-pong on 16 of 17 fit-set gate-up GEMMs,
+/// tune19.jsonl), and for either GEMM two such token tiles in a 2x1 cluster
+/// (cuBLASLt's 128x104 1x2 kernel for the tp8 down GEMM at M = 200; the
+/// fastest candidate of 2 of 34 fit-set GEMMs, by 2%). Empty outside
+/// 129-256 and off sm_90.
 std::vector<KernelPlan> sm90TunerOnlyCandidates(const GemmProblem &problem,
                                                 int64_t m);
 
