@@ -403,6 +403,30 @@ mlpjit_status mlpjit_layer_create(mlpjit_program program, int block,
   return MLPJIT_OK;
 }
 
+mlpjit_status mlpjit_layer_create_shared(mlpjit_program program, int block,
+                                         mlpjit_layer owner,
+                                         mlpjit_layer *out) {
+  if (!out)
+    return fail(MLPJIT_ERROR_INVALID_ARGUMENT,
+                "mlpjit_layer_create_shared: null output handle");
+  *out = nullptr;
+  const Block *b;
+  if (mlpjit_status s =
+          getBlock(program, block, b, "mlpjit_layer_create_shared"))
+    return s;
+  if (!owner)
+    return fail(MLPJIT_ERROR_INVALID_ARGUMENT,
+                "mlpjit_layer_create_shared: null owner layer");
+  auto layer = MlpLayer::create(b->kernels);
+  if (!layer)
+    return fail(MLPJIT_ERROR_CUDA, layer.takeError());
+  // Refuses another block (an ApiError: MLPJIT_ERROR_INVALID_ARGUMENT).
+  if (llvm::Error e = (*layer)->shareWeights(*owner->layer))
+    return failCall(std::move(e));
+  *out = new mlpjit_layer_t{program->impl, b, std::move(*layer)};
+  return MLPJIT_OK;
+}
+
 void mlpjit_layer_destroy(mlpjit_layer layer) { delete layer; }
 
 size_t mlpjit_layer_owned_bytes(mlpjit_layer layer) {

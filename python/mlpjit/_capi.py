@@ -102,6 +102,8 @@ PROTOTYPES = {
     "mlpjit_layer_create": (_status, [
         _handle, ctypes.c_int, ctypes.POINTER(Weights), ctypes.c_void_p,
         ctypes.POINTER(_handle)]),
+    "mlpjit_layer_create_shared": (_status, [
+        _handle, ctypes.c_int, _handle, ctypes.POINTER(_handle)]),
     "mlpjit_layer_destroy": (None, [_handle]),
     "mlpjit_layer_owned_bytes": (ctypes.c_size_t, [_handle]),
     "mlpjit_forward": (_status, [

@@ -233,6 +233,22 @@ class Program:
             ctypes.byref(handle)), "mlpjit_layer_create")
         return RawLayer(handle.value, self, b)
 
+    def create_shared_layer(self, owner, block=None):
+        """A RawLayer of this program's block that runs on `owner`'s weights
+        (a RawLayer of another program of the same block), without a copy.
+        It keeps `owner` alive; the weights the owner uses in place (down,
+        the biases) stay the caller's to keep, as for the owner."""
+        if not isinstance(owner, RawLayer):
+            raise TypeError(f"mlpjit: expected a RawLayer, got {type(owner).__name__}")
+        b = self.block(block)
+        handle = ctypes.c_void_p()
+        _check(_capi.lib().mlpjit_layer_create_shared(
+            self._handle, b.index, owner._handle, ctypes.byref(handle)),
+            "mlpjit_layer_create_shared")
+        layer = RawLayer(handle.value, self, b)
+        layer.owner = owner  # its weights are the owner's
+        return layer
+
     def layer(self, block=None, **weights):
         """A torch-facing layer from weight tensors; see mlpjit.ops.Layer."""
         from .ops import Layer

@@ -134,6 +134,28 @@ def test_packed_gate_up_and_a_side_stream(programs):
     assert rel_err(y, reference(x, act="swiglu", **w)) <= 1e-2
 
 
+def test_shared_layer_runs_on_the_owners_weights(programs):
+    """mlpjit_layer_create_shared: a layer of another program of the same
+    block runs on the owner's packed weights; another block is refused."""
+    w = weights(H, I, torch.bfloat16, seed=5)
+    owner = programs["swiglu_bf16"].layer(**w)
+    other = mlpjit.compile(SPECS["swiglu_bf16"][0].replace("1..1024", "1..256"), device=0)
+    shared = other.create_shared_layer(owner._raw)
+    m = 100
+    x = rand_x((m, H), torch.bfloat16)
+    y = torch.full((m, H), float("nan"), dtype=torch.bfloat16, device=DEV)
+    nbytes = other.workspace_bytes(0, m)
+    workspace = torch.empty(nbytes, dtype=torch.uint8, device=DEV)
+    shared.forward(x.data_ptr(), y.data_ptr(), m, workspace.data_ptr(), nbytes,
+                   torch.cuda.current_stream().cuda_stream)
+    torch.cuda.synchronize()
+    assert rel_err(y, reference(x, act="swiglu", **w)) <= 1e-2
+    with pytest.raises(mlpjit.MlpjitError, match="another block"):
+        programs["geglu_fp16_bias"].create_shared_layer(shared.owner)
+    with pytest.raises(TypeError):
+        other.create_shared_layer(None)
+
+
 def test_argument_errors(programs):
     p = programs["swiglu_bf16"]
     w = weights(H, I, torch.bfloat16)

@@ -90,6 +90,15 @@ TEST(CApi, NullHandles) {
   EXPECT_EQ(mlpjit_layer_create(nullptr, 0, nullptr, nullptr, &layer),
             MLPJIT_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(layer, nullptr);
+  layer = reinterpret_cast<mlpjit_layer>(1);
+  EXPECT_EQ(mlpjit_layer_create_shared(nullptr, 0, nullptr, &layer),
+            MLPJIT_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(layer, nullptr);
+  EXPECT_NE(lastError().find("null program"), std::string::npos) << lastError();
+  EXPECT_EQ(mlpjit_layer_create_shared(nullptr, 0, nullptr, nullptr),
+            MLPJIT_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(lastError().find("null output handle"), std::string::npos)
+      << lastError();
   EXPECT_EQ(mlpjit_forward(nullptr, nullptr, nullptr, 1, nullptr, 0, nullptr),
             MLPJIT_ERROR_INVALID_ARGUMENT);
   EXPECT_NE(lastError().find("null layer"), std::string::npos);

@@ -165,6 +165,18 @@ MLPJIT_API mlpjit_status mlpjit_layer_create(mlpjit_program program,
                                              int block,
                                              const mlpjit_weights *weights,
                                              void *stream, mlpjit_layer *out);
+/* A layer of `program`'s block `block` that runs on `owner`'s weights (its
+ * packed gate/up and the down weight and biases it was given), without a
+ * copy: the same layer under another program of the same block, e.g. one
+ * compiled with other tuning or token ranges. The block must match the
+ * owner's (shapes, dtype, activation, bias, gate/up interleave), else
+ * MLPJIT_ERROR_INVALID_ARGUMENT. `owner` must outlive the new layer, which
+ * still owns a packed gate/up buffer of its own, unused
+ * (mlpjit_layer_owned_bytes counts it). */
+MLPJIT_API mlpjit_status mlpjit_layer_create_shared(mlpjit_program program,
+                                                    int block,
+                                                    mlpjit_layer owner,
+                                                    mlpjit_layer *out);
 MLPJIT_API void mlpjit_layer_destroy(mlpjit_layer layer);
 /* Device bytes the layer owns (its packed gate/up weight). */
 MLPJIT_API size_t mlpjit_layer_owned_bytes(mlpjit_layer layer);
