@@ -120,8 +120,9 @@ MLPJIT_SM90_HOST_DEVICE constexpr int outputTileCols(const GemmConfig &c) {
 /// swizzle row of 2 x that many bytes per tile row) into shared memory and
 /// one thread stores them with TMA (kernel_abi.h's tmaD), asynchronously:
 /// the next tile's k-loop starts while the store drains. For tiles without
-/// swapAB whose output is whole 16-column subtiles and whose D rows are
-/// multiples of 16 bytes; the others store from registers.
+/// swapAB whose output is whole 16-column subtiles, and swapAB tiles with
+/// transposed stores (transposedStore), where D rows are multiples of 16
+/// bytes; the others store from registers.
 constexpr int kStoreRows = 64;
 /// Subtile columns: the widest of 64, 32 and 16 that divides the output
 /// tile, so 96- and 112-column outputs (gated 192x and 224x tiles, whose
