@@ -16,6 +16,7 @@
 #include "mlpjit/mlpjit.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/FileSystem.h"
 
 #include <memory>
@@ -366,6 +367,20 @@ mlpjit_status mlpjit_workspace_bytes(mlpjit_program program, int block,
 
 // --- layers ------------------------------------------------------------------
 
+/// A layer of block `b` whose weights `bind` sets (its error is the call's),
+/// handed out in *out.
+static mlpjit_status
+newLayer(mlpjit_program program, const Block *b, mlpjit_layer *out,
+         llvm::function_ref<llvm::Error(MlpLayer &)> bind) {
+  auto layer = MlpLayer::create(b->kernels);
+  if (!layer)
+    return fail(MLPJIT_ERROR_CUDA, layer.takeError());
+  if (llvm::Error e = bind(**layer))
+    return failCall(std::move(e));
+  *out = new mlpjit_layer_t{program->impl, b, std::move(*layer)};
+  return MLPJIT_OK;
+}
+
 mlpjit_status mlpjit_layer_create(mlpjit_program program, int block,
                                   const mlpjit_weights *weights, void *stream,
                                   mlpjit_layer *out) {
@@ -387,20 +402,14 @@ mlpjit_status mlpjit_layer_create(mlpjit_program program, int block,
   if (!w.gate_up && w.gate_up_bias)
     return fail(MLPJIT_ERROR_INVALID_ARGUMENT,
                 "mlpjit_layer_create: gate_up_bias without gate_up");
-  auto layer = MlpLayer::create(b->kernels);
-  if (!layer)
-    return fail(MLPJIT_ERROR_CUDA, layer.takeError());
   CUstream s = static_cast<CUstream>(stream);
-  llvm::Error e =
-      w.gate_up
-          ? (*layer)->setPackedGateUp(w.gate_up, w.down, w.gate_up_bias,
-                                      w.down_bias, s)
-          : (*layer)->setWeights(
-                {w.gate, w.up, w.down, w.gate_bias, w.up_bias, w.down_bias}, s);
-  if (e)
-    return failCall(std::move(e));
-  *out = new mlpjit_layer_t{program->impl, b, std::move(*layer)};
-  return MLPJIT_OK;
+  return newLayer(program, b, out, [&](MlpLayer &layer) {
+    return w.gate_up ? layer.setPackedGateUp(w.gate_up, w.down, w.gate_up_bias,
+                                             w.down_bias, s)
+                     : layer.setWeights({w.gate, w.up, w.down, w.gate_bias,
+                                         w.up_bias, w.down_bias},
+                                        s);
+  });
 }
 
 mlpjit_status mlpjit_layer_create_shared(mlpjit_program program, int block,
@@ -417,14 +426,10 @@ mlpjit_status mlpjit_layer_create_shared(mlpjit_program program, int block,
   if (!owner)
     return fail(MLPJIT_ERROR_INVALID_ARGUMENT,
                 "mlpjit_layer_create_shared: null owner layer");
-  auto layer = MlpLayer::create(b->kernels);
-  if (!layer)
-    return fail(MLPJIT_ERROR_CUDA, layer.takeError());
   // Refuses another block (an ApiError: MLPJIT_ERROR_INVALID_ARGUMENT).
-  if (llvm::Error e = (*layer)->shareWeights(*owner->layer))
-    return failCall(std::move(e));
-  *out = new mlpjit_layer_t{program->impl, b, std::move(*layer)};
-  return MLPJIT_OK;
+  return newLayer(program, b, out, [&](MlpLayer &layer) {
+    return layer.shareWeights(*owner->layer);
+  });
 }
 
 void mlpjit_layer_destroy(mlpjit_layer layer) { delete layer; }

@@ -146,25 +146,22 @@ DeviceMlp::create(GpuSession &gpu, const CompiledMlp &compiled,
   std::unique_ptr<DeviceMlp> dm(new DeviceMlp(gpu));
   dm->specCopy = compiled.spec;
   dm->program = compiled;
-  if (weightsOf) {
-    dm->w = weightsOf->w; // not owned: weightsOf's storage holds them
-  } else {
-    auto w = randomWeights(gpu, dm->specCopy, seed, dm->storage);
-    if (!w)
-      return w.takeError();
-    dm->w = *w;
-  }
-
   auto mlp = Mlp::load(toProgram(compiled), gpu.context());
   if (!mlp)
     return mlp.takeError();
   if (weightsOf) {
+    dm->w = weightsOf->w; // not owned: weightsOf's storage holds them
     if (auto e = weightsOf->shareWeights(**mlp))
       return e;
     dm->mlp = std::move(*mlp);
-  } else if (auto e = dm->adopt(std::move(*mlp))) {
-    return e;
+    return dm;
   }
+  auto w = randomWeights(gpu, dm->specCopy, seed, dm->storage);
+  if (!w)
+    return w.takeError();
+  dm->w = *w;
+  if (auto e = dm->adopt(std::move(*mlp)))
+    return e;
   return dm;
 }
 

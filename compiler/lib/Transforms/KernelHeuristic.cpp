@@ -642,17 +642,18 @@ std::vector<KernelPlan> mlpjit::sm90TunerOnlyCandidates(const GemmProblem &p,
   for (const int64_t tm : narrowSwapTokenTiles(m)) {
     std::vector<KernelPlan> splits;
     addTilePlans(splits, p, m, tm, 128, /*swap=*/true);
-    auto cheapest = llvm::min_element(
-        splits, [&](const KernelPlan &a, const KernelPlan &b) {
-          return estimateMicros(p, a, m) < estimateMicros(p, b, m);
-        });
+    if (splits.empty())
+      continue;
     // The plain GEMM's are planner candidates (sm90Candidates).
-    if (cheapest != splits.end() && isGated(p.epilogue))
-      out.push_back(*cheapest);
+    if (isGated(p.epilogue))
+      out.push_back(*llvm::min_element(
+          splits, [&](const KernelPlan &a, const KernelPlan &b) {
+            return estimateMicros(p, a, m) < estimateMicros(p, b, m);
+          }));
     // Two token tiles in a 2x1 cluster multicast the weight tile, each CTA
     // loading half (cuBLASLt's 128x104 1x2 kernel for the tp8 down GEMM at
     // M = 200): the weights cross L2 once per 2 x tm tokens.
-    if (ceilDiv(m, tm) == 2 && !splits.empty()) {
+    if (ceilDiv(m, tm) == 2) {
       KernelPlan plan = splits.front(); // whole K
       plan.clusterM = 2;
       if (!sm90::supports(sm90Config(p, plan)))
