@@ -416,11 +416,11 @@ TEST(KernelHeuristic, WideSwapTilesForMiddleTokenCounts) {
 }
 
 // Narrow swapAB tiles (128 weight rows) at 129-256 tokens, one or two token
-// tiles of 72-160: the plain GEMM's are planner candidates (sm90Candidates,
-// split-K included); the gated GEMM's (each once, with the model's cheapest
-// split) and two token tiles in a 2x1 cluster (whole K, either GEMM) are
-// timed by the tuner only (sm90TunerOnlyCandidates), which candidatePlans
-// adds beyond its maxCandidates. All are valid for the template.
+// tiles of 72-160: the plain GEMM's are planner candidates up to 224 tokens
+// (sm90Candidates, split-K included); the gated GEMM's (each once, with the
+// model's cheapest split) and two token tiles in a 2x1 cluster (whole K, either
+// GEMM) are timed by the tuner only (sm90TunerOnlyCandidates), which
+// candidatePlans adds beyond its maxCandidates. All are valid for the template.
 TEST(KernelHeuristic, NarrowSwapAbove128Tokens) {
   auto narrowSwap = [](const KernelPlan &k) {
     return k.swapAB && k.tileN == 128;
@@ -480,6 +480,42 @@ TEST(KernelHeuristic, NarrowSwapAbove128Tokens) {
                                     d.plan().mMax == 160;
                            }),
             3);
+}
+
+// The plain GEMM's narrow swapAB tiles are planned up to 224 tokens (the
+// tuner times them to 256) and only in one wave of one CTA per SM: at 256
+// tokens and where two shared an SM (gemma-2-27b's down GEMM at 200, 104x128
+// split 3, 240 CTAs) the whole forward ran 1.02-1.05x slower (session 20).
+// Priced with their TMA stores they win on the small models' down GEMMs:
+// llama-3.2-1b at 160, 80x128 split 4 (the forward 0.82x the time).
+TEST(KernelHeuristic, NarrowSwapPlannedUpTo224InOneWave) {
+  auto narrowSwap = [](const KernelPlan &k) {
+    return k.swapAB && k.tileN == 128;
+  };
+  GemmProblem tp8Down = plainGemm(8192, 3584);
+  EXPECT_GT(llvm::count_if(sm90Candidates(tp8Down, 224), narrowSwap), 0);
+  EXPECT_EQ(llvm::count_if(sm90Candidates(tp8Down, 240), narrowSwap), 0);
+  EXPECT_EQ(llvm::count_if(sm90TunerOnlyCandidates(tp8Down, 240), narrowSwap),
+            1);
+
+  GemmProblem wideDown = plainGemm(4608, 36864);
+  int narrow = 0;
+  for (const KernelPlan &k : sm90Candidates(wideDown, 200)) {
+    if (!narrowSwap(k))
+      continue;
+    ++narrow;
+    EXPECT_LE((200 + k.tileM - 1) / k.tileM * (4608 / 128) * k.splitK, 132)
+        << k.tileM << " tokens, split " << k.splitK;
+  }
+  EXPECT_GT(narrow, 0);
+
+  GemmProblem smallDown = plainGemm(2048, 8192);
+  auto plans = HeuristicKernelPlanner().plan(smallDown);
+  ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
+  const KernelPlan *at160 = planHolding(*plans, 160);
+  ASSERT_NE(at160, nullptr);
+  EXPECT_TRUE(narrowSwap(*at160));
+  EXPECT_GT(at160->splitK, 1);
 }
 
 // The tp8 shard's down GEMM at 193-208 tokens is planned as cuBLASLt runs

@@ -19,7 +19,7 @@ import fit_cost_model as model  # noqa: E402
 def main():
     binary, logs = sys.argv[1], sys.argv[2:]
     # The script does not model stream-K.
-    rows = [r for r in model.read_rows(logs) if r.get("splitK") != 0]
+    rows = [r for r in model.read_rows(logs, every_kernel=True) if r.get("splitK") != 0]
     if not rows:
         sys.exit("check_cost_model_sync: no rows in " + " ".join(logs))
     out = subprocess.run([binary], input="\n".join(json.dumps(r) for r in rows),

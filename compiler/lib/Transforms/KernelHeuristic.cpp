@@ -108,6 +108,9 @@ const std::vector<int64_t> &sampleTokens() {
 /// unsplit gated plan is right where the model prefers split-K by less
 /// than 4% (tp8 at M = 1: 48.6 carried vs 50.8 us split 2).
 constexpr double kMergeSlack = 1.04;
+/// The planner's narrow swapAB tiles of the plain GEMM stop here (the
+/// tuner times them up to 256 tokens: narrowSwapTokenTiles).
+constexpr int64_t kNarrowSwapPlannedEnd = 224;
 constexpr double kMergeSlackAbove64 = 1.02;
 /// When ranking, the estimate of a gated GEMM's split-K plan counts this much
 /// more: it must be predicted 3% faster than the best unsplit plan to win.
@@ -249,11 +252,15 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   // Epilogue: activation and stores of the tile, not overlapped with MMAs;
   // stores from registers (swapAB, output not whole 64-column subtiles)
   // cost more than the TMA store's shared-memory staging.
-  // Narrow swapAB tiles of the plain GEMM store with TMA since session 19;
-  // until refit on their timings they are priced as the register stores
-  // the constants were fitted on, so the plans stay those measured.
+  // Narrow swapAB tiles of the plain GEMM store with TMA since session 19.
+  // Above 128 tokens they are priced so: there the tuner rows of that
+  // kernel put the model's pick within 1% of the fastest on the validation
+  // configs' down GEMMs (tune19v.jsonl, not fitted: regret 1.080 -> 1.008
+  // over 24 GEMMs). Up to 128 tokens swapEfficiency was fitted on their
+  // register stores and stays so until refit on the new kernel's timings.
   const bool pricedAsTmaStore =
-      sm90::storesWithTma(cfg) && (!plan.swapAB || sm90::wideSwap(cfg));
+      sm90::storesWithTma(cfg) && (!plan.swapAB || sm90::wideSwap(cfg) ||
+                                   (sm90::transposedStore(cfg) && m > 128));
   double epilogueUs = double(tm * tn) * dev.epilogueUsPerElement *
                       (pricedAsTmaStore ? 1.0 : dev.registerStoreCost);
   // Split-K: each split writes an fp32 partial, the last one reads them all.
@@ -420,7 +427,7 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
   // tokens wide: planned at 192 (2 x 96 tokens) llama-3-8b ran 1.03x slower
   // at M = 160, planned at 160 (2 x 80) 0.95-1.01x and llama-3.1-405b 0.89
   // (session 16, whole forward against session 15's plans).
-  // Narrow swapAB tiles (128 weight rows) of the plain GEMM from 129 to 256
+  // Narrow swapAB tiles (128 weight rows) of the plain GEMM from 129 to 224
   // tokens: one or two token tiles of 72-160 (cuBLASLt's 128x104 tiles for
   // the tp8 down GEMM at M = 200). Since they store with TMA they were the
   // fastest candidate of 9 of 12 validation down GEMMs at M = 160 and 200,
@@ -429,9 +436,25 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
   // plans without them at 12 points (session 19, call 4). Gated ones lost
   // to wide swapAB and ping-pong on 16 of 17 fit-set gate-up GEMMs
   // (tune19.jsonl): the tuner times them (sm90TunerOnlyCandidates).
-  if (!gated)
-    for (const int64_t tm : narrowSwapTokenTiles(m))
-      add(tm, 128, /*swap=*/true);
+  // Planned up to 224 tokens, in one wave of one CTA per SM: with the
+  // model pricing their TMA stores (session 20) the planner took them at
+  // 225-256 tokens as 120-128-token tiles, and where two CTAs of them share
+  // an SM (gemma-2-27b and qwen2.5-32b at 200, 104x128 split 3: 240 CTAs);
+  // there the whole forward ran 1.02-1.05x the time of the plans without
+  // them (7 of 10 points at M = 256, both at 200), though 0.82-0.97x at
+  // 160 and 200 on the small models (call 2). With both rules, 0.958x
+  // over the 25 changed points timed at 144-224 (calls 2-3).
+  if (!gated && m <= kNarrowSwapPlannedEnd) {
+    std::vector<KernelPlan> narrow;
+    const std::vector<int64_t> tokenTiles = narrowSwapTokenTiles(m);
+    for (const int64_t tm : tokenTiles)
+      addTilePlans(narrow, p, m, tm, 128, /*swap=*/true);
+    llvm::erase_if(narrow, [&](const KernelPlan &k) {
+      return ceilDiv(m, k.tileM) * ceilDiv(p.n, k.tileN) * k.splitK >
+             int64_t(p.device.smCount);
+    });
+    llvm::append_range(out, narrow);
+  }
   if (m > 128 && m <= kWideEnd)
     for (int64_t t = 1; t <= 4; ++t) {
       const int64_t tm = ceilDiv(ceilDiv(m, t), 8) * 8;

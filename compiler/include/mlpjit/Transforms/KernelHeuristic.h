@@ -42,7 +42,10 @@ struct DeviceModel {
   // (session 19) on the fit shapes' tuner rows with those at M = 160-256
   // (tune19.jsonl, tune19b.jsonl): regret 1.0137 -> 1.0126 over 112 GEMMs;
   // on the validation configs' rows at 160 and 200 (tune19v.jsonl, not
-  // fitted) 1.098 -> 1.080 over 24.
+  // fitted) 1.098 -> 1.080 over 24. Session 20 priced their TMA stores
+  // (estimateMicros) with this constant unchanged (a refit alone gave 1.85,
+  // training regret 1.0079 -> 1.0077): 1.0079 over 146 training GEMMs (with
+  // tune20.jsonl), 1.0013 over those 24.
   double midSwapEfficiency = 1.94;
   double nonPowerOfTwoEfficiency = 0.974; // wgmma N of 24, 48, 96, 160...
   double fewStagePenalty = 0.433;        // per stage under 4, on the k-loop
