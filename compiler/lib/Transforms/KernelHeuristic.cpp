@@ -108,9 +108,6 @@ const std::vector<int64_t> &sampleTokens() {
 /// unsplit gated plan is right where the model prefers split-K by less
 /// than 4% (tp8 at M = 1: 48.6 carried vs 50.8 us split 2).
 constexpr double kMergeSlack = 1.04;
-/// The planner's narrow swapAB tiles of the plain GEMM stop here (the
-/// tuner times them up to 256 tokens: narrowSwapTokenTiles).
-constexpr int64_t kNarrowSwapPlannedEnd = 224;
 constexpr double kMergeSlackAbove64 = 1.02;
 /// When ranking, the estimate of a gated GEMM's split-K plan counts this much
 /// more: it must be predicted 3% faster than the best unsplit plan to win.
@@ -255,9 +252,10 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   // Narrow swapAB tiles of the plain GEMM store with TMA since session 19.
   // Above 128 tokens they are priced so: there the tuner rows of that
   // kernel put the model's pick within 1% of the fastest on the validation
-  // configs' down GEMMs (tune19v.jsonl, not fitted: regret 1.080 -> 1.008
-  // over 24 GEMMs). Up to 128 tokens swapEfficiency was fitted on their
-  // register stores and stays so until refit on the new kernel's timings.
+  // configs' down GEMMs (tune19v.jsonl, not fitted: regret 1.080 -> 1.001
+  // over 24 GEMMs, with the planned range below). Up to 128 tokens
+  // swapEfficiency was fitted on their register stores and stays so until refit
+  // on the new kernel's timings.
   const bool pricedAsTmaStore =
       sm90::storesWithTma(cfg) && (!plan.swapAB || sm90::wideSwap(cfg) ||
                                    (sm90::transposedStore(cfg) && m > 128));
@@ -322,6 +320,10 @@ double mlpjit::rankMicros(const GemmProblem &p, const KernelPlan &plan,
 }
 
 namespace {
+
+/// The planner's narrow swapAB tiles of the plain GEMM stop here (the
+/// tuner times them up to 256 tokens: narrowSwapTokenTiles).
+constexpr int64_t kNarrowSwapPlannedEnd = 224;
 
 /// Token tiles of the narrow swapAB tiles (128 weight rows) above 128 tokens,
 /// up to 256: m in one or two tiles of ceil(m / t) rounded up to 8, 72-160
