@@ -1,6 +1,12 @@
 """python -m mlpjit.bench: mlpjit through torch.ops.mlpjit.mlp against torch
 eager and torch.compile, on the same tensors, in one process.
 
+Shapes: the built-in ones (--shapes), or the gated, bias-free block of each
+Hugging Face config.json or .mlp spec given (e.g. the validation configs),
+read from the program mlpjit compiles for it. --autotune adds
+torch.compile(mode="max-autotune-no-cudagraphs") at M >= 1024, as
+peers_bench.py does (compiling it takes minutes per shape and M).
+
 Timing is mlpjit-bench's (tools/harness/Timing.h), so the two agree: per
 point, 4 rotating inputs, a CUDA graph of 8 calls, 5 untimed replays, replays
 for `--settle-ms` more (the GPU's steady, power-capped clock: an H200 runs
@@ -8,7 +14,8 @@ its first fraction of a second of dense work up to ~25% faster), then
 `--reps` replays timed with CUDA events; the time is the median replay / 8.
 Each implementation is checked against the float64 reference first.
 
-    python -m mlpjit.bench [--shapes llama-3-8b,...] [--tokens 1,16,...]
+    python -m mlpjit.bench [CONFIG.json|SPEC.mlp ...] [--shapes llama-3-8b,...]
+                           [--tokens 1,16,...] [--autotune]
                            [--json out.json] [--compare mlpjit-bench.json]
 
 --compare reads mlpjit-bench --json output and adds each point's ratio of
@@ -16,6 +23,7 @@ this tool's mlpjit time to mlpjit-bench's.
 """
 import argparse
 import json
+import os
 import sys
 
 import torch
@@ -24,7 +32,7 @@ import torch.nn.functional as F
 
 from ._runtime import compile as _compile
 from ._spec import block_text
-from .ops import Layer
+from .ops import TORCH_DTYPES, Layer
 
 # The shapes and token counts of mlpjit-bench and tools/mlpjit-bench/peers_bench.py.
 SHAPES = {
@@ -37,8 +45,13 @@ TOKENS = [1, 16, 64, 256, 1024, 4096, 8192]
 ROTATIONS = 4
 
 
+ACT = {"swiglu": F.silu, "geglu_tanh": lambda t: F.gelu(t, approximate="tanh"),
+       "geglu_erf": F.gelu, "reglu": F.relu}
+AUTOTUNE_FROM = 1024  # tokens: where peers_bench.py --autotune adds max-autotune
+
+
 def act(x, kind):
-    return F.silu(x) if kind == "swiglu" else F.gelu(x, approximate="tanh")
+    return ACT[kind](x)
 
 
 def eager(x, wg, wu, wd, kind):  # three cuBLAS GEMMs, activation, multiply
@@ -102,13 +115,32 @@ def time_graph(fn, xs, warmup, reps, settle_ms=0.0):
     return us[n // 2] if n % 2 else 0.5 * (us[n // 2 - 1] + us[n // 2])
 
 
-def bench_shape(name, tokens, args, rows, compare):
+def builtin_spec(name, tokens):
     h, i, kind = SHAPES[name]
-    dev, dt = torch.device("cuda", torch.cuda.current_device()), torch.bfloat16
-    spec = block_text(name.replace("-", "_").replace(".", "_").replace("/", "_"),
+    return block_text(name.replace("-", "_").replace(".", "_").replace("/", "_"),
                       h, i, kind, "bf16", tokens=(1, max(tokens)))
+
+
+def peer_block(prog, source):
+    """The one block of `prog` the peers can run: gated, without bias."""
+    if len(prog.blocks) != 1:
+        raise SystemExit(f"mlpjit.bench: {source}: expected one MLP block, found "
+                         f"{len(prog.blocks)}")
+    b = prog.block(0)
+    if not b.gated or b.has_bias or b.activation not in ACT:
+        raise SystemExit(f"mlpjit.bench: {source}: block '{b.name}' is {b.activation}"
+                         f"{' with bias' if b.has_bias else ''}; the peers run gated "
+                         f"MLPs without bias ({', '.join(ACT)})")
+    return b
+
+
+def bench_shape(name, spec, tokens, args, rows, compare):
+    dev = torch.device("cuda", torch.cuda.current_device())
     print(f"[{name}] compiling...", file=sys.stderr, flush=True)
-    prog = _compile(spec, device=dev.index)
+    prog = _compile(spec, device=dev.index, tokens=(1, max(tokens)))
+    b = peer_block(prog, name)
+    h, i, kind = b.hidden, b.intermediate, b.activation
+    dt = TORCH_DTYPES[b.dtype]
     gen = torch.Generator(device=dev).manual_seed(0)
     rand = lambda *s: torch.rand(*s, device=dev, generator=gen) * 2 - 1  # noqa: E731
     wg = (rand(i, h) / h ** 0.5).to(dt)
@@ -126,8 +158,12 @@ def bench_shape(name, tokens, args, rows, compare):
     for m in tokens:
         xs = [rand(m, h).to(dt) for _ in range(ROTATIONS)]
         ref = reference(xs[0], wg, wu, wd, kind)
-        row = {"shape": name, "hidden": h, "intermediate": i, "M": m}
-        for impl, fn in impls.items():
+        row = {"shape": name, "hidden": h, "intermediate": i, "activation": kind, "M": m}
+        point = dict(impls)
+        if args.autotune and m >= AUTOTUNE_FROM:
+            tuned = torch.compile(merged, mode="max-autotune-no-cudagraphs", dynamic=False)
+            point["autotune"] = lambda x: tuned(x, wgu, wd, kind)
+        for impl, fn in point.items():
             err = rel_err(fn(xs[0]), ref)
             if not err <= 1e-2:
                 raise SystemExit(f"mlpjit.bench: {name} M={m}: {impl} differs from the "
@@ -139,20 +175,26 @@ def bench_shape(name, tokens, args, rows, compare):
         if ref_us:
             row["mlpjit_bench_us"] = ref_us
             row["vs_mlpjit_bench"] = row["mlpjit_us"] / ref_us
+        peers = [k for k in point if k != "mlpjit"]
+        row["best_peer_us"] = min(row[f"{k}_us"] for k in peers)
+        row["speedup"] = row["best_peer_us"] / row["mlpjit_us"]
         rows.append(row)
-        best = min(row["eager_us"], row["merged_us"], row["compile_us"])
         extra = (f"  vs mlpjit-bench {row['vs_mlpjit_bench']:.3f}"
                  if "vs_mlpjit_bench" in row else "")
-        print(f"{name:16s} M={m:5d}  mlpjit {row['mlpjit_us']:8.1f} us  eager "
-              f"{row['eager_us']:8.1f}  merged {row['merged_us']:8.1f}  compile "
-              f"{row['compile_us']:8.1f}  speedup {best / row['mlpjit_us']:.2f}{extra}",
-              flush=True)
+        print(f"{name:16s} M={m:5d}  mlpjit {row['mlpjit_us']:8.1f} us  " +
+              "  ".join(f"{k} {row[k + '_us']:8.1f}" for k in peers) +
+              f"  speedup {row['speedup']:.2f}{extra}", flush=True)
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m mlpjit.bench", description=__doc__.split("\n")[0])
-    ap.add_argument("--shapes", default=",".join(SHAPES),
-                    help="comma-separated, of: " + ", ".join(SHAPES))
+    ap.add_argument("configs", nargs="*", metavar="CONFIG",
+                    help="Hugging Face config.json or .mlp spec of one gated MLP block")
+    ap.add_argument("--shapes", default=None,
+                    help="comma-separated, of: " + ", ".join(SHAPES) +
+                         " (default: all, unless configs are given)")
+    ap.add_argument("--autotune", action="store_true",
+                    help=f"add torch.compile max-autotune at M >= {AUTOTUNE_FROM}")
     ap.add_argument("--tokens", default=",".join(map(str, TOKENS)))
     ap.add_argument("--reps", type=int, default=50, help="timed graph replays per point")
     ap.add_argument("--settle-ms", type=float, default=400.0,
@@ -162,10 +204,14 @@ def main(argv=None):
     ap.add_argument("--json", help="write the rows as JSON")
     ap.add_argument("--compare", help="mlpjit-bench --json output to compare mlpjit times with")
     args = ap.parse_args(argv)
-    shapes = args.shapes.split(",")
+    shapes = (args.shapes.split(",") if args.shapes is not None
+              else [] if args.configs else list(SHAPES))
     for s in shapes:
         if s not in SHAPES:
             ap.error(f"unknown shape {s!r}; one of {', '.join(SHAPES)}")
+    for c in args.configs:
+        if not os.path.isfile(c):
+            ap.error(f"no such config or spec file: {c}")
     try:
         tokens = [int(t) for t in args.tokens.split(",")]
     except ValueError:
@@ -187,7 +233,10 @@ def main(argv=None):
             setattr(torch._dynamo.config, knob, 256)
     rows = []
     for s in shapes:
-        bench_shape(s, tokens, args, rows, compare)
+        bench_shape(s, builtin_spec(s, tokens), tokens, args, rows, compare)
+    for c in args.configs:
+        name = os.path.splitext(os.path.basename(c))[0]
+        bench_shape(name, os.path.abspath(c), tokens, args, rows, compare)
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"device": torch.cuda.get_device_name(), "torch": torch.__version__,

@@ -380,3 +380,34 @@ def test_python_bench_matches_mlpjit_bench(tmp_path):
     assert [r["M"] for r in rows] == [1, 64, 1024]
     for r in rows:
         assert abs(r["vs_mlpjit_bench"] - 1) <= 0.03, r
+
+
+def test_python_bench_takes_configs(tmp_path):
+    """Configs (here a .mlp of a small GeGLU block and a Hugging Face config)
+    run against the peers with the block's own shape and activation; a
+    config the peers cannot run (gpt2: a plain GELU MLP with bias) is refused
+    by name, not timed."""
+    from conftest import MODELS
+    spec = tmp_path / "small.mlp"
+    spec.write_text("mlp small {\n  hidden = 512\n  intermediate = 1024\n"
+                    "  activation = geglu_erf\n  dtype = fp16\n}\n")
+    env = dict(os.environ, PYTHONPATH=PYTHON_DIR + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    out = tmp_path / "rows.json"
+    subprocess.run([sys.executable, "-m", "mlpjit.bench", str(spec),
+                    os.path.join(MODELS, "phi-3-mini-4k.json"), "--tokens=7,100",
+                    "--reps=5", "--settle-ms=0", "--json", str(out)], check=True, env=env)
+    rows = json.loads(out.read_text())["rows"]
+    assert [(r["shape"], r["M"]) for r in rows] == [
+        ("small", 7), ("small", 100), ("phi-3-mini-4k", 7), ("phi-3-mini-4k", 100)]
+    assert (rows[0]["hidden"], rows[0]["intermediate"], rows[0]["activation"]) == (
+        512, 1024, "geglu_erf")
+    assert (rows[2]["hidden"], rows[2]["intermediate"], rows[2]["activation"]) == (
+        3072, 8192, "swiglu")
+    for r in rows:
+        assert r["mlpjit_rel_err"] <= 1e-2 and r["compile_rel_err"] <= 1e-2, r
+        assert r["speedup"] == pytest.approx(r["best_peer_us"] / r["mlpjit_us"])
+    bad = subprocess.run([sys.executable, "-m", "mlpjit.bench",
+                          os.path.join(MODELS, "gpt2.json"), "--tokens=7"],
+                         capture_output=True, text=True, env=env)
+    assert bad.returncode != 0
+    assert "gpt2: block" in bad.stderr and "without bias" in bad.stderr, bad.stderr
