@@ -443,7 +443,7 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
   // 225-256 tokens as 120-128-token tiles, and where two CTAs of them share
   // an SM (gemma-2-27b and qwen2.5-32b at 200, 104x128 split 3: 240 CTAs);
   // there the whole forward ran 1.02-1.05x the time of the plans without
-  // them (7 of 10 points at M = 256, both at 200), though 0.82-0.97x at
+  // them (6 of 8 changed points at M = 256, both at 200), though 0.82-0.97x at
   // 160 and 200 on the small models (call 2). With both rules, 0.958x
   // over the 25 changed points timed at 144-224 (calls 2-3).
   if (!gated && m <= kNarrowSwapPlannedEnd) {
