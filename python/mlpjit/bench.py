@@ -32,6 +32,7 @@ import torch.nn.functional as F
 
 from ._runtime import compile as _compile
 from ._spec import block_text
+from .nn import GATED_ACTIVATIONS
 from .ops import TORCH_DTYPES, Layer
 
 # The shapes and token counts of mlpjit-bench and tools/mlpjit-bench/peers_bench.py.
@@ -45,13 +46,11 @@ TOKENS = [1, 16, 64, 256, 1024, 4096, 8192]
 ROTATIONS = 4
 
 
-ACT = {"swiglu": F.silu, "geglu_tanh": lambda t: F.gelu(t, approximate="tanh"),
-       "geglu_erf": F.gelu, "reglu": F.relu}
 AUTOTUNE_FROM = 1024  # tokens: where peers_bench.py --autotune adds max-autotune
 
 
 def act(x, kind):
-    return ACT[kind](x)
+    return GATED_ACTIVATIONS[kind](x)
 
 
 def eager(x, wg, wu, wd, kind):  # three cuBLAS GEMMs, activation, multiply
@@ -123,14 +122,14 @@ def builtin_spec(name, tokens):
 
 def peer_block(prog, source):
     """The one block of `prog` the peers can run: gated, without bias."""
-    if len(prog.blocks) != 1:
-        raise SystemExit(f"mlpjit.bench: {source}: expected one MLP block, found "
-                         f"{len(prog.blocks)}")
-    b = prog.block(0)
-    if not b.gated or b.has_bias or b.activation not in ACT:
+    try:
+        b = prog.block()
+    except ValueError as e:  # not one block
+        raise SystemExit(f"mlpjit.bench: {source}: {e}")
+    if not b.gated or b.has_bias or b.activation not in GATED_ACTIVATIONS:
         raise SystemExit(f"mlpjit.bench: {source}: block '{b.name}' is {b.activation}"
                          f"{' with bias' if b.has_bias else ''}; the peers run gated "
-                         f"MLPs without bias ({', '.join(ACT)})")
+                         f"MLPs without bias ({', '.join(GATED_ACTIVATIONS)})")
     return b
 
 

@@ -20,6 +20,9 @@ SUPPORTED = ("LlamaMLP", "MistralMLP", "Qwen2MLP", "Qwen3MLP", "GemmaMLP",
              "Gemma2MLP", "Phi3MLP")
 
 _DTYPES = {torch.bfloat16: "bf16", torch.float16: "fp16"}
+# The spec's gated activations as torch functions of the gate.
+GATED_ACTIVATIONS = {"swiglu": F.silu, "geglu_tanh": lambda t: F.gelu(t, approximate="tanh"),
+                     "geglu_erf": F.gelu, "reglu": F.relu}
 _programs = {}  # (spec text, device) -> Program, shared by same-shaped layers
 _programs_lock = threading.Lock()
 
@@ -31,8 +34,7 @@ def activation_of(act):
     t = torch.linspace(-5, 5, 101, dtype=torch.float32)
     with torch.no_grad():
         got = act(t)
-    candidates = {"swiglu": F.silu(t), "geglu_tanh": F.gelu(t, approximate="tanh"),
-                  "geglu_erf": F.gelu(t), "reglu": F.relu(t)}
+    candidates = {name: f(t) for name, f in GATED_ACTIVATIONS.items()}
     # gelu tanh and erf differ by up to ~5e-4 here; float32 noise is ~1e-7.
     for name, want in candidates.items():
         if torch.allclose(got, want, rtol=0, atol=2e-5):
