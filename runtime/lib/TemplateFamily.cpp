@@ -86,3 +86,42 @@ llvm::Error mlpjit::checkSupported(const KernelDesc &desc) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(), why);
   return llvm::Error::success();
 }
+
+const BlockTemplate &mlpjit::blockTemplate() {
+  static const BlockTemplate kBlock{"sm90_tma_ws", "mlpjit/sm90/mlp_block.cuh",
+                                    "mlpjit::sm90::MlpBlock"};
+  return kBlock;
+}
+
+llvm::Error mlpjit::checkBlockSupported(const KernelDesc &block) {
+  auto fail = [](const llvm::Twine &why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), why);
+  };
+  if (block.role != KernelRole::block || !block.blockDown)
+    return fail("a block kernel needs its down GEMM's plan");
+  const KernelDesc gateUp = blockGateUpDesc(block), down = blockDownDesc(block);
+  for (const KernelDesc *d : {&gateUp, &down}) {
+    if (d->templateName != blockTemplate().family)
+      return fail(llvm::Twine("the block kernel runs ") +
+                  blockTemplate().family + " plans, the " + toString(d->role) +
+                  " GEMM's is " + d->templateName);
+    if (auto e = checkSupported(*d))
+      return fail(llvm::Twine("the ") + toString(d->role) +
+                  " GEMM: " + llvm::toString(std::move(e)));
+  }
+  if (const char *why =
+          sm90::blockSupports(toGemmConfig(gateUp), toGemmConfig(down)))
+    return fail(why);
+  return llvm::Error::success();
+}
+
+abi::LaunchShape mlpjit::blockLaunchShape(const KernelDesc &block, int m,
+                                          int numSMs, int residentCtas) {
+  return sm90::blockLaunchShape(toGemmConfig(blockGateUpDesc(block)),
+                                toGemmConfig(blockDownDesc(block)), m, numSMs,
+                                residentCtas);
+}
+
+int64_t mlpjit::blockReadyCount(const KernelDesc &block) {
+  return sm90::blockReadyCount(toGemmConfig(blockGateUpDesc(block)));
+}

@@ -246,3 +246,53 @@ TEST(Property, KnownShapesCompile) {
 }
 
 } // namespace
+
+namespace {
+
+/// Block kernels (CompileOptions::blockKernels): one per token bucket whose
+/// gate-up and down plans the block template pairs (the small-M swapAB
+/// buckets), running exactly those plans, and none unless asked.
+TEST(Property, BlockKernelsForBucketsWhosePlansPair) {
+  auto specs = parseSpecBuffer("mlp shard {\n hidden = 8192\n intermediate = "
+                               "28672\n tp = 8\n tokens = 1..4096\n}\n",
+                               "block.mlp");
+  ASSERT_TRUE(bool(specs)) << llvm::toString(specs.takeError());
+  CompileOptions options;
+  options.tuningFile = "";
+  options.blockKernels = false;
+  auto plain = planKernels(specs->front(), "sm_90a", nullptr, options);
+  ASSERT_TRUE(bool(plain)) << llvm::toString(plain.takeError());
+  for (const KernelDesc &k : *plain)
+    EXPECT_NE(k.role, KernelRole::block) << k.name;
+  options.blockKernels = true;
+  auto withBlocks = planKernels(specs->front(), "sm_90a", nullptr, options);
+  ASSERT_TRUE(bool(withBlocks)) << llvm::toString(withBlocks.takeError());
+  int blocks = 0;
+  for (const KernelDesc &k : *withBlocks) {
+    if (k.role != KernelRole::block)
+      continue;
+    ++blocks;
+    EXPECT_NE(k.name.find("_block_m"), std::string::npos) << k.name;
+    EXPECT_TRUE(k.swapAB) << k.name;
+    ASSERT_TRUE(k.blockDown);
+    // The bucket's own gate-up and down plans.
+    for (const KernelDesc &other : *plain) {
+      if (other.mMin != k.mMin || other.mMax != k.mMax)
+        continue;
+      if (other.role == KernelRole::gate_up)
+        EXPECT_TRUE(other.plan().sameConstants(k.plan())) << k.name;
+      else
+        EXPECT_TRUE(other.plan().sameConstants(*k.blockDown)) << k.name;
+    }
+  }
+  // The swapAB buckets up to 32 tokens; none above.
+  EXPECT_GE(blocks, 1);
+  EXPECT_EQ(withBlocks->size(), plain->size() + size_t(blocks));
+  for (const KernelDesc &k : *withBlocks) {
+    if (k.role == KernelRole::block) {
+      EXPECT_LE(k.mMax, 128) << k.name;
+    }
+  }
+}
+
+} // namespace

@@ -3,6 +3,7 @@
 #include "GemmLaunch.h"
 #include "TestPrograms.h"
 #include "mlpjit/Module.h"
+#include "mlpjit/mlpjit.h"
 #include "mlpjit/sm90/launch.h"
 
 #include <gtest/gtest.h>
@@ -562,6 +563,145 @@ TEST(ArchCheckTest, ArchSpecificKernelsRunOnlyOnTheirArch) {
   EXPECT_NE(errorOf(checkArchRunsOn("sm_90a", "sm_100a")), "");
   EXPECT_NE(errorOf(checkArchRunsOn("sm_89", "sm_80")), "");
   EXPECT_NE(errorOf(checkArchRunsOn("garbage", "sm_90a")), "");
+}
+
+} // namespace
+
+namespace {
+
+/// The small bucket's block kernel of TestPrograms.h's program.
+KernelDesc smallBlock(BlockShape shape = {}) {
+  shape.blockKernel = true;
+  MlpProgram p = makeProgram(shape, "sm_90a");
+  return p.kernels.back().desc;
+}
+
+TEST(BlockKernelTest, PairsNarrowSwapAbPlansOnly) {
+  KernelDesc block = smallBlock();
+  ASSERT_EQ(block.role, KernelRole::block);
+  EXPECT_EQ(errorOf(checkBlockSupported(block)), "");
+  // Its two GEMMs, as kernels of their own.
+  KernelDesc g = blockGateUpDesc(block), d = blockDownDesc(block);
+  EXPECT_EQ(g.role, KernelRole::gate_up);
+  EXPECT_FALSE(g.blockDown);
+  EXPECT_EQ(d.role, KernelRole::down);
+  EXPECT_EQ(d.epilogue, Epilogue::none);
+  EXPECT_EQ(d.n, block.k);
+  EXPECT_EQ(d.k, block.n / 2);
+  EXPECT_EQ(d.splitK, 2);
+  EXPECT_EQ(d.mMax, block.mMax);
+
+  auto rejected = [&](const std::function<void(KernelDesc &)> &change,
+                      llvm::StringRef why) {
+    KernelDesc b = smallBlock();
+    change(b);
+    std::string got = errorOf(checkBlockSupported(b));
+    EXPECT_NE(got.find(why.str()), std::string::npos) << got;
+  };
+  rejected([](KernelDesc &b) { b.blockDown.reset(); }, "down GEMM's plan");
+  rejected([](KernelDesc &b) { b.splitK = 2; },
+           "gated narrow swapAB (128 weight rows), splitK 1");
+  rejected(
+      [](KernelDesc &b) {
+        b.swapAB = false;
+        b.tileM = 64;
+      },
+      "gated narrow swapAB");
+  rejected([](KernelDesc &b) { b.blockDown->splitK = 0; },
+           "split-K but not stream-K");
+  rejected([](KernelDesc &b) { b.blockDown->tileN = 256; },
+           "narrow swapAB (64 or 128 weight rows)");
+  rejected([](KernelDesc &b) { b.blockDown->templateName = "sm80_mma"; },
+           "the block kernel runs sm90_tma_ws plans");
+  rejected([](KernelDesc &b) { b.templateName = "sm90_tma_ws_pingpong"; },
+           "the block kernel runs sm90_tma_ws plans");
+  rejected([](KernelDesc &b) { b.tileK = 32; }, "tileK must be 64");
+  // A plain (GPT-2 style) gate-up GEMM stores with TMA: no block kernel.
+  BlockShape plain;
+  plain.epilogue = Epilogue::gelu_tanh;
+  EXPECT_NE(errorOf(checkBlockSupported(smallBlock(plain))).find("gated"),
+            std::string::npos);
+  // The down GEMM's K is the gate-up GEMM's output width by construction
+  // (blockDownDesc); launch.h checks it for any pair.
+  GemmConfig gc = toGemmConfig(g), dc = toGemmConfig(d);
+  dc.k += 64;
+  EXPECT_NE(std::string(sm90::blockSupports(gc, dc)).find("K must be"),
+            std::string::npos);
+}
+
+TEST(BlockKernelTest, CooperativeGridOfTheLargerGemm) {
+  KernelDesc block = smallBlock();
+  const GemmConfig g = toGemmConfig(blockGateUpDesc(block)),
+                   d = toGemmConfig(blockDownDesc(block));
+  for (int m : {1, 16}) {
+    SCOPED_TRACE(m);
+    auto shape = gemmLaunchShape(block, m, 132, 132);
+    ASSERT_TRUE(bool(shape)) << llvm::toString(shape.takeError());
+    const unsigned long long units =
+        sm90::workUnits(g, m) + sm90::workUnits(d, m);
+    EXPECT_EQ(shape->grid[0], std::min<unsigned long long>(units, 132));
+    EXPECT_EQ(shape->block[0], 384u);
+    EXPECT_EQ(shape->cluster[0], 1u);
+    EXPECT_EQ(shape->sharedBytes,
+              std::max(sm90::sharedBytes(g), sm90::sharedBytes(d)));
+  }
+  // Never more CTAs than are resident (the driver's count, else one per
+  // SM): every CTA must run at once.
+  auto few = gemmLaunchShape(block, 16, 132, 3);
+  ASSERT_TRUE(bool(few));
+  EXPECT_EQ(few->grid[0], 3u);
+  auto guess = gemmLaunchShape(block, 16, 4, 0);
+  ASSERT_TRUE(bool(guess));
+  EXPECT_EQ(guess->grid[0], 4u);
+  // One counter per 64 output columns of the gate-up GEMM.
+  EXPECT_EQ(blockReadyCount(block), (block.n / 2 + 63) / 64);
+}
+
+TEST(BlockKernelTest, ProgramsValidateAndPairTheBucketsPlans) {
+  BlockShape shape;
+  shape.blockKernel = true;
+  MlpProgram p = makeProgram(shape, "sm_90a");
+  for (KernelArtifact &k : p.kernels)
+    k.ptx = "// placeholder: validateProgram does not read PTX";
+  EXPECT_EQ(errorOf(validateProgram(p)), "");
+  // Another down plan than the bucket's down kernel: refused (the block
+  // kernel shares the bucket's workspace layout).
+  MlpProgram other = p;
+  other.kernels.back().desc.blockDown->splitK = 4;
+  EXPECT_NE(errorOf(validateProgram(other)).find("runs other plans"),
+            std::string::npos);
+  // Two block kernels for one bucket.
+  MlpProgram twice = p;
+  twice.kernels.push_back(p.kernels.back());
+  EXPECT_NE(errorOf(validateProgram(twice)).find("two block kernels"),
+            std::string::npos);
+  // A block kernel of another block's shape.
+  MlpProgram wrong = p;
+  wrong.kernels.back().desc.k += 8;
+  EXPECT_NE(errorOf(validateProgram(wrong)).find("the block needs"),
+            std::string::npos);
+}
+
+TEST(BlockKernelTest, JsonCarriesTheDownPlan) {
+  KernelDesc block = smallBlock();
+  llvm::json::Value v = toJSON(block);
+  KernelDesc back;
+  llvm::json::Path::Root root;
+  ASSERT_TRUE(fromJSON(v, back, root));
+  EXPECT_EQ(back.role, KernelRole::block);
+  ASSERT_TRUE(back.blockDown);
+  EXPECT_TRUE(back.blockDown->sameConstants(*block.blockDown));
+  // Role block without "down", and "down" on another role: refused.
+  llvm::json::Object noDown = *v.getAsObject();
+  noDown.erase("down");
+  llvm::json::Path::Root r1;
+  EXPECT_FALSE(fromJSON(llvm::json::Value(std::move(noDown)), back, r1));
+  llvm::json::Object gateUpWithDown = *v.getAsObject();
+  gateUpWithDown["role"] = "gate_up";
+  llvm::json::Path::Root r2;
+  KernelDesc other;
+  EXPECT_FALSE(
+      fromJSON(llvm::json::Value(std::move(gateUpWithDown)), other, r2));
 }
 
 } // namespace

@@ -24,6 +24,15 @@ struct BlockShape {
   DType dtype = DType::bf16;
   int64_t tokensMax = 300;
   int64_t smallBucketMax = 16;
+  /// Gated blocks: gate/up interleave rows (64: the small bucket's swapAB
+  /// gate-up pairs its two warpgroups; 16: through the exchange tile).
+  int64_t gateUpBlock = 64;
+  /// The small bucket's down tile (weight rows): 128, or 64 (one consumer
+  /// warpgroup).
+  int64_t smallDownTileN = 128;
+  /// Hopper: the small bucket also gets a block kernel (both GEMMs in one
+  /// launch, which forward then runs).
+  bool blockKernel = false;
 };
 
 /// The llama-3-8b gate-up GEMM as one swiglu kernel of `templateName`: gate
@@ -52,7 +61,7 @@ inline MlpProgram makeProgram(const BlockShape &s, const std::string &arch) {
                s.dtype,
                s.epilogue,
                s.bias,
-               /*interleaveRows=*/gated ? 64 : 0,
+               /*interleaveRows=*/gated ? s.gateUpBlock : 0,
                /*tokensMin=*/1,
                s.tokensMax,
                /*tensorParallel=*/1,
@@ -67,24 +76,45 @@ inline MlpProgram makeProgram(const BlockShape &s, const std::string &arch) {
     d.hasBias = s.bias;
     // Gate-up: [h] -> [2i] (gated) or [i]; down: [i] -> [h].
     d.shape() =
-        gateUp ? GemmShape{kernelArch, s.epilogue, s.dtype,
-                           gated ? 2 * s.intermediate : s.intermediate,
-                           s.hidden, gated ? 64 : 0}
-               : GemmShape{kernelArch, Epilogue::none, s.dtype, s.hidden,
-                           s.intermediate, 0};
+        gateUp
+            ? GemmShape{kernelArch, s.epilogue,
+                        s.dtype,    gated ? 2 * s.intermediate : s.intermediate,
+                        s.hidden,   gated ? s.gateUpBlock : 0}
+            : GemmShape{kernelArch, Epilogue::none, s.dtype,
+                        s.hidden,   s.intermediate, 0};
     // Small M: 16-row token tiles (swapped on Hopper), split-K 2 on down;
     // large M: 2x1 clusters for the Hopper gate-up.
-    d.plan() =
-        small ? KernelPlan{templateName, 1, s.smallBucketMax, 16, 128, 64, 4,
-                           1, 1, gateUp ? 1 : 2, hopper}
-              : KernelPlan{templateName, s.smallBucketMax + 1, s.tokensMax,
-                           hopper ? 128 : 64, 128, 64, 4,
-                           hopper && gateUp ? 2 : 1};
+    d.plan() = small ? KernelPlan{templateName,
+                                  1,
+                                  s.smallBucketMax,
+                                  16,
+                                  gateUp ? 128 : s.smallDownTileN,
+                                  64,
+                                  4,
+                                  1,
+                                  1,
+                                  gateUp ? 1 : 2,
+                                  hopper}
+                     : KernelPlan{templateName,
+                                  s.smallBucketMax + 1,
+                                  s.tokensMax,
+                                  hopper ? 128 : 64,
+                                  128,
+                                  64,
+                                  4,
+                                  hopper && gateUp ? 2 : 1};
     return KernelArtifact{d, "", ""};
   };
   for (bool small : {true, false})
     for (KernelRole role : {KernelRole::gate_up, KernelRole::down})
       p.kernels.push_back(kernel(role, small));
+  if (s.blockKernel && hopper) {
+    KernelArtifact block = p.kernels[0]; // the small gate-up kernel
+    block.desc.name = s.name + "_block_small";
+    block.desc.role = KernelRole::block;
+    block.desc.blockDown = p.kernels[1].desc.plan();
+    p.kernels.push_back(block);
+  }
   return p;
 }
 

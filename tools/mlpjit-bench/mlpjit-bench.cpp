@@ -99,11 +99,17 @@ static cl::opt<std::string> validateOpt(
              "token counts (default: the default ones plus non-round ones), "
              "heuristic and tuned plans timed interleaved with cuBLASLt"),
     cl::init(""));
+static cl::opt<bool> blockKernelOpt(
+    "block-kernel",
+    cl::desc("also time the forward with block kernels (both GEMMs in one "
+             "launch, in the token buckets whose plans pair) interleaved with "
+             "the two-kernel forward, and print the two side by side"),
+    cl::init(false));
 static cl::opt<int> validateRoundsOpt(
     "validate-rounds",
-    cl::desc("with --validate: times each point's heuristic and tuned plans "
-             "and the cuBLASLt baselines (interleaved) this many times and "
-             "keeps the medians"),
+    cl::desc("with --validate (or --block-kernel): times each point's plan "
+             "sets and the cuBLASLt baselines (interleaved) this many times "
+             "and keeps the medians"),
     cl::init(3));
 static cl::opt<std::string> tuningFileOpt(
     "tuning-file",
@@ -206,8 +212,15 @@ std::optional<std::string> tuningFile() {
   return tuningFileOpt.getValue();
 }
 
-/// Benchmarks `shape` at each token count with each plan set of `plans`
-/// (tuning files as CompileOptions takes them; "" is the heuristic alone):
+/// One set of kernels benchShape compares: its plans (a tuning file as
+/// CompileOptions takes it; "" is the heuristic alone) and whether forward
+/// runs block kernels (unset: $MLPJIT_BLOCK_KERNEL).
+struct PlanSet {
+  std::optional<std::string> tuningFile;
+  std::optional<bool> blockKernels;
+};
+
+/// Benchmarks `shape` at each token count with each plan set of `plans`:
 /// every set checked against cuBLASLt and float64 first, then the sets and
 /// the two cuBLASLt baselines timed interleaved, `rounds` times over, and
 /// each one's median of its rounds kept, so clock drift during the run does
@@ -216,7 +229,7 @@ std::optional<std::string> tuningFile() {
 /// rows; the log tags them with labels[i] (e.g. " (tuned)").
 llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
                        llvm::ArrayRef<int64_t> tokens, const Ceilings &ceil,
-                       llvm::ArrayRef<std::optional<std::string>> plans,
+                       llvm::ArrayRef<PlanSet> plans,
                        llvm::ArrayRef<llvm::StringRef> labels, int rounds,
                        std::vector<std::vector<Row>> &rows) {
   assert(labels.size() == plans.size() && "one label per plan set");
@@ -234,9 +247,10 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
   // at M = 160, session 18).
   std::vector<std::unique_ptr<DeviceMlp>> mlps;
   size_t workspaceBytes = 0;
-  for (const std::optional<std::string> &tuning : plans) {
-    auto dev = DeviceMlp::compile(gpu, spec, tuning,
-                                  mlps.empty() ? nullptr : mlps.front().get());
+  for (const PlanSet &set : plans) {
+    auto dev = DeviceMlp::compile(gpu, spec, set.tuningFile,
+                                  mlps.empty() ? nullptr : mlps.front().get(),
+                                  set.blockKernels);
     if (!dev)
       return dev.takeError();
     workspaceBytes = std::max(workspaceBytes, (*dev)->workspaceBytes());
@@ -356,6 +370,20 @@ void printTable(llvm::raw_ostream &os, const std::vector<Row> &rows) {
         best / r.mlpjitUs);
   }
 }
+/// The two-kernel forward against the block kernels', same plans.
+void printBlockComparison(llvm::raw_ostream &os, const std::vector<Row> &two,
+                          const std::vector<Row> &block) {
+  os << llvm::format("%-24s %6s %9s %9s %9s %9s %8s\n", "shape", "M",
+                     "floor_us", "two_us", "block_us", "blk/two", "speedup");
+  for (size_t i = 0; i < two.size() && i < block.size(); ++i) {
+    const Row &t = two[i], &b = block[i];
+    double best = std::min({t.unfusedUs, t.mergedUs, b.unfusedUs, b.mergedUs});
+    os << llvm::format("%-24s %6lld %9.1f %9.1f %9.1f %9.2f %8.2f\n",
+                       t.shape.c_str(), (long long)t.m, t.floorUs, t.mlpjitUs,
+                       b.mlpjitUs, b.mlpjitUs / t.mlpjitUs,
+                       best / std::min(t.mlpjitUs, b.mlpjitUs));
+  }
+}
 void printValidation(llvm::raw_ostream &os, const std::vector<Row> &heur,
                      const std::vector<Row> &tuned) {
   os << llvm::format("%-24s %6s %9s %9s %9s %8s %9s %8s\n", "shape", "M",
@@ -391,6 +419,10 @@ static int benchMain(int argc, char **argv) {
     return reportAndExit(tokenList.takeError());
   const std::vector<int64_t> &tokens = *tokenList;
 
+  if (blockKernelOpt && (!validateOpt.empty() || tpOpt.getNumOccurrences()))
+    return reportAndExit(fail("--block-kernel compares one plan set with and "
+                              "without block kernels: not with --validate "
+                              "or --tp"));
   if (tpOpt.getNumOccurrences()) {
     if (!inputFiles.empty() || !shapesOpt.empty() || tuneOpt ||
         !csvOpt.empty() || !plotOpt.empty())
@@ -503,7 +535,8 @@ static int benchMain(int argc, char **argv) {
   if (!validateOpt.empty()) {
     // Heuristic plans (no tuning file at all) and tuned ones, interleaved.
     std::vector<std::vector<Row>> sets(2);
-    const std::optional<std::string> plans[] = {std::string(), tuningFile()};
+    const PlanSet plans[] = {{std::string(), std::nullopt},
+                             {tuningFile(), std::nullopt}};
     const llvm::StringRef labels[] = {"", " (tuned)"};
     for (const BenchShape &s : shapes)
       if (auto e = benchShape(**gpu, s, tokens, *ceil, plans, labels,
@@ -519,9 +552,27 @@ static int benchMain(int argc, char **argv) {
     for (Row &r : sets[1])
       r.shape += labels[1];
     rows.insert(rows.end(), sets[1].begin(), sets[1].end());
+  } else if (blockKernelOpt) {
+    // The same plans with two kernels and with block kernels, interleaved.
+    std::vector<std::vector<Row>> sets(2);
+    const PlanSet plans[] = {{tuningFile(), false}, {tuningFile(), true}};
+    const llvm::StringRef labels[] = {"", " (block)"};
+    for (const BenchShape &s : shapes)
+      if (auto e = benchShape(**gpu, s, tokens, *ceil, plans, labels,
+                              std::max(1, validateRoundsOpt.getValue()), sets))
+        return reportAndExit(std::move(e));
+    rows = sets[0];
+    printTable(llvm::outs(), rows);
+    llvm::outs() << "\nblock kernels (one launch where the plans pair) vs two "
+                    "kernels, the same plans (timed interleaved, the median of "
+                 << std::max(1, validateRoundsOpt.getValue()) << " rounds)\n";
+    printBlockComparison(llvm::outs(), sets[0], sets[1]);
+    for (Row &r : sets[1])
+      r.shape += labels[1];
+    rows.insert(rows.end(), sets[1].begin(), sets[1].end());
   } else {
     std::vector<std::vector<Row>> sets(1);
-    const std::optional<std::string> plans[] = {tuningFile()};
+    const PlanSet plans[] = {{tuningFile(), std::nullopt}};
     const llvm::StringRef labels[] = {""};
     for (const BenchShape &s : shapes)
       if (auto e = benchShape(**gpu, s, tokens, *ceil, plans, labels, 1, sets))

@@ -292,6 +292,32 @@ __device__ __forceinline__ void stmatrixX2Trans(unsigned addr, unsigned r0,
       "r"(r0), "r"(r1)
       : "memory");
 }
+/// Barrier 0 among the CTA's first Threads threads: __syncthreads for a
+/// kernel of Threads threads; in the block kernel, the threads of a GEMM
+/// narrower than the launch.
+template <int Threads> __device__ __forceinline__ void ctaBarrier() {
+  asm volatile("bar.sync 0, %0;" ::"n"(Threads) : "memory");
+}
+__device__ __forceinline__ void mbarrierInval(unsigned bar) {
+  asm volatile("mbarrier.inval.shared::cta.b64 [%0];" ::"r"(bar) : "memory");
+}
+/// This thread's global writes (generic proxy) become visible to later TMA
+/// reads (async proxy), and the other way round.
+__device__ __forceinline__ void fenceProxyAsyncGlobal() {
+  asm volatile("fence.proxy.async.global;" ::: "memory");
+}
+__device__ __forceinline__ unsigned loadAcquire(const unsigned *p) {
+  unsigned v;
+  asm volatile("ld.acquire.gpu.global.u32 %0, [%1];"
+               : "=r"(v)
+               : "l"(p)
+               : "memory");
+  return v;
+}
+__device__ __forceinline__ void addRelease(unsigned *p, unsigned v) {
+  asm volatile("red.release.gpu.global.add.u32 [%0], %1;" ::"l"(p), "r"(v)
+               : "memory");
+}
 /// Waits until this thread's bulk stores are complete.
 __device__ __forceinline__ void bulkWaitAll() {
   asm volatile("cp.async.bulk.wait_group 0;" ::: "memory");
@@ -305,6 +331,26 @@ __device__ __forceinline__ unsigned long long sharedDescriptor(unsigned addr) {
          (64ull << 32) | (1ull << 62);
 }
 } // namespace ptx
+
+/// What a GEMM's schedule does beyond its own tiles: nothing for a kernel
+/// of its own. The block kernel (mlp_block.cuh) runs two GEMMs in one launch
+/// and passes hooks that make the down GEMM's loads of H wait for the
+/// gate-up tiles that write it.
+struct StandaloneGemm {
+  /// The launch is this GEMM's: it sets the warpgroups' register budgets
+  /// and takes part in PDL (the block kernel does neither per GEMM).
+  static constexpr bool kStandalone = true;
+  /// A's k-tiles may not be readable yet: the producer loads B up to
+  /// Stages k-tiles ahead and calls beforeLoadA(k-tile) before each A load.
+  static constexpr bool kWaitsForA = false;
+  __device__ __forceinline__ void beforeLoadA(int /*kTile*/) const {}
+  /// Every consumer thread, after the epilogue wrote the tile at weight row
+  /// n0 (its last split, with split-K).
+  __device__ __forceinline__ void tileDone(int /*n0*/, int /*tid*/) const {}
+  /// The CTA's place in the schedule: it takes units cta(), cta() +
+  /// gridDim.x, ... (clusters: per cluster).
+  __device__ __forceinline__ unsigned cta() const { return blockIdx.x; }
+};
 
 template <typename Element, typename Epi, int TileM, int TileN, int TileK,
           int Stages, int ClusterM, int ClusterN, int SplitK, bool SwapAB,
@@ -408,13 +454,36 @@ struct GemmTmaWs {
   static constexpr int kKTilesPerSplit =
       kStreamKSchedule ? kKTiles : (kKTiles + SplitK - 1) / SplitK;
 
-  static __device__ __forceinline__ void run(const abi::GemmParams &p) {
+  /// Shared memory as run() lays it out: the 1024-byte aligned base (the
+  /// stage ring) and the barriers' offset.
+  static __device__ __forceinline__ unsigned sharedBase() {
+    extern __shared__ unsigned char sharedRaw[];
+    return (ptx::sharedAddress(sharedRaw) + 1023u) & ~1023u;
+  }
+  static constexpr unsigned kBarrierOffset =
+      Stages * kStageBytes + kStagingBytes;
+
+  /// Invalidates run()'s mbarriers (one thread, after every thread of the
+  /// CTA is done with them), so their shared memory may serve another
+  /// GEMM's layout (the block kernel's second GEMM).
+  static __device__ __forceinline__ void invalidateBarriers() {
+    const unsigned barriers = sharedBase() + kBarrierOffset;
+    for (int i = 0; i < 2 * Stages + (PingPong ? 2 : 0); ++i)
+      ptx::mbarrierInval(barriers + 8u * unsigned(i) +
+                         (i >= 2 * Stages ? 16u : 0u));
+  }
+
+  template <typename Phase = StandaloneGemm>
+  static __device__ __forceinline__ void run(const abi::GemmParams &p,
+                                             const Phase &phase = Phase()) {
+    static_assert(!Phase::kWaitsForA || (kCluster == 1 && !kSplitGateUp),
+                  "loads of A that wait: plain 2-D B loads, no cluster");
     extern __shared__ unsigned char sharedRaw[];
     const unsigned rawAddr = ptx::sharedAddress(sharedRaw);
-    const unsigned base = (rawAddr + 1023u) & ~1023u;
+    const unsigned base = sharedBase();
     unsigned char *sharedBase = sharedRaw + (base - rawAddr);
     const unsigned staging = base + Stages * kStageBytes;
-    const unsigned barriers = staging + kStagingBytes;
+    const unsigned barriers = base + kBarrierOffset;
     auto fullBar = [&](int s) { return barriers + 8u * unsigned(s); };
     auto emptyBar = [&](int s) { return barriers + 8u * unsigned(Stages + s); };
     volatile unsigned *lastFlag = reinterpret_cast<volatile unsigned *>(
@@ -448,13 +517,15 @@ struct GemmTmaWs {
     if constexpr (kCluster > 1)
       ptx::clusterSync(); // peers' barriers exist before anyone signals them
     else
-      __syncthreads();
+      ptx::ctaBarrier<kThreads>();
     // The prologue above overlaps the previous kernel's tail (PDL); A, D and
     // the split-K scratch may be that kernel's, so nothing touches them
     // before it is done. This grid's dependents may start their prologues
     // as soon as SMs free up: every CTA is resident or finished by then.
-    ptx::waitPrimary();
-    ptx::launchDependents();
+    if constexpr (Phase::kStandalone) {
+      ptx::waitPrimary();
+      ptx::launchDependents();
+    }
     // Every thread but the producer's (it goes straight to its loads).
     if (threadIdx.x != 0)
       abi::clearNextCounters(p, int(threadIdx.x) - 1, kThreads - 1);
@@ -465,11 +536,34 @@ struct GemmTmaWs {
     if (warpgroup == 0) {
       // Producer. The register budget moves to the consumers (only pays,
       // and is only valid, with two consumer warpgroups: 3 x 128 threads).
-      if constexpr (kConsumerWarpgroups == 2)
+      if constexpr (kConsumerWarpgroups == 2 && Phase::kStandalone)
         ptx::setMaxRegistersDec<40>();
       if (threadIdx.x == 0) {
         int it = 0;
-        forEachUnit(p.m, rank, 0, 1, [&](const Unit &w) {
+        forEachUnit(p.m, phase.cta(), rank, 0, 1, [&](const Unit &w) {
+          if constexpr (Phase::kWaitsForA) {
+            // B (the weights) runs up to Stages k-tiles ahead of A, whose
+            // k-tile j is loaded once the phase says it is readable; the
+            // slot's full barrier expects both from the B load on.
+            int ahead = 0;
+            for (int j = 0; j < w.kCount; ++j) {
+              for (; ahead < w.kCount && ahead < j + Stages; ++ahead) {
+                const int s = (it + ahead) % Stages;
+                const unsigned round = unsigned((it + ahead) / Stages);
+                ptx::mbarrierWait(emptyBar(s), (round & 1u) ^ 1u);
+                ptx::mbarrierArriveExpectTx(fullBar(s), kStageBytes);
+                ptx::tmaLoad2d(base + unsigned(s) * kStageBytes + kATileBytes,
+                               &p.tmaB, fullBar(s), (w.kBegin + ahead) * TileK,
+                               w.n0);
+              }
+              phase.beforeLoadA(w.kBegin + j);
+              const int s = (it + j) % Stages;
+              ptx::tmaLoad2d(base + unsigned(s) * kStageBytes, &p.tmaA,
+                             fullBar(s), (w.kBegin + j) * TileK, w.m0);
+            }
+            it += w.kCount;
+            return;
+          }
           for (int j = 0; j < w.kCount; ++j, ++it) {
             const int s = it % Stages;
             const unsigned round = unsigned(it / Stages);
@@ -508,7 +602,7 @@ struct GemmTmaWs {
         });
       }
     } else {
-      if constexpr (kConsumerWarpgroups == 2)
+      if constexpr (kConsumerWarpgroups == 2 && Phase::kStandalone)
         ptx::setMaxRegistersInc<232>();
       const int consumer = warpgroup - 1;
       const int tid = int(threadIdx.x) - 128; // 0 .. kConsumerThreads-1
@@ -517,7 +611,7 @@ struct GemmTmaWs {
       // i * kKTiles. Cooperative: every unit, `it` runs on.
       int it = 0;
       const int first = PingPong ? consumer : 0;
-      forEachUnit(p.m, rank, first, kUnitStep, [&](const Unit &w) {
+      forEachUnit(p.m, phase.cta(), rank, first, kUnitStep, [&](const Unit &w) {
         if constexpr (PingPong) {
           it = w.ordinal * kKTiles;
           // Consumer 0's first unit goes first; every later k-loop waits
@@ -624,6 +718,7 @@ struct GemmTmaWs {
                     return sum;
                   },
                   consumer, tid, w.m0, w.n0, exchange, staging);
+              phase.tileDone(w.n0, tid);
               return;
             }
           }
@@ -631,6 +726,7 @@ struct GemmTmaWs {
         epilogue(
             p, [&](int i) { return acc[i]; }, consumer, tid, w.m0, w.n0,
             exchange, staging);
+        phase.tileDone(w.n0, tid);
       });
       // Shared memory stays until the last stores have read it.
       if constexpr (kTmaStore)
@@ -691,12 +787,13 @@ struct GemmTmaWs {
     int ordinal; // among this CTA's units (whole-tile schedules)
   };
 
-  /// Calls f(unit) for each unit of this CTA, in order (the producer and
-  /// the consumers walk the same sequence); with first/step (whole-tile
-  /// schedules only), for units first, first + step, ... of that sequence.
+  /// Calls f(unit) for each unit of CTA `cta` (blockIdx.x, or as the phase
+  /// renumbers it), in order (the producer and the consumers walk the same
+  /// sequence); with first/step (whole-tile schedules only), for units
+  /// first, first + step, ... of that sequence.
   template <typename F>
   static __device__ __forceinline__ void
-  forEachUnit(int m, unsigned rank, int first, int step, F &&f) {
+  forEachUnit(int m, unsigned cta, unsigned rank, int first, int step, F &&f) {
     // Units are per cluster: a group of ClusterM adjacent token tiles (the
     // last group may reach past m: its loads read zeros, its stores are
     // skipped) with one weight tile and K split.
@@ -707,10 +804,10 @@ struct GemmTmaWs {
       const StreamKSplit s =
           streamKSplit((unsigned long long)groupsAlongM * kTilesAlongN,
                        unsigned(kKTiles), ctas);
-      for (unsigned t = blockIdx.x; t < s.wholeTiles; t += ctas)
+      for (unsigned t = cta; t < s.wholeTiles; t += ctas)
         f(tileUnit(t, groupsAlongM, 0, kKTiles, 0, 1, 0ull));
       const unsigned units = s.streamTiles * s.pieces;
-      for (unsigned q = blockIdx.x; q < units; q += ctas) {
+      for (unsigned q = cta; q < units; q += ctas) {
         const StreamKPiece piece = streamKPiece(s, unsigned(kKTiles), q);
         f(tileUnit(s.wholeTiles + piece.tile, groupsAlongM, piece.kBegin,
                    piece.kCount, piece.piece, piece.pieces, piece.slotBase));
@@ -719,8 +816,7 @@ struct GemmTmaWs {
       const unsigned units = groupsAlongM * kTilesAlongN * unsigned(SplitK);
       const unsigned stride = gridDim.x / unsigned(ClusterM);
       for (int i = first;; i += step) {
-        const unsigned u =
-            blockIdx.x / unsigned(ClusterM) + unsigned(i) * stride;
+        const unsigned u = cta / unsigned(ClusterM) + unsigned(i) * stride;
         if (u >= units)
           break;
         const int split = int(u % unsigned(SplitK));
