@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Prepared in session 21, when no device was lent: not run yet. The first
+# GPU call for the block kernel (templates/mlpjit/sm90/mlp_block.cuh), in the
+# order that stops early on a wrong kernel:
+# (a) correctness: the GPU runtime tests (GpuMlpTest.BlockKernel*, the
+#     block-kernel rounds of GpuSharedKernelsTest) and the C API tests;
+# (b) compute-sanitizer memcheck, racecheck and synccheck on the block
+#     kernels of tests/gpu/sanitize.mlp (every pairing the planner emits at
+#     M <= 32: paired and exchange-tile gate/up, fp16 + bias, split-K down);
+# call2.sh times it.
+# Needs .device/ (scripts: the session-20 README's list) rebuilt from this
+# commit: bin/mlpjit-runtime-tests, mlpjit-api-tests, mlpjit-run, mlpjit-bench.
+set -u
+source "$(dirname "$0")/../../../scripts/device-session.sh" logs1s21
+timeout 150 .device/bin/mlpjit-runtime-tests --gtest_brief=1 > $L/runtime-tests.log 2>&1
+echo "rc=$?" >> $L/runtime-tests.log
+timeout 60 .device/bin/mlpjit-api-tests --gtest_brief=1 > $L/api-tests.log 2>&1
+echo "rc=$?" >> $L/api-tests.log
+mark after-tests
+if grep -q "rc=0" $L/runtime-tests.log; then
+  for tool in memcheck racecheck synccheck; do
+    ref=""; [ $tool = racecheck ] && ref=--cpu-reference-only
+    MLPJIT_BLOCK_KERNEL=1 timeout 120 compute-sanitizer --tool $tool \
+      --error-exitcode 99 --print-limit 20 --kernel-name kns=_block_m \
+      .device/bin/mlpjit-run tests/gpu/sanitize.mlp --tokens 1,7,16,24,32 \
+      --reps 0 $ref > $L/sanitize-$tool.log 2>&1
+    echo "rc=$?" >> $L/sanitize-$tool.log
+  done
+  mark after-sanitize
+fi
+device_session_end
+tail -3 $L/runtime-tests.log $L/api-tests.log
+grep -h "ERROR SUMMARY\|rc=" $L/sanitize-*.log 2>/dev/null
+cat $L/clocks.txt
+tar czf $OUT/logs1s21.tgz -C $L . && rm -rf $L
