@@ -494,6 +494,25 @@ llvm::Error MlpLayer::checkForward(const void *p, int64_t m, void *workspace,
   return shared->context().ensureCurrent();
 }
 
+/// A GEMM of the bucket: A -> D with weight and bias, its split-K scratch
+/// in the workspace (the partial sums shared, `counters` its own).
+static GemmOperands gemmOperands(const KernelDesc &desc, const void *a,
+                                 const void *weight, const void *bias, void *d,
+                                 int64_t m, char *ws, size_t partials,
+                                 size_t counters) {
+  GemmOperands ops;
+  ops.a = a;
+  ops.b = weight;
+  ops.bias = bias;
+  ops.d = d;
+  if (desc.splitK != 1) {
+    ops.workspace = ws + partials;
+    ops.counters = ws + counters;
+  }
+  ops.m = m;
+  return ops;
+}
+
 llvm::Error MlpLayer::launchGateUp(const MlpKernels::Bucket &b,
                                    const MlpKernels::WorkspaceLayout &l,
                                    const void *x, int64_t m, char *ws,
@@ -511,43 +530,27 @@ llvm::Error MlpLayer::launchGateUp(const MlpKernels::Bucket &b,
                                            0, b.gateUpCounterBytes, stream),
                          "zeroing split-K counters"))
       return e;
-  const KernelDesc &desc = b.gateUp->desc();
-  GemmOperands ops;
-  ops.a = x;
-  ops.b = gateUpWeight;
-  ops.bias = gateUpBias;
-  ops.d = ws + l.intermediate;
-  if (desc.splitK != 1) {
-    ops.workspace = ws + l.partials;
-    ops.counters = ws + l.gateUpCounters;
-  }
+  GemmOperands ops =
+      gemmOperands(b.gateUp->desc(), x, gateUpWeight, gateUpBias,
+                   ws + l.intermediate, m, ws, l.partials, l.gateUpCounters);
   if (b.downCounterBytes) {
     ops.nextCounters = ws + l.downCounters;
     ops.nextCounterBytes = b.downCounterBytes;
   }
-  ops.m = m;
-  return launchGemm(d, b.gateUp->function(), desc, ops, stream, ctx.numSMs(),
-                    b.gateUp->residentCtas());
+  return launchGemm(d, b.gateUp->function(), b.gateUp->desc(), ops, stream,
+                    ctx.numSMs(), b.gateUp->residentCtas());
 }
 
 llvm::Error MlpLayer::launchDown(const MlpKernels::Bucket &b,
                                  const MlpKernels::WorkspaceLayout &l, void *y,
                                  int64_t m, char *ws, CUstream stream) const {
   const DeviceContext &ctx = shared->context();
-  const KernelDesc &desc = b.down->desc();
-  GemmOperands ops;
-  ops.a = ws + l.intermediate;
-  ops.b = downWeight;
-  ops.bias = downBias;
-  ops.d = y;
-  if (desc.splitK != 1) {
-    ops.workspace = ws + l.partials;
-    ops.counters = ws + l.downCounters;
-  }
-  ops.m = m;
+  GemmOperands ops =
+      gemmOperands(b.down->desc(), ws + l.intermediate, downWeight, downBias, y,
+                   m, ws, l.partials, l.downCounters);
   ops.dependent = programmaticLaunch();
-  return launchGemm(ctx.driver(), b.down->function(), desc, ops, stream,
-                    ctx.numSMs(), b.down->residentCtas());
+  return launchGemm(ctx.driver(), b.down->function(), b.down->desc(), ops,
+                    stream, ctx.numSMs(), b.down->residentCtas());
 }
 
 llvm::Error MlpLayer::gateUp(const void *x, int64_t m, void *workspace,
@@ -598,26 +601,18 @@ llvm::Expected<bool> MlpLayer::launchBlock(const MlpKernels::Bucket &b,
                                            const void *x, void *y, int64_t m,
                                            char *ws, CUstream stream) const {
   const DeviceContext &ctx = shared->context();
-  const KernelDesc &desc = b.block->desc();
+  // The bucket's own two plans (validateProgram), so their operands.
   BlockOperands ops;
-  ops.gateUp.a = x;
-  ops.gateUp.b = gateUpWeight;
-  ops.gateUp.bias = gateUpBias;
-  ops.gateUp.d = ws + l.intermediate;
-  ops.gateUp.m = m;
-  ops.down.a = ws + l.intermediate;
-  ops.down.b = downWeight;
-  ops.down.bias = downBias;
-  ops.down.d = y;
-  ops.down.m = m;
-  if (desc.blockDown->splitK != 1) {
-    ops.down.workspace = ws + l.partials;
-    ops.down.counters = ws + l.downCounters;
-  }
+  ops.gateUp =
+      gemmOperands(b.gateUp->desc(), x, gateUpWeight, gateUpBias,
+                   ws + l.intermediate, m, ws, l.partials, l.gateUpCounters);
+  ops.down = gemmOperands(b.down->desc(), ws + l.intermediate, downWeight,
+                          downBias, y, m, ws, l.partials, l.downCounters);
   ops.ready = ws + l.ready;
   ops.readyBytes = b.readyBytes;
-  return mlpjit::launchBlock(ctx.driver(), b.block->function(), desc, ops,
-                             stream, ctx.numSMs(), b.block->residentCtas());
+  return mlpjit::launchBlock(ctx.driver(), b.block->function(), b.block->desc(),
+                             ops, stream, ctx.numSMs(),
+                             b.block->residentCtas());
 }
 
 // --- Mlp ---------------------------------------------------------------------
