@@ -531,54 +531,44 @@ static int benchMain(int argc, char **argv) {
     tuningFileOpt = file;
   }
 
-  std::vector<Row> rows;
+  // The plan sets timed interleaved at every point: the heuristic's and the
+  // tuned plans (--validate), the same plans with two kernels and with block
+  // kernels (--block-kernel), or one set.
+  std::vector<PlanSet> plans = {{tuningFile(), std::nullopt}};
+  std::vector<llvm::StringRef> labels = {""};
   if (!validateOpt.empty()) {
-    // Heuristic plans (no tuning file at all) and tuned ones, interleaved.
-    std::vector<std::vector<Row>> sets(2);
-    const PlanSet plans[] = {{std::string(), std::nullopt},
-                             {tuningFile(), std::nullopt}};
-    const llvm::StringRef labels[] = {"", " (tuned)"};
-    for (const BenchShape &s : shapes)
-      if (auto e = benchShape(**gpu, s, tokens, *ceil, plans, labels,
-                              std::max(1, validateRoundsOpt.getValue()), sets))
-        return reportAndExit(std::move(e));
-    rows = sets[0];
-    printTable(llvm::outs(), rows);
-    llvm::outs() << "\nvalidation sweep: heuristic vs tuned vs the best "
-                    "cuBLASLt baseline (timed interleaved in this process, the "
-                    "median of "
-                 << std::max(1, validateRoundsOpt.getValue()) << " rounds)\n";
-    printValidation(llvm::outs(), sets[0], sets[1]);
-    for (Row &r : sets[1])
-      r.shape += labels[1];
-    rows.insert(rows.end(), sets[1].begin(), sets[1].end());
+    plans = {{std::string(), std::nullopt}, {tuningFile(), std::nullopt}};
+    labels = {"", " (tuned)"};
   } else if (blockKernelOpt) {
-    // The same plans with two kernels and with block kernels, interleaved.
-    std::vector<std::vector<Row>> sets(2);
-    const PlanSet plans[] = {{tuningFile(), false}, {tuningFile(), true}};
-    const llvm::StringRef labels[] = {"", " (block)"};
-    for (const BenchShape &s : shapes)
-      if (auto e = benchShape(**gpu, s, tokens, *ceil, plans, labels,
-                              std::max(1, validateRoundsOpt.getValue()), sets))
-        return reportAndExit(std::move(e));
-    rows = sets[0];
-    printTable(llvm::outs(), rows);
-    llvm::outs() << "\nblock kernels (one launch where the plans pair) vs two "
-                    "kernels, the same plans (timed interleaved, the median of "
-                 << std::max(1, validateRoundsOpt.getValue()) << " rounds)\n";
-    printBlockComparison(llvm::outs(), sets[0], sets[1]);
+    plans = {{tuningFile(), false}, {tuningFile(), true}};
+    labels = {"", " (block)"};
+  }
+  const int rounds =
+      plans.size() > 1 ? std::max(1, validateRoundsOpt.getValue()) : 1;
+  std::vector<std::vector<Row>> sets(plans.size());
+  for (const BenchShape &s : shapes)
+    if (auto e =
+            benchShape(**gpu, s, tokens, *ceil, plans, labels, rounds, sets))
+      return reportAndExit(std::move(e));
+  std::vector<Row> rows = sets[0];
+  printTable(llvm::outs(), rows);
+  if (plans.size() > 1) {
+    if (!validateOpt.empty()) {
+      llvm::outs() << "\nvalidation sweep: heuristic vs tuned vs the best "
+                      "cuBLASLt baseline (timed interleaved in this process, "
+                      "the median of "
+                   << rounds << " rounds)\n";
+      printValidation(llvm::outs(), sets[0], sets[1]);
+    } else {
+      llvm::outs() << "\nblock kernels (one launch where the plans pair) vs "
+                      "two kernels, the same plans (timed interleaved, the "
+                      "median of "
+                   << rounds << " rounds)\n";
+      printBlockComparison(llvm::outs(), sets[0], sets[1]);
+    }
     for (Row &r : sets[1])
       r.shape += labels[1];
     rows.insert(rows.end(), sets[1].begin(), sets[1].end());
-  } else {
-    std::vector<std::vector<Row>> sets(1);
-    const PlanSet plans[] = {{tuningFile(), std::nullopt}};
-    const llvm::StringRef labels[] = {""};
-    for (const BenchShape &s : shapes)
-      if (auto e = benchShape(**gpu, s, tokens, *ceil, plans, labels, 1, sets))
-        return reportAndExit(std::move(e));
-    rows = sets[0];
-    printTable(llvm::outs(), rows);
   }
 
   if (!jsonOpt.empty() || !plotOpt.empty()) {
