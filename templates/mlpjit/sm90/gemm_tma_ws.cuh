@@ -516,7 +516,9 @@ struct GemmTmaWs {
     }
     if constexpr (kCluster > 1)
       ptx::clusterSync(); // peers' barriers exist before anyone signals them
-    else
+    else if constexpr (Phase::kStandalone)
+      __syncthreads();
+    else // a block kernel's GEMM may have fewer threads than the launch
       ptx::ctaBarrier<kThreads>();
     // The prologue above overlaps the previous kernel's tail (PDL); A, D and
     // the split-K scratch may be that kernel's, so nothing touches them
