@@ -123,5 +123,6 @@ abi::LaunchShape mlpjit::blockLaunchShape(const KernelDesc &block, int m,
 }
 
 int64_t mlpjit::blockReadyCount(const KernelDesc &block) {
-  return sm90::blockReadyCount(toGemmConfig(blockGateUpDesc(block)));
+  return sm90::blockReadyCount(toGemmConfig(blockGateUpDesc(block)),
+                               int(block.mMax));
 }

@@ -80,8 +80,8 @@ const BlockTemplate &blockTemplate();
 /// Checks that `block` (role block) pairs a gate-up and a down plan of the
 /// block template's family that it implements (sm90::blockSupports).
 llvm::Error checkBlockSupported(const KernelDesc &block);
-/// Counters of ready gate-up output column blocks a block kernel zeroes
-/// and counts (sm90::blockReadyCount).
+/// Ready flags of a block kernel, one per gate-up output tile up to mMax
+/// tokens (sm90::blockReadyCount).
 int64_t blockReadyCount(const KernelDesc &block);
 /// Grid (cooperative: never more CTAs than `residentCtas`, or one per SM
 /// when 0), block and dynamic shared memory of a block kernel for m tokens.

@@ -60,11 +60,11 @@ struct GemmParams {
 /// The block kernel's parameters (sm90/mlp_block.cuh): the gate-up GEMM,
 /// whose D is the down GEMM's A (the intermediate H), then the down GEMM.
 /// Neither zeroes next counters (nextCounterCount 0): the block kernel zeroes
-/// `ready` and down's split-K counters itself before a grid barrier.
+/// `ready` and down's split-K counters itself.
 struct MlpBlockParams {
   GemmParams gateUp;
   GemmParams down;
-  unsigned *ready;      // one counter per gate-up output tile column block
+  unsigned *ready;      // a flag per gate-up output tile
   int readyCount;       // sm90::blockReadyCount
   int downCounterCount; // down.counters words (0 without split-K)
 };

@@ -653,8 +653,9 @@ TEST(BlockKernelTest, CooperativeGridOfTheLargerGemm) {
   auto guess = gemmLaunchShape(block, 16, 4, 0);
   ASSERT_TRUE(bool(guess));
   EXPECT_EQ(guess->grid[0], 4u);
-  // One counter per 64 output columns of the gate-up GEMM.
-  EXPECT_EQ(blockReadyCount(block), (block.n / 2 + 63) / 64);
+  // A flag per gate-up output tile up to the bucket's largest M.
+  EXPECT_EQ(blockReadyCount(block),
+            int64_t(tilesM(g, int(block.mMax)) * tilesN(g)));
 }
 
 TEST(BlockKernelTest, ProgramsValidateAndPairTheBucketsPlans) {

@@ -314,8 +314,8 @@ __device__ __forceinline__ unsigned loadAcquire(const unsigned *p) {
                : "memory");
   return v;
 }
-__device__ __forceinline__ void addRelease(unsigned *p, unsigned v) {
-  asm volatile("red.release.gpu.global.add.u32 [%0], %1;" ::"l"(p), "r"(v)
+__device__ __forceinline__ void storeRelease(unsigned *p, unsigned v) {
+  asm volatile("st.release.gpu.global.u32 [%0], %1;" ::"l"(p), "r"(v)
                : "memory");
 }
 /// Waits until this thread's bulk stores are complete.
@@ -344,9 +344,11 @@ struct StandaloneGemm {
   /// Stages k-tiles ahead and calls beforeLoadA(k-tile) before each A load.
   static constexpr bool kWaitsForA = false;
   __device__ __forceinline__ void beforeLoadA(int /*kTile*/) const {}
-  /// Every consumer thread, after the epilogue wrote the tile at weight row
-  /// n0 (its last split, with split-K).
-  __device__ __forceinline__ void tileDone(int /*n0*/, int /*tid*/) const {}
+  /// Every consumer thread, after the epilogue wrote unit w's tile (its last
+  /// split, with split-K).
+  template <typename Unit>
+  __device__ __forceinline__ void tileDone(const Unit & /*w*/,
+                                           int /*tid*/) const {}
   /// The CTA's place in the schedule: it takes units cta(), cta() +
   /// gridDim.x, ... (clusters: per cluster).
   __device__ __forceinline__ unsigned cta() const { return blockIdx.x; }
@@ -720,7 +722,7 @@ struct GemmTmaWs {
                     return sum;
                   },
                   consumer, tid, w.m0, w.n0, exchange, staging);
-              phase.tileDone(w.n0, tid);
+              phase.tileDone(w, tid);
               return;
             }
           }
@@ -728,7 +730,7 @@ struct GemmTmaWs {
         epilogue(
             p, [&](int i) { return acc[i]; }, consumer, tid, w.m0, w.n0,
             exchange, staging);
-        phase.tileDone(w.n0, tid);
+        phase.tileDone(w, tid);
       });
       // Shared memory stays until the last stores have read it.
       if constexpr (kTmaStore)

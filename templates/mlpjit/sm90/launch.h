@@ -319,9 +319,9 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
 
 // --- The block kernel (mlp_block.cuh): both GEMMs of an MLP in one launch ---
 
-/// Columns of the gate-up output (H) whose readiness one counter tracks: a
-/// gate-up weight tile's output columns. The down GEMM reads H in k-tiles of
-/// 64 columns, each inside one such tile.
+/// Columns of the gate-up output (H) one gate-up tile writes: its weight
+/// tile's output columns. The down GEMM reads H in k-tiles of 64 columns,
+/// each inside one such tile.
 MLPJIT_SM90_HOST_DEVICE constexpr int blockReadyColumns(const GemmConfig &g) {
   return outputTileCols(g);
 }
@@ -354,11 +354,12 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned
 blockSharedBytes(const GemmConfig &g, const GemmConfig &d) {
   return sharedBytes(g) > sharedBytes(d) ? sharedBytes(g) : sharedBytes(d);
 }
-/// Counters of ready H column tiles (blockReadyColumns each), zeroed by the
-/// kernel at its start.
-MLPJIT_SM90_HOST_DEVICE constexpr long long
-blockReadyCount(const GemmConfig &g) {
-  return (g.n / 2 + blockReadyColumns(g) - 1) / blockReadyColumns(g);
+/// Ready flags: one per gate-up output tile up to mMax tokens (token tile
+/// t, weight tile j: flag t * tilesN + j), each zeroed by the CTA that
+/// computes the tile, at the kernel's start.
+MLPJIT_SM90_HOST_DEVICE constexpr long long blockReadyCount(const GemmConfig &g,
+                                                            int mMax) {
+  return (long long)(tilesM(g, mMax > 0 ? mMax : 1) * tilesN(g));
 }
 /// A persistent cooperative grid: every CTA resident at once (the driver
 /// refuses the launch otherwise), so a down tile may wait for gate-up tiles

@@ -12,19 +12,21 @@
 // starts on the CTAs with the fewest gate-up units; on CTAs without any when
 // both GEMMs' units fit the grid). Down's producer streams its weight k-tiles
 // up to Stages ahead and loads each 64-column k-tile of H once the gate-up
-// tile that writes those columns is done: every finished gate-up tile adds 1
-// (release) to its column block's counter in p.ready, the producer waits
-// (acquire) for one per gate-up token tile. So CTAs without gate-up work
-// (56 gate-up tiles on 132 SMs for the tp8 shard at M = 1) start the down
-// GEMM's weight stream at once.
+// tiles that write those columns are done: every finished gate-up tile
+// raises its flag in p.ready (a release store), the producer waits (acquire)
+// for the flags of every gate-up token tile of those columns. So CTAs
+// without gate-up work (56 gate-up tiles on 132 SMs for the tp8 shard at
+// M = 1) stream the down GEMM's weights while the gate-up GEMM runs.
 //
 // No CTA waits for one that never runs: the launch is cooperative (the
 // driver refuses it unless the whole grid is resident), and every gate-up
 // unit runs before its CTA's first wait.
 //
-// Start: the counters (and down's split-K counters) must be zero before any
-// tile signals or waits, whatever the workspace held, so every CTA zeroes
-// its share, then the grid synchronizes (the cooperative launch's barrier).
+// Whatever the workspace held: each CTA first clears the flags of the
+// gate-up tiles it will compute (so its own raise comes after) and its share
+// of down's split-K counters, and arrives at the cooperative launch's grid
+// barrier; it waits there only between the GEMMs, so the gate-up GEMM starts
+// at once and the down GEMM reads flags and counters no CTA clears any more.
 // Between the GEMMs each CTA invalidates gate-up's mbarriers; down's
 // schedule initializes its own (the two shared-memory layouts differ).
 // The register budgets (producer 40, consumers 232) are set once.
@@ -50,24 +52,28 @@ template <typename GateUp, typename Down> struct MlpBlock {
   static constexpr int kThreads = GateUp::kThreads;
   static constexpr int kReadyColumns = blockReadyColumns(GateUp::kConfig);
 
-  /// Gate-up: a finished tile makes its H columns readable.
+  static constexpr unsigned kTilesN = GateUp::kTilesAlongN;
+
+  /// Gate-up: a finished tile raises its flag (zeroed by this CTA at the
+  /// kernel's start), which makes its H columns readable for its tokens.
   struct SignalTiles {
     static constexpr bool kStandalone = false;
     static constexpr bool kWaitsForA = false;
     unsigned *ready;
     __device__ __forceinline__ void beforeLoadA(int) const {}
     __device__ __forceinline__ unsigned cta() const { return blockIdx.x; }
-    __device__ __forceinline__ void tileDone(int n0, int tid) const {
+    template <typename Unit>
+    __device__ __forceinline__ void tileDone(const Unit &w, int tid) const {
       // Each thread's stores of H, then one release for the tile.
       ptx::fenceProxyAsyncGlobal();
       __threadfence();
       ptx::consumerBarrier(GateUp::kConsumerThreads);
       if (tid == 0)
-        ptx::addRelease(ready + n0 / GateUp::kConfig.tileN, 1u);
+        ptx::storeRelease(ready + w.tile, 1u);
     }
   };
-  /// Down: k-tile k of A (H columns [64k, 64k + 64)) waits for every
-  /// gate-up token tile of its column block.
+  /// Down: k-tile k of A (H columns [64k, 64k + 64)) waits for the flags of
+  /// the gate-up tiles that write those columns, one per token tile.
   struct WaitForTiles {
     static constexpr bool kStandalone = false;
     static constexpr bool kWaitsForA = true;
@@ -80,24 +86,33 @@ template <typename GateUp, typename Down> struct MlpBlock {
       return (blockIdx.x + gridDim.x - shift) % gridDim.x;
     }
     __device__ __forceinline__ void beforeLoadA(int kTile) const {
-      const unsigned *counter = ready + (kTile * 64) / kReadyColumns;
-      while (ptx::loadAcquire(counter) < tokenTiles)
-        __nanosleep(64);
+      const unsigned column = unsigned(kTile * 64 / kReadyColumns);
+      for (unsigned t = 0; t < tokenTiles; ++t)
+        while (ptx::loadAcquire(ready + t * kTilesN + column) == 0u)
+          __nanosleep(64);
       ptx::fenceProxyAsyncGlobal(); // H's stores, then TMA reads of them
     }
-    __device__ __forceinline__ void tileDone(int, int) const {}
+    template <typename Unit>
+    __device__ __forceinline__ void tileDone(const Unit &, int) const {}
   };
 
   static __device__ __forceinline__ void run(const abi::MlpBlockParams &p) {
+    // Whatever the workspace held: each CTA clears the flags of the gate-up
+    // tiles it will compute (so its own raise comes after), and its share of
+    // down's split-K counters; down reads either only after every CTA has
+    // arrived at the grid barrier below.
+    if (threadIdx.x == 0)
+      GateUp::forEachUnit(p.gateUp.m, blockIdx.x, 0u, 0, 1,
+                          [&](const auto &w) { p.ready[w.tile] = 0u; });
     const int stride = int(gridDim.x) * kThreads;
-    for (int i = int(blockIdx.x) * kThreads + int(threadIdx.x);
-         i < p.readyCount; i += stride)
-      p.ready[i] = 0u;
     for (int i = int(blockIdx.x) * kThreads + int(threadIdx.x);
          i < p.downCounterCount; i += stride)
       p.down.counters[i] = 0u;
     __threadfence();
-    cooperative_groups::this_grid().sync();
+    // Arrive now, wait between the GEMMs: the gate-up GEMM needs no other
+    // CTA, so it starts at once (the barrier is the cooperative launch's).
+    const cooperative_groups::grid_group grid = cooperative_groups::this_grid();
+    auto arrived = grid.barrier_arrive();
 
     if (threadIdx.x < 128)
       ptx::setMaxRegistersDec<40>();
@@ -107,7 +122,7 @@ template <typename GateUp, typename Down> struct MlpBlock {
     // Down's TMA loads may land where gate-up's threads wrote (the exchange
     // tile): order those writes before them.
     ptx::fenceProxyAsync();
-    __syncthreads();
+    grid.barrier_wait(std::move(arrived)); // also a __syncthreads
     if (threadIdx.x == 0)
       GateUp::invalidateBarriers();
     __syncthreads();
