@@ -140,39 +140,6 @@ static bool wantsBlockKernels(const CompileOptions &options) {
   return env && llvm::StringRef(env) == "1";
 }
 
-/// A block kernel for every token bucket whose gate-up and down plans the
-/// block template pairs (codegen::validateKernel), named
-/// <block>_block_m<lo>_<hi>.
-static void appendBlockKernels(std::vector<KernelDesc> &kernels) {
-  std::vector<KernelDesc> blocks;
-  for (const KernelDesc &gateUp : kernels) {
-    if (gateUp.role != KernelRole::gate_up)
-      continue;
-    auto down = llvm::find_if(kernels, [&](const KernelDesc &d) {
-      return d.role == KernelRole::down && d.mMin == gateUp.mMin &&
-             d.mMax == gateUp.mMax;
-    });
-    if (down == kernels.end())
-      continue;
-    KernelDesc block = gateUp;
-    block.role = KernelRole::block;
-    block.blockDown = down->plan();
-    llvm::StringRef name = gateUp.name;
-    size_t at = name.rfind("_gate_up_m");
-    if (at == llvm::StringRef::npos)
-      continue;
-    block.name = (name.take_front(at) + "_block_m" +
-                  name.drop_front(at + llvm::StringRef("_gate_up_m").size()))
-                     .str();
-    if (llvm::Error e = codegen::validateKernel(block)) {
-      llvm::consumeError(std::move(e)); // this bucket runs two kernels
-      continue;
-    }
-    blocks.push_back(std::move(block));
-  }
-  llvm::append_range(kernels, blocks);
-}
-
 llvm::Expected<std::vector<KernelDesc>>
 mlpjit::planKernels(const MlpSpec &spec, llvm::StringRef arch,
                     llvm::raw_ostream *printAfterEach,
@@ -193,13 +160,11 @@ mlpjit::planKernels(const MlpSpec &spec, llvm::StringRef arch,
   options.arch = arch.str();
   options.planner = std::move(*planner);
   options.maxBlockRows = *maxBlock;
+  options.blockKernels = wantsBlockKernels(compileOptions);
   if (mlir::failed(runDefaultPipeline(*module, options, printAfterEach)))
     return compileError("the pass pipeline failed for '" + spec.name + "':\n" +
                         diagnostics.text);
-  auto kernels = collectKernels(*module);
-  if (kernels && wantsBlockKernels(compileOptions))
-    appendBlockKernels(*kernels);
-  return kernels;
+  return collectKernels(*module);
 }
 
 /// MLPJIT_DUMP_DIR: every kernel's generated source and PTX, for looking at
