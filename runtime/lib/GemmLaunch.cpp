@@ -329,7 +329,7 @@ llvm::Expected<bool> mlpjit::launchBlock(const Driver &d, CUfunction fn,
       ops.readyBytes < size_t(readyCount) * 4)
     return launchError(block, "the block kernel needs " +
                                   llvm::Twine(readyCount * 4) +
-                                  " bytes of 16-byte aligned ready counters");
+                                  " bytes of 16-byte aligned ready flags");
   abi::MlpBlockParams p;
   std::memset(&p, 0, sizeof(p));
   if (auto e = gemmParams(d, blockGateUpDesc(block), ops.gateUp, p.gateUp))
@@ -342,7 +342,7 @@ llvm::Expected<bool> mlpjit::launchBlock(const Driver &d, CUfunction fn,
   CUlaunchAttribute attrs[3]{};
   CUlaunchConfig config = launchConfig(*shape, stream, attrs);
   // Every CTA resident at once, or no launch: down tiles wait for gate-up
-  // tiles of other CTAs, and the kernel starts with a grid barrier.
+  // tiles of other CTAs, and the CTAs meet at a grid barrier.
   CUlaunchAttribute &cooperative = attrs[config.numAttrs++];
   cooperative.id = CU_LAUNCH_ATTRIBUTE_COOPERATIVE;
   cooperative.value.cooperative = 1;

@@ -232,7 +232,7 @@ const MlpKernels::Bucket *MlpKernels::bucketFor(int64_t m) const {
 
 static size_t align256(size_t bytes) { return (bytes + 255) / 256 * 256; }
 
-// [counters: gate-up's, down's][block kernel's ready counters][intermediate
+// [counters: gate-up's, down's][block kernel's ready flags][intermediate
 // [m, I]][fp32 partial sums]. Counters first: they are the only part that
 // must be zero on entry (launchGateUp; the block kernel zeroes its own).
 // The partial sums are dead between the two launches (same stream), so both

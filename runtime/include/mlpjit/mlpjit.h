@@ -75,14 +75,14 @@ public:
     /// one for this bucket; forward runs it, gateUp/down the two kernels.
     const LoadedKernel *block = nullptr;
     size_t gateUpCounterBytes = 0, downCounterBytes = 0;
-    size_t readyBytes = 0; // the block kernel's ready counters
+    size_t readyBytes = 0; // the block kernel's ready flags
   };
   const Bucket *bucketFor(int64_t m) const;
   /// Where the parts of one forward's workspace lie for `m` tokens.
   struct WorkspaceLayout {
     // Offsets of gate-up's and down's split-K counters (Bucket's sizes).
     size_t gateUpCounters = 0, downCounters = 0;
-    size_t ready = 0; // the block kernel's ready counters
+    size_t ready = 0; // the block kernel's ready flags
     size_t intermediate = 0, partials = 0;
     size_t total = 0;
   };
