@@ -323,8 +323,9 @@ llvm::Expected<bool> mlpjit::launchBlock(const Driver &d, CUfunction fn,
   auto shape = gemmLaunchShape(block, ops.gateUp.m, numSMs, residentCtas);
   if (!shape)
     return shape.takeError();
+  const KernelDesc gateUp = blockGateUpDesc(block), down = blockDownDesc(block);
   const int64_t readyCount = blockReadyCount(block);
-  const size_t downCounterBytes = gemmCounterBytes(blockDownDesc(block));
+  const size_t downCounterBytes = gemmCounterBytes(down);
   if (!ops.ready || !aligned16(ops.ready) ||
       ops.readyBytes < size_t(readyCount) * 4)
     return launchError(block, "the block kernel needs " +
@@ -332,9 +333,9 @@ llvm::Expected<bool> mlpjit::launchBlock(const Driver &d, CUfunction fn,
                                   " bytes of 16-byte aligned ready flags");
   abi::MlpBlockParams p;
   std::memset(&p, 0, sizeof(p));
-  if (auto e = gemmParams(d, blockGateUpDesc(block), ops.gateUp, p.gateUp))
+  if (auto e = gemmParams(d, gateUp, ops.gateUp, p.gateUp))
     return e;
-  if (auto e = gemmParams(d, blockDownDesc(block), ops.down, p.down))
+  if (auto e = gemmParams(d, down, ops.down, p.down))
     return e;
   p.ready = static_cast<unsigned *>(ops.ready);
   p.readyCount = int(readyCount);

@@ -130,6 +130,15 @@ bool mlpjit::fromJSON(const json::Value &v, KernelDesc &d, json::Path p) {
   return true;
 }
 
+KernelDesc mlpjit::blockDesc(const KernelDesc &gateUp, const KernelPlan &down,
+                             std::string name) {
+  KernelDesc block = gateUp;
+  block.name = std::move(name);
+  block.role = KernelRole::block;
+  block.blockDown = down;
+  return block;
+}
+
 KernelDesc mlpjit::blockGateUpDesc(const KernelDesc &block) {
   KernelDesc g = block;
   g.name = block.name + "_gate_up";

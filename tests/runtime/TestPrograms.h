@@ -109,11 +109,10 @@ inline MlpProgram makeProgram(const BlockShape &s, const std::string &arch) {
     for (KernelRole role : {KernelRole::gate_up, KernelRole::down})
       p.kernels.push_back(kernel(role, small));
   if (s.blockKernel && hopper) {
-    KernelArtifact block = p.kernels[0]; // the small gate-up kernel
-    block.desc.name = s.name + "_block_small";
-    block.desc.role = KernelRole::block;
-    block.desc.blockDown = p.kernels[1].desc.plan();
-    p.kernels.push_back(block);
+    // The small bucket's gate-up kernel and its down kernel's plan.
+    p.kernels.push_back({blockDesc(p.kernels[0].desc, p.kernels[1].desc.plan(),
+                                   s.name + "_block_small"),
+                         "", ""});
   }
   return p;
 }

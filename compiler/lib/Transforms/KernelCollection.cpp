@@ -121,12 +121,11 @@ mlpjit::collectFuncKernels(func::FuncOp func) {
                                     " names tokens [" + llvm::Twine(ranges[i]) +
                                     ", " + llvm::Twine(ranges[i + 1]) +
                                     "], a bucket neither GEMM has");
-    KernelDesc block = *gateUp;
-    block.role = KernelRole::block;
-    block.blockDown = down->plan();
-    block.name = (func.getSymName() + "_block_m" + llvm::Twine(block.mMin) +
-                  "_" + llvm::Twine(block.mMax))
-                     .str();
+    KernelDesc block =
+        blockDesc(*gateUp, down->plan(),
+                  (func.getSymName() + "_block_m" + llvm::Twine(gateUp->mMin) +
+                   "_" + llvm::Twine(gateUp->mMax))
+                      .str());
     if (llvm::Error e = checkBlockSupported(block))
       return collectError(
           func, "no block kernel runs tokens [" + llvm::Twine(block.mMin) +

@@ -41,10 +41,8 @@ struct PlanBlockKernelsPass
         if (down.role != KernelRole::down || down.mMin != gateUp.mMin ||
             down.mMax != gateUp.mMax)
           continue;
-        KernelDesc block = gateUp;
-        block.role = KernelRole::block;
-        block.blockDown = down.plan();
-        if (llvm::Error e = checkBlockSupported(block)) {
+        if (llvm::Error e = checkBlockSupported(
+                blockDesc(gateUp, down.plan(), gateUp.name))) {
           llvm::consumeError(std::move(e)); // this bucket runs two kernels
           continue;
         }

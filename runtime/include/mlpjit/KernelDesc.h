@@ -123,6 +123,11 @@ struct KernelDesc : GemmShape, KernelPlan {
 /// and _down.
 KernelDesc blockGateUpDesc(const KernelDesc &block);
 KernelDesc blockDownDesc(const KernelDesc &block);
+/// The other way: the block kernel `name` of a bucket's gate-up kernel and
+/// its down kernel's plan (whether a template runs the pair is
+/// checkBlockSupported's question).
+KernelDesc blockDesc(const KernelDesc &gateUp, const KernelPlan &down,
+                     std::string name);
 
 const char *toString(DType);
 const char *toString(Epilogue);
