@@ -148,8 +148,8 @@ std::vector<KernelDesc> sm90Configs() {
   for (Tile tile : {Tile{96, 128, 64, 7}, Tile{256, 128, 64, 3}})
     configs.push_back(makeDesc("sm90_tma_ws", Epilogue::swiglu, DType::bf16,
                                false, 1, true, tile));
-  // Gate/up blocks under 64 rows: the swapAB exchange tile and the
-  // non-swapped register pairing of every block size.
+  // Gate/up blocks under 64 rows: the swapAB exchange between warps (none
+  // for 8-row blocks) and the non-swapped register pairing of every size.
   for (int block : {8, 16, 32}) {
     for (bool swap : {false, true}) {
       KernelDesc d = makeDesc("sm90_tma_ws", Epilogue::geglu_tanh, DType::f16,
@@ -210,13 +210,17 @@ std::vector<KernelDesc> sm90Configs() {
     }
     configs.push_back(d);
   }
-  // Narrow swapAB above 128 tokens (128 weight rows, 80-160 tokens), which
+  // Narrow swapAB above 64 tokens (128 weight rows, 80-160 tokens), which
   // the tuner times (sm90TunerOnlyCandidates): plain with split-K and the
-  // widest token tile, gated with 16-row gate/up blocks (the exchange tile).
+  // widest token tile; gated at the depths the 8 KiB gate/up exchange leaves
+  // room for, its rounds of 16 registers with a partial last one (80 and
+  // 104 tokens), blocks of 16 and 32, and of 8 (no exchange).
   for (auto [epilogue, tile, splitK, block] :
        {std::tuple{Epilogue::none, Tile{104, 128, 64, 6}, 2, 0},
         std::tuple{Epilogue::none, Tile{160, 128, 64, 5}, 1, 0},
-        std::tuple{Epilogue::swiglu, Tile{80, 128, 64, 6}, 1, 16}}) {
+        std::tuple{Epilogue::swiglu, Tile{80, 128, 64, 8}, 1, 16},
+        std::tuple{Epilogue::swiglu, Tile{104, 128, 64, 7}, 2, 32},
+        std::tuple{Epilogue::reglu, Tile{88, 128, 64, 8}, 1, 8}}) {
     KernelDesc d = makeDesc("sm90_tma_ws", epilogue, DType::bf16, false, splitK,
                             /*swap=*/true, tile);
     d.name += "_narrow";
@@ -296,10 +300,10 @@ std::vector<KernelDesc> sm90Configs() {
   return configs;
 }
 
-/// Block kernels (both GEMMs in one launch, sm90/mlp_block.cuh): the gate/up
-/// pairing of each block size (64: paired warpgroups, else the exchange
-/// tile), fp16 with biases, down GEMMs of one and two consumer warpgroups,
-/// with and without split-K.
+/// Block kernels (both GEMMs in one launch, sm90/mlp_block.cuh): gate/up
+/// blocks of 64, 16 and 8 (partners in the other warpgroup, in the next
+/// warp, in the same thread), fp16 with biases, down GEMMs of one and two
+/// consumer warpgroups, with and without split-K.
 std::vector<KernelDesc> blockConfigs() {
   std::vector<KernelDesc> configs;
   for (auto [epilogue, dtype, bias, tileM, block, downTileN, downSplit] :

@@ -461,7 +461,14 @@ int main(int argc, char **argv) {
     --argc;
     ++argv;
   }
-  const char *filter = argc > 1 ? argv[1] : "";
+  // Name filters: a case runs when its name contains any of them (all run
+  // without one).
+  auto selected = [&](const std::string &name) {
+    for (int i = 1; i < argc; ++i)
+      if (std::strstr(name.c_str(), argv[i]))
+        return true;
+    return argc <= 1;
+  };
   cudaDeviceProp prop;
   CHECK_CUDA(cudaGetDeviceProperties(&prop, 0));
   std::printf("device: %s (sm_%d%d, %d SMs), %zu configurations\n", prop.name,
@@ -473,7 +480,7 @@ int main(int argc, char **argv) {
   int passed = 0, failed = 0;
   unsigned long long seed = 1234;
   for (const harness::Case &cs : harness::registry()) {
-    if (!std::strstr(cs.name.c_str(), filter))
+    if (!selected(cs.name))
       continue;
     if (const char *why = family::supports(cs.config)) {
       std::printf("FAIL %s: supports() rejects it: %s\n", cs.name.c_str(), why);

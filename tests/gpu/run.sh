@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs a template family's GPU harness against cuBLAS.
-#   tests/gpu/run.sh sm90|sm80 [--time] [name-filter]
+#   tests/gpu/run.sh sm90|sm80 [--time] [name-filter...]
 # sm90 needs an sm_90 GPU (H100/H200) and links -lcuda (tensor maps); sm80 is
 # compiled for the GPU's own sm_XY (ARCH overrides; no 'a' features needed).
 set -euo pipefail
@@ -12,7 +12,7 @@ case "$family" in
   sm80)
     arch="${ARCH:-$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -n1 | tr -d .)}"
     arch="${arch:-90}"; define=; parts="${PARTS:-8}" ;;
-  *) echo "usage: $0 sm90|sm80 [--time] [name-filter]" >&2; exit 2 ;;
+  *) echo "usage: $0 sm90|sm80 [--time] [name-filter...]" >&2; exit 2 ;;
 esac
 shift
 cuda="${CUDA_HOME:-/usr/local/cuda}"

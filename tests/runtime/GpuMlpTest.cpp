@@ -182,7 +182,7 @@ TEST_F(GpuMlpTest, BlockKernelSwiGlu) {
   runBlock(s);
 }
 
-// ... the exchange tile (16-row gate/up blocks), fp16 with biases and a down
+// ... 16-row gate/up blocks (warps pair up), fp16 with biases and a down
 // GEMM of one consumer warpgroup (the launch's third warpgroup sits out)...
 TEST_F(GpuMlpTest, BlockKernelFp16GeGluBiasesNarrowDown) {
   BlockShape s;

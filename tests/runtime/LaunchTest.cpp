@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <random>
+#include <set>
 #include <tuple>
 
 using namespace mlpjit;
@@ -248,6 +249,70 @@ TEST(WideSwapTest, LaunchRulesAndTensorMaps) {
 // sm90_tma_ws_pingpong: the same template with two consumer warpgroups on
 // alternate 64-row tiles: one store buffer each (the ring gets the room for
 // a fifth 40 KiB stage), two turn barriers, whole K only.
+// Gated narrow swapAB (128 weight rows, 256 consumer threads): every gate
+// row of the tile meets its up row (the row B further on), token for token,
+// exactly once, by the pairing the epilogue uses. Thread t's registers hold
+// the wgmma m64nN fragment of its warpgroup (PTX ISA): rows
+// 16 (t % 128 / 32) + (t % 32) / 4 + 8 ((i / 2) % 2) of MMA 64 (t / 128),
+// tokens 8 (i / 4) + 2 (t % 4) + i % 2.
+TEST(NarrowSwapGateUpTest, EveryGateRowMeetsItsUpRowOnce) {
+  const int tokens = 80, regs = tokens / 2;
+  auto row = [](int t, int i) {
+    return 64 * (t / 128) + 16 * (t % 128 / 32) + t % 32 / 4 + 8 * (i / 2 % 2);
+  };
+  auto token = [](int t, int i) { return 8 * (i / 4) + 2 * (t % 4) + i % 2; };
+  for (int block : {8, 16, 32, 64}) {
+    SCOPED_TRACE("block " + std::to_string(block));
+    KernelDesc d = hopperGateUp();
+    d.interleaveRows = block;
+    d.swapAB = true;
+    d.tileM = tokens;
+    d.tileN = 128;
+    d.stages = 8;
+    const GemmConfig c = toGemmConfig(d);
+    EXPECT_EQ(sm90::exchangesGateUp(c), block >= 16);
+    EXPECT_EQ(sm90::exchangeRegs(c), 16);
+    EXPECT_EQ(sm90::exchangeBytes(c), block >= 16 ? 16u * 128u * 4u : 0u);
+    // 8 stages of 80 tokens fit beside the 8 KiB tile (41 KiB before).
+    EXPECT_EQ(sm90::supports(c), nullptr);
+    // (gate row, token) -> times paired; a pair is (gate holder, register).
+    std::map<std::pair<int, int>, int> met;
+    std::set<std::pair<int, int>> slots; // (exchange column, register)
+    for (int t = 0; t < 256; ++t) {
+      for (int i = 0; i < regs; ++i) {
+        const bool gate = row(t, i) / block % 2 == 0;
+        if (block == 8) {
+          if (!gate)
+            continue; // consumed with register i - 2
+          ASSERT_EQ(row(t, i + 2), row(t, i) + block);
+          ASSERT_EQ(token(t, i + 2), token(t, i));
+        } else {
+          ASSERT_EQ(sm90::holdsGateRows(block, t), gate);
+          if (!gate)
+            continue;
+          const int up = t + 2 * block; // the partner thread
+          ASSERT_LT(up, 256);
+          ASSERT_FALSE(sm90::holdsGateRows(block, up));
+          ASSERT_EQ(row(up, i), row(t, i) + block);
+          ASSERT_EQ(token(up, i), token(t, i));
+          ASSERT_EQ(sm90::exchangeSlot(block, up),
+                    sm90::exchangeSlot(block, t));
+          const int slot = sm90::exchangeSlot(block, t);
+          ASSERT_GE(slot, 0);
+          ASSERT_LT(slot, 128);
+          EXPECT_TRUE(slots.insert({slot, i}).second); // one writer a word
+        }
+        ++met[{row(t, i), token(t, i)}];
+      }
+    }
+    // 64 gate rows (two per block pair) x 80 tokens, each once.
+    ASSERT_EQ(met.size(), size_t(64 * tokens));
+    for (const auto &[where, count] : met)
+      ASSERT_EQ(count, 1) << "gate row " << where.first << ", token "
+                          << where.second;
+  }
+}
+
 TEST(PingPongTest, FamilySetsTheScheduleAndItsRules) {
   KernelDesc d = hopperGateUp();
   d.templateName = "sm90_tma_ws_pingpong";

@@ -24,8 +24,8 @@ struct BlockShape {
   DType dtype = DType::bf16;
   int64_t tokensMax = 300;
   int64_t smallBucketMax = 16;
-  /// Gated blocks: gate/up interleave rows (64: the small bucket's swapAB
-  /// gate-up pairs its two warpgroups; 16: through the exchange tile).
+  /// Gated blocks: gate/up interleave rows (the small bucket's swapAB
+  /// gate-up pairs warpgroup 0 with 1 for 64, warp w with w + 1 for 16).
   int64_t gateUpBlock = 64;
   /// The small bucket's down tile (weight rows): 128, or 64 (one consumer
   /// warpgroup).

@@ -5,7 +5,8 @@
 # what cuBLAS's kernel for it (nvjet 128x80, 4x2 cluster) does differently.
 # ncu sections (speed of light, memory and compute workload, warp stalls) of
 # one launch each: the heuristic's 64x192, the tuner's best narrow swapAB
-# 80x128 (7 stages), the same in a 2x1 cluster, and torch's cuBLAS GEMM.
+# 80x128 (7 stages), the same at 8 stages (session 22's exchange makes room)
+# and in a 2x1 cluster, and torch's cuBLAS GEMM.
 # Questions (docs/performance.md, session 22): is the narrow tile bound by
 # L2 -> SM bandwidth (~3.4 MB per CTA), by shared-memory reads of the wgmma
 # operands (n80: ~115 B/clk/SM at full rate), or by latency?
@@ -22,8 +23,9 @@ J
 }
 plan heuristic 64 192 6 1 false
 plan swap80 80 128 7 1 true
+plan swap80s8 80 128 8 1 true
 plan swap80c2 80 128 7 2 true
-for p in heuristic swap80 swap80c2; do
+for p in heuristic swap80 swap80s8 swap80c2; do
   MLPJIT_TUNING_FILE=$L/$p.json timeout 150 $NCU $SECTIONS -k regex:gate_up_m145 \
     --launch-skip 2 --launch-count 1 .device/bin/mlpjit-bench $CFG --tokens 160 \
     --reps 3 --warmup 1 --settle-ms 0 > $L/ncu-$p.log 2>&1

@@ -406,11 +406,8 @@ struct GemmTmaWs {
   // weight tile produce output columns [jB, (j+1)B) (supports() checks
   // that B is 8, 16, 32 or 64 and the tile holds whole pairs).
   static constexpr int kBlock = GateUpBlock;
-  // Gated swapAB with 64-row blocks: warpgroup 0 holds exactly the gate rows
-  // and warpgroup 1 the up rows, so one hands its accumulators to the other;
-  // smaller blocks go through a [weight row][token] exchange tile.
-  static constexpr bool kPairedWarpgroups =
-      SwapAB && kGated && kBlock == 64 && !kWideSwap;
+  static_assert(!exchangesGateUp(kConfig) || kConsumerThreads == 256,
+                "the gate/up exchange pairs 128 threads with 128");
 
   static constexpr unsigned kATileBytes = unsigned(TileM) * TileK * 2u;
   static constexpr unsigned kBTileBytes = unsigned(TileN) * TileK * 2u;
@@ -1111,55 +1108,51 @@ struct GemmTmaWs {
       }
     } else {
       // acc is Dᵀ: MMA rows are weight rows, MMA columns are tokens.
-      if constexpr (kGated && !kPairedWarpgroups) {
-        // exchange[row][token], rows padded by one word (no bank conflicts
-        // when consecutive threads read consecutive rows).
-        constexpr int kStride = TileM + 1;
+      if constexpr (kGated) {
+        // Gate row w (register i) meets its up row w + B in register i + 2
+        // of this thread (B = 8) or, B >= 16, in register i of thread
+        // tid + 2B, which hands it over through the exchange tile, kRound
+        // registers a round (launch.h, exchangesGateUp).
+        constexpr bool kExchanges = exchangesGateUp(kConfig);
+        constexpr int kRound = exchangeRegs(kConfig);
+        const bool gateRows = !kExchanges || holdsGateRows(kBlock, tid);
+        [[maybe_unused]] const int slot = exchangeSlot(kBlock, tid);
 #pragma unroll
-        for (int i = 0; i < kAccRegs; ++i) {
-          const int w = 64 * consumer + fragRow + 8 * ((i / 2) % 2);
-          const int t = 8 * (i / 4) + fragCol + i % 2;
-          exchange[w * kStride + t] = value(i);
-        }
-        ptx::consumerBarrier(kConsumerThreads);
-        // 64 output columns x TileM tokens; consecutive threads write
-        // consecutive columns of one token row.
-        for (int e = tid; e < 64 * TileM; e += kConsumerThreads) {
-          const int j = e % 64, t = e / 64;
-          const int g = (j / kBlock) * 2 * kBlock + j % kBlock;
-          const int row = m0 + t;
-          const long long gate = n0 + g;
-          if (row >= m || gate >= N)
-            continue;
-          float v = Epi::apply(exchange[g * kStride + t] + biasAt(p, gate),
-                               exchange[(g + kBlock) * kStride + t] +
-                                   biasAt(p, gate + kBlock));
-          d[row * kOutCols + n0 / 2 + j] = Traits::fromFloat(v);
-        }
-        ptx::consumerBarrier(kConsumerThreads);
-      } else if constexpr (kGated) {
-        const int lt = tid % 128;
-        if (consumer == 1) {
+        for (int r0 = 0; r0 < kAccRegs; r0 += kRound) {
+          if constexpr (kExchanges) {
+            if (!gateRows) {
 #pragma unroll
-          for (int i = 0; i < kAccRegs; ++i)
-            exchange[i * 128 + lt] = value(i);
-        }
-        ptx::consumerBarrier(kConsumerThreads);
-        if (consumer == 0) {
-#pragma unroll
-          for (int i = 0; i < kAccRegs; ++i) {
-            const int w = fragRow + 8 * ((i / 2) % 2);
-            const int row = m0 + 8 * (i / 4) + fragCol + i % 2;
-            const long long gate = n0 + w;
-            if (row >= m || gate >= N)
-              continue;
-            float v = Epi::apply(value(i) + biasAt(p, gate),
-                                 exchange[i * 128 + lt] + biasAt(p, gate + 64));
-            d[row * kOutCols + n0 / 2 + w] = Traits::fromFloat(v);
+              for (int j = 0; j < kRound && r0 + j < kAccRegs; ++j)
+                exchange[j * 128 + slot] = value(r0 + j);
+            }
+            ptx::consumerBarrier(kConsumerThreads);
           }
+          if (gateRows) {
+#pragma unroll
+            for (int j = 0; j < kRound && r0 + j < kAccRegs; ++j) {
+              const int i = r0 + j;
+              if (!kExchanges && (i / 2) % 2 == 1)
+                continue; // B = 8: the up rows of this thread's gate rows
+              const int w = 64 * consumer + fragRow + 8 * ((i / 2) % 2);
+              const int row = m0 + 8 * (i / 4) + fragCol + i % 2;
+              const long long gate = n0 + w;
+              if (row >= m || gate >= N)
+                continue;
+              float up;
+              if constexpr (kExchanges)
+                up = exchange[j * 128 + slot];
+              else
+                up = value(i + 2);
+              const float v = Epi::apply(value(i) + biasAt(p, gate),
+                                         up + biasAt(p, gate + kBlock));
+              d[row * kOutCols + n0 / 2 + (w / (2 * kBlock)) * kBlock +
+                w % (2 * kBlock)] = Traits::fromFloat(v);
+            }
+          }
+          // The tile is refilled by the next round, or the next unit.
+          if constexpr (kExchanges)
+            ptx::consumerBarrier(kConsumerThreads);
         }
-        // The exchange tile is reused by the CTA's next unit.
-        ptx::consumerBarrier(kConsumerThreads);
       } else {
 #pragma unroll
         for (int i = 0; i < kAccRegs; ++i) {

@@ -67,8 +67,8 @@ MLPJIT_SM90_HOST_DEVICE constexpr bool wideSwap(const GemmConfig &c) {
 /// swapAB tiles that store Dᵀ with TMA: each warp transposes its 16 weight
 /// rows (output columns) of an MMA by every token with stmatrix.trans into
 /// its own subtile and stores it. Wide tiles, and narrow ones of the plain
-/// GEMM; gated narrow tiles hold a gate row and its up row in different
-/// warpgroups and store from registers after the exchange.
+/// GEMM; gated narrow tiles pair each gate row with its up row first
+/// (exchangesGateUp) and store from registers.
 MLPJIT_SM90_HOST_DEVICE constexpr bool transposedStore(const GemmConfig &c) {
   return c.swapAB && (wideSwap(c) || !c.gated);
 }
@@ -102,14 +102,36 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned threads(const GemmConfig &c) {
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned stageBytes(const GemmConfig &c) {
   return unsigned(c.tileM + c.tileN) * unsigned(c.tileK) * 2u;
 }
-/// Gated swapAB: with 64-row gate/up blocks the up warpgroup hands its fp32
-/// accumulators to the gate one; smaller blocks stage the whole tile as
-/// [128 weight rows][tileM + 1] floats.
+/// Gated narrow swapAB (128 weight rows, one m64 MMA per consumer
+/// warpgroup; wgmma's fragment puts rows 16 (t / 32) + (t % 32) / 4 and 8
+/// more in consumer thread t): weight row r of the tile is a gate row when
+/// r / B is even, and its up row r + B is, for B = 8, register i + 2 of the
+/// same thread; for B >= 16, the same register of thread t + 2B (another
+/// warp; B = 64, the other warpgroup). Up-holding threads hand their
+/// registers to their gate-holding partners through the exchange tile.
+MLPJIT_SM90_HOST_DEVICE constexpr bool exchangesGateUp(const GemmConfig &c) {
+  return c.swapAB && c.gated && !wideSwap(c) && c.gateUpBlock >= 16;
+}
+/// Whether consumer thread `tid` (0..255) holds gate rows (B >= 16).
+MLPJIT_SM90_HOST_DEVICE constexpr bool holdsGateRows(int block, int tid) {
+  return (tid / (2 * block)) % 2 == 0;
+}
+/// The exchange column (0..127) of the pair that thread `tid` and its
+/// partner tid +- 2B share: consecutive lanes, consecutive words.
+MLPJIT_SM90_HOST_DEVICE constexpr int exchangeSlot(int block, int tid) {
+  return tid / (4 * block) * (2 * block) + tid % (2 * block);
+}
+/// Registers handed over per round: all of a thread's (tokens / 2), at most
+/// 16, so the tile is at most 8 KiB. Staging the whole tile (session 21:
+/// [128 rows][tokens + 1] floats, 41 KiB at 80 tokens) cost pipeline
+/// stages: with 16-row blocks 7 at 72-80 tokens, 6 at 88-96, 5 at 104-128,
+/// 4 at 136-160; now 8 up to 88 tokens, 7 at 96-120, 6 at 128-160.
+MLPJIT_SM90_HOST_DEVICE constexpr int exchangeRegs(const GemmConfig &c) {
+  return mmaCols(c) / 2 < 16 ? mmaCols(c) / 2 : 16;
+}
+/// The exchange tile: [exchangeRegs][128] floats.
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned exchangeBytes(const GemmConfig &c) {
-  return !(c.swapAB && c.gated) || wideSwap(c) ? 0u
-         : c.gateUpBlock == 64
-             ? unsigned(c.tileM) * 64u * 4u
-             : (128u * unsigned(c.tileM + 1) * 4u + 15u) / 16u * 16u;
+  return exchangesGateUp(c) ? unsigned(exchangeRegs(c)) * 128u * 4u : 0u;
 }
 /// Columns of D one output tile covers (gated: half the weight rows).
 MLPJIT_SM90_HOST_DEVICE constexpr int outputTileCols(const GemmConfig &c) {
