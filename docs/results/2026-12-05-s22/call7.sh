@@ -31,9 +31,9 @@ for f in old new old new; do
   echo "rc=$?" >> $L/depth-$f.log
 done
 mark after-depth
-for cfg in .device/V/qwen2.5-0.5b.json .device/fit/llama-3-8b.json; do
+for cfg in .device/V/qwen2.5-0.5b.json .device/tp8/llama-3-70b-tp8-shard.json .device/V/llama-3.2-1b.json .device/fit/llama-3-8b.json; do
   n=$(basename $cfg .json)
-  MLPJIT_BLOCK_KERNEL=1 timeout 30 .device/bin/mlpjit-run $cfg --tokens 1 --reps 0 \
+  MLPJIT_BLOCK_KERNEL=1 timeout 25 .device/bin/mlpjit-run $cfg --tokens 1 --reps 0 \
     > $L/block-$n.log 2>&1
   echo "rc=$?" >> $L/block-$n.log
   MLPJIT_BLOCK_KERNEL=1 .device/bin/mlpjit-dump --stage=kernels $cfg 2>&1 | grep -E "_m1_|block" | head -6 >> $L/block-$n.log
