@@ -196,6 +196,18 @@ TEST_F(GpuMlpTest, BlockKernelFp16GeGluBiasesNarrowDown) {
   runBlock(s);
 }
 
+// ... with more k-tiles per down unit than pipeline stages (20 k-tiles in
+// two splits, 4 stages), where the producer's weight loads run ahead of H's
+// (a hang when they ran a full ring ahead, session 22)...
+TEST_F(GpuMlpTest, BlockKernelLongDownK) {
+  BlockShape s;
+  s.name = "block_long_k";
+  s.intermediate = 1280;
+  s.gateUpBlock = 16;
+  s.blockKernel = true;
+  runBlock(s);
+}
+
 // ... and captured in a graph.
 TEST_F(GpuMlpTest, BlockKernelIsGraphCapturable) {
   BlockShape s;

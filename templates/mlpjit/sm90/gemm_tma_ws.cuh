@@ -543,12 +543,15 @@ struct GemmTmaWs {
         int it = 0;
         forEachUnit(p.m, phase.cta(), rank, 0, 1, [&](const Unit &w) {
           if constexpr (Phase::kWaitsForA) {
-            // B (the weights) runs up to Stages k-tiles ahead of A, whose
-            // k-tile j is loaded once the phase says it is readable; the
-            // slot's full barrier expects both from the B load on.
+            // B (the weights) runs up to Stages - 1 k-tiles ahead of A,
+            // whose k-tile j is loaded once the phase says it is readable;
+            // the slot's full barrier expects both from the B load on. Not
+            // Stages: k-tile j + Stages - 1 reuses k-tile j - 1's slot,
+            // which the consumers free only once k-tile j is full, i.e.
+            // after A(j) below (a hang from 8 k-tiles a unit, session 22).
             int ahead = 0;
             for (int j = 0; j < w.kCount; ++j) {
-              for (; ahead < w.kCount && ahead < j + Stages; ++ahead) {
+              for (; ahead < w.kCount && ahead < j + Stages - 1; ++ahead) {
                 const int s = (it + ahead) % Stages;
                 const unsigned round = unsigned((it + ahead) / Stages);
                 ptx::mbarrierWait(emptyBar(s), (round & 1u) ^ 1u);
