@@ -183,11 +183,12 @@ def considered(r):
         tiles = [cdiv(cdiv(r["m"], t), 8) * 8 for t in (1, 2, 3, 4)]
         return 128 < r["m"] <= 640 and r["tileM"] in [w for w in tiles if 64 <= w <= 160]
     if r["swapAB"] and r["m"] > 128:
-        # Narrow swapAB tiles of the plain GEMM above 128 tokens: one or two
-        # token tiles of ceil(M / t) rounded up to 8, 72-160, no cluster.
+        # Narrow swapAB tiles above 128 tokens (gated too since session 22):
+        # one or two token tiles of ceil(M / t) rounded up to 8, 72-160, no
+        # cluster.
         tiles = [cdiv(cdiv(r["m"], t), 8) * 8 for t in (1, 2)]
         # Planned up to 224 tokens, one wave of one CTA per SM (session 20).
-        return not r["gated"] and r["tileN"] == 128 and r["m"] <= 224 and \
+        return r["tileN"] == 128 and r["m"] <= 224 and \
             r.get("clusterM", 1) == 1 and \
             cdiv(r["m"], r["tileM"]) * cdiv(r["n"], 128) * r["splitK"] <= PRIOR["sms"] and \
             r["tileM"] in [w for w in tiles if 72 <= w <= 160]

@@ -435,9 +435,12 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
   // fastest candidate of 9 of 12 validation down GEMMs at M = 160 and 200,
   // up to 1.5x faster than the planned tile (tune19v.jsonl); planned with
   // midSwapEfficiency, the whole forward ran 0.94-1.02x the time of the
-  // plans without them at 12 points (session 19, call 4). Gated ones lost
-  // to wide swapAB and ping-pong on 16 of 17 fit-set gate-up GEMMs
-  // (tune19.jsonl): the tuner times them (sm90TunerOnlyCandidates).
+  // plans without them at 12 points (session 19, call 4). Gated ones, with
+  // the ring depth their 8 KiB gate/up exchange leaves (session 22: 8
+  // stages at 72-88 tokens, 7 at 96-120), were the fastest tp8 gate-up at
+  // 144, 176 and 208 tokens (36.0 vs 42.0 us at 144; tune22.jsonl) and made
+  // its forward 1.10x faster at 144-160 (call 7); with the old depths they
+  // lost to wide swapAB and ping-pong on 16 of 17 fit-set gate-ups.
   // Planned up to 224 tokens, in one wave of one CTA per SM: with the
   // model pricing their TMA stores (session 20) the planner took them at
   // 225-256 tokens as 120-128-token tiles, and where two CTAs of them share
@@ -446,7 +449,7 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
   // them (6 of 8 changed points at M = 256, both at 200), though 0.82-0.97x at
   // 160 and 200 on the small models (call 2). With both rules, 0.958x
   // over the 25 changed points timed at 144-224 (calls 2-3).
-  if (!gated && m <= kNarrowSwapPlannedEnd) {
+  if (m <= kNarrowSwapPlannedEnd) {
     std::vector<KernelPlan> narrow;
     const std::vector<int64_t> tokenTiles = narrowSwapTokenTiles(m);
     for (const int64_t tm : tokenTiles)
@@ -669,7 +672,8 @@ std::vector<KernelPlan> mlpjit::sm90TunerOnlyCandidates(const GemmProblem &p,
     addTilePlans(splits, p, m, tm, 128, /*swap=*/true);
     if (splits.empty())
       continue;
-    // The plain GEMM's are planner candidates (sm90Candidates).
+    // Planner candidates up to 224 tokens where they fit one wave
+    // (sm90Candidates); the gated GEMM's best split is also timed beyond.
     if (isGated(p.epilogue))
       out.push_back(*llvm::min_element(
           splits, [&](const KernelPlan &a, const KernelPlan &b) {

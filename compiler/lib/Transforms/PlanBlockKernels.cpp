@@ -17,6 +17,11 @@ using namespace mlpjit;
 
 namespace {
 
+/// The block kernel saves a launch and its prologue, a few µs: it is for the
+/// small buckets (13-50 µs forwards), not the gated narrow swapAB plans of
+/// 129-224 tokens (55-75 µs), where it was never timed.
+constexpr int64_t kBlockKernelMaxTokens = 128;
+
 struct PlanBlockKernelsPass
     : mlpjit::impl::PlanBlockKernelsBase<PlanBlockKernelsPass> {
   using Base::Base;
@@ -39,7 +44,7 @@ struct PlanBlockKernelsPass
         continue;
       for (const KernelDesc &down : *kernels) {
         if (down.role != KernelRole::down || down.mMin != gateUp.mMin ||
-            down.mMax != gateUp.mMax)
+            down.mMax != gateUp.mMax || gateUp.mMax > kBlockKernelMaxTokens)
           continue;
         if (llvm::Error e = checkBlockSupported(
                 blockDesc(gateUp, down.plan(), gateUp.name))) {

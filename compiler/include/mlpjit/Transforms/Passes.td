@@ -178,7 +178,8 @@ def PlanBlockKernels : Pass<"mlp-plan-block-kernels", "mlir::func::FuncOp"> {
   let summary = "List the token buckets whose two GEMMs run as one block kernel";
   let description = [{
     After mlp-plan-kernels, on the two-GEMM form (a gated `mlp.fused_linear`
-    feeding the down `mlp.linear`): every token bucket whose gate-up plan
+    feeding the down `mlp.linear`): every token bucket up to 128 tokens
+    (where a launch is a visible share of the block) whose gate-up plan
     and down plan the block kernel pairs (templates/mlpjit/sm90/mlp_block.cuh,
     launch.h `blockSupports`: both narrow swapAB, the gate-up one gated over
     128 weight rows without split-K, no clusters) is listed in the
