@@ -8,29 +8,26 @@
 # and 16 on the default shapes and two small validation configs.
 set -u
 source "$(dirname "$0")/../../../scripts/device-session.sh" logs9s22
-timeout 90 .device/bin/mlpjit-runtime-tests --gtest_brief=1 \
+timeout 60 .device/bin/mlpjit-runtime-tests --gtest_brief=1 \
   --gtest_filter='GpuMlpTest.*:GpuSharedKernelsTest.*' > $L/gpu-tests.log 2>&1
 echo "rc=$?" >> $L/gpu-tests.log
 mark after-tests
 if ! grep -q "BlockKernelLongDownK" $L/gpu-tests.log || grep -q "FAILED.*BlockKernelLongDownK" $L/gpu-tests.log; then
   echo "long-K block test did not pass: no timing" >> $L/gpu-tests.log
 else
-  MLPJIT_BLOCK_KERNEL=1 timeout 60 compute-sanitizer --tool memcheck --error-exitcode 99 \
+  MLPJIT_BLOCK_KERNEL=1 timeout 45 compute-sanitizer --tool memcheck --error-exitcode 99 \
     --print-limit 20 --kernel-name kns=_block_m .device/bin/mlpjit-run tests/gpu/sanitize.mlp \
     --tokens 1,16 --reps 0 > $L/memcheck.log 2>&1
   echo "rc=$?" >> $L/memcheck.log
   warm_up
   timeout 150 .device/bin/mlpjit-bench --block-kernel --validate-rounds 2 \
-    --tokens 1,16 > $L/block-default.log 2> $L/block-default.err
-  echo "rc=$?" >> $L/block-default.log
-  timeout 100 .device/bin/mlpjit-bench --block-kernel --validate-rounds 2 \
-    .device/V/llama-3.2-1b.json .device/V/qwen2.5-0.5b.json --tokens 1,16 \
-    > $L/block-small.log 2> $L/block-small.err
-  echo "rc=$?" >> $L/block-small.log
+    .device/tp8/llama-3-70b-tp8-shard.json .device/V/llama-3.2-1b.json \
+    .device/V/qwen2.5-0.5b.json --tokens 1,16 > $L/block.log 2> $L/block.err
+  echo "rc=$?" >> $L/block.log
 fi
 device_session_end
 grep -E "FAILED|PASSED|rc=|no timing" $L/gpu-tests.log
 grep -E "ERROR SUMMARY|rc=" $L/memcheck.log 2>/dev/null
-cat $L/block-default.log $L/block-small.log 2>/dev/null
+cat $L/block.log 2>/dev/null; tail -3 $L/block.err 2>/dev/null
 cat $L/clocks.txt
 tar czf $OUT/logs9s22.tgz -C $L . && rm -rf $L
