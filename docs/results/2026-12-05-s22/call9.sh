@@ -5,6 +5,7 @@
 # GpuSharedKernelsTest.*; (b) compute-sanitizer memcheck on the block kernels
 # of tests/gpu/sanitize.mlp at M = 1 and 16; (c) the A/B: the same plans with
 # one launch and with two, interleaved (--block-kernel, 2 rounds), at M = 1
+# and 16 on the tp8 shard and two small validation configs.
 set -u
 source "$(dirname "$0")/../../../scripts/device-session.sh" logs9s22
 timeout 60 .device/bin/mlpjit-runtime-tests --gtest_brief=1 \
