@@ -302,6 +302,14 @@ TEST(NarrowSwapGateUpTest, EveryGateRowMeetsItsUpRowOnce) {
           ASSERT_LT(slot, 128);
           EXPECT_TRUE(slots.insert({slot, i}).second); // one writer a word
         }
+        // The epilogue's output column: gate row w of block pair j writes
+        // column jB + w % 2B; rows w and w + 8 of a thread's gate registers
+        // lie in one block, so their columns are 8 apart.
+        const int w0 = row(t, 0), w = row(t, i);
+        auto column = [&](int r) {
+          return r / (2 * block) * block + r % (2 * block);
+        };
+        ASSERT_EQ(column(w), column(w0) + (w - w0));
         ++met[{row(t, i), token(t, i)}];
       }
     }

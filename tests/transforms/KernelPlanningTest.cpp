@@ -447,7 +447,9 @@ TEST(KernelHeuristic, NarrowSwapAbove128Tokens) {
             (Tiles{{80, 1}, {160, 1}}));
   EXPECT_EQ(tilesOf(down, sm90TunerOnlyCandidates(down, 160)),
             (Tiles{{80, 2}}));
-  EXPECT_EQ(tilesOf(gateUp, sm90Candidates(gateUp, 160)), Tiles{});
+  // Gated ones too since session 22 (one wave of one CTA per SM).
+  EXPECT_EQ(tilesOf(gateUp, sm90Candidates(gateUp, 160)),
+            (Tiles{{80, 1}, {160, 1}}));
   EXPECT_EQ(tilesOf(gateUp, sm90TunerOnlyCandidates(gateUp, 160)),
             (Tiles{{80, 1}, {80, 2}, {160, 1}}));
   EXPECT_EQ(sm90TunerOnlyCandidates(gateUp, 160).size(), 3u);
@@ -473,7 +475,8 @@ TEST(KernelHeuristic, NarrowSwapAbove128Tokens) {
   std::vector<KernelDesc> tried =
       candidatePlans(desc, 160, /*maxCandidates=*/4);
   EXPECT_LE(tried.size(), 1u + 4u + 3u);
-  EXPECT_EQ(llvm::count_if(tried,
+  // The three tuner-only ones, and any the model ranks in its top four.
+  EXPECT_GE(llvm::count_if(tried,
                            [&](const KernelDesc &d) {
                              return narrowSwap(d.plan()) &&
                                     d.plan().mMin == 145 &&

@@ -1120,6 +1120,13 @@ struct GemmTmaWs {
         constexpr int kRound = exchangeRegs(kConfig);
         const bool gateRows = !kExchanges || holdsGateRows(kBlock, tid);
         [[maybe_unused]] const int slot = exchangeSlot(kBlock, tid);
+        // This thread's first gate row and its output column; its rows 8
+        // further on (registers with (i / 2) % 2 = 1) lie in the same block
+        // for B >= 16, the output 8 columns further on.
+        const int w0 = 64 * consumer + fragRow;
+        const long long gate0 = n0 + w0;
+        const long long out0 =
+            n0 / 2 + (w0 / (2 * kBlock)) * kBlock + w0 % (2 * kBlock);
 #pragma unroll
         for (int r0 = 0; r0 < kAccRegs; r0 += kRound) {
           if constexpr (kExchanges) {
@@ -1136,9 +1143,9 @@ struct GemmTmaWs {
               const int i = r0 + j;
               if (!kExchanges && (i / 2) % 2 == 1)
                 continue; // B = 8: the up rows of this thread's gate rows
-              const int w = 64 * consumer + fragRow + 8 * ((i / 2) % 2);
+              const int rowOffset = 8 * ((i / 2) % 2);
               const int row = m0 + 8 * (i / 4) + fragCol + i % 2;
-              const long long gate = n0 + w;
+              const long long gate = gate0 + rowOffset;
               if (row >= m || gate >= N)
                 continue;
               float up;
@@ -1148,8 +1155,7 @@ struct GemmTmaWs {
                 up = value(i + 2);
               const float v = Epi::apply(value(i) + biasAt(p, gate),
                                          up + biasAt(p, gate + kBlock));
-              d[row * kOutCols + n0 / 2 + (w / (2 * kBlock)) * kBlock +
-                w % (2 * kBlock)] = Traits::fromFloat(v);
+              d[row * kOutCols + out0 + rowOffset] = Traits::fromFloat(v);
             }
           }
           // The tile is refilled by the next round, or the next unit.
