@@ -246,9 +246,6 @@ TEST(WideSwapTest, LaunchRulesAndTensorMaps) {
   EXPECT_NE(sm90::supports(registers), nullptr);
 }
 
-// sm90_tma_ws_pingpong: the same template with two consumer warpgroups on
-// alternate 64-row tiles: one store buffer each (the ring gets the room for
-// a fifth 40 KiB stage), two turn barriers, whole K only.
 // Gated narrow swapAB (128 weight rows, 256 consumer threads): every gate
 // row of the tile meets its up row (the row B further on), token for token,
 // exactly once, by the pairing the epilogue uses. Thread t's registers hold
@@ -321,6 +318,9 @@ TEST(NarrowSwapGateUpTest, EveryGateRowMeetsItsUpRowOnce) {
   }
 }
 
+// sm90_tma_ws_pingpong: the same template with two consumer warpgroups on
+// alternate 64-row tiles: one store buffer each (the ring gets the room for
+// a fifth 40 KiB stage), two turn barriers, whole K only.
 TEST(PingPongTest, FamilySetsTheScheduleAndItsRules) {
   KernelDesc d = hopperGateUp();
   d.templateName = "sm90_tma_ws_pingpong";

@@ -475,14 +475,15 @@ TEST(KernelHeuristic, NarrowSwapAbove128Tokens) {
   std::vector<KernelDesc> tried =
       candidatePlans(desc, 160, /*maxCandidates=*/4);
   EXPECT_LE(tried.size(), 1u + 4u + 3u);
-  // The three tuner-only ones, and any the model ranks in its top four.
-  EXPECT_GE(llvm::count_if(tried,
+  // The three tuner-only ones, and the one the model ranks in its top four
+  // (a planner candidate since session 22).
+  EXPECT_EQ(llvm::count_if(tried,
                            [&](const KernelDesc &d) {
                              return narrowSwap(d.plan()) &&
                                     d.plan().mMin == 145 &&
                                     d.plan().mMax == 160;
                            }),
-            3);
+            4);
 }
 
 // The plain GEMM's narrow swapAB tiles are planned up to 224 tokens (the
@@ -714,9 +715,12 @@ TEST(KernelHeuristic, GatedSplitKNeedsAMargin) {
   p.mMax = 256;
   auto plans = HeuristicKernelPlanner().plan(p);
   ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
-  ASSERT_FALSE(plans->empty());
+  // 193-208 and 209-224 as narrow swapAB tiles, 225-256 as one more.
+  ASSERT_EQ(plans->size(), 3u);
   for (const KernelPlan &plan : *plans)
     EXPECT_EQ(plan.splitK, 1) << plan.mMin << "-" << plan.mMax;
+  EXPECT_TRUE((*plans)[0].swapAB && (*plans)[0].tileN == 128);
+  EXPECT_TRUE((*plans)[1].swapAB && (*plans)[1].tileN == 128);
   // The margin is a ranking rule, not part of the estimate the tuner logs.
   KernelPlan split{"sm90_tma_ws", 1, 1, 128, 224, 64, 4, 1, 1, 2, false};
   KernelPlan whole{"sm90_tma_ws", 1, 1, 128, 128, 64, 6, 1, 1, 1, false};
