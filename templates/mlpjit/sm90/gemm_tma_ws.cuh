@@ -314,6 +314,19 @@ __device__ __forceinline__ unsigned loadAcquire(const unsigned *p) {
                : "memory");
   return v;
 }
+__device__ __forceinline__ unsigned loadRelaxed(const unsigned *p) {
+  unsigned v;
+  asm volatile("ld.relaxed.gpu.global.u32 %0, [%1];"
+               : "=r"(v)
+               : "l"(p)
+               : "memory");
+  return v;
+}
+/// After relaxed loads that saw release stores: acquires what those stores
+/// released (the PTX model's acquire pattern).
+__device__ __forceinline__ void fenceAcquireGpu() {
+  asm volatile("fence.acq_rel.gpu;" ::: "memory");
+}
 __device__ __forceinline__ void storeRelease(unsigned *p, unsigned v) {
   asm volatile("st.release.gpu.global.u32 [%0], %1;" ::"l"(p), "r"(v)
                : "memory");
@@ -341,9 +354,11 @@ struct StandaloneGemm {
   /// and takes part in PDL (the block kernel does neither per GEMM).
   static constexpr bool kStandalone = true;
   /// A's k-tiles may not be readable yet: the producer loads B up to
-  /// Stages k-tiles ahead and calls beforeLoadA(k-tile) before each A load.
+  /// Stages - 1 k-tiles ahead and calls beforeLoadA(first k-tile, count)
+  /// once per unit, before the unit's first A load.
   static constexpr bool kWaitsForA = false;
-  __device__ __forceinline__ void beforeLoadA(int /*kTile*/) const {}
+  __device__ __forceinline__ void beforeLoadA(int /*kBegin*/,
+                                              int /*kCount*/) const {}
   /// Every consumer thread, after the epilogue wrote unit w's tile (its last
   /// split, with split-K).
   template <typename Unit>
@@ -544,8 +559,10 @@ struct GemmTmaWs {
         forEachUnit(p.m, phase.cta(), rank, 0, 1, [&](const Unit &w) {
           if constexpr (Phase::kWaitsForA) {
             // B (the weights) runs up to Stages - 1 k-tiles ahead of A,
-            // whose k-tile j is loaded once the phase says it is readable;
-            // the slot's full barrier expects both from the B load on. Not
+            // whose k-tiles are loaded once the phase says the unit's whole
+            // K range is readable (one check a unit: a check a k-tile put an
+            // L2 round trip before every A load, session 22); the slot's
+            // full barrier expects both from the B load on. Not
             // Stages: k-tile j + Stages - 1 reuses k-tile j - 1's slot,
             // which the consumers free only once k-tile j is full, i.e.
             // after A(j) below (a hang from 8 k-tiles a unit, session 22).
@@ -560,7 +577,8 @@ struct GemmTmaWs {
                                &p.tmaB, fullBar(s), (w.kBegin + ahead) * TileK,
                                w.n0);
               }
-              phase.beforeLoadA(w.kBegin + j);
+              if (j == 0)
+                phase.beforeLoadA(w.kBegin, w.kCount);
               const int s = (it + j) % Stages;
               ptx::tmaLoad2d(base + unsigned(s) * kStageBytes, &p.tmaA,
                              fullBar(s), (w.kBegin + j) * TileK, w.m0);

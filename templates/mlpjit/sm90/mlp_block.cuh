@@ -11,10 +11,10 @@
 // units b - s, b - s + G, ... (s = gate-up units mod G, so the down GEMM
 // starts on the CTAs with the fewest gate-up units; on CTAs without any when
 // both GEMMs' units fit the grid). Down's producer streams its weight k-tiles
-// up to Stages ahead and loads each 64-column k-tile of H once the gate-up
+// up to Stages - 1 ahead and loads its unit's k-tiles of H once the gate-up
 // tiles that write those columns are done: every finished gate-up tile
 // raises its flag in p.ready (a release store), the producer waits (acquire)
-// for the flags of every gate-up token tile of those columns. So CTAs
+// for the flags of every gate-up token tile of the unit's columns. So CTAs
 // without gate-up work (56 gate-up tiles on 132 SMs for the tp8 shard at
 // M = 1) stream the down GEMM's weights while the gate-up GEMM runs.
 //
@@ -60,7 +60,7 @@ template <typename GateUp, typename Down> struct MlpBlock {
     static constexpr bool kStandalone = false;
     static constexpr bool kWaitsForA = false;
     unsigned *ready;
-    __device__ __forceinline__ void beforeLoadA(int) const {}
+    __device__ __forceinline__ void beforeLoadA(int, int) const {}
     __device__ __forceinline__ unsigned cta() const { return blockIdx.x; }
     template <typename Unit>
     __device__ __forceinline__ void tileDone(const Unit &w, int tid) const {
@@ -72,8 +72,12 @@ template <typename GateUp, typename Down> struct MlpBlock {
         ptx::storeRelease(ready + w.tile, 1u);
     }
   };
-  /// Down: k-tile k of A (H columns [64k, 64k + 64)) waits for the flags of
-  /// the gate-up tiles that write those columns, one per token tile.
+  /// Down: a unit's k-tiles of A (H columns [64 kBegin, 64 (kBegin +
+  /// kCount))) wait for the flags of the gate-up tiles that write those
+  /// columns, every token tile's. All at once: the gate-up tiles span the
+  /// whole K, so they finish at about the same time, and one pass of
+  /// relaxed loads (four in flight) with one acquire fence costs about one
+  /// L2 round trip where an acquire load a k-tile cost one each.
   struct WaitForTiles {
     static constexpr bool kStandalone = false;
     static constexpr bool kWaitsForA = true;
@@ -85,11 +89,23 @@ template <typename GateUp, typename Down> struct MlpBlock {
     __device__ __forceinline__ unsigned cta() const {
       return (blockIdx.x + gridDim.x - shift) % gridDim.x;
     }
-    __device__ __forceinline__ void beforeLoadA(int kTile) const {
-      const unsigned column = unsigned(kTile * 64 / kReadyColumns);
-      for (unsigned t = 0; t < tokenTiles; ++t)
-        while (ptx::loadAcquire(ready + t * kTilesN + column) == 0u)
-          __nanosleep(64);
+    __device__ __forceinline__ void beforeLoadA(int kBegin, int kCount) const {
+      const unsigned first = unsigned(kBegin * 64 / kReadyColumns);
+      const unsigned last =
+          unsigned(((kBegin + kCount) * 64 - 1) / kReadyColumns);
+      for (;;) {
+        unsigned all = 1u;
+        for (unsigned t = 0; t < tokenTiles; ++t) {
+          const unsigned *row = ready + t * kTilesN;
+#pragma unroll 4
+          for (unsigned c = first; c <= last; ++c)
+            all &= ptx::loadRelaxed(row + c);
+        }
+        if (all != 0u)
+          break;
+        __nanosleep(64);
+      }
+      ptx::fenceAcquireGpu();
       ptx::fenceProxyAsyncGlobal(); // H's stores, then TMA reads of them
     }
     template <typename Unit>
