@@ -227,37 +227,6 @@ def test_cuda_graph_capture(programs):
         assert rel_err(static_y, reference(x, act="swiglu", **w)) <= 1e-2
 
 
-def test_block_kernel_through_the_op(monkeypatch):
-    """MLPJIT_BLOCK_KERNEL=1 at compile time: forward at small M runs both
-    GEMMs as one cooperative block kernel, in whatever workspace the caching
-    allocator hands out each call, and replays in a CUDA graph; larger M
-    keeps the two kernels."""
-    monkeypatch.setenv("MLPJIT_BLOCK_KERNEL", "1")
-    text, act, dtype, bias = SPECS["geglu_fp16_bias"]
-    prog = mlpjit.compile(text.replace("mlp b", "mlp blk"), device=0)
-    w = weights(H, I, dtype, bias, seed=11)
-    layer = prog.layer(**w)
-    for m in (1, 5, 16, 32, 100):
-        x = rand_x((m, H), dtype)
-        assert rel_err(torch.ops.mlpjit.mlp(x, layer.id), reference(x, act=act, **w)) <= 1e-2
-    static_x = rand_x((16, H), dtype)
-    side = torch.cuda.Stream()
-    side.wait_stream(torch.cuda.current_stream())
-    with torch.cuda.stream(side):
-        layer(static_x)
-    torch.cuda.current_stream().wait_stream(side)
-    g = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(g):
-        static_y = layer(static_x)
-    for _ in range(3):  # the flags of one replay must not let the next read early
-        x = rand_x((16, H), dtype)
-        static_x.copy_(x)
-        static_y.fill_(float("nan"))
-        g.replay()
-        torch.cuda.synchronize()
-        assert rel_err(static_y, reference(x, act=act, **w)) <= 1e-2
-
-
 def test_tensor_parallel_shards_sum_to_the_whole():
     tp = 2
     prog = mlpjit.compile(f"mlp t {{ hidden = {H}; intermediate = {2 * I}; tokens = 1..128 }}",

@@ -39,11 +39,6 @@ mlpjit::gemmLaunchShape(const KernelDesc &desc, int64_t m, int numSMs,
                         int residentCtas) {
   if (auto e = checkLaunchable(desc))
     return e;
-  if (desc.role == KernelRole::block) {
-    if (auto e = checkBlockSupported(desc))
-      return launchError(desc, llvm::toString(std::move(e)));
-    return blockLaunchShape(desc, int(m), numSMs, residentCtas);
-  }
   return findTemplateFamily(desc.templateName)
       ->launchShape(toGemmConfig(desc), int(m), numSMs, residentCtas);
 }
@@ -221,11 +216,16 @@ llvm::Error mlpjit::checkGemmOperands(const KernelDesc &desc,
   return llvm::Error::success();
 }
 
-/// Checks `ops` against `desc` and fills `p` (tensor maps encoded).
-static llvm::Error gemmParams(const Driver &d, const KernelDesc &desc,
-                              const GemmOperands &ops, abi::GemmParams &p) {
+llvm::Error mlpjit::launchGemm(const Driver &d, CUfunction fn,
+                               const KernelDesc &desc, const GemmOperands &ops,
+                               CUstream stream, int numSMs, int residentCtas) {
   if (auto e = checkGemmOperands(desc, ops))
     return e;
+  auto shape = gemmLaunchShape(desc, ops.m, numSMs, residentCtas);
+  if (!shape)
+    return shape.takeError();
+
+  abi::GemmParams p;
   std::memset(&p, 0, sizeof(p));
   p.a = ops.a;
   p.b = ops.b;
@@ -253,47 +253,25 @@ static llvm::Error gemmParams(const Driver &d, const KernelDesc &desc,
                                    tensorMapArgsD(desc, ops.m), "D"))
         return e;
   }
-  return llvm::Error::success();
-}
 
-/// The launch configuration of `shape` on `stream`; attributes go to
-/// `attrs` (room for 3).
-static CUlaunchConfig launchConfig(const abi::LaunchShape &shape,
-                                   CUstream stream, CUlaunchAttribute *attrs) {
   CUlaunchConfig config{};
-  config.gridDimX = shape.grid[0];
-  config.gridDimY = shape.grid[1];
-  config.gridDimZ = shape.grid[2];
-  config.blockDimX = shape.block[0];
-  config.blockDimY = shape.block[1];
-  config.blockDimZ = shape.block[2];
-  config.sharedMemBytes = shape.sharedBytes;
+  config.gridDimX = shape->grid[0];
+  config.gridDimY = shape->grid[1];
+  config.gridDimZ = shape->grid[2];
+  config.blockDimX = shape->block[0];
+  config.blockDimY = shape->block[1];
+  config.blockDimZ = shape->block[2];
+  config.sharedMemBytes = shape->sharedBytes;
   config.hStream = stream;
+  CUlaunchAttribute attrs[2]{};
   config.attrs = attrs;
-  if (shape.cluster[0] * shape.cluster[1] * shape.cluster[2] > 1) {
+  if (shape->cluster[0] * shape->cluster[1] * shape->cluster[2] > 1) {
     CUlaunchAttribute &cluster = attrs[config.numAttrs++];
     cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
-    cluster.value.clusterDim.x = shape.cluster[0];
-    cluster.value.clusterDim.y = shape.cluster[1];
-    cluster.value.clusterDim.z = shape.cluster[2];
+    cluster.value.clusterDim.x = shape->cluster[0];
+    cluster.value.clusterDim.y = shape->cluster[1];
+    cluster.value.clusterDim.z = shape->cluster[2];
   }
-  return config;
-}
-
-llvm::Error mlpjit::launchGemm(const Driver &d, CUfunction fn,
-                               const KernelDesc &desc, const GemmOperands &ops,
-                               CUstream stream, int numSMs, int residentCtas) {
-  if (desc.role == KernelRole::block)
-    return launchError(desc, "a block kernel launches with launchBlock");
-  abi::GemmParams p;
-  if (auto e = gemmParams(d, desc, ops, p))
-    return e;
-  auto shape = gemmLaunchShape(desc, ops.m, numSMs, residentCtas);
-  if (!shape)
-    return shape.takeError();
-  CUlaunchAttribute attrs[3]{};
-  CUlaunchConfig config = launchConfig(*shape, stream, attrs);
-  const TemplateFamily *family = findTemplateFamily(desc.templateName);
   if (ops.dependent && family->waitsForPrimary) {
     CUlaunchAttribute &pdl = attrs[config.numAttrs++];
     pdl.id = CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
@@ -304,54 +282,4 @@ llvm::Error mlpjit::launchGemm(const Driver &d, CUfunction fn,
   if (r != CUDA_SUCCESS)
     return launchError(desc, "launch failed: " + d.describe(r));
   return llvm::Error::success();
-}
-
-llvm::Expected<bool> mlpjit::launchBlock(const Driver &d, CUfunction fn,
-                                         const KernelDesc &block,
-                                         const BlockOperands &ops,
-                                         CUstream stream, int numSMs,
-                                         int residentCtas) {
-  if (block.role != KernelRole::block)
-    return launchError(block, "launchBlock needs a block kernel");
-  if (ops.gateUp.m != ops.down.m || ops.gateUp.d != ops.down.a)
-    return launchError(block, "the down GEMM must read the gate-up GEMM's "
-                              "output, for the same M");
-  if (ops.gateUp.nextCounters || ops.down.nextCounters ||
-      ops.gateUp.dependent || ops.down.dependent)
-    return launchError(block, "a block kernel zeroes its own counters and "
-                              "is no programmatic dependent");
-  auto shape = gemmLaunchShape(block, ops.gateUp.m, numSMs, residentCtas);
-  if (!shape)
-    return shape.takeError();
-  const KernelDesc gateUp = blockGateUpDesc(block), down = blockDownDesc(block);
-  const int64_t readyCount = blockReadyCount(block);
-  const size_t downCounterBytes = gemmCounterBytes(down);
-  if (!ops.ready || !aligned16(ops.ready) ||
-      ops.readyBytes < size_t(readyCount) * 4)
-    return launchError(block, "the block kernel needs " +
-                                  llvm::Twine(readyCount * 4) +
-                                  " bytes of 16-byte aligned ready flags");
-  abi::MlpBlockParams p;
-  std::memset(&p, 0, sizeof(p));
-  if (auto e = gemmParams(d, gateUp, ops.gateUp, p.gateUp))
-    return e;
-  if (auto e = gemmParams(d, down, ops.down, p.down))
-    return e;
-  p.ready = static_cast<unsigned *>(ops.ready);
-  p.readyCount = int(readyCount);
-  p.downCounterCount = int(downCounterBytes / 4);
-  CUlaunchAttribute attrs[3]{};
-  CUlaunchConfig config = launchConfig(*shape, stream, attrs);
-  // Every CTA resident at once, or no launch: down tiles wait for gate-up
-  // tiles of other CTAs, and the CTAs meet at a grid barrier.
-  CUlaunchAttribute &cooperative = attrs[config.numAttrs++];
-  cooperative.id = CU_LAUNCH_ATTRIBUTE_COOPERATIVE;
-  cooperative.value.cooperative = 1;
-  void *args[] = {&p};
-  CUresult r = d.cuLaunchKernelEx(&config, fn, args, nullptr);
-  if (r == CUDA_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE)
-    return false; // fewer SMs than the grid (MPS, green contexts)
-  if (r != CUDA_SUCCESS)
-    return launchError(block, "launch failed: " + d.describe(r));
-  return true;
 }

@@ -23,8 +23,7 @@ namespace mlpjit {
 /// (checkSupported) and that its token range is valid.
 llvm::Error checkLaunchable(const KernelDesc &desc);
 
-/// Grid, block, cluster and dynamic shared memory for `m` tokens (a block
-/// kernel's: blockLaunchShape) on a GPU
+/// Grid, block, cluster and dynamic shared memory for `m` tokens on a GPU
 /// of `numSMs` SMs that holds `residentCtas` of the kernel's CTAs at once
 /// (LoadedKernel::residentCtas; 0: the family's guess).
 llvm::Expected<abi::LaunchShape> gemmLaunchShape(const KernelDesc &desc,
@@ -104,26 +103,6 @@ llvm::Error checkGemmOperands(const KernelDesc &desc, const GemmOperands &ops);
 llvm::Error launchGemm(const Driver &driver, CUfunction fn,
                        const KernelDesc &desc, const GemmOperands &ops,
                        CUstream stream, int numSMs, int residentCtas);
-
-/// A block kernel's operands: its gate-up GEMM's D is its down GEMM's A
-/// (the intermediate H, same m). Neither has next counters or PDL; the
-/// kernel zeroes `ready` (blockReadyCount(block) words) and the down GEMM's
-/// split-K counters itself.
-struct BlockOperands {
-  GemmOperands gateUp, down;
-  void *ready = nullptr;
-  size_t readyBytes = 0;
-};
-
-/// Launches block kernel `fn` cooperatively (the whole grid resident; see
-/// templates/mlpjit/sm90/mlp_block.cuh): true when launched, false when the
-/// driver refuses a cooperative grid that large (fewer SMs available than
-/// the occupancy query saw: run the two kernels instead), an error for
-/// anything else. Never synchronizes, never allocates.
-llvm::Expected<bool> launchBlock(const Driver &driver, CUfunction fn,
-                                 const KernelDesc &block,
-                                 const BlockOperands &ops, CUstream stream,
-                                 int numSMs, int residentCtas);
 
 } // namespace mlpjit
 

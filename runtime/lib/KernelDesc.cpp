@@ -12,7 +12,7 @@ constexpr const char *kDTypeNames[] = {"bf16", "f16"};
 constexpr const char *kEpilogueNames[] = {
     "none",   "silu",       "gelu_tanh", "gelu_erf", "relu",
     "swiglu", "geglu_tanh", "geglu_erf", "reglu"};
-constexpr const char *kRoleNames[] = {"gate_up", "down", "block"};
+constexpr const char *kRoleNames[] = {"gate_up", "down"};
 static_assert(std::size(kEpilogueNames) == size_t(Epilogue::reglu) + 1,
               "an epilogue without a name");
 
@@ -56,7 +56,7 @@ bool mlpjit::fromJSON(const json::Value &v, Epilogue &out, json::Path p) {
   return enumFromJSON(v, out, p, kEpilogueNames, "unknown epilogue");
 }
 bool mlpjit::fromJSON(const json::Value &v, KernelRole &out, json::Path p) {
-  return enumFromJSON(v, out, p, kRoleNames, "expected gate_up, down or block");
+  return enumFromJSON(v, out, p, kRoleNames, "expected gate_up or down");
 }
 
 static json::Object shapeObject(const GemmShape &s) {
@@ -107,59 +107,12 @@ json::Value mlpjit::toJSON(const KernelDesc &d) {
   o["name"] = d.name;
   o["role"] = d.role;
   o["hasBias"] = d.hasBias;
-  if (d.blockDown)
-    o["down"] = planObject(*d.blockDown);
   return o;
 }
 
 bool mlpjit::fromJSON(const json::Value &v, KernelDesc &d, json::Path p) {
   json::ObjectMapper o(v, p);
-  d.blockDown.reset(); // absent unless "down" is there
-  if (!(o && o.map("name", d.name) && o.map("role", d.role) &&
-        o.map("hasBias", d.hasBias) && fromJSON(v, d.shape(), p) &&
-        fromJSON(v, d.plan(), p) && o.mapOptional("down", d.blockDown)))
-    return false;
-  if (d.role == KernelRole::block && !d.blockDown) {
-    p.field("down").report("a block kernel needs the down GEMM's plan");
-    return false;
-  }
-  if (d.role != KernelRole::block && d.blockDown) {
-    p.field("down").report("only a block kernel has a down plan");
-    return false;
-  }
-  return true;
-}
-
-KernelDesc mlpjit::blockDesc(const KernelDesc &gateUp, const KernelPlan &down,
-                             std::string name) {
-  KernelDesc block = gateUp;
-  block.name = std::move(name);
-  block.role = KernelRole::block;
-  block.blockDown = down;
-  return block;
-}
-
-KernelDesc mlpjit::blockGateUpDesc(const KernelDesc &block) {
-  KernelDesc g = block;
-  g.name = block.name + "_gate_up";
-  g.role = KernelRole::gate_up;
-  g.blockDown.reset();
-  return g;
-}
-
-KernelDesc mlpjit::blockDownDesc(const KernelDesc &block) {
-  KernelDesc d;
-  d.shape() = block.shape();
-  d.epilogue = Epilogue::none;
-  d.interleaveRows = 0;
-  d.n = block.k;
-  d.k = block.outputColumns();
-  if (block.blockDown)
-    d.plan() = *block.blockDown;
-  d.mMin = block.mMin;
-  d.mMax = block.mMax;
-  d.name = block.name + "_down";
-  d.role = KernelRole::down;
-  d.hasBias = block.hasBias;
-  return d;
+  return o && o.map("name", d.name) && o.map("role", d.role) &&
+         o.map("hasBias", d.hasBias) && fromJSON(v, d.shape(), p) &&
+         fromJSON(v, d.plan(), p);
 }

@@ -35,17 +35,6 @@ static llvm::Error checkKernelAgainstBlock(const MlpProgram &p,
     return apiError(p, "kernel '" + k.name + "' (" + toString(k.role) +
                            "): " + what);
   };
-  if (k.role == KernelRole::block) {
-    // Both of its GEMMs as the bucket's kernels would be, and a pair the
-    // block template runs.
-    if (auto e = checkKernelAgainstBlock(p, blockGateUpDesc(k)))
-      return e;
-    if (auto e = checkKernelAgainstBlock(p, blockDownDesc(k)))
-      return e;
-    if (auto e = checkBlockSupported(k))
-      return mismatch(llvm::toString(std::move(e)));
-    return llvm::Error::success();
-  }
   if (k.dtype != p.dtype)
     return mismatch(llvm::Twine("dtype ") + toString(k.dtype) +
                     " differs from the block's " + toString(p.dtype));
@@ -81,11 +70,10 @@ static llvm::Error checkKernelAgainstBlock(const MlpProgram &p,
 }
 
 namespace {
-/// One token bucket: the indices of its kernels in program.kernels (a
-/// block kernel is optional).
+/// One token bucket: the indices of its two kernels in program.kernels.
 struct BucketIndex {
   int64_t mMin, mMax;
-  int gateUp = -1, down = -1, block = -1;
+  int gateUp = -1, down = -1;
 };
 } // namespace
 
@@ -102,9 +90,7 @@ pairBuckets(const MlpProgram &p) {
       buckets.push_back({desc.mMin, desc.mMax});
       it = std::prev(buckets.end());
     }
-    int &slot = desc.role == KernelRole::gate_up ? it->gateUp
-                : desc.role == KernelRole::down  ? it->down
-                                                 : it->block;
+    int &slot = desc.role == KernelRole::gate_up ? it->gateUp : it->down;
     if (slot >= 0)
       return apiError(p, "two " + llvm::Twine(toString(desc.role)) +
                              " kernels for tokens [" + llvm::Twine(desc.mMin) +
@@ -120,17 +106,6 @@ pairBuckets(const MlpProgram &p) {
       return apiError(p, "token bucket [" + llvm::Twine(b.mMin) + ", " +
                              llvm::Twine(b.mMax) + "] lacks its " +
                              (b.gateUp < 0 ? "gate-up" : "down") + " kernel");
-    // The block kernel shares the bucket's workspace layout, so it must run
-    // the bucket's plans (and forward may fall back to the two kernels).
-    if (b.block >= 0) {
-      const KernelDesc &block = p.kernels[b.block].desc;
-      if (!block.blockDown ||
-          !block.plan().sameConstants(p.kernels[b.gateUp].desc.plan()) ||
-          !block.blockDown->sameConstants(p.kernels[b.down].desc.plan()))
-        return apiError(p, "block kernel '" + block.name +
-                               "' runs other plans than its bucket's gate-up "
-                               "and down kernels");
-    }
     if (b.mMin <= next && b.mMax >= next)
       next = b.mMax + 1;
     else if (b.mMin > next && next <= p.tokensMax)
@@ -204,11 +179,6 @@ MlpKernels::load(const MlpProgram &program, const DeviceContext &context) {
     bucket.down = kernels->loaded[b.down].get();
     bucket.gateUpCounterBytes = gemmCounterBytes(bucket.gateUp->desc());
     bucket.downCounterBytes = gemmCounterBytes(bucket.down->desc());
-    if (b.block >= 0) {
-      bucket.block = kernels->loaded[b.block].get();
-      bucket.readyBytes =
-          (size_t(blockReadyCount(bucket.block->desc())) * 4 + 255) / 256 * 256;
-    }
     kernels->buckets.push_back(bucket);
   }
   return std::shared_ptr<const MlpKernels>(std::move(kernels));
@@ -232,17 +202,15 @@ const MlpKernels::Bucket *MlpKernels::bucketFor(int64_t m) const {
 
 static size_t align256(size_t bytes) { return (bytes + 255) / 256 * 256; }
 
-// [counters: gate-up's, down's][block kernel's ready flags][intermediate
-// [m, I]][fp32 partial sums]. Counters first: they are the only part that
-// must be zero on entry (launchGateUp; the block kernel zeroes its own).
-// The partial sums are dead between the two launches (same stream), so both
-// kernels share them.
+// [counters: gate-up's, down's][intermediate [m, I]][fp32 partial sums].
+// Counters first: they are the only part that must be zero on entry
+// (launchGateUp). The partial sums are dead between
+// the two launches (same stream), so both kernels share them.
 MlpKernels::WorkspaceLayout MlpKernels::workspaceLayout(const Bucket &b,
                                                         int64_t m) const {
   WorkspaceLayout l;
   l.downCounters = l.gateUpCounters + b.gateUpCounterBytes;
-  l.ready = l.downCounters + b.downCounterBytes;
-  l.intermediate = align256(l.ready + b.readyBytes);
+  l.intermediate = align256(l.downCounters + b.downCounterBytes);
   l.partials =
       l.intermediate + align256(size_t(m) * prog.intermediate * kElementBytes);
   // Stream-K's partials depend on the grid the launch will use.
@@ -584,35 +552,9 @@ llvm::Error MlpLayer::forward(const void *x, void *y, int64_t m,
   if (misaligned(y))
     return apiError(program(), "forward: pointers must be 16-byte aligned");
   char *ws = static_cast<char *>(workspace);
-  if (b->block) {
-    auto launched = launchBlock(*b, l, x, y, m, ws, stream);
-    if (!launched)
-      return launched.takeError();
-    if (*launched)
-      return llvm::Error::success();
-  }
   if (auto e = launchGateUp(*b, l, x, m, ws, stream))
     return e;
   return launchDown(*b, l, y, m, ws, stream);
-}
-
-llvm::Expected<bool> MlpLayer::launchBlock(const MlpKernels::Bucket &b,
-                                           const MlpKernels::WorkspaceLayout &l,
-                                           const void *x, void *y, int64_t m,
-                                           char *ws, CUstream stream) const {
-  const DeviceContext &ctx = shared->context();
-  // The bucket's own two plans (validateProgram), so their operands.
-  BlockOperands ops;
-  ops.gateUp =
-      gemmOperands(b.gateUp->desc(), x, gateUpWeight, gateUpBias,
-                   ws + l.intermediate, m, ws, l.partials, l.gateUpCounters);
-  ops.down = gemmOperands(b.down->desc(), ws + l.intermediate, downWeight,
-                          downBias, y, m, ws, l.partials, l.downCounters);
-  ops.ready = ws + l.ready;
-  ops.readyBytes = b.readyBytes;
-  return mlpjit::launchBlock(ctx.driver(), b.block->function(), b.block->desc(),
-                             ops, stream, ctx.numSMs(),
-                             b.block->residentCtas());
 }
 
 // --- Mlp ---------------------------------------------------------------------

@@ -68,26 +68,6 @@ GemmConfig toGemmConfig(const KernelDesc &desc);
 /// (launch.h's supports()); the message says which rule failed.
 llvm::Error checkSupported(const KernelDesc &desc);
 
-/// The block kernel (templates/mlpjit/sm90/mlp_block.cuh): a gate-up and a
-/// down GEMM of the sm90_tma_ws family in one cooperative launch.
-struct BlockTemplate {
-  llvm::StringRef family;    // both GEMMs' template family
-  llvm::StringRef header;    // "mlpjit/sm90/mlp_block.cuh"
-  llvm::StringRef className; // "mlpjit::sm90::MlpBlock"
-};
-const BlockTemplate &blockTemplate();
-
-/// Checks that `block` (role block) pairs a gate-up and a down plan of the
-/// block template's family that it implements (sm90::blockSupports).
-llvm::Error checkBlockSupported(const KernelDesc &block);
-/// Ready flags of a block kernel, one per gate-up output tile up to mMax
-/// tokens (sm90::blockReadyCount).
-int64_t blockReadyCount(const KernelDesc &block);
-/// Grid (cooperative: never more CTAs than `residentCtas`, or one per SM
-/// when 0), block and dynamic shared memory of a block kernel for m tokens.
-abi::LaunchShape blockLaunchShape(const KernelDesc &block, int m, int numSMs,
-                                  int residentCtas);
-
 } // namespace mlpjit
 
 #endif // MLPJIT_RUNTIME_TEMPLATEFAMILY_H

@@ -1,9 +1,8 @@
 //===- kernel_abi.h - parameters of every generated GEMM kernel -----------===//
 //
 // Compiled both by the host (runtime/, plain C++) and by NVRTC (device code),
-// so it uses only builtin types. Every generated GEMM kernel takes one
-// GemmParams by value as a __grid_constant__ parameter; a block kernel
-// (sm90/mlp_block.cuh) one MlpBlockParams.
+// so it uses only builtin types. Every generated kernel takes one GemmParams
+// by value as a __grid_constant__ parameter.
 //
 // Problem: D[m, nOut] = epilogue(A[m, k] · B[n, k]ᵀ (+ bias[n])), all
 // row-major and contiguous; nOut = n/2 for gated epilogues (B holds gate and
@@ -55,18 +54,6 @@ struct GemmParams {
   int nextCounterCount;
   int m;            // token count, a run-time value in the plan's range
   int n, k;         // equal to the kernel's compile-time constants
-};
-
-/// The block kernel's parameters (sm90/mlp_block.cuh): the gate-up GEMM,
-/// whose D is the down GEMM's A (the intermediate H), then the down GEMM.
-/// Neither zeroes next counters (nextCounterCount 0): the block kernel zeroes
-/// `ready` and down's split-K counters itself.
-struct MlpBlockParams {
-  GemmParams gateUp;
-  GemmParams down;
-  unsigned *ready;      // a flag per gate-up output tile
-  int readyCount;       // sm90::blockReadyCount
-  int downCounterCount; // down.counters words (0 without split-K)
 };
 
 #if defined(__CUDACC__)

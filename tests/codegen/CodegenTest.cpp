@@ -146,48 +146,6 @@ TEST(Codegen, SourceInstantiatesTheTemplateWithThePlan) {
   EXPECT_NE(src.find("#include <cuda_fp16.h>"), std::string::npos);
 }
 
-TEST(Codegen, BlockKernelInstantiatesBothGemms) {
-  // The llama-3-8b gate-up GEMM at M <= 16 as swapAB 16x128, then its down
-  // GEMM (4096 x 14336) as swapAB 16x128 split 4, in one launch.
-  KernelDesc block = llamaGateUp("sm90_tma_ws", "sm_90a", 16, 128, 8, 16);
-  block.name = "llama3_8b_block_m1_16";
-  block.role = KernelRole::block;
-  block.swapAB = true;
-  KernelPlan down = block.plan();
-  down.splitK = 4;
-  block.blockDown = down;
-  ASSERT_EQ(errorOf(block), "");
-  std::string src = generateKernelSource(block);
-  EXPECT_NE(src.find("#include \"mlpjit/sm90/mlp_block.cuh\""),
-            std::string::npos)
-      << src;
-  EXPECT_NE(src.find("using GateUp = mlpjit::sm90::GemmTmaWs<__nv_bfloat16, "
-                     "mlpjit::epilogue::SwiGLU, 16, 128, 64, 8, 1, 1, 1, true, "
-                     "false, 28672LL, 4096LL, 64>;"),
-            std::string::npos)
-      << src;
-  EXPECT_NE(src.find("using Down = mlpjit::sm90::GemmTmaWs<__nv_bfloat16, "
-                     "mlpjit::epilogue::Identity, 16, 128, 64, 8, 1, 1, 4, "
-                     "true, false, 4096LL, 14336LL, 0>;"),
-            std::string::npos)
-      << src;
-  EXPECT_NE(src.find("using Kernel = mlpjit::sm90::MlpBlock<GateUp, Down>;"),
-            std::string::npos);
-  EXPECT_NE(src.find("llama3_8b_block_m1_16(const __grid_constant__ "
-                     "mlpjit::abi::MlpBlockParams p)"),
-            std::string::npos);
-  EXPECT_NE(src.find("// plan: down GEMM, D[m, 4096] = none(A[m, 14336]"),
-            std::string::npos)
-      << src;
-  // Rejected pairs name the rule: a stream-K down GEMM, a missing one.
-  block.blockDown->splitK = 0;
-  EXPECT_NE(errorOf(block).find("split-K but not stream-K"), std::string::npos)
-      << errorOf(block);
-  block.blockDown.reset();
-  EXPECT_NE(errorOf(block).find("needs the down GEMM's plan"),
-            std::string::npos);
-}
-
 TEST(Codegen, EveryEpilogueHasItsFunctor) {
   const char *functors[] = {"Identity",  "Silu",     "GeluTanh",
                             "GeluErf",   "Relu",     "SwiGLU",
@@ -325,13 +283,6 @@ TEST(Nvrtc, FlagsTargetTheVirtualArchitecture) {
   EXPECT_NE(nvrtcVersionString(), "unknown");
   EXPECT_TRUE(llvm::sys::fs::exists(cudaIncludeDir() + "/cuda_bf16.h"))
       << cudaIncludeDir();
-  // libcu++ (the block kernel's cooperative_groups.h needs it) where CUDA
-  // 13 keeps it.
-  if (llvm::sys::fs::is_directory(cudaIncludeDir() + "/cccl")) {
-    EXPECT_NE(std::find(flags.begin(), flags.end(),
-                        "-I" + cudaIncludeDir() + "/cccl"),
-              flags.end());
-  }
 }
 
 TEST(Nvrtc, CompileErrorReturnsTheLog) {

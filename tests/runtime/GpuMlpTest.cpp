@@ -97,12 +97,8 @@ protected:
     ASSERT_TRUE(bool(program)) << llvm::toString(program.takeError());
     auto mlp = Mlp::load(*program, *context);
     ASSERT_TRUE(bool(mlp)) << llvm::toString(mlp.takeError());
-    int blocks = 0;
-    for (const LoadedKernel *k : (*mlp)->kernels()) {
+    for (const LoadedKernel *k : (*mlp)->kernels())
       EXPECT_EQ(k->resources().localBytes, 0) << k->desc().name << " spills";
-      blocks += k->desc().role == KernelRole::block;
-    }
-    EXPECT_EQ(blocks, shape.blockKernel ? 1 : 0);
     runLoaded(**mlp, shape, packed, graph);
   }
 
@@ -170,49 +166,6 @@ TEST_F(GpuMlpTest, PackedGateUp) {
 TEST_F(GpuMlpTest, ForwardIsGraphCapturable) {
   BlockShape s;
   s.name = "graph";
-  runBlock(s, /*packed=*/false, /*graph=*/true);
-}
-
-// The block kernel (both GEMMs in one cooperative launch) serves M <= 16:
-// paired gate/up warpgroups and a down GEMM of two consumer warpgroups...
-TEST_F(GpuMlpTest, BlockKernelSwiGlu) {
-  BlockShape s;
-  s.name = "block";
-  s.blockKernel = true;
-  runBlock(s);
-}
-
-// ... 16-row gate/up blocks (warps pair up), fp16 with biases and a down
-// GEMM of one consumer warpgroup (the launch's third warpgroup sits out)...
-TEST_F(GpuMlpTest, BlockKernelFp16GeGluBiasesNarrowDown) {
-  BlockShape s;
-  s.name = "block_fp16";
-  s.dtype = DType::f16;
-  s.epilogue = Epilogue::geglu_tanh;
-  s.bias = true;
-  s.gateUpBlock = 16;
-  s.smallDownTileN = 64;
-  s.blockKernel = true;
-  runBlock(s);
-}
-
-// ... with more k-tiles per down unit than pipeline stages (20 k-tiles in
-// two splits, 4 stages), where the producer's weight loads run ahead of H's
-// (a hang when they ran a full ring ahead, session 22)...
-TEST_F(GpuMlpTest, BlockKernelLongDownK) {
-  BlockShape s;
-  s.name = "block_long_k";
-  s.intermediate = 1280;
-  s.gateUpBlock = 16;
-  s.blockKernel = true;
-  runBlock(s);
-}
-
-// ... and captured in a graph.
-TEST_F(GpuMlpTest, BlockKernelIsGraphCapturable) {
-  BlockShape s;
-  s.name = "block_graph";
-  s.blockKernel = true;
   runBlock(s, /*packed=*/false, /*graph=*/true);
 }
 

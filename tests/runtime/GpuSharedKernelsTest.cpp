@@ -3,8 +3,7 @@
 // MlpKernels loaded once and shared by several MlpLayers, each forward in a
 // workspace of the caller's: results against the float64 reference; one
 // layer on two streams at once (two workspaces, split-K counters in each)
-// gives the same bits as one stream; a stale (non-zero) workspace is fine
-// (the first two also with the small bucket's block kernel);
+// gives the same bits as one stream; a stale (non-zero) workspace is fine;
 // workspace misuse is refused; a layer runs on another's weights
 // (shareWeights); a cubin loads without the driver JIT.
 // Skips without a GPU.
@@ -58,31 +57,10 @@ protected:
       return 1;
     return relativeError(*out, p.dtype, reference(p, w, x, m));
   }
-
-  // Each with the two kernels and with the block kernel (shape.blockKernel).
-  void layersShareOneWorkspace(const BlockShape &shape);
-  void oneLayerOnTwoStreams(const BlockShape &shape);
 };
 
 TEST_F(GpuSharedKernelsTest, LayersShareKernelsAndOneWorkspace) {
-  for (bool block : {false, true}) {
-    SCOPED_TRACE(block ? "block kernel" : "two kernels");
-    BlockShape shape;
-    shape.blockKernel = block;
-    layersShareOneWorkspace(shape);
-  }
-}
-
-TEST_F(GpuSharedKernelsTest, OneLayerOnTwoStreamsAtOnce) {
-  for (bool block : {false, true}) {
-    SCOPED_TRACE(block ? "block kernel" : "two kernels");
-    BlockShape shape; // the small bucket splits K in the down GEMM
-    shape.blockKernel = block;
-    oneLayerOnTwoStreams(shape);
-  }
-}
-
-void GpuSharedKernelsTest::layersShareOneWorkspace(const BlockShape &shape) {
+  BlockShape shape;
   auto kernels = loadKernels(shape);
   ASSERT_TRUE(kernels);
   const MlpProgram &p = kernels->program();
@@ -120,7 +98,8 @@ void GpuSharedKernelsTest::layersShareOneWorkspace(const BlockShape &shape) {
   }
 }
 
-void GpuSharedKernelsTest::oneLayerOnTwoStreams(const BlockShape &shape) {
+TEST_F(GpuSharedKernelsTest, OneLayerOnTwoStreamsAtOnce) {
+  BlockShape shape; // the small bucket splits K in the down GEMM
   auto kernels = loadKernels(shape);
   ASSERT_TRUE(kernels);
   const MlpProgram &p = kernels->program();

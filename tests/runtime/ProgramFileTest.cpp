@@ -33,28 +33,6 @@ TEST(ProgramFileTest, RoundTripsEveryField) {
   EXPECT_TRUE(back->hasBias);
 }
 
-TEST(ProgramFileTest, RoundTripsABlockKernel) {
-  BlockShape shape;
-  shape.blockKernel = true;
-  MlpProgram p = makeProgram(shape, "sm_90a");
-  auto back = programFromJson(programToJson(p));
-  ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
-  EXPECT_EQ(programToJson(*back), programToJson(p));
-  const KernelDesc &block = back->kernels.back().desc;
-  EXPECT_EQ(block.role, KernelRole::block);
-  ASSERT_TRUE(block.blockDown);
-  EXPECT_TRUE(block.blockDown->sameConstants(p.kernels[1].desc.plan()));
-  // A block kernel without its down plan names the field.
-  std::string json = programToJson(p);
-  size_t at = json.find("\"down\": {");
-  ASSERT_NE(at, std::string::npos) << json;
-  json.replace(at, 6, "\"dowm\"");
-  auto bad = programFromJson(json);
-  ASSERT_FALSE(bool(bad));
-  std::string why = llvm::toString(bad.takeError());
-  EXPECT_NE(why.find("down GEMM's plan"), std::string::npos) << why;
-}
-
 TEST(ProgramFileTest, ErrorsNameTheField) {
   MlpProgram p = makeProgram(BlockShape{}, "sm_80");
   std::string json = programToJson(p);

@@ -24,15 +24,6 @@ struct BlockShape {
   DType dtype = DType::bf16;
   int64_t tokensMax = 300;
   int64_t smallBucketMax = 16;
-  /// Gated blocks: gate/up interleave rows (the small bucket's swapAB
-  /// gate-up pairs warpgroup 0 with 1 for 64, warp w with w + 1 for 16).
-  int64_t gateUpBlock = 64;
-  /// The small bucket's down tile (weight rows): 128, or 64 (one consumer
-  /// warpgroup).
-  int64_t smallDownTileN = 128;
-  /// Hopper: the small bucket also gets a block kernel (both GEMMs in one
-  /// launch, which forward then runs).
-  bool blockKernel = false;
 };
 
 /// The llama-3-8b gate-up GEMM as one swiglu kernel of `templateName`: gate
@@ -61,7 +52,7 @@ inline MlpProgram makeProgram(const BlockShape &s, const std::string &arch) {
                s.dtype,
                s.epilogue,
                s.bias,
-               /*interleaveRows=*/gated ? s.gateUpBlock : 0,
+               /*interleaveRows=*/gated ? 64 : 0,
                /*tokensMin=*/1,
                s.tokensMax,
                /*tensorParallel=*/1,
@@ -79,7 +70,7 @@ inline MlpProgram makeProgram(const BlockShape &s, const std::string &arch) {
         gateUp
             ? GemmShape{kernelArch, s.epilogue,
                         s.dtype,    gated ? 2 * s.intermediate : s.intermediate,
-                        s.hidden,   gated ? s.gateUpBlock : 0}
+                        s.hidden,   gated ? 64 : 0}
             : GemmShape{kernelArch, Epilogue::none, s.dtype,
                         s.hidden,   s.intermediate, 0};
     // Small M: 16-row token tiles (swapped on Hopper), split-K 2 on down;
@@ -88,7 +79,7 @@ inline MlpProgram makeProgram(const BlockShape &s, const std::string &arch) {
                                   1,
                                   s.smallBucketMax,
                                   16,
-                                  gateUp ? 128 : s.smallDownTileN,
+                                  128,
                                   64,
                                   4,
                                   1,
@@ -108,12 +99,6 @@ inline MlpProgram makeProgram(const BlockShape &s, const std::string &arch) {
   for (bool small : {true, false})
     for (KernelRole role : {KernelRole::gate_up, KernelRole::down})
       p.kernels.push_back(kernel(role, small));
-  if (s.blockKernel && hopper) {
-    // The small bucket's gate-up kernel and its down kernel's plan.
-    p.kernels.push_back({blockDesc(p.kernels[0].desc, p.kernels[1].desc.plan(),
-                                   s.name + "_block_small"),
-                         "", ""});
-  }
   return p;
 }
 

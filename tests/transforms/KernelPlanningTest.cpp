@@ -945,69 +945,6 @@ TEST(KernelCollection, RejectsUnfusedAndUnplannedIR) {
   EXPECT_NE(message.find("has no kernel plans"), std::string::npos) << message;
 }
 
-TEST(KernelCollection, BlockKernelsForTheListedBuckets) {
-  mlir::MLIRContext context;
-  auto module = emitModule(context, llamaLike(true));
-  ASSERT_TRUE(module);
-  DefaultPipelineOptions options;
-  options.blockKernels = true;
-  ASSERT_TRUE(mlir::succeeded(runDefaultPipeline(*module, options)));
-  auto func = module->lookupSymbol<mlir::func::FuncOp>("tiny");
-  auto listed = func->getAttrOfType<mlir::DenseI64ArrayAttr>(kBlockKernelsAttr);
-  ASSERT_TRUE(listed); // the swapAB buckets pair
-  auto kernels = collectKernels(*module);
-  ASSERT_TRUE(bool(kernels)) << llvm::toString(kernels.takeError());
-  std::vector<const KernelDesc *> blocks;
-  for (const KernelDesc &k : *kernels)
-    if (k.role == KernelRole::block)
-      blocks.push_back(&k);
-  ASSERT_EQ(blocks.size() * 2, size_t(listed.size()));
-  for (size_t i = 0; i < blocks.size(); ++i) {
-    const KernelDesc &b = *blocks[i];
-    EXPECT_EQ(b.mMin, listed[2 * i]);
-    EXPECT_EQ(b.mMax, listed[2 * i + 1]);
-    EXPECT_EQ(b.name, "tiny_block_m" + std::to_string(b.mMin) + "_" +
-                          std::to_string(b.mMax));
-    ASSERT_TRUE(b.blockDown);
-    for (const KernelDesc &k : *kernels) {
-      if (k.mMin != b.mMin || k.mMax != b.mMax)
-        continue;
-      if (k.role == KernelRole::gate_up) {
-        EXPECT_TRUE(k.plan().sameConstants(b.plan()));
-      } else if (k.role == KernelRole::down) {
-        EXPECT_TRUE(k.plan().sameConstants(*b.blockDown));
-      }
-    }
-  }
-  // A listed bucket neither GEMM has, and one whose plans no block kernel
-  // runs (the down GEMM's tiles without swapAB): errors naming the tokens.
-  func->setAttr(kBlockKernelsAttr,
-                mlir::DenseI64ArrayAttr::get(&context, {2, 5}));
-  auto unknown = collectKernels(*module);
-  ASSERT_FALSE(bool(unknown));
-  std::string why = llvm::toString(unknown.takeError());
-  EXPECT_NE(why.find("names tokens [2, 5], a bucket neither GEMM has"),
-            std::string::npos)
-      << why;
-  mlp::LinearOp down;
-  module->walk([&](mlp::LinearOp op) { down = op; });
-  auto first = mlir::cast<mlp::KernelPlanAttr>((*down.getPlans())[0]);
-  KernelPlan plain = planOf(first);
-  plain.swapAB = false;
-  plain.tileM = 64;
-  plain.tileN = 64;
-  llvm::SmallVector<mlir::Attribute> plans(down.getPlans()->begin(),
-                                           down.getPlans()->end());
-  plans[0] = planAttr(&context, plain);
-  down->setAttr("plans", mlir::ArrayAttr::get(&context, plans));
-  func->setAttr(kBlockKernelsAttr, mlir::DenseI64ArrayAttr::get(
-                                       &context, {plain.mMin, plain.mMax}));
-  auto unsupported = collectKernels(*module);
-  ASSERT_FALSE(bool(unsupported));
-  why = llvm::toString(unsupported.takeError());
-  EXPECT_NE(why.find("no block kernel runs tokens"), std::string::npos) << why;
-}
-
 TEST(DescribeFunc, SameShapeBeforeAndAfterThePipeline) {
   for (bool bias : {false, true}) {
     mlir::MLIRContext context;

@@ -128,12 +128,12 @@ mlpjit::harness::randomWeights(GpuSession &gpu, const MlpSpec &spec,
   return w;
 }
 
-llvm::Expected<std::unique_ptr<DeviceMlp>> DeviceMlp::compile(
-    GpuSession &gpu, const MlpSpec &spec, std::optional<std::string> tuningFile,
-    const DeviceMlp *weightsOf, std::optional<bool> blockKernels) {
+llvm::Expected<std::unique_ptr<DeviceMlp>>
+DeviceMlp::compile(GpuSession &gpu, const MlpSpec &spec,
+                   std::optional<std::string> tuningFile,
+                   const DeviceMlp *weightsOf) {
   CompileOptions options;
   options.tuningFile = std::move(tuningFile);
-  options.blockKernels = blockKernels;
   auto compiled = compileMlp(spec, options);
   if (!compiled)
     return compiled.takeError();

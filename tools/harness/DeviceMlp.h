@@ -99,15 +99,14 @@ public:
   static llvm::Expected<std::unique_ptr<DeviceMlp>>
   create(GpuSession &gpu, const CompiledMlp &compiled, unsigned long long seed,
          const DeviceMlp *weightsOf = nullptr);
-  /// Compiles `spec` (tuningFile and blockKernels as CompileOptions takes
-  /// them: unset, the default file and $MLPJIT_BLOCK_KERNEL; an empty
-  /// tuning file, the heuristic's plans alone) and creates it with weights
-  /// from seed 17 (or `weightsOf`'s), as the benchmark and the tuner use it.
+  /// Compiles `spec` (tuningFile as CompileOptions takes it: unset, the
+  /// default file; empty, the heuristic's plans alone) and creates it with
+  /// weights from seed 17 (or `weightsOf`'s), as the benchmark and the tuner
+  /// use it.
   static llvm::Expected<std::unique_ptr<DeviceMlp>>
   compile(GpuSession &gpu, const MlpSpec &spec,
           std::optional<std::string> tuningFile,
-          const DeviceMlp *weightsOf = nullptr,
-          std::optional<bool> blockKernels = std::nullopt);
+          const DeviceMlp *weightsOf = nullptr);
   ~DeviceMlp();
 
   /// Runs forward, gateUp and down in this workspace (at least

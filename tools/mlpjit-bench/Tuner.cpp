@@ -72,8 +72,7 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
   MlpSpec spec = specIn;
   coverTokens(spec, tokens);
   // Start from the heuristic alone, whatever tuning file exists.
-  auto dev = DeviceMlp::compile(gpu, spec, /*tuningFile=*/"", nullptr,
-                                /*blockKernels=*/false);
+  auto dev = DeviceMlp::compile(gpu, spec, /*tuningFile=*/"");
   if (!dev)
     return dev.takeError();
   DeviceMlp &mlp = **dev;
@@ -85,8 +84,6 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
   std::map<std::pair<int64_t, int64_t>, std::pair<int, int>> buckets;
   for (size_t k = 0; k < base->kernels.size(); ++k) {
     const KernelDesc &desc = base->kernels[k].desc;
-    if (desc.role == KernelRole::block)
-      continue; // the tuner times the two GEMMs apart
     auto &slot = buckets[{desc.mMin, desc.mMax}];
     (desc.role == KernelRole::gate_up ? slot.first : slot.second) = int(k);
   }

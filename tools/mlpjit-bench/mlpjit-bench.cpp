@@ -99,17 +99,11 @@ static cl::opt<std::string> validateOpt(
              "token counts (default: the default ones plus non-round ones), "
              "heuristic and tuned plans timed interleaved with cuBLASLt"),
     cl::init(""));
-static cl::opt<bool> blockKernelOpt(
-    "block-kernel",
-    cl::desc("also time the forward with block kernels (both GEMMs in one "
-             "launch, in the token buckets whose plans pair) interleaved with "
-             "the two-kernel forward, and print the two side by side"),
-    cl::init(false));
 static cl::opt<int> validateRoundsOpt(
     "validate-rounds",
-    cl::desc("with --validate (or --block-kernel): times each point's plan "
-             "sets and the cuBLASLt baselines (interleaved) this many times "
-             "and keeps the medians"),
+    cl::desc("with --validate: times each point's heuristic and tuned plans "
+             "and the cuBLASLt baselines (interleaved) this many times and "
+             "keeps the medians"),
     cl::init(3));
 static cl::opt<std::string> tuningFileOpt(
     "tuning-file",
@@ -212,15 +206,8 @@ std::optional<std::string> tuningFile() {
   return tuningFileOpt.getValue();
 }
 
-/// One set of kernels benchShape compares: its plans (a tuning file as
-/// CompileOptions takes it; "" is the heuristic alone) and whether forward
-/// runs block kernels (unset: $MLPJIT_BLOCK_KERNEL).
-struct PlanSet {
-  std::optional<std::string> tuningFile;
-  std::optional<bool> blockKernels;
-};
-
-/// Benchmarks `shape` at each token count with each plan set of `plans`:
+/// Benchmarks `shape` at each token count with each plan set of `plans`
+/// (tuning files as CompileOptions takes them; "" is the heuristic alone):
 /// every set checked against cuBLASLt and float64 first, then the sets and
 /// the two cuBLASLt baselines timed interleaved, `rounds` times over, and
 /// each one's median of its rounds kept, so clock drift during the run does
@@ -229,7 +216,7 @@ struct PlanSet {
 /// rows; the log tags them with labels[i] (e.g. " (tuned)").
 llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
                        llvm::ArrayRef<int64_t> tokens, const Ceilings &ceil,
-                       llvm::ArrayRef<PlanSet> plans,
+                       llvm::ArrayRef<std::optional<std::string>> plans,
                        llvm::ArrayRef<llvm::StringRef> labels, int rounds,
                        std::vector<std::vector<Row>> &rows) {
   assert(labels.size() == plans.size() && "one label per plan set");
@@ -247,10 +234,9 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
   // at M = 160, session 18).
   std::vector<std::unique_ptr<DeviceMlp>> mlps;
   size_t workspaceBytes = 0;
-  for (const PlanSet &set : plans) {
-    auto dev = DeviceMlp::compile(gpu, spec, set.tuningFile,
-                                  mlps.empty() ? nullptr : mlps.front().get(),
-                                  set.blockKernels);
+  for (const std::optional<std::string> &tuning : plans) {
+    auto dev = DeviceMlp::compile(gpu, spec, tuning,
+                                  mlps.empty() ? nullptr : mlps.front().get());
     if (!dev)
       return dev.takeError();
     workspaceBytes = std::max(workspaceBytes, (*dev)->workspaceBytes());
@@ -370,20 +356,6 @@ void printTable(llvm::raw_ostream &os, const std::vector<Row> &rows) {
         best / r.mlpjitUs);
   }
 }
-/// The two-kernel forward against the block kernels', same plans.
-void printBlockComparison(llvm::raw_ostream &os, const std::vector<Row> &two,
-                          const std::vector<Row> &block) {
-  os << llvm::format("%-24s %6s %9s %9s %9s %9s %8s\n", "shape", "M",
-                     "floor_us", "two_us", "block_us", "blk/two", "speedup");
-  for (size_t i = 0; i < two.size() && i < block.size(); ++i) {
-    const Row &t = two[i], &b = block[i];
-    double best = std::min({t.unfusedUs, t.mergedUs, b.unfusedUs, b.mergedUs});
-    os << llvm::format("%-24s %6lld %9.1f %9.1f %9.1f %9.2f %8.2f\n",
-                       t.shape.c_str(), (long long)t.m, t.floorUs, t.mlpjitUs,
-                       b.mlpjitUs, b.mlpjitUs / t.mlpjitUs,
-                       best / std::min(t.mlpjitUs, b.mlpjitUs));
-  }
-}
 void printValidation(llvm::raw_ostream &os, const std::vector<Row> &heur,
                      const std::vector<Row> &tuned) {
   os << llvm::format("%-24s %6s %9s %9s %9s %8s %9s %8s\n", "shape", "M",
@@ -419,10 +391,6 @@ static int benchMain(int argc, char **argv) {
     return reportAndExit(tokenList.takeError());
   const std::vector<int64_t> &tokens = *tokenList;
 
-  if (blockKernelOpt && (!validateOpt.empty() || tpOpt.getNumOccurrences()))
-    return reportAndExit(fail("--block-kernel compares one plan set with and "
-                              "without block kernels: not with --validate "
-                              "or --tp"));
   if (tpOpt.getNumOccurrences()) {
     if (!inputFiles.empty() || !shapesOpt.empty() || tuneOpt ||
         !csvOpt.empty() || !plotOpt.empty())
@@ -532,16 +500,12 @@ static int benchMain(int argc, char **argv) {
   }
 
   // The plan sets timed interleaved at every point: the heuristic's and the
-  // tuned plans (--validate), the same plans with two kernels and with block
-  // kernels (--block-kernel), or one set.
-  std::vector<PlanSet> plans = {{tuningFile(), std::nullopt}};
+  // tuned plans (--validate), or one set.
+  std::vector<std::optional<std::string>> plans = {tuningFile()};
   std::vector<llvm::StringRef> labels = {""};
   if (!validateOpt.empty()) {
-    plans = {{std::string(), std::nullopt}, {tuningFile(), std::nullopt}};
+    plans = {std::string(), tuningFile()};
     labels = {"", " (tuned)"};
-  } else if (blockKernelOpt) {
-    plans = {{tuningFile(), false}, {tuningFile(), true}};
-    labels = {"", " (block)"};
   }
   const int rounds =
       plans.size() > 1 ? std::max(1, validateRoundsOpt.getValue()) : 1;
@@ -553,19 +517,11 @@ static int benchMain(int argc, char **argv) {
   std::vector<Row> rows = sets[0];
   printTable(llvm::outs(), rows);
   if (plans.size() > 1) {
-    if (!validateOpt.empty()) {
-      llvm::outs() << "\nvalidation sweep: heuristic vs tuned vs the best "
-                      "cuBLASLt baseline (timed interleaved in this process, "
-                      "the median of "
-                   << rounds << " rounds)\n";
-      printValidation(llvm::outs(), sets[0], sets[1]);
-    } else {
-      llvm::outs() << "\nblock kernels (one launch where the plans pair) vs "
-                      "two kernels, the same plans (timed interleaved, the "
-                      "median of "
-                   << rounds << " rounds)\n";
-      printBlockComparison(llvm::outs(), sets[0], sets[1]);
-    }
+    llvm::outs() << "\nvalidation sweep: heuristic vs tuned vs the best "
+                    "cuBLASLt baseline (timed interleaved in this process, "
+                    "the median of "
+                 << rounds << " rounds)\n";
+    printValidation(llvm::outs(), sets[0], sets[1]);
     for (Row &r : sets[1])
       r.shape += labels[1];
     rows.insert(rows.end(), sets[1].begin(), sets[1].end());

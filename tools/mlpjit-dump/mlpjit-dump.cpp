@@ -127,7 +127,7 @@ int dumpKernels(llvm::ArrayRef<MlpSpec> specs) {
   llvm::outs() << llvm::format("%-40s %-12s %-10s %-15s %7s %7s  %-13s %s\n",
                                "kernel", "template", "epilogue", "M", "N", "K",
                                "tile", "stages/cluster/split/swap");
-  auto row = [](const KernelDesc &k) {
+  for (const KernelDesc &k : *kernels)
     llvm::outs() << llvm::format(
         "%-40s %-12s %-10s %-15s %7lld %7lld  %-13s %d/%dx%d/%d/%s\n",
         k.name.c_str(), k.templateName.c_str(), toString(k.epilogue),
@@ -139,16 +139,6 @@ int dumpKernels(llvm::ArrayRef<MlpSpec> specs) {
             .c_str(),
         int(k.stages), int(k.clusterM), int(k.clusterN), int(k.splitK),
         k.swapAB ? "yes" : "no");
-  };
-  for (const KernelDesc &k : *kernels) {
-    if (k.role != KernelRole::block) {
-      row(k);
-      continue;
-    }
-    // A block kernel: its two GEMMs, one row each.
-    row(blockGateUpDesc(k));
-    row(blockDownDesc(k));
-  }
   return 0;
 }
 

@@ -19,35 +19,7 @@ static bool isIdentifier(llvm::StringRef name) {
                       [](char c) { return llvm::isAlnum(c) || c == '_'; });
 }
 
-static llvm::Error validateGemm(const KernelDesc &desc);
-
 llvm::Error codegen::validateKernel(const KernelDesc &desc) {
-  if (desc.role != KernelRole::block)
-    return validateGemm(desc);
-  // A block kernel: both GEMMs valid on their own, and a pair the block
-  // template implements.
-  if (!isIdentifier(desc.name))
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "kernel '" + desc.name +
-                                       "': the entry point name is not a C "
-                                       "identifier");
-  if (!desc.blockDown)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "kernel '" + desc.name +
-                                       "': a block kernel needs the down "
-                                       "GEMM's plan");
-  if (auto e = validateGemm(blockGateUpDesc(desc)))
-    return e;
-  if (auto e = validateGemm(blockDownDesc(desc)))
-    return e;
-  if (auto e = checkBlockSupported(desc))
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "kernel '" + desc.name + "' (block): " + llvm::toString(std::move(e)));
-  return llvm::Error::success();
-}
-
-static llvm::Error validateGemm(const KernelDesc &desc) {
   auto fail = [&](const llvm::Twine &why) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "kernel '" + desc.name + "' (" +
@@ -107,9 +79,14 @@ static llvm::StringRef epilogueType(Epilogue e) {
   return kTypes[size_t(e)];
 }
 
-/// The comment lines that say what a GEMM computes and with which plan.
-static void describeGemm(llvm::raw_ostream &os, const KernelDesc &desc) {
-  os << llvm::formatv("// plan: {0} GEMM, D[m, {1}] = {2}(A[m, {3}] * "
+std::string codegen::generateKernelSource(const KernelDesc &desc) {
+  const TemplateFamily *family = findTemplateFamily(desc.templateName);
+  assert(family && "validateKernel first");
+  bool bf16 = desc.dtype == DType::bf16;
+  std::string source;
+  llvm::raw_string_ostream os(source);
+  os << "// mlpjit kernel " << desc.name << " for " << desc.arch << "\n"
+     << llvm::formatv("// plan: {0} GEMM, D[m, {1}] = {2}(A[m, {3}] * "
                       "W[{4}, {3}]^T{5}), {6}, m in [{7}, {8}]\n",
                       toString(desc.role), desc.outputColumns(),
                       toString(desc.epilogue), desc.k, desc.n,
@@ -119,58 +96,18 @@ static void describeGemm(llvm::raw_ostream &os, const KernelDesc &desc) {
                       "{5}x{6}, splitK {7}, swapAB {8}\n",
                       desc.templateName, desc.tileM, desc.tileN, desc.tileK,
                       desc.stages, desc.clusterM, desc.clusterN, desc.splitK,
-                      desc.swapAB ? "on" : "off");
-}
-
-/// The template instantiation of a GEMM: family<element, epilogue, plan
-/// constants, N, K, gate/up block>.
-static std::string gemmType(const KernelDesc &desc) {
-  const TemplateFamily *family = findTemplateFamily(desc.templateName);
-  assert(family && "validateKernel first");
-  return llvm::formatv("{0}<{1}, mlpjit::epilogue::{2}, {3}, {4}, {5}, "
-                       "{6}, {7}, {8}, {9}, {10}, {11}, {12}LL, {13}LL, {14}>",
-                       family->className,
-                       desc.dtype == DType::bf16 ? "__nv_bfloat16" : "__half",
-                       epilogueType(desc.epilogue), desc.tileM, desc.tileN,
-                       desc.tileK, desc.stages, desc.clusterM, desc.clusterN,
-                       desc.splitK, desc.swapAB ? "true" : "false",
-                       desc.hasBias ? "true" : "false", desc.n, desc.k,
-                       isGated(desc.epilogue) ? desc.interleaveRows
-                                              : int64_t(0))
-      .str();
-}
-
-std::string codegen::generateKernelSource(const KernelDesc &desc) {
-  const bool bf16 = desc.dtype == DType::bf16;
-  std::string source;
-  llvm::raw_string_ostream os(source);
-  os << "// mlpjit kernel " << desc.name << " for " << desc.arch << "\n";
-  if (desc.role == KernelRole::block) {
-    // Both GEMMs of the block in one launch (sm90/mlp_block.cuh).
-    const KernelDesc gateUp = blockGateUpDesc(desc), down = blockDownDesc(desc);
-    os << "// block kernel: the gate-up GEMM, then the down GEMM\n";
-    describeGemm(os, gateUp);
-    describeGemm(os, down);
-    os << (bf16 ? "#include <cuda_bf16.h>\n" : "#include <cuda_fp16.h>\n")
-       << "#include \"" << blockTemplate().header << "\"\n\n"
-       << "using GateUp = " << gemmType(gateUp) << ";\n"
-       << "using Down = " << gemmType(down) << ";\n"
-       << "using Kernel = " << blockTemplate().className
-       << "<GateUp, Down>;\n\n"
-       << "extern \"C\" __global__ void __launch_bounds__(Kernel::kThreads, "
-          "1)\n"
-       << desc.name
-       << "(const __grid_constant__ mlpjit::abi::MlpBlockParams p) {\n"
-       << "  Kernel::run(p);\n"
-       << "}\n";
-    return source;
-  }
-  const TemplateFamily *family = findTemplateFamily(desc.templateName);
-  assert(family && "validateKernel first");
-  describeGemm(os, desc);
-  os << (bf16 ? "#include <cuda_bf16.h>\n" : "#include <cuda_fp16.h>\n")
+                      desc.swapAB ? "on" : "off")
+     << (bf16 ? "#include <cuda_bf16.h>\n" : "#include <cuda_fp16.h>\n")
      << "#include \"" << family->header << "\"\n\n"
-     << "using Kernel = " << gemmType(desc) << ";\n\n"
+     << llvm::formatv(
+            "using Kernel = {0}<{1}, mlpjit::epilogue::{2}, {3}, {4}, {5}, "
+            "{6}, {7}, {8}, {9}, {10}, {11}, {12}LL, {13}LL, {14}>;\n\n",
+            family->className, bf16 ? "__nv_bfloat16" : "__half",
+            epilogueType(desc.epilogue), desc.tileM, desc.tileN, desc.tileK,
+            desc.stages, desc.clusterM, desc.clusterN, desc.splitK,
+            desc.swapAB ? "true" : "false", desc.hasBias ? "true" : "false",
+            desc.n, desc.k,
+            isGated(desc.epilogue) ? desc.interleaveRows : int64_t(0))
      << "extern \"C\" __global__ void __launch_bounds__(Kernel::kThreads, 1)\n"
      << desc.name << "(const __grid_constant__ mlpjit::abi::GemmParams p) {\n"
      << "  Kernel::run(p);\n"

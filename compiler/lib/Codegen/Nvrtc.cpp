@@ -3,7 +3,6 @@
 
 #include "mlpjit/Codegen/TemplateHeaders.h"
 
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <nvrtc.h>
@@ -35,15 +34,8 @@ std::vector<std::string> codegen::nvrtcFlags(llvm::StringRef arch) {
     virtualArch = "compute_" + virtualArch.substr(3);
   // IEEE math (no --use_fast_math): the epilogues call __expf explicitly
   // where the fast path is wanted.
-  std::vector<std::string> flags = {"--gpu-architecture=" + virtualArch,
-                                    "-std=c++17", "-default-device",
-                                    "-I" + cudaIncludeDir()};
-  // CUDA 13 keeps libcu++ (cuda/std/..., which cooperative_groups.h of the
-  // block kernel includes) in include/cccl.
-  const std::string cccl = cudaIncludeDir() + "/cccl";
-  if (llvm::sys::fs::is_directory(cccl))
-    flags.push_back("-I" + cccl);
-  return flags;
+  return {"--gpu-architecture=" + virtualArch, "-std=c++17", "-default-device",
+          "-I" + cudaIncludeDir()};
 }
 
 namespace {

@@ -132,14 +132,6 @@ static llvm::Expected<int64_t> maxGateUpBlock(const CompileOptions &options) {
   return block;
 }
 
-/// CompileOptions::blockKernels, else $MLPJIT_BLOCK_KERNEL == "1".
-static bool wantsBlockKernels(const CompileOptions &options) {
-  if (options.blockKernels)
-    return *options.blockKernels;
-  const char *env = std::getenv("MLPJIT_BLOCK_KERNEL");
-  return env && llvm::StringRef(env) == "1";
-}
-
 llvm::Expected<std::vector<KernelDesc>>
 mlpjit::planKernels(const MlpSpec &spec, llvm::StringRef arch,
                     llvm::raw_ostream *printAfterEach,
@@ -160,7 +152,6 @@ mlpjit::planKernels(const MlpSpec &spec, llvm::StringRef arch,
   options.arch = arch.str();
   options.planner = std::move(*planner);
   options.maxBlockRows = *maxBlock;
-  options.blockKernels = wantsBlockKernels(compileOptions);
   if (mlir::failed(runDefaultPipeline(*module, options, printAfterEach)))
     return compileError("the pass pipeline failed for '" + spec.name + "':\n" +
                         diagnostics.text);

@@ -25,7 +25,7 @@ struct Stage {
 };
 
 std::vector<Stage> stages(const DefaultPipelineOptions &options) {
-  std::vector<Stage> list = {
+  return {
       {"mlp-shard-tensor-parallel",
        [options](OpPassManager &pm) {
          ShardTensorParallelOptions o;
@@ -61,11 +61,6 @@ std::vector<Stage> stages(const DefaultPipelineOptions &options) {
          pm.addNestedPass<func::FuncOp>(createPlanKernels(o));
        }},
   };
-  if (options.blockKernels)
-    list.push_back({"mlp-plan-block-kernels", [](OpPassManager &pm) {
-                      pm.addNestedPass<func::FuncOp>(createPlanBlockKernels());
-                    }});
-  return list;
 }
 
 struct DefaultPipelineCLOptions
@@ -95,11 +90,8 @@ struct DefaultPipelineCLOptions
       llvm::cl::init("sm_90a")};
   Option<std::string> tuningFile{
       *this, "tuning-file",
-      llvm::cl::desc("measured plans (mlpjit-bench --tune) over the heuristic")};
-  Option<bool> blockKernels{
-      *this, "block-kernels",
-      llvm::cl::desc("then mlp-plan-block-kernels (experimental)"),
-      llvm::cl::init(false)};
+      llvm::cl::desc(
+          "measured plans (mlpjit-bench --tune) over the heuristic")};
 };
 
 } // namespace
@@ -150,15 +142,13 @@ void mlpjit::registerMlpTransforms() {
   PassPipelineRegistration<DefaultPipelineCLOptions>(
       "mlp-default-pipeline",
       "shard-tensor-parallel, concat-gate-up, canonicalize, "
-      "fuse-glu-epilogue, plan-kernels (then plan-block-kernels with "
-      "block-kernels)",
+      "fuse-glu-epilogue, plan-kernels",
       [](OpPassManager &pm, const DefaultPipelineCLOptions &cl) {
         // In DefaultPipelineOptions' member order; no planner object from
         // the command line, only a tuning file.
         buildDefaultPipeline(
-            pm, DefaultPipelineOptions{cl.tp, cl.tpOutput, cl.layout,
-                                       cl.blockRows, cl.arch,
-                                       /*planner=*/nullptr, cl.tuningFile,
-                                       cl.maxBlockRows, cl.blockKernels});
+            pm, DefaultPipelineOptions{
+                    cl.tp, cl.tpOutput, cl.layout, cl.blockRows, cl.arch,
+                    /*planner=*/nullptr, cl.tuningFile, cl.maxBlockRows});
       });
 }

@@ -1,10 +1,7 @@
 //===- KernelCollection.cpp - planned IR -> runtime KernelDescs -----------===//
 #include "mlpjit/Transforms/KernelCollection.h"
 
-#include "TemplateFamily.h"
 #include "mlpjit/Dialect/Mlp/MlpOps.h"
-
-#include <algorithm>
 
 using namespace mlir;
 using namespace mlpjit;
@@ -56,96 +53,47 @@ llvm::Error appendKernels(func::FuncOp func, Operation *op, KernelRole role,
 } // namespace
 
 llvm::Expected<std::vector<KernelDesc>>
-mlpjit::collectFuncKernels(func::FuncOp func) {
-  std::vector<KernelDesc> kernels;
-  SmallVector<Operation *> gemms;
-  for (Operation &op : func.getBody().getOps()) {
-    if (isa<mlp::LinearOp, mlp::FusedLinearOp>(op)) {
-      gemms.push_back(&op);
-      continue;
-    }
-    // Weight concatenation is done once, when the weights are loaded;
-    // tensor-parallel collectives are the runtime's NCCL calls.
-    if (isa<mlp::ConcatWeightsOp, mlp::AllReduceOp, mlp::ReduceScatterOp,
-            func::ReturnOp>(op))
-      continue;
-    return collectError(func, "'" + op.getName().getStringRef() +
-                                  "' is left after the pipeline (not "
-                                  "fused into a GEMM epilogue: see "
-                                  "docs/passes.md for when the passes "
-                                  "leave IR alone); only GEMM kernels can "
-                                  "run");
-  }
-  auto first = gemms.empty() ? mlp::FusedLinearOp()
-                             : dyn_cast<mlp::FusedLinearOp>(gemms.front());
-  if (gemms.size() != 2 || !first || !isa<mlp::LinearOp>(gemms.back()) ||
-      gemms.back()->getOperand(0) != first.getResult())
-    return collectError(func, "expected a fused_linear feeding the down "
-                              "linear, found " +
-                                  llvm::Twine(gemms.size()) + " GEMM ops");
-  auto epilogue = static_cast<Epilogue>(first.getEpilogue());
-  int64_t rows = first.isGated() ? first.getBlockRows() : 0;
-  if (first.isGated() && first.getLayout() != mlp::WeightLayout::interleaved)
-    return collectError(func, "the runtime expects interleaved gate/up "
-                              "weights");
-  if (llvm::Error e = appendKernels(func, first, KernelRole::gate_up, epilogue,
-                                    rows, kernels))
-    return e;
-  const size_t gateUpCount = kernels.size();
-  if (llvm::Error e = appendKernels(func, gemms.back(), KernelRole::down,
-                                    Epilogue::none, 0, kernels))
-    return e;
-
-  // mlp.block_kernels (mlp-plan-block-kernels): a block kernel per listed
-  // bucket, running that bucket's gate-up and down plans.
-  Attribute attr = func->getAttr(kBlockKernelsAttr);
-  if (!attr)
-    return kernels;
-  auto ranges = dyn_cast<DenseI64ArrayAttr>(attr);
-  if (!ranges || ranges.size() % 2 != 0)
-    return collectError(func, llvm::Twine(kBlockKernelsAttr) +
-                                  " must be array<i64: mMin, mMax, ...>");
-  for (size_t i = 0; i < size_t(ranges.size()); i += 2) {
-    auto bucket = [&](size_t from, size_t to) {
-      return std::find_if(kernels.begin() + from, kernels.begin() + to,
-                          [&](const KernelDesc &k) {
-                            return k.mMin == ranges[i] &&
-                                   k.mMax == ranges[i + 1];
-                          });
-    };
-    auto gateUp = bucket(0, gateUpCount);
-    auto down = bucket(gateUpCount, kernels.size());
-    if (gateUp == kernels.begin() + gateUpCount ||
-        down == kernels.begin() + kernels.size())
-      return collectError(func, llvm::Twine(kBlockKernelsAttr) +
-                                    " names tokens [" + llvm::Twine(ranges[i]) +
-                                    ", " + llvm::Twine(ranges[i + 1]) +
-                                    "], a bucket neither GEMM has");
-    KernelDesc block =
-        blockDesc(*gateUp, down->plan(),
-                  (func.getSymName() + "_block_m" + llvm::Twine(gateUp->mMin) +
-                   "_" + llvm::Twine(gateUp->mMax))
-                      .str());
-    if (llvm::Error e = checkBlockSupported(block))
-      return collectError(
-          func, "no block kernel runs tokens [" + llvm::Twine(block.mMin) +
-                    ", " + llvm::Twine(block.mMax) +
-                    "]'s plans: " + llvm::toString(std::move(e)));
-    kernels.push_back(std::move(block));
-  }
-  return kernels;
-}
-
-llvm::Expected<std::vector<KernelDesc>>
 mlpjit::collectKernels(ModuleOp module) {
   std::vector<KernelDesc> kernels;
   for (auto func : module.getOps<func::FuncOp>()) {
     if (func.isExternal())
       continue;
-    auto own = collectFuncKernels(func);
-    if (!own)
-      return own.takeError();
-    llvm::append_range(kernels, *own);
+    SmallVector<Operation *> gemms;
+    for (Operation &op : func.getBody().getOps()) {
+      if (isa<mlp::LinearOp, mlp::FusedLinearOp>(op)) {
+        gemms.push_back(&op);
+        continue;
+      }
+      // Weight concatenation is done once, when the weights are loaded;
+      // tensor-parallel collectives are the runtime's NCCL calls.
+      if (isa<mlp::ConcatWeightsOp, mlp::AllReduceOp, mlp::ReduceScatterOp,
+              func::ReturnOp>(op))
+        continue;
+      return collectError(func, "'" + op.getName().getStringRef() +
+                                    "' is left after the pipeline (not "
+                                    "fused into a GEMM epilogue: see "
+                                    "docs/passes.md for when the passes "
+                                    "leave IR alone); only GEMM kernels can "
+                                    "run");
+    }
+    auto first = gemms.empty() ? mlp::FusedLinearOp()
+                               : dyn_cast<mlp::FusedLinearOp>(gemms.front());
+    if (gemms.size() != 2 || !first || !isa<mlp::LinearOp>(gemms.back()) ||
+        gemms.back()->getOperand(0) != first.getResult())
+      return collectError(func, "expected a fused_linear feeding the down "
+                                "linear, found " +
+                                    llvm::Twine(gemms.size()) + " GEMM ops");
+    auto epilogue = static_cast<Epilogue>(first.getEpilogue());
+    int64_t rows = first.isGated() ? first.getBlockRows() : 0;
+    if (first.isGated() && first.getLayout() != mlp::WeightLayout::interleaved)
+      return collectError(func, "the runtime expects interleaved gate/up "
+                                "weights");
+    if (llvm::Error e = appendKernels(func, first, KernelRole::gate_up,
+                                      epilogue, rows, kernels))
+      return e;
+    if (llvm::Error e = appendKernels(func, gemms.back(), KernelRole::down,
+                                      Epilogue::none, 0, kernels))
+      return e;
   }
   return kernels;
 }

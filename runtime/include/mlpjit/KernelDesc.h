@@ -16,7 +16,6 @@
 #include "llvm/Support/JSON.h"
 
 #include <cstdint>
-#include <optional>
 #include <string>
 
 namespace mlpjit {
@@ -65,10 +64,8 @@ constexpr int64_t gateUpBlockFor(int64_t intermediate,
   return 0;
 }
 
-/// Which projection of the MLP block a kernel computes; `block` runs both
-/// in one launch (its KernelDesc describes the gate-up GEMM, blockDown the
-/// down GEMM's plan).
-enum class KernelRole : uint8_t { gate_up, down, block };
+/// Which projection of the MLP block a kernel computes.
+enum class KernelRole : uint8_t { gate_up, down };
 
 /// One GEMM D[M, Nout] = epilogue(A[M, K] · W[N, K]ᵀ), Nout = N/2 for gated
 /// epilogues (W holds gate and up rows interleaved in blocks of
@@ -107,27 +104,12 @@ struct KernelDesc : GemmShape, KernelPlan {
   std::string name; // entry point symbol, unique within its MLP
   KernelRole role = KernelRole::gate_up;
   bool hasBias = false;
-  /// Role block only: the down GEMM's plan. Its shape follows from the
-  /// gate-up GEMM's (blockDownDesc).
-  std::optional<KernelPlan> blockDown;
 
   const GemmShape &shape() const { return *this; }
   const KernelPlan &plan() const { return *this; }
   GemmShape &shape() { return *this; }
   KernelPlan &plan() { return *this; }
 };
-
-/// A block kernel's two GEMMs as kernels of their own: the gate-up GEMM (the
-/// desc itself) and the down GEMM (n = the gate-up GEMM's k, k = its output
-/// width, no activation, the same dtype, arch and bias). Names get _gate_up
-/// and _down.
-KernelDesc blockGateUpDesc(const KernelDesc &block);
-KernelDesc blockDownDesc(const KernelDesc &block);
-/// The other way: the block kernel `name` of a bucket's gate-up kernel and
-/// its down kernel's plan (whether a template runs the pair is
-/// checkBlockSupported's question).
-KernelDesc blockDesc(const KernelDesc &gateUp, const KernelPlan &down,
-                     std::string name);
 
 const char *toString(DType);
 const char *toString(Epilogue);
@@ -151,8 +133,7 @@ bool fromJSON(const llvm::json::Value &, GemmShape &, llvm::json::Path);
 /// splitK, swapAB (mMin and mMax optional on reading: 1).
 llvm::json::Value toJSON(const KernelPlan &);
 bool fromJSON(const llvm::json::Value &, KernelPlan &, llvm::json::Path);
-/// The shape's and the plan's keys in one object, plus name, role, hasBias
-/// and, for role block, "down" (the down GEMM's plan; required there).
+/// The shape's and the plan's keys in one object, plus name, role, hasBias.
 llvm::json::Value toJSON(const KernelDesc &);
 bool fromJSON(const llvm::json::Value &, KernelDesc &, llvm::json::Path);
 

@@ -71,18 +71,13 @@ public:
   struct Bucket {
     int64_t mMin, mMax;
     const LoadedKernel *gateUp = nullptr, *down = nullptr;
-    /// Both GEMMs in one launch (KernelRole::block), when the program has
-    /// one for this bucket; forward runs it, gateUp/down the two kernels.
-    const LoadedKernel *block = nullptr;
     size_t gateUpCounterBytes = 0, downCounterBytes = 0;
-    size_t readyBytes = 0; // the block kernel's ready flags
   };
   const Bucket *bucketFor(int64_t m) const;
   /// Where the parts of one forward's workspace lie for `m` tokens.
   struct WorkspaceLayout {
     // Offsets of gate-up's and down's split-K counters (Bucket's sizes).
     size_t gateUpCounters = 0, downCounters = 0;
-    size_t ready = 0; // the block kernel's ready flags
     size_t intermediate = 0, partials = 0;
     size_t total = 0;
   };
@@ -134,13 +129,11 @@ public:
   llvm::Error shareWeights(const MlpLayer &other);
 
   /// y[m, hidden] = down(act(gate(x)) * up(x)) on `stream` in `workspace`
-  /// (256-byte aligned, at least kernels().workspaceBytes(m) bytes): the
-  /// bucket's block kernel when the program has one (one cooperative
-  /// launch; the two kernels if the driver refuses it), else its two
-  /// kernels. The split-K counters in the workspace start at zero: the
-  /// gate-up kernel zeroes the down GEMM's, a cuMemsetD8Async gate-up's own
-  /// when it splits K (split-K or stream-K), the block kernel its own.
-  /// Allocates nothing, never synchronizes: capturable.
+  /// (256-byte aligned, at least kernels().workspaceBytes(m) bytes). The
+  /// split-K counters in the workspace start at zero: the gate-up kernel
+  /// zeroes the down GEMM's, a cuMemsetD8Async gate-up's own when it splits
+  /// K (split-K or stream-K). Allocates nothing, never synchronizes:
+  /// capturable.
   llvm::Error forward(const void *x, void *y, int64_t m, void *workspace,
                       size_t workspaceBytes, CUstream stream) const;
   /// The two halves of forward, for timing each kernel: gateUp writes the
@@ -171,11 +164,6 @@ private:
   llvm::Error launchDown(const MlpKernels::Bucket &bucket,
                          const MlpKernels::WorkspaceLayout &layout, void *y,
                          int64_t m, char *workspace, CUstream stream) const;
-  /// False when the driver refused the cooperative launch.
-  llvm::Expected<bool> launchBlock(const MlpKernels::Bucket &bucket,
-                                   const MlpKernels::WorkspaceLayout &layout,
-                                   const void *x, void *y, int64_t m,
-                                   char *workspace, CUstream stream) const;
   llvm::Error packGateUp(const void *gate, const void *up, const void *gateBias,
                          const void *upBias, CUstream stream);
 

@@ -182,10 +182,9 @@ MLPJIT_API void mlpjit_layer_destroy(mlpjit_layer layer);
 MLPJIT_API size_t mlpjit_layer_owned_bytes(mlpjit_layer layer);
 
 /* y[m, hidden] = down(act(gate(x)) * up(x)) on `stream`, using
- * `workspace` (>= mlpjit_workspace_bytes(program, block, m)): two kernels,
- * or one block kernel where the program has one for m (compiled with
- * MLPJIT_BLOCK_KERNEL=1; experimental). For a tensor-parallel block y is
- * this rank's partial sum (the caller all-reduces). */
+ * `workspace` (>= mlpjit_workspace_bytes(program, block, m)). For a
+ * tensor-parallel block y is this rank's partial sum (the caller
+ * all-reduces). */
 MLPJIT_API mlpjit_status mlpjit_forward(mlpjit_layer layer, const void *x,
                                         void *y, int64_t m, void *workspace,
                                         size_t workspace_bytes, void *stream);

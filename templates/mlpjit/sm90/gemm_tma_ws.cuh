@@ -292,45 +292,6 @@ __device__ __forceinline__ void stmatrixX2Trans(unsigned addr, unsigned r0,
       "r"(r0), "r"(r1)
       : "memory");
 }
-/// Barrier 0 among the CTA's first Threads threads: __syncthreads for a
-/// kernel of Threads threads; in the block kernel, the threads of a GEMM
-/// narrower than the launch.
-template <int Threads> __device__ __forceinline__ void ctaBarrier() {
-  asm volatile("bar.sync 0, %0;" ::"n"(Threads) : "memory");
-}
-__device__ __forceinline__ void mbarrierInval(unsigned bar) {
-  asm volatile("mbarrier.inval.shared::cta.b64 [%0];" ::"r"(bar) : "memory");
-}
-/// This thread's global writes (generic proxy) become visible to later TMA
-/// reads (async proxy), and the other way round.
-__device__ __forceinline__ void fenceProxyAsyncGlobal() {
-  asm volatile("fence.proxy.async.global;" ::: "memory");
-}
-__device__ __forceinline__ unsigned loadAcquire(const unsigned *p) {
-  unsigned v;
-  asm volatile("ld.acquire.gpu.global.u32 %0, [%1];"
-               : "=r"(v)
-               : "l"(p)
-               : "memory");
-  return v;
-}
-__device__ __forceinline__ unsigned loadRelaxed(const unsigned *p) {
-  unsigned v;
-  asm volatile("ld.relaxed.gpu.global.u32 %0, [%1];"
-               : "=r"(v)
-               : "l"(p)
-               : "memory");
-  return v;
-}
-/// After relaxed loads that saw release stores: acquires what those stores
-/// released (the PTX model's acquire pattern).
-__device__ __forceinline__ void fenceAcquireGpu() {
-  asm volatile("fence.acq_rel.gpu;" ::: "memory");
-}
-__device__ __forceinline__ void storeRelease(unsigned *p, unsigned v) {
-  asm volatile("st.release.gpu.global.u32 [%0], %1;" ::"l"(p), "r"(v)
-               : "memory");
-}
 /// Waits until this thread's bulk stores are complete.
 __device__ __forceinline__ void bulkWaitAll() {
   asm volatile("cp.async.bulk.wait_group 0;" ::: "memory");
@@ -344,30 +305,6 @@ __device__ __forceinline__ unsigned long long sharedDescriptor(unsigned addr) {
          (64ull << 32) | (1ull << 62);
 }
 } // namespace ptx
-
-/// What a GEMM's schedule does beyond its own tiles: nothing for a kernel
-/// of its own. The block kernel (mlp_block.cuh) runs two GEMMs in one launch
-/// and passes hooks that make the down GEMM's loads of H wait for the
-/// gate-up tiles that write it.
-struct StandaloneGemm {
-  /// The launch is this GEMM's: it sets the warpgroups' register budgets
-  /// and takes part in PDL (the block kernel does neither per GEMM).
-  static constexpr bool kStandalone = true;
-  /// A's k-tiles may not be readable yet: the producer loads B up to
-  /// Stages - 1 k-tiles ahead and calls beforeLoadA(first k-tile, count)
-  /// once per unit, before the unit's first A load.
-  static constexpr bool kWaitsForA = false;
-  __device__ __forceinline__ void beforeLoadA(int /*kBegin*/,
-                                              int /*kCount*/) const {}
-  /// Every consumer thread, after the epilogue wrote unit w's tile (its last
-  /// split, with split-K).
-  template <typename Unit>
-  __device__ __forceinline__ void tileDone(const Unit & /*w*/,
-                                           int /*tid*/) const {}
-  /// The CTA's place in the schedule: it takes units cta(), cta() +
-  /// gridDim.x, ... (clusters: per cluster).
-  __device__ __forceinline__ unsigned cta() const { return blockIdx.x; }
-};
 
 template <typename Element, typename Epi, int TileM, int TileN, int TileK,
           int Stages, int ClusterM, int ClusterN, int SplitK, bool SwapAB,
@@ -468,36 +405,13 @@ struct GemmTmaWs {
   static constexpr int kKTilesPerSplit =
       kStreamKSchedule ? kKTiles : (kKTiles + SplitK - 1) / SplitK;
 
-  /// Shared memory as run() lays it out: the 1024-byte aligned base (the
-  /// stage ring) and the barriers' offset.
-  static __device__ __forceinline__ unsigned sharedBase() {
-    extern __shared__ unsigned char sharedRaw[];
-    return (ptx::sharedAddress(sharedRaw) + 1023u) & ~1023u;
-  }
-  static constexpr unsigned kBarrierOffset =
-      Stages * kStageBytes + kStagingBytes;
-
-  /// Invalidates run()'s mbarriers (one thread, after every thread of the
-  /// CTA is done with them), so their shared memory may serve another
-  /// GEMM's layout (the block kernel's second GEMM).
-  static __device__ __forceinline__ void invalidateBarriers() {
-    const unsigned barriers = sharedBase() + kBarrierOffset;
-    for (int i = 0; i < 2 * Stages + (PingPong ? 2 : 0); ++i)
-      ptx::mbarrierInval(barriers + 8u * unsigned(i) +
-                         (i >= 2 * Stages ? 16u : 0u));
-  }
-
-  template <typename Phase = StandaloneGemm>
-  static __device__ __forceinline__ void run(const abi::GemmParams &p,
-                                             const Phase &phase = Phase()) {
-    static_assert(!Phase::kWaitsForA || (kCluster == 1 && !kSplitGateUp),
-                  "loads of A that wait: plain 2-D B loads, no cluster");
+  static __device__ __forceinline__ void run(const abi::GemmParams &p) {
     extern __shared__ unsigned char sharedRaw[];
     const unsigned rawAddr = ptx::sharedAddress(sharedRaw);
-    const unsigned base = sharedBase();
+    const unsigned base = (rawAddr + 1023u) & ~1023u;
     unsigned char *sharedBase = sharedRaw + (base - rawAddr);
     const unsigned staging = base + Stages * kStageBytes;
-    const unsigned barriers = base + kBarrierOffset;
+    const unsigned barriers = staging + kStagingBytes;
     auto fullBar = [&](int s) { return barriers + 8u * unsigned(s); };
     auto emptyBar = [&](int s) { return barriers + 8u * unsigned(Stages + s); };
     volatile unsigned *lastFlag = reinterpret_cast<volatile unsigned *>(
@@ -530,18 +444,14 @@ struct GemmTmaWs {
     }
     if constexpr (kCluster > 1)
       ptx::clusterSync(); // peers' barriers exist before anyone signals them
-    else if constexpr (Phase::kStandalone)
+    else
       __syncthreads();
-    else // a block kernel's GEMM may have fewer threads than the launch
-      ptx::ctaBarrier<kThreads>();
     // The prologue above overlaps the previous kernel's tail (PDL); A, D and
     // the split-K scratch may be that kernel's, so nothing touches them
     // before it is done. This grid's dependents may start their prologues
     // as soon as SMs free up: every CTA is resident or finished by then.
-    if constexpr (Phase::kStandalone) {
-      ptx::waitPrimary();
-      ptx::launchDependents();
-    }
+    ptx::waitPrimary();
+    ptx::launchDependents();
     // Every thread but the producer's (it goes straight to its loads).
     if (threadIdx.x != 0)
       abi::clearNextCounters(p, int(threadIdx.x) - 1, kThreads - 1);
@@ -552,40 +462,11 @@ struct GemmTmaWs {
     if (warpgroup == 0) {
       // Producer. The register budget moves to the consumers (only pays,
       // and is only valid, with two consumer warpgroups: 3 x 128 threads).
-      if constexpr (kConsumerWarpgroups == 2 && Phase::kStandalone)
+      if constexpr (kConsumerWarpgroups == 2)
         ptx::setMaxRegistersDec<40>();
       if (threadIdx.x == 0) {
         int it = 0;
-        forEachUnit(p.m, phase.cta(), rank, 0, 1, [&](const Unit &w) {
-          if constexpr (Phase::kWaitsForA) {
-            // B (the weights) runs up to Stages - 1 k-tiles ahead of A,
-            // whose k-tiles are loaded once the phase says the unit's whole
-            // K range is readable (one check a unit: a check a k-tile put an
-            // L2 round trip before every A load, session 22); the slot's
-            // full barrier expects both from the B load on. Not
-            // Stages: k-tile j + Stages - 1 reuses k-tile j - 1's slot,
-            // which the consumers free only once k-tile j is full, i.e.
-            // after A(j) below (a hang from 8 k-tiles a unit, session 22).
-            int ahead = 0;
-            for (int j = 0; j < w.kCount; ++j) {
-              for (; ahead < w.kCount && ahead < j + Stages - 1; ++ahead) {
-                const int s = (it + ahead) % Stages;
-                const unsigned round = unsigned((it + ahead) / Stages);
-                ptx::mbarrierWait(emptyBar(s), (round & 1u) ^ 1u);
-                ptx::mbarrierArriveExpectTx(fullBar(s), kStageBytes);
-                ptx::tmaLoad2d(base + unsigned(s) * kStageBytes + kATileBytes,
-                               &p.tmaB, fullBar(s), (w.kBegin + ahead) * TileK,
-                               w.n0);
-              }
-              if (j == 0)
-                phase.beforeLoadA(w.kBegin, w.kCount);
-              const int s = (it + j) % Stages;
-              ptx::tmaLoad2d(base + unsigned(s) * kStageBytes, &p.tmaA,
-                             fullBar(s), (w.kBegin + j) * TileK, w.m0);
-            }
-            it += w.kCount;
-            return;
-          }
+        forEachUnit(p.m, rank, 0, 1, [&](const Unit &w) {
           for (int j = 0; j < w.kCount; ++j, ++it) {
             const int s = it % Stages;
             const unsigned round = unsigned(it / Stages);
@@ -624,7 +505,7 @@ struct GemmTmaWs {
         });
       }
     } else {
-      if constexpr (kConsumerWarpgroups == 2 && Phase::kStandalone)
+      if constexpr (kConsumerWarpgroups == 2)
         ptx::setMaxRegistersInc<232>();
       const int consumer = warpgroup - 1;
       const int tid = int(threadIdx.x) - 128; // 0 .. kConsumerThreads-1
@@ -633,7 +514,7 @@ struct GemmTmaWs {
       // i * kKTiles. Cooperative: every unit, `it` runs on.
       int it = 0;
       const int first = PingPong ? consumer : 0;
-      forEachUnit(p.m, phase.cta(), rank, first, kUnitStep, [&](const Unit &w) {
+      forEachUnit(p.m, rank, first, kUnitStep, [&](const Unit &w) {
         if constexpr (PingPong) {
           it = w.ordinal * kKTiles;
           // Consumer 0's first unit goes first; every later k-loop waits
@@ -740,7 +621,6 @@ struct GemmTmaWs {
                     return sum;
                   },
                   consumer, tid, w.m0, w.n0, exchange, staging);
-              phase.tileDone(w, tid);
               return;
             }
           }
@@ -748,7 +628,6 @@ struct GemmTmaWs {
         epilogue(
             p, [&](int i) { return acc[i]; }, consumer, tid, w.m0, w.n0,
             exchange, staging);
-        phase.tileDone(w, tid);
       });
       // Shared memory stays until the last stores have read it.
       if constexpr (kTmaStore)
@@ -809,13 +688,12 @@ struct GemmTmaWs {
     int ordinal; // among this CTA's units (whole-tile schedules)
   };
 
-  /// Calls f(unit) for each unit of CTA `cta` (blockIdx.x, or as the phase
-  /// renumbers it), in order (the producer and the consumers walk the same
-  /// sequence); with first/step (whole-tile schedules only), for units
-  /// first, first + step, ... of that sequence.
+  /// Calls f(unit) for each unit of this CTA, in order (the producer and
+  /// the consumers walk the same sequence); with first/step (whole-tile
+  /// schedules only), for units first, first + step, ... of that sequence.
   template <typename F>
   static __device__ __forceinline__ void
-  forEachUnit(int m, unsigned cta, unsigned rank, int first, int step, F &&f) {
+  forEachUnit(int m, unsigned rank, int first, int step, F &&f) {
     // Units are per cluster: a group of ClusterM adjacent token tiles (the
     // last group may reach past m: its loads read zeros, its stores are
     // skipped) with one weight tile and K split.
@@ -826,10 +704,10 @@ struct GemmTmaWs {
       const StreamKSplit s =
           streamKSplit((unsigned long long)groupsAlongM * kTilesAlongN,
                        unsigned(kKTiles), ctas);
-      for (unsigned t = cta; t < s.wholeTiles; t += ctas)
+      for (unsigned t = blockIdx.x; t < s.wholeTiles; t += ctas)
         f(tileUnit(t, groupsAlongM, 0, kKTiles, 0, 1, 0ull));
       const unsigned units = s.streamTiles * s.pieces;
-      for (unsigned q = cta; q < units; q += ctas) {
+      for (unsigned q = blockIdx.x; q < units; q += ctas) {
         const StreamKPiece piece = streamKPiece(s, unsigned(kKTiles), q);
         f(tileUnit(s.wholeTiles + piece.tile, groupsAlongM, piece.kBegin,
                    piece.kCount, piece.piece, piece.pieces, piece.slotBase));
@@ -838,7 +716,8 @@ struct GemmTmaWs {
       const unsigned units = groupsAlongM * kTilesAlongN * unsigned(SplitK);
       const unsigned stride = gridDim.x / unsigned(ClusterM);
       for (int i = first;; i += step) {
-        const unsigned u = cta / unsigned(ClusterM) + unsigned(i) * stride;
+        const unsigned u =
+            blockIdx.x / unsigned(ClusterM) + unsigned(i) * stride;
         if (u >= units)
           break;
         const int split = int(u % unsigned(SplitK));

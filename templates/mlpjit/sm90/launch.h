@@ -339,68 +339,6 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
   return sharedRuleRejection(c, sharedBytes(c));
 }
 
-// --- The block kernel (mlp_block.cuh): both GEMMs of an MLP in one launch ---
-
-/// Columns of the gate-up output (H) one gate-up tile writes: its weight
-/// tile's output columns. The down GEMM reads H in k-tiles of 64 columns,
-/// each inside one such tile.
-MLPJIT_SM90_HOST_DEVICE constexpr int blockReadyColumns(const GemmConfig &g) {
-  return outputTileCols(g);
-}
-/// nullptr when the block kernel implements gate-up `g` followed by down
-/// `d` (H = g's output is d's A), else why not. Both narrow swapAB tiles
-/// (the small-M plans): gate-up gated, 128 weight rows, whole K, each tile
-/// one CTA's, storing from registers; down 64 or 128 weight rows, split-K
-/// allowed (not stream-K); no clusters, no ping-pong.
-MLPJIT_SM90_HOST_DEVICE constexpr const char *
-blockSupports(const GemmConfig &g, const GemmConfig &d) {
-  if (supports(g) != nullptr || supports(d) != nullptr)
-    return "each GEMM must be a plan the GEMM template implements";
-  if (!g.gated || !g.swapAB || g.tileN != 128 || g.splitK != 1 ||
-      g.clusterM != 1 || g.pingPong)
-    return "the gate-up GEMM must be gated narrow swapAB (128 weight rows), "
-           "splitK 1, no cluster";
-  if (d.gated || !d.swapAB || wideSwap(d) || d.splitK < 1 || d.clusterM != 1 ||
-      d.pingPong)
-    return "the down GEMM must be narrow swapAB (64 or 128 weight rows), "
-           "split-K but not stream-K, no cluster";
-  if (d.k != g.n / 2)
-    return "the down GEMM's K must be the gate-up GEMM's output width";
-  if (blockReadyColumns(g) % 64 != 0)
-    return "the gate-up tile's output must be whole 64-column k-tiles";
-  if (threads(d) > threads(g))
-    return "the down GEMM may not have more threads than the gate-up GEMM";
-  return nullptr;
-}
-MLPJIT_SM90_HOST_DEVICE constexpr unsigned
-blockSharedBytes(const GemmConfig &g, const GemmConfig &d) {
-  return sharedBytes(g) > sharedBytes(d) ? sharedBytes(g) : sharedBytes(d);
-}
-/// Ready flags: one per gate-up output tile up to mMax tokens (token tile
-/// t, weight tile j: flag t * tilesN + j), each zeroed by the CTA that
-/// computes the tile, at the kernel's start.
-MLPJIT_SM90_HOST_DEVICE constexpr long long blockReadyCount(const GemmConfig &g,
-                                                            int mMax) {
-  return (long long)(tilesM(g, mMax > 0 ? mMax : 1) * tilesN(g));
-}
-/// A persistent cooperative grid: every CTA resident at once (the driver
-/// refuses the launch otherwise), so a down tile may wait for gate-up tiles
-/// of other CTAs. min(both GEMMs' work units, resident CTAs): where they fit,
-/// the down GEMM's units run on CTAs without gate-up units (mlp_block.cuh);
-/// residentCtas 0: one per SM.
-MLPJIT_SM90_HOST_DEVICE inline abi::LaunchShape
-blockLaunchShape(const GemmConfig &g, const GemmConfig &d, int m, int numSMs,
-                 int residentCtas) {
-  abi::LaunchShape s = launchShape(g, m, numSMs, residentCtas);
-  const unsigned long long units = workUnits(g, m) + workUnits(d, m);
-  const unsigned long long resident =
-      residentCtas > 0 ? (unsigned long long)residentCtas
-                       : (unsigned long long)(numSMs > 0 ? numSMs : 1);
-  s.grid[0] = unsigned(units < resident ? units : resident);
-  s.sharedBytes = blockSharedBytes(g, d);
-  return s;
-}
-
 } // namespace sm90
 } // namespace mlpjit
 

@@ -38,11 +38,6 @@ struct CompileOptions {
   /// concatenation may choose; 0 = $MLPJIT_GATE_UP_BLOCK, else 16
   /// (kDefaultGateUpBlock: gated tiles of every width from 64 to 256 rows).
   int maxGateUpBlock = 0;
-  /// Also build, per token bucket whose two plans allow it, a block kernel
-  /// running both GEMMs in one launch (KernelRole::block, used by forward);
-  /// unset = $MLPJIT_BLOCK_KERNEL == "1". Experimental: off by default until
-  /// measured on a GPU (docs/kernels-sm90.md).
-  std::optional<bool> blockKernels;
 };
 
 /// $MLPJIT_TUNING_FILE when set (empty: no tuning), else tuning.json in the
@@ -74,8 +69,7 @@ struct CompiledKernel {
 
 struct CompiledMlp {
   MlpSpec spec; // arch resolved
-  /// gate_up and down kernels per bucket, and block kernels where built
-  std::vector<CompiledKernel> kernels;
+  std::vector<CompiledKernel> kernels; // gate_up and down kernels per bucket
   double compileSeconds = 0;
   int cacheHits() const;
 };

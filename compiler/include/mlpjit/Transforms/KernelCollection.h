@@ -9,7 +9,6 @@
 #include "mlir/IR/BuiltinOps.h"
 
 #include "llvm/ADT/ArrayRef.h"
-#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
 
@@ -24,14 +23,6 @@ namespace mlpjit {
 /// `<func>_<gate_up|down>_m<mMin>_<mMax>`. An error names the function and
 /// what is left unfused or unplanned.
 llvm::Expected<std::vector<KernelDesc>> collectKernels(mlir::ModuleOp module);
-/// The same for one function; the buckets its `mlp.block_kernels` lists
-/// (mlp-plan-block-kernels) also get a block kernel,
-/// `<func>_block_m<mMin>_<mMax>`, after the GEMM kernels.
-llvm::Expected<std::vector<KernelDesc>>
-collectFuncKernels(mlir::func::FuncOp func);
-/// The function attribute of mlp-plan-block-kernels: array<i64: mMin, mMax,
-/// ...>, the token buckets run as one block kernel.
-inline constexpr llvm::StringLiteral kBlockKernelsAttr = "mlp.block_kernels";
 
 /// The one conversion between the #mlp.plan attribute and KernelPlan.
 mlp::KernelPlanAttr planAttr(mlir::MLIRContext *context,

@@ -51,12 +51,10 @@ struct DefaultPipelineOptions {
   std::shared_ptr<const KernelPlanner> planner;
   std::string tuningFile;
   int64_t maxBlockRows = kDefaultGateUpBlock;
-  /// mlp-plan-block-kernels after mlp-plan-kernels (experimental, off).
-  bool blockKernels = false;
 };
 
 /// shard-tensor-parallel, concat-gate-up, canonicalize, fuse-glu-epilogue,
-/// plan-kernels (then plan-block-kernels with blockKernels); the
+/// plan-kernels; the
 /// function passes are nested under `pm` (anchored on builtin.module).
 void buildDefaultPipeline(mlir::OpPassManager &pm,
                           const DefaultPipelineOptions &options);

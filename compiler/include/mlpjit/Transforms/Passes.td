@@ -174,38 +174,4 @@ def PlanKernels : Pass<"mlp-plan-kernels", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlpjit::mlp::MlpDialect"];
 }
 
-def PlanBlockKernels : Pass<"mlp-plan-block-kernels", "mlir::func::FuncOp"> {
-  let summary = "List the token buckets whose two GEMMs run as one block kernel";
-  let description = [{
-    After mlp-plan-kernels, on the two-GEMM form (a gated `mlp.fused_linear`
-    feeding the down `mlp.linear`): every token bucket up to 128 tokens
-    (where a launch is a visible share of the block) whose gate-up plan
-    and down plan the block kernel pairs (templates/mlpjit/sm90/mlp_block.cuh,
-    launch.h `blockSupports`: both narrow swapAB, the gate-up one gated over
-    128 weight rows without split-K, no clusters) is listed in the
-    function's `mlp.block_kernels`, [mMin, mMax] per bucket. The kernel
-    collection then adds a kernel of role `block` for each, beside the
-    bucket's two GEMM kernels, and `forward` runs it: both GEMMs in one
-    cooperative launch. Functions of another form are left alone.
-    Experimental: in the default pipeline only with its `block-kernels`
-    option (CompileOptions::blockKernels, MLPJIT_BLOCK_KERNEL=1).
-
-    Before:
-    ```mlir
-    func.func @f(...) {
-      %h = mlp.fused_linear swiglu interleaved(64) %x, %w {plans = [
-        #mlp.plan<"sm90_tma_ws", m = [1, 16], tile = [16, 128, 64], ..., split_k = 1, swap_ab = true>,
-        #mlp.plan<"sm90_tma_ws", m = [17, 65536], tile = [128, 256, 64], ..., swap_ab = false>]} : ...
-      %y = mlp.linear %h, %wd {plans = [
-        #mlp.plan<"sm90_tma_ws", m = [1, 16], tile = [16, 128, 64], ..., split_k = 4, swap_ab = true>,
-        #mlp.plan<"sm90_tma_ws", m = [17, 65536], tile = [128, 256, 64], ..., swap_ab = false>]} : ...
-    ```
-    After:
-    ```mlir
-    func.func @f(...) attributes {mlp.block_kernels = array<i64: 1, 16>} {
-    ```
-  }];
-  let dependentDialects = ["mlpjit::mlp::MlpDialect"];
-}
-
 #endif // MLPJIT_TRANSFORMS_PASSES_TD
