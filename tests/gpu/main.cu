@@ -179,18 +179,17 @@ struct Buffers {
   unsigned *counters = nullptr;
 };
 
-/// aRows: the rows A's tensor map declares (m, or more where the buffer has
-/// them: HARNESS_PAD_A below).
+/// aRows: the rows A's tensor map declares, m or more where the buffer has
+/// them (HARNESS_PAD_A below).
 static mlpjit::abi::GemmParams params(const harness::Case &cs, int m,
-                                      const void *a, const void *b,
+                                      int aRows, const void *a, const void *b,
                                       const void *bias, void *d,
-                                      void *workspace, unsigned *counters,
-                                      int aRows = 0) {
+                                      void *workspace, unsigned *counters) {
   mlpjit::abi::GemmParams p{};
 #if defined(MLPJIT_GPU_SM90)
-  // A {k, m} and B {k, n}, boxes of sm90::boxRowsA/B rows and 64 columns.
-  encodeTensor(p.tmaA, a, aRows > 0 ? aRows : m, cs.k,
-               mlpjit::sm90::boxRowsA(cs.config), 64, cs.dtype);
+  // A {k, aRows} and B {k, n}, boxes of sm90::boxRowsA/B rows and 64 columns.
+  encodeTensor(p.tmaA, a, aRows, cs.k, mlpjit::sm90::boxRowsA(cs.config), 64,
+               cs.dtype);
   // Gated wide swapAB: the 4-D gate/up split, one box = half the tile (in
   // a 2x1 cluster each CTA loads one half and multicasts it).
   const bool split = mlpjit::sm90::splitsGateUp(cs.config);
@@ -275,7 +274,8 @@ static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
     }
 
   mlpjit::abi::GemmParams p =
-      params(cs, m, buf.a, buf.b, buf.bias, buf.d, buf.workspace, buf.counters);
+      params(cs, m, m, buf.a, buf.b, buf.bias, buf.d, buf.workspace,
+             buf.counters);
   bool ok = true;
   for (int run = 0; run < 2 && ok; ++run) {
     CHECK_CUDA(cudaMemset(buf.d, 0xFF, size_t(m + 1) * nOut * 2)); // poison
@@ -401,8 +401,8 @@ static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas,
     fill(cs.dtype, buf.a, size_t(aRows) * k, 10 + s, 1.0f);
     fill(cs.dtype, buf.b, size_t(n) * k, 20 + s, 0.02f);
     fill(cs.dtype, buf.bias, size_t(n), 30 + s, 0.5f);
-    ps[s] = params(cs, m, buf.a, buf.b, buf.bias, buf.d, buf.workspace,
-                   buf.counters, aRows);
+    ps[s] = params(cs, m, aRows, buf.a, buf.b, buf.bias, buf.d,
+                   buf.workspace, buf.counters);
   }
   float ours = medianMs(
       [&](int i) { CHECK_CUDA(cs.launch(ps[i % sets], numSMs, resident, 0, false)); },
