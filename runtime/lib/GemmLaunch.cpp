@@ -85,9 +85,9 @@ TensorMapArgs mlpjit::tensorMapArgs(uint64_t rows, uint64_t cols,
 // 256) for B (each CTA of a 2x1 cluster loads half the weight tile and
 // multicasts it). Written out here, not taken from sm90/launch.h, so that
 // a test can hold both to the ABI's text.
-TensorMapArgs mlpjit::tensorMapArgsA(const KernelDesc &desc, int64_t m) {
-  uint32_t rows = uint32_t(desc.tileM < 256 ? desc.tileM : 256);
-  return tensorMapArgs(uint64_t(m), uint64_t(desc.k), rows,
+TensorMapArgs mlpjit::tensorMapArgsA(const KernelDesc &desc, int64_t rows) {
+  uint32_t boxRows = uint32_t(desc.tileM < 256 ? desc.tileM : 256);
+  return tensorMapArgs(uint64_t(rows), uint64_t(desc.k), boxRows,
                        uint32_t(desc.tileK));
 }
 
@@ -117,7 +117,7 @@ TensorMapArgs mlpjit::tensorMapArgsB(const KernelDesc &desc) {
   return t;
 }
 
-TensorMapArgs mlpjit::tensorMapArgsD(const KernelDesc &desc, int64_t m) {
+TensorMapArgs mlpjit::tensorMapArgsD(const KernelDesc &desc, int64_t rows) {
   const int64_t tileCols = isGated(desc.epilogue) ? desc.tileN / 2 : desc.tileN;
   // swapAB tiles that store Dᵀ (wide ones, and narrow plain ones): each
   // warp's 16 output columns.
@@ -129,11 +129,12 @@ TensorMapArgs mlpjit::tensorMapArgsD(const KernelDesc &desc, int64_t m) {
                                        : 16;
   // Transposed: the token tile, or half of it (rounded up to 8 tokens)
   // above 128 tokens.
-  uint32_t rows = !transposed         ? 64
-                  : desc.tileM <= 128 ? uint32_t(desc.tileM)
-                                      : uint32_t((desc.tileM / 2 + 7) / 8 * 8);
-  TensorMapArgs t =
-      tensorMapArgs(uint64_t(m), uint64_t(desc.outputColumns()), rows, cols);
+  uint32_t boxRows = !transposed ? 64
+                     : desc.tileM <= 128
+                         ? uint32_t(desc.tileM)
+                         : uint32_t((desc.tileM / 2 + 7) / 8 * 8);
+  TensorMapArgs t = tensorMapArgs(
+      uint64_t(rows), uint64_t(desc.outputColumns()), boxRows, cols);
   t.swizzleBytes = cols * 2;
   return t;
 }
@@ -176,6 +177,12 @@ static llvm::Error encodeTensorMap(const Driver &d, const KernelDesc &desc,
   return llvm::Error::success();
 }
 
+int64_t mlpjit::wholeTileRows(const KernelDesc &desc, int64_t m) {
+  const int64_t tile =
+      int64_t(desc.tileM) * (desc.clusterM > 0 ? desc.clusterM : 1);
+  return tile > 0 ? (m + tile - 1) / tile * tile : m;
+}
+
 static bool aligned16(const void *p) {
   return (reinterpret_cast<uintptr_t>(p) & 15) == 0;
 }
@@ -186,6 +193,11 @@ llvm::Error mlpjit::checkGemmOperands(const KernelDesc &desc,
     return launchError(
         desc, "M = " + llvm::Twine(ops.m) + " is outside the plan's range [" +
                   llvm::Twine(desc.mMin) + ", " + llvm::Twine(desc.mMax) + "]");
+  if (ops.aRows < ops.m || ops.dRows < ops.m)
+    return launchError(
+        desc, "A and D must declare at least M = " + llvm::Twine(ops.m) +
+                  " rows, got " + llvm::Twine(ops.aRows) + " and " +
+                  llvm::Twine(ops.dRows));
   const std::pair<const void *, const char *> required[] = {
       {ops.a, "A (activations)"},
       {ops.b, "B (weights)"},
@@ -243,14 +255,14 @@ llvm::Error mlpjit::launchGemm(const Driver &d, CUfunction fn,
   const TemplateFamily *family = findTemplateFamily(desc.templateName);
   if (family->usesTensorMaps) {
     if (auto e = encodeTensorMap(d, desc, p.tmaA, ops.a,
-                                 tensorMapArgsA(desc, ops.m), "A"))
+                                 tensorMapArgsA(desc, ops.aRows), "A"))
       return e;
     if (auto e =
             encodeTensorMap(d, desc, p.tmaB, ops.b, tensorMapArgsB(desc), "B"))
       return e;
     if (family->storesWithTma && family->storesWithTma(toGemmConfig(desc)))
       if (auto e = encodeTensorMap(d, desc, p.tmaD, ops.d,
-                                   tensorMapArgsD(desc, ops.m), "D"))
+                                   tensorMapArgsD(desc, ops.dRows), "D"))
         return e;
   }
 

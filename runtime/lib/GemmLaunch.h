@@ -49,6 +49,12 @@ struct GemmOperands {
   void *nextCounters = nullptr;
   size_t nextCounterBytes = 0;
   int64_t m = 0;
+  /// Rows A's and D's tensor maps declare (sm90), at least m: more where
+  /// the buffer holds whole token tiles (an MLP's intermediate with
+  /// MLPJIT_PAD_INTERMEDIATE=1), so that no TMA box crosses the tensor's
+  /// last row. The kernel still computes and stores only m rows of D's
+  /// caller-visible result; rows past m are whatever the tiles produce.
+  int64_t aRows = 0, dRows = 0;
   /// Launch as a programmatic dependent of the stream's previous kernel
   /// (PDL): this kernel's prologue overlaps that kernel's tail; the
   /// templates wait for it (griddepcontrol.wait) before touching memory.
@@ -86,14 +92,18 @@ TensorMapArgs tensorMapArgs(uint64_t rows, uint64_t cols, uint32_t boxRows,
 /// epilogue stores with TMA) is {nOut, m} with a box of 64 rows and 64, 32
 /// or 16 columns (the widest that divides the output tile; wide swapAB: 16
 /// columns by tileM rows) swizzled by its row's bytes.
-TensorMapArgs tensorMapArgsA(const KernelDesc &desc, int64_t m);
+TensorMapArgs tensorMapArgsA(const KernelDesc &desc, int64_t rows);
 TensorMapArgs tensorMapArgsB(const KernelDesc &desc);
-TensorMapArgs tensorMapArgsD(const KernelDesc &desc, int64_t m);
+TensorMapArgs tensorMapArgsD(const KernelDesc &desc, int64_t rows);
 
+/// m rounded up to whole token tiles of `desc` (tileM x clusterM rows): the
+/// rows an operand must hold for none of the kernel's A (or D) boxes to
+/// cross its end.
+int64_t wholeTileRows(const KernelDesc &desc, int64_t m);
 /// The checks launchGemm makes before touching the driver: m within
-/// [mMin, mMax], non-null 16-byte aligned pointers, a bias exactly when
-/// planned, counters and workspace exactly when split-K, next counters
-/// aligned and whole words.
+/// [mMin, mMax], aRows and dRows at least m, non-null 16-byte aligned pointers,
+/// a bias exactly when planned, counters and workspace exactly when split-K,
+/// next counters aligned and whole words.
 llvm::Error checkGemmOperands(const KernelDesc &desc, const GemmOperands &ops);
 
 /// Checks the operands, encodes the tensor maps, and launches `fn`

@@ -151,12 +151,24 @@ llvm::Error mlpjit::validateProgram(const MlpProgram &p) {
 
 // --- MlpKernels ------------------------------------------------------------
 
+/// MLPJIT_PAD_INTERMEDIATE=1: the intermediate holds whole token tiles and
+/// its tensor maps say so, so that no TMA box of gate-up's stores or the
+/// down GEMM's loads crosses its last row. Off by default until measured:
+/// at 100 tokens the same plans ran 6-10% slower than at 112
+/// (docs/performance.md, session 23), and boxes past the edge are one
+/// suspect.
+static bool padIntermediateRows() {
+  const char *v = std::getenv("MLPJIT_PAD_INTERMEDIATE");
+  return v && std::string_view(v) == "1";
+}
+
 llvm::Expected<std::shared_ptr<const MlpKernels>>
 MlpKernels::load(const MlpProgram &program, const DeviceContext &context) {
   if (auto e = validateProgram(program))
     return e;
   std::shared_ptr<MlpKernels> kernels(new MlpKernels(context));
   kernels->prog = program;
+  kernels->padIntermediate = padIntermediateRows();
   const MlpProgram &p = kernels->prog;
   if (auto e = context.makeCurrent())
     return e;
@@ -202,17 +214,21 @@ const MlpKernels::Bucket *MlpKernels::bucketFor(int64_t m) const {
 
 static size_t align256(size_t bytes) { return (bytes + 255) / 256 * 256; }
 
-// [counters: gate-up's, down's][intermediate [m, I]][fp32 partial sums].
+// [counters: gate-up's, down's][intermediate [rows, I]][fp32 partial sums].
 // Counters first: they are the only part that must be zero on entry
 // (launchGateUp). The partial sums are dead between
 // the two launches (same stream), so both kernels share them.
 MlpKernels::WorkspaceLayout MlpKernels::workspaceLayout(const Bucket &b,
                                                         int64_t m) const {
   WorkspaceLayout l;
+  l.intermediateRows = padIntermediate
+                           ? std::max(wholeTileRows(b.gateUp->desc(), m),
+                                      wholeTileRows(b.down->desc(), m))
+                           : m;
   l.downCounters = l.gateUpCounters + b.gateUpCounterBytes;
   l.intermediate = align256(l.downCounters + b.downCounterBytes);
-  l.partials =
-      l.intermediate + align256(size_t(m) * prog.intermediate * kElementBytes);
+  l.partials = l.intermediate + align256(size_t(l.intermediateRows) *
+                                         prog.intermediate * kElementBytes);
   // Stream-K's partials depend on the grid the launch will use.
   auto partialBytes = [&](const LoadedKernel *k) {
     return gemmWorkspaceBytes(k->desc(), m, ctx.numSMs(), k->residentCtas());
@@ -477,7 +493,7 @@ static GemmOperands gemmOperands(const KernelDesc &desc, const void *a,
     ops.workspace = ws + partials;
     ops.counters = ws + counters;
   }
-  ops.m = m;
+  ops.m = ops.aRows = ops.dRows = m;
   return ops;
 }
 
@@ -501,6 +517,7 @@ llvm::Error MlpLayer::launchGateUp(const MlpKernels::Bucket &b,
   GemmOperands ops =
       gemmOperands(b.gateUp->desc(), x, gateUpWeight, gateUpBias,
                    ws + l.intermediate, m, ws, l.partials, l.gateUpCounters);
+  ops.dRows = l.intermediateRows;
   if (b.downCounterBytes) {
     ops.nextCounters = ws + l.downCounters;
     ops.nextCounterBytes = b.downCounterBytes;
@@ -516,6 +533,7 @@ llvm::Error MlpLayer::launchDown(const MlpKernels::Bucket &b,
   GemmOperands ops =
       gemmOperands(b.down->desc(), ws + l.intermediate, downWeight, downBias, y,
                    m, ws, l.partials, l.downCounters);
+  ops.aRows = l.intermediateRows;
   ops.dependent = programmaticLaunch();
   return launchGemm(ctx.driver(), b.down->function(), b.down->desc(), ops,
                     stream, ctx.numSMs(), b.down->residentCtas());

@@ -9,11 +9,15 @@
 //===----------------------------------------------------------------------===//
 #include "GpuTestSupport.h"
 
+#include "GemmLaunch.h"
+
 #include "mlpjit/mlpjit.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <thread>
@@ -167,6 +171,30 @@ TEST_F(GpuMlpTest, ForwardIsGraphCapturable) {
   BlockShape s;
   s.name = "graph";
   runBlock(s, /*packed=*/false, /*graph=*/true);
+}
+
+TEST_F(GpuMlpTest, PaddedIntermediate) {
+  // MLPJIT_PAD_INTERMEDIATE=1 (read at load): the intermediate holds whole
+  // token tiles of both kernels and its tensor maps declare them; y must not
+  // change, nor any byte around it.
+  BlockShape s;
+  s.name = "padded";
+  s.bias = true;
+  auto program = compiled(s);
+  ASSERT_TRUE(bool(program)) << llvm::toString(program.takeError());
+  ASSERT_EQ(setenv("MLPJIT_PAD_INTERMEDIATE", "1", 1), 0);
+  auto mlp = Mlp::load(*program, *context);
+  unsetenv("MLPJIT_PAD_INTERMEDIATE");
+  ASSERT_TRUE(bool(mlp)) << llvm::toString(mlp.takeError());
+  const MlpKernels &kernels = (*mlp)->mlpLayer().kernels();
+  for (int64_t m : {1, 5, 17, 129, 300}) {
+    const MlpKernels::Bucket *b = kernels.bucketFor(m);
+    ASSERT_NE(b, nullptr);
+    const int64_t rows = std::max(wholeTileRows(b->gateUp->desc(), m),
+                                  wholeTileRows(b->down->desc(), m));
+    EXPECT_EQ(kernels.workspaceLayout(*b, m).intermediateRows, rows);
+  }
+  runLoaded(**mlp, s, false, false);
 }
 
 TEST_F(GpuMlpTest, LoadsConcurrentlyAndRunsOnAnotherThread) {

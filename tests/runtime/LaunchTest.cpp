@@ -38,7 +38,7 @@ GemmOperands validOperands() {
   ops.a = at(0x10000);
   ops.b = at(0x20000);
   ops.d = const_cast<void *>(at(0x30000));
-  ops.m = 100;
+  ops.m = ops.aRows = ops.dRows = 100;
   return ops;
 }
 
@@ -564,6 +564,26 @@ TEST(StreamKTest, WorkspaceFollowsTheGrid) {
   EXPECT_NE(errorOf(checkSupported(d)), "");
 }
 
+TEST(OperandCheckTest, WholeTileRowsCoverEveryTokenTile) {
+  KernelDesc d = hopperGateUp();
+  d.tileM = 64;
+  d.clusterM = 1;
+  EXPECT_EQ(wholeTileRows(d, 1), 64);
+  EXPECT_EQ(wholeTileRows(d, 64), 64);
+  EXPECT_EQ(wholeTileRows(d, 100), 128);
+  d.clusterM = 2; // a cluster's two CTAs take adjacent token tiles
+  EXPECT_EQ(wholeTileRows(d, 100), 128);
+  EXPECT_EQ(wholeTileRows(d, 129), 256);
+  d.tileM = 152;
+  d.clusterM = 1;
+  EXPECT_EQ(wholeTileRows(d, 300), 304);
+  // A padded A declares the rows it is given; its box stays the token tile.
+  d.tileM = 64;
+  TensorMapArgs a = tensorMapArgsA(d, wholeTileRows(d, 100));
+  EXPECT_EQ(a.globalDim[1], 128u);
+  EXPECT_EQ(a.boxDim[1], 64u);
+}
+
 TEST(OperandCheckTest, AcceptsValidOperands) {
   EXPECT_EQ(errorOf(checkGemmOperands(hopperGateUp(), validOperands())), "");
 }
@@ -579,6 +599,10 @@ TEST(OperandCheckTest, RejectsMisuseBeforeAnyLaunch) {
        [](KernelDesc &, GemmOperands &o) { o.m = 0; }},
       {"M = 4097 is outside",
        [](KernelDesc &, GemmOperands &o) { o.m = 4097; }},
+      {"A and D must declare at least M = 100 rows, got 99 and 100",
+       [](KernelDesc &, GemmOperands &o) { o.aRows = 99; }},
+      {"A and D must declare at least M = 100 rows, got 100 and 0",
+       [](KernelDesc &, GemmOperands &o) { o.dRows = 0; }},
       {"A (activations) is a null pointer",
        [](KernelDesc &, GemmOperands &o) { o.a = nullptr; }},
       {"B (weights) is not 16-byte aligned",

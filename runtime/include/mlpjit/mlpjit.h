@@ -80,6 +80,9 @@ public:
     size_t gateUpCounters = 0, downCounters = 0;
     size_t intermediate = 0, partials = 0;
     size_t total = 0;
+    // Rows of the intermediate: m, or with MLPJIT_PAD_INTERMEDIATE=1 m
+    // rounded up to whole token tiles of both kernels.
+    int64_t intermediateRows = 0;
   };
   WorkspaceLayout workspaceLayout(const Bucket &bucket, int64_t m) const;
 
@@ -89,6 +92,8 @@ private:
   MlpProgram prog;
   std::vector<std::unique_ptr<LoadedKernel>> loaded;
   std::vector<Bucket> buckets;
+  // MLPJIT_PAD_INTERMEDIATE=1 when loaded (see workspaceLayout).
+  bool padIntermediate = false;
 };
 
 /// One layer's weights on top of shared kernels: the packed gate/up weight
