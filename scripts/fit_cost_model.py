@@ -22,7 +22,7 @@ kernel (padding rows skipping their MMAs): do not fit on it.
 """
 import collections, json, math, random, sys
 
-WGMMA_N = [8, 16, 24, 32, 48] + list(range(64, 161, 8)) + [192, 224, 256]
+WGMMA_N = [8, 16, 24, 32, 48] + list(range(64, 257, 8))
 # pingpong was fitted alone (--only=pingpong) on the interleaved fit13.jsonl
 # (session 13), when ping-pong became a planner candidate; l2 alone
 # (--only=l2) on the same rows in session 14; wideswap alone on wide1.jsonl

@@ -209,7 +209,7 @@ std::vector<KernelDesc> sm90Configs() {
     }
     configs.push_back(d);
   }
-  // Narrow swapAB above 64 tokens (128 weight rows, 80-160 tokens), which
+  // Narrow swapAB above 64 tokens (128 weight rows, 80-256 tokens), which
   // the tuner times (sm90TunerOnlyCandidates): plain with split-K and the
   // widest token tile; gated at the depths the 8 KiB gate/up exchange leaves
   // room for, its rounds of 16 registers with a partial last one (80 and
@@ -219,7 +219,11 @@ std::vector<KernelDesc> sm90Configs() {
         std::tuple{Epilogue::none, Tile{160, 128, 64, 5}, 1, 0},
         std::tuple{Epilogue::swiglu, Tile{80, 128, 64, 8}, 1, 16},
         std::tuple{Epilogue::swiglu, Tile{104, 128, 64, 7}, 2, 32},
-        std::tuple{Epilogue::reglu, Tile{88, 128, 64, 8}, 1, 8}}) {
+        std::tuple{Epilogue::reglu, Tile{88, 128, 64, 8}, 1, 8},
+        // One token tile of 161-256 tokens (the tuner's).
+        std::tuple{Epilogue::none, Tile{208, 128, 64, 4}, 1, 0},
+        std::tuple{Epilogue::swiglu, Tile{200, 128, 64, 5}, 1, 16},
+        std::tuple{Epilogue::geglu_tanh, Tile{256, 128, 64, 4}, 2, 16}}) {
     KernelDesc d = makeDesc("sm90_tma_ws", epilogue, DType::bf16, false, splitK,
                             /*swap=*/true, tile);
     d.name += "_narrow";

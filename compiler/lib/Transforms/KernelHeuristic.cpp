@@ -689,5 +689,24 @@ std::vector<KernelPlan> mlpjit::sm90TunerOnlyCandidates(const GemmProblem &p,
         out.push_back(plan);
     }
   }
+  // One narrow swapAB token tile of 161-256 tokens (m rounded up to 8):
+  // each weight byte streams once and 200 tokens pad none, where two
+  // 128-row token tiles pad 22% (the large validation configs' gate-up ran
+  // about 480 TFLOP/s at 200 tokens that way, session 23). Its only timings
+  // (192- and 256-token tiles up to 1.45x slower than 128x128 at M = 256)
+  // predate the TMA-store and gate/up-exchange epilogues, too old to price it;
+  // whole K and the split the model prices cheapest.
+  if (m > 160 && m <= 256) {
+    std::vector<KernelPlan> splits;
+    addTilePlans(splits, p, m, ceilDiv(m, 8) * 8, 128, /*swap=*/true);
+    if (!splits.empty())
+      out.push_back(splits.front());
+    if (splits.size() > 1)
+      out.push_back(*std::min_element(
+          splits.begin() + 1, splits.end(),
+          [&](const KernelPlan &a, const KernelPlan &b) {
+            return estimateMicros(p, a, m) < estimateMicros(p, b, m);
+          }));
+  }
   return out;
 }

@@ -3,13 +3,15 @@
 
 wgmma takes its N/2 fp32 accumulators as separate register operands, so each
 N needs its own asm string; generating them keeps the variants identical.
-Run: python3 gen_wgmma.py > wgmma.cuh
+Run: python3 gen_wgmma.py > wgmma.cuh && clang-format -i wgmma.cuh
 """
 # Token tiles (swapAB) and weight tiles whose counts fill 132 SMs need N
 # beyond powers of two; wgmma takes any multiple of 8 up to 256. Every
-# multiple of 8 from 64 to 160: wide swapAB tiles split a token count into
-# two tiles of ceil(m / 2) rounded up to 8 (cuBLAS runs 300 tokens as 2 x 152).
-NS = [8, 16, 24, 32, 48] + list(range(64, 161, 8)) + [192, 224, 256]
+# multiple of 8 from 64: wide swapAB tiles split a token count into two
+# tiles of ceil(m / 2) rounded up to 8 (cuBLAS runs 300 tokens as 2 x 152),
+# and a narrow swapAB tile of 161-256 tokens holds them in one tile of m
+# rounded up to 8 (200 tokens in one, where two 128-row tiles pad 22%).
+NS = [8, 16, 24, 32, 48] + list(range(64, 257, 8))
 TYPES = [("bf16", "Bf16"), ("f16", "F16")]
 
 out = []

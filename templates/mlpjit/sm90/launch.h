@@ -36,7 +36,7 @@ namespace sm90 {
 /// token tiles (swapAB) and weight tiles a plan may use.
 #define MLPJIT_SM90_WGMMA_N                                                    \
   8, 16, 24, 32, 48, 64, 72, 80, 88, 96, 104, 112, 120, 128, 136, 144, 152,    \
-      160, 192, 224, 256
+      160, 168, 176, 184, 192, 200, 208, 216, 224, 232, 240, 248, 256
 constexpr int kWgmmaN[] = {MLPJIT_SM90_WGMMA_N};
 MLPJIT_SM90_HOST_DEVICE constexpr bool isWgmmaN(int n) {
   // A local copy: nvcc's device code cannot read a namespace-scope array.
@@ -294,10 +294,10 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
     return "tileM must be 64 or 128 (one or two consumer warpgroups)";
   if (!c.swapAB && !isWgmmaN(c.tileN))
     return "tileN must be a wgmma N of wgmma.cuh (8 to 48 in steps of 8 or "
-           "16, 64 to 160 in steps of 8, 192, 224, 256)";
+           "16, 64 to 256 in steps of 8)";
   if (c.swapAB && !isWgmmaN(c.tileM))
     return "with swapAB, tileM must be a wgmma N of wgmma.cuh (8 to 48 in "
-           "steps of 8 or 16, 64 to 160 in steps of 8, 192, 224, 256)";
+           "steps of 8 or 16, 64 to 256 in steps of 8)";
   if (!c.swapAB && c.tileN < 64)
     return "tileN must be at least 64";
   if (c.swapAB && c.tileN != 64 && c.tileN != 128 && c.tileN != 256)

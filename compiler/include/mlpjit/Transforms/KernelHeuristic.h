@@ -138,8 +138,9 @@ std::vector<KernelPlan> sm90Candidates(const GemmProblem &problem, int64_t m);
 /// (they lost to wide swapAB and ping-pong on 16 of 17 fit-set gate-up GEMMs,
 /// tune19.jsonl), and for either GEMM two such token tiles in a 2x1 cluster
 /// (cuBLASLt's 128x104 1x2 kernel for the tp8 down GEMM at M = 200; the
-/// fastest candidate of 2 of 34 fit-set GEMMs, by 2%). Empty outside
-/// 129-256 and off sm_90.
+/// fastest candidate of 2 of 34 fit-set GEMMs, by 2%); at 161-256 tokens,
+/// for either GEMM, one narrow swapAB token tile of m rounded up to 8, whole
+/// K and its cheapest split. Empty outside 129-256 and off sm_90.
 std::vector<KernelPlan> sm90TunerOnlyCandidates(const GemmProblem &problem,
                                                 int64_t m);
 
