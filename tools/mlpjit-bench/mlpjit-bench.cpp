@@ -30,7 +30,9 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <functional>
+#include <optional>
 
 using namespace mlpjit;
 using namespace mlpjit::harness;
@@ -99,11 +101,16 @@ static cl::opt<std::string> validateOpt(
              "token counts (default: the default ones plus non-round ones), "
              "heuristic and tuned plans timed interleaved with cuBLASLt"),
     cl::init(""));
+static cl::opt<bool> abPadOpt(
+    "ab-pad-intermediate",
+    cl::desc("time the plans with the intermediate as M rows and as whole "
+             "token tiles (MLPJIT_PAD_INTERMEDIATE=1, set while the second "
+             "copy loads), interleaved in this process"));
 static cl::opt<int> validateRoundsOpt(
     "validate-rounds",
-    cl::desc("with --validate: times each point's heuristic and tuned plans "
-             "and the cuBLASLt baselines (interleaved) this many times and "
-             "keeps the medians"),
+    cl::desc("with --validate or --ab-pad-intermediate: times each point's "
+             "two plan sets and the cuBLASLt baselines (interleaved) this "
+             "many times and keeps the medians"),
     cl::init(3));
 static cl::opt<std::string> tuningFileOpt(
     "tuning-file",
@@ -112,6 +119,37 @@ static cl::opt<std::string> tuningFileOpt(
     cl::init(""));
 
 namespace {
+/// One set of plans every point times: the tuning file it is planned with
+/// (none: the heuristic's), its label in the log, and whether its kernels
+/// load with MLPJIT_PAD_INTERMEDIATE=1.
+struct PlanSet {
+  std::optional<std::string> tuning;
+  llvm::StringRef label;
+  bool padIntermediate = false;
+};
+
+/// Sets an environment variable until destroyed, then restores it.
+class ScopedEnv {
+public:
+  ScopedEnv(const char *name, const char *value) : name(name) {
+    if (const char *old = std::getenv(name))
+      previous = old;
+    setenv(name, value, 1);
+  }
+  ~ScopedEnv() {
+    if (previous)
+      setenv(name, previous->c_str(), 1);
+    else
+      unsetenv(name);
+  }
+  ScopedEnv(const ScopedEnv &) = delete;
+  ScopedEnv &operator=(const ScopedEnv &) = delete;
+
+private:
+  const char *name;
+  std::optional<std::string> previous;
+};
+
 struct BenchShape {
   std::string name;
   MlpSpec spec;
@@ -213,13 +251,11 @@ std::optional<std::string> tuningFile() {
 /// each one's median of its rounds kept, so clock drift during the run does
 /// not read as a difference between plans (timed in turn, identical plans
 /// read up to 23% apart in one process: session 12). rows[i] gets plan set i's
-/// rows; the log tags them with labels[i] (e.g. " (tuned)").
+/// rows; the log tags them with its label (e.g. " (tuned)").
 llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
                        llvm::ArrayRef<int64_t> tokens, const Ceilings &ceil,
-                       llvm::ArrayRef<std::optional<std::string>> plans,
-                       llvm::ArrayRef<llvm::StringRef> labels, int rounds,
+                       llvm::ArrayRef<PlanSet> plans, int rounds,
                        std::vector<std::vector<Row>> &rows) {
-  assert(labels.size() == plans.size() && "one label per plan set");
   const Driver &d = gpu.driver();
   CUstream stream = gpu.stream();
   const HarnessKernels &kernels = gpu.kernels();
@@ -234,8 +270,11 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
   // at M = 160, session 18).
   std::vector<std::unique_ptr<DeviceMlp>> mlps;
   size_t workspaceBytes = 0;
-  for (const std::optional<std::string> &tuning : plans) {
-    auto dev = DeviceMlp::compile(gpu, spec, tuning,
+  for (const PlanSet &set : plans) {
+    std::optional<ScopedEnv> pad;
+    if (set.padIntermediate)
+      pad.emplace("MLPJIT_PAD_INTERMEDIATE", "1");
+    auto dev = DeviceMlp::compile(gpu, spec, set.tuning,
                                   mlps.empty() ? nullptr : mlps.front().get());
     if (!dev)
       return dev.takeError();
@@ -337,7 +376,7 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
           "  %s M=%lld: mlpjit %.1f us, cuBLASLt unfused %.1f, merged %.1f, "
           "floor %.1f, rel. error %.2e%s\n",
           r.shape.c_str(), (long long)m, r.mlpjitUs, r.unfusedUs, r.mergedUs,
-          r.floorUs, r.relErr, labels[v].str().c_str());
+          r.floorUs, r.relErr, plans[v].label.str().c_str());
     }
   }
   return llvm::Error::success();
@@ -356,11 +395,16 @@ void printTable(llvm::raw_ostream &os, const std::vector<Row> &rows) {
         best / r.mlpjitUs);
   }
 }
-void printValidation(llvm::raw_ostream &os, const std::vector<Row> &heur,
-                     const std::vector<Row> &tuned) {
+/// Two plan sets side by side: `a` and `b` (heuristic and tuned, or M rows
+/// and padded), a / b, and the best cuBLASLt baseline over a.
+void printComparison(llvm::raw_ostream &os, const std::vector<Row> &heur,
+                     const std::vector<Row> &tuned, const char *a,
+                     const char *b) {
+  const std::string aUs = std::string(a) + "_us", bUs = std::string(b) + "_us",
+                    ratio = std::string(a) + "/" + b;
   os << llvm::format("%-24s %6s %9s %9s %9s %8s %9s %8s\n", "shape", "M",
-                     "floor_us", "heur_us", "tuned_us", "heur/tn", "cublas",
-                     "speedup");
+                     "floor_us", aUs.c_str(), bUs.c_str(), ratio.c_str(),
+                     "cublas", "speedup");
   for (size_t i = 0; i < heur.size() && i < tuned.size(); ++i) {
     const Row &h = heur[i], &t = tuned[i];
     double best = std::min({h.unfusedUs, h.mergedUs, t.unfusedUs, t.mergedUs});
@@ -393,9 +437,10 @@ static int benchMain(int argc, char **argv) {
 
   if (tpOpt.getNumOccurrences()) {
     if (!inputFiles.empty() || !shapesOpt.empty() || tuneOpt ||
-        !csvOpt.empty() || !plotOpt.empty())
+        !csvOpt.empty() || !plotOpt.empty() || abPadOpt)
       return reportAndExit(fail("--tp runs llama-3-70b only, without files, "
-                                "--shapes, --tune, --csv or --plot"));
+                                "--shapes, --tune, --csv, --plot or "
+                                "--ab-pad-intermediate"));
     TensorParallelBenchOptions options;
     options.ranks = tpOpt;
     options.arch = archOpt;
@@ -426,6 +471,9 @@ static int benchMain(int argc, char **argv) {
       return reportAndExit(fail("--validate compares with tuned plans: add "
                                 "--tune (and a --tuning-file to write), or "
                                 "a --tuning-file of plans tuned before"));
+    if (abPadOpt)
+      return reportAndExit(fail("--validate and --ab-pad-intermediate each "
+                                "compare two plan sets: give one"));
   }
   for (const std::string &file : files) {
     auto specs = loadMlpFile(file, llvm::errs());
@@ -500,30 +548,34 @@ static int benchMain(int argc, char **argv) {
   }
 
   // The plan sets timed interleaved at every point: the heuristic's and the
-  // tuned plans (--validate), or one set.
-  std::vector<std::optional<std::string>> plans = {tuningFile()};
-  std::vector<llvm::StringRef> labels = {""};
-  if (!validateOpt.empty()) {
-    plans = {std::string(), tuningFile()};
-    labels = {"", " (tuned)"};
-  }
+  // tuned plans (--validate), the plans without and with the padded
+  // intermediate (--ab-pad-intermediate), or one set.
+  std::vector<PlanSet> plans = {{tuningFile(), ""}};
+  if (!validateOpt.empty())
+    plans = {{std::string(), ""}, {tuningFile(), " (tuned)"}};
+  else if (abPadOpt)
+    plans = {{tuningFile(), ""}, {tuningFile(), " (padded)", true}};
   const int rounds =
       plans.size() > 1 ? std::max(1, validateRoundsOpt.getValue()) : 1;
   std::vector<std::vector<Row>> sets(plans.size());
   for (const BenchShape &s : shapes)
-    if (auto e =
-            benchShape(**gpu, s, tokens, *ceil, plans, labels, rounds, sets))
+    if (auto e = benchShape(**gpu, s, tokens, *ceil, plans, rounds, sets))
       return reportAndExit(std::move(e));
   std::vector<Row> rows = sets[0];
   printTable(llvm::outs(), rows);
   if (plans.size() > 1) {
-    llvm::outs() << "\nvalidation sweep: heuristic vs tuned vs the best "
-                    "cuBLASLt baseline (timed interleaved in this process, "
-                    "the median of "
+    llvm::outs() << (abPadOpt ? "\nthe intermediate as M rows vs padded to "
+                                "whole token tiles"
+                              : "\nvalidation sweep: heuristic vs tuned")
+                 << " vs the best cuBLASLt baseline (timed interleaved in "
+                    "this process, the median of "
                  << rounds << " rounds)\n";
-    printValidation(llvm::outs(), sets[0], sets[1]);
+    if (abPadOpt)
+      printComparison(llvm::outs(), sets[0], sets[1], "mrows", "padded");
+    else
+      printComparison(llvm::outs(), sets[0], sets[1], "heur", "tuned");
     for (Row &r : sets[1])
-      r.shape += labels[1];
+      r.shape += plans[1].label;
     rows.insert(rows.end(), sets[1].begin(), sets[1].end());
   }
 

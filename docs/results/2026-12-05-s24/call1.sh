@@ -9,10 +9,11 @@
 #     then timed at 100/112/128 tokens with A's tensor map of m rows and of
 #     whole token tiles (HARNESS_PAD_A=1), 0/1/0/1. Needs .device/harness-s23
 #     (../2026-12-05-s23/build-harness.sh).
-# (c) Whole forward, MLPJIT_PAD_INTERMEDIATE 0/1/0/1 in four processes
-#     (env read at load): phi-3-mini and the tp8 shard at 96-128 tokens on
-#     session 23's tuned plans; two validation configs at the non-round
-#     counts of the validation sweep on the heuristic's plans.
+# (c) Whole forward, the same plans with the intermediate as M rows and
+#     padded, interleaved in one process (--ab-pad-intermediate, 3 rounds):
+#     phi-3-mini and the tp8 shard at 96-128 tokens on session 23's tuned
+#     plans; two validation configs at the non-round counts of the
+#     validation sweep on the heuristic's plans.
 # (d) ncu SpeedOfLight of phi-3-mini's two kernels at 100 and 112 tokens.
 # (e) racecheck through mlpjit-run with the CPU reference only (no cuBLAS,
 #     which faults under racecheck) on the bf16 gated narrow gate-up.
@@ -28,27 +29,24 @@ mark after-tests
 timeout 60 .device/harness-s23 c129_ c130_ > $L/pad.log 2>&1
 echo "rc=$?" >> $L/pad.log
 for pad in 0 1 0 1; do
-  HARNESS_TIME_M=100,112,128 HARNESS_PAD_A=$pad timeout 60 .device/harness-s23 --time \
+  HARNESS_TIME_M=100,112,128 HARNESS_PAD_A=$pad timeout 30 .device/harness-s23 --time \
     c129_ c130_ >> $L/pad.log 2>&1
   echo "rc=$? pad=$pad" >> $L/pad.log
 done
 mark after-harness
 warm_up
-for pad in 0 1 0 1; do
-  echo "== MLPJIT_PAD_INTERMEDIATE=$pad" | tee -a $L/forward.log >> $L/forward-v.log
-  MLPJIT_PAD_INTERMEDIATE=$pad timeout 60 .device/bin/mlpjit-bench \
-    --tuning-file .device/tune23.json .device/fit/phi-3-mini-4k.json \
-    .device/tp8/llama-3-70b-tp8-shard.json --tokens 96,100,104,112,128 \
-    >> $L/forward.log 2>> $L/forward.err
-  echo "rc=$?" >> $L/forward.log
-  MLPJIT_PAD_INTERMEDIATE=$pad timeout 60 .device/bin/mlpjit-bench \
-    .device/V/gemma-2-9b.json .device/V/mistral-nemo-12b.json --tokens 5,100,300,700,1500 \
-    >> $L/forward-v.log 2>> $L/forward-v.err
-  echo "rc=$?" >> $L/forward-v.log
-done
+timeout 150 .device/bin/mlpjit-bench --ab-pad-intermediate --validate-rounds 3 \
+  --tuning-file .device/tune23.json .device/fit/phi-3-mini-4k.json \
+  .device/tp8/llama-3-70b-tp8-shard.json --tokens 96,100,104,112,128 \
+  > $L/forward.log 2> $L/forward.err
+echo "rc=$?" >> $L/forward.log
+timeout 150 .device/bin/mlpjit-bench --ab-pad-intermediate --validate-rounds 3 \
+  .device/V/gemma-2-9b.json .device/V/mistral-nemo-12b.json --tokens 5,100,300,700,1500 \
+  > $L/forward-v.log 2> $L/forward-v.err
+echo "rc=$?" >> $L/forward-v.log
 mark after-forward
 for m in 100 112; do
-  timeout 75 $NCU --section SpeedOfLight -k regex:phi_3_mini_4k_ --launch-count 2 \
+  timeout 60 $NCU --section SpeedOfLight -k regex:phi_3_mini_4k_ --launch-count 2 \
     .device/bin/mlpjit-bench --tuning-file .device/tune23.json .device/fit/phi-3-mini-4k.json \
     --tokens $m --reps 2 --warmup 0 --settle-ms 0 > $L/ncu-$m.log 2>&1
   echo "rc=$?" >> $L/ncu-$m.log
@@ -63,7 +61,7 @@ device_session_end
 grep -E "FAILED|PASSED|rc=" $L/gpu-tests.log
 grep -E "^ok|^FAIL|passed|rc=" $L/pad.log | sort | uniq -c
 grep -E "^time" $L/pad.log | sed -E 's/^time (c1[23][0-9])_[^ ]* +m= *([0-9]+): sm90 +([0-9.]+) ms.*<<<>>> +([0-9.]+) ms.*A rows ([0-9]+)/\1 m=\2 ours=\3 plain=\4 Arows=\5/'
-grep -E "^==|^phi|^llama|^gemma|^mistral|rc=" $L/forward.log $L/forward-v.log
+for f in forward forward-v; do sed -n '/as M rows vs padded/,$p' $L/$f.log; tail -1 $L/$f.log; done
 for m in 100 112; do echo "== $m"; grep -E "phi_3|Duration|DRAM Throughput|Compute \(SM\)|rc=" $L/ncu-$m.log; done
 grep -E "SUMMARY|Internal|rc=|rel" $L/racecheck.log
 cat $L/clocks.txt
