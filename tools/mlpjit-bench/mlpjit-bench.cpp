@@ -397,16 +397,16 @@ void printTable(llvm::raw_ostream &os, const std::vector<Row> &rows) {
 }
 /// Two plan sets side by side: `a` and `b` (heuristic and tuned, or M rows
 /// and padded), a / b, and the best cuBLASLt baseline over a.
-void printComparison(llvm::raw_ostream &os, const std::vector<Row> &heur,
-                     const std::vector<Row> &tuned, const char *a,
+void printComparison(llvm::raw_ostream &os, const std::vector<Row> &rowsA,
+                     const std::vector<Row> &rowsB, const char *a,
                      const char *b) {
   const std::string aUs = std::string(a) + "_us", bUs = std::string(b) + "_us",
                     ratio = std::string(a) + "/" + b;
   os << llvm::format("%-24s %6s %9s %9s %9s %8s %9s %8s\n", "shape", "M",
                      "floor_us", aUs.c_str(), bUs.c_str(), ratio.c_str(),
                      "cublas", "speedup");
-  for (size_t i = 0; i < heur.size() && i < tuned.size(); ++i) {
-    const Row &h = heur[i], &t = tuned[i];
+  for (size_t i = 0; i < rowsA.size() && i < rowsB.size(); ++i) {
+    const Row &h = rowsA[i], &t = rowsB[i];
     double best = std::min({h.unfusedUs, h.mergedUs, t.unfusedUs, t.mergedUs});
     os << llvm::format("%-24s %6lld %9.1f %9.1f %9.1f %8.2f %9.1f %8.2f\n",
                        h.shape.c_str(), (long long)h.m, h.floorUs, h.mlpjitUs,
