@@ -4,7 +4,9 @@
 // Check (default): for every registered configuration and token count: fresh
 // random A, B, bias; D poisoned (0xFFFF, NaN in bf16 and fp16) with one extra
 // poisoned row that must survive; reference = cuBLAS fp32-accumulate GEMM on
-// the same inputs + bias + epilogue in double on the host; pass when
+// the same inputs + bias + epilogue in double on the host (with
+// HARNESS_HOST_REFERENCE=1 the GEMM too, and cuBLAS is never loaded: for
+// compute-sanitizer racecheck, which faults inside cuBLASLt); pass when
 // ||D - ref|| / ||ref|| <= 1e-2 and D has no NaN/Inf. Each case runs twice:
 // on the device's persistent grid, then on a grid for 3 SMs (every CTA walks
 // many work units; sm80 grids do not depend on it); split-K counters must be
@@ -216,6 +218,32 @@ static mlpjit::abi::GemmParams params(const harness::Case &cs, int m,
   return p;
 }
 
+/// C[m, n] = A[m, k] · B[n, k]ᵀ on the host, in double (rounded to float as
+/// cuBLAS's result is): the reference without cuBLAS.
+static std::vector<float> hostGemm(const harness::Case &cs, int m,
+                                   const void *a, const void *b) {
+  const long long n = cs.n, k = cs.k;
+  std::vector<uint16_t> ha(size_t(m) * k), hb(size_t(n) * k);
+  CHECK_CUDA(cudaMemcpy(ha.data(), a, ha.size() * 2, cudaMemcpyDeviceToHost));
+  CHECK_CUDA(cudaMemcpy(hb.data(), b, hb.size() * 2, cudaMemcpyDeviceToHost));
+  std::vector<double> da(ha.size()), db(hb.size());
+  for (size_t i = 0; i < ha.size(); ++i)
+    da[i] = toDouble(ha[i], cs.dtype);
+  for (size_t i = 0; i < hb.size(); ++i)
+    db[i] = toDouble(hb[i], cs.dtype);
+  std::vector<float> c(size_t(m) * n);
+  for (long long r = 0; r < m; ++r)
+    for (long long col = 0; col < n; ++col) {
+      const double *x = &da[size_t(r) * k], *w = &db[size_t(col) * k];
+      double sum = 0;
+      for (long long i = 0; i < k; ++i)
+        sum += x[i] * w[i];
+      c[size_t(r) * n + col] = float(sum);
+    }
+  return c;
+}
+
+/// `cublas` null: the reference GEMM runs on the host (hostGemm).
 static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
                     unsigned long long seed, int numSMs) {
   const long long n = cs.n, k = cs.k, nOut = cs.gated ? n / 2 : n;
@@ -225,7 +253,8 @@ static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
   CHECK_CUDA(cudaMalloc(&buf.b, size_t(n) * k * 2));
   CHECK_CUDA(cudaMalloc(&buf.bias, size_t(n) * 2));
   CHECK_CUDA(cudaMalloc(&buf.d, size_t(m + 1) * nOut * 2)); // + a guard row
-  CHECK_CUDA(cudaMalloc(&buf.c, size_t(m) * n * 4));
+  if (cublas)
+    CHECK_CUDA(cudaMalloc(&buf.c, size_t(m) * n * 4));
   // Stream-K partials depend on the grid: size for both launches below.
   unsigned long long wsBytes = 0;
   for (int sms : {numSMs, 3}) {
@@ -245,17 +274,22 @@ static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
   fill(cs.dtype, buf.bias, size_t(n), seed + 2, 0.5f);
   // Reference GEMM: row-major C[m, n] = A[m, k] · B[n, k]ᵀ is column-major
   // Cᵀ[n, m] = op_T(B as col-major [k, n]) · (A as col-major [k, m]).
-  float one = 1.0f, zero = 0.0f;
-  cudaDataType_t type = bf16 ? CUDA_R_16BF : CUDA_R_16F;
-  CHECK_CUBLAS(cublasGemmEx(cublas, CUBLAS_OP_T, CUBLAS_OP_N, int(n), m, int(k),
-                            &one, buf.b, type, int(k), buf.a, type, int(k),
-                            &zero, buf.c, CUDA_R_32F, int(n),
-                            CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
-
   std::vector<float> c(size_t(m) * n);
+  if (cublas) {
+    float one = 1.0f, zero = 0.0f;
+    cudaDataType_t type = bf16 ? CUDA_R_16BF : CUDA_R_16F;
+    CHECK_CUBLAS(cublasGemmEx(cublas, CUBLAS_OP_T, CUBLAS_OP_N, int(n), m,
+                              int(k), &one, buf.b, type, int(k), buf.a, type,
+                              int(k), &zero, buf.c, CUDA_R_32F, int(n),
+                              CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+    CHECK_CUDA(cudaDeviceSynchronize());
+    CHECK_CUDA(
+        cudaMemcpy(c.data(), buf.c, c.size() * 4, cudaMemcpyDeviceToHost));
+  } else {
+    CHECK_CUDA(cudaDeviceSynchronize());
+    c = hostGemm(cs, m, buf.a, buf.b);
+  }
   std::vector<uint16_t> bias(n), d(size_t(m + 1) * nOut);
-  CHECK_CUDA(cudaDeviceSynchronize());
-  CHECK_CUDA(cudaMemcpy(c.data(), buf.c, c.size() * 4, cudaMemcpyDeviceToHost));
   CHECK_CUDA(cudaMemcpy(bias.data(), buf.bias, n * 2, cudaMemcpyDeviceToHost));
   std::vector<double> ref(size_t(m) * nOut);
   for (long long r = 0; r < m; ++r)
@@ -488,9 +522,18 @@ int main(int argc, char **argv) {
   std::printf("device: %s (sm_%d%d, %d SMs), %zu configurations\n", prop.name,
               prop.major, prop.minor, prop.multiProcessorCount,
               harness::registry().size());
-  cublasHandle_t cublas;
-  CHECK_CUBLAS(cublasCreate(&cublas));
-  CHECK_CUBLAS(cublasSetMathMode(cublas, CUBLAS_DEFAULT_MATH));
+  const char *hostRef = std::getenv("HARNESS_HOST_REFERENCE");
+  const bool hostReference = hostRef && *hostRef == '1';
+  if (hostReference && timing) {
+    std::fprintf(stderr, "--time compares with cuBLAS: unset "
+                         "HARNESS_HOST_REFERENCE\n");
+    return 2;
+  }
+  cublasHandle_t cublas = nullptr;
+  if (!hostReference) {
+    CHECK_CUBLAS(cublasCreate(&cublas));
+    CHECK_CUBLAS(cublasSetMathMode(cublas, CUBLAS_DEFAULT_MATH));
+  }
   int passed = 0, failed = 0;
   unsigned long long seed = 1234;
   for (const harness::Case &cs : harness::registry()) {
@@ -529,6 +572,7 @@ int main(int argc, char **argv) {
   }
   if (!timing)
     std::printf("%d passed, %d failed\n", passed, failed);
-  cublasDestroy(cublas);
+  if (cublas)
+    cublasDestroy(cublas);
   return failed ? 1 : 0;
 }
