@@ -1,0 +1,167 @@
+//===- sm90/mainloop.cuh - the sm90 GEMM's k-loop: TMA ring and wgmma ----===//
+//
+// A ring of Stages shared-memory slots, each an A k-tile (64 wide, 128-byte
+// swizzled) and a B k-tile, guarded by a "full" mbarrier (TMA transaction
+// bytes) and an "empty" one (one arrival per consumer warpgroup reading the
+// slot, from every CTA of a cluster). The producer's one thread fills slots
+// with TMA (B multicast across a 2x1 cluster, each CTA loading its slice;
+// gated wide swapAB as the tile's gate rows, then its up rows: a 4-D box);
+// each consumer warpgroup runs wgmma m64nNk16 on its 64 (wide: 128) rows of
+// the MMA's M side with both operands read through shared-memory
+// descriptors, one k-tile's MMAs in flight while the previous slot goes
+// back. The ring position `it` runs on across work units.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MLPJIT_SM90_MAINLOOP_CUH
+#define MLPJIT_SM90_MAINLOOP_CUH
+
+#include "mlpjit/kernel_abi.h"
+#include "mlpjit/sm90/ptx.cuh"
+#include "mlpjit/sm90/wgmma.cuh"
+
+namespace mlpjit {
+namespace sm90 {
+
+/// G: GemmTraits.
+template <typename G> struct Mainloop : G {
+  using G::ClusterM;
+  using G::kAccRegs;
+  using G::kATileBytes;
+  using G::kBlock;
+  using G::kBSliceBytes;
+  using G::kBTileBytes;
+  using G::kCluster;
+  using G::kMmaAccRegs;
+  using G::kMmaN;
+  using G::kMmas;
+  using G::kSplitGateUp;
+  using G::kStageBytes;
+  using G::kWideSwap;
+  using G::rowBlock;
+  using G::Stages;
+  using G::SwapAB;
+  using G::TileK;
+  using G::TileN;
+  using typename G::Traits;
+
+  /// Slot s's full and empty mbarriers, in the barrier block at `barriers`.
+  static __device__ __forceinline__ unsigned fullBar(unsigned barriers, int s) {
+    return barriers + 8u * unsigned(s);
+  }
+  static __device__ __forceinline__ unsigned emptyBar(unsigned barriers,
+                                                      int s) {
+    return barriers + 8u * unsigned(Stages + s);
+  }
+  /// The 64-row block of the MMA's M operand (the shared tile) that MMA h
+  /// of warpgroup `consumer` reads: its own block, or with wide swapAB
+  /// block 2c + h of the weight tile, gated 2h + c (gate rows c, up rows c).
+  static __device__ __forceinline__ int mmaRowBlock(int consumer, int h) {
+    if constexpr (kSplitGateUp)
+      return 2 * h + consumer;
+    else if constexpr (kWideSwap)
+      return 2 * consumer + h;
+    else
+      return rowBlock(consumer);
+  }
+
+  static __device__ __forceinline__ void releaseSlot(unsigned emptyBarrier) {
+    if constexpr (kCluster == 1) {
+      ptx::mbarrierArrive(emptyBarrier);
+    } else {
+#pragma unroll
+      for (int c = 0; c < kCluster; ++c)
+        ptx::mbarrierArriveCluster(emptyBarrier, unsigned(c));
+    }
+  }
+
+  /// Producer: loads unit w's k-tiles into the ring at `base` from ring
+  /// position `it` on (advanced past them).
+  template <typename Unit>
+  static __device__ __forceinline__ void
+  load(const abi::GemmParams &p, const Unit &w, unsigned rank, unsigned base,
+       unsigned barriers, int &it) {
+    auto fullBar = [&](int s) { return Mainloop::fullBar(barriers, s); };
+    auto emptyBar = [&](int s) { return Mainloop::emptyBar(barriers, s); };
+    for (int j = 0; j < w.kCount; ++j, ++it) {
+      const int s = it % Stages;
+      const unsigned round = unsigned(it / Stages);
+      // A fresh barrier counts as having completed the phase before
+      // phase 0, so round 0 passes at once.
+      ptx::mbarrierWait(emptyBar(s), (round & 1u) ^ 1u);
+      ptx::mbarrierArriveExpectTx(fullBar(s), kStageBytes);
+      const unsigned stage = base + unsigned(s) * kStageBytes;
+      const int k0 = (w.kBegin + j) * TileK;
+      ptx::tmaLoad2d(stage, &p.tmaA, fullBar(s), k0, w.m0);
+      if constexpr (kSplitGateUp && kCluster == 1) {
+        // Gate rows then up rows of block pairs n0 / 2B, ... (tmaB
+        // is {K, B, gate|up, N / 2B}): the tile's first half is its
+        // gate rows in output order, the second its up rows.
+        for (int h = 0; h < 2; ++h)
+          ptx::tmaLoad4d(stage + kATileBytes + unsigned(h) * (kBTileBytes / 2),
+                         &p.tmaB, fullBar(s), k0, 0, h, w.n0 / (2 * kBlock));
+      } else if constexpr (kSplitGateUp) {
+        // In a 2x1 cluster CTA r loads half r (gate or up rows) and
+        // multicasts it to both.
+        ptx::tmaLoad4dMulticast(stage + kATileBytes + rank * kBSliceBytes,
+                                &p.tmaB, fullBar(s), k0, 0, int(rank),
+                                w.n0 / (2 * kBlock),
+                                (unsigned short)((1u << kCluster) - 1u));
+      } else if constexpr (kCluster == 1) {
+        ptx::tmaLoad2d(stage + kATileBytes, &p.tmaB, fullBar(s), k0, w.n0);
+      } else {
+        ptx::tmaLoad2dMulticast(stage + kATileBytes + rank * kBSliceBytes,
+                                &p.tmaB, fullBar(s), k0,
+                                w.n0 + int(rank) * (TileN / ClusterM),
+                                (unsigned short)((1u << kCluster) - 1u));
+      }
+    }
+  }
+
+  /// Consumer warpgroup `consumer` (thread tid of the consumers): kCount
+  /// k-tiles from ring position `it` on into acc. Returns with the last
+  /// k-tile's MMAs in flight and its slot held (finish waits and frees it).
+  static __device__ __forceinline__ void mma(float (&acc)[kAccRegs], int kCount,
+                                             int consumer, int tid,
+                                             unsigned base, unsigned barriers,
+                                             int &it) {
+    auto fullBar = [&](int s) { return Mainloop::fullBar(barriers, s); };
+    auto emptyBar = [&](int s) { return Mainloop::emptyBar(barriers, s); };
+    for (int j = 0; j < kCount; ++j, ++it) {
+      const int s = it % Stages;
+      ptx::mbarrierWait(fullBar(s), unsigned(it / Stages) & 1u);
+      const unsigned stage = base + unsigned(s) * kStageBytes;
+      // The MMA's M operand (rows of 128 bytes) and its N operand.
+      const unsigned mOperand = SwapAB ? stage + kATileBytes : stage;
+      const unsigned nOperand = SwapAB ? stage : stage + kATileBytes;
+      const unsigned long long descN = ptx::sharedDescriptor(nOperand);
+#pragma unroll
+      for (int i = 0; i < kAccRegs; ++i)
+        ptx::fenceRegister(acc[i]);
+      ptx::wgmmaFence();
+#pragma unroll
+      for (int kk = 0; kk < TileK / 16; ++kk)
+#pragma unroll
+        for (int h = 0; h < kMmas; ++h)
+          wgmma::Mma<kMmaN, Traits::kBf16>::run(
+              acc + h * kMmaAccRegs,
+              ptx::sharedDescriptor(
+                  mOperand + unsigned(mmaRowBlock(consumer, h)) * 64u * 128u) +
+                  2ull * kk,
+              descN + 2ull * kk);
+      ptx::wgmmaCommit();
+#pragma unroll
+      for (int i = 0; i < kAccRegs; ++i)
+        ptx::fenceRegister(acc[i]);
+      // Keep this k-tile's MMAs in flight; the previous ones are done,
+      // so their slot goes back to the producer.
+      ptx::wgmmaWait<1>();
+      if (j > 0 && tid % 128 == 0)
+        releaseSlot(emptyBar((it - 1) % Stages));
+    }
+  }
+};
+
+} // namespace sm90
+} // namespace mlpjit
+
+#endif // MLPJIT_SM90_MAINLOOP_CUH
