@@ -4,7 +4,8 @@
 #     the same y and writes nothing outside it.
 # (b) Harness (.device/harness-s24 from build-harness.sh) against cuBLAS:
 #     the one-tile narrow swapAB tiles of 200-256 tokens (c131-c133, new
-#     wgmma N) and the 100-token down GEMMs (c129, c130).
+#     wgmma N), the 100-token down GEMMs (c129, c130), and stream-K on the
+#     gated 16-token swapAB tile (c134, what call2.sh forces).
 # (c) The 100-token slow spot (session 23: the same plans 6-10% slower at
 #     100 tokens than at 112; hypothesis: TMA boxes that cross the last row
 #     load slower): c129/c130 timed at 100/112/128 tokens with A's tensor
@@ -24,7 +25,7 @@ timeout 90 .device/bin/mlpjit-runtime-tests --gtest_brief=1 \
   --gtest_filter='GpuMlpTest.PaddedIntermediate:GpuMlpTest.SwiGlu:GpuSharedKernelsTest.*' \
   > $L/gpu-tests.log 2>&1
 echo "rc=$?" >> $L/gpu-tests.log
-timeout 90 .device/harness-s24 c129_ c130_ c131_ c132_ c133_ > $L/harness.log 2>&1
+timeout 90 .device/harness-s24 c129_ c130_ c131_ c132_ c133_ c134_ > $L/harness.log 2>&1
 echo "rc=$?" >> $L/harness.log
 mark after-checks
 for pad in 0 1 0 1; do
