@@ -7,7 +7,10 @@ dump's, e.g. an older build's) against the current heuristic in one process.
   /usr/bin/python3 scripts/plans_as_tuning.py --tokens 256,300 OUT.json DUMP.json...
 
 Each entry stands for the planner range of its token count (TunedPlans.cpp);
-"us" is 0: nothing was timed.
+"us" is 0: nothing was timed. --roles keeps only gate_up or down kernels and
+--set KEY=N changes a plan field, so a variant of the heuristic's own plans
+can be forced (e.g. --tokens 1,8,16 --roles gate_up --set splitK=0: its
+M <= 16 gate-up kernels as stream-K).
 """
 import argparse, json
 
@@ -19,17 +22,32 @@ SHAPE_KEYS = ["arch", "dtype", "epilogue", "interleaveRows", "k", "n"]
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tokens", required=True)
+    ap.add_argument("--roles", default="gate_up,down",
+                    help="kernel roles to pin (default both)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=N",
+                    help="set an integer plan field of every pinned plan")
     ap.add_argument("out")
     ap.add_argument("dumps", nargs="+")
     args = ap.parse_args()
     tokens = [int(t) for t in args.tokens.split(",")]
+    roles = args.roles.split(",")
+    changes = {}
+    for change in args.set:
+        key, _, value = change.partition("=")
+        if key not in PLAN_KEYS or key in ("template", "swapAB"):
+            ap.error("--set %s: not an integer plan field" % change)
+        changes[key] = int(value)
     plans = []
     for path in args.dumps:
         for k in json.load(open(path)):
+            if k["role"] not in roles:
+                continue
             for m in tokens:
                 if k["mMin"] <= m <= k["mMax"]:
                     entry = {key: k[key] for key in SHAPE_KEYS}
-                    entry.update(m=m, us=0.0, plan={key: k[key] for key in PLAN_KEYS})
+                    plan = {key: k[key] for key in PLAN_KEYS}
+                    plan.update(changes)
+                    entry.update(m=m, us=0.0, plan=plan)
                     plans.append(entry)
     with open(args.out, "w") as f:
         json.dump({"format": "mlpjit-tuning-1", "plans": plans}, f, indent=2)

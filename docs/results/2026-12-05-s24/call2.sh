@@ -11,8 +11,8 @@
 # `mlpjit-bench --validate` times the heuristic and the tuning file
 # interleaved in one process (the median of 3 rounds), after checking both
 # against cuBLASLt and float64: sk-gate-up.json (gate-up stream-K) and
-# sk-both.json (both GEMMs), from streamk_tuning.py on .device/SK (four fit
-# shapes, the tp8 shard, phi-3-medium and gemma-2-9b).
+# sk-both.json (both GEMMs), from scripts/plans_as_tuning.py --set splitK=0
+# on .device/SK (four fit shapes, the tp8 shard, phi-3-medium and gemma-2-9b).
 set -u
 source "$(dirname "$0")/../../../scripts/device-session.sh" logs2s24
 warm_up
