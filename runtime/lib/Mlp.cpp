@@ -151,24 +151,29 @@ llvm::Error mlpjit::validateProgram(const MlpProgram &p) {
 
 // --- MlpKernels ------------------------------------------------------------
 
-/// MLPJIT_PAD_INTERMEDIATE=1: the intermediate holds whole token tiles and
-/// its tensor maps say so, so that no TMA box of gate-up's stores or the
-/// down GEMM's loads crosses its last row. Off by default until measured:
-/// at 100 tokens the same plans ran 6-10% slower than at 112
-/// (docs/performance.md, session 23), and boxes past the edge are one
-/// suspect.
-static bool padIntermediateRows() {
-  const char *v = std::getenv("MLPJIT_PAD_INTERMEDIATE");
+/// Whether environment variable `name` is "1" (the runtime's opt-in flags).
+static bool envFlag(const char *name) {
+  const char *v = std::getenv(name);
   return v && std::string_view(v) == "1";
 }
 
+/// Padding is off by default until measured: at 100 tokens the same plans
+/// ran 6-10% slower than at 112 (docs/performance.md, session 23), and
+/// boxes past the intermediate's edge are one suspect.
+MlpKernels::LoadOptions MlpKernels::LoadOptions::fromEnvironment() {
+  LoadOptions options;
+  options.padIntermediate = envFlag("MLPJIT_PAD_INTERMEDIATE");
+  return options;
+}
+
 llvm::Expected<std::shared_ptr<const MlpKernels>>
-MlpKernels::load(const MlpProgram &program, const DeviceContext &context) {
+MlpKernels::load(const MlpProgram &program, const DeviceContext &context,
+                 const LoadOptions &options) {
   if (auto e = validateProgram(program))
     return e;
   std::shared_ptr<MlpKernels> kernels(new MlpKernels(context));
   kernels->prog = program;
-  kernels->padIntermediate = padIntermediateRows();
+  kernels->options = options;
   const MlpProgram &p = kernels->prog;
   if (auto e = context.makeCurrent())
     return e;
@@ -221,7 +226,7 @@ static size_t align256(size_t bytes) { return (bytes + 255) / 256 * 256; }
 MlpKernels::WorkspaceLayout MlpKernels::workspaceLayout(const Bucket &b,
                                                         int64_t m) const {
   WorkspaceLayout l;
-  l.intermediateRows = padIntermediate
+  l.intermediateRows = options.padIntermediate
                            ? std::max(wholeTileRows(b.gateUp->desc(), m),
                                       wholeTileRows(b.down->desc(), m))
                            : m;
@@ -437,10 +442,7 @@ llvm::Error MlpLayer::shareWeights(const MlpLayer &other) {
 /// llama-3-8b and gemma-7b with the weights loaded before the wait
 /// (session 5), so it is off by default.
 static bool programmaticLaunch() {
-  static const bool enabled = [] {
-    const char *v = std::getenv("MLPJIT_PDL");
-    return v && std::string_view(v) == "1";
-  }();
+  static const bool enabled = envFlag("MLPJIT_PDL");
   return enabled;
 }
 
@@ -577,9 +579,10 @@ llvm::Error MlpLayer::forward(const void *x, void *y, int64_t m,
 
 // --- Mlp ---------------------------------------------------------------------
 
-llvm::Expected<std::unique_ptr<Mlp>> Mlp::load(const MlpProgram &program,
-                                               const DeviceContext &context) {
-  auto kernels = MlpKernels::load(program, context);
+llvm::Expected<std::unique_ptr<Mlp>>
+Mlp::load(const MlpProgram &program, const DeviceContext &context,
+          const MlpKernels::LoadOptions &options) {
+  auto kernels = MlpKernels::load(program, context, options);
   if (!kernels)
     return kernels.takeError();
   std::unique_ptr<Mlp> mlp(new Mlp());

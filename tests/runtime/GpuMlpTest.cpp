@@ -17,7 +17,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <thread>
@@ -174,17 +173,17 @@ TEST_F(GpuMlpTest, ForwardIsGraphCapturable) {
 }
 
 TEST_F(GpuMlpTest, PaddedIntermediate) {
-  // MLPJIT_PAD_INTERMEDIATE=1 (read at load): the intermediate holds whole
-  // token tiles of both kernels and its tensor maps declare them; y must not
-  // change, nor any byte around it.
+  // LoadOptions::padIntermediate: the intermediate holds whole token tiles
+  // of both kernels and its tensor maps declare them; y must not change, nor
+  // any byte around it.
   BlockShape s;
   s.name = "padded";
   s.bias = true;
   auto program = compiled(s);
   ASSERT_TRUE(bool(program)) << llvm::toString(program.takeError());
-  ASSERT_EQ(setenv("MLPJIT_PAD_INTERMEDIATE", "1", 1), 0);
-  auto mlp = Mlp::load(*program, *context);
-  unsetenv("MLPJIT_PAD_INTERMEDIATE");
+  MlpKernels::LoadOptions padded;
+  padded.padIntermediate = true;
+  auto mlp = Mlp::load(*program, *context, padded);
   ASSERT_TRUE(bool(mlp)) << llvm::toString(mlp.takeError());
   const MlpKernels &kernels = (*mlp)->mlpLayer().kernels();
   for (int64_t m : {1, 5, 17, 129, 300}) {

@@ -131,22 +131,24 @@ mlpjit::harness::randomWeights(GpuSession &gpu, const MlpSpec &spec,
 llvm::Expected<std::unique_ptr<DeviceMlp>>
 DeviceMlp::compile(GpuSession &gpu, const MlpSpec &spec,
                    std::optional<std::string> tuningFile,
-                   const DeviceMlp *weightsOf) {
+                   const DeviceMlp *weightsOf,
+                   const MlpKernels::LoadOptions &load) {
   CompileOptions options;
   options.tuningFile = std::move(tuningFile);
   auto compiled = compileMlp(spec, options);
   if (!compiled)
     return compiled.takeError();
-  return create(gpu, *compiled, /*seed=*/17, weightsOf);
+  return create(gpu, *compiled, /*seed=*/17, weightsOf, load);
 }
 
 llvm::Expected<std::unique_ptr<DeviceMlp>>
 DeviceMlp::create(GpuSession &gpu, const CompiledMlp &compiled,
-                  unsigned long long seed, const DeviceMlp *weightsOf) {
+                  unsigned long long seed, const DeviceMlp *weightsOf,
+                  const MlpKernels::LoadOptions &load) {
   std::unique_ptr<DeviceMlp> dm(new DeviceMlp(gpu));
   dm->specCopy = compiled.spec;
   dm->program = compiled;
-  auto mlp = Mlp::load(toProgram(compiled), gpu.context());
+  auto mlp = Mlp::load(toProgram(compiled), gpu.context(), load);
   if (!mlp)
     return mlp.takeError();
   if (weightsOf) {

@@ -12,14 +12,11 @@
 #include "GpuSession.h"
 
 #include "mlpjit/Pipeline/Compile.h"
+#include "mlpjit/mlpjit.h"
 
 #include <memory>
 #include <optional>
 #include <vector>
-
-namespace mlpjit {
-class Mlp;
-}
 
 namespace mlpjit::harness {
 
@@ -95,10 +92,12 @@ public:
   /// Loads `compiled` with random weights from `seed`; or, with `weightsOf`
   /// (of the same block, outliving the result), on that object's weights,
   /// its packed gate/up copy included (Mlp::shareWeights), so that two plan
-  /// sets stream the same memory.
+  /// sets stream the same memory. `load` as Mlp::load takes it.
   static llvm::Expected<std::unique_ptr<DeviceMlp>>
   create(GpuSession &gpu, const CompiledMlp &compiled, unsigned long long seed,
-         const DeviceMlp *weightsOf = nullptr);
+         const DeviceMlp *weightsOf = nullptr,
+         const MlpKernels::LoadOptions &load =
+             MlpKernels::LoadOptions::fromEnvironment());
   /// Compiles `spec` (tuningFile as CompileOptions takes it: unset, the
   /// default file; empty, the heuristic's plans alone) and creates it with
   /// weights from seed 17 (or `weightsOf`'s), as the benchmark and the tuner
@@ -106,7 +105,9 @@ public:
   static llvm::Expected<std::unique_ptr<DeviceMlp>>
   compile(GpuSession &gpu, const MlpSpec &spec,
           std::optional<std::string> tuningFile,
-          const DeviceMlp *weightsOf = nullptr);
+          const DeviceMlp *weightsOf = nullptr,
+          const MlpKernels::LoadOptions &load =
+              MlpKernels::LoadOptions::fromEnvironment());
   ~DeviceMlp();
 
   /// Runs forward, gateUp and down in this workspace (at least

@@ -30,7 +30,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
-#include <cstdlib>
 #include <functional>
 #include <optional>
 
@@ -104,8 +103,8 @@ static cl::opt<std::string> validateOpt(
 static cl::opt<bool> abPadOpt(
     "ab-pad-intermediate",
     cl::desc("time the plans with the intermediate as M rows and as whole "
-             "token tiles (MLPJIT_PAD_INTERMEDIATE=1, set while the second "
-             "copy loads), interleaved in this process"));
+             "token tiles (MlpKernels::LoadOptions::padIntermediate, what "
+             "MLPJIT_PAD_INTERMEDIATE=1 sets), interleaved in this process"));
 static cl::opt<int> validateRoundsOpt(
     "validate-rounds",
     cl::desc("with --validate or --ab-pad-intermediate: times each point's "
@@ -120,34 +119,11 @@ static cl::opt<std::string> tuningFileOpt(
 
 namespace {
 /// One set of plans every point times: the tuning file it is planned with
-/// (none: the heuristic's), its label in the log, and whether its kernels
-/// load with MLPJIT_PAD_INTERMEDIATE=1.
+/// (none: the heuristic's), its label in the log, and how its kernels load.
 struct PlanSet {
   std::optional<std::string> tuning;
   llvm::StringRef label;
-  bool padIntermediate = false;
-};
-
-/// Sets an environment variable until destroyed, then restores it.
-class ScopedEnv {
-public:
-  ScopedEnv(const char *name, const char *value) : name(name) {
-    if (const char *old = std::getenv(name))
-      previous = old;
-    setenv(name, value, 1);
-  }
-  ~ScopedEnv() {
-    if (previous)
-      setenv(name, previous->c_str(), 1);
-    else
-      unsetenv(name);
-  }
-  ScopedEnv(const ScopedEnv &) = delete;
-  ScopedEnv &operator=(const ScopedEnv &) = delete;
-
-private:
-  const char *name;
-  std::optional<std::string> previous;
+  MlpKernels::LoadOptions load = MlpKernels::LoadOptions::fromEnvironment();
 };
 
 struct BenchShape {
@@ -271,11 +247,9 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
   std::vector<std::unique_ptr<DeviceMlp>> mlps;
   size_t workspaceBytes = 0;
   for (const PlanSet &set : plans) {
-    std::optional<ScopedEnv> pad;
-    if (set.padIntermediate)
-      pad.emplace("MLPJIT_PAD_INTERMEDIATE", "1");
-    auto dev = DeviceMlp::compile(gpu, spec, set.tuning,
-                                  mlps.empty() ? nullptr : mlps.front().get());
+    auto dev =
+        DeviceMlp::compile(gpu, spec, set.tuning,
+                           mlps.empty() ? nullptr : mlps.front().get(), set.load);
     if (!dev)
       return dev.takeError();
     workspaceBytes = std::max(workspaceBytes, (*dev)->workspaceBytes());
@@ -554,7 +528,8 @@ static int benchMain(int argc, char **argv) {
   if (!validateOpt.empty())
     plans = {{std::string(), ""}, {tuningFile(), " (tuned)"}};
   else if (abPadOpt)
-    plans = {{tuningFile(), ""}, {tuningFile(), " (padded)", true}};
+    plans = {{tuningFile(), "", {/*padIntermediate=*/false}},
+             {tuningFile(), " (padded)", {/*padIntermediate=*/true}}};
   const int rounds =
       plans.size() > 1 ? std::max(1, validateRoundsOpt.getValue()) : 1;
   std::vector<std::vector<Row>> sets(plans.size());

@@ -46,11 +46,21 @@ llvm::Error validateProgram(const MlpProgram &program);
 /// any number of threads may launch them at once.
 class MlpKernels {
 public:
+  /// How the loaded kernels lay out a forward's workspace.
+  struct LoadOptions {
+    /// The intermediate as m rounded up to whole token tiles of both
+    /// kernels, which its tensor maps declare, so that no TMA box crosses
+    /// its last row (workspaceLayout). Off by default until measured.
+    bool padIntermediate = false;
+    /// MLPJIT_PAD_INTERMEDIATE=1 sets padIntermediate.
+    static LoadOptions fromEnvironment();
+  };
   /// Validates `program` and loads each kernel once: its cubin when the
   /// program carries one for this device, else its PTX through the driver's
   /// JIT. The context must outlive the kernels.
   static llvm::Expected<std::shared_ptr<const MlpKernels>>
-  load(const MlpProgram &program, const DeviceContext &context);
+  load(const MlpProgram &program, const DeviceContext &context,
+       const LoadOptions &options = LoadOptions::fromEnvironment());
   ~MlpKernels();
   MlpKernels(const MlpKernels &) = delete;
   MlpKernels &operator=(const MlpKernels &) = delete;
@@ -80,7 +90,7 @@ public:
     size_t gateUpCounters = 0, downCounters = 0;
     size_t intermediate = 0, partials = 0;
     size_t total = 0;
-    // Rows of the intermediate: m, or with MLPJIT_PAD_INTERMEDIATE=1 m
+    // Rows of the intermediate: m, or with LoadOptions::padIntermediate m
     // rounded up to whole token tiles of both kernels.
     int64_t intermediateRows = 0;
   };
@@ -92,8 +102,7 @@ private:
   MlpProgram prog;
   std::vector<std::unique_ptr<LoadedKernel>> loaded;
   std::vector<Bucket> buckets;
-  // MLPJIT_PAD_INTERMEDIATE=1 when loaded (see workspaceLayout).
-  bool padIntermediate = false;
+  LoadOptions options;
 };
 
 /// One layer's weights on top of shared kernels: the packed gate/up weight
@@ -188,7 +197,9 @@ public:
   /// Loads every kernel of `program` and allocates the packed gate/up weight
   /// and a workspace for tokensMax tokens. The context must outlive the Mlp.
   static llvm::Expected<std::unique_ptr<Mlp>>
-  load(const MlpProgram &program, const DeviceContext &context);
+  load(const MlpProgram &program, const DeviceContext &context,
+       const MlpKernels::LoadOptions &options =
+           MlpKernels::LoadOptions::fromEnvironment());
   ~Mlp();
   Mlp(const Mlp &) = delete;
   Mlp &operator=(const Mlp &) = delete;
