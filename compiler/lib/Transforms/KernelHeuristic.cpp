@@ -667,6 +667,9 @@ std::vector<KernelPlan> mlpjit::sm90TunerOnlyCandidates(const GemmProblem &p,
   std::vector<KernelPlan> out;
   if (smVersion(p.arch) != 90)
     return out;
+  auto cheaper = [&](const KernelPlan &a, const KernelPlan &b) {
+    return estimateMicros(p, a, m) < estimateMicros(p, b, m);
+  };
   for (const int64_t tm : narrowSwapTokenTiles(m)) {
     std::vector<KernelPlan> splits;
     addTilePlans(splits, p, m, tm, 128, /*swap=*/true);
@@ -675,10 +678,7 @@ std::vector<KernelPlan> mlpjit::sm90TunerOnlyCandidates(const GemmProblem &p,
     // Planner candidates up to 224 tokens where they fit one wave
     // (sm90Candidates); the gated GEMM's best split is also timed beyond.
     if (isGated(p.epilogue))
-      out.push_back(*llvm::min_element(
-          splits, [&](const KernelPlan &a, const KernelPlan &b) {
-            return estimateMicros(p, a, m) < estimateMicros(p, b, m);
-          }));
+      out.push_back(*llvm::min_element(splits, cheaper));
     // Two token tiles in a 2x1 cluster multicast the weight tile, each CTA
     // loading half (cuBLASLt's 128x104 1x2 kernel for the tp8 down GEMM at
     // M = 200): the weights cross L2 once per 2 x tm tokens.
@@ -702,11 +702,8 @@ std::vector<KernelPlan> mlpjit::sm90TunerOnlyCandidates(const GemmProblem &p,
     if (!splits.empty())
       out.push_back(splits.front());
     if (splits.size() > 1)
-      out.push_back(*std::min_element(
-          splits.begin() + 1, splits.end(),
-          [&](const KernelPlan &a, const KernelPlan &b) {
-            return estimateMicros(p, a, m) < estimateMicros(p, b, m);
-          }));
+      out.push_back(
+          *std::min_element(std::next(splits.begin()), splits.end(), cheaper));
   }
   return out;
 }
