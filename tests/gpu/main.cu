@@ -182,6 +182,12 @@ struct Buffers {
   unsigned *counters = nullptr;
 };
 
+/// Whether environment variable `name` is "1" (the harness's switches).
+static bool envFlag(const char *name) {
+  const char *v = std::getenv(name);
+  return v && std::strcmp(v, "1") == 0;
+}
+
 /// aRows: the rows A's tensor map declares, m or more where the buffer has
 /// them (HARNESS_PAD_A below).
 static mlpjit::abi::GemmParams params(const harness::Case &cs, int m,
@@ -412,7 +418,7 @@ static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas,
   // narrow tiles 5-30% slower at 100 tokens than at 128, same grid).
   int aRows = m;
 #if defined(MLPJIT_GPU_SM90)
-  if (const char *pad = std::getenv("HARNESS_PAD_A"); pad && *pad == '1') {
+  if (envFlag("HARNESS_PAD_A")) {
     const int box = mlpjit::sm90::boxRowsA(cs.config);
     aRows = (m + box - 1) / box * box;
   }
@@ -523,8 +529,7 @@ int main(int argc, char **argv) {
   std::printf("device: %s (sm_%d%d, %d SMs), %zu configurations\n", prop.name,
               prop.major, prop.minor, prop.multiProcessorCount,
               harness::registry().size());
-  const char *hostRef = std::getenv("HARNESS_HOST_REFERENCE");
-  const bool hostReference = hostRef && *hostRef == '1';
+  const bool hostReference = envFlag("HARNESS_HOST_REFERENCE");
   if (hostReference && timing) {
     std::fprintf(stderr, "--time compares with cuBLAS: unset "
                          "HARNESS_HOST_REFERENCE\n");
