@@ -516,12 +516,16 @@ int main(int argc, char **argv) {
     --argc;
     ++argv;
   }
-  // Name filters: a case runs when its name contains any of them (all run
-  // without one).
+  // Name filters: a case runs when its name contains any of them, or starts
+  // with the rest of one that begins with '^' ("^c12_" is case 12 alone, not
+  // c112); all run without one.
   auto selected = [&](const std::string &name) {
-    for (int i = 1; i < argc; ++i)
-      if (std::strstr(name.c_str(), argv[i]))
+    for (int i = 1; i < argc; ++i) {
+      const char *filter = argv[i];
+      if (filter[0] == '^' ? name.rfind(filter + 1, 0) == 0
+                           : std::strstr(name.c_str(), filter) != nullptr)
         return true;
+    }
     return argc <= 1;
   };
   cudaDeviceProp prop;

@@ -369,7 +369,8 @@ void addTilePlans(std::vector<KernelPlan> &out, const GemmProblem &p, int64_t m,
   // Stream-K (splitK 0) is not a candidate: on the H200 it lost to whole
   // tiles or split-K in every calibrated case, v7's aligned last-wave
   // pieces included (gate-up at M = 256: 137 vs 108 us; their fp32
-  // partials cost more than the wave they save; docs/performance.md).
+  // partials cost more than the wave they save; docs/performance.md), and
+  // at M <= 16 the whole forward ran 1-18% slower with it (session 25).
   // 2x1 clusters halve the weight tile's L2 reads: 1-4% faster for gated
   // GEMMs from 12 token tiles (M >= 1536), slower with fewer (an odd
   // count idles a CTA: 1.2-1.7x at M = 384) and for the plain down GEMM

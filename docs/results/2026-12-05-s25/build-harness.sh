@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds .device/harness-s25 (no GPU needed; from the repository root): every
+# correctness-only (untimed) case of tests/gpu/sm90/configs.inc, so racecheck
+# can run over every template variant (clusters, ping-pong, register stores,
+# gate/up blocks, wide and narrow swapAB, split-K, stream-K) without cuBLAS
+# (HARNESS_HOST_REFERENCE=1), plus the timed 100-token down GEMMs c129/c130
+# for the padding A/B on the H200 (HARNESS_PAD_A). Each case compiles alone.
+set -euo pipefail
+flags="-std=c++17 -O3 -gencode=arch=compute_90a,code=sm_90a -DMLPJIT_GPU_SM90 -I templates -I tests/gpu -Xptxas -warn-spills"
+cases="$(grep -oE '^CONFIG\w*\([0-9]+, false' tests/gpu/sm90/configs.inc | grep -oE '[0-9]+') 129 130"
+dir=$(mktemp -d)
+echo $cases | tr ' ' '\n' | xargs -P 2 -I{} /usr/local/cuda/bin/nvcc $flags -DPARTS=1000 -DPART={} \
+  -c tests/gpu/part.cu -o "$dir/p{}.o"
+/usr/local/cuda/bin/nvcc $flags -c tests/gpu/main.cu -o "$dir/main.o"
+mkdir -p .device
+LIBRARY_PATH=/usr/local/cuda/lib64/stubs /usr/local/cuda/bin/nvcc $flags "$dir"/*.o \
+  -o .device/harness-s25 -lcublas -lcuda
+rm -rf "$dir"
