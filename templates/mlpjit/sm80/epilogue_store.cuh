@@ -15,6 +15,7 @@
 #ifndef MLPJIT_SM80_EPILOGUE_STORE_CUH
 #define MLPJIT_SM80_EPILOGUE_STORE_CUH
 
+#include "mlpjit/element_traits.cuh"
 #include "mlpjit/kernel_abi.h"
 
 namespace mlpjit {
@@ -36,7 +37,7 @@ template <typename G> struct EpilogueStore : G {
   using G::TileM;
   using typename G::Element;
   using typename G::Epi;
-  using typename G::Ops;
+  using typename G::Traits;
 
   /// Writes this warp's accumulators (warp tile (warpM, warpN)) into the
   /// fp32 tile; the caller synchronises before anyone reads it.
@@ -80,22 +81,22 @@ template <typename G> struct EpilogueStore : G {
           float gate = tile[row * kTileRow + gateCol];
           float up = tile[row * kTileRow + gateCol + GateUpBlock];
           if constexpr (HasBias) {
-            gate += Ops::toFloat(bias[n0 + gateCol]);
-            up += Ops::toFloat(bias[n0 + gateCol + GateUpBlock]);
+            gate += Traits::toFloat(bias[n0 + gateCol]);
+            up += Traits::toFloat(bias[n0 + gateCol + GateUpBlock]);
           }
           out[e] = Epi::apply(gate, up);
         } else {
           float x = tile[row * kTileRow + c];
           if constexpr (HasBias)
-            x += Ops::toFloat(bias[n0 + c]);
+            x += Traits::toFloat(bias[n0 + c]);
           out[e] = Epi::apply(x);
         }
       }
       uint4 packed;
-      packed.x = Ops::pack2(out[0], out[1]);
-      packed.y = Ops::pack2(out[2], out[3]);
-      packed.z = Ops::pack2(out[4], out[5]);
-      packed.w = Ops::pack2(out[6], out[7]);
+      packed.x = packBits<Element>(out[0], out[1]);
+      packed.y = packBits<Element>(out[2], out[3]);
+      packed.z = packBits<Element>(out[4], out[5]);
+      packed.w = packBits<Element>(out[6], out[7]);
       *reinterpret_cast<uint4 *>(d + (long long)(m0 + row) * kNOut + outCol0 +
                                  col) = packed;
     }

@@ -57,7 +57,7 @@ struct GemmMma
   using G::kWarpsM;
   using G::kWarpTileM;
   using G::kWarpTileN;
-  using typename G::Ops;
+  using typename G::Traits;
 
   static __device__ __forceinline__ void run(const abi::GemmParams &p) {
     extern __shared__ __align__(16) unsigned char sharedRaw[];
@@ -134,7 +134,7 @@ struct GemmMma
         for (int i = 0; i < kMmaM; ++i)
 #pragma unroll
           for (int j = 0; j < kMmaN; ++j)
-            ptx::mma<Ops::kBf16>(acc[i][j], aFrag[i], bFrag[j]);
+            ptx::mma<Traits::kBf16>(acc[i][j], aFrag[i], bFrag[j]);
       }
     }
     ptx::copyAsyncWait<0>();

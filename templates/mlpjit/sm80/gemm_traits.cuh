@@ -10,40 +10,12 @@
 #ifndef MLPJIT_SM80_GEMM_TRAITS_CUH
 #define MLPJIT_SM80_GEMM_TRAITS_CUH
 
-#include <cuda_bf16.h>
-#include <cuda_fp16.h>
-
+#include "mlpjit/element_traits.cuh"
 #include "mlpjit/gemm_config.h"
 #include "mlpjit/sm80/launch.h"
 
 namespace mlpjit {
 namespace sm80 {
-
-/// Element conversions, so the kernel is written once for bf16 and fp16.
-template <typename Element> struct ElementOps;
-
-template <> struct ElementOps<__nv_bfloat16> {
-  static constexpr bool kBf16 = true; // picks ptx::mma's operand type
-  static __device__ __forceinline__ float toFloat(__nv_bfloat16 x) {
-    return __bfloat162float(x);
-  }
-  // Two values rounded to nearest even, `lo` at the lower address.
-  static __device__ __forceinline__ unsigned pack2(float lo, float hi) {
-    __nv_bfloat162 v = __floats2bfloat162_rn(lo, hi);
-    return *reinterpret_cast<unsigned *>(&v);
-  }
-};
-
-template <> struct ElementOps<__half> {
-  static constexpr bool kBf16 = false;
-  static __device__ __forceinline__ float toFloat(__half x) {
-    return __half2float(x);
-  }
-  static __device__ __forceinline__ unsigned pack2(float lo, float hi) {
-    __half2 v = __floats2half2_rn(lo, hi);
-    return *reinterpret_cast<unsigned *>(&v);
-  }
-};
 
 /// The template parameters of GemmMma under their own names, and what
 /// follows from them.
@@ -91,7 +63,7 @@ struct GemmTraits {
   static constexpr bool kGated = Epi::kGated;
   static constexpr int kOutTileN = kGated ? TileN / 2 : TileN;
   static constexpr long long kNOut = kGated ? N / 2 : N;
-  using Ops = ElementOps<Element>;
+  using Traits = ElementTraits<Element>;
 };
 
 } // namespace sm80

@@ -11,44 +11,13 @@
 #ifndef MLPJIT_SM90_GEMM_TRAITS_CUH
 #define MLPJIT_SM90_GEMM_TRAITS_CUH
 
-#include <cuda_bf16.h>
-#include <cuda_fp16.h>
-
+#include "mlpjit/element_traits.cuh"
 #include "mlpjit/gemm_config.h"
 #include "mlpjit/sm90/launch.h"
 #include "mlpjit/tile_schedule.h"
 
 namespace mlpjit {
 namespace sm90 {
-
-/// Element conversions, so the kernel is written once for bf16 and fp16.
-template <typename Element> struct ElementTraits;
-template <> struct ElementTraits<__nv_bfloat16> {
-  static constexpr bool kBf16 = true;
-  using Pair = __nv_bfloat162;
-  static __device__ __forceinline__ float toFloat(__nv_bfloat16 x) {
-    return __bfloat162float(x);
-  }
-  static __device__ __forceinline__ __nv_bfloat16 fromFloat(float x) {
-    return __float2bfloat16_rn(x);
-  }
-  static __device__ __forceinline__ Pair pack(float a, float b) {
-    return __floats2bfloat162_rn(a, b);
-  }
-};
-template <> struct ElementTraits<__half> {
-  static constexpr bool kBf16 = false;
-  using Pair = __half2;
-  static __device__ __forceinline__ float toFloat(__half x) {
-    return __half2float(x);
-  }
-  static __device__ __forceinline__ __half fromFloat(float x) {
-    return __float2half_rn(x);
-  }
-  static __device__ __forceinline__ Pair pack(float a, float b) {
-    return __floats2half2_rn(a, b);
-  }
-};
 
 /// The template parameters of GemmTmaWs under their own names, and what
 /// follows from them.
