@@ -19,6 +19,8 @@ namespace family = mlpjit::sm80;
 #define MLPJIT_GPU_FAMILY "sm80"
 #endif
 
+#include "mlpjit/ElementKinds.h"
+
 #include <cuda_runtime.h>
 
 #include <string>
@@ -27,12 +29,12 @@ namespace family = mlpjit::sm80;
 
 namespace harness {
 
-enum class Dtype { bf16, f16 };
+using Dtype = mlpjit::DType;
 
 struct Case {
   std::string name;
   Dtype dtype;
-  int epilogue; // index into kEpilogueNames in main.cu
+  mlpjit::Epilogue epilogue; // also the index into kEpilogueNames (main.cu)
   bool gated, hasBias, timed;
   mlpjit::GemmConfig config;
   long long n, k;
@@ -151,7 +153,7 @@ struct Registrar<true, Element, Epi, EpiIndex, TM, TN, TK, S, Split, Swap, Bias,
     Case c;
     c.name = name;
     c.dtype = std::is_same<Element, __half>::value ? Dtype::f16 : Dtype::bf16;
-    c.epilogue = EpiIndex;
+    c.epilogue = mlpjit::Epilogue(EpiIndex);
     c.gated = Epi::kGated;
     c.hasBias = Bias;
     c.timed = timed;

@@ -26,6 +26,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "harness.h"
+#include "mlpjit/HostReference.h"
 
 #include <cublas_v2.h>
 #include <cuda.h>
@@ -143,38 +144,6 @@ static void encodeTensor(mlpjit::abi::TmaDescriptor &out, const void *ptr,
 }
 #endif
 
-static double toDouble(uint16_t bits, harness::Dtype dtype) {
-  if (dtype == harness::Dtype::bf16) {
-    uint32_t w = uint32_t(bits) << 16;
-    float f;
-    std::memcpy(&f, &w, 4);
-    return f;
-  }
-  __half_raw raw;
-  raw.x = bits;
-  return double(__half2float(__half(raw)));
-}
-
-static double activation(int kind, double x) {
-  switch (kind) {
-  case 1:
-  case 5:
-    return x / (1.0 + std::exp(-x));
-  case 2:
-  case 6:
-    return 0.5 * x *
-           (1.0 + std::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
-  case 3:
-  case 7:
-    return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
-  case 4:
-  case 8:
-    return x > 0 ? x : 0.0;
-  default:
-    return x;
-  }
-}
-
 struct Buffers {
   void *a = nullptr, *b = nullptr, *bias = nullptr, *d = nullptr;
   float *c = nullptr; // cuBLAS result [m, n]
@@ -235,9 +204,9 @@ static std::vector<float> hostGemm(const harness::Case &cs, int m,
   CHECK_CUDA(cudaMemcpy(hb.data(), b, hb.size() * 2, cudaMemcpyDeviceToHost));
   std::vector<double> da(ha.size()), db(hb.size());
   for (size_t i = 0; i < ha.size(); ++i)
-    da[i] = toDouble(ha[i], cs.dtype);
+    da[i] = mlpjit::host::fromBits(ha[i], cs.dtype);
   for (size_t i = 0; i < hb.size(); ++i)
-    db[i] = toDouble(hb[i], cs.dtype);
+    db[i] = mlpjit::host::fromBits(hb[i], cs.dtype);
   std::vector<float> c(size_t(m) * n);
   for (long long r = 0; r < m; ++r)
     for (long long col = 0; col < n; ++col) {
@@ -303,14 +272,15 @@ static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
     for (long long j = 0; j < nOut; ++j) {
       auto acc = [&](long long col) {
         return double(c[r * n + col]) +
-               (cs.hasBias ? toDouble(bias[col], cs.dtype) : 0.0);
+               (cs.hasBias ? mlpjit::host::fromBits(bias[col], cs.dtype) : 0.0);
       };
       if (cs.gated) {
         const long long b = cs.config.gateUpBlock;
         long long gate = (j / b) * 2 * b + j % b;
-        ref[r * nOut + j] = activation(cs.epilogue, acc(gate)) * acc(gate + b);
+        ref[r * nOut + j] =
+            mlpjit::host::epilogue(cs.epilogue, acc(gate), acc(gate + b));
       } else {
-        ref[r * nOut + j] = activation(cs.epilogue, acc(j));
+        ref[r * nOut + j] = mlpjit::host::epilogue(cs.epilogue, acc(j), 0.0);
       }
     }
 
@@ -334,7 +304,7 @@ static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
     double errSq = 0, refSq = 0;
     long long bad = 0;
     for (size_t i = 0; i < ref.size(); ++i) {
-      double out = toDouble(d[i], cs.dtype);
+      double out = mlpjit::host::fromBits(d[i], cs.dtype);
       if (!std::isfinite(out)) {
         ++bad;
         continue;
@@ -359,8 +329,8 @@ static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
     std::printf("%s %s %s m=%d run=%d rel=%.3e nonfinite=%lld guard=%lld "
                 "counters=%llu\n",
                 ok ? "ok  " : "FAIL", cs.name.c_str(),
-                kEpilogueNames[cs.epilogue], m, run, rel, bad, guardTouched,
-                nonzeroCounters);
+                kEpilogueNames[int(cs.epilogue)], m, run, rel, bad,
+                guardTouched, nonzeroCounters);
   }
   cudaFree(buf.a);
   cudaFree(buf.b);

@@ -3,6 +3,8 @@
 #   tests/gpu/run.sh sm90|sm80 [--time] [name-filter...]
 # sm90 needs an sm_90 GPU (H100/H200) and links -lcuda (tensor maps); sm80 is
 # compiled for the GPU's own sm_XY (ARCH overrides; no 'a' features needed).
+# CASES="119 131" builds only those case ids (each alone), BUILD_ONLY=1 stops
+# after the build (no GPU needed: ctest gpu-harness.builds).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -19,19 +21,22 @@ cuda="${CUDA_HOME:-/usr/local/cuda}"
 build="${BUILD_DIR:-/tmp/mlpjit-$family-harness-sm_$arch}"
 mkdir -p "$build"
 flags=(-std=c++17 -O3 "-gencode=arch=compute_${arch},code=sm_${arch}" $define
-       -I "$repo/templates" -I "$here" -Xptxas -warn-spills)
+       -I "$repo/templates" -I "$repo/runtime/include" -I "$here" -Xptxas -warn-spills)
 if [ ! -x "$build/harness" ] || [ -n "${REBUILD:-}" ]; then
   echo "building $family for sm_$arch in $build"
+  rm -f "$build"/part*.o
+  # Each share of the cases, or each case of CASES alone (ids < 1000).
+  if [ -n "${CASES:-}" ]; then shares=($CASES); parts=1000; else shares=($(seq 0 $((parts - 1)))); fi
   pids=()
-  for ((i = 0; i < parts; ++i)); do
+  for i in "${shares[@]}"; do
     "$cuda/bin/nvcc" "${flags[@]}" -Xptxas -v -DPARTS=$parts -DPART=$i -c "$here/part.cu" \
       -o "$build/part$i.o" > "$build/part$i.log" 2>&1 &
     pids+=($!)
   done
   "$cuda/bin/nvcc" "${flags[@]}" -c "$here/main.cu" -o "$build/main.o"
   status=0
-  for ((i = 0; i < parts; ++i)); do
-    wait "${pids[$i]}" || { cat "$build/part$i.log"; status=1; }
+  for ((j = 0; j < ${#shares[@]}; ++j)); do
+    wait "${pids[$j]}" || { cat "$build/part${shares[$j]}.log"; status=1; }
   done
   [ $status -eq 0 ] || exit 1
   # Resource report: registers, spills, stack per kernel.
@@ -39,4 +44,5 @@ if [ ! -x "$build/harness" ] || [ -n "${REBUILD:-}" ]; then
   "$cuda/bin/nvcc" "${flags[@]}" "$build"/part*.o "$build/main.o" \
     -o "$build/harness" -lcublas -lcuda
 fi
+[ -z "${BUILD_ONLY:-}" ] || { echo "built $build/harness"; exit 0; }
 "$build/harness" "$@"

@@ -6,7 +6,7 @@
 # (HARNESS_HOST_REFERENCE=1), plus the timed 100-token down GEMMs c129/c130
 # for the padding A/B on the H200 (HARNESS_PAD_A). Each case compiles alone.
 set -euo pipefail
-flags="-std=c++17 -O3 -gencode=arch=compute_90a,code=sm_90a -DMLPJIT_GPU_SM90 -I templates -I tests/gpu -Xptxas -warn-spills"
+flags="-std=c++17 -O3 -gencode=arch=compute_90a,code=sm_90a -DMLPJIT_GPU_SM90 -I templates -I runtime/include -I tests/gpu -Xptxas -warn-spills"
 cases="$(grep -oE '^CONFIG\w*\([0-9]+, false' tests/gpu/sm90/configs.inc | grep -oE '[0-9]+') 129 130"
 dir=$(mktemp -d)
 echo $cases | tr ' ' '\n' | xargs -P 2 -I{} /usr/local/cuda/bin/nvcc $flags -DPARTS=1000 -DPART={} \

@@ -4,13 +4,14 @@
 // element: each epilogue's activation in double precision, and the 16-bit
 // float formats converted to and from their bits. The float64 evaluator
 // (compiler/lib/Reference), the tools' checks (tools/harness), the runtime
-// tests and the embedding example use it. MLIR-free, header-only.
+// tests, the embedding example and the GPU harness (tests/gpu) use it.
+// Header-only and free of MLIR and LLVM.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_HOSTREFERENCE_H
 #define MLPJIT_HOSTREFERENCE_H
 
-#include "mlpjit/KernelDesc.h"
+#include "mlpjit/ElementKinds.h"
 
 #include <cmath>
 #include <cstdint>

@@ -13,32 +13,14 @@
 #ifndef MLPJIT_KERNELDESC_H
 #define MLPJIT_KERNELDESC_H
 
+#include "mlpjit/ElementKinds.h"
+
 #include "llvm/Support/JSON.h"
 
 #include <cstdint>
 #include <string>
 
 namespace mlpjit {
-
-enum class DType : uint8_t { bf16, f16 };
-
-/// Same order and meaning as the dialect's EpilogueKind.
-enum class Epilogue : uint8_t {
-  none,       // D = acc
-  silu,       // D = silu(acc)
-  gelu_tanh,  // D = gelu_tanh(acc)
-  gelu_erf,   // D = gelu_erf(acc)
-  relu,       // D = relu(acc)
-  swiglu,     // D = silu(gate) * up
-  geglu_tanh, // D = gelu_tanh(gate) * up
-  geglu_erf,  // D = gelu_erf(gate) * up
-  reglu,      // D = relu(gate) * up
-};
-
-inline bool isGated(Epilogue e) {
-  return e == Epilogue::swiglu || e == Epilogue::geglu_tanh ||
-         e == Epilogue::geglu_erf || e == Epilogue::reglu;
-}
 
 /// Gate/up interleave blocks the gated kernels implement: a power of two
 /// from 8 to 64 rows. The pipeline picks the largest one up to
