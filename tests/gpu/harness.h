@@ -29,11 +29,9 @@ namespace family = mlpjit::sm80;
 
 namespace harness {
 
-using Dtype = mlpjit::DType;
-
 struct Case {
   std::string name;
-  Dtype dtype;
+  mlpjit::DType dtype;
   mlpjit::Epilogue epilogue; // also the index into kEpilogueNames (main.cu)
   bool gated, hasBias, timed;
   mlpjit::GemmConfig config;
@@ -152,7 +150,8 @@ struct Registrar<true, Element, Epi, EpiIndex, TM, TN, TK, S, Split, Swap, Bias,
   explicit Registrar(const char *name, bool timed, std::vector<int> ms) {
     Case c;
     c.name = name;
-    c.dtype = std::is_same<Element, __half>::value ? Dtype::f16 : Dtype::bf16;
+    c.dtype = std::is_same<Element, __half>::value ? mlpjit::DType::f16
+                                                   : mlpjit::DType::bf16;
     c.epilogue = mlpjit::Epilogue(EpiIndex);
     c.gated = Epi::kGated;
     c.hasBias = Bias;

@@ -84,9 +84,9 @@ __global__ void fillUniform(T *p, size_t n, unsigned long long seed,
   }
 }
 
-static void fill(harness::Dtype dtype, void *p, size_t n,
+static void fill(mlpjit::DType dtype, void *p, size_t n,
                  unsigned long long seed, float scale) {
-  if (dtype == harness::Dtype::bf16)
+  if (dtype == mlpjit::DType::bf16)
     fillUniform<__nv_bfloat16>
         <<<1024, 256>>>(static_cast<__nv_bfloat16 *>(p), n, seed, scale);
   else
@@ -103,7 +103,7 @@ static void fill(harness::Dtype dtype, void *p, size_t n,
 /// boxRows / 2 block}: one box is a tile's gate (or up) rows.
 static void encodeTensor(mlpjit::abi::TmaDescriptor &out, const void *ptr,
                          long long rows, long long cols, int boxRows,
-                         int boxCols, harness::Dtype dtype,
+                         int boxCols, mlpjit::DType dtype,
                          int swizzleBytes = 128, int block = 0) {
   static_assert(sizeof(CUtensorMap) == sizeof(mlpjit::abi::TmaDescriptor),
                 "ABI descriptor size");
@@ -126,8 +126,8 @@ static void encodeTensor(mlpjit::abi::TmaDescriptor &out, const void *ptr,
   }
   CUresult r = cuTensorMapEncodeTiled(
       &map,
-      dtype == harness::Dtype::bf16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
-                                    : CU_TENSOR_MAP_DATA_TYPE_FLOAT16,
+      dtype == mlpjit::DType::bf16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
+                                   : CU_TENSOR_MAP_DATA_TYPE_FLOAT16,
       rank, const_cast<void *>(ptr), dims, strides, box, elementStrides,
       CU_TENSOR_MAP_INTERLEAVE_NONE,
       swizzleBytes == 32   ? CU_TENSOR_MAP_SWIZZLE_32B
@@ -223,7 +223,7 @@ static std::vector<float> hostGemm(const harness::Case &cs, int m,
 static bool runCase(const harness::Case &cs, int m, cublasHandle_t cublas,
                     unsigned long long seed, int numSMs) {
   const long long n = cs.n, k = cs.k, nOut = cs.gated ? n / 2 : n;
-  const bool bf16 = cs.dtype == harness::Dtype::bf16;
+  const bool bf16 = cs.dtype == mlpjit::DType::bf16;
   Buffers buf;
   CHECK_CUDA(cudaMalloc(&buf.a, size_t(m) * k * 2));
   CHECK_CUDA(cudaMalloc(&buf.b, size_t(n) * k * 2));
@@ -373,7 +373,7 @@ template <typename Body> static float medianMs(Body body, int iterations) {
 static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas,
                      int numSMs) {
   const long long n = cs.n, k = cs.k, nOut = cs.gated ? n / 2 : n;
-  const bool bf16 = cs.dtype == harness::Dtype::bf16;
+  const bool bf16 = cs.dtype == mlpjit::DType::bf16;
   double setBytes = 2.0 * (double(m) * k + double(n) * k + double(m) * n);
   int sets = int(std::min(8.0, std::max(2.0, std::ceil(200e6 / setBytes))));
   std::vector<Buffers> bufs(sets);
