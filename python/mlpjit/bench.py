@@ -17,9 +17,13 @@ Each implementation is checked against the float64 reference first.
     python -m mlpjit.bench [CONFIG.json|SPEC.mlp ...] [--shapes llama-3-8b,...]
                            [--tokens 1,16,...] [--autotune]
                            [--json out.json] [--compare mlpjit-bench.json]
+                           [--tuning-file tuning.json]
 
 --compare reads mlpjit-bench --json output and adds each point's ratio of
-this tool's mlpjit time to mlpjit-bench's.
+this tool's mlpjit time to mlpjit-bench's. --tuning-file also times mlpjit
+under that file's plans (mlpjit-bench --tune) as "tuned", beside the
+heuristic's plans, which this tool always times (and scores against the peers)
+with MLPJIT_TUNING_FILE empty.
 """
 import argparse
 import json
@@ -133,10 +137,24 @@ def peer_block(prog, source):
     return b
 
 
+def compile_with(spec, dev, tokens, tuning_file):
+    """_compile under MLPJIT_TUNING_FILE=tuning_file ("": the heuristic's plans),
+    which the compiler reads at each compile."""
+    saved = os.environ.get("MLPJIT_TUNING_FILE")
+    os.environ["MLPJIT_TUNING_FILE"] = tuning_file
+    try:
+        return _compile(spec, device=dev.index, tokens=(1, max(tokens)))
+    finally:
+        if saved is None:
+            del os.environ["MLPJIT_TUNING_FILE"]
+        else:
+            os.environ["MLPJIT_TUNING_FILE"] = saved
+
+
 def bench_shape(name, spec, tokens, args, rows, compare):
     dev = torch.device("cuda", torch.cuda.current_device())
     print(f"[{name}] compiling...", file=sys.stderr, flush=True)
-    prog = _compile(spec, device=dev.index, tokens=(1, max(tokens)))
+    prog = compile_with(spec, dev, tokens, "")
     b = peer_block(prog, name)
     h, i, kind = b.hidden, b.intermediate, b.activation
     dt = TORCH_DTYPES[b.dtype]
@@ -148,12 +166,16 @@ def bench_shape(name, spec, tokens, args, rows, compare):
     wgu = torch.cat([wg, wu]).contiguous()
     layer = Layer(prog, 0, gate=wg, up=wu, down=wd)
     compiled = torch.compile(merged)
-    impls = {
-        "mlpjit": lambda x: layer(x),
+    impls = {"mlpjit": lambda x: layer(x)}
+    if args.tuning_file:
+        tuned_layer = Layer(compile_with(spec, dev, tokens, args.tuning_file), 0,
+                            gate=wg, up=wu, down=wd)
+        impls["tuned"] = lambda x: tuned_layer(x)
+    impls.update({
         "eager": lambda x: eager(x, wg, wu, wd, kind),
         "merged": lambda x: merged(x, wgu, wd, kind),
         "compile": lambda x: compiled(x, wgu, wd, kind),
-    }
+    })
     for m in tokens:
         xs = [rand(m, h).to(dt) for _ in range(ROTATIONS)]
         ref = reference(xs[0], wg, wu, wd, kind)
@@ -174,12 +196,16 @@ def bench_shape(name, spec, tokens, args, rows, compare):
         if ref_us:
             row["mlpjit_bench_us"] = ref_us
             row["vs_mlpjit_bench"] = row["mlpjit_us"] / ref_us
-        peers = [k for k in point if k != "mlpjit"]
+        peers = [k for k in point if k not in ("mlpjit", "tuned")]
         row["best_peer_us"] = min(row[f"{k}_us"] for k in peers)
         row["speedup"] = row["best_peer_us"] / row["mlpjit_us"]
         rows.append(row)
         extra = (f"  vs mlpjit-bench {row['vs_mlpjit_bench']:.3f}"
                  if "vs_mlpjit_bench" in row else "")
+        if "tuned_us" in row:
+            row["speedup_tuned"] = row["best_peer_us"] / row["tuned_us"]
+            extra += (f"  tuned {row['tuned_us']:8.1f} us  speedup "
+                      f"{row['speedup_tuned']:.2f}")
         print(f"{name:16s} M={m:5d}  mlpjit {row['mlpjit_us']:8.1f} us  " +
               "  ".join(f"{k} {row[k + '_us']:8.1f}" for k in peers) +
               f"  speedup {row['speedup']:.2f}{extra}", flush=True)
@@ -202,6 +228,8 @@ def main(argv=None):
     ap.add_argument("--warmup", type=int, default=5, help="untimed replays per point")
     ap.add_argument("--json", help="write the rows as JSON")
     ap.add_argument("--compare", help="mlpjit-bench --json output to compare mlpjit times with")
+    ap.add_argument("--tuning-file", help="also time mlpjit under this file's plans "
+                                          "(mlpjit-bench --tune), as 'tuned'")
     args = ap.parse_args(argv)
     shapes = (args.shapes.split(",") if args.shapes is not None
               else [] if args.configs else list(SHAPES))
@@ -211,6 +239,19 @@ def main(argv=None):
     for c in args.configs:
         if not os.path.isfile(c):
             ap.error(f"no such config or spec file: {c}")
+    if args.tuning_file is not None:
+        # The compiler falls back to the heuristic's plans, with a warning, on
+        # a tuning file it cannot read from the environment: refuse one here so
+        # that "tuned" never silently times the heuristic.
+        try:
+            with open(args.tuning_file) as f:
+                plans = json.load(f).get("plans")
+        except (OSError, ValueError, AttributeError) as e:
+            ap.error(f"--tuning-file: cannot read {args.tuning_file}: {e}")
+        if not plans:
+            ap.error(f"--tuning-file: {args.tuning_file} has no plans "
+                     "(expected mlpjit-bench --tune output)")
+        args.tuning_file = os.path.abspath(args.tuning_file)
     try:
         tokens = [int(t) for t in args.tokens.split(",")]
     except ValueError:

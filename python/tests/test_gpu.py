@@ -411,3 +411,35 @@ def test_python_bench_takes_configs(tmp_path):
                          capture_output=True, text=True, env=env)
     assert bad.returncode != 0
     assert "gpt2: block" in bad.stderr and "without bias" in bad.stderr, bad.stderr
+
+
+def test_python_bench_times_a_tuning_file(tmp_path):
+    """--tuning-file times mlpjit under mlpjit-bench --tune's plans as
+    'tuned', checked against float64 like the rest, beside the heuristic's
+    plans; a file without plans is refused, not timed as the heuristic."""
+    from mlpjit._tools import find_tool
+    try:
+        tool = find_tool("mlpjit-bench")
+    except mlpjit.ToolNotFoundError as e:
+        pytest.skip(str(e))
+    spec = tmp_path / "small.mlp"
+    spec.write_text("mlp small {\n  hidden = 512\n  intermediate = 1024\n"
+                    "  activation = swiglu\n  dtype = bf16\n}\n")
+    plans = tmp_path / "tuning.json"
+    subprocess.run([tool, str(spec), "--tokens", "7", "--tune", "--tune-candidates", "2",
+                    "--tuning-file", str(plans)], check=True)
+    assert json.loads(plans.read_text())["plans"]
+    env = dict(os.environ, PYTHONPATH=PYTHON_DIR + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    out = tmp_path / "rows.json"
+    subprocess.run([sys.executable, "-m", "mlpjit.bench", str(spec), "--tokens=7",
+                    "--reps=5", "--settle-ms=0", "--tuning-file", str(plans),
+                    "--json", str(out)], check=True, env=env)
+    (r,) = json.loads(out.read_text())["rows"]
+    assert r["tuned_rel_err"] <= 1e-2 and r["mlpjit_rel_err"] <= 1e-2, r
+    assert r["speedup_tuned"] == pytest.approx(r["best_peer_us"] / r["tuned_us"])
+    assert r["speedup"] == pytest.approx(r["best_peer_us"] / r["mlpjit_us"])
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"format": "mlpjit-tuning-1", "plans": []}')
+    bad = subprocess.run([sys.executable, "-m", "mlpjit.bench", str(spec), "--tokens=7",
+                          "--tuning-file", str(empty)], capture_output=True, text=True, env=env)
+    assert bad.returncode != 0 and "has no plans" in bad.stderr, bad.stderr
