@@ -1,12 +1,14 @@
 //===- mlpjit-dump.cpp - print any stage of the compiler for a spec -------===//
 //
-//   mlpjit-dump FILE --stage=input|passes|kernels|cuda|ptx|sass|resources|all
-//               [--json] [--arch sm_90a] [-o DIR]
+//   mlpjit-dump FILE
+//       --stage=input|passes|kernels|cuda|ptx|cubin|sass|resources|all
+//       [--json] [--arch sm_90a] [-o DIR]
 //
 // FILE is a .mlp spec or a Hugging Face config.json. One function per stage;
 // main() dispatches on --stage. With -o DIR, per-kernel artifacts go to one
-// file each (NAME.cu, NAME.ptx, NAME.sass) and the rest to stdout. Errors go
-// to stderr and exit with 1.
+// file each (NAME.cu, NAME.ptx, NAME.cubin, NAME.sass) and the rest to
+// stdout; cubins are binary, so --stage=cubin needs -o. Errors go to stderr
+// and exit with 1.
 //
 //===----------------------------------------------------------------------===//
 #include "ToolVersion.h"
@@ -31,7 +33,17 @@ namespace cl = llvm::cl;
 
 namespace {
 
-enum class Stage { input, passes, kernels, cuda, ptx, sass, resources, all };
+enum class Stage {
+  input,
+  passes,
+  kernels,
+  cuda,
+  ptx,
+  cubin,
+  sass,
+  resources,
+  all
+};
 
 cl::opt<std::string> inputFile(cl::Positional, cl::Required,
                                cl::desc("<spec.mlp | config.json>"));
@@ -45,6 +57,10 @@ cl::opt<Stage> stage(
                    "the planned kernels (a table, or JSON with --json)"),
         clEnumValN(Stage::cuda, "cuda", "the generated CUDA C++ per kernel"),
         clEnumValN(Stage::ptx, "ptx", "NVRTC's PTX per kernel"),
+        clEnumValN(Stage::cubin, "cubin",
+                   "ptxas's cubin per kernel (binary: needs -o DIR); "
+                   "disassemble with the toolkit's cuobjdump -sass where "
+                   "this machine has none"),
         clEnumValN(Stage::sass, "sass",
                    "SASS per kernel (ptxas + cuobjdump from the toolkit)"),
         clEnumValN(Stage::resources, "resources",
@@ -180,12 +196,18 @@ int dumpPtx(llvm::ArrayRef<MlpSpec> specs) {
   return 0;
 }
 
-int dumpSassOrResources(llvm::ArrayRef<MlpSpec> specs, bool sass) {
+/// What ptxas makes of each kernel: its cubin, the cubin's SASS, or the
+/// resources it reports (Stage::cubin, sass or resources).
+int dumpAssembled(llvm::ArrayRef<MlpSpec> specs, Stage what) {
+  if (what == Stage::cubin && outDir.empty())
+    return fail(llvm::createStringError(
+        "--stage=cubin writes binary files: give -o DIR"));
   auto kernels = compileAll(specs);
   if (!kernels)
     return fail(kernels.takeError());
+  const bool sass = what == Stage::sass;
   llvm::json::Array rows;
-  if (!sass && !json)
+  if (what == Stage::resources && !json)
     llvm::outs() << llvm::format("%-40s %5s %12s %12s %12s %6s\n", "kernel",
                                  "regs", "static smem", "spill st", "spill ld",
                                  "stack");
@@ -193,6 +215,11 @@ int dumpSassOrResources(llvm::ArrayRef<MlpSpec> specs, bool sass) {
     auto report = codegen::runPtxas(k.ptx, k.desc.arch);
     if (!report)
       return fail(report.takeError());
+    if (what == Stage::cubin) {
+      if (auto e = emit(k.desc.name + ".cubin", report->cubin))
+        return fail(std::move(e));
+      continue;
+    }
     if (sass) {
       auto text = codegen::disassemble(report->cubin);
       if (!text)
@@ -215,7 +242,7 @@ int dumpSassOrResources(llvm::ArrayRef<MlpSpec> specs, bool sass) {
                                    report->sharedBytes, report->spillStores,
                                    report->spillLoads, report->stackFrame);
   }
-  if (!sass && json)
+  if (what == Stage::resources && json)
     llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(rows)))
                  << "\n";
   return 0;
@@ -247,15 +274,15 @@ static int dumpMain(int argc, char **argv) {
     return dumpCuda(*specs);
   case Stage::ptx:
     return dumpPtx(*specs);
+  case Stage::cubin:
   case Stage::sass:
-    return dumpSassOrResources(*specs, /*sass=*/true);
   case Stage::resources:
-    return dumpSassOrResources(*specs, /*sass=*/false);
+    return dumpAssembled(*specs, stage);
   case Stage::all:
     for (auto fn : {dumpInput, dumpPasses, dumpKernels, dumpCuda, dumpPtx})
       if (int rc = fn(*specs))
         return rc;
-    return dumpSassOrResources(*specs, false);
+    return dumpAssembled(*specs, Stage::resources);
   }
   return 1;
 }
