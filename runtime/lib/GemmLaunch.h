@@ -51,8 +51,8 @@ struct GemmOperands {
   int64_t m = 0;
   /// Rows A's and D's tensor maps declare (sm90), at least m: more where
   /// the buffer holds whole token tiles (an MLP's intermediate with
-  /// MLPJIT_PAD_INTERMEDIATE=1), so that no TMA box crosses the tensor's
-  /// last row. The kernel still computes and stores only m rows of D's
+  /// LoadOptions::padIntermediate, the default), so that no TMA box crosses the
+  /// tensor's last row. The kernel still computes and stores only m rows of D's
   /// caller-visible result; rows past m are whatever the tiles produce.
   int64_t aRows = 0, dRows = 0;
   /// Launch as a programmatic dependent of the stream's previous kernel

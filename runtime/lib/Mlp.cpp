@@ -157,12 +157,13 @@ static bool envFlag(const char *name) {
   return v && std::string_view(v) == "1";
 }
 
-/// Padding is off by default until measured: at 100 tokens the same plans
-/// ran 6-10% slower than at 112 (docs/performance.md, session 23), and
-/// boxes past the intermediate's edge are one suspect.
+/// Padding is on unless MLPJIT_PAD_INTERMEDIATE=0: TMA boxes past the
+/// intermediate's last row made the down GEMM up to 12% slower on the H200
+/// (phi-3-mini at 96-100 tokens; docs/performance.md, session 26).
 MlpKernels::LoadOptions MlpKernels::LoadOptions::fromEnvironment() {
   LoadOptions options;
-  options.padIntermediate = envFlag("MLPJIT_PAD_INTERMEDIATE");
+  const char *v = std::getenv("MLPJIT_PAD_INTERMEDIATE");
+  options.padIntermediate = !(v && std::string_view(v) == "0");
   return options;
 }
 

@@ -172,28 +172,32 @@ TEST_F(GpuMlpTest, ForwardIsGraphCapturable) {
   runBlock(s, /*packed=*/false, /*graph=*/true);
 }
 
-TEST_F(GpuMlpTest, PaddedIntermediate) {
-  // LoadOptions::padIntermediate: the intermediate holds whole token tiles
-  // of both kernels and its tensor maps declare them; y must not change, nor
-  // any byte around it.
+TEST_F(GpuMlpTest, PaddedIntermediateAndMRows) {
+  // LoadOptions::padIntermediate (the default): the intermediate holds
+  // whole token tiles of both kernels and its tensor maps declare them;
+  // without it, m rows. y must not change either way, nor any byte around it.
   BlockShape s;
   s.name = "padded";
   s.bias = true;
   auto program = compiled(s);
   ASSERT_TRUE(bool(program)) << llvm::toString(program.takeError());
-  MlpKernels::LoadOptions padded;
-  padded.padIntermediate = true;
-  auto mlp = Mlp::load(*program, *context, padded);
-  ASSERT_TRUE(bool(mlp)) << llvm::toString(mlp.takeError());
-  const MlpKernels &kernels = (*mlp)->mlpLayer().kernels();
-  for (int64_t m : {1, 5, 17, 129, 300}) {
-    const MlpKernels::Bucket *b = kernels.bucketFor(m);
-    ASSERT_NE(b, nullptr);
-    const int64_t rows = std::max(wholeTileRows(b->gateUp->desc(), m),
-                                  wholeTileRows(b->down->desc(), m));
-    EXPECT_EQ(kernels.workspaceLayout(*b, m).intermediateRows, rows);
+  for (bool pad : {true, false}) {
+    SCOPED_TRACE(pad ? "padded" : "m rows");
+    MlpKernels::LoadOptions options;
+    options.padIntermediate = pad;
+    auto mlp = Mlp::load(*program, *context, options);
+    ASSERT_TRUE(bool(mlp)) << llvm::toString(mlp.takeError());
+    const MlpKernels &kernels = (*mlp)->mlpLayer().kernels();
+    for (int64_t m : {1, 5, 17, 129, 300}) {
+      const MlpKernels::Bucket *b = kernels.bucketFor(m);
+      ASSERT_NE(b, nullptr);
+      const int64_t rows = std::max(wholeTileRows(b->gateUp->desc(), m),
+                                    wholeTileRows(b->down->desc(), m));
+      EXPECT_EQ(kernels.workspaceLayout(*b, m).intermediateRows,
+                pad ? rows : m);
+    }
+    runLoaded(**mlp, s, false, false);
   }
-  runLoaded(**mlp, s, false, false);
 }
 
 TEST_F(GpuMlpTest, LoadsConcurrentlyAndRunsOnAnotherThread) {

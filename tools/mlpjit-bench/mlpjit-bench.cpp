@@ -103,8 +103,8 @@ static cl::opt<std::string> validateOpt(
 static cl::opt<bool> abPadOpt(
     "ab-pad-intermediate",
     cl::desc("time the plans with the intermediate as M rows and as whole "
-             "token tiles (MlpKernels::LoadOptions::padIntermediate, what "
-             "MLPJIT_PAD_INTERMEDIATE=1 sets), interleaved in this process"));
+             "token tiles (MlpKernels::LoadOptions::padIntermediate, on "
+             "unless MLPJIT_PAD_INTERMEDIATE=0), interleaved in this process"));
 static cl::opt<int> validateRoundsOpt(
     "validate-rounds",
     cl::desc("with --validate or --ab-pad-intermediate: times each point's "
