@@ -12,12 +12,14 @@ point, 4 rotating inputs, a CUDA graph of 8 calls, 5 untimed replays, replays
 for `--settle-ms` more (the GPU's steady, power-capped clock: an H200 runs
 its first fraction of a second of dense work up to ~25% faster), then
 `--reps` replays timed with CUDA events; the time is the median replay / 8.
-Each implementation is checked against the float64 reference first.
+Each implementation is checked against the float64 reference first. With
+--rounds N every implementation of a point is timed in turn N times and keeps
+the median of its rounds (the per-round times go to --json).
 
     python -m mlpjit.bench [CONFIG.json|SPEC.mlp ...] [--shapes llama-3-8b,...]
                            [--tokens 1,16,...] [--autotune]
                            [--json out.json] [--compare mlpjit-bench.json]
-                           [--tuning-file tuning.json]
+                           [--tuning-file tuning.json] [--rounds N]
 
 --compare reads mlpjit-bench --json output and adds each point's ratio of
 this tool's mlpjit time to mlpjit-bench's. --tuning-file also times mlpjit
@@ -76,46 +78,56 @@ def rel_err(y, ref):
     return float(e) if torch.isfinite(e) else float("inf")
 
 
-def time_graph(fn, xs, warmup, reps, settle_ms=0.0):
-    """Median microseconds per call of fn over CUDA-graph replays, after
-    `warmup` replays and `settle_ms` of GPU time more (Timing.cpp's settle)."""
-    side = torch.cuda.Stream()
-    side.wait_stream(torch.cuda.current_stream())
-    with torch.cuda.stream(side):  # first calls (allocations) outside capture
-        for x in xs:
-            fn(x)
-    torch.cuda.current_stream().wait_stream(side)
-    per_graph = 2 * len(xs)
-    g = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(g):
-        outs = [fn(xs[i % len(xs)]) for i in range(per_graph)]
-    for _ in range(warmup):
-        g.replay()
-    start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    # Bounded in replays too (as Timing.cpp), so a graph that reads 0 ms
-    # cannot loop forever.
-    settled, batch, replays = 0.0, 1, 0
-    while settled < settle_ms and replays < 100000:  # batches of ~50 ms
-        start.record()
-        for _ in range(batch):
+class GraphTimer:
+    """fn over the rotating inputs xs, captured once as a CUDA graph of
+    2 * len(xs) calls; time() returns median microseconds per call."""
+
+    def __init__(self, fn, xs):
+        side = torch.cuda.Stream()
+        side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(side):  # first calls (allocations) outside capture
+            for x in xs:
+                fn(x)
+        torch.cuda.current_stream().wait_stream(side)
+        self.per_graph = 2 * len(xs)
+        self.graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(self.graph):
+            self.outs = [fn(xs[i % len(xs)]) for i in range(self.per_graph)]
+
+    def time(self, warmup, reps, settle_ms=0.0):
+        """After `warmup` replays and `settle_ms` of GPU time more
+        (Timing.cpp's settle), the median of `reps` timed replays."""
+        g = self.graph
+        for _ in range(warmup):
             g.replay()
-        stop.record()
-        stop.synchronize()
-        ms = start.elapsed_time(stop)
-        settled += ms
-        replays += batch
-        batch = int(min(1000.0, max(1.0, batch * 50.0 / max(ms, 1e-3))))
-    us = []
-    for _ in range(reps):
-        start.record()
-        g.replay()
-        stop.record()
-        stop.synchronize()
-        us.append(1e3 * start.elapsed_time(stop) / per_graph)
-    del outs, g
-    us.sort()
-    n = len(us)
-    return us[n // 2] if n % 2 else 0.5 * (us[n // 2 - 1] + us[n // 2])
+        start = torch.cuda.Event(enable_timing=True)
+        stop = torch.cuda.Event(enable_timing=True)
+        # Bounded in replays too (as Timing.cpp), so a graph that reads 0 ms
+        # cannot loop forever.
+        settled, batch, replays = 0.0, 1, 0
+        while settled < settle_ms and replays < 100000:  # batches of ~50 ms
+            start.record()
+            for _ in range(batch):
+                g.replay()
+            stop.record()
+            stop.synchronize()
+            ms = start.elapsed_time(stop)
+            settled += ms
+            replays += batch
+            batch = int(min(1000.0, max(1.0, batch * 50.0 / max(ms, 1e-3))))
+        us = []
+        for _ in range(reps):
+            start.record()
+            g.replay()
+            stop.record()
+            stop.synchronize()
+            us.append(1e3 * start.elapsed_time(stop) / self.per_graph)
+        return median(us)
+
+
+def median(values):
+    v, n = sorted(values), len(values)
+    return v[n // 2] if n % 2 else 0.5 * (v[n // 2 - 1] + v[n // 2])
 
 
 def builtin_spec(name, tokens):
@@ -184,14 +196,25 @@ def bench_shape(name, spec, tokens, args, rows, compare):
         if args.autotune and m >= AUTOTUNE_FROM:
             tuned = torch.compile(merged, mode="max-autotune-no-cudagraphs", dynamic=False)
             point["autotune"] = lambda x: tuned(x, wgu, wd, kind)
+        timers = {}
         for impl, fn in point.items():
             err = rel_err(fn(xs[0]), ref)
             if not err <= 1e-2:
                 raise SystemExit(f"mlpjit.bench: {name} M={m}: {impl} differs from the "
                                  f"float64 reference: relative error {err:.3e}")
             row[f"{impl}_rel_err"] = err
-            row[f"{impl}_us"] = time_graph(fn, xs, args.warmup, args.reps,
-                                           args.settle_ms)
+            timers[impl] = GraphTimer(fn, xs)
+        # Every implementation in turn, --rounds times: each keeps the median
+        # of its rounds, so none owes its number to its place in the order.
+        rounds = {impl: [] for impl in point}
+        for _ in range(args.rounds):
+            for impl, timer in timers.items():
+                rounds[impl].append(timer.time(args.warmup, args.reps, args.settle_ms))
+        for impl, us in rounds.items():
+            row[f"{impl}_us"] = median(us)
+            if args.rounds > 1:
+                row[f"{impl}_rounds_us"] = us
+        del timers
         ref_us = compare.get((name, m))
         if ref_us:
             row["mlpjit_bench_us"] = ref_us
@@ -226,6 +249,9 @@ def main(argv=None):
                     help="replay each implementation this long before timing it, "
                          "so all are timed at the steady clock (0: off)")
     ap.add_argument("--warmup", type=int, default=5, help="untimed replays per point")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="time every implementation in turn this many times per point "
+                         "and keep each one's median (as mlpjit-bench --validate-rounds)")
     ap.add_argument("--json", help="write the rows as JSON")
     ap.add_argument("--compare", help="mlpjit-bench --json output to compare mlpjit times with")
     ap.add_argument("--tuning-file", help="also time mlpjit under this file's plans "
@@ -258,6 +284,8 @@ def main(argv=None):
         ap.error(f"--tokens: expected comma-separated integers, got {args.tokens!r}")
     if not tokens or min(tokens) < 1:
         ap.error("--tokens: token counts are >= 1")
+    if args.rounds < 1:
+        ap.error("--rounds: at least 1")
     if not torch.cuda.is_available():
         raise SystemExit("mlpjit.bench: needs a CUDA GPU (torch.cuda.is_available() is False)")
     compare = {}

@@ -416,7 +416,8 @@ def test_python_bench_takes_configs(tmp_path):
 def test_python_bench_times_a_tuning_file(tmp_path):
     """--tuning-file times mlpjit under mlpjit-bench --tune's plans as
     'tuned', checked against float64 like the rest, beside the heuristic's
-    plans; a file without plans is refused, not timed as the heuristic."""
+    plans (in --rounds); a file without plans is refused, not timed as the
+    heuristic."""
     from mlpjit._tools import find_tool
     try:
         tool = find_tool("mlpjit-bench")
@@ -433,9 +434,13 @@ def test_python_bench_times_a_tuning_file(tmp_path):
     out = tmp_path / "rows.json"
     subprocess.run([sys.executable, "-m", "mlpjit.bench", str(spec), "--tokens=7",
                     "--reps=5", "--settle-ms=0", "--tuning-file", str(plans),
-                    "--json", str(out)], check=True, env=env)
+                    "--rounds=3", "--json", str(out)], check=True, env=env)
     (r,) = json.loads(out.read_text())["rows"]
     assert r["tuned_rel_err"] <= 1e-2 and r["mlpjit_rel_err"] <= 1e-2, r
+    # --rounds: each implementation timed three times in turn, the median kept.
+    for impl in ("mlpjit", "tuned", "eager", "merged", "compile"):
+        assert len(r[f"{impl}_rounds_us"]) == 3, r
+        assert r[f"{impl}_us"] == sorted(r[f"{impl}_rounds_us"])[1], r
     assert r["speedup_tuned"] == pytest.approx(r["best_peer_us"] / r["tuned_us"])
     assert r["speedup"] == pytest.approx(r["best_peer_us"] / r["mlpjit_us"])
     empty = tmp_path / "empty.json"
