@@ -692,11 +692,13 @@ std::vector<KernelPlan> mlpjit::sm90TunerOnlyCandidates(const GemmProblem &p,
   }
   // One narrow swapAB token tile of 161-256 tokens (m rounded up to 8):
   // each weight byte streams once and 200 tokens pad none, where two
-  // 128-row token tiles pad 22% (the large validation configs' gate-up ran
-  // about 480 TFLOP/s at 200 tokens that way, session 23). Its only timings
-  // (192- and 256-token tiles up to 1.45x slower than 128x128 at M = 256)
-  // predate the TMA-store and gate/up-exchange epilogues, too old to price it;
-  // whole K and the split the model prices cheapest.
+  // 128-row token tiles pad 22%. Whole K and the split the model prices
+  // cheapest. At 200 tokens on the H200 the plain one (200x128 split 3) was
+  // the fastest of all four large validation down GEMMs, 5-7% ahead of the
+  // planned tile, and the model priced it within 2%; the gated one ran 3-9%
+  // behind, priced 8% low (session 26). Validation configs may not decide
+  // the planner, so it stays tuner-only until the fit shapes are timed
+  // (docs/results/2026-12-05-s24/call3.sh).
   if (m > 160 && m <= 256) {
     std::vector<KernelPlan> splits;
     addTilePlans(splits, p, m, ceilDiv(m, 8) * 8, 128, /*swap=*/true);
