@@ -20,6 +20,7 @@ the median of its rounds (the per-round times go to --json).
                            [--tokens 1,16,...] [--autotune]
                            [--json out.json] [--compare mlpjit-bench.json]
                            [--tuning-file tuning.json] [--rounds N]
+                           [--peers eager,merged,compile|none]
 
 --compare reads mlpjit-bench --json output and adds each point's ratio of
 this tool's mlpjit time to mlpjit-bench's. --tuning-file also times mlpjit
@@ -50,6 +51,7 @@ SHAPES = {
 }
 TOKENS = [1, 16, 64, 256, 1024, 4096, 8192]
 ROTATIONS = 4
+PEERS = ("eager", "merged", "compile")  # --autotune adds max-autotune at M >= 1024
 
 
 AUTOTUNE_FROM = 1024  # tokens: where peers_bench.py --autotune adds max-autotune
@@ -183,11 +185,12 @@ def bench_shape(name, spec, tokens, args, rows, compare):
         tuned_layer = Layer(compile_with(spec, dev, tokens, args.tuning_file), 0,
                             gate=wg, up=wu, down=wd)
         impls["tuned"] = lambda x: tuned_layer(x)
-    impls.update({
+    peers = {
         "eager": lambda x: eager(x, wg, wu, wd, kind),
         "merged": lambda x: merged(x, wgu, wd, kind),
         "compile": lambda x: compiled(x, wgu, wd, kind),
-    })
+    }
+    impls.update({k: fn for k, fn in peers.items() if k in args.peers})
     for m in tokens:
         xs = [rand(m, h).to(dt) for _ in range(ROTATIONS)]
         ref = reference(xs[0], wg, wu, wd, kind)
@@ -219,19 +222,22 @@ def bench_shape(name, spec, tokens, args, rows, compare):
         if ref_us:
             row["mlpjit_bench_us"] = ref_us
             row["vs_mlpjit_bench"] = row["mlpjit_us"] / ref_us
-        peers = [k for k in point if k not in ("mlpjit", "tuned")]
-        row["best_peer_us"] = min(row[f"{k}_us"] for k in peers)
-        row["speedup"] = row["best_peer_us"] / row["mlpjit_us"]
+        timed_peers = [k for k in point if k not in ("mlpjit", "tuned")]
+        if timed_peers:
+            row["best_peer_us"] = min(row[f"{k}_us"] for k in timed_peers)
+            row["speedup"] = row["best_peer_us"] / row["mlpjit_us"]
         rows.append(row)
-        extra = (f"  vs mlpjit-bench {row['vs_mlpjit_bench']:.3f}"
-                 if "vs_mlpjit_bench" in row else "")
+        extra = (f"  speedup {row['speedup']:.2f}" if timed_peers else "")
+        if "vs_mlpjit_bench" in row:
+            extra += f"  vs mlpjit-bench {row['vs_mlpjit_bench']:.3f}"
         if "tuned_us" in row:
-            row["speedup_tuned"] = row["best_peer_us"] / row["tuned_us"]
-            extra += (f"  tuned {row['tuned_us']:8.1f} us  speedup "
-                      f"{row['speedup_tuned']:.2f}")
+            extra += f"  tuned {row['tuned_us']:8.1f} us"
+            if timed_peers:
+                row["speedup_tuned"] = row["best_peer_us"] / row["tuned_us"]
+                extra += f"  speedup {row['speedup_tuned']:.2f}"
         print(f"{name:16s} M={m:5d}  mlpjit {row['mlpjit_us']:8.1f} us  " +
-              "  ".join(f"{k} {row[k + '_us']:8.1f}" for k in peers) +
-              f"  speedup {row['speedup']:.2f}{extra}", flush=True)
+              "  ".join(f"{k} {row[k + '_us']:8.1f}" for k in timed_peers) + extra,
+              flush=True)
 
 
 def main(argv=None):
@@ -241,6 +247,9 @@ def main(argv=None):
     ap.add_argument("--shapes", default=None,
                     help="comma-separated, of: " + ", ".join(SHAPES) +
                          " (default: all, unless configs are given)")
+    ap.add_argument("--peers", default=",".join(PEERS),
+                    help="comma-separated, of: " + ", ".join(PEERS) + ", or none "
+                         "(speedups need one)")
     ap.add_argument("--autotune", action="store_true",
                     help=f"add torch.compile max-autotune at M >= {AUTOTUNE_FROM}")
     ap.add_argument("--tokens", default=",".join(map(str, TOKENS)))
@@ -286,6 +295,10 @@ def main(argv=None):
         ap.error("--tokens: token counts are >= 1")
     if args.rounds < 1:
         ap.error("--rounds: at least 1")
+    args.peers = [] if args.peers == "none" else args.peers.split(",")
+    for p in args.peers:
+        if p not in PEERS:
+            ap.error(f"--peers: unknown peer {p!r}; of {', '.join(PEERS)}, or none")
     if not torch.cuda.is_available():
         raise SystemExit("mlpjit.bench: needs a CUDA GPU (torch.cuda.is_available() is False)")
     compare = {}

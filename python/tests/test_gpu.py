@@ -443,6 +443,16 @@ def test_python_bench_times_a_tuning_file(tmp_path):
         assert r[f"{impl}_us"] == sorted(r[f"{impl}_rounds_us"])[1], r
     assert r["speedup_tuned"] == pytest.approx(r["best_peer_us"] / r["tuned_us"])
     assert r["speedup"] == pytest.approx(r["best_peer_us"] / r["mlpjit_us"])
+    # --peers none: mlpjit alone, no speedup; an unknown peer is refused.
+    alone = tmp_path / "alone.json"
+    subprocess.run([sys.executable, "-m", "mlpjit.bench", str(spec), "--tokens=7",
+                    "--reps=3", "--settle-ms=0", "--peers", "none", "--json", str(alone)],
+                   check=True, env=env)
+    (r,) = json.loads(alone.read_text())["rows"]
+    assert r["mlpjit_us"] > 0 and "speedup" not in r and "eager_us" not in r, r
+    bad = subprocess.run([sys.executable, "-m", "mlpjit.bench", str(spec), "--tokens=7",
+                          "--peers", "eager,cublas"], capture_output=True, text=True, env=env)
+    assert bad.returncode != 0 and "unknown peer 'cublas'" in bad.stderr, bad.stderr
     empty = tmp_path / "empty.json"
     empty.write_text('{"format": "mlpjit-tuning-1", "plans": []}')
     bad = subprocess.run([sys.executable, "-m", "mlpjit.bench", str(spec), "--tokens=7",
