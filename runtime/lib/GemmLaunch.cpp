@@ -91,6 +91,15 @@ TensorMapArgs mlpjit::tensorMapArgsA(const KernelDesc &desc, int64_t rows) {
                        uint32_t(desc.tileK));
 }
 
+ExactLastTile mlpjit::exactLastTileOf(const KernelDesc &desc, int64_t rows) {
+  if (desc.tileM <= 0 || desc.tileM > 256)
+    return {};
+  const int64_t ragged = rows % desc.tileM;
+  if (ragged == 0)
+    return {};
+  return {rows - ragged, ragged};
+}
+
 /// Wide swapAB (kernel_abi.h): 256 weight rows, two MMAs per consumer.
 static bool wideSwap(const KernelDesc &desc) {
   return desc.swapAB && desc.tileN == 256;
@@ -257,6 +266,18 @@ llvm::Error mlpjit::launchGemm(const Driver &d, CUfunction fn,
     if (auto e = encodeTensorMap(d, desc, p.tmaA, ops.a,
                                  tensorMapArgsA(desc, ops.aRows), "A"))
       return e;
+    if (ops.exactLastTileA) {
+      const ExactLastTile last = exactLastTileOf(desc, ops.aRows);
+      if (last.rows > 0) {
+        TensorMapArgs t = tensorMapArgsA(desc, ops.aRows);
+        t.boxDim[1] = uint32_t(last.rows);
+        if (auto e = encodeTensorMap(d, desc, p.tmaALast, ops.a, t,
+                                     "A's last token tile"))
+          return e;
+        p.aLastM0 = int(last.m0);
+        p.aLastRows = int(last.rows);
+      }
+    }
     if (auto e =
             encodeTensorMap(d, desc, p.tmaB, ops.b, tensorMapArgsB(desc), "B"))
       return e;

@@ -55,6 +55,10 @@ struct GemmOperands {
   /// tensor's last row. The kernel still computes and stores only m rows of D's
   /// caller-visible result; rows past m are whatever the tiles produce.
   int64_t aRows = 0, dRows = 0;
+  /// A's ragged last token tile (aRows not a whole number of tiles) loads
+  /// through a second tensor map whose box holds just its rows
+  /// (kernel_abi.h's tmaALast; sm90). MlpKernels::LoadOptions::exactLastTile.
+  bool exactLastTileA = false;
   /// Launch as a programmatic dependent of the stream's previous kernel
   /// (PDL): this kernel's prologue overlaps that kernel's tail; the
   /// templates wait for it (griddepcontrol.wait) before touching memory.
@@ -95,6 +99,13 @@ TensorMapArgs tensorMapArgs(uint64_t rows, uint64_t cols, uint32_t boxRows,
 TensorMapArgs tensorMapArgsA(const KernelDesc &desc, int64_t rows);
 TensorMapArgs tensorMapArgsB(const KernelDesc &desc);
 TensorMapArgs tensorMapArgsD(const KernelDesc &desc, int64_t rows);
+
+/// The ragged last token tile of an A of `rows` rows: its first row and its
+/// rows (0 when `rows` is whole token tiles, or a tile is more than one box).
+struct ExactLastTile {
+  int64_t m0 = 0, rows = 0;
+};
+ExactLastTile exactLastTileOf(const KernelDesc &desc, int64_t rows);
 
 /// m rounded up to whole token tiles of `desc` (tileM x clusterM rows): the
 /// rows an operand must hold for none of the kernel's A (or D) boxes to

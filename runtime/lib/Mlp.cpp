@@ -164,6 +164,7 @@ MlpKernels::LoadOptions MlpKernels::LoadOptions::fromEnvironment() {
   LoadOptions options;
   const char *v = std::getenv("MLPJIT_PAD_INTERMEDIATE");
   options.padIntermediate = !(v && std::string_view(v) == "0");
+  options.exactLastTile = envFlag("MLPJIT_EXACT_LAST_TILE");
   return options;
 }
 
@@ -521,6 +522,7 @@ llvm::Error MlpLayer::launchGateUp(const MlpKernels::Bucket &b,
       gemmOperands(b.gateUp->desc(), x, gateUpWeight, gateUpBias,
                    ws + l.intermediate, m, ws, l.partials, l.gateUpCounters);
   ops.dRows = l.intermediateRows;
+  ops.exactLastTileA = shared->loadOptions().exactLastTile;
   if (b.downCounterBytes) {
     ops.nextCounters = ws + l.downCounters;
     ops.nextCounterBytes = b.downCounterBytes;
@@ -537,6 +539,7 @@ llvm::Error MlpLayer::launchDown(const MlpKernels::Bucket &b,
       gemmOperands(b.down->desc(), ws + l.intermediate, downWeight, downBias, y,
                    m, ws, l.partials, l.downCounters);
   ops.aRows = l.intermediateRows;
+  ops.exactLastTileA = shared->loadOptions().exactLastTile;
   ops.dependent = programmaticLaunch();
   return launchGemm(ctx.driver(), b.down->function(), b.down->desc(), ops,
                     stream, ctx.numSMs(), b.down->residentCtas());

@@ -24,6 +24,9 @@
 //   tokens), 32-byte swizzle; gated, tmaB is 4-D {k, B, 2, n / 2B} (B =
 //   gateUpBlock) with box {tileK, B, 1, 128 / B}: one box holds a weight
 //   tile's gate rows (coordinate 0 of the third dimension) or its up rows.
+//   tmaALast (when aLastRows > 0): tmaA with a box of aLastRows rows, which
+//   the token tile at row aLastM0 loads instead, so that no box of A
+//   crosses its last row.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_KERNEL_ABI_H
@@ -54,6 +57,14 @@ struct GemmParams {
   int nextCounterCount;
   int m;            // token count, a run-time value in the plan's range
   int n, k;         // equal to the kernel's compile-time constants
+  // The ragged last token tile of A (rows aLastM0 .. aLastM0 + aLastRows - 1,
+  // A's last rows) loads through tmaALast, whose box holds just those rows:
+  // on the H200 boxes that cross a tensor's last row load slower (a down
+  // GEMM 12-20% at 100 tokens; docs/performance.md, session 26). aLastRows
+  // 0: every tile loads through tmaA. Last, so that kernels built before
+  // these fields ignore them.
+  int aLastM0, aLastRows;
+  TmaDescriptor tmaALast;
 };
 
 #if defined(__CUDACC__)

@@ -168,6 +168,15 @@ static mlpjit::abi::GemmParams params(const harness::Case &cs, int m,
   // A {k, aRows} and B {k, n}, boxes of sm90::boxRowsA/B rows and 64 columns.
   encodeTensor(p.tmaA, a, aRows, cs.k, mlpjit::sm90::boxRowsA(cs.config), 64,
                cs.dtype);
+  // HARNESS_EXACT_LAST=1: the ragged last token tile loads through a map of
+  // just its rows (kernel_abi.h's tmaALast), as the runtime's
+  // LoadOptions::exactLastTile does.
+  const int tile = cs.config.tileM;
+  if (envFlag("HARNESS_EXACT_LAST") && tile <= 256 && aRows % tile != 0) {
+    p.aLastRows = aRows % tile;
+    p.aLastM0 = aRows - p.aLastRows;
+    encodeTensor(p.tmaALast, a, aRows, cs.k, p.aLastRows, 64, cs.dtype);
+  }
   // Gated wide swapAB: the 4-D gate/up split, one box = half the tile (in
   // a 2x1 cluster each CTA loads one half and multicasts it).
   const bool split = mlpjit::sm90::splitsGateUp(cs.config);

@@ -19,7 +19,9 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <string>
 #include <thread>
+#include <utility>
 
 using namespace mlpjit;
 using namespace mlpjit::testing;
@@ -175,16 +177,21 @@ TEST_F(GpuMlpTest, ForwardIsGraphCapturable) {
 TEST_F(GpuMlpTest, PaddedIntermediateAndMRows) {
   // LoadOptions::padIntermediate (the default): the intermediate holds
   // whole token tiles of both kernels and its tensor maps declare them;
-  // without it, m rows. y must not change either way, nor any byte around it.
+  // without it, m rows. LoadOptions::exactLastTile: the ragged last token
+  // tile of each GEMM's A loads through a map of just its rows (its other
+  // rows of the stage stale). y must not change, nor any byte around it.
   BlockShape s;
   s.name = "padded";
   s.bias = true;
   auto program = compiled(s);
   ASSERT_TRUE(bool(program)) << llvm::toString(program.takeError());
-  for (bool pad : {true, false}) {
-    SCOPED_TRACE(pad ? "padded" : "m rows");
+  for (auto [pad, exact] : {std::pair{true, false}, std::pair{false, false},
+                            std::pair{true, true}, std::pair{false, true}}) {
+    SCOPED_TRACE(std::string(pad ? "padded" : "m rows") +
+                 (exact ? ", exact last tile" : ""));
     MlpKernels::LoadOptions options;
     options.padIntermediate = pad;
+    options.exactLastTile = exact;
     auto mlp = Mlp::load(*program, *context, options);
     ASSERT_TRUE(bool(mlp)) << llvm::toString(mlp.takeError());
     const MlpKernels &kernels = (*mlp)->mlpLayer().kernels();

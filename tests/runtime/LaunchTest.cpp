@@ -678,8 +678,29 @@ TEST(LoadOptionsTest, PaddedIntermediateUnlessTheEnvironmentSaysZero) {
   EXPECT_TRUE(MlpKernels::LoadOptions::fromEnvironment().padIntermediate);
   setenv("MLPJIT_PAD_INTERMEDIATE", "0", 1);
   EXPECT_FALSE(MlpKernels::LoadOptions::fromEnvironment().padIntermediate);
+  // The exact last tile is opt-in (not measured in the whole forward yet).
+  EXPECT_FALSE(MlpKernels::LoadOptions().exactLastTile);
   if (saved)
     setenv("MLPJIT_PAD_INTERMEDIATE", before.c_str(), 1);
   else
     unsetenv("MLPJIT_PAD_INTERMEDIATE");
+}
+
+// The ragged last token tile that tmaALast serves: its first row and rows,
+// none where A is whole token tiles.
+TEST(TensorMapTest, ExactLastTile) {
+  KernelDesc d = hopperGateUp(); // 128-token tiles
+  auto last = [&](int64_t rows) {
+    ExactLastTile t = exactLastTileOf(d, rows);
+    return std::pair{t.m0, t.rows};
+  };
+  EXPECT_EQ(last(77), (std::pair<int64_t, int64_t>{0, 77}));
+  EXPECT_EQ(last(128), (std::pair<int64_t, int64_t>{0, 0}));
+  EXPECT_EQ(last(300), (std::pair<int64_t, int64_t>{256, 44}));
+  d.swapAB = true;
+  d.tileM = 200; // one token tile of 200 (tensorMapArgsA's box: 200 rows)
+  d.tileN = 128;
+  EXPECT_EQ(last(200), (std::pair<int64_t, int64_t>{0, 0}));
+  EXPECT_EQ(last(161), (std::pair<int64_t, int64_t>{0, 161}));
+  EXPECT_EQ(tensorMapArgsA(d, 161).boxDim[1], 200u);
 }

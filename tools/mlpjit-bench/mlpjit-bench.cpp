@@ -105,9 +105,17 @@ static cl::opt<bool> abPadOpt(
     cl::desc("time the plans with the intermediate as M rows and as whole "
              "token tiles (MlpKernels::LoadOptions::padIntermediate, on "
              "unless MLPJIT_PAD_INTERMEDIATE=0), interleaved in this process"));
+static cl::opt<bool> abExactOpt(
+    "ab-exact-last-tile",
+    cl::desc("time the plans with each GEMM's ragged last token tile of A "
+             "loaded through A's tensor map (boxes past its last row) and "
+             "through a map of just its rows "
+             "(MlpKernels::LoadOptions::exactLastTile, what "
+             "MLPJIT_EXACT_LAST_TILE=1 sets), interleaved in this process"));
 static cl::opt<int> validateRoundsOpt(
     "validate-rounds",
-    cl::desc("with --validate or --ab-pad-intermediate: times each point's "
+    cl::desc("with --validate, --ab-pad-intermediate or --ab-exact-last-tile: "
+             "times each point's "
              "two plan sets and the cuBLASLt baselines (interleaved) this "
              "many times and keeps the medians"),
     cl::init(3));
@@ -411,10 +419,11 @@ static int benchMain(int argc, char **argv) {
 
   if (tpOpt.getNumOccurrences()) {
     if (!inputFiles.empty() || !shapesOpt.empty() || tuneOpt ||
-        !csvOpt.empty() || !plotOpt.empty() || abPadOpt)
+        !csvOpt.empty() || !plotOpt.empty() || abPadOpt || abExactOpt)
       return reportAndExit(fail("--tp runs llama-3-70b only, without files, "
-                                "--shapes, --tune, --csv, --plot or "
-                                "--ab-pad-intermediate"));
+                                "--shapes, --tune, --csv, --plot, "
+                                "--ab-pad-intermediate or "
+                                "--ab-exact-last-tile"));
     TensorParallelBenchOptions options;
     options.ranks = tpOpt;
     options.arch = archOpt;
@@ -445,10 +454,11 @@ static int benchMain(int argc, char **argv) {
       return reportAndExit(fail("--validate compares with tuned plans: add "
                                 "--tune (and a --tuning-file to write), or "
                                 "a --tuning-file of plans tuned before"));
-    if (abPadOpt)
-      return reportAndExit(fail("--validate and --ab-pad-intermediate each "
-                                "compare two plan sets: give one"));
   }
+  if (int(!validateOpt.empty()) + int(abPadOpt) + int(abExactOpt) > 1)
+    return reportAndExit(fail("--validate, --ab-pad-intermediate and "
+                              "--ab-exact-last-tile each compare two plan "
+                              "sets: give one"));
   for (const std::string &file : files) {
     auto specs = loadMlpFile(file, llvm::errs());
     if (!specs)
@@ -523,13 +533,22 @@ static int benchMain(int argc, char **argv) {
 
   // The plan sets timed interleaved at every point: the heuristic's and the
   // tuned plans (--validate), the plans without and with the padded
-  // intermediate (--ab-pad-intermediate), or one set.
+  // intermediate (--ab-pad-intermediate) or the exact last tile
+  // (--ab-exact-last-tile), or one set.
   std::vector<PlanSet> plans = {{tuningFile(), ""}};
   if (!validateOpt.empty())
     plans = {{std::string(), ""}, {tuningFile(), " (tuned)"}};
   else if (abPadOpt)
     plans = {{tuningFile(), "", {/*padIntermediate=*/false}},
              {tuningFile(), " (padded)", {/*padIntermediate=*/true}}};
+  else if (abExactOpt) {
+    MlpKernels::LoadOptions boxed = MlpKernels::LoadOptions::fromEnvironment();
+    MlpKernels::LoadOptions exact = boxed;
+    boxed.exactLastTile = false;
+    exact.exactLastTile = true;
+    plans = {{tuningFile(), "", boxed},
+             {tuningFile(), " (exact last tile)", exact}};
+  }
   const int rounds =
       plans.size() > 1 ? std::max(1, validateRoundsOpt.getValue()) : 1;
   std::vector<std::vector<Row>> sets(plans.size());
@@ -541,12 +560,17 @@ static int benchMain(int argc, char **argv) {
   if (plans.size() > 1) {
     llvm::outs() << (abPadOpt ? "\nthe intermediate as M rows vs padded to "
                                 "whole token tiles"
-                              : "\nvalidation sweep: heuristic vs tuned")
+                     : abExactOpt
+                         ? "\nthe ragged last token tile through A's map vs "
+                           "a map of its rows"
+                         : "\nvalidation sweep: heuristic vs tuned")
                  << " vs the best cuBLASLt baseline (timed interleaved in "
                     "this process, the median of "
                  << rounds << " rounds)\n";
     if (abPadOpt)
       printComparison(llvm::outs(), sets[0], sets[1], "mrows", "padded");
+    else if (abExactOpt)
+      printComparison(llvm::outs(), sets[0], sets[1], "boxed", "exact");
     else
       printComparison(llvm::outs(), sets[0], sets[1], "heur", "tuned");
     for (Row &r : sets[1])

@@ -54,7 +54,13 @@ public:
     /// 12% faster at token counts that end a tile early (docs/performance.md,
     /// session 26), and never slower by more than the noise.
     bool padIntermediate = true;
-    /// MLPJIT_PAD_INTERMEDIATE=0 clears padIntermediate (1 or unset: on).
+    /// Each GEMM's ragged last token tile of A (the caller's x; the
+    /// intermediate when not padded) loads through a tensor map of just its
+    /// rows, so that no box crosses A's last row either (kernel_abi.h's
+    /// tmaALast). Off until measured in the whole forward.
+    bool exactLastTile = false;
+    /// MLPJIT_PAD_INTERMEDIATE=0 clears padIntermediate (1 or unset: on);
+    /// MLPJIT_EXACT_LAST_TILE=1 sets exactLastTile.
     static LoadOptions fromEnvironment();
   };
   /// Validates `program` and loads each kernel once: its cubin when the
@@ -69,6 +75,7 @@ public:
 
   const MlpProgram &program() const { return prog; }
   const DeviceContext &context() const { return ctx; }
+  const LoadOptions &loadOptions() const { return options; }
   /// Bytes of workspace one forward with up to `mMax` tokens needs (mMax is
   /// clamped to the program's token range): the [m, intermediate]
   /// activations between the two GEMMs, split-K (and stream-K) partial sums

@@ -131,6 +131,8 @@ struct GemmTmaWs : GemmTraits<Element, Epi, TileM, TileN, TileK, Stages,
     const int warpgroup = int(threadIdx.x) / 128;
     if (threadIdx.x == 0) {
       ptx::prefetchTensorMap(&p.tmaA);
+      if (p.aLastRows > 0)
+        ptx::prefetchTensorMap(&p.tmaALast);
       ptx::prefetchTensorMap(&p.tmaB);
       if constexpr (kTmaStore)
         ptx::prefetchTensorMap(&p.tmaD);

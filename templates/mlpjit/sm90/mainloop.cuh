@@ -82,16 +82,24 @@ template <typename G> struct Mainloop : G {
        unsigned barriers, int &it) {
     auto fullBar = [&](int s) { return Mainloop::fullBar(barriers, s); };
     auto emptyBar = [&](int s) { return Mainloop::emptyBar(barriers, s); };
+    // The ragged last token tile loads only A's rows that exist
+    // (kernel_abi.h's tmaALast); its other rows of the stage keep stale
+    // values, which reach only output rows past A's last.
+    const bool aLast = p.aLastRows > 0 && w.m0 == p.aLastM0;
+    const abi::TmaDescriptor *tmaA = aLast ? &p.tmaALast : &p.tmaA;
+    const unsigned stageTx =
+        aLast ? kStageBytes - kATileBytes + unsigned(p.aLastRows) * TileK * 2u
+              : kStageBytes;
     for (int j = 0; j < w.kCount; ++j, ++it) {
       const int s = it % Stages;
       const unsigned round = unsigned(it / Stages);
       // A fresh barrier counts as having completed the phase before
       // phase 0, so round 0 passes at once.
       ptx::mbarrierWait(emptyBar(s), (round & 1u) ^ 1u);
-      ptx::mbarrierArriveExpectTx(fullBar(s), kStageBytes);
+      ptx::mbarrierArriveExpectTx(fullBar(s), stageTx);
       const unsigned stage = base + unsigned(s) * kStageBytes;
       const int k0 = (w.kBegin + j) * TileK;
-      ptx::tmaLoad2d(stage, &p.tmaA, fullBar(s), k0, w.m0);
+      ptx::tmaLoad2d(stage, tmaA, fullBar(s), k0, w.m0);
       if constexpr (kSplitGateUp && kCluster == 1) {
         // Gate rows then up rows of block pairs n0 / 2B, ... (tmaB
         // is {K, B, gate|up, N / 2B}): the tile's first half is its
