@@ -43,6 +43,5 @@ tail -3 $L/exact-check.log; tail -3 $L/gpu-test.log
 grep -E "^== |^rc=" $L/sanitizer.log | paste - - | tr '\n' ';'; echo
 grep -E "^time" $L/exact-ab.log | sed -E 's/^time (c[0-9]+)_[^ ]* +m= *([0-9]+): sm90 +([0-9.]+) ms.*cuBLAS +([0-9.]+) ms.*<<<>>> +([0-9.]+) ms.*/\1 m=\2 ours=\3 cublas=\4 plain=\5/'
 grep -E "rc=" $L/exact-ab.log | tr '\n' ' '; echo
-grep -h "rel. error" $L/*.err | sed 's/.*rel. error //' | awk '{print $1}' | sort -g | tail -1
 cat $L/clocks.txt
 tar czf $OUT/logs10s26.tgz -C $L . && rm -rf $L
