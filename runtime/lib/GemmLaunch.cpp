@@ -263,15 +263,14 @@ llvm::Error mlpjit::launchGemm(const Driver &d, CUfunction fn,
   p.nextCounterCount = int(ops.nextCounterBytes / 4);
   const TemplateFamily *family = findTemplateFamily(desc.templateName);
   if (family->usesTensorMaps) {
-    if (auto e = encodeTensorMap(d, desc, p.tmaA, ops.a,
-                                 tensorMapArgsA(desc, ops.aRows), "A"))
+    TensorMapArgs mapA = tensorMapArgsA(desc, ops.aRows);
+    if (auto e = encodeTensorMap(d, desc, p.tmaA, ops.a, mapA, "A"))
       return e;
     if (ops.exactLastTileA) {
       const ExactLastTile last = exactLastTileOf(desc, ops.aRows);
       if (last.rows > 0) {
-        TensorMapArgs t = tensorMapArgsA(desc, ops.aRows);
-        t.boxDim[1] = uint32_t(last.rows);
-        if (auto e = encodeTensorMap(d, desc, p.tmaALast, ops.a, t,
+        mapA.boxDim[1] = uint32_t(last.rows); // the same map, a shorter box
+        if (auto e = encodeTensorMap(d, desc, p.tmaALast, ops.a, mapA,
                                      "A's last token tile"))
           return e;
         p.aLastM0 = int(last.m0);
