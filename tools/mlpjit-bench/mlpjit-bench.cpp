@@ -532,22 +532,33 @@ static int benchMain(int argc, char **argv) {
   }
 
   // The plan sets timed interleaved at every point: the heuristic's and the
-  // tuned plans (--validate), the plans without and with the padded
-  // intermediate (--ab-pad-intermediate) or the exact last tile
-  // (--ab-exact-last-tile), or one set.
+  // tuned plans (--validate), one load option off and on (the others as the
+  // environment says: --ab-pad-intermediate, --ab-exact-last-tile), or one
+  // set; a comparison names its table and its two columns.
+  struct Comparison {
+    const char *title, *a, *b;
+  };
+  std::optional<Comparison> comparison;
   std::vector<PlanSet> plans = {{tuningFile(), ""}};
-  if (!validateOpt.empty())
+  auto offAndOn = [&](bool MlpKernels::LoadOptions::*option,
+                      llvm::StringRef label) {
+    PlanSet off{tuningFile(), ""}, on{tuningFile(), label};
+    off.load.*option = false;
+    on.load.*option = true;
+    plans = {off, on};
+  };
+  if (!validateOpt.empty()) {
     plans = {{std::string(), ""}, {tuningFile(), " (tuned)"}};
-  else if (abPadOpt)
-    plans = {{tuningFile(), "", {/*padIntermediate=*/false}},
-             {tuningFile(), " (padded)", {/*padIntermediate=*/true}}};
-  else if (abExactOpt) {
-    MlpKernels::LoadOptions boxed = MlpKernels::LoadOptions::fromEnvironment();
-    MlpKernels::LoadOptions exact = boxed;
-    boxed.exactLastTile = false;
-    exact.exactLastTile = true;
-    plans = {{tuningFile(), "", boxed},
-             {tuningFile(), " (exact last tile)", exact}};
+    comparison = {"validation sweep: heuristic vs tuned", "heur", "tuned"};
+  } else if (abPadOpt) {
+    offAndOn(&MlpKernels::LoadOptions::padIntermediate, " (padded)");
+    comparison = {"the intermediate as M rows vs padded to whole token tiles",
+                  "mrows", "padded"};
+  } else if (abExactOpt) {
+    offAndOn(&MlpKernels::LoadOptions::exactLastTile, " (exact last tile)");
+    comparison = {"the ragged last token tile through A's map vs a map of "
+                  "its rows",
+                  "boxed", "exact"};
   }
   const int rounds =
       plans.size() > 1 ? std::max(1, validateRoundsOpt.getValue()) : 1;
@@ -557,22 +568,14 @@ static int benchMain(int argc, char **argv) {
       return reportAndExit(std::move(e));
   std::vector<Row> rows = sets[0];
   printTable(llvm::outs(), rows);
-  if (plans.size() > 1) {
-    llvm::outs() << (abPadOpt ? "\nthe intermediate as M rows vs padded to "
-                                "whole token tiles"
-                     : abExactOpt
-                         ? "\nthe ragged last token tile through A's map vs "
-                           "a map of its rows"
-                         : "\nvalidation sweep: heuristic vs tuned")
+  if (comparison) {
+    llvm::outs() << "\n"
+                 << comparison->title
                  << " vs the best cuBLASLt baseline (timed interleaved in "
                     "this process, the median of "
                  << rounds << " rounds)\n";
-    if (abPadOpt)
-      printComparison(llvm::outs(), sets[0], sets[1], "mrows", "padded");
-    else if (abExactOpt)
-      printComparison(llvm::outs(), sets[0], sets[1], "boxed", "exact");
-    else
-      printComparison(llvm::outs(), sets[0], sets[1], "heur", "tuned");
+    printComparison(llvm::outs(), sets[0], sets[1], comparison->a,
+                    comparison->b);
     for (Row &r : sets[1])
       r.shape += plans[1].label;
     rows.insert(rows.end(), sets[1].begin(), sets[1].end());
