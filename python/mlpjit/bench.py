@@ -32,6 +32,7 @@ import argparse
 import json
 import os
 import sys
+from statistics import median
 
 import torch
 import torch._dynamo
@@ -125,11 +126,6 @@ class GraphTimer:
             stop.synchronize()
             us.append(1e3 * start.elapsed_time(stop) / self.per_graph)
         return median(us)
-
-
-def median(values):
-    v, n = sorted(values), len(values)
-    return v[n // 2] if n % 2 else 0.5 * (v[n // 2 - 1] + v[n // 2])
 
 
 def builtin_spec(name, tokens):
