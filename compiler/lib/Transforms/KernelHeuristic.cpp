@@ -692,21 +692,19 @@ std::vector<KernelPlan> mlpjit::sm90TunerOnlyCandidates(const GemmProblem &p,
   }
   // One narrow swapAB token tile of 161-256 tokens (m rounded up to 8):
   // each weight byte streams once and 200 tokens pad none, where two
-  // 128-row token tiles pad 22%. Whole K and the split the model prices
-  // cheapest. At 200 tokens on the H200 the plain one (200x128 split 3) was
-  // the fastest of all four large validation down GEMMs, 5-7% ahead of the
-  // planned tile, and the model priced it within 2%; the gated one ran 3-9%
-  // behind, priced 8% low (session 26). Validation configs may not decide
-  // the planner, so it stays tuner-only until the fit shapes are timed
-  // (docs/results/2026-12-05-s24/call3.sh).
+  // 128-row token tiles pad 22%. At 200 tokens on the H200 the plain one
+  // (200x128 split 3) was the fastest of all four large validation down
+  // GEMMs, 5-7% ahead of the planned tile (session 26); on the fit shapes
+  // at 176-240 tokens (split 4, the model's cheapest) it won one of 15 down
+  // GEMMs and ran 0.4-30% behind the fastest on the others, so it is not a
+  // planner candidate. Every split, as the best one differed (3 vs 4); not
+  // whole K, 2-3.4x behind everywhere (session 27, docs/performance.md).
   if (m > 160 && m <= 256) {
     std::vector<KernelPlan> splits;
     addTilePlans(splits, p, m, ceilDiv(m, 8) * 8, 128, /*swap=*/true);
-    if (!splits.empty())
-      out.push_back(splits.front());
-    if (splits.size() > 1)
-      out.push_back(
-          *std::min_element(std::next(splits.begin()), splits.end(), cheaper));
+    for (const KernelPlan &plan : splits)
+      if (plan.splitK > 1)
+        out.push_back(plan);
   }
   return out;
 }
