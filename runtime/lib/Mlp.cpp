@@ -157,14 +157,22 @@ static bool envFlag(const char *name) {
   return v && std::string_view(v) == "1";
 }
 
-/// Padding is on unless MLPJIT_PAD_INTERMEDIATE=0: TMA boxes past the
-/// intermediate's last row made the down GEMM up to 12% slower on the H200
-/// (phi-3-mini at 96-100 tokens; docs/performance.md, session 26).
+/// Whether environment variable `name` is anything but "0" (the runtime's
+/// opt-out flags).
+static bool envUnlessZero(const char *name) {
+  const char *v = std::getenv(name);
+  return !(v && std::string_view(v) == "0");
+}
+
+/// Both on unless set to 0: TMA boxes past A's last row made a GEMM up to
+/// 1.5x slower on the H200 (harness, session 27), the down GEMM of the whole
+/// forward up to 12% (phi-3-mini at 96-100 tokens, session 26), the tp8
+/// shard's forward 5% at 100 tokens (exact last tile, session 27;
+/// docs/performance.md).
 MlpKernels::LoadOptions MlpKernels::LoadOptions::fromEnvironment() {
   LoadOptions options;
-  const char *v = std::getenv("MLPJIT_PAD_INTERMEDIATE");
-  options.padIntermediate = !(v && std::string_view(v) == "0");
-  options.exactLastTile = envFlag("MLPJIT_EXACT_LAST_TILE");
+  options.padIntermediate = envUnlessZero("MLPJIT_PAD_INTERMEDIATE");
+  options.exactLastTile = envUnlessZero("MLPJIT_EXACT_LAST_TILE");
   return options;
 }
 

@@ -177,9 +177,10 @@ TEST_F(GpuMlpTest, ForwardIsGraphCapturable) {
 TEST_F(GpuMlpTest, PaddedIntermediateAndMRows) {
   // LoadOptions::padIntermediate (the default): the intermediate holds
   // whole token tiles of both kernels and its tensor maps declare them;
-  // without it, m rows. LoadOptions::exactLastTile: the ragged last token
-  // tile of each GEMM's A loads through a map of just its rows (its other
-  // rows of the stage stale). y must not change, nor any byte around it.
+  // without it, m rows. LoadOptions::exactLastTile (also the default): the
+  // ragged last token tile of each GEMM's A loads through a map of just its
+  // rows (its other rows of the stage stale). y must not change, nor any
+  // byte around it.
   BlockShape s;
   s.name = "padded";
   s.bias = true;

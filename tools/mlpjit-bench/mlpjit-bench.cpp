@@ -110,8 +110,8 @@ static cl::opt<bool> abExactOpt(
     cl::desc("time the plans with each GEMM's ragged last token tile of A "
              "loaded through A's tensor map (boxes past its last row) and "
              "through a map of just its rows "
-             "(MlpKernels::LoadOptions::exactLastTile, what "
-             "MLPJIT_EXACT_LAST_TILE=1 sets), interleaved in this process"));
+             "(MlpKernels::LoadOptions::exactLastTile, on unless "
+             "MLPJIT_EXACT_LAST_TILE=0), interleaved in this process"));
 static cl::opt<int> validateRoundsOpt(
     "validate-rounds",
     cl::desc("with --validate, --ab-pad-intermediate or --ab-exact-last-tile: "

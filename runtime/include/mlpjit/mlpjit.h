@@ -57,10 +57,12 @@ public:
     /// Each GEMM's ragged last token tile of A (the caller's x; the
     /// intermediate when not padded) loads through a tensor map of just its
     /// rows, so that no box crosses A's last row either (kernel_abi.h's
-    /// tmaALast). Off until measured in the whole forward.
-    bool exactLastTile = false;
-    /// MLPJIT_PAD_INTERMEDIATE=0 clears padIntermediate (1 or unset: on);
-    /// MLPJIT_EXACT_LAST_TILE=1 sets exactLastTile.
+    /// tmaALast): on the H200 a GEMM's ragged last tile cost it up to 1.5x
+    /// through A's map (harness), the whole forward up to 5% (session 27),
+    /// and it was never slower beyond the noise.
+    bool exactLastTile = true;
+    /// MLPJIT_PAD_INTERMEDIATE=0 clears padIntermediate and
+    /// MLPJIT_EXACT_LAST_TILE=0 clears exactLastTile (1 or unset: on).
     static LoadOptions fromEnvironment();
   };
   /// Validates `program` and loads each kernel once: its cubin when the
