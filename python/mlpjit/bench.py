@@ -7,14 +7,23 @@ read from the program mlpjit compiles for it. --autotune adds
 torch.compile(mode="max-autotune-no-cudagraphs") at M >= 1024, as
 peers_bench.py does (compiling it takes minutes per shape and M).
 
-Timing is mlpjit-bench's (tools/harness/Timing.h), so the two agree: per
-point, 4 rotating inputs, a CUDA graph of 8 calls, 5 untimed replays, replays
-for `--settle-ms` more (the GPU's steady, power-capped clock: an H200 runs
-its first fraction of a second of dense work up to ~25% faster), then
-`--reps` replays timed with CUDA events; the time is the median replay / 8.
-Each implementation is checked against the float64 reference first. With
---rounds N every implementation of a point is timed in turn N times and keeps
-the median of its rounds (the per-round times go to --json).
+Timing is mlpjit-bench's (tools/harness/Timing.h, timeInterleaved): per
+point and implementation, 4 rotating inputs and a CUDA graph of 8 calls; 5
+untimed replays of each, then all replayed in turn for `--settle-ms` more
+(the GPU's steady, power-capped clock: an H200 runs its first fraction of a
+second of dense work up to ~25% faster), then `--reps` reps of one replay of
+each implementation, in an order shuffled per rep, timed with CUDA events;
+an implementation's time is its median replay / 8. Interleaved, all
+implementations of a point run at one clock. Timed one after another (before
+session 27), each ran at the clock its own power draw left it: the H200's
+700 W cap moves the SM clock between about 1.3 and 1.98 GHz, and in
+nvidia-smi's trace of such rounds it fell to ~1.5 GHz once per round, while
+mlpjit read 4-10% slower here than in mlpjit-bench (docs/performance.md).
+Absolute times still depend on what shares the clock: mlpjit alone, back to
+back, holds the GPU at its power cap. Each implementation is checked against
+the float64 reference first. With --rounds N that timing
+runs N times and each implementation keeps the median of its rounds (the
+per-round times go to --json).
 
     python -m mlpjit.bench [CONFIG.json|SPEC.mlp ...] [--shapes llama-3-8b,...]
                            [--tokens 1,16,...] [--autotune]
@@ -31,6 +40,7 @@ with MLPJIT_TUNING_FILE empty.
 import argparse
 import json
 import os
+import random
 import sys
 from statistics import median
 
@@ -83,7 +93,7 @@ def rel_err(y, ref):
 
 class GraphTimer:
     """fn over the rotating inputs xs, captured once as a CUDA graph of
-    2 * len(xs) calls; time() returns median microseconds per call."""
+    2 * len(xs) calls (time_interleaved times it)."""
 
     def __init__(self, fn, xs):
         side = torch.cuda.Stream()
@@ -97,35 +107,47 @@ class GraphTimer:
         with torch.cuda.graph(self.graph):
             self.outs = [fn(xs[i % len(xs)]) for i in range(self.per_graph)]
 
-    def time(self, warmup, reps, settle_ms=0.0):
-        """After `warmup` replays and `settle_ms` of GPU time more
-        (Timing.cpp's settle), the median of `reps` timed replays."""
-        g = self.graph
+
+def time_interleaved(timers, warmup, reps, settle_ms=0.0, seed=2026):
+    """Median microseconds per call of each GraphTimer of the dict `timers`,
+    as tools/harness/Timing.cpp's timeInterleaved: `warmup` replays of each,
+    then all replayed in turn until `settle_ms` of GPU time has passed, then
+    `reps` reps of one timed replay of each, in an order shuffled per rep
+    (fixed seed) so that none always follows the same one."""
+    start = torch.cuda.Event(enable_timing=True)
+    stop = torch.cuda.Event(enable_timing=True)
+
+    def replay_ms(timer, count):
+        start.record()
+        for _ in range(count):
+            timer.graph.replay()
+        stop.record()
+        stop.synchronize()
+        return start.elapsed_time(stop)
+
+    for timer in timers.values():
         for _ in range(warmup):
-            g.replay()
-        start = torch.cuda.Event(enable_timing=True)
-        stop = torch.cuda.Event(enable_timing=True)
-        # Bounded in replays too (as Timing.cpp), so a graph that reads 0 ms
-        # cannot loop forever.
-        settled, batch, replays = 0.0, 1, 0
-        while settled < settle_ms and replays < 100000:  # batches of ~50 ms
-            start.record()
-            for _ in range(batch):
-                g.replay()
-            stop.record()
-            stop.synchronize()
-            ms = start.elapsed_time(stop)
+            timer.graph.replay()
+    # Batches of about 50 ms / len(timers) each: few host round trips, and no
+    # implementation's share long enough for the clock to move under it
+    # alone. Bounded in replays too, so a graph that reads 0 ms cannot loop.
+    batch = dict.fromkeys(timers, 1)
+    settled, replays = 0.0, 0
+    while settled < settle_ms and replays < 100000:
+        for name, timer in timers.items():
+            ms = replay_ms(timer, batch[name])
             settled += ms
-            replays += batch
-            batch = int(min(1000.0, max(1.0, batch * 50.0 / max(ms, 1e-3))))
-        us = []
-        for _ in range(reps):
-            start.record()
-            g.replay()
-            stop.record()
-            stop.synchronize()
-            us.append(1e3 * start.elapsed_time(stop) / self.per_graph)
-        return median(us)
+            replays += batch[name]
+            batch[name] = int(min(1000.0, max(1.0, batch[name] * 50.0 / len(timers)
+                                              / max(ms, 1e-3))))
+    us = {name: [] for name in timers}
+    order = list(timers)
+    shuffler = random.Random(seed)
+    for _ in range(reps):
+        shuffler.shuffle(order)
+        for name in order:
+            us[name].append(1e3 * replay_ms(timers[name], 1) / timers[name].per_graph)
+    return {name: median(v) for name, v in us.items()}
 
 
 def builtin_spec(name, tokens):
@@ -203,12 +225,14 @@ def bench_shape(name, spec, tokens, args, rows, compare):
                                  f"float64 reference: relative error {err:.3e}")
             row[f"{impl}_rel_err"] = err
             timers[impl] = GraphTimer(fn, xs)
-        # Every implementation in turn, --rounds times: each keeps the median
-        # of its rounds, so none owes its number to its place in the order.
+        # Interleaved, --rounds times: each implementation keeps the median
+        # of its rounds.
         rounds = {impl: [] for impl in point}
-        for _ in range(args.rounds):
-            for impl, timer in timers.items():
-                rounds[impl].append(timer.time(args.warmup, args.reps, args.settle_ms))
+        for r in range(args.rounds):
+            times = time_interleaved(timers, args.warmup, args.reps, args.settle_ms,
+                                     seed=2026 + r)
+            for impl, us in times.items():
+                rounds[impl].append(us)
         for impl, us in rounds.items():
             row[f"{impl}_us"] = median(us)
             if args.rounds > 1:
@@ -249,14 +273,16 @@ def main(argv=None):
     ap.add_argument("--autotune", action="store_true",
                     help=f"add torch.compile max-autotune at M >= {AUTOTUNE_FROM}")
     ap.add_argument("--tokens", default=",".join(map(str, TOKENS)))
-    ap.add_argument("--reps", type=int, default=50, help="timed graph replays per point")
+    ap.add_argument("--reps", type=int, default=50,
+                    help="timed graph replays of each implementation per point")
     ap.add_argument("--settle-ms", type=float, default=400.0,
-                    help="replay each implementation this long before timing it, "
-                         "so all are timed at the steady clock (0: off)")
+                    help="replay the implementations in turn this long before timing "
+                         "them, so all are timed at the steady clock (0: off)")
     ap.add_argument("--warmup", type=int, default=5, help="untimed replays per point")
     ap.add_argument("--rounds", type=int, default=1,
-                    help="time every implementation in turn this many times per point "
-                         "and keep each one's median (as mlpjit-bench --validate-rounds)")
+                    help="time the implementations (interleaved) this many times per "
+                         "point and keep each one's median (as mlpjit-bench "
+                         "--validate-rounds)")
     ap.add_argument("--json", help="write the rows as JSON")
     ap.add_argument("--compare", help="mlpjit-bench --json output to compare mlpjit times with")
     ap.add_argument("--tuning-file", help="also time mlpjit under this file's plans "

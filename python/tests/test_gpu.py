@@ -382,6 +382,23 @@ def test_python_bench_matches_mlpjit_bench(tmp_path):
         assert abs(r["vs_mlpjit_bench"] - 1) <= 0.03, r
 
 
+def test_interleaved_timing_times_a_program_twice_alike():
+    """time_interleaved (as mlpjit-bench's timeInterleaved) gives two copies
+    of one program the same clock: they read within 3% of each other, and a
+    program doing twice the work reads about twice the time."""
+    from mlpjit.bench import GraphTimer, time_interleaved
+    a = torch.randn(4096, 4096, device="cuda", dtype=torch.bfloat16)
+    xs = [torch.randn(4096, 4096, device="cuda", dtype=torch.bfloat16) for _ in range(2)]
+    once = lambda x: a @ x  # noqa: E731
+    twice = lambda x: (a @ x) @ a  # noqa: E731
+    timers = {"first": GraphTimer(once, xs), "second": GraphTimer(once, xs),
+              "double": GraphTimer(twice, xs)}
+    us = time_interleaved(timers, warmup=3, reps=30, settle_ms=200.0)
+    assert set(us) == {"first", "second", "double"}
+    assert abs(us["first"] / us["second"] - 1) <= 0.03, us
+    assert 1.7 <= us["double"] / us["first"] <= 2.3, us
+
+
 def test_python_bench_takes_configs(tmp_path):
     """Configs (here a .mlp of a small GeGLU block and a Hugging Face config)
     run against the peers with the block's own shape and activation; a

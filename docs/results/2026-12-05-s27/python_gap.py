@@ -1,7 +1,8 @@
 """Session 27 experiment (not part of the package): where python -m
-mlpjit.bench's 4-10% over mlpjit-bench comes from. One process, one config,
-the same Layer and rotating inputs, timed interleaved (--rounds) through
-mlpjit.bench's GraphTimer in four ways:
+mlpjit.bench's 4-10% over mlpjit-bench comes from, beyond the sequential
+timing (fixed: mlpjit.bench.time_interleaved). One process, one config, the
+same Layer and rotating inputs, timed interleaved (--rounds times) in four
+ways:
   op        torch.ops.mlpjit.mlp, as the bench times it (output and workspace
             from the caching allocator at every call);
   out       Layer.forward with a fixed output per input (workspace per call);
@@ -17,7 +18,7 @@ from statistics import median
 
 import torch
 
-from mlpjit.bench import GraphTimer, ROTATIONS, compile_with, peer_block
+from mlpjit.bench import GraphTimer, ROTATIONS, compile_with, peer_block, time_interleaved
 from mlpjit.ops import TORCH_DTYPES, Layer
 
 
@@ -76,9 +77,9 @@ def main():
             assert err < 1e-6, (name, float(err))
         timers = {k: GraphTimer(fn, xs) for k, fn in impls.items()}
         rounds = {k: [] for k in impls}
-        for _ in range(args.rounds):
-            for k, t in timers.items():
-                rounds[k].append(t.time(5, 50, 400.0))
+        for r in range(args.rounds):
+            for k, us in time_interleaved(timers, 5, 50, 400.0, seed=2026 + r).items():
+                rounds[k].append(us)
         print(f"M={m:5d}  " + "  ".join(
             f"{k} {median(v):6.1f} us [{', '.join(f'{u:.1f}' for u in v)}]"
             for k, v in rounds.items()), flush=True)
