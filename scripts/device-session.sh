@@ -23,9 +23,20 @@ mark start
 nvidia-smi --query-gpu=timestamp,clocks.sm,power.draw,temperature.gpu,clocks_event_reasons.active \
   --format=csv -lms 200 > "$L/smi.csv" 2>&1 &
 SMI=$!
+# device_session_end also adds the clock under load to clocks.txt: the marks
+# fall between runs, where the SM clock is back at 1980 MHz, while under
+# dense work the H200's 700 W cap holds it at 1.3-1.98 GHz (session 27).
 device_session_end() {
   mark end
   kill "$SMI" 2>/dev/null
+  awk -F', ' 'NR > 1 && $3 + 0 > 300 { print $2 + 0, (substr($5, length($5)) ~ /[4-7c-f]/) }' \
+    "$L/smi.csv" | sort -n | awk '{ c[NR] = $1; cap += $2 }
+    END {
+      if (!NR) { print "under load (> 300 W): no samples"; exit }
+      printf "under load (> 300 W): %d samples (%.1f s), SM clock p10 %d, p50 %d, p90 %d MHz, " \
+        "power cap active in %d%%\n", NR, NR * 0.2, c[int(NR * 0.1) + 1],
+        c[int(NR * 0.5) + 1], c[int(NR * 0.9) + 1], 100 * cap / NR
+    }' >> "$L/clocks.txt"
   gzip -f "$L/smi.csv"
 }
 # warm_up: one untimed bench pass (llama-3-8b at M = 1 and 16, its log in
