@@ -7,23 +7,18 @@ read from the program mlpjit compiles for it. --autotune adds
 torch.compile(mode="max-autotune-no-cudagraphs") at M >= 1024, as
 peers_bench.py does (compiling it takes minutes per shape and M).
 
-Timing is mlpjit-bench's (tools/harness/Timing.h, timeInterleaved): per
-point and implementation, 4 rotating inputs and a CUDA graph of 8 calls; 5
-untimed replays of each, then all replayed in turn for `--settle-ms` more
-(the GPU's steady, power-capped clock: an H200 runs its first fraction of a
-second of dense work up to ~25% faster), then `--reps` reps of one replay of
-each implementation, in an order shuffled per rep, timed with CUDA events;
-an implementation's time is its median replay / 8. Interleaved, all
-implementations of a point run at one clock. Timed one after another (before
-session 27), each ran at the clock its own power draw left it: the H200's
-700 W cap moves the SM clock between about 1.3 and 1.98 GHz, and in
-nvidia-smi's trace of such rounds it fell to ~1.5 GHz once per round, while
-mlpjit read 4-10% slower here than in mlpjit-bench (docs/performance.md).
-Absolute times still depend on what shares the clock: mlpjit alone, back to
-back, holds the GPU at its power cap. Each implementation is checked against
-the float64 reference first. With --rounds N that timing
-runs N times and each implementation keeps the median of its rounds (the
-per-round times go to --json).
+Timing is mlpjit-bench's (tools/harness/Timing.cpp, timeInterleaved): per
+point and implementation, a CUDA graph of 8 calls over 4 rotating inputs; 5
+untimed replays of each; all replayed in turn for `--settle-ms` more (the
+steady, power-capped clock: an H200 runs its first fraction of a second of
+dense work up to ~25% faster); then `--reps` reps of one timed replay of each
+implementation, in an order shuffled per rep; an implementation's time is its
+median replay / 8. Interleaved, the implementations of a point share one
+clock: the H200's 700 W cap moves it between about 1.3 and 1.98 GHz with the
+work's power, and timed one after another mlpjit read 4-10% slower here than
+in mlpjit-bench (docs/performance.md, session 27). Each implementation is
+checked against the float64 reference first; with --rounds N the timing runs
+N times and each keeps the median of its rounds (per-round times in --json).
 
     python -m mlpjit.bench [CONFIG.json|SPEC.mlp ...] [--shapes llama-3-8b,...]
                            [--tokens 1,16,...] [--autotune]
