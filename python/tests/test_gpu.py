@@ -454,7 +454,8 @@ def test_python_bench_times_a_tuning_file(tmp_path):
                     "--rounds=3", "--json", str(out)], check=True, env=env)
     (r,) = json.loads(out.read_text())["rows"]
     assert r["tuned_rel_err"] <= 1e-2 and r["mlpjit_rel_err"] <= 1e-2, r
-    # --rounds: each implementation timed three times in turn, the median kept.
+    # --rounds: the implementations timed (interleaved) three times, each keeping
+    # the median of its rounds.
     for impl in ("mlpjit", "tuned", "eager", "merged", "compile"):
         assert len(r[f"{impl}_rounds_us"]) == 3, r
         assert r[f"{impl}_us"] == sorted(r[f"{impl}_rounds_us"])[1], r
