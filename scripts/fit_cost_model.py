@@ -42,6 +42,9 @@ FITTED = ["tflops", "colpad", "onewg", "npow2", "swap", "fewstage", "smload", "l
 # tuner's cluster / no-cluster pairs at M >= 1536 (calib3.jsonl: 0.96-0.99),
 # not fitted (the pairs' noise is as large as the gain).
 PRIOR = dict(sms=132, hbm=4200, clustergain=0.97)
+# DeviceModel::kFittedMemoryGBs: the H200's peak DRAM bandwidth as its driver
+# reports it (3201 MHz x 6144 bits x 2), what on_gpu scales hbm from.
+FITTED_MEMORY_GBS = 4916.736
 
 # DeviceModel's committed constants (KernelHeuristic.h), where a fit starts;
 # tests/transforms/check_cost_model_sync.py holds estimate() with them to the C++ model.
@@ -89,8 +92,25 @@ def ctas_per_sm(r):
     shared = 1024 + r["stages"] * (tm + tn) * 128 + staging + ex + r["stages"] * 16 + 16
     return 2 if shared * 2 + 2048 <= 228 * 1024 else 1
 
+def gpu_sms(r):
+    """The SM count the planner sees for a row (on_gpu)."""
+    return on_gpu(r, dict(PRIOR, tflops=0, l2=0))["sms"]
+
+def on_gpu(r, P):
+    """DeviceModel::forGpu: P scaled to the GPU a row names (sm_count,
+    memory_gbs: the tuner's since session 28), unchanged within 1% of the
+    fitted H200 (PRIOR) or for rows without them."""
+    sms = r.get("sm_count") or PRIOR["sms"]
+    gbs = r.get("memory_gbs") or FITTED_MEMORY_GBS
+    if abs(sms / PRIOR["sms"] - 1) < 0.01 and abs(gbs / FITTED_MEMORY_GBS - 1) < 0.01:
+        return P
+    f = sms / PRIOR["sms"]
+    return dict(P, sms=sms, tflops=P["tflops"] * f, l2=P["l2"] * f,
+                hbm=P["hbm"] * gbs / FITTED_MEMORY_GBS)
+
 def estimate(r, P):
     """estimateMicros() of KernelHeuristic.cpp."""
+    P = on_gpu(r, P)
     tm, tn, s, sw, n, k, m = r["tileM"], r["tileN"], r["splitK"], r["swapAB"], r["n"], r["k"], r["m"]
     cl = r.get("clusterM", 1)
     # A 2x1 cluster's CTAs take adjacent token tiles (an odd count idles
@@ -164,7 +184,7 @@ def considered(r):
     # k-tiles and none empty; the planner stops at the first split that
     # fails (sm90Candidates).
     kt = cdiv(r["k"], 64)
-    few = cdiv(r["m"], r["tileM"]) * cdiv(r["n"], r["tileN"]) < PRIOR["sms"]
+    few = cdiv(r["m"], r["tileM"]) * cdiv(r["n"], r["tileN"]) < gpu_sms(r)
     for s in [2, 3, 4, 6, 8]:
         if s > r["splitK"]: break
         if not few or kt // s < 4 or (s - 1) * cdiv(kt, s) >= kt: return False
@@ -177,7 +197,7 @@ def considered(r):
     if r.get("clusterM", 1) > 1 and (
             not r["gated"] or r["tileM"] != 128 or r["tileN"] < 128 or
             cdiv(r["m"], 128) < 12 or
-            cdiv(r["m"], 128) * cdiv(r["n"], r["tileN"]) < 2 * PRIOR["sms"]): return False
+            cdiv(r["m"], 128) * cdiv(r["n"], r["tileN"]) < 2 * gpu_sms(r)): return False
     if wide_swap(r):
         # Wide swapAB: 1-4 token tiles of ceil(M / t) rounded up to 8, 64-160.
         tiles = [cdiv(cdiv(r["m"], t), 8) * 8 for t in (1, 2, 3, 4)]
@@ -190,7 +210,7 @@ def considered(r):
         # Planned up to 224 tokens, one wave of one CTA per SM (session 20).
         return r["tileN"] == 128 and r["m"] <= 224 and \
             r.get("clusterM", 1) == 1 and \
-            cdiv(r["m"], r["tileM"]) * cdiv(r["n"], 128) * r["splitK"] <= PRIOR["sms"] and \
+            cdiv(r["m"], r["tileM"]) * cdiv(r["n"], 128) * r["splitK"] <= gpu_sms(r) and \
             r["tileM"] in [w for w in tiles if 72 <= w <= 160]
     if r["swapAB"]:
         narrowest = lambda t: min(w for w in WGMMA_N if w >= t)
@@ -198,7 +218,7 @@ def considered(r):
         return r["m"] <= 128 and (r["tileM"] == narrowest(r["m"]) or (
             r["gated"] and r["m"] > 8 and r["tileM"] == half < narrowest(r["m"]) and
             r["splitK"] == 1 and
-            2 * cdiv(r["n"], r["tileN"]) <= PRIOR["sms"]))
+            2 * cdiv(r["n"], r["tileN"]) <= gpu_sms(r)))
     return r["m"] > 32
 
 # Logs that timed the plain GEMM's narrow swapAB tiles storing from

@@ -62,18 +62,31 @@ static llvm::Error readComputeCapability(const Driver &d, CUdevice dev,
                  "cuDeviceGetAttribute");
 }
 
-llvm::Expected<Arch> DeviceContext::probeArch(int ordinal) {
+llvm::Expected<DeviceContext::Traits> DeviceContext::probe(int ordinal) {
   auto driver = Driver::get();
   if (!driver)
     return driver.takeError();
   const Driver &d = *driver;
   CUdevice dev;
-  int major = 0, minor = 0;
+  int major = 0, minor = 0, sms = 0, memoryKHz = 0, busBits = 0;
   if (auto e = d.check(d.cuDeviceGet(&dev, ordinal), "cuDeviceGet"))
     return e;
   if (auto e = readComputeCapability(d, dev, major, minor))
     return e;
-  return Arch::forDevice(major, minor);
+  for (auto [value, attribute] :
+       {std::pair{&sms, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT},
+        std::pair{&memoryKHz, CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE},
+        std::pair{&busBits, CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH}})
+    if (auto e = d.check(d.cuDeviceGetAttribute(value, attribute, dev),
+                         "cuDeviceGetAttribute"))
+      return e;
+  Traits t;
+  t.arch = Arch::forDevice(major, minor);
+  t.smCount = sms;
+  // Double data rate: two transfers per clock on each bus line (the H200's
+  // 3201 MHz x 6144 bits gives its datasheet's 4.9 TB/s).
+  t.memoryGBs = double(memoryKHz) * 1e3 * busBits * 2 / 8 / 1e9;
+  return t;
 }
 
 llvm::Expected<std::unique_ptr<DeviceContext>>

@@ -6,7 +6,9 @@
 // FAKE_CUDA_DEVICES=<n> sets the device count, FAKE_CUDA_CC=<XY> makes the
 // device queries and the primary context succeed for a device of compute
 // capability X.Y (enough for DeviceContext::create and the arch checks that
-// precede any module load), every other call fails with
+// precede any module load) with FAKE_CUDA_SMS=<n> SMs and a 6144-bit memory
+// bus at FAKE_CUDA_MEMORY_KHZ=<kHz> (default: an H200's 132 and 3201000),
+// every other call fails with
 // CUDA_ERROR_NOT_SUPPORTED. Built with FAKE_CUDA_UNVERSIONED it exports the
 // plain names instead (cuMemAlloc for cuMemAlloc_v2), as a driver from
 // before those ABI changes would. Linux x86-64 only: each stub reads its
@@ -60,7 +62,13 @@ int dispatch(const char *name, uintptr_t a0, uintptr_t a1) {
         value = cc % 10;
         break;
       case CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT:
-        value = 132;
+        value = envInt("FAKE_CUDA_SMS", 132);
+        break;
+      case CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE:
+        value = envInt("FAKE_CUDA_MEMORY_KHZ", 3201000);
+        break;
+      case CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH:
+        value = 6144;
         break;
       case CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE:
         value = 50 << 20;

@@ -688,9 +688,11 @@ TEST(LoadOptionsTest, OnUnlessTheEnvironmentSaysZero) {
     setenv(name, "0", 1);
     Options fromEnv = Options::fromEnvironment();
     EXPECT_FALSE(fromEnv.*option);
-    for (auto [otherName, other] : options)
-      if (other != option && !std::getenv(otherName))
+    for (auto [otherName, other] : options) {
+      if (other != option && !std::getenv(otherName)) {
         EXPECT_TRUE(fromEnv.*other) << otherName;
+      }
+    }
     if (saved)
       setenv(name, before.c_str(), 1);
     else

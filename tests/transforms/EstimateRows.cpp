@@ -1,7 +1,8 @@
 //===- EstimateRows.cpp - the C++ cost model over tuner-log rows ----------===//
 //
 // Reads `mlpjit-bench --tune-log` rows (one JSON object a line: n, k, gated,
-// m, tileM, tileN, stages, splitK, swapAB, clusterM) on stdin and prints, a
+// m, tileM, tileN, stages, splitK, swapAB, clusterM; sm_count, memory_gbs
+// optional) on stdin and prints, a
 // line each, estimateMicros(), whether it is a candidate and rankMicros(), so
 // check_cost_model_sync.py can hold scripts/fit_cost_model.py to the planner
 // it mirrors.
@@ -48,6 +49,10 @@ int main() {
       return 1;
     }
     GemmProblem p;
+    // The GPU the row was timed on (the tuner's since session 28), else the
+    // H200 the model was fitted on.
+    p.device = DeviceModel::forGpu(int(integer("sm_count").value_or(0)),
+                                   row->getNumber("memory_gbs").value_or(0));
     p.n = *integer("n");
     p.k = *integer("k");
     p.epilogue = *flag("gated") ? Epilogue::swiglu : Epilogue::none;

@@ -752,6 +752,57 @@ TEST(KernelHeuristic, GatedSplitKNeedsAMargin) {
   EXPECT_GT(downPlans->front().splitK, 1);
 }
 
+TEST(KernelHeuristic, DeviceModelScalesToTheGpu) {
+  const DeviceModel fitted;
+  // The fitted GPU, or within 1% of it: the fitted constants.
+  for (auto [sms, gbs] :
+       {std::pair{0, 0.0},
+        {DeviceModel::kFittedSmCount, DeviceModel::kFittedMemoryGBs},
+        {132, 4950.0}}) {
+    const DeviceModel d = DeviceModel::forGpu(sms, gbs);
+    EXPECT_EQ(d.smCount, fitted.smCount);
+    EXPECT_EQ(d.mmaTflops, fitted.mmaTflops);
+    EXPECT_EQ(d.hbmGBs, fitted.hbmGBs);
+  }
+  // Half the SMs and half the bandwidth: chip-wide rates halve, per-SM
+  // ones stay.
+  const DeviceModel half =
+      DeviceModel::forGpu(66, DeviceModel::kFittedMemoryGBs / 2);
+  EXPECT_EQ(half.smCount, 66);
+  EXPECT_DOUBLE_EQ(half.mmaTflops, fitted.mmaTflops / 2);
+  EXPECT_DOUBLE_EQ(half.l2GBs, fitted.l2GBs / 2);
+  EXPECT_DOUBLE_EQ(half.hbmGBs, fitted.hbmGBs / 2);
+  EXPECT_EQ(half.smLoadGBs, fitted.smLoadGBs);
+
+  // A weight-streaming GEMM (llama-3-8b's down at 8 tokens) takes about
+  // twice as long at half the bandwidth; the planner fills 66 SMs, not 132.
+  GemmProblem p;
+  p.n = 4096;
+  p.k = 14336;
+  p.arch = "sm_90a";
+  p.mMin = 1;
+  p.mMax = 16;
+  GemmProblem small = p;
+  small.device = half;
+  auto plans = HeuristicKernelPlanner().plan(p);
+  auto smallPlans = HeuristicKernelPlanner().plan(small);
+  ASSERT_TRUE(bool(plans) && bool(smallPlans));
+  ASSERT_EQ(plans->size(), 1u);
+  ASSERT_EQ(smallPlans->size(), 1u);
+  const double ratio = estimateMicros(small, plans->front(), 8) /
+                       estimateMicros(p, plans->front(), 8);
+  EXPECT_GT(ratio, 1.8);
+  EXPECT_LT(ratio, 2.2);
+  // CTAs at 16 tokens (swapAB or not, tokens tile by tileM, weights by tileN).
+  auto ctas = [&](const KernelPlan &k) {
+    return (16 + k.tileM - 1) / k.tileM * ((p.n + k.tileN - 1) / k.tileN) *
+           k.splitK;
+  };
+  EXPECT_GT(ctas(plans->front()), 66);
+  EXPECT_LE(ctas(plans->front()), 132);
+  EXPECT_LE(ctas(smallPlans->front()), 66);
+}
+
 TEST(KernelHeuristic, Errors) {
   HeuristicKernelPlanner planner;
   auto expectError = [&](const GemmProblem &p, llvm::StringRef text) {
@@ -802,6 +853,8 @@ public:
     k.tileK = 32;
     k.stages = 2;
     k.splitK = p.k / 8;
+    // The device model the pass handed over, where a test can read it.
+    k.stages = p.device.smCount;
     return std::vector<KernelPlan>{k};
   }
 };
@@ -819,8 +872,12 @@ TEST(PlanKernels, PlannerCanBeReplaced) {
   auto module = mlir::parseSourceString<mlir::ModuleOp>(kLinearIR, &context);
   ASSERT_TRUE(module);
   mlir::PassManager pm(&context);
+  PlanKernelsOptions options;
+  options.arch = "sm_89";
+  options.smCount = 114;
+  options.memoryGBs = 2039;
   pm.addNestedPass<mlir::func::FuncOp>(
-      createPlanKernelsWithPlanner(std::make_shared<FixedPlanner>(), "sm_89"));
+      createPlanKernelsWithPlanner(std::make_shared<FixedPlanner>(), options));
   ASSERT_TRUE(mlir::succeeded(pm.run(*module)));
   mlp::LinearOp linear;
   module->walk([&](mlp::LinearOp op) { linear = op; });
@@ -831,6 +888,8 @@ TEST(PlanKernels, PlannerCanBeReplaced) {
   EXPECT_EQ(plan.getMMin(), 3);
   EXPECT_EQ(plan.getMMax(), 9);
   EXPECT_EQ(plan.getSplitK(), 8);
+  // FixedPlanner's stages: the SM count of the device model it was handed.
+  EXPECT_EQ(plan.getStages(), 114);
 }
 
 MlpSpec llamaLike(bool bias) {

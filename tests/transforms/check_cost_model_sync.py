@@ -22,15 +22,20 @@ def main():
     rows = [r for r in model.read_rows(logs, every_kernel=True) if r.get("splitK") != 0]
     if not rows:
         sys.exit("check_cost_model_sync: no rows in " + " ".join(logs))
+    # The model scaled to other GPUs (DeviceModel::forGpu), every row again:
+    # an H100 SXM's bandwidth at 132 SMs, and an H100 PCIe-like 114 SMs.
+    rows += [dict(r, sm_count=sms, memory_gbs=gbs)
+             for sms, gbs in ((132, 3352.32), (114, 2039.0)) for r in rows]
     out = subprocess.run([binary], input="\n".join(json.dumps(r) for r in rows),
                          capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit("check_cost_model_sync: %s failed: %s" % (binary, out.stderr))
     lines = [line.split() for line in out.stdout.splitlines()]
     assert len(lines) == len(rows), (len(lines), len(rows))
-    plan = lambda r: "%s m=%d %s%dx%d split%d stages%d cluster%d %s" % (
+    plan = lambda r: "%s m=%d %s%dx%d split%d stages%d cluster%d %s sms%d" % (
         r["shape"], r["m"], "swap " if r["swapAB"] else "", r["tileM"], r["tileN"],
-        r["splitK"], r["stages"], r.get("clusterM", 1), r.get("template", "sm90_tma_ws"))
+        r["splitK"], r["stages"], r.get("clusterM", 1), r.get("template", "sm90_tma_ws"),
+        r.get("sm_count", 132))
     bad = 0
     for r, (us, candidate, rank) in zip(rows, lines):
         c, py = float(us), model.estimate(r, model.COMMITTED)

@@ -77,6 +77,9 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
     return dev.takeError();
   DeviceMlp &mlp = **dev;
   const CompiledMlp *base = &mlp.compiled();
+  // The cost model the planner used for `base` ranks the candidates too.
+  const auto [smCount, memoryGBs] = resolveTargetGpu(base->spec.arch, {});
+  const DeviceModel device = DeviceModel::forGpu(smCount, memoryGBs);
   const int64_t h = spec.hidden;
   CublasLtMlp reference = mlp.cublasLtBaseline();
 
@@ -107,7 +110,7 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
       const CompiledKernel &down = base->kernels[pair.second];
       const KernelDesc &tuned = role == 0 ? gateUp.desc : down.desc;
       std::vector<KernelDesc> candidates =
-          candidatePlans(tuned, *m, settings.maxCandidates);
+          candidatePlans(tuned, *m, settings.maxCandidates, device);
 
       // Compile and load every candidate in parallel (NVRTC and the
       // driver's PTX JIT are the slow parts).
@@ -212,7 +215,11 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
               {"clusterM", k.clusterM},
               {"swapAB", k.swapAB},
               {"heuristic", c == 0},
-              {"estimate_us", estimateMicros(problemOf(k), k.plan(), *m)},
+              {"estimate_us",
+               estimateMicros(problemOf(k, device), k.plan(), *m)},
+              {"sm_count", device.smCount},
+              {"memory_gbs",
+               memoryGBs > 0 ? memoryGBs : DeviceModel::kFittedMemoryGBs},
               {"us", us},
               {"settle_ms", settings.settleMs},
               {"interleaved", true}};

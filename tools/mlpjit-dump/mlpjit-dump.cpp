@@ -71,6 +71,16 @@ cl::opt<bool> json("json", cl::desc("kernels/resources as JSON"));
 cl::opt<std::string> archOpt("arch",
                              cl::desc("target (default: the spec's, the "
                                       "GPU's, else sm_90a)"));
+cl::opt<int> smCountOpt("sm-count",
+                        cl::desc("plan for a GPU with this many SMs (default: "
+                                 "the GPU's when it is the target, else the "
+                                 "H200's 132)"),
+                        cl::init(0));
+cl::opt<double> memoryGBsOpt(
+    "memory-gbs",
+    cl::desc("plan for a GPU with this peak DRAM bandwidth, GB/s (default: "
+             "the GPU's when it is the target, else the H200's)"),
+    cl::init(0));
 cl::opt<int64_t> tpOpt("tp",
                        cl::desc("tensor-parallel degree: dump one rank's "
                                 "shard (default: the spec's tp, else 1)"),
@@ -99,10 +109,17 @@ llvm::Error emit(llvm::StringRef name, llvm::StringRef text) {
   return writeFileAtomically(path, text);
 }
 
-std::string archFor(const MlpSpec &spec) {
+/// The compile options the flags give.
+CompileOptions flagOptions() {
   CompileOptions options;
   options.arch = archOpt;
-  return resolveArch(spec, options);
+  options.smCount = smCountOpt;
+  options.memoryGBs = memoryGBsOpt;
+  return options;
+}
+
+std::string archFor(const MlpSpec &spec) {
+  return resolveArch(spec, flagOptions());
 }
 
 int dumpInput(llvm::ArrayRef<MlpSpec> specs) {
@@ -115,7 +132,9 @@ int dumpInput(llvm::ArrayRef<MlpSpec> specs) {
 
 int dumpPasses(llvm::ArrayRef<MlpSpec> specs) {
   for (const MlpSpec &spec : specs)
-    if (auto kernels = planKernels(spec, archFor(spec), &llvm::outs()); !kernels)
+    if (auto kernels =
+            planKernels(spec, archFor(spec), &llvm::outs(), flagOptions());
+        !kernels)
       return fail(kernels.takeError());
   return 0;
 }
@@ -124,7 +143,7 @@ llvm::Expected<std::vector<KernelDesc>>
 allKernels(llvm::ArrayRef<MlpSpec> specs) {
   std::vector<KernelDesc> all;
   for (const MlpSpec &spec : specs) {
-    auto kernels = planKernels(spec, archFor(spec));
+    auto kernels = planKernels(spec, archFor(spec), nullptr, flagOptions());
     if (!kernels)
       return kernels.takeError();
     all.insert(all.end(), kernels->begin(), kernels->end());
@@ -175,9 +194,7 @@ llvm::Expected<std::vector<CompiledKernel>>
 compileAll(llvm::ArrayRef<MlpSpec> specs) {
   std::vector<CompiledKernel> all;
   for (const MlpSpec &spec : specs) {
-    CompileOptions options;
-    options.arch = archOpt;
-    auto compiled = compileMlp(spec, options);
+    auto compiled = compileMlp(spec, flagOptions());
     if (!compiled)
       return compiled.takeError();
     for (CompiledKernel &k : compiled->kernels)

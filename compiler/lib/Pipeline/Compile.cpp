@@ -15,6 +15,7 @@
 #include "mlir/IR/MLIRContext.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/ThreadPool.h"
@@ -23,6 +24,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <optional>
+#include <tuple>
 
 using namespace mlpjit;
 
@@ -43,11 +45,31 @@ std::string mlpjit::resolveArch(const MlpSpec &spec,
   if (!spec.arch.empty())
     return withArchSpecificFeatures(spec.arch);
   // The GPU's target when a driver and a device are present.
-  if (auto arch = DeviceContext::probeArch())
-    return arch->str();
+  if (auto gpu = DeviceContext::probe())
+    return gpu->arch.str();
   else
-    llvm::consumeError(arch.takeError());
+    llvm::consumeError(gpu.takeError());
   return "sm_90a";
+}
+
+std::pair<int, double> mlpjit::resolveTargetGpu(llvm::StringRef arch,
+                                                const CompileOptions &options) {
+  std::pair<int, double> target{options.smCount, options.memoryGBs};
+  if (target.first > 0 && target.second > 0)
+    return target;
+  auto gpu = DeviceContext::probe();
+  if (!gpu) {
+    llvm::consumeError(gpu.takeError());
+    return target;
+  }
+  // Another GPU's numbers would mislead an ahead-of-time build for `arch`.
+  if (gpu->arch.str() != arch)
+    return target;
+  if (target.first <= 0)
+    target.first = gpu->smCount;
+  if (target.second <= 0)
+    target.second = gpu->memoryGBs;
+  return target;
 }
 
 namespace {
@@ -148,8 +170,16 @@ mlpjit::planKernels(const MlpSpec &spec, llvm::StringRef arch,
   if (!module)
     return compileError("emitting MLIR for '" + spec.name + "' failed:\n" +
                         diagnostics.text);
+  if (compileOptions.smCount < 0 || compileOptions.memoryGBs < 0)
+    return compileError(
+        llvm::formatv("the target GPU's smCount (--sm-count) and memoryGBs "
+                      "(--memory-gbs) must not be negative, got {0} and {1}",
+                      compileOptions.smCount, compileOptions.memoryGBs)
+            .str());
   DefaultPipelineOptions options;
   options.arch = arch.str();
+  std::tie(options.smCount, options.memoryGBs) =
+      resolveTargetGpu(arch, compileOptions);
   options.planner = std::move(*planner);
   options.maxBlockRows = *maxBlock;
   if (mlir::failed(runDefaultPipeline(*module, options, printAfterEach)))

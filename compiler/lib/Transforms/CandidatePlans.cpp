@@ -10,8 +10,10 @@
 
 using namespace mlpjit;
 
-GemmProblem mlpjit::problemOf(const KernelDesc &desc) {
+GemmProblem mlpjit::problemOf(const KernelDesc &desc,
+                              const DeviceModel &device) {
   GemmProblem p;
+  p.device = device;
   static_cast<GemmShape &>(p) = desc.shape();
   p.mMin = desc.mMin;
   p.mMax = desc.mMax;
@@ -20,10 +22,10 @@ GemmProblem mlpjit::problemOf(const KernelDesc &desc) {
 }
 
 std::vector<KernelDesc> mlpjit::candidatePlans(const KernelDesc &desc,
-                                               int64_t m,
-                                               size_t maxCandidates) {
+                                               int64_t m, size_t maxCandidates,
+                                               const DeviceModel &device) {
   std::vector<KernelDesc> out{desc};
-  const GemmProblem problem = problemOf(desc);
+  const GemmProblem problem = problemOf(desc, device);
   std::vector<std::pair<double, KernelPlan>> ranked;
   for (const KernelPlan &plan : sm90Candidates(problem, m))
     ranked.push_back({estimateMicros(problem, plan, m), plan});

@@ -50,15 +50,14 @@ std::vector<Stage> stages(const DefaultPipelineOptions &options) {
        }},
       {"mlp-plan-kernels",
        [options](OpPassManager &pm) {
-         if (options.planner) {
-           pm.addNestedPass<func::FuncOp>(
-               createPlanKernelsWithPlanner(options.planner, options.arch));
-           return;
-         }
          PlanKernelsOptions o;
          o.arch = options.arch;
          o.tuningFile = options.tuningFile;
-         pm.addNestedPass<func::FuncOp>(createPlanKernels(o));
+         o.smCount = options.smCount;
+         o.memoryGBs = options.memoryGBs;
+         pm.addNestedPass<func::FuncOp>(
+             options.planner ? createPlanKernelsWithPlanner(options.planner, o)
+                             : createPlanKernels(o));
        }},
   };
 }
@@ -92,6 +91,14 @@ struct DefaultPipelineCLOptions
       *this, "tuning-file",
       llvm::cl::desc(
           "measured plans (mlpjit-bench --tune) over the heuristic")};
+  Option<int64_t> smCount{
+      *this, "sm-count",
+      llvm::cl::desc("the target GPU's SM count (0: the H200's 132)"),
+      llvm::cl::init(0)};
+  Option<double> memoryGBs{*this, "memory-gbs",
+                           llvm::cl::desc("the target GPU's peak DRAM "
+                                          "bandwidth, GB/s (0: the H200's)"),
+                           llvm::cl::init(0)};
 };
 
 } // namespace
@@ -147,8 +154,9 @@ void mlpjit::registerMlpTransforms() {
         // In DefaultPipelineOptions' member order; no planner object from
         // the command line, only a tuning file.
         buildDefaultPipeline(
-            pm, DefaultPipelineOptions{
-                    cl.tp, cl.tpOutput, cl.layout, cl.blockRows, cl.arch,
-                    /*planner=*/nullptr, cl.tuningFile, cl.maxBlockRows});
+            pm, DefaultPipelineOptions{cl.tp, cl.tpOutput, cl.layout,
+                                       cl.blockRows, cl.arch, cl.smCount,
+                                       cl.memoryGBs, /*planner=*/nullptr,
+                                       cl.tuningFile, cl.maxBlockRows});
       });
 }

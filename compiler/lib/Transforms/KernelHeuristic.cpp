@@ -179,6 +179,20 @@ bool clustersPay(const GemmProblem &p, const KernelPlan &plan, int64_t m) {
 
 } // namespace
 
+DeviceModel DeviceModel::forGpu(int smCount, double memoryGBs) {
+  DeviceModel d;
+  const double sms = smCount > 0 ? smCount : kFittedSmCount;
+  const double gbs = memoryGBs > 0 ? memoryGBs : kFittedMemoryGBs;
+  auto near = [](double a, double b) { return std::abs(a / b - 1) < 0.01; };
+  if (near(sms, kFittedSmCount) && near(gbs, kFittedMemoryGBs))
+    return d;
+  d.smCount = int(sms);
+  d.mmaTflops *= sms / kFittedSmCount;
+  d.l2GBs *= sms / kFittedSmCount;
+  d.hbmGBs *= gbs / kFittedMemoryGBs;
+  return d;
+}
+
 std::pair<int64_t, int64_t> mlpjit::plannerRangeOf(int64_t m) {
   int64_t lo = 1;
   for (int64_t sample : sampleTokens()) {

@@ -35,10 +35,8 @@ constexpr int64_t kDefaultTokensMin = 1, kDefaultTokensMax = 65536;
 struct PlanKernelsPass : mlpjit::impl::PlanKernelsBase<PlanKernelsPass> {
   using Base::Base;
   PlanKernelsPass(std::shared_ptr<const KernelPlanner> planner,
-                  std::string fallbackArch)
-      : planner(std::move(planner)) {
-    arch = std::move(fallbackArch);
-  }
+                  const PlanKernelsOptions &options)
+      : Base(options), planner(std::move(planner)) {}
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -57,7 +55,12 @@ struct PlanKernelsPass : mlpjit::impl::PlanKernelsBase<PlanKernelsPass> {
       }
     }
 
+    if (smCount < 0 || memoryGBs < 0) {
+      func.emitError("sm-count and memory-gbs must not be negative");
+      return signalPassFailure();
+    }
     GemmProblem problem;
+    problem.device = DeviceModel::forGpu(int(smCount), memoryGBs);
     problem.mMin = kDefaultTokensMin;
     problem.mMax = kDefaultTokensMax;
     if (Attribute range = func->getAttr("mlp.token_range")) {
@@ -159,7 +162,6 @@ struct PlanKernelsPass : mlpjit::impl::PlanKernelsBase<PlanKernelsPass> {
 } // namespace
 
 std::unique_ptr<Pass> mlpjit::createPlanKernelsWithPlanner(
-    std::shared_ptr<const KernelPlanner> planner, std::string fallbackArch) {
-  return std::make_unique<PlanKernelsPass>(std::move(planner),
-                                           std::move(fallbackArch));
+    std::shared_ptr<const KernelPlanner> planner, PlanKernelsOptions options) {
+  return std::make_unique<PlanKernelsPass>(std::move(planner), options);
 }

@@ -24,9 +24,15 @@ public:
   /// Fails with a clear message without a driver, without a GPU, or on a GPU
   /// older than sm_80 (the oldest the templates support).
   static llvm::Expected<std::unique_ptr<DeviceContext>> create(int ordinal = 0);
-  /// The target of GPU `ordinal` (Arch::forDevice) without creating a
-  /// context: how the compiler picks the arch of the GPU it runs next to.
-  static llvm::Expected<Arch> probeArch(int ordinal = 0);
+  /// What the compiler reads of GPU `ordinal` without creating a context:
+  /// its target (Arch::forDevice) and what the planner's cost model scales
+  /// to (KernelHeuristic.h, DeviceModel::forGpu).
+  struct Traits {
+    Arch arch;
+    int smCount = 0;
+    double memoryGBs = 0; // peak DRAM bandwidth: memory clock x bus width x 2
+  };
+  static llvm::Expected<Traits> probe(int ordinal = 0);
   ~DeviceContext();
   DeviceContext(const DeviceContext &) = delete;
   DeviceContext &operator=(const DeviceContext &) = delete;

@@ -1,5 +1,7 @@
 // RUN: mlpjit-opt --mlp-plan-kernels %s --split-input-file --verify-diagnostics | FileCheck %s
 // RUN: mlpjit-opt --mlp-plan-kernels="arch=sm_86" %s --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=SM86
+// RUN: mlpjit-opt --mlp-plan-kernels="sm-count=66 memory-gbs=2458" %s --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=SM66
+// RUN: not mlpjit-opt --mlp-plan-kernels="sm-count=-1" %s --split-input-file 2>&1 | FileCheck %s --check-prefix=NEG
 
 // Llama-3-8B over the default token range, planned by the cost model.
 // Gate/up GEMM: N = 28672 is 224 weight tiles of 128, so no split-K; swapAB
@@ -16,6 +18,11 @@
 // CHECK-SAME: m = [1, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
 // CHECK-SAME: m = [17, 24], tile = [24, 128, 64], stages = 8, cluster = [1, 1], split_k = 4, swap_ab = true>,
 // CHECK-SAME: m = [{{[0-9]+}}, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
+// On a GPU of 66 SMs (half the H200's) the down GEMM splits K in 2, not 4.
+// SM66-LABEL: func.func @llama3_8b
+// SM66: mlp.linear {{.*}} {plans = [
+// SM66-SAME: m = [1, 16], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
+// NEG: error: sm-count and memory-gbs must not be negative
 // SM86-LABEL: func.func @llama3_8b
 // SM86: mlp.fused_linear {{.*}} {plans = [#mlp.plan<"sm80_mma", m = [1, 64], tile = [64, 128, 32], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>, #mlp.plan<"sm80_mma", m = [65, 65536], tile = [128, 128, 32], stages = 3, cluster = [1, 1], split_k = 1, swap_ab = false>]}
 // SM86: mlp.linear {{.*}} {plans = [#mlp.plan<"sm80_mma", m = [1, 64], tile = [64, 128, 32], stages = 4, cluster = [1, 1], split_k = 4, swap_ab = false>, #mlp.plan<"sm80_mma", m = [65, 65536], tile = [128, 128, 32], stages = 3, cluster = [1, 1], split_k = 1

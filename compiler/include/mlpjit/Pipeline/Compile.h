@@ -21,6 +21,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mlpjit {
@@ -38,6 +39,11 @@ struct CompileOptions {
   /// concatenation may choose; 0 = $MLPJIT_GATE_UP_BLOCK, else 16
   /// (kDefaultGateUpBlock: gated tiles of every width from 64 to 256 rows).
   int maxGateUpBlock = 0;
+  /// The GPU the planner's cost model is scaled to (DeviceModel::forGpu):
+  /// 0 = the GPU present when the target arch is its arch, else the H200
+  /// the model was fitted on. For ahead-of-time builds for another GPU.
+  int smCount = 0;
+  double memoryGBs = 0; // peak DRAM bandwidth, GB/s
 };
 
 /// $MLPJIT_TUNING_FILE when set (empty: no tuning), else tuning.json in the
@@ -47,6 +53,12 @@ std::string defaultTuningFile();
 /// The target a spec compiles for: --arch, else the spec's, else the GPU's
 /// (when a driver and GPU are present), else sm_90a.
 std::string resolveArch(const MlpSpec &spec, const CompileOptions &options);
+
+/// The GPU the planner plans for when compiling for `arch`: the options'
+/// smCount and memoryGBs where set, the rest from the GPU present when
+/// `arch` is its target (zeros otherwise: the fitted H200's values).
+std::pair<int, double> resolveTargetGpu(llvm::StringRef arch,
+                                        const CompileOptions &options);
 
 /// Stage `input`: the textbook MLP as MLIR text.
 llvm::Expected<std::string> inputIR(llvm::ArrayRef<MlpSpec> specs);

@@ -19,8 +19,9 @@
 
 namespace mlpjit {
 
-/// The GEMM a kernel computes, as the planner sees it (its token range too).
-GemmProblem problemOf(const KernelDesc &desc);
+/// The GEMM a kernel computes, as the planner sees it (its token range too)
+/// on `device`.
+GemmProblem problemOf(const KernelDesc &desc, const DeviceModel &device = {});
 
 /// The candidate kernels tried for `desc` at m tokens: desc itself first,
 /// then at most maxCandidates of the planner's candidates that its template
@@ -28,9 +29,10 @@ GemmProblem problemOf(const KernelDesc &desc);
 /// over the rest of its ranking (the fastest plan is found where the model is
 /// off, and a calibration log sees the whole space); then, beyond
 /// maxCandidates, sm90TunerOnlyCandidates. Only the sm90 family has a search
-/// space.
+/// space. Ranked by the cost model of `device`.
 std::vector<KernelDesc> candidatePlans(const KernelDesc &desc, int64_t m,
-                                       size_t maxCandidates = 16);
+                                       size_t maxCandidates = 16,
+                                       const DeviceModel &device = {});
 
 } // namespace mlpjit
 

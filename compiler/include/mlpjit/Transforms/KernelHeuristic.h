@@ -18,12 +18,12 @@
 
 namespace mlpjit {
 
-/// What the Hopper cost model assumes of the GPU: an H200 (132 SMs, HBM3e).
-/// The constants are fitted (scripts/fit_cost_model.py) to the GEMM timings
-/// of `mlpjit-bench --tune --tune-log` on the H200 over ../shared/models'
-/// benchmark shapes (docs/results/2026-12-02-h200*/calib*.jsonl); HBM
-/// bandwidth and latency, and the cluster gain, are priors. Effective
-/// rates, not datasheet ones.
+/// What the Hopper cost model assumes of the GPU: an H200 (132 SMs, HBM3e)
+/// unless forGpu scales it to another. The constants are fitted
+/// (scripts/fit_cost_model.py) to the GEMM timings of `mlpjit-bench --tune
+/// --tune-log` on the H200 over ../shared/models' benchmark shapes
+/// (docs/results/2026-12-02-h200*/calib*.jsonl); HBM bandwidth and latency, and
+/// the cluster gain, are priors. Effective rates, not datasheet ones.
 struct DeviceModel {
   int smCount = 132;
   double mmaTflops = 862;                // 16-bit MMA rate of 128-row tiles
@@ -94,6 +94,19 @@ struct DeviceModel {
   // held-out regret 1.0177 -> 1.0137. Why (the gated epilogue's activation
   // beside the other consumer's MMAs is a guess) was not measured.
   double gatedPingPongEfficiency = 0.9476;
+
+  /// The GPU the constants were fitted on: the H200's SM count and peak
+  /// DRAM bandwidth as the driver reports it (3201 MHz x 6144 bits x 2).
+  static constexpr int kFittedSmCount = 132;
+  static constexpr double kFittedMemoryGBs = 4916.736;
+  /// The fitted model scaled to a GPU with `smCount` SMs and `memoryGBs`
+  /// peak DRAM bandwidth (0: the fitted GPU's): the chip-wide MMA and L2
+  /// rates with the SM count (per-SM rates stay), HBM with the bandwidth.
+  /// Within 1% of the fitted GPU, the fitted constants unchanged. Not
+  /// modelled: clocks (an H100 PCIe's lower boost), L2 size. On an H100 SXM
+  /// (3352 GB/s) the scaled estimates of session 28's tuner rows came within
+  /// a few % of the timings where the H200's read 10-20% low.
+  static DeviceModel forGpu(int smCount, double memoryGBs);
 };
 
 /// One GEMM (GemmShape, KernelDesc.h) to plan for M in [mMin, mMax] on the

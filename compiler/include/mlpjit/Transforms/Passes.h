@@ -28,10 +28,10 @@ class KernelPlanner;
 #include "mlpjit/Transforms/Passes.h.inc"
 
 /// mlp-plan-kernels with a planner other than the built-in heuristic (e.g. a
-/// tuned table). `fallbackArch` plays the role of the `arch` option.
+/// tuned table); `options.tuningFile` is not read.
 std::unique_ptr<mlir::Pass>
 createPlanKernelsWithPlanner(std::shared_ptr<const KernelPlanner> planner,
-                             std::string fallbackArch = "sm_90a");
+                             PlanKernelsOptions options = {});
 
 struct DefaultPipelineOptions {
   /// mlp-shard-tensor-parallel: the degree (0 = each function's
@@ -44,8 +44,11 @@ struct DefaultPipelineOptions {
   /// intermediate size).
   std::string layout = "interleaved";
   int64_t blockRows = 0;
-  /// mlp-plan-kernels: arch for functions without `mlp.arch`.
+  /// mlp-plan-kernels: arch for functions without `mlp.arch`, and the GPU
+  /// the cost model is scaled to (0: the H200 it was fitted on).
   std::string arch = "sm_90a";
+  int64_t smCount = 0;
+  double memoryGBs = 0;
   /// mlp-plan-kernels: the planner; null = the heuristic, with the plans of
   /// `tuningFile` (TunedPlans.h) over it when that is set.
   std::shared_ptr<const KernelPlanner> planner;
@@ -69,7 +72,8 @@ runDefaultPipeline(mlir::ModuleOp module, const DefaultPipelineOptions &options,
                    llvm::raw_ostream *printAfterEach = nullptr);
 
 /// Registers the passes and `mlp-default-pipeline` (options tp, tp-output,
-/// layout, block-rows, arch, tuning-file) for mlir-opt style command lines.
+/// layout, block-rows, arch, tuning-file, sm-count, memory-gbs) for mlir-opt
+/// style command lines.
 void registerMlpTransforms();
 
 } // namespace mlpjit

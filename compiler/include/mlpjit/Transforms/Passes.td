@@ -151,7 +151,9 @@ def PlanKernels : Pass<"mlp-plan-kernels", "mlir::func::FuncOp"> {
     `arch` option. An op no template can serve gets an error. With
     `tuning-file`, a bucket whose GEMM has a measured plan there
     (TunedPlans.h, written by `mlpjit-bench --tune`) takes that plan's
-    constants instead of the heuristic's.
+    constants instead of the heuristic's. The cost model is the H200's it
+    was fitted on, scaled to `sm-count` SMs and `memory-gbs` of peak DRAM
+    bandwidth when those are set (DeviceModel::forGpu).
 
     Before:
     ```mlir
@@ -170,6 +172,10 @@ def PlanKernels : Pass<"mlp-plan-kernels", "mlir::func::FuncOp"> {
            "target arch for functions without mlp.arch">,
     Option<"tuningFile", "tuning-file", "std::string", "",
            "measured plans (mlpjit-bench --tune) that replace the heuristic's">,
+    Option<"smCount", "sm-count", "int64_t", "0",
+           "the target GPU's SM count (0: the H200's 132)">,
+    Option<"memoryGBs", "memory-gbs", "double", "0",
+           "the target GPU's peak DRAM bandwidth in GB/s (0: the H200's)">,
   ];
   let dependentDialects = ["mlpjit::mlp::MlpDialect"];
 }
