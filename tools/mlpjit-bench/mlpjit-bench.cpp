@@ -494,6 +494,11 @@ static int benchMain(int argc, char **argv) {
                << " TFLOP/s bf16 (cuBLASLt 8192^3; cold "
                << llvm::format("%.0f", ceil->tflopsCold) << "), "
                << llvm::format("%.2f", ceil->tbps) << " TB/s copy\n";
+  // What the planner's cost model was scaled to (docs/passes.md, "Other
+  // GPUs"): the driver's numbers, not the measured ceilings above.
+  const auto [planSms, planGBs] = resolveTargetGpu((*gpu)->arch(), {});
+  llvm::outs() << "plans for " << planSms << " SMs, "
+               << llvm::format("%.0f", planGBs) << " GB/s peak DRAM\n";
 
   if (tuneOpt) {
     std::string file =
@@ -597,6 +602,8 @@ static int benchMain(int argc, char **argv) {
                            {"peak_tflops", ceil->tflops},
                            {"peak_tbps", ceil->tbps},
                            {"peak_tflops_cold", ceil->tflopsCold},
+                           {"plan_sm_count", planSms},
+                           {"plan_memory_gbs", planGBs},
                            {"settle_ms", settleMsOpt.getValue()},
                            {"rows", std::move(arr)}};
     std::string path = jsonOpt.empty() ? plotOpt + ".json" : jsonOpt;
