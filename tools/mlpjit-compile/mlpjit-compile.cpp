@@ -10,6 +10,7 @@
 // GPU. Errors go to stderr and exit with 1.
 //
 //===----------------------------------------------------------------------===//
+#include "TargetGpuFlags.h"
 #include "ToolVersion.h"
 #include "mlpjit/Arch.h"
 #include "mlpjit/Codegen/Nvrtc.h"
@@ -48,16 +49,7 @@ cl::opt<int64_t> tpOpt("tp",
 cl::opt<bool> noCubin("no-cubin",
                       cl::desc("PTX only (the driver JIT-compiles it at "
                                "load)"));
-cl::opt<int> smCountOpt("sm-count",
-                        cl::desc("plan for a GPU with this many SMs (default: "
-                                 "the GPU's when it is the target, else the "
-                                 "H200's 132)"),
-                        cl::init(0));
-cl::opt<double> memoryGBsOpt(
-    "memory-gbs",
-    cl::desc("plan for a GPU with this peak DRAM bandwidth, GB/s (default: "
-             "the GPU's when it is the target, else the H200's)"),
-    cl::init(0));
+TargetGpuFlags targetGpu;
 cl::opt<unsigned> jobs("j", cl::desc("NVRTC threads (default: one per core)"),
                        cl::init(0));
 
@@ -108,8 +100,7 @@ int compileMain() {
       CompileOptions options;
       options.arch = arch.str();
       options.threads = int(jobs);
-      options.smCount = smCountOpt;
-      options.memoryGBs = memoryGBsOpt;
+      targetGpu.applyTo(options);
       auto c = compileMlp(spec, options);
       if (!c)
         return fail(llvm::toString(c.takeError()));

@@ -11,6 +11,7 @@
 // and exit with 1.
 //
 //===----------------------------------------------------------------------===//
+#include "TargetGpuFlags.h"
 #include "ToolVersion.h"
 #include "mlpjit/Codegen/Codegen.h"
 #include "mlpjit/Codegen/Nvrtc.h"
@@ -71,16 +72,7 @@ cl::opt<bool> json("json", cl::desc("kernels/resources as JSON"));
 cl::opt<std::string> archOpt("arch",
                              cl::desc("target (default: the spec's, the "
                                       "GPU's, else sm_90a)"));
-cl::opt<int> smCountOpt("sm-count",
-                        cl::desc("plan for a GPU with this many SMs (default: "
-                                 "the GPU's when it is the target, else the "
-                                 "H200's 132)"),
-                        cl::init(0));
-cl::opt<double> memoryGBsOpt(
-    "memory-gbs",
-    cl::desc("plan for a GPU with this peak DRAM bandwidth, GB/s (default: "
-             "the GPU's when it is the target, else the H200's)"),
-    cl::init(0));
+TargetGpuFlags targetGpu;
 cl::opt<int64_t> tpOpt("tp",
                        cl::desc("tensor-parallel degree: dump one rank's "
                                 "shard (default: the spec's tp, else 1)"),
@@ -113,8 +105,7 @@ llvm::Error emit(llvm::StringRef name, llvm::StringRef text) {
 CompileOptions flagOptions() {
   CompileOptions options;
   options.arch = archOpt;
-  options.smCount = smCountOpt;
-  options.memoryGBs = memoryGBsOpt;
+  targetGpu.applyTo(options);
   return options;
 }
 
