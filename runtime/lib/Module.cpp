@@ -104,18 +104,14 @@ DeviceContext::create(int ordinal) {
                         llvm::Twine(count) + " visible)");
   if (auto e = d.check(d.cuDeviceGet(&c->dev, ordinal), "cuDeviceGet"))
     return e;
+  auto traits = probe(ordinal);
+  if (!traits)
+    return traits.takeError();
   char name[256] = {};
-  int major = 0, minor = 0;
   if (auto e = d.check(d.cuDeviceGetName(name, sizeof(name), c->dev),
                        "cuDeviceGetName"))
     return e;
-  if (auto e = readComputeCapability(d, c->dev, major, minor))
-    return e;
-  if (auto e = d.check(
-          d.cuDeviceGetAttribute(
-              &c->smCount, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, c->dev),
-          "cuDeviceGetAttribute"))
-    return e;
+  c->smCount = traits->smCount;
   int l2 = 0;
   if (auto e = d.check(d.cuDeviceGetAttribute(
                            &l2, CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE, c->dev),
@@ -123,8 +119,8 @@ DeviceContext::create(int ordinal) {
     return e;
   c->l2 = l2;
   c->deviceName = name;
-  c->cc = major * 10 + minor;
-  c->deviceArch = Arch::forDevice(major, minor).str();
+  c->cc = traits->arch.sm;
+  c->deviceArch = traits->arch.str();
   if (c->cc < 80)
     return runtimeError(llvm::Twine("mlpjit: ") + name + " is sm_" +
                         llvm::Twine(c->cc) +
