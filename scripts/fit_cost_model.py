@@ -98,11 +98,11 @@ def gpu_sms(r):
 
 def on_gpu(r, P):
     """DeviceModel::forGpu: P scaled to the GPU a row names (sm_count,
-    memory_gbs: the tuner's since session 28), unchanged within 1% of the
-    fitted H200 (PRIOR) or for rows without them."""
+    memory_gbs: the tuner's since session 28), unchanged on the fitted H200
+    (PRIOR's SM count, the bandwidth within 1%) or for rows without them."""
     sms = r.get("sm_count") or PRIOR["sms"]
     gbs = r.get("memory_gbs") or FITTED_MEMORY_GBS
-    if abs(sms / PRIOR["sms"] - 1) < 0.01 and abs(gbs / FITTED_MEMORY_GBS - 1) < 0.01:
+    if sms == PRIOR["sms"] and abs(gbs / FITTED_MEMORY_GBS - 1) < 0.01:
         return P
     f = sms / PRIOR["sms"]
     return dict(P, sms=sms, tflops=P["tflops"] * f, l2=P["l2"] * f,

@@ -764,6 +764,9 @@ TEST(KernelHeuristic, DeviceModelScalesToTheGpu) {
     EXPECT_EQ(d.mmaTflops, fitted.mmaTflops);
     EXPECT_EQ(d.hbmGBs, fitted.hbmGBs);
   }
+  // One SM fewer is another GPU (wave counts), whatever the bandwidth.
+  EXPECT_EQ(DeviceModel::forGpu(131, DeviceModel::kFittedMemoryGBs).smCount,
+            131);
   // Half the SMs and half the bandwidth: chip-wide rates halve, per-SM
   // ones stay.
   const DeviceModel half =

@@ -183,8 +183,8 @@ DeviceModel DeviceModel::forGpu(int smCount, double memoryGBs) {
   DeviceModel d;
   const double sms = smCount > 0 ? smCount : kFittedSmCount;
   const double gbs = memoryGBs > 0 ? memoryGBs : kFittedMemoryGBs;
-  auto near = [](double a, double b) { return std::abs(a / b - 1) < 0.01; };
-  if (near(sms, kFittedSmCount) && near(gbs, kFittedMemoryGBs))
+  // The SM count exactly (it sets the wave counts), the bandwidth within 1%.
+  if (sms == kFittedSmCount && std::abs(gbs / kFittedMemoryGBs - 1) < 0.01)
     return d;
   d.smCount = int(sms);
   d.mmaTflops *= sms / kFittedSmCount;

@@ -102,10 +102,10 @@ struct DeviceModel {
   /// The fitted model scaled to a GPU with `smCount` SMs and `memoryGBs`
   /// peak DRAM bandwidth (0: the fitted GPU's): the chip-wide MMA and L2
   /// rates with the SM count (per-SM rates stay), HBM with the bandwidth.
-  /// Within 1% of the fitted GPU, the fitted constants unchanged. Not
-  /// modelled: clocks (an H100 PCIe's lower boost), L2 size. On an H100 SXM
-  /// (3352 GB/s) the scaled estimates of session 28's tuner rows came within
-  /// a few % of the timings where the H200's read 10-20% low.
+  /// The fitted GPU's SM count and a bandwidth within 1% of its: the fitted
+  /// constants unchanged. Not modelled: clocks (an H100 PCIe's lower boost),
+  /// L2 size. On an H100 SXM (3352 GB/s) the scaled estimates of session
+  /// 28's tuner rows ran 3% low on average, the H200's 12%.
   static DeviceModel forGpu(int smCount, double memoryGBs);
 };
 
