@@ -80,7 +80,12 @@ llvm::Expected<DeviceContext::Traits> DeviceContext::probe(int ordinal) {
     if (auto e = d.check(d.cuDeviceGetAttribute(value, attribute, dev),
                          "cuDeviceGetAttribute"))
       return e;
+  char name[256] = {};
+  if (auto e = d.check(d.cuDeviceGetName(name, sizeof(name), dev),
+                       "cuDeviceGetName"))
+    return e;
   Traits t;
+  t.name = name;
   t.arch = Arch::forDevice(major, minor);
   t.smCount = sms;
   // Double data rate: two transfers per clock on each bus line (the H200's
@@ -107,10 +112,6 @@ DeviceContext::create(int ordinal) {
   auto traits = probe(ordinal);
   if (!traits)
     return traits.takeError();
-  char name[256] = {};
-  if (auto e = d.check(d.cuDeviceGetName(name, sizeof(name), c->dev),
-                       "cuDeviceGetName"))
-    return e;
   c->smCount = traits->smCount;
   int l2 = 0;
   if (auto e = d.check(d.cuDeviceGetAttribute(
@@ -118,11 +119,11 @@ DeviceContext::create(int ordinal) {
                        "cuDeviceGetAttribute"))
     return e;
   c->l2 = l2;
-  c->deviceName = name;
+  c->deviceName = traits->name;
   c->cc = traits->arch.sm;
   c->deviceArch = traits->arch.str();
   if (c->cc < 80)
-    return runtimeError(llvm::Twine("mlpjit: ") + name + " is sm_" +
+    return runtimeError("mlpjit: " + traits->name + " is sm_" +
                         llvm::Twine(c->cc) +
                         "; mlpjit's kernel templates need sm_80 or newer");
   if (auto e = d.check(d.cuDevicePrimaryCtxRetain(&c->ctx, c->dev),

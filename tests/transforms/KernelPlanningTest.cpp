@@ -1096,6 +1096,25 @@ TEST(TunedPlans, SaveLoadRoundTripAndReplace) {
   llvm::sys::fs::remove_directories(dir);
 }
 
+TEST(TunedPlans, EachGpuKeepsItsOwnPlans) {
+  TunedPlanTable table;
+  TunedPlan h100 = tunedDownPlan(16, 16), h200 = tunedDownPlan(16, 8),
+            pinned = tunedDownPlan(64, 32);
+  h100.device = "NVIDIA H100 80GB HBM3";
+  h200.device = "NVIDIA H200";
+  pinned.device = ""; // e.g. plans_as_tuning.py's: no GPU named
+  for (const TunedPlan &t : {h100, h200, pinned})
+    table.insert(t);
+  // One shape and m, two GPUs: two entries.
+  ASSERT_EQ(table.entries().size(), 3u);
+  EXPECT_EQ(table.keepDevice("NVIDIA H200"), 1u);
+  ASSERT_EQ(table.entries().size(), 2u);
+  EXPECT_EQ(table.entries()[0].device, "NVIDIA H200");
+  EXPECT_EQ(table.entries()[0].plan.tileM, 8);
+  EXPECT_EQ(table.entries()[1].device, "");
+  EXPECT_EQ(table.keepDevice("NVIDIA H200"), 0u);
+}
+
 TEST(TunedPlans, SaveOnAFullDiskIsAnErrorAndKeepsTheOldFile) {
   llvm::SmallString<128> dir;
   ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("tuned", dir));

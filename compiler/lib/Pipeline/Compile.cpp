@@ -14,6 +14,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -23,6 +24,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <mutex>
 #include <optional>
 #include <tuple>
 
@@ -115,7 +117,7 @@ std::string mlpjit::defaultTuningFile() {
 /// The planner `options` ask for: null (the heuristic) or the heuristic under
 /// a tuning file's plans.
 static llvm::Expected<std::shared_ptr<const KernelPlanner>>
-plannerFor(const CompileOptions &options) {
+plannerFor(llvm::StringRef arch, const CompileOptions &options) {
   const bool isDefault = !options.tuningFile;
   std::string file = isDefault ? defaultTuningFile() : *options.tuningFile;
   if (file.empty())
@@ -127,6 +129,24 @@ plannerFor(const CompileOptions &options) {
     llvm::errs() << "mlpjit: warning: " << llvm::toString(table.takeError())
                  << "; using the heuristic's plans\n";
     return nullptr;
+  }
+  // Plans measured on another GPU than the one present, when it is the
+  // target: a tuning file shared between machines (a cache directory on a
+  // network disk) must not hand one GPU's plans to another.
+  if (auto gpu = DeviceContext::probe(); !gpu) {
+    llvm::consumeError(gpu.takeError());
+  } else if (gpu->arch.str() == arch) {
+    if (size_t skipped = table->keepDevice(gpu->name)) {
+      // Once per file and process: every compile reads the file.
+      static std::mutex mutex;
+      static llvm::StringSet<> noted;
+      std::lock_guard<std::mutex> lock(mutex);
+      if (noted.insert(file).second)
+        llvm::errs() << "mlpjit: note: tuning file '" << file
+                     << "': " << skipped
+                     << " plan(s) measured on other GPUs than this "
+                     << gpu->name << " not used\n";
+    }
   }
   if (table->entries().empty())
     return nullptr;
@@ -158,7 +178,7 @@ llvm::Expected<std::vector<KernelDesc>>
 mlpjit::planKernels(const MlpSpec &spec, llvm::StringRef arch,
                     llvm::raw_ostream *printAfterEach,
                     const CompileOptions &compileOptions) {
-  auto planner = plannerFor(compileOptions);
+  auto planner = plannerFor(arch, compileOptions);
   if (!planner)
     return planner.takeError();
   auto maxBlock = maxGateUpBlock(compileOptions);

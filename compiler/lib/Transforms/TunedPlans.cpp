@@ -120,11 +120,19 @@ llvm::Error TunedPlanTable::save(llvm::StringRef path) const {
 void TunedPlanTable::insert(const TunedPlan &plan) {
   for (TunedPlan &t : plans)
     if (sameProblem(t, plan) && t.interleaveRows == plan.interleaveRows &&
-        t.m == plan.m) {
+        t.m == plan.m && t.device == plan.device) {
       t = plan;
       return;
     }
   plans.push_back(plan);
+}
+
+size_t TunedPlanTable::keepDevice(llvm::StringRef device) {
+  const size_t before = plans.size();
+  llvm::erase_if(plans, [&](const TunedPlan &t) {
+    return !t.device.empty() && t.device != device;
+  });
+  return before - plans.size();
 }
 
 std::vector<const TunedPlan *> TunedPlanTable::find(const GemmProblem &problem,

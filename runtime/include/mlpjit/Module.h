@@ -28,6 +28,7 @@ public:
   /// its target (Arch::forDevice) and what the planner's cost model scales
   /// to (KernelHeuristic.h, DeviceModel::forGpu).
   struct Traits {
+    std::string name; // "NVIDIA H100 80GB HBM3"
     Arch arch;
     int smCount = 0;
     double memoryGBs = 0; // peak DRAM bandwidth: memory clock x bus width x 2

@@ -20,7 +20,9 @@
 // finest ranges, before neighbours merge into buckets); the rest of the
 // bucket keeps the heuristic's plan (a measurement at one token count says
 // nothing of a bucket's other end). Of two entries in one planner range,
-// the one of the lower m is taken.
+// the one of the lower m is taken. Entries of another GPU than the one
+// planned for are set aside (keepDevice); entries without a device apply
+// anywhere.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_TRANSFORMS_TUNEDPLANS_H
@@ -49,8 +51,11 @@ public:
   llvm::Error save(llvm::StringRef path) const;
 
   /// Replaces the entry with the same arch, epilogue, dtype, n, k,
-  /// interleaveRows and m.
+  /// interleaveRows, m and device.
   void insert(const TunedPlan &plan);
+  /// Drops the entries measured on a GPU other than `device` (those without
+  /// a device stay: e.g. plans pinned by hand); returns how many.
+  size_t keepDevice(llvm::StringRef device);
   /// The entries for `problem` whose m lies in [mMin, mMax] and whose
   /// gate/up block is the problem's (or unset), in increasing m.
   std::vector<const TunedPlan *> find(const GemmProblem &problem, int64_t mMin,
