@@ -2,10 +2,9 @@
 //
 // Reads `mlpjit-bench --tune-log` rows (one JSON object a line: n, k, gated,
 // m, tileM, tileN, stages, splitK, swapAB, clusterM; sm_count, memory_gbs
-// optional) on stdin and prints, a
-// line each, estimateMicros(), whether it is a candidate and rankMicros(), so
-// check_cost_model_sync.py can hold scripts/fit_cost_model.py to the planner
-// it mirrors.
+// optional) on stdin and prints, a line each, estimateMicros(), whether it
+// is a candidate and rankMicros(), so check_cost_model_sync.py can hold
+// scripts/fit_cost_model.py to the planner it mirrors.
 //
 //===----------------------------------------------------------------------===//
 #include "mlpjit/Transforms/KernelHeuristic.h"
