@@ -54,24 +54,37 @@ std::string mlpjit::resolveArch(const MlpSpec &spec,
   return "sm_90a";
 }
 
-std::pair<int, double> mlpjit::resolveTargetGpu(llvm::StringRef arch,
-                                                const CompileOptions &options) {
-  std::pair<int, double> target{options.smCount, options.memoryGBs};
-  if (target.first > 0 && target.second > 0)
-    return target;
+/// The GPU present when `arch` is its target, else none: another GPU's
+/// numbers (its SMs, its tuned plans) would mislead an ahead-of-time build
+/// for `arch`.
+static std::optional<DeviceContext::Traits> targetGpu(llvm::StringRef arch) {
   auto gpu = DeviceContext::probe();
   if (!gpu) {
     llvm::consumeError(gpu.takeError());
-    return target;
+    return std::nullopt;
   }
-  // Another GPU's numbers would mislead an ahead-of-time build for `arch`.
   if (gpu->arch.str() != arch)
-    return target;
-  if (target.first <= 0)
+    return std::nullopt;
+  return std::move(*gpu);
+}
+
+/// The options' SM count and bandwidth where set (> 0), else `gpu`'s.
+static std::pair<int, double>
+targetOf(const std::optional<DeviceContext::Traits> &gpu,
+         const CompileOptions &options) {
+  std::pair<int, double> target{options.smCount, options.memoryGBs};
+  if (gpu && target.first <= 0)
     target.first = gpu->smCount;
-  if (target.second <= 0)
+  if (gpu && target.second <= 0)
     target.second = gpu->memoryGBs;
   return target;
+}
+
+std::pair<int, double> mlpjit::resolveTargetGpu(llvm::StringRef arch,
+                                                const CompileOptions &options) {
+  if (options.smCount > 0 && options.memoryGBs > 0)
+    return {options.smCount, options.memoryGBs};
+  return targetOf(targetGpu(arch), options);
 }
 
 namespace {
@@ -115,9 +128,10 @@ std::string mlpjit::defaultTuningFile() {
 }
 
 /// The planner `options` ask for: null (the heuristic) or the heuristic under
-/// a tuning file's plans.
+/// a tuning file's plans (those of `gpu` when it is known).
 static llvm::Expected<std::shared_ptr<const KernelPlanner>>
-plannerFor(llvm::StringRef arch, const CompileOptions &options) {
+plannerFor(const std::optional<DeviceContext::Traits> &gpu,
+           const CompileOptions &options) {
   const bool isDefault = !options.tuningFile;
   std::string file = isDefault ? defaultTuningFile() : *options.tuningFile;
   if (file.empty())
@@ -133,20 +147,15 @@ plannerFor(llvm::StringRef arch, const CompileOptions &options) {
   // Plans measured on another GPU than the one present, when it is the
   // target: a tuning file shared between machines (a cache directory on a
   // network disk) must not hand one GPU's plans to another.
-  if (auto gpu = DeviceContext::probe(); !gpu) {
-    llvm::consumeError(gpu.takeError());
-  } else if (gpu->arch.str() == arch) {
-    if (size_t skipped = table->keepDevice(gpu->name)) {
-      // Once per file and process: every compile reads the file.
-      static std::mutex mutex;
-      static llvm::StringSet<> noted;
-      std::lock_guard<std::mutex> lock(mutex);
-      if (noted.insert(file).second)
-        llvm::errs() << "mlpjit: note: tuning file '" << file
-                     << "': " << skipped
-                     << " plan(s) measured on other GPUs than this "
-                     << gpu->name << " not used\n";
-    }
+  if (size_t skipped = gpu ? table->keepDevice(gpu->name) : 0) {
+    // Once per file and process: every compile reads the file.
+    static std::mutex mutex;
+    static llvm::StringSet<> noted;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (noted.insert(file).second)
+      llvm::errs() << "mlpjit: note: tuning file '" << file << "': " << skipped
+                   << " plan(s) measured on other GPUs than this " << gpu->name
+                   << " not used\n";
   }
   if (table->entries().empty())
     return nullptr;
@@ -178,7 +187,9 @@ llvm::Expected<std::vector<KernelDesc>>
 mlpjit::planKernels(const MlpSpec &spec, llvm::StringRef arch,
                     llvm::raw_ostream *printAfterEach,
                     const CompileOptions &compileOptions) {
-  auto planner = plannerFor(arch, compileOptions);
+  // One probe of the driver serves the tuning file and the cost model.
+  const std::optional<DeviceContext::Traits> gpu = targetGpu(arch);
+  auto planner = plannerFor(gpu, compileOptions);
   if (!planner)
     return planner.takeError();
   auto maxBlock = maxGateUpBlock(compileOptions);
@@ -198,8 +209,7 @@ mlpjit::planKernels(const MlpSpec &spec, llvm::StringRef arch,
             .str());
   DefaultPipelineOptions options;
   options.arch = arch.str();
-  std::tie(options.smCount, options.memoryGBs) =
-      resolveTargetGpu(arch, compileOptions);
+  std::tie(options.smCount, options.memoryGBs) = targetOf(gpu, compileOptions);
   options.planner = std::move(*planner);
   options.maxBlockRows = *maxBlock;
   if (mlir::failed(runDefaultPipeline(*module, options, printAfterEach)))
