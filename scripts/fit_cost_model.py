@@ -36,6 +36,10 @@ WGMMA_N = [8, 16, 24, 32, 48] + list(range(64, 257, 8))
 # tiles' TMA stores above 128 tokens and left out the rows that timed their
 # register stores (register_store_row); swapmid refit alone on the rest and
 # tune20 came back at 1.85 for a 0.0002 gain in regret, so 1.94 stayed.
+# fewstage alone (--only=fewstage, 0.433 -> 0.036) in session 29 on every
+# log holding 3-stage rows (calib, calib2, calib12-swap, wide1, narrow160,
+# tune18, tune19) and tune29-700 (the 176-token wide tile's fit-shape rows);
+# tune19v and tune29v-700 held out.
 FITTED = ["tflops", "colpad", "onewg", "npow2", "swap", "fewstage", "smload", "l2", "epi", "splitfix", "fixed",
           "latency", "overlap", "direct", "boost"]
 # clustergain: the k-loop of a gated GEMM in 2x1 clusters, the median of the
@@ -49,7 +53,7 @@ FITTED_MEMORY_GBS = 4916.736
 # DeviceModel's committed constants (KernelHeuristic.h), where a fit starts;
 # tests/transforms/check_cost_model_sync.py holds estimate() with them to the C++ model.
 COMMITTED = dict(PRIOR, tflops=862, colpad=20.7, onewg=0.9494, npow2=0.974, swap=0.589,
-                 fewstage=0.433, smload=444, l2=15323.1, epi=9.6e-5, splitfix=4.772, fixed=3.607,
+                 fewstage=0.036, smload=444, l2=15323.1, epi=9.6e-5, splitfix=4.772, fixed=3.607,
                  latency=2.0, overlap=5.09, direct=4.09, boost=0.12, pingpong=1.097,
                  ppgated=0.9476, wideswap=1.026, swapmid=1.94)
 
@@ -199,9 +203,11 @@ def considered(r):
             cdiv(r["m"], 128) < 12 or
             cdiv(r["m"], 128) * cdiv(r["n"], r["tileN"]) < 2 * gpu_sms(r)): return False
     if wide_swap(r):
-        # Wide swapAB: 1-4 token tiles of ceil(M / t) rounded up to 8, 64-160.
+        # Wide swapAB: 1-4 token tiles of ceil(M / t) rounded up to 8, 64-160
+        # up to 640 tokens, up to 176 at 641-704 (session 29).
         tiles = [cdiv(cdiv(r["m"], t), 8) * 8 for t in (1, 2, 3, 4)]
-        return 128 < r["m"] <= 640 and r["tileM"] in [w for w in tiles if 64 <= w <= 160]
+        widest = 176 if r["m"] > 640 else 160
+        return 128 < r["m"] <= 704 and r["tileM"] in [w for w in tiles if 64 <= w <= widest]
     if r["swapAB"] and r["m"] > 128:
         # Narrow swapAB tiles above 128 tokens (gated too since session 22):
         # one or two token tiles of ceil(M / t) rounded up to 8, 72-160, no

@@ -187,7 +187,7 @@ std::vector<KernelDesc> sm90Configs() {
   // Wide swapAB (256 weight rows, two MMAs per consumer warpgroup, TMA
   // stores through stmatrix.trans): odd and even token blocks (152, 72:
   // a closing x2 stmatrix), split-K, stream-K, bias, gated with gate/up
-  // blocks of 8, 16 and 64 (the 4-D weight load).
+  // blocks of 8, 16, 32 and 64 (the 4-D weight load), 72-192 tokens.
   for (auto [epilogue, dtype, tile, splitK, bias, block] :
        {std::tuple{Epilogue::none, DType::bf16, Tile{152, 256, 64, 4}, 1, true,
                    0},
@@ -200,7 +200,16 @@ std::vector<KernelDesc> sm90Configs() {
         std::tuple{Epilogue::geglu_tanh, DType::f16, Tile{72, 256, 64, 4}, 2,
                    true, 64},
         std::tuple{Epilogue::swiglu, DType::bf16, Tile{104, 256, 64, 4}, 1,
-                   true, 8}}) {
+                   true, 8},
+        // Four tiles of 641-704 tokens (the planner's since session 29)
+        // and the template's widest, 192: 3 stages, 176-192 accumulator
+        // registers a thread.
+        std::tuple{Epilogue::swiglu, DType::bf16, Tile{176, 256, 64, 3}, 1,
+                   false, 16},
+        std::tuple{Epilogue::none, DType::bf16, Tile{176, 256, 64, 3}, 1, false,
+                   0},
+        std::tuple{Epilogue::geglu_tanh, DType::f16, Tile{192, 256, 64, 3}, 1,
+                   true, 32}}) {
     KernelDesc d = makeDesc("sm90_tma_ws", epilogue, dtype, bias, splitK,
                             /*swap=*/true, tile);
     if (block) {

@@ -342,19 +342,25 @@ TEST(KernelHeuristic, NoCarryOverMorePadding) {
 // range's own winner: the llama-3-70b tp8 shard's gate-up at M = 641..704
 // kept the ping-pong 64x256 plan of 705..768, which the model put 2.3%
 // behind 64x224, and ran 9% slower in the whole forward (session 14).
-// Since session 17's refit 705..768 wins with 64x224 as well, so the two
-// ranges share it. At M = 1 the carried unsplit plan stays (split 2 ran
-// 4.5% slower there).
+// Since session 29 641..704 has a winner of its own, four 176-token wide
+// swapAB tiles (a tie with ping-pong 64x224 on the H100: 140.3 vs 139.0
+// us), and 705..768 keeps ping-pong 64x224. At M = 1 the carried unsplit
+// plan stays (split 2 ran 4.5% slower there).
 TEST(KernelHeuristic, LittleCarryAbove64Tokens) {
   GemmProblem p = gatedGemm(7168, 8192);
   p.interleaveRows = 16;
   auto plans = HeuristicKernelPlanner().plan(p);
   ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
   const KernelPlan *at700 = planHolding(*plans, 700);
+  const KernelPlan *at768 = planHolding(*plans, 768);
   ASSERT_NE(at700, nullptr);
-  EXPECT_EQ(at700->templateName, "sm90_tma_ws_pingpong");
-  EXPECT_EQ(at700->tileN, 224);
-  EXPECT_GE(at700->mMax, 704);
+  ASSERT_NE(at768, nullptr);
+  EXPECT_FALSE(at700->templateName == "sm90_tma_ws_pingpong" &&
+               at700->tileN == 256);
+  EXPECT_EQ(at700->mMax, 704);
+  EXPECT_TRUE(at700->swapAB && at700->tileM == 176);
+  EXPECT_EQ(at768->templateName, "sm90_tma_ws_pingpong");
+  EXPECT_EQ(at768->tileN, 224);
   const KernelPlan *at1 = planHolding(*plans, 1);
   ASSERT_NE(at1, nullptr);
   EXPECT_TRUE(at1->swapAB);
@@ -363,7 +369,8 @@ TEST(KernelHeuristic, LittleCarryAbove64Tokens) {
 
 // Wide swapAB tiles (256 weight rows by 64-160 tokens) are candidates from
 // 129 to 640 tokens, sized as one to four token tiles of ceil(M / t)
-// rounded up to 8, and valid for the template (gated: any gate/up block).
+// rounded up to 8, then as four tiles of up to 176 tokens to 704, and valid
+// for the template (gated: any gate/up block).
 // The planner's ranges there are 16 tokens wide, so a range's tiles fit
 // its token counts (M = 400 is planned at 400: 3 x 136 or 4 x 104 tokens,
 // not at 448: 4 x 112; tiles sized for 400 ran 5-10% faster, session 15;
@@ -388,7 +395,10 @@ TEST(KernelHeuristic, WideSwapTilesForMiddleTokenCounts) {
   EXPECT_EQ(wideTokens(down, 256), (std::set<int64_t>{64, 88, 128}));
   EXPECT_EQ(wideTokens(down, 160), (std::set<int64_t>{80, 160}));
   EXPECT_TRUE(wideTokens(down, 128).empty());
-  EXPECT_TRUE(wideTokens(down, 700).empty());
+  // Past 640 tokens only four tiles of up to 176, to 704 tokens.
+  EXPECT_EQ(wideTokens(down, 700), (std::set<int64_t>{176}));
+  EXPECT_EQ(wideTokens(down, 641), (std::set<int64_t>{168}));
+  EXPECT_TRUE(wideTokens(down, 705).empty());
   GemmProblem gateUp = gatedGemm(37888, 3584);
   gateUp.interleaveRows = 16;
   EXPECT_EQ(wideTokens(gateUp, 448), (std::set<int64_t>{112, 152}));
@@ -413,6 +423,31 @@ TEST(KernelHeuristic, WideSwapTilesForMiddleTokenCounts) {
   EXPECT_TRUE(at400->swapAB);
   EXPECT_EQ(at400->mMax, 400);
   EXPECT_TRUE(at400->tileM == 136 || at400->tileM == 104) << at400->tileM;
+}
+
+// At 700 tokens four 176-token wide tiles (704 rows) replace tiles that pad
+// to 768 rows or re-read the weights per 64 tokens, where the weight tiles
+// fill the SMs: llama-3-70b's down GEMM (8192 outputs: 4 x 32 CTAs) ran
+// 483 us against 518-544 for the others timed, llama-3.1-405b's 1713 against
+// 1821. Where they leave most SMs idle (gemma-7b's down GEMM, 3072 outputs:
+// 48 CTAs, 364 against 142 us) the planner keeps its 64-row tile (session
+// 29, H100; priced with the 3-stage ring refit, fewStagePenalty).
+TEST(KernelHeuristic, WideTokenTilesAt700WhereWeightTilesFillTheSms) {
+  auto planAt700 = [](const GemmProblem &p) {
+    auto plans = HeuristicKernelPlanner().plan(p);
+    EXPECT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
+    const KernelPlan *at = plans ? planHolding(*plans, 700) : nullptr;
+    return at ? *at : KernelPlan{};
+  };
+  for (const GemmProblem &big :
+       {plainGemm(8192, 28672), plainGemm(16384, 53248)}) {
+    const KernelPlan at = planAt700(big);
+    EXPECT_TRUE(at.swapAB && at.tileN == 256 && at.tileM == 176)
+        << "N = " << big.n << ": " << at.tileM << "x" << at.tileN;
+    EXPECT_EQ(at.mMax, 704);
+  }
+  const KernelPlan small = planAt700(plainGemm(3072, 24576));
+  EXPECT_FALSE(small.swapAB) << small.tileM << "x" << small.tileN;
 }
 
 // Narrow swapAB tiles (128 weight rows) at 129-256 tokens, one or two token

@@ -72,9 +72,13 @@ constexpr Sm80Row kSm80Rows[] = {
 /// down GEMM in 128x256 tiles, 3.03 waves rounded to 4, 15-23% slower than
 /// 128x160 in the validation sweep, session 12).
 constexpr int64_t kSampleTokens[] = {1, 8, 16, 24, 32, 48, 64, 96, 128};
-// The wide swapAB candidates' last token count (sm90Candidates): four
-// token tiles of the widest.
-constexpr int64_t kWideStep = 16, kWideEnd = 4 * sm90::kWideSwapTokens;
+// The wide swapAB candidates (sm90Candidates): token tiles of up to 160
+// tokens to 640 tokens (four tiles), where the planner's ranges are
+// kWideStep wide; then four tiles of up to 176 in the first 64-token range
+// past it, 641-704 (the template holds up to sm90::kWideSwapTokens).
+constexpr int64_t kWidePlannedTokens = 160, kWideLastTokens = 176;
+constexpr int64_t kWideStep = 16, kWideEnd = 4 * kWidePlannedTokens,
+                  kWideLastEnd = 4 * kWideLastTokens;
 constexpr int64_t kPaddingStep = 64, kPaddingEnd = 1024;
 constexpr int64_t kMiddleSampleTokens[] = {1280, 1536, 1792, 2048};
 constexpr int64_t kFineStep = 128, kFineEnd = 8192;
@@ -475,10 +479,16 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
     });
     llvm::append_range(out, narrow);
   }
-  if (m > 128 && m <= kWideEnd)
+  // Four 176-token tiles hold 704 tokens, where 128-row tiles pad 700 to
+  // 768 rows: at 700 tokens on the H100 they ran the down GEMM of
+  // llama-3-70b 7% and llama-3.1-405b 6% faster than the fastest other
+  // candidate, and lost by 1.8-2.6x where 4 x N / 256 CTAs leave most SMs
+  // idle (the down GEMMs of 3072-4096 outputs; session 29).
+  if (m > 128 && m <= kWideLastEnd)
     for (int64_t t = 1; t <= 4; ++t) {
       const int64_t tm = ceilDiv(ceilDiv(m, t), 8) * 8;
-      if (tm >= 64 && tm <= sm90::kWideSwapTokens)
+      if (tm >= 64 &&
+          tm <= (m > kWideEnd ? kWideLastTokens : kWidePlannedTokens))
         add(tm, 256, /*swap=*/true);
     }
   // Weight tiles without swapAB: the powers of two and the wgmma N between

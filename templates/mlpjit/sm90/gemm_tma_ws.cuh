@@ -21,7 +21,7 @@
 //                   any wgmma N from 64 to 256 of wgmma.cuh).
 //   SwapAB = true:  MMA M = weights (TileN 64|128), MMA N = tokens (TileM,
 //                   a wgmma N from 8 to 256); the accumulator is Dᵀ.
-//                   Wide (TileN 256, TileM <= 160): two consumer
+//                   Wide (TileN 256, TileM <= 192): two consumer
 //                   warpgroups of 128 weight rows, two m64 MMAs each.
 //
 // Gated (GateUpBlock = B): weight rows alternate B gate rows and B up rows.

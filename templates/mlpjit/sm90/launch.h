@@ -59,8 +59,10 @@ MLPJIT_SM90_HOST_DEVICE constexpr int mmaCols(const GemmConfig &c) {
 /// consumer warpgroups of 128 weight rows (two m64 MMAs each), stored with
 /// TMA. The middle token counts' tile: 300 tokens as 2 x 152 (cuBLAS's
 /// choice) pad less than 64-row tiles and read each weight k-tile from L2
-/// once per 152 tokens, not per 64.
-constexpr int kWideSwapTokens = 160;
+/// once per 152 tokens, not per 64. Above 152 tokens the ring holds 3
+/// stages (four and the store subtiles exceed 227 KiB); 192 tokens
+/// keep two MMAs' accumulators at 192 registers a thread, without spills.
+constexpr int kWideSwapTokens = 192;
 MLPJIT_SM90_HOST_DEVICE constexpr bool wideSwap(const GemmConfig &c) {
   return c.swapAB && c.tileN == 256;
 }
@@ -304,7 +306,7 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
     return "with swapAB, tileN must be 64 or 128 (64 weight rows per "
            "consumer warpgroup) or 256 (wide: 128 per consumer warpgroup)";
   if (wideSwap(c) && c.tileM > kWideSwapTokens)
-    return "wide swapAB tiles (tileN 256) hold at most 160 tokens (two MMAs' "
+    return "wide swapAB tiles (tileN 256) hold at most 192 tokens (two MMAs' "
            "accumulators per thread)";
   if (wideSwap(c) && !storesWithTma(c))
     return "wide swapAB tiles (tileN 256) store with TMA: tmaStore on and "

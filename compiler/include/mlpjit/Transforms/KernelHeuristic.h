@@ -48,7 +48,11 @@ struct DeviceModel {
   // tune20.jsonl), 1.0013 over those 24.
   double midSwapEfficiency = 1.94;
   double nonPowerOfTwoEfficiency = 0.974; // wgmma N of 24, 48, 96, 160...
-  double fewStagePenalty = 0.433;        // per stage under 4, on the k-loop
+  // Per stage under 4, on the k-loop. 0.433 (a prior of the first
+  // calibration) priced every 3-stage candidate ever logged, rings of
+  // 144-162 KiB, 1.2x too high (56 rows, median 0.81 of the estimate against
+  // 1.03 for the rest); refit alone in session 29 (fit_cost_model.py).
+  double fewStagePenalty = 0.036;
   double hbmGBs = 4200; // streaming bandwidth (prior, not fitted)
   // Little's law: HBM runs below hbmGBs unless the active CTAs' pipelines
   // keep hbmGBs x this latency in flight (prior: 56 CTAs x 8 stages of
