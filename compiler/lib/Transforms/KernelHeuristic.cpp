@@ -437,7 +437,7 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
           2 * ceilDiv(p.n, tn) <= int64_t(p.device.smCount))
         add(half, tn, /*swap=*/true, /*splitK=*/false);
     }
-  // Wide swapAB (256 weight rows by up to 160 tokens, launch.h) for the
+  // Wide swapAB (256 weight rows by up to 160-176 tokens, launch.h) for the
   // middle token counts, where the narrow swapAB tiles stop: m in one to
   // four token tiles of ceil(m / t) rounded up to 8 (M = 300 as 2 x 152,
   // cuBLAS's tile there). At M = 300 they were the fastest candidate for
