@@ -97,14 +97,15 @@ def ctas_per_sm(r):
     return 2 if shared * 2 + 2048 <= 228 * 1024 else 1
 
 def gpu_sms(r):
-    """The SM count the planner sees for a row (on_gpu)."""
-    return on_gpu(r, dict(PRIOR, tflops=0, l2=0))["sms"]
+    """The SM count the planner sees for a row: the GPU it names (sm_count,
+    the tuner's since session 28), else the fitted H200's."""
+    return r.get("sm_count") or PRIOR["sms"]
 
 def on_gpu(r, P):
     """DeviceModel::forGpu: P scaled to the GPU a row names (sm_count,
-    memory_gbs: the tuner's since session 28), unchanged on the fitted H200
-    (PRIOR's SM count, the bandwidth within 1%) or for rows without them."""
-    sms = r.get("sm_count") or PRIOR["sms"]
+    memory_gbs), unchanged on the fitted H200 (PRIOR's SM count, the
+    bandwidth within 1%) or for rows without them."""
+    sms = gpu_sms(r)
     gbs = r.get("memory_gbs") or FITTED_MEMORY_GBS
     if sms == PRIOR["sms"] and abs(gbs / FITTED_MEMORY_GBS - 1) < 0.01:
         return P

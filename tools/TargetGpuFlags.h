@@ -1,5 +1,4 @@
-//===- TargetGpuFlags.h - the tools' --sm-count and --memory-gbs -*- C++
-//-*-===//
+//===- TargetGpuFlags.h - --sm-count and --memory-gbs -----------*- C++ -*-===//
 //
 // The GPU a tool plans for (CompileOptions::smCount/memoryGBs; docs/passes.md,
 // "Other GPUs"), one definition for mlpjit-dump and mlpjit-compile. A tool
