@@ -239,27 +239,40 @@ def register_store_row(path, r):
     return name.startswith(REGISTER_STORE_LOGS) and r["m"] > 128 and \
         r["swapAB"] and not r["gated"] and not wide_swap(r)
 
+# Logs timed on another GPU than the fitted H200 before the tuner wrote
+# sm_count and memory_gbs (session 28): the GPU they ran on, as those fields.
+LOG_GPUS = {"tune28h100": dict(sm_count=132, memory_gbs=3352.32)}
+
 def read_rows(paths, every_kernel=False):
     """Every row of the tuner logs, whatever the plan, but (unless
-    every_kernel) those of a kernel no longer built (register_store_row)."""
+    every_kernel) those of a kernel no longer built (register_store_row);
+    rows of LOG_GPUS's logs carry their GPU."""
     rows = []
     for path in paths:
+        gpu = LOG_GPUS.get(path.rsplit("/", 1)[-1].split(".")[0], {})
         for line in open(path):
             try: r = json.loads(line)
             except ValueError: continue  # a log cut short
-            if every_kernel or not register_store_row(path, r): rows.append(r)
+            if every_kernel or not register_store_row(path, r): rows.append(dict(gpu, **r))
     return rows
 
+def gpu_of(r):
+    """Which GPU timed a row: its SM count and bandwidth (the H200's when
+    the row does not say)."""
+    return gpu_sms(r), round(r.get("memory_gbs") or FITTED_MEMORY_GBS)
+
 def load(paths):
-    """The considered candidates of the logs, grouped by (shape, GEMM, M)."""
+    """The considered candidates of the logs, grouped by (shape, GEMM, M,
+    the GPU's bandwidth): an H100's rows and an H200's are different points."""
     rows = [r for r in read_rows(paths) if considered(r)]
     # One row per plan. Logs without clusterM hold 2x1-cluster and plain
     # runs of one plan under one key: keep the slower (the plain one, as the
     # planner models). Repeats of one plan (the same plan in two logs) are
     # run-to-run noise: their geometric mean. Keeping the slower of those
     # read an A/A pair's 26.8 / 33.1 us as a 1.23x mispick.
+    # Rows of different GPUs are different points, never repeats.
     plan = lambda r: (r["shape"], r["role"], r["m"], r["tileM"], r["tileN"], r["stages"],
-                      r["splitK"], r["swapAB"], r.get("clusterM", 1), pingpong(r))
+                      r["splitK"], r["swapAB"], r.get("clusterM", 1), pingpong(r), gpu_of(r))
     repeats = collections.defaultdict(list)
     for r in rows: repeats[plan(r)].append(r)
     rows = []
@@ -269,7 +282,7 @@ def load(paths):
         else:
             rows.append(dict(same[0], us=math.exp(sum(math.log(r["us"]) for r in same) / len(same))))
     groups = collections.defaultdict(list)
-    for r in rows: groups[(r["shape"], r["role"], r["m"])].append(r)
+    for r in rows: groups[(r["shape"], r["role"], r["m"], gpu_of(r)[1])].append(r)
     return rows, groups
 
 def report(groups, P, title, worst=10):
