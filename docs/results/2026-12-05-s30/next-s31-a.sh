@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Prepared in session 29 as next-s30.sh, carried by session 30 (no device
+# lent), not run (any sm_90 GPU, ~7 minutes in one call):
+# the checks and A/Bs session 29 ran out of device time for.
+#   (a) GPU harness cases c135-c137 (wide swapAB of 176 and 192 tokens,
+#       3 stages; built and ptxas-checked without a GPU) against cuBLAS, then
+#       compute-sanitizer memcheck, racecheck and synccheck on each (without
+#       cuBLAS: HARNESS_HOST_REFERENCE=1).
+#   (b) the new planner against session 28's plans (head-plans.json) where
+#       the refit changed them without tuner rows: the tp8 shard and
+#       phi-3-mini at 320/640/700 (call 4: tp8 1.027 at 640 in 2 rounds;
+#       phi-3-mini not reached), 3 rounds.
+#   (c) the tuner at 640 on the tp8 shard (its 160-wide 3-stage plans).
+# Needs .device/h29/harness, built here first (no GPU needed; the GPU host
+# may lack nvcc):
+#   CASES="135 136 137" BUILD_DIR=.device/h29 REBUILD=1 BUILD_ONLY=1 \
+#     LIBRARY_PATH=/usr/local/cuda/lib64/stubs bash tests/gpu/run.sh sm90
+# Predictions: (a) every case passes, 0 hazards / errors; (b) tp8 at 640
+# 1.01-1.03 (slower), phi-3-mini 0.97-1.01; (c) ping-pong 64x224 (the old
+# plan) within 2% of the fastest.
+set -u
+source "$(dirname "$0")/../../../scripts/device-session.sh" next-s31-a
+B=.device/bin/mlpjit-bench
+timeout 120 .device/h29/harness '^c135_' '^c136_' '^c137_' > $L/harness.log 2>&1
+echo rc=$? >> $L/harness.log
+for tool in memcheck racecheck synccheck; do
+  for id in 135 136 137; do
+    echo "== $tool c$id" >> $L/sanitize.log
+    HARNESS_HOST_REFERENCE=1 timeout 60 compute-sanitizer --tool $tool --error-exitcode 99 \
+      --print-limit 10 --kernel-name kns=gemmKernel .device/h29/harness "^c${id}_" >> $L/sanitize.log 2>&1
+    echo "rc=$?" >> $L/sanitize.log
+  done
+done
+mark checks
+mkdir -p $L/c
+cp .device/fit/phi-3-mini-4k.json .device/tp8/*.json $L/c/
+timeout 150 $B --validate $L/c --tokens 640,700,320 \
+  --tuning-file docs/results/2026-12-05-s29/head-plans.json --validate-rounds 3 \
+  > $L/ab.log 2> $L/ab.err
+echo rc=$? >> $L/ab.log; mark ab
+timeout 90 $B .device/tp8/*.json --tokens 640 --tune --tune-candidates 8 \
+  --tuning-file $L/tuned.json --tune-log $L/tune640.jsonl > $L/tune640.log 2>&1
+echo rc=$? >> $L/tune640.log
+device_session_end
+tail -3 $L/harness.log
+grep -E "^== |^rc=" $L/sanitize.log | paste - - | tr '\n' ';'; echo
+sed -n '/validation sweep/,$p' $L/ab.log; grep -h -e '->' $L/tune640.log
+cat $L/clocks.txt
+tar czf $OUT/next-s31-a.tgz -C $L .
