@@ -45,6 +45,9 @@ mlpjit_status capi::compileSpec(const CompileRequest &request,
   const mlpjit_compile_options &o = request.options;
   CompileOptions options;
   options.arch = request.arch;
+  // The programs are loaded (or written as an artifact): cubins spare the
+  // driver's JIT at load.
+  options.cubin = true;
   options.threads = o.threads;
   for (MlpSpec &spec : *specs) {
     if (o.tokens_min > 0)

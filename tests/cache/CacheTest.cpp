@@ -27,6 +27,14 @@ std::string keyOf(llvm::StringRef source) {
                            "13.0", "sm_90a", "templates");
 }
 
+/// An entry of PTX alone.
+CacheEntry ptxEntry(std::string ptx, std::string name) {
+  CacheEntry entry;
+  entry.ptx = std::move(ptx);
+  entry.name = std::move(name);
+  return entry;
+}
+
 std::string readFile(const std::string &path) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
   return buffer ? (*buffer)->getBuffer().str() : std::string();
@@ -59,6 +67,9 @@ protected:
   std::string ptxFile(const KernelCache &cache, const std::string &key) {
     return cache.entryPath(key) + "/kernel.ptx";
   }
+  std::string cubinFile(const KernelCache &cache, const std::string &key) {
+    return cache.entryPath(key) + "/kernel.cubin";
+  }
   std::string manifestFile(const KernelCache &cache, const std::string &key) {
     return cache.entryPath(key) + "/manifest.json";
   }
@@ -72,13 +83,15 @@ protected:
     return entries;
   }
 
-  /// Stores an entry, corrupts it with `corrupt`, and checks that a fresh
-  /// cache warns (mentioning `reason`), misses, and rebuilds a valid entry.
+  /// Stores `stored` (default: PTX alone), corrupts it with `corrupt`, and
+  /// checks that a fresh cache warns (mentioning `reason`), misses, and
+  /// rebuilds a valid entry.
   void expectCorruptionRecovered(
       const std::function<void(KernelCache &, const std::string &)> &corrupt,
-      llvm::StringRef reason) {
+      llvm::StringRef reason,
+      const CacheEntry &stored = ptxEntry("// ptx\n.version 8.0\n", "k")) {
     std::string key = keyOf("corrupt me");
-    makeCache()->store(key, {"// ptx\n.version 8.0\n", nullptr, "k"});
+    makeCache()->store(key, stored);
     {
       auto cache = makeCache();
       corrupt(*cache, key);
@@ -92,12 +105,13 @@ protected:
     EXPECT_FALSE(fs::exists(cache->entryPath(key))); // removed
 
     // Rebuild: the next store writes a valid entry again.
-    cache->store(key, {"// ptx\n.version 8.0\n", nullptr, "k"});
+    cache->store(key, stored);
     warnings.clear();
     auto fresh = makeCache();
     auto entry = fresh->lookup(key);
     ASSERT_TRUE(entry.has_value());
-    EXPECT_EQ(entry->ptx, "// ptx\n.version 8.0\n");
+    EXPECT_EQ(entry->ptx, stored.ptx);
+    EXPECT_EQ(entry->cubin, stored.cubin);
     EXPECT_TRUE(warnings.empty());
   }
 
@@ -137,7 +151,7 @@ TEST_F(KernelCacheTest, MissThenHitInMemoryAndOnDisk) {
   std::string key = keyOf("k1");
   EXPECT_FALSE(cache->lookup(key).has_value());
   llvm::json::Object desc{{"name", "k1"}, {"n", 4096}};
-  cache->store(key, {"ptx one", std::move(desc), ""});
+  cache->store(key, {"ptx one", std::move(desc), "", ""});
   auto hit = cache->lookup(key);
   ASSERT_TRUE(hit.has_value());
   EXPECT_EQ(hit->ptx, "ptx one");
@@ -148,7 +162,7 @@ TEST_F(KernelCacheTest, MissThenHitInMemoryAndOnDisk) {
   ASSERT_TRUE(bool(manifest)) << llvm::toString(manifest.takeError());
   const llvm::json::Object *m = manifest->getAsObject();
   ASSERT_TRUE(m);
-  EXPECT_EQ(m->getInteger("format"), 1);
+  EXPECT_EQ(m->getInteger("format"), 2);
   EXPECT_EQ(m->getString("key"), llvm::StringRef(key));
   EXPECT_EQ(m->getString("name"), llvm::StringRef("k1")); // from desc
   EXPECT_EQ(m->getString("mlpjitVersion"), llvm::StringRef(mlpjitVersion()));
@@ -168,17 +182,91 @@ TEST_F(KernelCacheTest, MissThenHitInMemoryAndOnDisk) {
   EXPECT_TRUE(warnings.empty());
 }
 
+TEST_F(KernelCacheTest, CubinIsStoredBesideThePtxAndVerified) {
+  // A cubin is binary: NUL and high bytes must survive the round trip.
+  std::string cubin("\x7f"
+                    "ELF\0\x01\xff\x80 sass",
+                    12);
+  CacheEntry stored = ptxEntry("ptx with cubin", "kc");
+  stored.cubin = cubin;
+  std::string key = keyOf("with cubin"), plainKey = keyOf("ptx only");
+  makeCache()->store(key, stored);
+  makeCache()->store(plainKey, ptxEntry("ptx only", "kp"));
+
+  auto manifest = llvm::json::parse(readFile(manifestFile(*makeCache(), key)));
+  ASSERT_TRUE(bool(manifest)) << llvm::toString(manifest.takeError());
+  EXPECT_EQ(manifest->getAsObject()->getInteger("cubinBytes"), 12);
+  EXPECT_EQ(readFile(cubinFile(*makeCache(), key)), cubin);
+  // A PTX-only entry has neither the file nor the fields.
+  EXPECT_FALSE(fs::exists(cubinFile(*makeCache(), plainKey)));
+  auto plainManifest =
+      llvm::json::parse(readFile(manifestFile(*makeCache(), plainKey)));
+  ASSERT_TRUE(bool(plainManifest));
+  EXPECT_FALSE(plainManifest->getAsObject()->get("cubinBytes"));
+
+  auto fresh = makeCache(); // from disk
+  auto hit = fresh->lookup(key);
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(hit->ptx, "ptx with cubin");
+  EXPECT_EQ(hit->cubin, cubin);
+  auto plain = fresh->lookup(plainKey);
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_TRUE(plain->cubin.empty());
+  EXPECT_TRUE(warnings.empty());
+}
+
+TEST_F(KernelCacheTest, FlippedCubinByteIsDetectedAndRebuilt) {
+  CacheEntry stored = ptxEntry("// ptx\n", "k");
+  stored.cubin = std::string("\x7f"
+                             "ELF cubin",
+                             9);
+  expectCorruptionRecovered(
+      [&](KernelCache &cache, const std::string &key) {
+        std::string cubin = readFile(cubinFile(cache, key));
+        cubin[5] ^= 0x01;
+        writeFile(cubinFile(cache, key), cubin);
+      },
+      "kernel.cubin does not match its SHA-256", stored);
+}
+
+TEST_F(KernelCacheTest, MissingCubinIsDetectedAndRebuilt) {
+  CacheEntry stored = ptxEntry("// ptx\n", "k");
+  stored.cubin = "cubin bytes";
+  expectCorruptionRecovered(
+      [&](KernelCache &cache, const std::string &key) {
+        fs::remove(cubinFile(cache, key));
+      },
+      "cannot read kernel.cubin", stored);
+}
+
+TEST_F(KernelCacheTest, RelativeDirectoryIsTheWorkingDirectorys) {
+  // MLPJIT_CACHE_DIR=cache: entries land under the working directory (the
+  // temporaries once went to the system temp directory and every write
+  // failed).
+  llvm::SmallString<256> saved;
+  ASSERT_FALSE(fs::current_path(saved));
+  ASSERT_FALSE(fs::set_current_path(root));
+  auto cache = makeCache("relative-cache");
+  std::string key = keyOf("relative");
+  cache->store(key, ptxEntry("ptx", "r"));
+  EXPECT_TRUE(cache->diskEnabled());
+  ASSERT_FALSE(fs::set_current_path(saved));
+  EXPECT_EQ(readFile((root + "/relative-cache/" + key + "/kernel.ptx").str()),
+            "ptx");
+  EXPECT_TRUE(warnings.empty()) << warnings.front();
+}
+
 TEST_F(KernelCacheTest, MemoryOnlyWithoutDirectory) {
   auto cache = makeCache("");
   EXPECT_FALSE(cache->diskEnabled());
-  cache->store(keyOf("a"), {"ptx", nullptr, "a"});
+  cache->store(keyOf("a"), ptxEntry("ptx", "a"));
   EXPECT_TRUE(cache->lookup(keyOf("a")).has_value());
   EXPECT_TRUE(warnings.empty());
 }
 
 TEST_F(KernelCacheTest, DisabledCacheNeverHitsNorWrites) {
   KernelCache cache(dir, /*enabled=*/false);
-  cache.store(keyOf("a"), {"ptx", nullptr, "a"});
+  cache.store(keyOf("a"), ptxEntry("ptx", "a"));
   EXPECT_FALSE(cache.lookup(keyOf("a")).has_value());
   EXPECT_FALSE(fs::exists(dir));
 }
@@ -206,18 +294,18 @@ TEST_F(KernelCacheTest, ForeignManifestVersionIsDetectedAndRebuilt) {
   expectCorruptionRecovered(
       [&](KernelCache &cache, const std::string &key) {
         std::string manifest = readFile(manifestFile(cache, key));
-        size_t at = manifest.find("\"format\": 1");
+        size_t at = manifest.find("\"format\": 2");
         ASSERT_NE(at, std::string::npos) << manifest;
         manifest.replace(at, 11, "\"format\": 99");
         writeFile(manifestFile(cache, key), manifest);
       },
-      "manifest format 99, expected 1");
+      "manifest format 99, expected 2");
 }
 
 TEST_F(KernelCacheTest, GarbledManifestIsDetectedAndRebuilt) {
   expectCorruptionRecovered(
       [&](KernelCache &cache, const std::string &key) {
-        writeFile(manifestFile(cache, key), "{\"format\": 1, \"key\": ");
+        writeFile(manifestFile(cache, key), "{\"format\": 2, \"key\": ");
       },
       "manifest.json:");
 }
@@ -234,7 +322,7 @@ TEST_F(KernelCacheTest, EntryOfAnotherKeyIsRejected) {
   expectCorruptionRecovered(
       [&](KernelCache &cache, const std::string &key) {
         std::string other = keyOf("other");
-        cache.store(other, {"// ptx\n.version 8.0\n", nullptr, "k"});
+        cache.store(other, ptxEntry("// ptx\n.version 8.0\n", "k"));
         fs::remove_directories(cache.entryPath(key));
         ASSERT_FALSE(fs::rename(cache.entryPath(other), cache.entryPath(key)));
       },
@@ -246,8 +334,8 @@ TEST_F(KernelCacheTest, UnwritableDirectoryWarnsOnceAndKeepsWorking) {
   std::string file = (root + "/plain-file").str();
   writeFile(file, "x");
   auto cache = makeCache(file + "/cache");
-  cache->store(keyOf("a"), {"ptx a", nullptr, "a"});
-  cache->store(keyOf("b"), {"ptx b", nullptr, "b"});
+  cache->store(keyOf("a"), ptxEntry("ptx a", "a"));
+  cache->store(keyOf("b"), ptxEntry("ptx b", "b"));
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("is unusable"), std::string::npos) << warnings[0];
   EXPECT_NE(warnings[0].find("caching new kernels in memory only"),
@@ -260,7 +348,7 @@ TEST_F(KernelCacheTest, UnwritableDirectoryWarnsOnceAndKeepsWorking) {
 
 TEST_F(KernelCacheTest, NonHexKeysStayInMemory) {
   auto cache = makeCache();
-  cache->store("../escape", {"ptx", nullptr, "x"});
+  cache->store("../escape", ptxEntry("ptx", "x"));
   EXPECT_TRUE(cache->lookup("../escape").has_value());
   EXPECT_FALSE(fs::exists(root + "/escape"));
   EXPECT_EQ(warnings.size(), 1u);
@@ -297,7 +385,7 @@ TEST_F(KernelCacheTest, ThreadsShareOneCache) {
       for (int i = 0; i < 20; ++i) {
         std::string key = keyOf("kernel" + std::to_string(i % 5));
         if (!cache->lookup(key))
-          cache->store(key, {"ptx " + std::to_string(i % 5), nullptr, ""});
+          cache->store(key, ptxEntry("ptx " + std::to_string(i % 5), ""));
       }
       (void)t;
     });
@@ -347,7 +435,7 @@ TEST_F(KernelCacheTest, StaleTemporariesOfCrashedWritersAreRemoved) {
   ASSERT_FALSE(fs::setLastAccessAndModificationTime(fd, old));
   llvm::sys::Process::SafelyCloseFileDescriptor(fd);
 
-  makeCache()->store(keyOf("a"), {"ptx", nullptr, "a"});
+  makeCache()->store(keyOf("a"), ptxEntry("ptx", "a"));
   EXPECT_FALSE(fs::exists(dir + "/.tmp-old-abc123"));
   EXPECT_TRUE(fs::exists(dir + "/.tmp-new-abc123")); // may be a live writer
   EXPECT_TRUE(warnings.empty());
@@ -364,7 +452,7 @@ TEST_F(KernelCacheTest, FullDiskWarnsAndLeavesNoEntry) {
   rlimit tiny = old;
   tiny.rlim_cur = 64;
   ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &tiny), 0);
-  cache->store(keyOf("full"), {ptx, nullptr, "full"});
+  cache->store(keyOf("full"), ptxEntry(ptx, "full"));
   ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &old), 0);
   std::signal(SIGXFSZ, oldHandler);
 
@@ -382,13 +470,13 @@ TEST_F(KernelCacheTest, FullDiskWarnsAndLeavesNoEntry) {
 
 TEST_F(KernelCacheTest, FailedWritesLeaveReadsOn) {
   std::string key = keyOf("shared");
-  makeCache()->store(key, {"shared ptx", nullptr, "s"});
+  makeCache()->store(key, ptxEntry("shared ptx", "s"));
   auto cache = makeCache();
   // Make one write fail: the directory is briefly a plain file.
   std::string aside = (root + "/aside").str();
   ASSERT_FALSE(fs::rename(dir, aside));
   writeFile(dir, "not a directory");
-  cache->store(keyOf("other"), {"other", nullptr, "o"});
+  cache->store(keyOf("other"), ptxEntry("other", "o"));
   EXPECT_FALSE(cache->diskEnabled());
   ASSERT_EQ(warnings.size(), 1u);
   ASSERT_FALSE(fs::remove(dir));
@@ -397,7 +485,7 @@ TEST_F(KernelCacheTest, FailedWritesLeaveReadsOn) {
   auto hit = cache->lookup(key);
   ASSERT_TRUE(hit.has_value());
   EXPECT_EQ(hit->ptx, "shared ptx");
-  cache->store(keyOf("third"), {"third", nullptr, "t"});
+  cache->store(keyOf("third"), ptxEntry("third", "t"));
   EXPECT_FALSE(fs::exists(cache->entryPath(keyOf("third"))));
   EXPECT_EQ(warnings.size(), 1u);
 }

@@ -29,7 +29,7 @@ int main(int argc, char **argv) {
   for (int round = 0, rounds = std::atoi(argv[4]); round < rounds; ++round) {
     mlpjit::KernelCache cache(argv[1]);
     cache.setWarningSink(sink);
-    cache.store(argv[2], {ptx, nullptr, "race"});
+    cache.store(argv[2], {ptx, nullptr, "race", ""});
     // Force a re-read from disk through a fresh cache.
     mlpjit::KernelCache reader(argv[1]);
     reader.setWarningSink(sink);

@@ -280,6 +280,9 @@ TEST(Nvrtc, FlagsTargetTheVirtualArchitecture) {
   EXPECT_NE(std::find(flags.begin(), flags.end(), "-I" + cudaIncludeDir()),
             flags.end());
   EXPECT_EQ(nvrtcFlags("sm_80").front(), "--gpu-architecture=compute_80");
+  // With the cubin, the real architecture (NVRTC assembles it).
+  EXPECT_EQ(nvrtcFlags("sm_90a", /*cubin=*/true).front(),
+            "--gpu-architecture=sm_90a");
   EXPECT_NE(nvrtcVersionString(), "unknown");
   EXPECT_TRUE(llvm::sys::fs::exists(cudaIncludeDir() + "/cuda_bf16.h"))
       << cudaIncludeDir();
@@ -365,6 +368,45 @@ TEST(CompileKernel, GoesThroughTheCache) {
 
   d.tileM = 48;
   EXPECT_TRUE(fails(compileKernel(d, &cache)));
+  llvm::sys::fs::remove_directories(dir);
+}
+
+/// Whether `image` is a CUDA ELF (EM_CUDA, 190): a cubin, not PTX text.
+bool isCudaElf(llvm::StringRef image) {
+  return image.size() > 20 &&
+         image.starts_with("\x7f"
+                           "ELF") &&
+         uint8_t(image[18]) == 190 && image[19] == 0;
+}
+
+TEST(CompileKernel, CubinComesFromTheSameCompileAndIsCached) {
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(
+      llvm::sys::fs::createUniqueDirectory("mlpjit-codegen-cache", dir));
+  KernelCache cache(std::string(dir.str()));
+  KernelDesc d = swigluGateUp();
+  d.tileM = 16;
+  d.stages = 2;
+  auto ptxOnly = compileKernel(d, &cache);
+  ASSERT_EXPECTED(ptxOnly);
+  EXPECT_TRUE(ptxOnly->cubin.empty());
+
+  // The PTX-only entry does not serve a request for the cubin: another key.
+  auto first = compileKernel(d, &cache, /*withCubin=*/true);
+  ASSERT_EXPECTED(first);
+  EXPECT_FALSE(first->cacheHit);
+  EXPECT_NE(first->cacheKey, ptxOnly->cacheKey);
+  EXPECT_EQ(first->ptx, ptxOnly->ptx); // one NVRTC run, the same PTX
+  EXPECT_TRUE(isCudaElf(first->cubin)) << first->cubin.substr(0, 16);
+  EXPECT_TRUE(llvm::sys::fs::exists(cache.entryPath(first->cacheKey) +
+                                    "/kernel.cubin"));
+
+  cache.clearMemory(); // from disk
+  auto second = compileKernel(d, &cache, /*withCubin=*/true);
+  ASSERT_EXPECTED(second);
+  EXPECT_TRUE(second->cacheHit);
+  EXPECT_EQ(second->cubin, first->cubin);
+  EXPECT_EQ(second->ptx, first->ptx);
   llvm::sys::fs::remove_directories(dir);
 }
 

@@ -91,6 +91,7 @@ protected:
     options.arch = arch;
     options.useCache = false;
     options.tuningFile = "";
+    options.cubin = true; // as the C API's JIT loads them
     auto compiled = compileMlp(spec, options);
     ASSERT_TRUE(bool(compiled)) << llvm::toString(compiled.takeError());
     MlpProgram program = toProgram(*compiled);

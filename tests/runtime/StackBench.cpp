@@ -1,10 +1,11 @@
 //===- StackBench.cpp - a model's MLP stack: memory, load, host time ------===//
 //
-//   mlpjit-stack-bench [SPEC] [LAYERS] [THREADS]
+//   mlpjit-stack-bench [SPEC] [LAYERS] [THREADS] [ptx]
 //       (default examples/specs/llama3-8b.mlp, 32 layers, 16 NVRTC threads)
 //
 // The numbers docs/api.md records for issue 12, on a GPU:
-//  1. cold start: compile (no cache, THREADS NVRTC threads) + load + the
+//  1. cold start: compile (no cache, THREADS NVRTC threads; cubins, or with
+//     `ptx` PTX alone, which the driver JIT-compiles at load) + load + the
 //     first forward (m = 1);
 //  2. before: LAYERS Mlp objects (each loads every kernel and owns a
 //     [tokensMax, I] workspace): load time and device memory;
@@ -49,6 +50,7 @@ int main(int argc, char **argv) {
   const char *specPath = argc > 1 ? argv[1] : "examples/specs/llama3-8b.mlp";
   const int layers = argc > 2 ? std::atoi(argv[2]) : 32;
   const int threads = argc > 3 ? std::atoi(argv[3]) : 16;
+  const bool cubin = !(argc > 4 && std::string(argv[4]) == "ptx");
   auto ctx = DeviceContext::create(0);
   if (!ctx)
     return fail(ctx.takeError());
@@ -66,6 +68,7 @@ int main(int argc, char **argv) {
   CompileOptions options;
   options.useCache = false;
   options.threads = threads;
+  options.cubin = cubin;
   auto compiled = compileMlp(spec, options);
   if (!compiled)
     return fail(compiled.takeError());
@@ -123,10 +126,10 @@ int main(int argc, char **argv) {
     CHECK_OK((*stream)->synchronize());
     double firstS = since(t2);
     llvm::outs() << llvm::formatv(
-        "cold start: compile {0:F3} s ({1} kernels, {2} threads) + load "
+        "cold start: compile {0:F3} s ({1} kernels, {2} threads, {6}) + load "
         "{3:F3} s + first forward {4:F4} s = {5:F3} s\n",
         compileS, program.kernels.size(), threads, loadS, firstS,
-        compileS + loadS + firstS);
+        compileS + loadS + firstS, cubin ? "cubins" : "PTX");
   }
 
   // 2. Before: one Mlp per layer.

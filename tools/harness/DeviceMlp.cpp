@@ -135,6 +135,7 @@ DeviceMlp::compile(GpuSession &gpu, const MlpSpec &spec,
                    const MlpKernels::LoadOptions &load) {
   CompileOptions options;
   options.tuningFile = std::move(tuningFile);
+  options.cubin = true;
   auto compiled = compileMlp(spec, options);
   if (!compiled)
     return compiled.takeError();

@@ -68,6 +68,7 @@ llvm::Error runRank(const TensorParallelBenchOptions &o,
     return e;
   log << "[llama-3-70b tp" << o.ranks << "] compiling the shard...\n";
   CompileOptions copts;
+  copts.cubin = true;
   if (!o.tuningFile.empty())
     copts.tuningFile = o.tuningFile;
   auto compiled = compileMlp(spec, copts);

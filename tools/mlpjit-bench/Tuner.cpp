@@ -112,16 +112,16 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
       std::vector<KernelDesc> candidates =
           candidatePlans(tuned, *m, settings.maxCandidates, device);
 
-      // Compile and load every candidate in parallel (NVRTC and the
-      // driver's PTX JIT are the slow parts).
+      // Compile and load every candidate in parallel (NVRTC is the slow
+      // part: cubins spare the driver's PTX JIT, which runs one at a time).
       std::vector<std::optional<llvm::Expected<std::unique_ptr<Mlp>>>> loaded(
           candidates.size());
       {
         llvm::DefaultThreadPool pool(llvm::hardware_concurrency());
         for (size_t c = 0; c < candidates.size(); ++c)
           pool.async([&, c] {
-            auto artifact =
-                codegen::compileKernel(candidates[c], &KernelCache::global());
+            auto artifact = codegen::compileKernel(
+                candidates[c], &KernelCache::global(), /*withCubin=*/true);
             if (!artifact) {
               loaded[c].emplace(artifact.takeError());
               return;
@@ -134,6 +134,7 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
             CompiledKernel &slot = program.kernels[role];
             slot.desc = candidates[c];
             slot.ptx = std::move(artifact->ptx);
+            slot.cubin = std::move(artifact->cubin);
             loaded[c].emplace(Mlp::load(toProgram(program), gpu.context()));
           });
         pool.wait();

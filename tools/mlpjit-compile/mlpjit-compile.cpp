@@ -13,7 +13,6 @@
 #include "TargetGpuFlags.h"
 #include "ToolVersion.h"
 #include "mlpjit/Arch.h"
-#include "mlpjit/Codegen/Nvrtc.h"
 #include "mlpjit/Frontend/MlpSpec.h"
 #include "mlpjit/Pipeline/Compile.h"
 #include "mlpjit/ProgramFile.h"
@@ -22,7 +21,6 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -94,48 +92,18 @@ int compileMain() {
 
   auto start = std::chrono::steady_clock::now();
   std::vector<MlpProgram> programs;
-  std::vector<CompiledMlp> compiled;
   for (llvm::StringRef arch : archs)
     for (const MlpSpec &spec : *specs) {
       CompileOptions options;
       options.arch = arch.str();
       options.threads = int(jobs);
+      options.cubin = !noCubin; // from the PTX's own NVRTC run
       targetGpu.applyTo(options);
       auto c = compileMlp(spec, options);
       if (!c)
         return fail(llvm::toString(c.takeError()));
       programs.push_back(toProgram(*c));
-      compiled.push_back(std::move(*c));
     }
-  if (!noCubin) {
-    // NVRTC again, straight to SASS for each kernel's real arch: one task
-    // per kernel, as compileMlp does for the PTX.
-    std::vector<std::pair<KernelArtifact *, const CompiledKernel *>> work;
-    for (size_t p = 0; p < programs.size(); ++p)
-      for (size_t k = 0; k < programs[p].kernels.size(); ++k)
-        work.push_back({&programs[p].kernels[k], &compiled[p].kernels[k]});
-    std::vector<std::optional<llvm::Error>> errors(work.size());
-    {
-      llvm::DefaultThreadPool pool(llvm::hardware_concurrency(jobs));
-      for (size_t i = 0; i < work.size(); ++i)
-        pool.async([&, i] {
-          auto [artifact, kernel] = work[i];
-          auto cubin = codegen::compileToCubin(
-              kernel->cudaSource, kernel->desc.name, kernel->desc.arch);
-          if (!cubin) {
-            errors[i].emplace(cubin.takeError());
-            return;
-          }
-          artifact->cubin = std::move(*cubin);
-          errors[i].emplace(llvm::Error::success());
-        });
-      pool.wait();
-    }
-    for (size_t i = 0; i < work.size(); ++i)
-      if (*errors[i])
-        return fail("cubin of " + work[i].first->desc.name + ": " +
-                    llvm::toString(std::move(*errors[i])));
-  }
   if (llvm::Error e = writeArtifactFile(programs, outputFile))
     return fail(llvm::toString(std::move(e)));
   double seconds =

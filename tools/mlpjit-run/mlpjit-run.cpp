@@ -217,6 +217,7 @@ static int runMain(int argc, char **argv) {
 
   CompileOptions options;
   options.arch = archOpt;
+  options.cubin = bool(gpu); // loaded without the driver's JIT
   bool allPassed = true;
   llvm::json::Array reports;
   for (MlpSpec spec : *specs) {

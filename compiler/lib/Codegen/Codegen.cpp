@@ -116,29 +116,36 @@ std::string codegen::generateKernelSource(const KernelDesc &desc) {
 }
 
 llvm::Expected<CompiledKernelArtifact>
-codegen::compileKernel(const KernelDesc &desc, KernelCache *cache) {
+codegen::compileKernel(const KernelDesc &desc, KernelCache *cache,
+                       bool withCubin) {
   if (llvm::Error err = validateKernel(desc))
     return err;
   CompiledKernelArtifact artifact;
   artifact.source = generateKernelSource(desc);
+  // The flags differ with the cubin (the real arch), so PTX-only and
+  // PTX-and-cubin compiles are separate entries.
   artifact.cacheKey =
-      CacheKey::compute(artifact.source, nvrtcFlags(desc.arch),
+      CacheKey::compute(artifact.source, nvrtcFlags(desc.arch, withCubin),
                         nvrtcVersionString(), desc.arch, templateHeadersHash());
   if (cache) {
-    if (std::optional<CacheEntry> hit = cache->lookup(artifact.cacheKey)) {
+    if (std::optional<CacheEntry> hit = cache->lookup(artifact.cacheKey);
+        hit && (!withCubin || !hit->cubin.empty())) {
       artifact.ptx = std::move(hit->ptx);
+      artifact.cubin = std::move(hit->cubin);
       artifact.cacheHit = true;
       return artifact;
     }
   }
-  auto ptx = compileToPtx(artifact.source, desc.name, desc.arch);
+  auto ptx = compileToPtx(artifact.source, desc.name, desc.arch, withCubin);
   if (!ptx)
     return ptx.takeError();
   artifact.ptx = std::move(ptx->ptx);
+  artifact.cubin = std::move(ptx->cubin);
   artifact.log = std::move(ptx->log);
   if (cache) {
     CacheEntry entry;
     entry.ptx = artifact.ptx;
+    entry.cubin = artifact.cubin;
     entry.name = desc.name;
     entry.desc = desc;
     cache->store(artifact.cacheKey, entry);

@@ -24,8 +24,10 @@ namespace path = llvm::sys::path;
 
 // Bump when the entry layout or manifest fields change: older entries then
 // fail verification and are rebuilt.
-static constexpr int64_t kManifestFormat = 1;
+// Format 2 added the optional cubin.
+static constexpr int64_t kManifestFormat = 2;
 static constexpr const char *kPtxFile = "kernel.ptx";
+static constexpr const char *kCubinFile = "kernel.cubin";
 static constexpr const char *kManifestFile = "manifest.json";
 
 const char *mlpjit::mlpjitVersion() { return MLPJIT_VERSION; }
@@ -78,8 +80,18 @@ std::string KernelCache::defaultDirectory() {
   return "";
 }
 
+/// `directory` made absolute: entries are written through temporaries that
+/// fs::createUniqueDirectory would otherwise put under the system's temp
+/// directory (then the rename into place fails).
+static std::string absoluteDirectory(std::string directory) {
+  llvm::SmallString<256> result(directory);
+  if (!result.empty() && fs::make_absolute(result))
+    return directory; // no working directory: writes fail and say so
+  return std::string(result);
+}
+
 KernelCache::KernelCache(std::string directory, bool enabled)
-    : dir(std::move(directory)), isEnabled(enabled),
+    : dir(absoluteDirectory(std::move(directory))), isEnabled(enabled),
       diskWritable(enabled && !dir.empty()) {}
 
 KernelCache &KernelCache::global() {
@@ -186,9 +198,8 @@ std::optional<CacheEntry> KernelCache::loadFromDisk(llvm::StringRef key) {
     return std::nullopt;
   };
 
-  llvm::SmallString<256> manifestPath(entryDir), ptxPath(entryDir);
+  llvm::SmallString<256> manifestPath(entryDir);
   path::append(manifestPath, kManifestFile);
-  path::append(ptxPath, kPtxFile);
 
   auto manifestBuffer = llvm::MemoryBuffer::getFile(manifestPath);
   if (!manifestBuffer)
@@ -214,25 +225,44 @@ std::optional<CacheEntry> KernelCache::loadFromDisk(llvm::StringRef key) {
   std::optional<llvm::StringRef> storedKey = manifest->getString("key");
   if (!storedKey || *storedKey != key)
     return invalid("manifest key does not match the entry's directory");
-  std::optional<int64_t> bytes = manifest->getInteger("ptxBytes");
-  std::optional<llvm::StringRef> digest = manifest->getString("ptxSha256");
-  if (!bytes || !digest)
-    return invalid("manifest lacks ptxBytes or ptxSha256");
-
-  auto ptxBuffer =
-      llvm::MemoryBuffer::getFile(ptxPath, /*IsText=*/false,
-                                  /*RequiresNullTerminator=*/false);
-  if (!ptxBuffer)
-    return invalid("cannot read kernel.ptx: " + ptxBuffer.getError().message());
-  llvm::StringRef ptx = (*ptxBuffer)->getBuffer();
-  if (int64_t(ptx.size()) != *bytes)
-    return invalid("kernel.ptx has " + llvm::Twine(ptx.size()) +
-                   " bytes, manifest says " + llvm::Twine(*bytes));
-  if (sha256Hex(ptx) != *digest)
-    return invalid("kernel.ptx does not match its SHA-256");
-
+  // A file of the entry, checked against the manifest's size and SHA-256.
+  auto readChecked =
+      [&](const char *file, llvm::StringRef bytesField,
+          llvm::StringRef digestField) -> llvm::Expected<std::string> {
+    std::optional<int64_t> bytes = manifest->getInteger(bytesField);
+    std::optional<llvm::StringRef> digest = manifest->getString(digestField);
+    auto fail = [](const llvm::Twine &why) {
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), why);
+    };
+    if (!bytes || !digest)
+      return fail("manifest lacks " + bytesField + " or " + digestField);
+    llvm::SmallString<256> filePath(entryDir);
+    path::append(filePath, file);
+    auto buffer = llvm::MemoryBuffer::getFile(filePath, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer)
+      return fail(llvm::Twine("cannot read ") + file + ": " +
+                  buffer.getError().message());
+    llvm::StringRef contents = (*buffer)->getBuffer();
+    if (int64_t(contents.size()) != *bytes)
+      return fail(llvm::Twine(file) + " has " + llvm::Twine(contents.size()) +
+                  " bytes, manifest says " + llvm::Twine(*bytes));
+    if (sha256Hex(contents) != *digest)
+      return fail(llvm::Twine(file) + " does not match its SHA-256");
+    return contents.str();
+  };
+  auto ptx = readChecked(kPtxFile, "ptxBytes", "ptxSha256");
+  if (!ptx)
+    return invalid(llvm::toString(ptx.takeError()));
   CacheEntry entry;
-  entry.ptx = ptx.str();
+  entry.ptx = std::move(*ptx);
+  // The cubin is optional: entries of PTX-only compiles have none.
+  if (manifest->get("cubinBytes") || manifest->get("cubinSha256")) {
+    auto cubin = readChecked(kCubinFile, "cubinBytes", "cubinSha256");
+    if (!cubin)
+      return invalid(llvm::toString(cubin.takeError()));
+    entry.cubin = std::move(*cubin);
+  }
   if (const llvm::json::Value *desc = manifest->get("desc"))
     entry.desc = *desc;
   if (std::optional<llvm::StringRef> name = manifest->getString("name"))
@@ -305,16 +335,24 @@ void KernelCache::writeToDisk(llvm::StringRef key, const CacheEntry &entry) {
       {"ptxSha256", sha256Hex(entry.ptx)},
       {"desc", entry.desc},
   };
+  if (!entry.cubin.empty()) {
+    manifest["cubinBytes"] = int64_t(entry.cubin.size());
+    manifest["cubinSha256"] = sha256Hex(entry.cubin);
+  }
   std::string manifestText;
   llvm::raw_string_ostream(manifestText)
       << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest)));
 
-  llvm::SmallString<256> ptxPath(tmpDir), manifestPath(tmpDir);
+  llvm::SmallString<256> ptxPath(tmpDir), cubinPath(tmpDir),
+      manifestPath(tmpDir);
   path::append(ptxPath, kPtxFile);
+  path::append(cubinPath, kCubinFile);
   path::append(manifestPath, kManifestFile);
   std::string error;
-  // PTX first, manifest last: an entry is only valid with both in place.
+  // PTX and cubin first, manifest last: an entry is only valid with all in
+  // place.
   if (!writeFile(ptxPath, entry.ptx, error) ||
+      (!entry.cubin.empty() && !writeFile(cubinPath, entry.cubin, error)) ||
       !writeFile(manifestPath, manifestText, error)) {
     warn("cannot write cache entry for " + key + " (" + error +
          "); continuing without it");

@@ -26,15 +26,16 @@ std::string codegen::nvrtcVersionString() {
   return llvm::formatv("{0}.{1}", major, minor).str();
 }
 
-std::vector<std::string> codegen::nvrtcFlags(llvm::StringRef arch) {
+std::vector<std::string> codegen::nvrtcFlags(llvm::StringRef arch, bool cubin) {
   // sm_XY[a] -> compute_XY[a]: PTX for the virtual architecture, which the
-  // driver (or ptxas) assembles for the real one.
-  std::string virtualArch = arch.str();
-  if (llvm::StringRef(virtualArch).starts_with("sm_"))
-    virtualArch = "compute_" + virtualArch.substr(3);
+  // driver (or ptxas) assembles for the real one. With `cubin` the real
+  // one: NVRTC then assembles it too and still gives the same PTX.
+  std::string target = arch.str();
+  if (!cubin && llvm::StringRef(target).starts_with("sm_"))
+    target = "compute_" + target.substr(3);
   // IEEE math (no --use_fast_math): the epilogues call __expf explicitly
   // where the fast path is wanted.
-  return {"--gpu-architecture=" + virtualArch, "-std=c++17", "-default-device",
+  return {"--gpu-architecture=" + target, "-std=c++17", "-default-device",
           "-I" + cudaIncludeDir()};
 }
 
@@ -53,12 +54,10 @@ static llvm::Error nvrtcError(llvm::StringRef what, nvrtcResult result,
                                      "': " + nvrtcGetErrorString(result));
 }
 
-/// One NVRTC compile: PTX for the virtual arch of `arch`, or (cubin) SASS
-/// for the real `arch`; the result's `ptx` holds whichever was asked for.
-static llvm::Expected<PtxResult> compileWithNvrtc(llvm::StringRef source,
-                                                  llvm::StringRef name,
-                                                  llvm::StringRef arch,
-                                                  bool cubin) {
+llvm::Expected<PtxResult> codegen::compileToPtx(llvm::StringRef source,
+                                                llvm::StringRef name,
+                                                llvm::StringRef arch,
+                                                bool withCubin) {
   // NVRTC programs are independent, so concurrent compiles need no lock.
   llvm::ArrayRef<EmbeddedHeader> headers = embeddedTemplateHeaders();
   std::vector<std::string> headerStorage; // NUL-terminated copies
@@ -84,9 +83,7 @@ static llvm::Expected<PtxResult> compileWithNvrtc(llvm::StringRef source,
   ProgramHandle program(raw);
 
   PtxResult result;
-  result.flags = nvrtcFlags(arch);
-  if (cubin) // --gpu-architecture=sm_90a: NVRTC runs ptxas itself
-    result.flags.front() = "--gpu-architecture=" + arch.str();
+  result.flags = nvrtcFlags(arch, withCubin);
   std::vector<const char *> options;
   for (const std::string &flag : result.flags)
     options.push_back(flag.c_str());
@@ -109,16 +106,15 @@ static llvm::Expected<PtxResult> compileWithNvrtc(llvm::StringRef source,
         "NVRTC could not compile '" + name + "' for " + arch + " (" +
             nvrtcGetErrorString(compiled) + "):\n" + result.log);
 
-  if (cubin) {
+  if (withCubin) {
     size_t size = 0;
     if (nvrtcResult r = nvrtcGetCUBINSize(program.get(), &size);
         r != NVRTC_SUCCESS)
       return nvrtcError("nvrtcGetCUBINSize", r, name);
-    result.ptx.resize(size);
-    if (nvrtcResult r = nvrtcGetCUBIN(program.get(), result.ptx.data());
+    result.cubin.resize(size);
+    if (nvrtcResult r = nvrtcGetCUBIN(program.get(), result.cubin.data());
         r != NVRTC_SUCCESS)
       return nvrtcError("nvrtcGetCUBIN", r, name);
-    return result;
   }
   size_t ptxSize = 0;
   if (nvrtcResult r = nvrtcGetPTXSize(program.get(), &ptxSize);
@@ -133,17 +129,11 @@ static llvm::Expected<PtxResult> compileWithNvrtc(llvm::StringRef source,
   return result;
 }
 
-llvm::Expected<PtxResult> codegen::compileToPtx(llvm::StringRef source,
-                                                llvm::StringRef name,
-                                                llvm::StringRef arch) {
-  return compileWithNvrtc(source, name, arch, /*cubin=*/false);
-}
-
 llvm::Expected<std::string> codegen::compileToCubin(llvm::StringRef source,
                                                     llvm::StringRef name,
                                                     llvm::StringRef arch) {
-  auto result = compileWithNvrtc(source, name, arch, /*cubin=*/true);
+  auto result = compileToPtx(source, name, arch, /*withCubin=*/true);
   if (!result)
     return result.takeError();
-  return std::move(result->ptx);
+  return std::move(result->cubin);
 }

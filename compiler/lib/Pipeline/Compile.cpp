@@ -271,7 +271,8 @@ llvm::Expected<CompiledMlp> mlpjit::compileMlp(const MlpSpec &spec,
         if (llvm::Error err = codegen::validateKernel(desc))
           artifacts[i].emplace(std::move(err));
         else
-          artifacts[i].emplace(codegen::compileKernel(desc, cache));
+          artifacts[i].emplace(
+              codegen::compileKernel(desc, cache, options.cubin));
       });
     pool.wait();
   }
@@ -284,6 +285,7 @@ llvm::Expected<CompiledMlp> mlpjit::compileMlp(const MlpSpec &spec,
     kernel.desc = (*descs)[i];
     kernel.cudaSource = std::move(artifact->source);
     kernel.ptx = std::move(artifact->ptx);
+    kernel.cubin = std::move(artifact->cubin);
     kernel.nvrtcLog = std::move(artifact->log);
     kernel.cacheHit = artifact->cacheHit;
     result.kernels.push_back(std::move(kernel));
@@ -313,7 +315,7 @@ MlpProgram mlpjit::toProgram(const CompiledMlp &compiled) {
   for (const CompiledKernel &k : compiled.kernels) {
     if (k.desc.role == KernelRole::gate_up && isGated(k.desc.epilogue))
       program.interleaveRows = k.desc.interleaveRows;
-    program.kernels.push_back({k.desc, k.ptx, /*cubin=*/""});
+    program.kernels.push_back({k.desc, k.ptx, k.cubin});
   }
   return program;
 }

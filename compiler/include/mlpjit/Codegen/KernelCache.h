@@ -1,19 +1,20 @@
 //===- KernelCache.h - in-memory and on-disk cache of compiled kernels ----===//
 //
-// NVRTC takes a second or more per kernel, so compiled PTX is cached in memory
-// (per process) and on disk (across processes) under a key that hashes
-// everything the PTX depends on. MLIR-free: keys are computed from strings.
+// NVRTC takes a second or more per kernel, so compiled PTX (and the cubin,
+// where the compile asked for one) is cached in memory (per process) and on
+// disk (across processes) under a key that hashes everything they depend on.
+// MLIR-free: keys are computed from strings.
 //
-// Disk layout: <dir>/<key>/{kernel.ptx, manifest.json}. An entry is written
-// into a temporary directory beside it and renamed into place, so readers
-// never see a half-written entry; losing the rename race to another writer is
-// fine (both wrote the same bytes). Entries that fail verification (manifest
-// unreadable, other format or mlpjit version, wrong key, PTX size or SHA-256
-// mismatch) are reported through the warning sink, removed and treated as a
-// miss. A cache directory that cannot be created or written is reported once;
-// new kernels are then kept in memory only, existing entries still read.
-// Temporary directories left by writers that died mid-write are removed when
-// more than an hour old.
+// Disk layout: <dir>/<key>/{kernel.ptx, [kernel.cubin,] manifest.json}. An
+// entry is written into a temporary directory beside it and renamed into
+// place, so readers never see a half-written entry; losing the rename race to
+// another writer is fine (both wrote the same bytes). Entries that fail
+// verification (manifest unreadable, other format or mlpjit version, wrong
+// key, PTX or cubin size or SHA-256 mismatch) are reported through the
+// warning sink, removed and treated as a miss. A cache directory that cannot be
+// created or written is reported once; new kernels are then kept in memory
+// only, existing entries still read. Temporary directories left by writers that
+// died mid-write are removed when more than an hour old.
 //
 // Environment: MLPJIT_CACHE=0 disables the cache; MLPJIT_CACHE_DIR, else
 // $XDG_CACHE_HOME/mlpjit, else ~/.cache/mlpjit is the directory.
@@ -55,6 +56,8 @@ struct CacheEntry {
   llvm::json::Value desc = nullptr;
   /// Entry point name, for humans reading the cache directory.
   std::string name;
+  /// SASS for the key's arch; empty for PTX-only compiles.
+  std::string cubin;
 };
 
 class KernelCache {

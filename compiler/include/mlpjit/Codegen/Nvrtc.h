@@ -21,22 +21,26 @@ namespace codegen {
 
 struct PtxResult {
   std::string ptx;
+  std::string cubin;              // SASS for the real arch, when asked for
   std::string log;                // NVRTC's log (warnings), may be empty
   std::vector<std::string> flags; // the options NVRTC ran with
 };
 
-/// The NVRTC options for `arch` ("sm_90a" -> --gpu-architecture=compute_90a).
-std::vector<std::string> nvrtcFlags(llvm::StringRef arch);
+/// The NVRTC options for `arch` ("sm_90a" -> --gpu-architecture=compute_90a;
+/// with `cubin`, --gpu-architecture=sm_90a).
+std::vector<std::string> nvrtcFlags(llvm::StringRef arch, bool cubin = false);
 
-/// Compiles `source` (named `name` in diagnostics) to PTX for `arch`. A
-/// compile error returns an llvm::Error that contains NVRTC's log.
+/// Compiles `source` (named `name` in diagnostics) to PTX for `arch`, and
+/// with `withCubin` in the same NVRTC run to a cubin for the real target
+/// ("sm_90a": NVRTC assembles it, no ptxas needed; the PTX is the same), so
+/// that loading needs no driver JIT. A compile error returns an llvm::Error
+/// that contains NVRTC's log.
 llvm::Expected<PtxResult> compileToPtx(llvm::StringRef source,
                                        llvm::StringRef name,
-                                       llvm::StringRef arch);
+                                       llvm::StringRef arch,
+                                       bool withCubin = false);
 
-/// Compiles `source` straight to a cubin for the real target `arch`
-/// ("sm_90a": NVRTC assembles it, no ptxas needed): what mlpjit-compile
-/// ships so that loading needs no JIT.
+/// compileToPtx's cubin alone.
 llvm::Expected<std::string> compileToCubin(llvm::StringRef source,
                                            llvm::StringRef name,
                                            llvm::StringRef arch);

@@ -29,6 +29,11 @@ namespace mlpjit {
 struct CompileOptions {
   std::string arch;     // "" = the spec's arch, else the device's, else sm_90a
   bool useCache = true; // the in-memory and on-disk PTX cache (KernelCache)
+  /// Each kernel's cubin too, from the same NVRTC run (about 1.6x its CPU
+  /// time): the runtime loads it without the driver's JIT, which otherwise
+  /// compiles every kernel's PTX one after another at load. For callers
+  /// that load the kernels; PTX alone when only the stages are wanted.
+  bool cubin = false;
   /// Measured plans over the heuristic's (TunedPlans.h): unset = the default
   /// file (defaultTuningFile(); unreadable: a warning, then the heuristic);
   /// "" = none; a path = that file (unreadable: an error).
@@ -75,6 +80,7 @@ struct CompiledKernel {
   KernelDesc desc;
   std::string cudaSource; // stage `cuda`
   std::string ptx;        // stage `ptx`
+  std::string cubin;      // with CompileOptions::cubin
   std::string nvrtcLog;
   bool cacheHit = false;
 };
