@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=../shared
 mkdir -p .device/bin .device/lib .device/fit .device/V .device/tp8
-for tool in mlpjit-bench mlpjit-run mlpjit-dump mlpjit-compile \
+for tool in mlpjit-bench mlpjit-run mlpjit-dump mlpjit-compile mlpjit-stack-bench \
   mlpjit-runtime-tests mlpjit-api-tests; do
   strip -o ".device/bin/$tool" "build/bin/$tool"
 done

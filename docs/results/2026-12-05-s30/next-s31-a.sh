@@ -11,13 +11,18 @@
 #       phi-3-mini at 320/640/700 (call 4: tp8 1.027 at 640 in 2 rounds;
 #       phi-3-mini not reached), 3 rounds.
 #   (c) the tuner at 640 on the tp8 shard (its 160-wide 3-stage plans).
+#   (d) added in session 30: the cold start of llama-3-8b's 88 kernels
+#       (mlpjit-stack-bench, no kernel cache, no driver JIT cache), the JIT's
+#       cubins against PTX alone (the driver JIT-compiles it at load), in
+#       turn cubin / PTX / cubin.
 # Needs .device/h29/harness, built here first (no GPU needed; the GPU host
 # may lack nvcc):
 #   CASES="135 136 137" BUILD_DIR=.device/h29 REBUILD=1 BUILD_ONLY=1 \
 #     LIBRARY_PATH=/usr/local/cuda/lib64/stubs bash tests/gpu/run.sh sm90
 # Predictions: (a) every case passes, 0 hazards / errors; (b) tp8 at 640
 # 1.01-1.03 (slower), phi-3-mini 0.97-1.01; (c) ping-pong 64x224 (the old
-# plan) within 2% of the fastest.
+# plan) within 2% of the fastest; (d) cubins: compile ~1.7 s + load < 1 s;
+# PTX: compile ~0.9 s + load ~9 s (session 16: 0.11 s a kernel).
 set -u
 source "$(dirname "$0")/../../../scripts/device-session.sh" next-s31-a
 B=.device/bin/mlpjit-bench
@@ -40,10 +45,16 @@ timeout 150 $B --validate $L/c --tokens 640,700,320 \
 echo rc=$? >> $L/ab.log; mark ab
 timeout 90 $B .device/tp8/*.json --tokens 640 --tune --tune-candidates 8 \
   --tuning-file $L/tuned.json --tune-log $L/tune640.jsonl > $L/tune640.log 2>&1
-echo rc=$? >> $L/tune640.log
+echo rc=$? >> $L/tune640.log; mark tune640
+for mode in cubin ptx cubin; do
+  MLPJIT_CACHE=0 CUDA_CACHE_DISABLE=1 timeout 60 .device/bin/mlpjit-stack-bench \
+    examples/specs/llama3-8b.mlp 4 16 $mode >> $L/cold-start.log 2>&1
+  echo "rc=$? ($mode)" >> $L/cold-start.log
+done
 device_session_end
 tail -3 $L/harness.log
 grep -E "^== |^rc=" $L/sanitize.log | paste - - | tr '\n' ';'; echo
 sed -n '/validation sweep/,$p' $L/ab.log; grep -h -e '->' $L/tune640.log
+grep -e "cold start" -e "^rc=" $L/cold-start.log
 cat $L/clocks.txt
 tar czf $OUT/next-s31-a.tgz -C $L .
