@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <thread>
 
 using namespace mlpjit;
@@ -336,41 +337,6 @@ TEST(Ptxas, ReportsResourcesAndErrors) {
             std::string::npos);
 }
 
-TEST(CompileKernel, GoesThroughTheCache) {
-  llvm::SmallString<128> dir;
-  ASSERT_FALSE(
-      llvm::sys::fs::createUniqueDirectory("mlpjit-codegen-cache", dir));
-  KernelCache cache(std::string(dir.str()));
-  KernelDesc d = swigluGateUp();
-  d.tileM = 16;
-  d.stages = 2;
-  auto first = compileKernel(d, &cache);
-  ASSERT_EXPECTED(first);
-  EXPECT_FALSE(first->cacheHit);
-  EXPECT_NE(first->ptx.find(".entry llama3_8b_gate_up_m1_64("),
-            std::string::npos);
-  EXPECT_EQ(first->source, generateKernelSource(d));
-  EXPECT_TRUE(
-      llvm::sys::fs::exists(cache.entryPath(first->cacheKey) + "/kernel.ptx"));
-
-  cache.clearMemory(); // the second lookup must come from disk
-  auto second = compileKernel(d, &cache);
-  ASSERT_EXPECTED(second);
-  EXPECT_TRUE(second->cacheHit);
-  EXPECT_EQ(second->ptx, first->ptx);
-  EXPECT_EQ(second->cacheKey, first->cacheKey);
-
-  d.stages = 3; // another plan, another key
-  auto third = compileKernel(d, &cache);
-  ASSERT_EXPECTED(third);
-  EXPECT_FALSE(third->cacheHit);
-  EXPECT_NE(third->cacheKey, first->cacheKey);
-
-  d.tileM = 48;
-  EXPECT_TRUE(fails(compileKernel(d, &cache)));
-  llvm::sys::fs::remove_directories(dir);
-}
-
 /// Whether `image` is a CUDA ELF (EM_CUDA, 190): a cubin, not PTX text.
 bool isCudaElf(llvm::StringRef image) {
   return image.size() > 20 &&
@@ -379,46 +345,84 @@ bool isCudaElf(llvm::StringRef image) {
          uint8_t(image[18]) == 190 && image[19] == 0;
 }
 
-TEST(CompileKernel, CubinComesFromTheSameCompileAndIsCached) {
+/// compileKernel through a cache in a fresh directory, on a small kernel
+/// (llama-3-8b's gate-up, 16-row tiles, 2 stages).
+class CompileKernelTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    ASSERT_FALSE(
+        llvm::sys::fs::createUniqueDirectory("mlpjit-codegen-cache", dir));
+    cache.emplace(std::string(dir.str()));
+  }
+  void TearDown() override { llvm::sys::fs::remove_directories(dir); }
+  static KernelDesc smallKernel() {
+    KernelDesc d = swigluGateUp();
+    d.tileM = 16;
+    d.stages = 2;
+    return d;
+  }
+
   llvm::SmallString<128> dir;
-  ASSERT_FALSE(
-      llvm::sys::fs::createUniqueDirectory("mlpjit-codegen-cache", dir));
-  KernelCache cache(std::string(dir.str()));
-  KernelDesc d = swigluGateUp();
-  d.tileM = 16;
-  d.stages = 2;
-  auto ptxOnly = compileKernel(d, &cache);
+  std::optional<KernelCache> cache;
+};
+
+TEST_F(CompileKernelTest, GoesThroughTheCache) {
+  KernelDesc d = smallKernel();
+  auto first = compileKernel(d, &*cache);
+  ASSERT_EXPECTED(first);
+  EXPECT_FALSE(first->cacheHit);
+  EXPECT_NE(first->ptx.find(".entry llama3_8b_gate_up_m1_64("),
+            std::string::npos);
+  EXPECT_EQ(first->source, generateKernelSource(d));
+  EXPECT_TRUE(
+      llvm::sys::fs::exists(cache->entryPath(first->cacheKey) + "/kernel.ptx"));
+
+  cache->clearMemory(); // the second lookup must come from disk
+  auto second = compileKernel(d, &*cache);
+  ASSERT_EXPECTED(second);
+  EXPECT_TRUE(second->cacheHit);
+  EXPECT_EQ(second->ptx, first->ptx);
+  EXPECT_EQ(second->cacheKey, first->cacheKey);
+
+  d.stages = 3; // another plan, another key
+  auto third = compileKernel(d, &*cache);
+  ASSERT_EXPECTED(third);
+  EXPECT_FALSE(third->cacheHit);
+  EXPECT_NE(third->cacheKey, first->cacheKey);
+
+  d.tileM = 48;
+  EXPECT_TRUE(fails(compileKernel(d, &*cache)));
+}
+
+TEST_F(CompileKernelTest, CubinComesFromTheSameCompileAndIsCached) {
+  KernelDesc d = smallKernel();
+  auto ptxOnly = compileKernel(d, &*cache);
   ASSERT_EXPECTED(ptxOnly);
   EXPECT_TRUE(ptxOnly->cubin.empty());
 
   // The PTX-only entry does not serve a request for the cubin: another key.
-  auto first = compileKernel(d, &cache, /*withCubin=*/true);
+  auto first = compileKernel(d, &*cache, /*withCubin=*/true);
   ASSERT_EXPECTED(first);
   EXPECT_FALSE(first->cacheHit);
   EXPECT_NE(first->cacheKey, ptxOnly->cacheKey);
   EXPECT_EQ(first->ptx, ptxOnly->ptx); // one NVRTC run, the same PTX
   EXPECT_TRUE(isCudaElf(first->cubin)) << first->cubin.substr(0, 16);
-  EXPECT_TRUE(llvm::sys::fs::exists(cache.entryPath(first->cacheKey) +
+  EXPECT_TRUE(llvm::sys::fs::exists(cache->entryPath(first->cacheKey) +
                                     "/kernel.cubin"));
 
-  cache.clearMemory(); // from disk
-  auto second = compileKernel(d, &cache, /*withCubin=*/true);
+  cache->clearMemory(); // from disk
+  auto second = compileKernel(d, &*cache, /*withCubin=*/true);
   ASSERT_EXPECTED(second);
   EXPECT_TRUE(second->cacheHit);
   EXPECT_EQ(second->cubin, first->cubin);
   EXPECT_EQ(second->ptx, first->ptx);
-  llvm::sys::fs::remove_directories(dir);
 }
 
-TEST(CompileKernel, ConcurrentCompilesShareOneCache) {
+TEST_F(CompileKernelTest, ConcurrentCompilesShareOneCache) {
   // compileMlp compiles a model's kernels on several threads at once.
-  llvm::SmallString<128> dir;
-  ASSERT_FALSE(
-      llvm::sys::fs::createUniqueDirectory("mlpjit-codegen-cache", dir));
-  KernelCache cache(std::string(dir.str()));
   std::vector<std::string> warnings;
   std::mutex warningsMutex;
-  cache.setWarningSink([&](llvm::StringRef w) {
+  cache->setWarningSink([&](llvm::StringRef w) {
     std::lock_guard<std::mutex> lock(warningsMutex);
     warnings.push_back(w.str());
   });
@@ -427,10 +431,9 @@ TEST(CompileKernel, ConcurrentCompilesShareOneCache) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
-      KernelDesc d = swigluGateUp();
-      d.tileM = 16;
+      KernelDesc d = smallKernel();
       d.stages = 2 + t % 3; // three distinct kernels, each compiled twice
-      auto artifact = compileKernel(d, &cache);
+      auto artifact = compileKernel(d, &*cache);
       if (artifact)
         ptx[t] = artifact->ptx;
       else
@@ -446,7 +449,6 @@ TEST(CompileKernel, ConcurrentCompilesShareOneCache) {
   }
   EXPECT_NE(ptx[0], ptx[1]);
   EXPECT_TRUE(warnings.empty());
-  llvm::sys::fs::remove_directories(dir);
 }
 
 } // namespace
