@@ -59,11 +59,13 @@ cl::opt<Stage> stage(
         clEnumValN(Stage::cuda, "cuda", "the generated CUDA C++ per kernel"),
         clEnumValN(Stage::ptx, "ptx", "NVRTC's PTX per kernel"),
         clEnumValN(Stage::cubin, "cubin",
-                   "ptxas's cubin per kernel (binary: needs -o DIR); "
+                   "NVRTC's cubin per kernel, the one the runtime loads "
+                   "(binary: needs -o DIR); "
                    "disassemble with the toolkit's cuobjdump -sass where "
                    "this machine has none"),
         clEnumValN(Stage::sass, "sass",
-                   "SASS per kernel (ptxas + cuobjdump from the toolkit)"),
+                   "SASS per kernel (NVRTC's cubin through the toolkit's "
+                   "cuobjdump)"),
         clEnumValN(Stage::resources, "resources",
                    "registers, shared memory, spills and stack per kernel "
                    "(ptxas -v)"),
@@ -181,11 +183,15 @@ int dumpCuda(llvm::ArrayRef<MlpSpec> specs) {
   return 0;
 }
 
+/// Every kernel of `specs`; with `cubin`, NVRTC's cubin too (what the
+/// runtime loads).
 llvm::Expected<std::vector<CompiledKernel>>
-compileAll(llvm::ArrayRef<MlpSpec> specs) {
+compileAll(llvm::ArrayRef<MlpSpec> specs, bool cubin = false) {
   std::vector<CompiledKernel> all;
+  CompileOptions options = flagOptions();
+  options.cubin = cubin;
   for (const MlpSpec &spec : specs) {
-    auto compiled = compileMlp(spec, flagOptions());
+    auto compiled = compileMlp(spec, options);
     if (!compiled)
       return compiled.takeError();
     for (CompiledKernel &k : compiled->kernels)
@@ -204,38 +210,38 @@ int dumpPtx(llvm::ArrayRef<MlpSpec> specs) {
   return 0;
 }
 
-/// What ptxas makes of each kernel: its cubin, the cubin's SASS, or the
-/// resources it reports (Stage::cubin, sass or resources).
+/// Each kernel's cubin (NVRTC's, the one the runtime loads), its SASS, or
+/// the resources ptxas reports (Stage::cubin, sass or resources).
 int dumpAssembled(llvm::ArrayRef<MlpSpec> specs, Stage what) {
   if (what == Stage::cubin && outDir.empty())
     return fail(llvm::createStringError(
         "--stage=cubin writes binary files: give -o DIR"));
-  auto kernels = compileAll(specs);
+  const bool sass = what == Stage::sass;
+  auto kernels = compileAll(specs, /*cubin=*/what != Stage::resources);
   if (!kernels)
     return fail(kernels.takeError());
-  const bool sass = what == Stage::sass;
   llvm::json::Array rows;
   if (what == Stage::resources && !json)
     llvm::outs() << llvm::format("%-40s %5s %12s %12s %12s %6s\n", "kernel",
                                  "regs", "static smem", "spill st", "spill ld",
                                  "stack");
   for (const CompiledKernel &k : *kernels) {
-    auto report = codegen::runPtxas(k.ptx, k.desc.arch);
-    if (!report)
-      return fail(report.takeError());
     if (what == Stage::cubin) {
-      if (auto e = emit(k.desc.name + ".cubin", report->cubin))
+      if (auto e = emit(k.desc.name + ".cubin", k.cubin))
         return fail(std::move(e));
       continue;
     }
     if (sass) {
-      auto text = codegen::disassemble(report->cubin);
+      auto text = codegen::disassemble(k.cubin);
       if (!text)
         return fail(text.takeError());
       if (auto e = emit(k.desc.name + ".sass", *text))
         return fail(std::move(e));
       continue;
     }
+    auto report = codegen::runPtxas(k.ptx, k.desc.arch);
+    if (!report)
+      return fail(report.takeError());
     if (json)
       rows.push_back(llvm::json::Object{
           {"name", k.desc.name},
