@@ -26,12 +26,23 @@
 set -u
 source "$(dirname "$0")/../../../scripts/device-session.sh" next-s31-a
 B=.device/bin/mlpjit-bench
+# The JIT's cubins on the GPU first: llama-3-8b checked against cuBLAS and
+# float64 (mlpjit-run), then the cold start, cubins against PTX.
+timeout 90 .device/bin/mlpjit-run examples/specs/llama3-8b.mlp --tokens 1,300,4096 \
+  > $L/run.log 2>&1
+echo rc=$? >> $L/run.log
+for mode in cubin ptx cubin; do
+  MLPJIT_CACHE=0 CUDA_CACHE_DISABLE=1 timeout 60 .device/bin/mlpjit-stack-bench \
+    examples/specs/llama3-8b.mlp 4 16 $mode >> $L/cold-start.log 2>&1
+  echo "rc=$? ($mode)" >> $L/cold-start.log
+done
+mark cold-start
 timeout 120 .device/h29/harness '^c135_' '^c136_' '^c137_' > $L/harness.log 2>&1
 echo rc=$? >> $L/harness.log
 for tool in memcheck racecheck synccheck; do
   for id in 135 136 137; do
     echo "== $tool c$id" >> $L/sanitize.log
-    HARNESS_HOST_REFERENCE=1 timeout 60 compute-sanitizer --tool $tool --error-exitcode 99 \
+    HARNESS_HOST_REFERENCE=1 timeout 45 compute-sanitizer --tool $tool --error-exitcode 99 \
       --print-limit 10 --kernel-name kns=gemmKernel .device/h29/harness "^c${id}_" >> $L/sanitize.log 2>&1
     echo "rc=$?" >> $L/sanitize.log
   done
@@ -46,15 +57,10 @@ echo rc=$? >> $L/ab.log; mark ab
 timeout 90 $B .device/tp8/*.json --tokens 640 --tune --tune-candidates 8 \
   --tuning-file $L/tuned.json --tune-log $L/tune640.jsonl > $L/tune640.log 2>&1
 echo rc=$? >> $L/tune640.log; mark tune640
-for mode in cubin ptx cubin; do
-  MLPJIT_CACHE=0 CUDA_CACHE_DISABLE=1 timeout 60 .device/bin/mlpjit-stack-bench \
-    examples/specs/llama3-8b.mlp 4 16 $mode >> $L/cold-start.log 2>&1
-  echo "rc=$? ($mode)" >> $L/cold-start.log
-done
 device_session_end
+tail -4 $L/run.log; grep -e "cold start" -e "^rc=" $L/cold-start.log
 tail -3 $L/harness.log
 grep -E "^== |^rc=" $L/sanitize.log | paste - - | tr '\n' ';'; echo
 sed -n '/validation sweep/,$p' $L/ab.log; grep -h -e '->' $L/tune640.log
-grep -e "cold start" -e "^rc=" $L/cold-start.log
 cat $L/clocks.txt
 tar czf $OUT/next-s31-a.tgz -C $L .
