@@ -263,7 +263,7 @@ def gpu_of(r):
 
 def load(paths):
     """The considered candidates of the logs, grouped by (shape, GEMM, M,
-    the GPU's bandwidth): an H100's rows and an H200's are different points."""
+    GPU: gpu_of): an H100's rows and an H200's are different points."""
     rows = [r for r in read_rows(paths) if considered(r)]
     # One row per plan. Logs without clusterM hold 2x1-cluster and plain
     # runs of one plan under one key: keep the slower (the plain one, as the
@@ -282,7 +282,7 @@ def load(paths):
         else:
             rows.append(dict(same[0], us=math.exp(sum(math.log(r["us"]) for r in same) / len(same))))
     groups = collections.defaultdict(list)
-    for r in rows: groups[(r["shape"], r["role"], r["m"], gpu_of(r)[1])].append(r)
+    for r in rows: groups[(r["shape"], r["role"], r["m"], gpu_of(r))].append(r)
     return rows, groups
 
 def report(groups, P, title, worst=10):

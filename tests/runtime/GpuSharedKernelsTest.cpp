@@ -12,7 +12,6 @@
 #include "GpuTestSupport.h"
 
 #include "mlpjit/Codegen/Codegen.h"
-#include "mlpjit/Codegen/Nvrtc.h"
 #include "mlpjit/Errors.h"
 #include "mlpjit/mlpjit.h"
 
@@ -230,10 +229,10 @@ TEST_F(GpuSharedKernelsTest, CubinsLoadWithoutTheDriverJit) {
   auto program = compileProgram(shape, context->arch());
   ASSERT_TRUE(bool(program)) << llvm::toString(program.takeError());
   for (KernelArtifact &k : program->kernels) {
-    std::string source = codegen::generateKernelSource(k.desc);
-    auto cubin = codegen::compileToCubin(source, k.desc.name, k.desc.arch);
-    ASSERT_TRUE(bool(cubin)) << llvm::toString(cubin.takeError());
-    k.cubin = std::move(*cubin);
+    auto compiled =
+        codegen::compileKernel(k.desc, /*cache=*/nullptr, /*withCubin=*/true);
+    ASSERT_TRUE(bool(compiled)) << llvm::toString(compiled.takeError());
+    k.cubin = std::move(compiled->cubin);
     k.ptx.clear(); // the cubin alone must do
   }
   auto mlp = Mlp::load(*program, *context);

@@ -128,12 +128,3 @@ llvm::Expected<PtxResult> codegen::compileToPtx(llvm::StringRef source,
     result.ptx.pop_back(); // a std::string, not a C buffer
   return result;
 }
-
-llvm::Expected<std::string> codegen::compileToCubin(llvm::StringRef source,
-                                                    llvm::StringRef name,
-                                                    llvm::StringRef arch) {
-  auto result = compileToPtx(source, name, arch, /*withCubin=*/true);
-  if (!result)
-    return result.takeError();
-  return std::move(result->cubin);
-}

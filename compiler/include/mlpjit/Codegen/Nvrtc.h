@@ -40,11 +40,6 @@ llvm::Expected<PtxResult> compileToPtx(llvm::StringRef source,
                                        llvm::StringRef arch,
                                        bool withCubin = false);
 
-/// compileToPtx's cubin alone.
-llvm::Expected<std::string> compileToCubin(llvm::StringRef source,
-                                           llvm::StringRef name,
-                                           llvm::StringRef arch);
-
 /// "13.0": the version of the linked NVRTC.
 std::string nvrtcVersionString();
 inline std::string nvrtcVersion() { return nvrtcVersionString(); }
