@@ -338,6 +338,34 @@ TEST(KernelHeuristic, NoCarryOverMorePadding) {
             320);
 }
 
+// The same above 128 tokens where the winner is a swapAB tile sized to the
+// range: llama-3.1-405b's gate-up at 641..704 takes four 176-token wide
+// tiles (704 rows), not 705..768's 128x256 (768 rows; 3.1% of the whole
+// forward, H100, session 30), and llama-3-8b's at 193..208 two 104-token
+// tiles, not 209..224's 128x224 (256 rows; the tuner's logs: 86.4 vs 90.7
+// us at M = 200, 90.0 vs 94.8 at 208, H200).
+TEST(KernelHeuristic, NoCarryOverMorePaddingThanASwapWinner) {
+  auto planAt = [](const GemmProblem &p, int64_t m) {
+    auto plans = HeuristicKernelPlanner().plan(p);
+    EXPECT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
+    const KernelPlan *at = plans ? planHolding(*plans, m) : nullptr;
+    return at ? *at : KernelPlan{};
+  };
+  GemmProblem big = gatedGemm(106496, 16384);
+  big.interleaveRows = 16;
+  const KernelPlan at700 = planAt(big, 700);
+  EXPECT_TRUE(at700.swapAB && at700.tileM == 176 && at700.tileN == 256)
+      << at700.tileM << "x" << at700.tileN;
+  EXPECT_EQ(at700.mMax, 704);
+  EXPECT_FALSE(planAt(big, 768).swapAB);
+  GemmProblem llama8b = gatedGemm(28672, 4096);
+  llama8b.interleaveRows = 16;
+  const KernelPlan at200 = planAt(llama8b, 200);
+  EXPECT_TRUE(at200.swapAB) << at200.tileM << "x" << at200.tileN;
+  EXPECT_EQ(at200.mMax, 208);
+  EXPECT_LE((208 + at200.tileM - 1) / at200.tileM * at200.tileM, 208);
+}
+
 // Above 64 tokens a larger range's plan is carried only within 2% of the
 // range's own winner: the llama-3-70b tp8 shard's gate-up at M = 641..704
 // kept the ping-pong 64x256 plan of 705..768, which the model put 2.3%

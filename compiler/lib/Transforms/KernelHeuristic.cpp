@@ -648,8 +648,12 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
       // gate-up at M = 300 kept the 128x256 plan of 321..384 (384 rows)
       // over the ping-pong winner's 320 rows, 2142 vs 1779 us (v405.jsonl;
       // llama-2-7b 108 vs 100, qwen2.5-32b 327 vs 304; the 405b down GEMM,
-      // whose model pick ranked wrong, 970 vs 1037; session 13).
-      const bool padsMore = !prev.swapAB && !win.swapAB &&
+      // whose model pick ranked wrong, 970 vs 1037; session 13). Above 128
+      // tokens a swapAB winner's token tiles are sized to the range, as
+      // ping-pong's are: llama-3.1-405b's gate-up at 641-704 kept 705-768's
+      // 128x256 (768 rows) over the wide 176-token tile (704), 3.1% of the
+      // whole forward slower with both GEMMs wide (H100, session 30).
+      const bool padsMore = !prev.swapAB && (!win.swapAB || rHi > 128) &&
                             ceilDiv(rHi, prev.tileM) * prev.tileM >
                                 ceilDiv(rHi, win.tileM) * win.tileM;
       if (prev.sameConstants(win) ||
