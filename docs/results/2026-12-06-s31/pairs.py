@@ -1,7 +1,8 @@
-import sys, collections, statistics, math
+"""Ping-pong against its cooperative 64-row twin (same tile, whole K, one
+log): the ratio of their times by GPU, GEMM kind and whether every CTA takes
+at most one tile. pairs.py LOG.jsonl... (from the repository root)."""
+import sys, collections, statistics
 sys.path.insert(0, "scripts"); import fit_cost_model as F
-rows = F.read_rows(sys.argv[1:])
-# per log file? read_rows loses path; re-read per file
 out = collections.defaultdict(list)
 for path in sys.argv[1:]:
     rs = F.read_rows([path])

@@ -1,4 +1,6 @@
-import sys, json, math, importlib.util
+"""The picks that differ between two copies of fit_cost_model.py over tuner
+logs: pickdiff.py OLD.py NEW.py [--pa=CONSTANTS.json] [--pb=...] LOG.jsonl..."""
+import sys, json, importlib.util
 def mod(path, name):
     spec = importlib.util.spec_from_file_location(name, path); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); return m
 A = mod(sys.argv[1], "a"); B = mod(sys.argv[2], "b")
