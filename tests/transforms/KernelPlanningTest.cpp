@@ -73,6 +73,16 @@ const KernelPlan *planHolding(const std::vector<KernelPlan> &plans, int64_t m) {
   return nullptr;
 }
 
+/// The heuristic planner's plan for M = m (a default plan, with a test
+/// failure, when it plans none).
+KernelPlan heuristicPlanAt(const GemmProblem &p, int64_t m) {
+  auto plans = HeuristicKernelPlanner().plan(p);
+  EXPECT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
+  const KernelPlan *at = plans ? planHolding(*plans, m) : nullptr;
+  EXPECT_NE(at, nullptr) << "M = " << m;
+  return at ? *at : KernelPlan{};
+}
+
 /// Null when the template family accepts `k` for `p`, else why not.
 std::string rejection(const GemmProblem &p, const KernelPlan &k) {
   KernelDesc desc;
@@ -345,22 +355,16 @@ TEST(KernelHeuristic, NoCarryOverMorePadding) {
 // tiles, not 209..224's 128x224 (256 rows; the tuner's logs: 86.4 vs 90.7
 // us at M = 200, 90.0 vs 94.8 at 208, H200).
 TEST(KernelHeuristic, NoCarryOverMorePaddingThanASwapWinner) {
-  auto planAt = [](const GemmProblem &p, int64_t m) {
-    auto plans = HeuristicKernelPlanner().plan(p);
-    EXPECT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
-    const KernelPlan *at = plans ? planHolding(*plans, m) : nullptr;
-    return at ? *at : KernelPlan{};
-  };
   GemmProblem big = gatedGemm(106496, 16384);
   big.interleaveRows = 16;
-  const KernelPlan at700 = planAt(big, 700);
+  const KernelPlan at700 = heuristicPlanAt(big, 700);
   EXPECT_TRUE(at700.swapAB && at700.tileM == 176 && at700.tileN == 256)
       << at700.tileM << "x" << at700.tileN;
   EXPECT_EQ(at700.mMax, 704);
-  EXPECT_FALSE(planAt(big, 768).swapAB);
+  EXPECT_FALSE(heuristicPlanAt(big, 768).swapAB);
   GemmProblem llama8b = gatedGemm(28672, 4096);
   llama8b.interleaveRows = 16;
-  const KernelPlan at200 = planAt(llama8b, 200);
+  const KernelPlan at200 = heuristicPlanAt(llama8b, 200);
   EXPECT_TRUE(at200.swapAB) << at200.tileM << "x" << at200.tileN;
   EXPECT_EQ(at200.mMax, 208);
   EXPECT_LE((208 + at200.tileM - 1) / at200.tileM * at200.tileM, 208);
@@ -461,12 +465,7 @@ TEST(KernelHeuristic, WideSwapTilesForMiddleTokenCounts) {
 // 48 CTAs, 364 against 142 us) the planner keeps its 64-row tile (session
 // 29, H100; priced with the 3-stage ring refit, fewStagePenalty).
 TEST(KernelHeuristic, WideTokenTilesAt700WhereWeightTilesFillTheSms) {
-  auto planAt700 = [](const GemmProblem &p) {
-    auto plans = HeuristicKernelPlanner().plan(p);
-    EXPECT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
-    const KernelPlan *at = plans ? planHolding(*plans, 700) : nullptr;
-    return at ? *at : KernelPlan{};
-  };
+  auto planAt700 = [](const GemmProblem &p) { return heuristicPlanAt(p, 700); };
   for (const GemmProblem &big :
        {plainGemm(8192, 28672), plainGemm(16384, 53248)}) {
     const KernelPlan at = planAt700(big);
