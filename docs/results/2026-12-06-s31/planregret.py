@@ -13,19 +13,14 @@ ALIAS = {"llama-3-70b/tp8": "llama-3-70b-tp8-shard"}
 plans = {name[:-4]: plandiff.read(os.path.join(sys.argv[1], name)) for name in os.listdir(sys.argv[1])}
 _, groups = F.load(sys.argv[2:])
 P = F.COMMITTED
-def key(r): return (F.pingpong(r), r["tileM"], r["tileN"], r["stages"], r["splitK"], r["swapAB"], r.get("clusterM", 1))
-def parse(p):
-    t, tile, rest = p
-    tm, tn, _ = map(int, tile.split("x")); st, cl, sk, sw = rest.split("/")
-    return (t == F.PINGPONG, tm, tn, int(st), int(sk), sw == "yes", int(cl.split("x")[0]))
 rows = []
 for (shape, role, m, gpu), v in groups.items():
     cfg = plans.get(ALIAS.get(shape, shape))
     if not cfg: continue
     at = [r for r in cfg if r[0] == role and r[1] <= m <= r[2]]
     if not at: continue
-    want = parse(at[0][3:])
-    timed = [r for r in v if key(r) == want]
+    want = plandiff.plan_key(at[0][3:])
+    timed = [r for r in v if plandiff.row_key(r) == want]
     if not timed: continue
     best = min(r["us"] for r in v)
     pick = min(v, key=lambda r: F.rank(r, P))
