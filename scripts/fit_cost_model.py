@@ -245,15 +245,18 @@ LOG_GPUS = {"tune28h100": dict(sm_count=132, memory_gbs=3352.32)}
 
 def read_rows(paths, every_kernel=False):
     """Every row of the tuner logs, whatever the plan, but (unless
-    every_kernel) those of a kernel no longer built (register_store_row);
-    rows of LOG_GPUS's logs carry their GPU."""
+    every_kernel) those of a kernel no longer built (register_store_row) and
+    those timed alone (`--tune-timing alone|both`: "interleaved" false; the
+    model is fitted on candidates timed in turn at one clock); rows of
+    LOG_GPUS's logs carry their GPU."""
     rows = []
     for path in paths:
         gpu = LOG_GPUS.get(path.rsplit("/", 1)[-1].split(".")[0], {})
         for line in open(path):
             try: r = json.loads(line)
             except ValueError: continue  # a log cut short
-            if every_kernel or not register_store_row(path, r): rows.append(dict(gpu, **r))
+            if every_kernel or not (register_store_row(path, r) or r.get("interleaved") is False):
+                rows.append(dict(gpu, **r))
     return rows
 
 def gpu_of(r):

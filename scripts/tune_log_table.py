@@ -9,6 +9,10 @@ stages, "H" (the heuristic's plan), the median us and the cost model's
 estimate. --top N keeps the N fastest rows of each GEMM (and always the
 heuristic's). --best prints one line per GEMM instead: the fastest timed
 plan, the heuristic's, and their ratio (the target is within 5%).
+--timing compares the two timings of `mlpjit-bench --tune --tune-timing
+both` logs, one line per GEMM: the fastest plan timed interleaved and timed
+alone, and each plan's alone / interleaved time (a plan that holds a higher
+clock by itself under the power cap reads below the others).
 """
 import argparse
 
@@ -30,12 +34,38 @@ def groups(paths):
     return sorted(out.items())
 
 
+def timing_pairs(paths):
+    """Per GEMM, each plan's interleaved and alone medians (plans timed both ways)."""
+    out = {}
+    for r in read_rows(paths, every_kernel=True):
+        if "interleaved" not in r:
+            continue
+        key = (r["shape"], r["m"], r["role"])
+        p = (plan(r), r["stages"])
+        out.setdefault(key, {}).setdefault(p, {})[r["interleaved"]] = r["us"]
+    return {k: {p: t for p, t in v.items() if len(t) == 2} for k, v in sorted(out.items())}
+
+
+def print_timing(paths):
+    for (shape, m, role), plans in timing_pairs(paths).items():
+        if not plans:
+            continue
+        fastest = lambda alone: min(plans, key=lambda p: plans[p][not alone])
+        i, a = fastest(False), fastest(True)
+        print("%-16s %5d %-7s interleaved %-18s %7.1f | alone %-18s %7.1f | %s" % (
+            shape, m, role, i[0], plans[i][True], a[0], plans[a][False],
+            " ".join("%s %.3f" % (p[0], t[False] / t[True]) for p, t in sorted(plans.items()))))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--top", type=int, default=0)
     ap.add_argument("--best", action="store_true")
+    ap.add_argument("--timing", action="store_true")
     ap.add_argument("logs", nargs="+")
     args = ap.parse_args()
+    if args.timing:
+        return print_timing(args.logs)
     for (shape, m, role), rows in groups(args.logs):
         heur = next((r for r in rows if r.get("heuristic")), None)
         if args.best:

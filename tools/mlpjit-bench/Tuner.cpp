@@ -186,20 +186,43 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
                                    stream)
                      : run->down(reinterpret_cast<void *>(b.y(r)), *m, stream);
         });
-      auto times =
-          timeInterleaved(d, stream, variants, 2 * TimingBuffers::kRotations,
-                          settings.warmup, settings.reps, settings.settleMs);
-      if (!times)
-        return times.takeError();
+      const int perGraph = 2 * TimingBuffers::kRotations;
+      std::vector<double> interleavedUs, aloneUs;
+      if (settings.timing != TuneTiming::Alone) {
+        auto times =
+            timeInterleaved(d, stream, variants, perGraph, settings.warmup,
+                            settings.reps, settings.settleMs);
+        if (!times)
+          return times.takeError();
+        for (const TimingResult &t : *times)
+          interleavedUs.push_back(t.medianUs);
+      }
+      if (settings.timing != TuneTiming::Interleaved)
+        for (const auto &variant : variants) {
+          auto time =
+              timeWithGraph(d, stream, variant, perGraph, settings.warmup,
+                            settings.reps, settings.settleMs);
+          if (!time)
+            return time.takeError();
+          aloneUs.push_back(time->medianUs);
+        }
+      // The pick: interleaved times unless only the alone ones were taken.
+      const std::vector<double> &pickUs =
+          interleavedUs.empty() ? aloneUs : interleavedUs;
 
       double bestUs = 0, baseUs = 0;
       int best = -1;
       for (size_t p = 0; p < passed.size(); ++p) {
         const size_t c = passedIndex[p];
-        const double us = (*times)[p].medianUs;
+        const double us = pickUs[p];
         if (c == 0)
           baseUs = us;
-        if (settings.calibration) {
+        // One row per timing taken; "interleaved" says which.
+        for (bool interleaved : {true, false}) {
+          const std::vector<double> &rowUs =
+              interleaved ? interleavedUs : aloneUs;
+          if (!settings.calibration || rowUs.empty())
+            continue;
           const KernelDesc &k = candidates[c];
           llvm::json::Object row{
               {"shape", label},
@@ -221,9 +244,9 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
               {"sm_count", device.smCount},
               {"memory_gbs",
                memoryGBs > 0 ? memoryGBs : DeviceModel::kFittedMemoryGBs},
-              {"us", us},
+              {"us", rowUs[p]},
               {"settle_ms", settings.settleMs},
-              {"interleaved", true}};
+              {"interleaved", interleaved}};
           // Flushed per row: a run cut short by a time limit keeps its rows.
           *settings.calibration << llvm::json::Value(std::move(row)) << "\n";
           settings.calibration->flush();
@@ -240,6 +263,18 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
           label.str().c_str(), role == 0 ? "gate_up" : "down", (long long)*m,
           describe(tuned).c_str(), baseUs, describe(w).c_str(), bestUs,
           candidates.size());
+      // Both timings: the alone one's pick too, where the two may disagree.
+      if (!interleavedUs.empty() && !aloneUs.empty()) {
+        const size_t a = size_t(
+            std::min_element(aloneUs.begin(), aloneUs.end()) - aloneUs.begin());
+        double heuristicUs = 0; // 0: the heuristic's plan did not compile
+        for (size_t p = 0; p < passed.size(); ++p)
+          if (passedIndex[p] == 0)
+            heuristicUs = aloneUs[p];
+        log << llvm::format(
+            "  alone: heuristic %8.1f us, fastest %s %8.1f us\n", heuristicUs,
+            describe(candidates[passedIndex[a]]).c_str(), aloneUs[a]);
+      }
       TunedPlan entry;
       static_cast<GemmShape &>(entry) = w.shape();
       entry.plan = w.plan();

@@ -20,9 +20,17 @@
 
 namespace mlpjit::harness {
 
+/// How the tuner times a GEMM's candidates. Interleaved (timeInterleaved):
+/// all at one clock, the one their mix holds. Alone: one after another, each
+/// with its own warm-up and settle, so each at the clock it holds by itself
+/// under the power cap, as the plan a user runs does. Both: the two in one
+/// process, picking by the interleaved times and logging both.
+enum class TuneTiming { Interleaved, Alone, Both };
+
 struct TuneSettings {
   int warmup = 5, reps = 30;
   double settleMs = 0; // timeWithGraph's settle before each candidate
+  TuneTiming timing = TuneTiming::Interleaved;
   size_t maxCandidates = 16;
   /// When set, one JSON line per timed candidate (plan, the cost model's
   /// estimate, the median): the data the model's constants are fitted to.

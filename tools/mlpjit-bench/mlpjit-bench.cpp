@@ -89,6 +89,18 @@ static cl::opt<int> tuneCandidatesOpt(
     cl::desc("with --tune: candidate plans timed per GEMM and bucket, the "
              "cost model's favourites first"),
     cl::init(16));
+static cl::opt<TuneTiming> tuneTimingOpt(
+    "tune-timing", cl::desc("with --tune: how a GEMM's candidates are timed"),
+    cl::values(clEnumValN(TuneTiming::Interleaved, "interleaved",
+                          "in turn, all at the clock their mix holds "
+                          "(default)"),
+               clEnumValN(TuneTiming::Alone, "alone",
+                          "one after another, each settled at the clock it "
+                          "holds by itself"),
+               clEnumValN(TuneTiming::Both, "both",
+                          "both in one process; picks by the interleaved "
+                          "times, logs both")),
+    cl::init(TuneTiming::Interleaved));
 static cl::opt<std::string> tuneLogOpt(
     "tune-log",
     cl::desc("with --tune: write one JSON line per timed candidate (plan, "
@@ -416,6 +428,9 @@ static int benchMain(int argc, char **argv) {
   if (!tokenList)
     return reportAndExit(tokenList.takeError());
   const std::vector<int64_t> &tokens = *tokenList;
+  if (tuneTimingOpt.getNumOccurrences() && !tuneOpt)
+    return reportAndExit(
+        fail("--tune-timing says how --tune times its candidates: add --tune"));
 
   if (tpOpt.getNumOccurrences()) {
     if (!inputFiles.empty() || !shapesOpt.empty() || tuneOpt ||
@@ -512,6 +527,7 @@ static int benchMain(int argc, char **argv) {
     TuneSettings settings;
     settings.maxCandidates = size_t(std::max(0, tuneCandidatesOpt.getValue()));
     settings.settleMs = settleMsOpt;
+    settings.timing = tuneTimingOpt;
     if (!tuneLogOpt.empty()) {
       std::error_code ec;
       calibration = std::make_unique<llvm::raw_fd_ostream>(tuneLogOpt, ec);
