@@ -50,8 +50,8 @@ def print_timing(paths):
     for (shape, m, role), plans in timing_pairs(paths).items():
         if not plans:
             continue
-        fastest = lambda alone: min(plans, key=lambda p: plans[p][not alone])
-        i, a = fastest(False), fastest(True)
+        fastest = lambda interleaved: min(plans, key=lambda p: plans[p][interleaved])
+        i, a = fastest(True), fastest(False)
         print("%-16s %5d %-7s interleaved %-18s %7.1f | alone %-18s %7.1f | %s" % (
             shape, m, role, i[0], plans[i][True], a[0], plans[a][False],
             " ".join("%s %.3f" % (p[0], t[False] / t[True]) for p, t in sorted(plans.items()))))

@@ -465,15 +465,14 @@ TEST(KernelHeuristic, WideSwapTilesForMiddleTokenCounts) {
 // 48 CTAs, 364 against 142 us) the planner keeps its 64-row tile (session
 // 29, H100; priced with the 3-stage ring refit, fewStagePenalty).
 TEST(KernelHeuristic, WideTokenTilesAt700WhereWeightTilesFillTheSms) {
-  auto planAt700 = [](const GemmProblem &p) { return heuristicPlanAt(p, 700); };
   for (const GemmProblem &big :
        {plainGemm(8192, 28672), plainGemm(16384, 53248)}) {
-    const KernelPlan at = planAt700(big);
+    const KernelPlan at = heuristicPlanAt(big, 700);
     EXPECT_TRUE(at.swapAB && at.tileN == 256 && at.tileM == 176)
         << "N = " << big.n << ": " << at.tileM << "x" << at.tileN;
     EXPECT_EQ(at.mMax, 704);
   }
-  const KernelPlan small = planAt700(plainGemm(3072, 24576));
+  const KernelPlan small = heuristicPlanAt(plainGemm(3072, 24576), 700);
   EXPECT_FALSE(small.swapAB) << small.tileM << "x" << small.tileN;
 }
 

@@ -210,21 +210,18 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
       const std::vector<double> &pickUs =
           interleavedUs.empty() ? aloneUs : interleavedUs;
 
-      double bestUs = 0, baseUs = 0;
+      double bestUs = 0, baseUs = 0, baseAloneUs = 0;
       int best = -1;
       for (size_t p = 0; p < passed.size(); ++p) {
         const size_t c = passedIndex[p];
         const double us = pickUs[p];
-        if (c == 0)
+        if (c == 0) {
           baseUs = us;
-        // One row per timing taken; "interleaved" says which.
-        for (bool interleaved : {true, false}) {
-          const std::vector<double> &rowUs =
-              interleaved ? interleavedUs : aloneUs;
-          if (!settings.calibration || rowUs.empty())
-            continue;
+          baseAloneUs = aloneUs.empty() ? 0 : aloneUs[p];
+        }
+        if (settings.calibration) {
           const KernelDesc &k = candidates[c];
-          llvm::json::Object row{
+          const llvm::json::Object plan{
               {"shape", label},
               {"role", role == 0 ? "gate_up" : "down"},
               {"template", k.templateName},
@@ -244,12 +241,20 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
               {"sm_count", device.smCount},
               {"memory_gbs",
                memoryGBs > 0 ? memoryGBs : DeviceModel::kFittedMemoryGBs},
-              {"us", rowUs[p]},
-              {"settle_ms", settings.settleMs},
-              {"interleaved", interleaved}};
-          // Flushed per row: a run cut short by a time limit keeps its rows.
-          *settings.calibration << llvm::json::Value(std::move(row)) << "\n";
-          settings.calibration->flush();
+              {"settle_ms", settings.settleMs}};
+          // One row per timing taken; "interleaved" says which.
+          for (bool interleaved : {true, false}) {
+            const std::vector<double> &rowUs =
+                interleaved ? interleavedUs : aloneUs;
+            if (rowUs.empty())
+              continue;
+            llvm::json::Object row = plan;
+            row["us"] = rowUs[p];
+            row["interleaved"] = interleaved;
+            // Flushed per row: a run cut short by a time limit keeps its rows.
+            *settings.calibration << llvm::json::Value(std::move(row)) << "\n";
+            settings.calibration->flush();
+          }
         }
         if (best < 0 || us < bestUs) {
           best = int(c);
@@ -267,12 +272,8 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
       if (!interleavedUs.empty() && !aloneUs.empty()) {
         const size_t a = size_t(
             std::min_element(aloneUs.begin(), aloneUs.end()) - aloneUs.begin());
-        double heuristicUs = 0; // 0: the heuristic's plan did not compile
-        for (size_t p = 0; p < passed.size(); ++p)
-          if (passedIndex[p] == 0)
-            heuristicUs = aloneUs[p];
         log << llvm::format(
-            "  alone: heuristic %8.1f us, fastest %s %8.1f us\n", heuristicUs,
+            "  alone: heuristic %8.1f us, fastest %s %8.1f us\n", baseAloneUs,
             describe(candidates[passedIndex[a]]).c_str(), aloneUs[a]);
       }
       TunedPlan entry;
