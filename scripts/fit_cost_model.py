@@ -52,10 +52,10 @@ FITTED_MEMORY_GBS = 4916.736
 
 # DeviceModel's committed constants (KernelHeuristic.h), where a fit starts;
 # tests/transforms/check_cost_model_sync.py holds estimate() with them to the C++ model.
-COMMITTED = dict(PRIOR, tflops=862, colpad=20.7, onewg=0.9494, npow2=0.974, swap=0.589,
-                 fewstage=0.036, smload=444, l2=15323.1, epi=9.6e-5, splitfix=4.772, fixed=3.607,
-                 latency=2.0, overlap=5.09, direct=4.09, boost=0.12, pingpong=1.097,
-                 ppgated=0.9476, wideswap=1.026, swapmid=1.94)
+COMMITTED = dict(PRIOR, tflops=859.3, colpad=19.92, onewg=0.9494, npow2=0.9723, swap=0.5932,
+                 fewstage=0.036, smload=321.1, l2=15271.4, epi=1.124e-4, splitfix=4.295,
+                 fixed=2.029, latency=1.770, overlap=4.782, direct=4.054, boost=0.1222,
+                 pingpong=1.097, ppgated=0.9476, wideswap=1.0434, swapmid=1.94)
 
 PINGPONG = "sm90_tma_ws_pingpong"
 def pingpong(r): return r.get("template", "sm90_tma_ws") == PINGPONG
@@ -243,31 +243,43 @@ def register_store_row(path, r):
 # sm_count and memory_gbs (session 28): the GPU they ran on, as those fields.
 LOG_GPUS = {"tune28h100": dict(sm_count=132, memory_gbs=3352.32)}
 
-def read_rows(paths, every_kernel=False):
+def read_rows(paths, every_kernel=False, keep=lambda path, r: True):
     """Every row of the tuner logs, whatever the plan, but (unless
     every_kernel) those of a kernel no longer built (register_store_row) and
     those timed alone (`--tune-timing alone|both`: "interleaved" false; the
     model is fitted on candidates timed in turn at one clock); rows of
-    LOG_GPUS's logs carry their GPU."""
+    LOG_GPUS's logs carry their GPU; only those `keep` takes."""
     rows = []
     for path in paths:
         gpu = LOG_GPUS.get(path.rsplit("/", 1)[-1].split(".")[0], {})
         for line in open(path):
             try: r = json.loads(line)
             except ValueError: continue  # a log cut short
+            if not keep(path, r): continue
             if every_kernel or not (register_store_row(path, r) or r.get("interleaved") is False):
                 rows.append(dict(gpu, **r))
     return rows
+
+# ../shared/models/validation/: configs the planner is checked on and never
+# fitted to. Their rows are held out whichever log holds them (v405,
+# calib14-check and tune31-405b-340 mix them with fit configs' rows).
+VALIDATION_CONFIGS = ("gemma-2-27b", "gemma-2-2b", "gemma-2-9b", "llama-2-7b", "llama-3.1-405b",
+                      "llama-3.2-1b", "mistral-nemo-12b", "phi-3-medium-4k", "qwen2.5-0.5b",
+                      "qwen2.5-32b")
+
+def validation_row(r):
+    return r["shape"].split("/")[0] in VALIDATION_CONFIGS
 
 def gpu_of(r):
     """Which GPU timed a row: its SM count and bandwidth (the H200's when
     the row does not say)."""
     return gpu_sms(r), round(r.get("memory_gbs") or FITTED_MEMORY_GBS)
 
-def load(paths):
-    """The considered candidates of the logs, grouped by (shape, GEMM, M,
-    GPU: gpu_of): an H100's rows and an H200's are different points."""
-    rows = [r for r in read_rows(paths) if considered(r)]
+def load(paths, keep=lambda path, r: True):
+    """The considered candidates of the logs that `keep` takes, grouped by
+    (shape, GEMM, M, GPU: gpu_of): an H100's rows and an H200's are
+    different points."""
+    rows = [r for r in read_rows(paths, keep=keep) if considered(r)]
     # One row per plan. Logs without clusterM hold 2x1-cluster and plain
     # runs of one plan under one key: keep the slower (the plain one, as the
     # planner models). Repeats of one plan (the same plan in two logs) are
@@ -307,14 +319,16 @@ def report(groups, P, title, worst=10):
 
 def main():
     # Files after --check are not fitted on: the fitted constants' regret
-    # there is reported (the validation configs' tuner logs).
+    # there is reported (the validation configs' tuner logs), with the
+    # validation configs' rows of the other files.
     # --only a,b: fit just those constants, the others stay as committed.
     only = [a for a in sys.argv[1:] if a.startswith("--only=")]
     fitted = only[0][len("--only="):].split(",") if only else FITTED
     args = [a for a in sys.argv[1:] if a != "--no-fit" and
             not a.startswith(("--only=", "--start=", "--save="))]
     held = args[args.index("--check") + 1:] if "--check" in args else []
-    rows, groups = load(args[:len(args) - len(held) - (1 if held else 0)])
+    train = args[:len(args) - len(held) - (1 if held else 0)]
+    rows, groups = load(train, lambda path, r: not validation_row(r))
 
     def objective(P):
         regret = sum((2.0 if key[2] <= 64 else 1.0) *
@@ -347,7 +361,8 @@ def main():
         json.dump(P, open(save[0][len("--save="):], "w"))
     report(groups, P, "training logs:")
     if held:
-        report(load(held)[1], P, "held-out logs (not fitted):", worst=15)
+        report(load(held + train, lambda path, r: path in held or validation_row(r))[1], P,
+               "held-out logs (not fitted):", worst=15)
 
 if __name__ == "__main__":
     main()

@@ -232,11 +232,14 @@ TEST(KernelHeuristic, ClusterCandidates) {
 }
 
 // Ping-pong plans (64-row tiles, whole K, from 65 tokens) are candidates.
-// The planner picks them where 128-row tiles pad the tokens (M = 300: three
-// 128-row tiles hold 384 rows; fastest for 9 of 10 fit-set GEMMs there,
-// fit13.jsonl), not at large M, where cooperative 128-row tiles won
-// (session 6). No candidate has 2x1 clusters under 12 token tiles nor
-// split-K in clusters (they lost at the steady clock: session 10).
+// Where 128-row tiles pad the tokens (M = 300: three 128-row tiles hold 384
+// rows) the planner takes ping-pong (the down GEMM; fastest for 9 of 10
+// fit-set GEMMs there, fit13.jsonl) or a wide swapAB tile that pads less
+// (llama-3-8b's gate-up since session 33's refit: 152x256, 6% faster in the
+// tuner, 3% slower in the forward on the H100), not at large M, where
+// cooperative 128-row tiles won (session 6). No candidate has 2x1 clusters
+// under 12 token tiles nor split-K in clusters (they lost at the steady
+// clock: session 10).
 TEST(KernelHeuristic, PingPongWhereTokenTilesPad) {
   GemmProblem p = gatedGemm(28672, 4096);
   auto pingPong = [](const KernelPlan &k) {
@@ -266,7 +269,11 @@ TEST(KernelHeuristic, PingPongWhereTokenTilesPad) {
     ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
     const KernelPlan *at300 = planHolding(*plans, 300);
     ASSERT_NE(at300, nullptr);
-    EXPECT_TRUE(pingPong(*at300)) << "N = " << q.n;
+    if (q.epilogue != Epilogue::none)
+      EXPECT_TRUE(pingPong(*at300) || (at300->swapAB && at300->tileM < 160))
+          << "N = " << q.n;
+    else
+      EXPECT_TRUE(pingPong(*at300)) << "N = " << q.n;
     for (int64_t m : {1024, 4096, 8192}) {
       const KernelPlan *k = planHolding(*plans, m);
       ASSERT_NE(k, nullptr) << "M = " << m;

@@ -39,11 +39,12 @@ func.func @llama3_8b(%x: tensor<?x4096xbf16>, %w: tensor<28672x4096xbf16>, %wd: 
 // so above 64 tokens no 64x64 tiles either (they run there only split).
 // CHECK-LABEL: func.func @range_and_arch
 // CHECK: mlp.linear {{.*}} {plans = [
-// CHECK-SAME: m = [8, 16], tile = [16, 64, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
+// CHECK-SAME: m = [8, 8], tile = [8, 64, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
+// CHECK-SAME: m = [9, 16], tile = [16, 64, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
 // CHECK-SAME: m = [33, 64], tile = [64, 64, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = false>,
 // CHECK-SAME: m = [65, 100], tile = [64, 96, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = false>]}
 // SM86-LABEL: func.func @range_and_arch
-// SM86: "sm90_tma_ws", m = [8, 16]
+// SM86: "sm90_tma_ws", m = [8, 8]
 func.func @range_and_arch(%h: tensor<?x256xf16>, %wd: tensor<1024x256xf16>) -> tensor<?x1024xf16> attributes {mlp.token_range = array<i64: 8, 100>, mlp.arch = "sm_90a"} {
   %y = mlp.linear %h, %wd : tensor<?x256xf16>, tensor<1024x256xf16> -> tensor<?x1024xf16>
   return %y : tensor<?x1024xf16>

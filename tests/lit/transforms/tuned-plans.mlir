@@ -12,7 +12,7 @@
 // CHECK-SAME: m = [1, 8], tile = [8, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
 // CHECK-SAME: m = [241, 256], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>,
 // CHECK: mlp.linear {{.*}} {plans = [
-// CHECK-SAME: m = [1, 8], tile = [16, 128, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
+// CHECK-SAME: m = [1, 8], tile = [16, 64, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
 // CHECK-SAME: m = [9, 16], tile = [32, 64, 64], stages = 8, cluster = [1, 1], split_k = 2, swap_ab = true>,
 // CHECK-SAME: m = [17, 24], tile = [24, 64, 64], stages = 8, cluster = [1, 1], split_k = 1, swap_ab = true>,
 // CHECK-SAME: m = [{{[0-9]+}}, 65536], tile = [128, 256, 64], stages = 4, cluster = [1, 1], split_k = 1, swap_ab = false>]}
