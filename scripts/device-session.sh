@@ -48,3 +48,22 @@ warm_up() {
     > "$L/warm-up.log" 2>&1
   mark after-warm-up
 }
+# ab_validate <config-file> <tokens> <tuning-file>: the heuristic against the
+# tuning file's plans (another planner's, scripts/plans_as_tuning.py) on one
+# config, `mlpjit-bench --validate`, 3 interleaved rounds, into
+# $L/ab-<name>.log; each run cut at ${AB_TIMEOUT:-120} s, none started past
+# ${AB_DEADLINE:-470} s since the start (listed in $L/skipped.txt), so the
+# call's summary still prints.
+ab_validate() {
+  local name
+  name=$(basename "$1" .json)
+  if (($(date +%s) - T0 > ${AB_DEADLINE:-470})); then
+    echo "skipped $name" >> "$L/skipped.txt"
+    return
+  fi
+  mkdir -p "$L/cfg-$name" && cp "$1" "$L/cfg-$name/"
+  timeout "${AB_TIMEOUT:-120}" .device/bin/mlpjit-bench --validate "$L/cfg-$name" --tokens "$2" \
+    --tuning-file "$3" --validate-rounds 3 > "$L/ab-$name.log" 2>&1
+  echo "rc=$?" >> "$L/ab-$name.log"
+  mark "$name"
+}

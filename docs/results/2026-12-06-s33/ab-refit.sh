@@ -22,14 +22,7 @@ part=${1:?fit, val or big}
 source "$(dirname "$0")/../../../scripts/device-session.sh" ab-refit-$part
 R=$(dirname "$0")
 warm_up
-one() { # config-file tokens; skipped past ${AB_DEADLINE:-470} s (the summary still prints)
-  local name=$(basename $1 .json)
-  if (( $(date +%s) - T0 > ${AB_DEADLINE:-470} )); then echo "skipped $name" >> $L/skipped.txt; return; fi
-  mkdir -p $L/cfg-$name && cp $1 $L/cfg-$name/
-  timeout ${AB_TIMEOUT:-120} .device/bin/mlpjit-bench --validate $L/cfg-$name --tokens $2 \
-    --tuning-file $R/old-plans.json --validate-rounds 3 > $L/ab-$name.log 2>&1
-  echo rc=$? >> $L/ab-$name.log; mark $name
-}
+one() { ab_validate $1 $2 $R/old-plans.json; } # config-file tokens (device-session.sh)
 case $part in
 fit)
   one .device/fit/llama-3-70b.json 230,330,345,470
