@@ -30,7 +30,7 @@ namespace mlpjit {
 /// GEMMs, held out 1.0118 -> 1.0103 over 120; the 128-row tiles at long K
 /// had run 1.03-1.13x their estimate where wide swapAB tiles that pad fewer
 /// rows ran 0.96-1.02x (llama-3-70b at 330-470 tokens, H100). In the whole
-/// forward (H100, 59 points in changed ranges) new / old 0.986 geometric
+/// forward (H100, 61 points in changed ranges) new / old 0.985 geometric
 /// mean, 0.91-0.94 on the large configs at 170-470 tokens.
 struct DeviceModel {
   int smCount = 132;
