@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Session 34: the issue's tables on whatever GPU the call got (an H200 is
+# what they ask for; every table since session 27 was an H100's). Run from
+# the repository root on the GPU machine with .device/ carried
+# (scripts/stage-device.sh).
+#   bash tables.sh 1   mlpjit-bench's default sweep (4 shapes x 7 token
+#                      counts: mlpjit, both cuBLASLt baselines, the floor),
+#                      then the PyTorch peers (eager, merged, torch.compile,
+#                      max-autotune at M >= 1024; interleaved, 3 rounds) on
+#                      llama-3-8b and qwen2.5-7b at the same points
+#   bash tables.sh 2   the peers on gemma-7b and the tp8 shard, then the
+#                      validation sweep (heuristic vs tuned vs cuBLASLt) on
+#                      the validation configs that fit what time is left
+set -u
+part=${1:?1 or 2}
+source "$(dirname "$0")/../../../scripts/device-session.sh" tables-$part
+export MLPJIT_LIBRARY=$PWD/.device/lib/libmlpjit.so PYTHONPATH=$PWD/python
+nvidia-smi --query-gpu=name,clocks.max.sm,power.limit --format=csv > $L/gpu.txt
+warm_up
+tokens=1,16,64,256,1024,4096,8192
+peers() { # shapes timeout
+  timeout $2 python3 -m mlpjit.bench --shapes $1 --tokens $tokens --autotune --rounds 3 \
+    --json $L/peers.json > $L/peers.log 2> $L/peers.err
+  echo rc=$? >> $L/peers.log
+  mark after-peers
+}
+case $part in
+1) timeout 200 .device/bin/mlpjit-bench --tokens $tokens --json $L/bench.json \
+     > $L/bench.log 2>&1; echo rc=$? >> $L/bench.log; mark after-bench
+   peers llama-3-8b,qwen2.5-7b 330 ;;
+2) peers gemma-7b,llama-3-70b/tp8 300
+   # Smallest configs first; each run cut at 150 s, none started past 480 s.
+   for c in qwen2.5-0.5b llama-3.2-1b gemma-2-2b llama-2-7b mistral-nemo-12b; do
+     (($(date +%s) - T0 > 480)) && { echo "skipped $c" >> $L/skipped.txt; continue; }
+     mkdir -p $L/V-$c && cp .device/V/$c.json $L/V-$c/
+     timeout 150 .device/bin/mlpjit-bench --validate $L/V-$c --tokens 5,48,100,300,700,2500 \
+       --tuning-file $L/tuned-$c.json > $L/validate-$c.log 2>&1
+     echo rc=$? >> $L/validate-$c.log; mark $c
+   done ;;
+esac
+device_session_end
+cat $L/gpu.txt
+tail -32 $L/bench.log 2>/dev/null; cat $L/peers.log; tail -3 $L/peers.err
+for f in $L/validate-*.log; do [ -e "$f" ] && { echo "== $f"; sed -n '/^validation sweep/,$p' $f; }; done
+cat $L/clocks.txt $L/skipped.txt 2>/dev/null
+tar czf $OUT/tables-$part.tgz -C $L .
