@@ -39,9 +39,7 @@ WGMMA_N = [8, 16, 24, 32, 48] + list(range(64, 257, 8))
 # fewstage alone (--only=fewstage, 0.433 -> 0.036) in session 29 on every
 # log holding 3-stage rows (calib, calib2, calib12-swap, wide1, narrow160,
 # tune18, tune19) and tune29-700 (the 176-token wide tile's fit-shape rows);
-# tune19v and tune29v-700 held out. l2mem (the L2 rate's scaling with
-# another GPU's DRAM bandwidth) alone in session 34 on every log, when 106 of
-# 426 training GEMMs had run on an H100; it leaves the H200's rows unchanged.
+# tune19v and tune29v-700 held out.
 FITTED = ["tflops", "colpad", "onewg", "npow2", "swap", "fewstage", "smload", "l2", "epi", "splitfix", "fixed",
           "latency", "overlap", "direct", "boost"]
 # clustergain: the k-loop of a gated GEMM in 2x1 clusters, the median of the
@@ -57,7 +55,7 @@ FITTED_MEMORY_GBS = 4916.736
 COMMITTED = dict(PRIOR, tflops=859.3, colpad=19.92, onewg=0.9494, npow2=0.9723, swap=0.5932,
                  fewstage=0.036, smload=321.1, l2=15271.4, epi=1.124e-4, splitfix=4.295,
                  fixed=2.029, latency=1.770, overlap=4.782, direct=4.054, boost=0.1222,
-                 pingpong=1.097, ppgated=0.9476, wideswap=1.0434, swapmid=1.94, l2mem=0.2928)
+                 pingpong=1.097, ppgated=0.9476, wideswap=1.0434, swapmid=1.94)
 
 PINGPONG = "sm90_tma_ws_pingpong"
 def pingpong(r): return r.get("template", "sm90_tma_ws") == PINGPONG
@@ -112,9 +110,7 @@ def on_gpu(r, P):
     if sms == PRIOR["sms"] and abs(gbs / FITTED_MEMORY_GBS - 1) < 0.01:
         return P
     f = sms / PRIOR["sms"]
-    # L2 misses refill at DRAM speed (l2mem, DeviceModel::l2MemoryExponent).
-    l2 = P["l2"] * f * (gbs / FITTED_MEMORY_GBS) ** P["l2mem"]
-    return dict(P, sms=sms, tflops=P["tflops"] * f, l2=l2,
+    return dict(P, sms=sms, tflops=P["tflops"] * f, l2=P["l2"] * f,
                 hbm=P["hbm"] * gbs / FITTED_MEMORY_GBS)
 
 def estimate(r, P):
@@ -354,7 +350,6 @@ def main():
         elif key in ("onewg", "npow2", "swap"): Q[key] = min(1.0, Q[key] * f)
         elif key == "fixed": Q[key] = min(6.0, Q[key] * f)
         elif key == "overlap": Q[key] = max(2.0, Q[key] * f)
-        elif key == "l2mem": Q[key] = Q[key] + random.gauss(0, 0.2)
         elif key == "boost": Q[key] = max(0.0, Q[key] + random.gauss(0, 0.1))
         else: Q[key] *= f
         o = objective(Q)

@@ -192,8 +192,7 @@ DeviceModel DeviceModel::forGpu(int smCount, double memoryGBs) {
     return d;
   d.smCount = int(sms);
   d.mmaTflops *= sms / kFittedSmCount;
-  d.l2GBs *= sms / kFittedSmCount *
-             std::pow(gbs / kFittedMemoryGBs, d.l2MemoryExponent);
+  d.l2GBs *= sms / kFittedSmCount;
   d.hbmGBs *= gbs / kFittedMemoryGBs;
   return d;
 }

@@ -71,15 +71,6 @@ struct DeviceModel {
   // tune100-200 (13169 before): 64-row down tiles at 256-300 tokens re-read
   // the weights per 64 tokens and still ran at ~15 TB/s.
   double l2GBs = 15271.4;
-  // On another GPU the L2 rate scales with its DRAM bandwidth to this power
-  // (forGpu): L2 misses refill at DRAM speed, so the re-reads of narrow
-  // tiles cost more where DRAM is slower. Fitted alone (session 34) on every
-  // tuner log, 106 of whose 426 training GEMMs ran on an H100 (0.68x the
-  // H200's bandwidth: L2 rate 0.89x): training regret 1.0174 -> 1.0164, held
-  // out 1.0103 -> 1.0102 (the H200's rows are unchanged by construction);
-  // the H100's ping-pong 64x160 down tiles at long K had run 1.2x their
-  // estimate (phi-3-mini-4k at 800 tokens, qwen2.5-7b at 700).
-  double l2MemoryExponent = 0.2928;
   double smLoadGBs = 321.1;               // one SM's TMA rate from L2
   double epilogueUsPerElement = 1.124e-4; // activation + TMA store, per element
   double registerStoreCost = 4.054; // x that for stores from registers (v7)
@@ -122,8 +113,7 @@ struct DeviceModel {
   static constexpr double kFittedMemoryGBs = 4916.736;
   /// The fitted model scaled to a GPU with `smCount` SMs and `memoryGBs`
   /// peak DRAM bandwidth (0: the fitted GPU's): the chip-wide MMA and L2
-  /// rates with the SM count (per-SM rates stay), HBM with the bandwidth,
-  /// L2 also with the bandwidth to the power l2MemoryExponent.
+  /// rates with the SM count (per-SM rates stay), HBM with the bandwidth.
   /// The fitted GPU's SM count and a bandwidth within 1% of its: the fitted
   /// constants unchanged. Not modelled: clocks (an H100 PCIe's lower boost),
   /// L2 size. On an H100 SXM (3352 GB/s) the scaled estimates of session
