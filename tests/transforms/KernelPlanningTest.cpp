@@ -542,6 +542,22 @@ TEST(KernelHeuristic, NarrowSwapAbove128Tokens) {
     EXPECT_TRUE(sm90TunerOnlyCandidates(down, m).empty()) << "M = " << m;
     EXPECT_TRUE(sm90TunerOnlyCandidates(gateUp, m).empty()) << "M = " << m;
   }
+  // At 32 tokens or fewer the gated GEMM's 64-token tiles without swapAB,
+  // whole K, every width its 16-row gate/up blocks allow; none for the
+  // plain GEMM.
+  for (int64_t m : {1, 5, 32}) {
+    EXPECT_TRUE(sm90TunerOnlyCandidates(down, m).empty()) << "M = " << m;
+    std::set<int64_t> widths;
+    for (const KernelPlan &k : sm90TunerOnlyCandidates(gateUp, m)) {
+      EXPECT_EQ(rejection(gateUp, k), "");
+      EXPECT_FALSE(k.swapAB);
+      EXPECT_EQ(k.tileM, 64);
+      EXPECT_EQ(k.splitK, 1);
+      widths.insert(k.tileN);
+    }
+    EXPECT_EQ(widths, (std::set<int64_t>{128, 160, 192, 224, 256}));
+  }
+  EXPECT_TRUE(sm90TunerOnlyCandidates(gateUp, 33).empty());
   EXPECT_EQ(tilesOf(down, sm90Candidates(down, 257)), Tiles{});
   GemmProblem ampere = down;
   ampere.arch = "sm_80";

@@ -474,6 +474,17 @@ static int benchMain(int argc, char **argv) {
     return reportAndExit(fail("--validate, --ab-pad-intermediate and "
                               "--ab-exact-last-tile each compare two plan "
                               "sets: give one"));
+  // A tuning file without plans (not written yet) would time the heuristic
+  // against itself under --validate's "tuned" column.
+  if (!validateOpt.empty() && !tuneOpt) {
+    auto table = TunedPlanTable::load(tuningFileOpt);
+    if (!table)
+      return reportAndExit(table.takeError());
+    if (table->entries().empty())
+      return reportAndExit(fail("--validate: " + tuningFileOpt +
+                                " holds no tuned plans: add --tune to tune "
+                                "them first"));
+  }
   for (const std::string &file : files) {
     auto specs = loadMlpFile(file, llvm::errs());
     if (!specs)

@@ -727,6 +727,17 @@ std::vector<KernelPlan> mlpjit::sm90TunerOnlyCandidates(const GemmProblem &p,
   // GEMMs and ran 0.4-30% behind the fastest on the others, so it is not a
   // planner candidate. Every split, as the best one differed (3 vs 4); not
   // whole K, 2-3.4x behind everywhere (session 27, docs/performance.md).
+  // Gated GEMMs at 32 tokens or fewer: 64-token tiles without swapAB, whole
+  // K, 128-256 weight rows. The swapAB tiles stream 128 weight rows a CTA,
+  // so N / 128 tiles just above the SM count leave a second wave of few
+  // CTAs, each streaming its tile alone (gemma-2-2b's gate-up, 144 tiles:
+  // 27.5 us on the H200 against 17.7 of weights at its bandwidth; the
+  // model ties every tile there). Wider weight tiles fit one wave; their
+  // padded MMAs hide under the weight stream.
+  if (m <= 32 && isGated(p.epilogue))
+    for (const int64_t tn : {128, 160, 192, 224, 256})
+      if (tn % (2 * p.interleaveRows) == 0)
+        addTilePlans(out, p, m, 64, tn, /*swap=*/false, /*splitK=*/false);
   if (m > 160 && m <= 256) {
     std::vector<KernelPlan> splits;
     addTilePlans(splits, p, m, ceilDiv(m, 8) * 8, 128, /*swap=*/true);

@@ -33,8 +33,11 @@ case $part in
    for c in qwen2.5-0.5b llama-3.2-1b gemma-2-2b llama-2-7b mistral-nemo-12b; do
      (($(date +%s) - T0 > 480)) && { echo "skipped $c" >> $L/skipped.txt; continue; }
      mkdir -p $L/V-$c && cp .device/V/$c.json $L/V-$c/
+     # Call 4 ran this without --tune: the "tuned" column timed the
+     # heuristic's own plans again (an A/A run; mlpjit-bench now refuses a
+     # tuning file without plans).
      timeout 150 .device/bin/mlpjit-bench --validate $L/V-$c --tokens 5,48,100,300,700,2500 \
-       --tuning-file $L/tuned-$c.json > $L/validate-$c.log 2>&1
+       --tune --tuning-file $L/tuned-$c.json --tune-log $L/tune-$c.jsonl > $L/validate-$c.log 2>&1
      echo rc=$? >> $L/validate-$c.log; mark $c
    done ;;
 esac

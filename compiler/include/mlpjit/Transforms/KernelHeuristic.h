@@ -165,7 +165,9 @@ std::vector<KernelPlan> sm90Candidates(const GemmProblem &problem, int64_t m);
 /// (cuBLASLt's 128x104 1x2 kernel for the tp8 down GEMM at M = 200; the
 /// fastest candidate of 2 of 34 fit-set GEMMs, by 2%); at 161-256 tokens,
 /// for either GEMM, one narrow swapAB token tile of m rounded up to 8, whole
-/// K and its cheapest split. Empty outside 129-256 and off sm_90.
+/// K and its cheapest split; at 32 tokens or fewer, for the gated GEMM,
+/// 64-token tiles without swapAB of 128-256 weight rows, whole K. Empty
+/// elsewhere and off sm_90.
 std::vector<KernelPlan> sm90TunerOnlyCandidates(const GemmProblem &problem,
                                                 int64_t m);
 
