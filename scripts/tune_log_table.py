@@ -13,6 +13,10 @@ plan, the heuristic's, and their ratio (the target is within 5%).
 both` logs, one line per GEMM: the fastest plan timed interleaved and timed
 alone, and each plan's alone / interleaved time (a plan that holds a higher
 clock by itself under the power cap reads below the others).
+--forward compares the GEMM's time with the whole forward's in `--tune-timing
+forward` logs, one line per GEMM: the fastest plan by each, and each plan's
+forward minus the heuristic's forward against its GEMM time minus the
+heuristic's GEMM time (what the GEMM alone misses of the forward).
 """
 import argparse
 
@@ -57,15 +61,32 @@ def print_timing(paths):
             " ".join("%s %.3f" % (p[0], t[False] / t[True]) for p, t in sorted(plans.items()))))
 
 
+def print_forward(paths):
+    for (shape, m, role), rows in groups(paths):
+        rows = [r for r in rows if "forward_us" in r]
+        heur = next((r for r in rows if r.get("heuristic")), None)
+        if not heur:
+            continue
+        g = min(rows, key=lambda r: r["us"])
+        f = min(rows, key=lambda r: r["forward_us"])
+        print("%-16s %5d %-7s GEMM %-18s %7.1f | forward %-18s %7.1f | %s" % (
+            shape, m, role, plan(g), g["us"], plan(f), f["forward_us"],
+            " ".join("%s %+.1f/%+.1f" % (plan(r), r["forward_us"] - heur["forward_us"],
+                                         r["us"] - heur["us"]) for r in rows)))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--top", type=int, default=0)
     ap.add_argument("--best", action="store_true")
     ap.add_argument("--timing", action="store_true")
+    ap.add_argument("--forward", action="store_true")
     ap.add_argument("logs", nargs="+")
     args = ap.parse_args()
     if args.timing:
         return print_timing(args.logs)
+    if args.forward:
+        return print_forward(args.logs)
     for (shape, m, role), rows in groups(args.logs):
         heur = next((r for r in rows if r.get("heuristic")), None)
         if args.best:

@@ -187,7 +187,7 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
                      : run->down(reinterpret_cast<void *>(b.y(r)), *m, stream);
         });
       const int perGraph = 2 * TimingBuffers::kRotations;
-      std::vector<double> interleavedUs, aloneUs;
+      std::vector<double> interleavedUs, aloneUs, forwardUs;
       if (settings.timing != TuneTiming::Alone) {
         auto times =
             timeInterleaved(d, stream, variants, perGraph, settings.warmup,
@@ -206,12 +206,31 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
             return time.takeError();
           aloneUs.push_back(time->medianUs);
         }
-      // The pick: interleaved times unless only the alone ones were taken.
-      const std::vector<double> &pickUs =
+      if (settings.timing == TuneTiming::Forward) {
+        std::vector<std::function<llvm::Error(int)>> forwards;
+        for (const std::unique_ptr<Mlp> &run : passed)
+          forwards.push_back([&, run = run.get()](int r) {
+            return run->forward(reinterpret_cast<const void *>(b.x(r)),
+                                reinterpret_cast<void *>(b.y(r)), *m, stream);
+          });
+        auto times =
+            timeInterleaved(d, stream, forwards, perGraph, settings.warmup,
+                            settings.reps, settings.settleMs);
+        if (!times)
+          return times.takeError();
+        for (const TimingResult &t : *times)
+          forwardUs.push_back(t.medianUs);
+      }
+      // The GEMM's own times (the table's "us"), and what picks: the
+      // forwards where timed, else the GEMM's.
+      const std::vector<double> &gemmUs =
           interleavedUs.empty() ? aloneUs : interleavedUs;
+      const std::vector<double> &pickUs =
+          forwardUs.empty() ? gemmUs : forwardUs;
 
       double bestUs = 0, baseUs = 0, baseAloneUs = 0;
       int best = -1;
+      size_t bestPassed = 0;
       for (size_t p = 0; p < passed.size(); ++p) {
         const size_t c = passedIndex[p];
         const double us = pickUs[p];
@@ -251,6 +270,8 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
             llvm::json::Object row = plan;
             row["us"] = rowUs[p];
             row["interleaved"] = interleaved;
+            if (interleaved && !forwardUs.empty())
+              row["forward_us"] = forwardUs[p];
             // Flushed per row: a run cut short by a time limit keeps its rows.
             *settings.calibration << llvm::json::Value(std::move(row)) << "\n";
             settings.calibration->flush();
@@ -259,6 +280,7 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
         if (best < 0 || us < bestUs) {
           best = int(c);
           bestUs = us;
+          bestPassed = p;
         }
       }
       const KernelDesc &w = candidates[best];
@@ -276,11 +298,23 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
             "  alone: heuristic %8.1f us, fastest %s %8.1f us\n", baseAloneUs,
             describe(candidates[passedIndex[a]]).c_str(), aloneUs[a]);
       }
+      // Forward timing: the line above is in forwards; the GEMM's own times
+      // beside it, with the fastest by them.
+      if (!forwardUs.empty()) {
+        const size_t g = size_t(std::min_element(gemmUs.begin(), gemmUs.end()) -
+                                gemmUs.begin());
+        log << llvm::format("  (whole forwards) the GEMM alone: heuristic "
+                            "%8.1f us, the pick %8.1f us, fastest %s %8.1f "
+                            "us\n",
+                            gemmUs[0], gemmUs[bestPassed],
+                            describe(candidates[passedIndex[g]]).c_str(),
+                            gemmUs[g]);
+      }
       TunedPlan entry;
       static_cast<GemmShape &>(entry) = w.shape();
       entry.plan = w.plan();
       entry.m = *m;
-      entry.us = bestUs;
+      entry.us = gemmUs[bestPassed];
       entry.device = gpu.name();
       table.insert(entry);
     }

@@ -4,7 +4,8 @@
 // token counts, and for each of its two GEMMs: compile the candidate plans
 // around the heuristic's (candidatePlans, Transforms/CandidatePlans.h), check
 // each candidate's whole forward against cuBLASLt, time
-// the GEMM alone, and store the fastest in a TunedPlanTable.
+// the GEMM (or the forward around it: TuneTiming), and store the fastest in
+// a TunedPlanTable.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_TOOLS_TUNER_H
@@ -24,8 +25,12 @@ namespace mlpjit::harness {
 /// all at one clock, the one their mix holds. Alone: one after another, each
 /// with its own warm-up and settle, so each at the clock it holds by itself
 /// under the power cap, as the plan a user runs does. Both: the two in one
-/// process, picking by the interleaved times and logging both.
-enum class TuneTiming { Interleaved, Alone, Both };
+/// process, picking by the interleaved times and logging both. Forward:
+/// interleaved as well, then each candidate's whole forward (the other GEMM
+/// the heuristic's) interleaved, picking by the forward: the GEMM as the
+/// block runs it, its input just written by gate-up and the L2 holding the
+/// other GEMM's weights, not its own from the previous replay.
+enum class TuneTiming { Interleaved, Alone, Both, Forward };
 
 struct TuneSettings {
   int warmup = 5, reps = 30;

@@ -99,7 +99,11 @@ static cl::opt<TuneTiming> tuneTimingOpt(
                           "holds by itself"),
                clEnumValN(TuneTiming::Both, "both",
                           "both in one process; picks by the interleaved "
-                          "times, logs both")),
+                          "times, logs both"),
+               clEnumValN(TuneTiming::Forward, "forward",
+                          "interleaved, then each candidate's whole forward "
+                          "(the other GEMM the heuristic's) interleaved; "
+                          "picks by the forwards, logs both")),
     cl::init(TuneTiming::Interleaved));
 static cl::opt<std::string> tuneLogOpt(
     "tune-log",
