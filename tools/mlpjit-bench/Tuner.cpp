@@ -187,17 +187,25 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
                      : run->down(reinterpret_cast<void *>(b.y(r)), *m, stream);
         });
       const int perGraph = 2 * TimingBuffers::kRotations;
-      std::vector<double> interleavedUs, aloneUs, forwardUs;
-      if (settings.timing != TuneTiming::Alone) {
+      // Each variant's median, all timed interleaved.
+      auto timeAll =
+          [&](const std::vector<std::function<llvm::Error(int)>> &timed,
+              std::vector<double> &us) -> llvm::Error {
         auto times =
-            timeInterleaved(d, stream, variants, perGraph, settings.warmup,
+            timeInterleaved(d, stream, timed, perGraph, settings.warmup,
                             settings.reps, settings.settleMs);
         if (!times)
           return times.takeError();
         for (const TimingResult &t : *times)
-          interleavedUs.push_back(t.medianUs);
-      }
-      if (settings.timing != TuneTiming::Interleaved)
+          us.push_back(t.medianUs);
+        return llvm::Error::success();
+      };
+      std::vector<double> interleavedUs, aloneUs, forwardUs;
+      if (settings.timing != TuneTiming::Alone)
+        if (auto e = timeAll(variants, interleavedUs))
+          return e;
+      if (settings.timing == TuneTiming::Alone ||
+          settings.timing == TuneTiming::Both)
         for (const auto &variant : variants) {
           auto time =
               timeWithGraph(d, stream, variant, perGraph, settings.warmup,
@@ -213,13 +221,8 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
             return run->forward(reinterpret_cast<const void *>(b.x(r)),
                                 reinterpret_cast<void *>(b.y(r)), *m, stream);
           });
-        auto times =
-            timeInterleaved(d, stream, forwards, perGraph, settings.warmup,
-                            settings.reps, settings.settleMs);
-        if (!times)
-          return times.takeError();
-        for (const TimingResult &t : *times)
-          forwardUs.push_back(t.medianUs);
+        if (auto e = timeAll(forwards, forwardUs))
+          return e;
       }
       // The GEMM's own times (the table's "us"), and what picks: the
       // forwards where timed, else the GEMM's.
