@@ -232,8 +232,7 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
           forwardUs.empty() ? gemmUs : forwardUs;
 
       double bestUs = 0, baseUs = 0, baseAloneUs = 0;
-      int best = -1;
-      size_t bestPassed = 0;
+      std::optional<size_t> bestPassed; // index into passed
       for (size_t p = 0; p < passed.size(); ++p) {
         const size_t c = passedIndex[p];
         const double us = pickUs[p];
@@ -280,13 +279,12 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
             settings.calibration->flush();
           }
         }
-        if (best < 0 || us < bestUs) {
-          best = int(c);
+        if (!bestPassed || us < bestUs) {
           bestUs = us;
           bestPassed = p;
         }
       }
-      const KernelDesc &w = candidates[best];
+      const KernelDesc &w = candidates[passedIndex[*bestPassed]];
       log << llvm::format(
           "[%s] %-7s M=%-5lld heuristic %-24s %8.1f us -> %-24s "
           "%8.1f us (%zu candidates)\n",
@@ -309,7 +307,7 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
         log << llvm::format("  (whole forwards) the GEMM alone: heuristic "
                             "%8.1f us, the pick %8.1f us, fastest %s %8.1f "
                             "us\n",
-                            gemmUs[0], gemmUs[bestPassed],
+                            gemmUs[0], gemmUs[*bestPassed],
                             describe(candidates[passedIndex[g]]).c_str(),
                             gemmUs[g]);
       }
@@ -317,7 +315,7 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
       static_cast<GemmShape &>(entry) = w.shape();
       entry.plan = w.plan();
       entry.m = *m;
-      entry.us = gemmUs[bestPassed];
+      entry.us = gemmUs[*bestPassed];
       entry.device = gpu.name();
       table.insert(entry);
     }

@@ -454,6 +454,10 @@ static int benchMain(int argc, char **argv) {
     return runTensorParallelBench(options, tokens);
   }
 
+  if (int(!validateOpt.empty()) + int(abPadOpt) + int(abExactOpt) > 1)
+    return reportAndExit(fail("--validate, --ab-pad-intermediate and "
+                              "--ab-exact-last-tile each compare two plan "
+                              "sets: give one"));
   std::vector<BenchShape> shapes;
   std::vector<std::string> files(inputFiles.begin(), inputFiles.end());
   if (!validateOpt.empty()) {
@@ -473,21 +477,17 @@ static int benchMain(int argc, char **argv) {
       return reportAndExit(fail("--validate compares with tuned plans: add "
                                 "--tune (and a --tuning-file to write), or "
                                 "a --tuning-file of plans tuned before"));
-  }
-  if (int(!validateOpt.empty()) + int(abPadOpt) + int(abExactOpt) > 1)
-    return reportAndExit(fail("--validate, --ab-pad-intermediate and "
-                              "--ab-exact-last-tile each compare two plan "
-                              "sets: give one"));
-  // A tuning file without plans (not written yet) would time the heuristic
-  // against itself under --validate's "tuned" column.
-  if (!validateOpt.empty() && !tuneOpt) {
-    auto table = TunedPlanTable::load(tuningFileOpt);
-    if (!table)
-      return reportAndExit(table.takeError());
-    if (table->entries().empty())
-      return reportAndExit(fail("--validate: " + tuningFileOpt +
-                                " holds no tuned plans: add --tune to tune "
-                                "them first"));
+    // A file without plans (not written yet) would time the heuristic
+    // against itself under the "tuned" column.
+    if (!tuneOpt) {
+      auto table = TunedPlanTable::load(tuningFileOpt);
+      if (!table)
+        return reportAndExit(table.takeError());
+      if (table->entries().empty())
+        return reportAndExit(fail("--validate: " + tuningFileOpt +
+                                  " holds no tuned plans: add --tune to tune "
+                                  "them first"));
+    }
   }
   for (const std::string &file : files) {
     auto specs = loadMlpFile(file, llvm::errs());
