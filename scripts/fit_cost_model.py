@@ -158,9 +158,11 @@ def estimate(r, P):
     if cl > 1: sm_us *= P["clustergain"]
     out = n // 2 if r["gated"] else n
     nbytes = 2.0 * (n * k + m * k + m * out) + (2.0 * units * tm * tn * 4 if s > 1 else 0)
-    # Little's law: the active CTAs' pipelines keep stages x k-tile bytes in flight.
-    in_flight = active * r["stages"] * kbytes
-    hbm_us = nbytes / min(P["hbm"] * 1e3, in_flight / P["latency"])
+    # Little's law: the active CTAs' pipelines keep stages x k-tile bytes in
+    # flight; a last, partial wave's CTAs stream their share alone.
+    def hbm_rate(ctas): return min(P["hbm"] * 1e3, ctas * r["stages"] * kbytes / P["latency"])
+    full, tail = divmod(units, slots)
+    hbm_us = nbytes / units * (full * slots / hbm_rate(slots) + (tail / hbm_rate(tail) if tail else 0))
     l2_us = units * kper * kbytes / (P["l2"] * 1e3)
     # A p-norm, not max(): the limits overlap imperfectly, so a plan that
     # moves fewer bytes or MMAs wins among ones bound by the same limit.

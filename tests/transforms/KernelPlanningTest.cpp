@@ -780,6 +780,24 @@ TEST(KernelHeuristic, RegisterStoresCostMore) {
   EXPECT_EQ(estimateMicros(p, tma, 300), estimateMicros(cheap, tma, 300));
 }
 
+// A last, partial wave streams its share of the bytes alone, at what its
+// own CTAs keep in flight: llama-2-7b's gate-up at 5 tokens in 64x160 tiles
+// is 138 CTAs, 6 after a full wave of 132 (73.2 us on the H100 against 62.3
+// for the 115 CTAs of 64x192, docs/results/2026-12-06-s35/tune35v.jsonl).
+TEST(KernelHeuristic, LastPartialWaveStreamsAlone) {
+  GemmProblem p = gatedGemm(22016, 4096);
+  p.interleaveRows = 16;
+  p.device = DeviceModel::forGpu(132, 3352.32);
+  KernelPlan tail{"sm90_tma_ws", 1, 1, 64, 160, 64, 7, 1, 1, 1, false};
+  KernelPlan oneWave{"sm90_tma_ws", 1, 1, 64, 192, 64, 6, 1, 1, 1, false};
+  EXPECT_GT(estimateMicros(p, tail, 5), 1.1 * estimateMicros(p, oneWave, 5));
+  // Where 6 CTAs alone would keep HBM busy, the tail costs nothing extra.
+  GemmProblem shortLatency = p;
+  shortLatency.device.hbmLatencyUs = 1e-3;
+  EXPECT_LT(estimateMicros(shortLatency, tail, 5),
+            1.02 * estimateMicros(shortLatency, oneWave, 5));
+}
+
 // Idle SMs clock higher (powerBoost): a plan that leaves SMs idle computes
 // faster per SM than the full-chip rate, one that fills them does not. The
 // H200 measured tp8 gate-up at M = 64 unsplit (56 CTAs) at 32.7 us against

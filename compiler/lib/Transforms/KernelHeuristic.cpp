@@ -313,11 +313,19 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
     bytes += 2.0 * double(units * tm * tn * 4);
   if (pieces)
     bytes += 2.0 * double(streamUnits * tm * tn * 4);
-  const double inFlightBytes =
-      double(active) * double(plan.stages) * kTileBytes;
-  const double hbmBytesPerUs =
-      std::min(dev.hbmGBs * 1e3, inFlightBytes / dev.hbmLatencyUs);
-  const double hbmUs = bytes / hbmBytesPerUs;
+  // A last, partial wave's CTAs stream their share alone: 6 CTAs after a
+  // wave of 132 (llama-2-7b's gate-up in 64x160 tiles at 5 tokens) ran 1.18x
+  // the one-wave tiles' time (tune35v.jsonl).
+  const auto hbmBytesPerUs = [&](int64_t ctas) {
+    return std::min(dev.hbmGBs * 1e3, double(ctas) * double(plan.stages) *
+                                          kTileBytes / dev.hbmLatencyUs);
+  };
+  const int64_t fullWaveUnits = units / slots * slots;
+  const int64_t tailUnits = units - fullWaveUnits;
+  const double unitBytes = bytes / double(units);
+  double hbmUs = unitBytes * double(fullWaveUnits) / hbmBytesPerUs(slots);
+  if (tailUnits > 0)
+    hbmUs += unitBytes * double(tailUnits) / hbmBytesPerUs(tailUnits);
   // L2 -> shared memory: every unit's tiles, re-reads included (token tiles
   // re-read the weights, weight tiles the tokens).
   const double l2Us = double(units * kPer) * kTileBytes / (dev.l2GBs * 1e3);

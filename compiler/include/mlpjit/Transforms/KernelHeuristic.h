@@ -64,7 +64,8 @@ struct DeviceModel {
   double hbmGBs = 4200; // streaming bandwidth (prior, not fitted)
   // Little's law: HBM runs below hbmGBs unless the active CTAs' pipelines
   // keep hbmGBs x this latency in flight (prior: 56 CTAs x 8 stages of
-  // 18 KiB streamed 9% slower than 112 such CTAs; calib.jsonl).
+  // 18 KiB streamed 9% slower than 112 such CTAs; calib.jsonl). Taken per
+  // wave since session 35: a last, partial wave keeps only its own CTAs'.
   double hbmLatencyUs = 1.770;
   // L2 -> shared memory, all SMs together. Refit with overlapNorm and
   // gatedPingPongEfficiency in session 17 on fit13, wide1-2, narrow160 and
