@@ -314,7 +314,7 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
   if (pieces)
     bytes += 2.0 * double(streamUnits * tm * tn * 4);
   // A last, partial wave's CTAs stream their share alone: 6 CTAs after a
-  // wave of 132 (llama-2-7b's gate-up in 64x160 tiles at 5 tokens) ran 1.18x
+  // wave of 132 (llama-2-7b's gate-up in 64x160 tiles at 5 tokens) ran 1.17x
   // the one-wave tiles' time (tune35v.jsonl).
   const auto hbmBytesPerUs = [&](int64_t ctas) {
     return std::min(dev.hbmGBs * 1e3, double(ctas) * double(plan.stages) *
