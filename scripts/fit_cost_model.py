@@ -17,8 +17,10 @@ they carry up to ~15% of clock noise at M = 256-1024; calib9.jsonl was settled (
 predates the field; calib10.jsonl (session 9) is settled. calib11.jsonl timed the reverted v11
 kernel (padding rows skipping their MMAs): do not fit on it.
 
-  /usr/bin/python3 scripts/fit_cost_model.py [--no-fit | --only=NAME,...] TRAIN.jsonl...
-      [--check HELD_OUT.jsonl...]
+  /usr/bin/python3 scripts/fit_cost_model.py [--no-fit | --only=NAME,...] [--cold-only]
+      TRAIN.jsonl... [--check HELD_OUT.jsonl...]
+
+--cold-only leaves out the rows of GEMMs whose weights fit in the L2 (l2_resident).
 """
 import collections, json, math, random, sys
 
@@ -245,6 +247,17 @@ def register_store_row(path, r):
 # sm_count and memory_gbs (session 28): the GPU they ran on, as those fields.
 LOG_GPUS = {"tune28h100": dict(sm_count=132, memory_gbs=3352.32)}
 
+# The L2 of the H100 and the H200 (CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE), for rows
+# logged before the tuner wrote "l2_bytes" (session 35).
+L2_BYTES = 50 * 2 ** 20
+
+def l2_resident(r):
+    """Whether a row's weights fit in the L2: the tuner times every candidate on one
+    copy of them, so such rows read the weights from the L2, not from memory
+    (llama-3.2-1b's 32 MiB down GEMM ran 0.85x its weights' time at the H100's peak
+    DRAM bandwidth). --cold-only leaves them out."""
+    return r["n"] * r["k"] * 2 < r.get("l2_bytes", L2_BYTES)
+
 def read_rows(paths, every_kernel=False, keep=lambda path, r: True):
     """Every row of the tuner logs, whatever the plan, but (unless
     every_kernel) those of a kernel no longer built (register_store_row) and
@@ -326,11 +339,13 @@ def main():
     # --only a,b: fit just those constants, the others stay as committed.
     only = [a for a in sys.argv[1:] if a.startswith("--only=")]
     fitted = only[0][len("--only="):].split(",") if only else FITTED
-    args = [a for a in sys.argv[1:] if a != "--no-fit" and
+    args = [a for a in sys.argv[1:] if a not in ("--no-fit", "--cold-only") and
             not a.startswith(("--only=", "--start=", "--save="))]
     held = args[args.index("--check") + 1:] if "--check" in args else []
     train = args[:len(args) - len(held) - (1 if held else 0)]
-    rows, groups = load(train, lambda path, r: not validation_row(r))
+    # --cold-only: rows whose weights stream from memory only (l2_resident).
+    cold = (lambda r: not l2_resident(r)) if "--cold-only" in sys.argv else (lambda r: True)
+    rows, groups = load(train, lambda path, r: not validation_row(r) and cold(r))
 
     def objective(P):
         regret = sum((2.0 if key[2] <= 64 else 1.0) *
@@ -363,7 +378,7 @@ def main():
         json.dump(P, open(save[0][len("--save="):], "w"))
     report(groups, P, "training logs:")
     if held:
-        report(load(held + train, lambda path, r: path in held or validation_row(r))[1], P,
+        report(load(held + train, lambda path, r: (path in held or validation_row(r)) and cold(r))[1], P,
                "held-out logs (not fitted):", worst=15)
 
 if __name__ == "__main__":
