@@ -317,6 +317,9 @@ def load(paths, keep=lambda path, r: True):
 
 def report(groups, P, title, worst=10):
     """Regret of the model's pick against the fastest timed candidate."""
+    if not groups:
+        print(title + "\nno rows")
+        return
     picks = []
     for key, v in groups.items():
         b = min(v, key=lambda r: r["us"]); p = min(v, key=lambda r: rank(r, P))
