@@ -281,13 +281,9 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
   }
   // One copy of the weights serves every timed forward: under the L2's
   // size they are read from it, not from memory (gpt2, qwen2.5-0.5b).
-  int64_t weightBytes = 0;
-  for (KernelRole role : {KernelRole::gate_up, KernelRole::down})
-    for (const CompiledKernel &k : mlps.front()->compiled().kernels)
-      if (k.desc.role == role) {
-        weightBytes += k.desc.n * k.desc.k * 2; // bf16 or f16
-        break;
-      }
+  // gate (gated blocks), up and down, 16-bit each (as randomWeights fills).
+  const int64_t weightBytes = (isGated(spec.activation) ? 3 : 2) *
+                              spec.hidden * spec.intermediate * 2;
   if (weightBytes < gpu.context().l2Bytes())
     llvm::errs() << "[" << shape.name << "] note: its weights ("
                  << weightBytes / (1 << 20) << " MiB) fit in the L2 ("
