@@ -252,11 +252,12 @@ LOG_GPUS = {"tune28h100": dict(sm_count=132, memory_gbs=3352.32)}
 L2_BYTES = 50 * 2 ** 20
 
 def l2_resident(r):
-    """Whether a row's weights fit in the L2: the tuner times every candidate on one
-    copy of them, so such rows read the weights from the L2, not from memory
-    (llama-3.2-1b's 32 MiB down GEMM ran 0.85x its weights' time at the H100's peak
-    DRAM bandwidth). --cold-only leaves them out."""
-    return r["n"] * r["k"] * 2 < r.get("l2_bytes", L2_BYTES)
+    """Whether a row's weights, all the copies its timed calls rotated through
+    ("weight_copies", 1 before session 36), fit in the L2: such rows read the weights
+    from the L2, not from memory (llama-3.2-1b's 32 MiB down GEMM on one copy ran 0.85x
+    its weights' time at the H100's peak DRAM bandwidth). --cold-only leaves them
+    out."""
+    return r.get("weight_copies", 1) * r["n"] * r["k"] * 2 < r.get("l2_bytes", L2_BYTES)
 
 def read_rows(paths, every_kernel=False, keep=lambda path, r: True):
     """Every row of the tuner logs, whatever the plan, but (unless

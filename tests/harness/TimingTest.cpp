@@ -218,4 +218,23 @@ TEST_F(TimingTest, NoVariantIsAnErrorNotACrash) {
   EXPECT_EQ(sim.launches, 0);
 }
 
+// Weight copies: enough that the rotation holds 3x the L2 (50 MiB, the
+// H100's and H200's), a power of two, between 1 and kMaxWeightCopies.
+TEST(ColdWeightCopies, HoldThreeTimesTheL2) {
+  constexpr int64_t MiB = 1 << 20, l2 = 50 * MiB;
+  EXPECT_EQ(coldWeightCopies(int64_t(9.4 * MiB), l2), 16); // gpt2's block
+  EXPECT_EQ(coldWeightCopies(26 * MiB, l2), 8);            // qwen2.5-0.5b's
+  EXPECT_EQ(coldWeightCopies(int64_t(33.5 * MiB), l2), 8); // a down GEMM
+  EXPECT_EQ(coldWeightCopies(117 * MiB, l2), 2);           // llama-3-8b down
+  EXPECT_EQ(coldWeightCopies(149 * MiB, l2), 2);
+  EXPECT_EQ(coldWeightCopies(150 * MiB, l2), 1);
+  EXPECT_EQ(coldWeightCopies(352 * MiB, l2), 1); // llama-3-8b's block
+}
+
+TEST(ColdWeightCopies, NeverMoreThanTheCap) {
+  EXPECT_EQ(coldWeightCopies(1, 50 << 20), kMaxWeightCopies);
+  EXPECT_EQ(coldWeightCopies(0, 50 << 20), kMaxWeightCopies);
+  EXPECT_EQ(coldWeightCopies(1 << 20, 0), 1); // no L2 reported
+}
+
 } // namespace

@@ -1,5 +1,6 @@
 //===- DeviceMlp.cpp ------------------------------------------------------===//
 #include "DeviceMlp.h"
+#include "Timing.h"
 
 #include "mlpjit/HostReference.h"
 #include "mlpjit/mlpjit.h"
@@ -132,103 +133,116 @@ llvm::Expected<std::unique_ptr<DeviceMlp>>
 DeviceMlp::compile(GpuSession &gpu, const MlpSpec &spec,
                    std::optional<std::string> tuningFile,
                    const DeviceMlp *weightsOf,
-                   const MlpKernels::LoadOptions &load) {
+                   const MlpKernels::LoadOptions &load, int weightCopies) {
   CompileOptions options;
   options.tuningFile = std::move(tuningFile);
   options.cubin = true;
   auto compiled = compileMlp(spec, options);
   if (!compiled)
     return compiled.takeError();
-  return create(gpu, *compiled, /*seed=*/17, weightsOf, load);
+  return create(gpu, *compiled, /*seed=*/17, weightsOf, load, weightCopies);
 }
 
 llvm::Expected<std::unique_ptr<DeviceMlp>>
 DeviceMlp::create(GpuSession &gpu, const CompiledMlp &compiled,
                   unsigned long long seed, const DeviceMlp *weightsOf,
-                  const MlpKernels::LoadOptions &load) {
+                  const MlpKernels::LoadOptions &load, int weightCopies) {
+  if (!weightsOf && (weightCopies < 1 || weightCopies > kMaxWeightCopies))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "weight copies must be 1 to " +
+                                       llvm::Twine(kMaxWeightCopies) +
+                                       ", got " + llvm::Twine(weightCopies));
   std::unique_ptr<DeviceMlp> dm(new DeviceMlp(gpu));
   dm->specCopy = compiled.spec;
   dm->program = compiled;
-  auto mlp = Mlp::load(toProgram(compiled), gpu.context(), load);
-  if (!mlp)
-    return mlp.takeError();
-  if (weightsOf) {
-    dm->w = weightsOf->w; // not owned: weightsOf's storage holds them
-    if (auto e = weightsOf->shareWeights(**mlp))
-      return e;
-    dm->mlp = std::move(*mlp);
-    return dm;
+  const MlpProgram program = toProgram(compiled);
+  auto kernels = MlpKernels::load(program, gpu.context(), load);
+  if (!kernels)
+    return kernels.takeError();
+  dm->kernels = std::move(*kernels);
+  auto workspace = DeviceBuffer::allocate(
+      gpu.context(), dm->kernels->workspaceBytes(program.tokensMax));
+  if (!workspace)
+    return workspace.takeError();
+  dm->ownWorkspace = std::move(*workspace);
+  const int n = weightsOf ? weightsOf->weightCopies() : weightCopies;
+  for (int c = 0; c < n; ++c) {
+    auto layer = MlpLayer::create(dm->kernels);
+    if (!layer)
+      return layer.takeError();
+    if (weightsOf) {
+      // Not owned: weightsOf's storage holds them.
+      dm->copies.push_back(weightsOf->copies[c]);
+      if (auto e = (*layer)->shareWeights(*weightsOf->layers[c]))
+        return e;
+    } else {
+      auto w =
+          randomWeights(gpu, dm->specCopy, seed + 1000ull * c, dm->storage);
+      if (!w)
+        return w.takeError();
+      dm->copies.push_back(*w);
+      WeightPointers ptrs;
+      ptrs.gate = reinterpret_cast<const void *>(w->gate);
+      ptrs.up = reinterpret_cast<const void *>(w->up);
+      ptrs.down = reinterpret_cast<const void *>(w->down);
+      ptrs.gateBias = reinterpret_cast<const void *>(w->gateBias);
+      ptrs.upBias = reinterpret_cast<const void *>(w->upBias);
+      ptrs.downBias = reinterpret_cast<const void *>(w->downBias);
+      if (auto e = (*layer)->setWeights(ptrs, gpu.stream()))
+        return e;
+    }
+    dm->layers.push_back(std::move(*layer));
   }
-  auto w = randomWeights(gpu, dm->specCopy, seed, dm->storage);
-  if (!w)
-    return w.takeError();
-  dm->w = *w;
-  if (auto e = dm->adopt(std::move(*mlp)))
-    return e;
+  if (!weightsOf)
+    if (auto e = gpu.synchronize())
+      return e;
   return dm;
 }
 
 DeviceMlp::~DeviceMlp() = default;
 
-llvm::Error DeviceMlp::adopt(std::unique_ptr<Mlp> other) {
-  if (auto e = bindWeights(*other))
-    return e;
-  mlp = std::move(other);
-  return llvm::Error::success();
+size_t DeviceMlp::workspaceBytes() const { return ownWorkspace.size(); }
+
+void *DeviceMlp::workspacePtr() const {
+  return externalWorkspace ? reinterpret_cast<void *>(externalWorkspace)
+                           : ownWorkspace.get();
 }
 
-llvm::Error DeviceMlp::bindWeights(Mlp &other) const {
-  WeightPointers ptrs;
-  ptrs.gate = reinterpret_cast<const void *>(w.gate);
-  ptrs.up = reinterpret_cast<const void *>(w.up);
-  ptrs.down = reinterpret_cast<const void *>(w.down);
-  ptrs.gateBias = reinterpret_cast<const void *>(w.gateBias);
-  ptrs.upBias = reinterpret_cast<const void *>(w.upBias);
-  ptrs.downBias = reinterpret_cast<const void *>(w.downBias);
-  if (auto e = other.setWeights(ptrs, gpu.stream()))
-    return e;
-  return gpu.synchronize();
-}
-
-size_t DeviceMlp::workspaceBytes() const { return mlp->workspaceBytes(); }
-
-llvm::Error DeviceMlp::shareWeights(Mlp &other) const {
-  return other.shareWeights(*mlp);
+size_t DeviceMlp::workspaceSize() const {
+  return externalWorkspace ? externalWorkspaceBytes : ownWorkspace.size();
 }
 
 llvm::Error DeviceMlp::forward(CUdeviceptr x, CUdeviceptr y, int64_t m,
-                               CUstream stream) const {
-  const auto *px = reinterpret_cast<const void *>(x);
-  auto *py = reinterpret_cast<void *>(y);
-  if (externalWorkspace)
-    return mlp->mlpLayer().forward(px, py, m,
-                                   reinterpret_cast<void *>(externalWorkspace),
-                                   externalWorkspaceBytes, stream);
-  return mlp->forward(px, py, m, stream);
+                               CUstream stream, int call) const {
+  return layer(call).forward(reinterpret_cast<const void *>(x),
+                             reinterpret_cast<void *>(y), m, workspacePtr(),
+                             workspaceSize(), stream);
 }
 
-llvm::Error DeviceMlp::gateUp(CUdeviceptr x, int64_t m, CUstream stream) const {
-  const auto *px = reinterpret_cast<const void *>(x);
-  if (externalWorkspace)
-    return mlp->mlpLayer().gateUp(px, m,
-                                  reinterpret_cast<void *>(externalWorkspace),
-                                  externalWorkspaceBytes, stream);
-  return mlp->gateUp(px, m, stream);
+llvm::Error DeviceMlp::gateUp(CUdeviceptr x, int64_t m, CUstream stream,
+                              int call) const {
+  return layer(call).gateUp(reinterpret_cast<const void *>(x), m,
+                            workspacePtr(), workspaceSize(), stream);
 }
 
-llvm::Error DeviceMlp::down(CUdeviceptr y, int64_t m, CUstream stream) const {
-  auto *py = reinterpret_cast<void *>(y);
-  if (externalWorkspace)
-    return mlp->mlpLayer().down(py, m,
-                                reinterpret_cast<void *>(externalWorkspace),
-                                externalWorkspaceBytes, stream);
-  return mlp->down(py, m, stream);
+llvm::Error DeviceMlp::down(CUdeviceptr y, int64_t m, CUstream stream,
+                            int call) const {
+  return layer(call).down(reinterpret_cast<void *>(y), m, workspacePtr(),
+                          workspaceSize(), stream);
 }
 
 llvm::Expected<double> DeviceMlp::cpuCheck(CUdeviceptr x, CUdeviceptr y,
                                            int64_t m,
-                                           llvm::ArrayRef<int64_t> rows) {
+                                           llvm::ArrayRef<int64_t> rows,
+                                           int call) {
   const MlpSpec &spec = specCopy;
+  const int copy = int(size_t(call) % copies.size());
+  if (copy != hostCopy)
+    for (std::vector<double> *v : {&hostGate, &hostUp, &hostDown, &hostGateBias,
+                                   &hostUpBias, &hostDownBias})
+      v->clear();
+  hostCopy = copy;
+  const MlpWeights &w = copies[copy];
   const int64_t h = spec.hidden, i = spec.intermediate;
   const bool gated = isGated(spec.activation);
   auto load = [&](CUdeviceptr p, size_t n,
@@ -327,25 +341,26 @@ CublasLtMlp DeviceMlp::cublasLtBaseline() const {
 llvm::Expected<DeviceMlp::Check>
 DeviceMlp::checkForward(CublasLtMlp *baseline, CUdeviceptr x, CUdeviceptr y,
                         CUdeviceptr yRef, CUdeviceptr scratch, int64_t m,
-                        llvm::ArrayRef<int64_t> cpuRows, CUstream stream) {
+                        llvm::ArrayRef<int64_t> cpuRows, CUstream stream,
+                        int call) {
   const size_t elems = size_t(m) * specCopy.hidden;
   if (auto e = gpu.kernels().poison(y, elems, stream))
     return e;
   if (auto e = gpu.kernels().poison(yRef, elems, stream))
     return e;
-  if (auto e = forward(x, y, m, stream))
+  if (auto e = forward(x, y, m, stream, call))
     return e;
   Check check;
   check.cublasChecked = baseline != nullptr;
   if (baseline) {
-    if (auto e = baseline->unfused(w, x, yRef, m, scratch, stream))
+    if (auto e = baseline->unfused(weights(call), x, yRef, m, scratch, stream))
       return e;
     auto errCublas = relativeError(gpu, y, yRef, elems, specCopy.dtype);
     if (!errCublas)
       return errCublas.takeError();
     check.relErrCublas = *errCublas;
   }
-  auto errCpu = cpuCheck(x, y, m, cpuRows);
+  auto errCpu = cpuCheck(x, y, m, cpuRows, call);
   if (!errCpu)
     return errCpu.takeError();
   check.relErrCpu = *errCpu;

@@ -14,6 +14,7 @@
 #include "mlpjit/Pipeline/Compile.h"
 #include "mlpjit/mlpjit.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -53,6 +54,11 @@ struct TimingBuffers {
   /// x and y of call r.
   CUdeviceptr x(int r) const { return xs[r % kRotations].ptr(); }
   CUdeviceptr y(int r) const { return ys[r % kRotations].ptr(); }
+  /// Calls per CUDA graph that pass through every rotation of x and y and of
+  /// `weightCopies` weight copies (a power of two), each at least twice.
+  static int callsPerGraph(int weightCopies) {
+    return std::max(2 * kRotations, weightCopies);
+  }
   /// x of rotation r is filled with uniform [-1, 1] from seed + r.
   static llvm::Expected<TimingBuffers>
   allocate(const GpuSession &gpu, DType dtype, int64_t m, int64_t hidden,
@@ -89,15 +95,18 @@ llvm::Expected<MlpWeights> randomWeights(GpuSession &gpu, const MlpSpec &spec,
 
 class DeviceMlp {
 public:
-  /// Loads `compiled` with random weights from `seed`; or, with `weightsOf`
-  /// (of the same block, outliving the result), on that object's weights,
-  /// its packed gate/up copy included (Mlp::shareWeights), so that two plan
-  /// sets stream the same memory. `load` as Mlp::load takes it.
+  /// Loads `compiled` with `weightCopies` copies of random weights, copy c
+  /// from seed + 1000c (one layer each, on one set of kernels); or, with
+  /// `weightsOf` (of the same block, outliving the result), on that object's
+  /// copies, their packed gate/up weights included (MlpLayer::shareWeights),
+  /// so that two plan sets stream the same memory. `load` as
+  /// MlpKernels::load takes it.
   static llvm::Expected<std::unique_ptr<DeviceMlp>>
   create(GpuSession &gpu, const CompiledMlp &compiled, unsigned long long seed,
          const DeviceMlp *weightsOf = nullptr,
          const MlpKernels::LoadOptions &load =
-             MlpKernels::LoadOptions::fromEnvironment());
+             MlpKernels::LoadOptions::fromEnvironment(),
+         int weightCopies = 1);
   /// Compiles `spec` (tuningFile as CompileOptions takes it: unset, the
   /// default file; empty, the heuristic's plans alone) and creates it with
   /// weights from seed 17 (or `weightsOf`'s), as the benchmark and the tuner
@@ -107,7 +116,8 @@ public:
           std::optional<std::string> tuningFile,
           const DeviceMlp *weightsOf = nullptr,
           const MlpKernels::LoadOptions &load =
-              MlpKernels::LoadOptions::fromEnvironment());
+              MlpKernels::LoadOptions::fromEnvironment(),
+          int weightCopies = 1);
   ~DeviceMlp();
 
   /// Runs forward, gateUp and down in this workspace (at least
@@ -119,37 +129,37 @@ public:
   }
   size_t workspaceBytes() const;
 
-  /// y[m, h] = mlp(x[m, h]): both kernels.
-  llvm::Error forward(CUdeviceptr x, CUdeviceptr y, int64_t m,
-                      CUstream stream) const;
+  /// y[m, h] = mlp(x[m, h]): both kernels, on weight copy
+  /// `call` % weightCopies() (a timed loop passes its call index).
+  llvm::Error forward(CUdeviceptr x, CUdeviceptr y, int64_t m, CUstream stream,
+                      int call = 0) const;
   /// Only the first (gate-up) or the second (down) kernel, for timing.
-  llvm::Error gateUp(CUdeviceptr x, int64_t m, CUstream stream) const;
-  llvm::Error down(CUdeviceptr y, int64_t m, CUstream stream) const;
+  llvm::Error gateUp(CUdeviceptr x, int64_t m, CUstream stream,
+                     int call = 0) const;
+  llvm::Error down(CUdeviceptr y, int64_t m, CUstream stream,
+                   int call = 0) const;
 
-  /// Runs `other` (loaded from a program of the same block, e.g. another
-  /// plan) on this object's weights from now on.
-  llvm::Error adopt(std::unique_ptr<Mlp> other);
-  /// Points `other` (of the same block) at this object's weights, its
-  /// packed gate/up copy included, without taking it over: the tuner's
-  /// candidates, timed interleaved, stream one copy, so that none reads
-  /// faster for where its copy landed.
-  llvm::Error shareWeights(Mlp &other) const;
-
-  const MlpWeights &weights() const { return w; }
+  int weightCopies() const { return int(layers.size()); }
+  /// The weights of copy `call` % weightCopies().
+  const MlpWeights &weights(int call = 0) const {
+    return copies[size_t(call) % copies.size()];
+  }
   /// The cuBLASLt MLPs (unfused and merged) of this block, the baselines the
   /// checks and the benchmark compare with.
   CublasLtMlp cublasLtBaseline() const;
   const MlpSpec &spec() const { return specCopy; }
   const CompiledMlp &compiled() const { return program; }
 
-  /// float64 CPU reference of the given rows of y = mlp(x), compared with
-  /// the device output: ‖y − ref‖ / ‖ref‖ over those rows.
+  /// float64 CPU reference of the given rows of y = mlp(x) on weight copy
+  /// `call` % weightCopies(), compared with the device output: ‖y − ref‖ /
+  /// ‖ref‖ over those rows.
   llvm::Expected<double> cpuCheck(CUdeviceptr x, CUdeviceptr y, int64_t m,
-                                  llvm::ArrayRef<int64_t> rows);
+                                  llvm::ArrayRef<int64_t> rows, int call = 0);
 
   /// The check every tool runs before timing: y and yRef poisoned, y =
-  /// forward(x), yRef = `baseline`'s unfused MLP of x, then y against yRef
-  /// and against the float64 reference on `cpuRows` (cpuCheck).
+  /// forward(x) on weight copy `call`, yRef = `baseline`'s unfused MLP of x
+  /// on the same copy, then y against yRef and against the float64
+  /// reference on `cpuRows` (cpuCheck).
   struct Check {
     double relErrCublas = 0, relErrCpu = 0;
     bool cublasChecked = true;
@@ -164,21 +174,27 @@ public:
                                      CUdeviceptr y, CUdeviceptr yRef,
                                      CUdeviceptr scratch, int64_t m,
                                      llvm::ArrayRef<int64_t> cpuRows,
-                                     CUstream stream);
+                                     CUstream stream, int call = 0);
 
 private:
   DeviceMlp(GpuSession &gpu) : gpu(gpu) {}
-  /// Packs this object's weights into `other`'s own gate/up buffer.
-  llvm::Error bindWeights(Mlp &other) const;
+  const MlpLayer &layer(int call) const {
+    return *layers[size_t(call) % layers.size()];
+  }
+  void *workspacePtr() const;
+  size_t workspaceSize() const;
   GpuSession &gpu;
   MlpSpec specCopy;
   CompiledMlp program;
-  std::unique_ptr<Mlp> mlp;
+  std::shared_ptr<const MlpKernels> kernels;
+  std::vector<std::unique_ptr<MlpLayer>> layers; // one per weight copy
+  DeviceBuffer ownWorkspace;
   CUdeviceptr externalWorkspace = 0;
   size_t externalWorkspaceBytes = 0;
   std::vector<DeviceArray> storage;
-  MlpWeights w;
-  // Host copies of the weights, read on the first cpuCheck.
+  std::vector<MlpWeights> copies;
+  // Host copies of one weight copy's weights (hostCopy), read by cpuCheck.
+  int hostCopy = -1;
   std::vector<double> hostGate, hostUp, hostDown, hostGateBias, hostUpBias,
       hostDownBias;
 };

@@ -17,6 +17,13 @@ double mlpjit::harness::median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+int mlpjit::harness::coldWeightCopies(int64_t weightBytes, int64_t l2Bytes) {
+  int copies = 1;
+  while (copies < kMaxWeightCopies && copies * weightBytes < 3 * l2Bytes)
+    copies *= 2;
+  return copies;
+}
+
 llvm::Expected<std::vector<TimingResult>> mlpjit::harness::timeInterleaved(
     const Driver &d, CUstream stream,
     llvm::ArrayRef<std::function<llvm::Error(int)>> bodies, int perGraph,

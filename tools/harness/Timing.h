@@ -7,6 +7,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -61,6 +62,16 @@ timeInterleaved(const Driver &driver, CUstream stream,
                 llvm::ArrayRef<std::function<llvm::Error(int)>> bodies,
                 int perGraph, int warmup, int reps, double settleMs = 0,
                 int settleReplays = 0);
+
+/// The weight copies a timed loop rotates through so that weights of
+/// `weightBytes` are read from memory, as in a model whose other layers
+/// evict them from the L2, and not from the L2 the previous call filled
+/// (session 35: llama-3.2-1b's 32 MiB down GEMM timed at 0.85x its weights'
+/// time at the H100's peak DRAM bandwidth): the fewest, a power of two, that
+/// hold at least 3x the L2 together (margin for a replacement policy that is
+/// not LRU); 1 from 3x the L2 up, at most kMaxWeightCopies.
+constexpr int kMaxWeightCopies = 64;
+int coldWeightCopies(int64_t weightBytes, int64_t l2Bytes);
 
 /// Median of a sample (copied).
 double median(std::vector<double> v);

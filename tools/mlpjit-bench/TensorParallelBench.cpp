@@ -151,7 +151,9 @@ llvm::Error runRank(const TensorParallelBenchOptions &o,
     // model device (weights or MMAs, whichever is slower), which a forward
     // cannot beat, so the settle lasts at least settleMs.
     const DeviceModel dev;
-    const int perGraph = 2 * TimingBuffers::kRotations;
+    // One weight copy: llama-3-70b's shards are 3x the L2 and more at up to
+    // eight ranks.
+    const int perGraph = TimingBuffers::callsPerGraph(1);
     const double floorUs =
         std::max(6.0 * double(m * h * i) / (dev.mmaTflops * 1e6),
                  6.0 * double(h * i) / (dev.hbmGBs * 1e3));

@@ -71,8 +71,26 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
   CUstream stream = gpu.stream();
   MlpSpec spec = specIn;
   coverTokens(spec, tokens);
+  const int64_t h = spec.hidden;
+  const int64_t l2Bytes = gpu.context().l2Bytes();
+  // Weight copies for the smaller GEMM (down: h x i, as up of a plain
+  // block), which the larger one's take too.
+  const int64_t smallerBytes = spec.hidden * spec.intermediate * 2;
+  const int copies = settings.weightCopies
+                         ? settings.weightCopies
+                         : coldWeightCopies(smallerBytes, l2Bytes);
+  // All copies under the L2's size (a --weight-copies too small): timed
+  // from the L2, not from memory, as they would not be in a model whose
+  // other layers evict them. The rows carry "l2_bytes" and "weight_copies".
+  if (copies * smallerBytes < l2Bytes)
+    log << "[" << label << "] note: " << copies << " weight cop"
+        << (copies > 1 ? "ies" : "y") << " of the smaller GEMM ("
+        << copies * smallerBytes / (1 << 20) << " MiB) fit in the L2 ("
+        << l2Bytes / (1 << 20) << " MiB): its candidates are timed from it\n";
   // Start from the heuristic alone, whatever tuning file exists.
-  auto dev = DeviceMlp::compile(gpu, spec, /*tuningFile=*/"");
+  auto dev =
+      DeviceMlp::compile(gpu, spec, /*tuningFile=*/"", nullptr,
+                         MlpKernels::LoadOptions::fromEnvironment(), copies);
   if (!dev)
     return dev.takeError();
   DeviceMlp &mlp = **dev;
@@ -80,11 +98,9 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
   // The cost model the planner used for `base` ranks the candidates too.
   const auto [smCount, memoryGBs] = resolveTargetGpu(base->spec.arch, {});
   const DeviceModel device = DeviceModel::forGpu(smCount, memoryGBs);
-  const int64_t h = spec.hidden;
-  const int64_t l2Bytes = gpu.context().l2Bytes();
   CublasLtMlp reference = mlp.cublasLtBaseline();
+  const int perGraph = TimingBuffers::callsPerGraph(copies);
 
-  bool notedL2[2] = {false, false}; // per role: the note below said once
   // Buckets: the (gate_up, down) kernel pair of each token range.
   std::map<std::pair<int64_t, int64_t>, std::pair<int, int>> buckets;
   for (size_t k = 0; k < base->kernels.size(); ++k) {
@@ -113,24 +129,9 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
       const KernelDesc &tuned = role == 0 ? gateUp.desc : down.desc;
       std::vector<KernelDesc> candidates =
           candidatePlans(tuned, *m, settings.maxCandidates, device);
-      // One copy of the weights serves every timed call: weights that fit
-      // in the L2 are read from it, not from memory, as they would not be
-      // in a model whose other layers evict them (session 35: llama-3.2-1b's
-      // 32 MiB down GEMM timed 0.85x its weights' time at the H100's peak
-      // DRAM bandwidth). Said once per GEMM; the rows carry "l2_bytes".
-      const int64_t weightBytes = tuned.n * tuned.k * 2; // bf16 or f16
-      if (weightBytes < l2Bytes && !notedL2[role]) {
-        notedL2[role] = true;
-        log << "[" << label << "] note: the "
-            << (role == 0 ? "gate_up" : "down") << " weights ("
-            << weightBytes / (1 << 20) << " MiB) fit in the L2 ("
-            << l2Bytes / (1 << 20)
-            << " MiB): its candidates are timed from the L2\n";
-      }
-
-      // Compile and load every candidate in parallel (NVRTC is the slow
-      // part: cubins spare the driver's PTX JIT, which runs one at a time).
-      std::vector<std::optional<llvm::Expected<std::unique_ptr<Mlp>>>> loaded(
+      // Compile every candidate in parallel (NVRTC is the slow part), then
+      // load each with cubins (no driver JIT) on the block's weight copies.
+      std::vector<std::optional<llvm::Expected<CompiledMlp>>> compiled(
           candidates.size());
       {
         llvm::DefaultThreadPool pool(llvm::hardware_concurrency());
@@ -139,7 +140,7 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
             auto artifact = codegen::compileKernel(
                 candidates[c], &KernelCache::global(), /*withCubin=*/true);
             if (!artifact) {
-              loaded[c].emplace(artifact.takeError());
+              compiled[c].emplace(artifact.takeError());
               return;
             }
             CompiledMlp program;
@@ -151,7 +152,7 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
             slot.desc = candidates[c];
             slot.ptx = std::move(artifact->ptx);
             slot.cubin = std::move(artifact->cubin);
-            loaded[c].emplace(Mlp::load(toProgram(program), gpu.context()));
+            compiled[c].emplace(std::move(program));
           });
         pool.wait();
       }
@@ -159,22 +160,23 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
       // Correct first: each candidate's whole forward (on this block's
       // weights) against cuBLASLt. The forward also leaves the candidate's
       // intermediate for its down GEMM to read while timed.
-      std::vector<std::unique_ptr<Mlp>> passed;
+      std::vector<std::unique_ptr<DeviceMlp>> passed;
       std::vector<size_t> passedIndex;
       for (size_t c = 0; c < candidates.size(); ++c) {
-        auto &candidate = *loaded[c];
+        auto &program = *compiled[c];
+        llvm::Expected<std::unique_ptr<DeviceMlp>> candidate =
+            program ? DeviceMlp::create(gpu, *program, 0, &mlp)
+                    : llvm::Expected<std::unique_ptr<DeviceMlp>>(
+                          program.takeError());
         if (!candidate) {
           log << "  " << describe(candidates[c]) << ": "
               << llvm::toString(candidate.takeError()) << "\n";
           continue;
         }
-        Mlp &run = **candidate;
-        if (auto e = mlp.shareWeights(run))
-          return e;
+        DeviceMlp &run = **candidate;
         if (auto e = gpu.kernels().poison(b.y(0), size_t(*m) * h, stream))
           return e;
-        if (auto e = run.forward(reinterpret_cast<const void *>(b.x(0)),
-                                 reinterpret_cast<void *>(b.y(0)), *m, stream))
+        if (auto e = run.forward(b.x(0), b.y(0), *m, stream))
           return e;
         auto err = relativeError(gpu, b.y(0), yRef, size_t(*m) * h, spec.dtype);
         if (!err)
@@ -195,14 +197,11 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
       // All candidates timed interleaved (timeInterleaved): timed one after
       // another, identical plans read up to 23% apart on the H200.
       std::vector<std::function<llvm::Error(int)>> variants;
-      for (const std::unique_ptr<Mlp> &run : passed)
+      for (const std::unique_ptr<DeviceMlp> &run : passed)
         variants.push_back([&, run = run.get()](int r) {
-          return role == 0
-                     ? run->gateUp(reinterpret_cast<const void *>(b.x(r)), *m,
-                                   stream)
-                     : run->down(reinterpret_cast<void *>(b.y(r)), *m, stream);
+          return role == 0 ? run->gateUp(b.x(r), *m, stream, r)
+                           : run->down(b.y(r), *m, stream, r);
         });
-      const int perGraph = 2 * TimingBuffers::kRotations;
       // Each variant's median, all timed interleaved.
       auto timeAll =
           [&](const std::vector<std::function<llvm::Error(int)>> &timed,
@@ -232,10 +231,9 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
         }
       if (settings.timing == TuneTiming::Forward) {
         std::vector<std::function<llvm::Error(int)>> forwards;
-        for (const std::unique_ptr<Mlp> &run : passed)
+        for (const std::unique_ptr<DeviceMlp> &run : passed)
           forwards.push_back([&, run = run.get()](int r) {
-            return run->forward(reinterpret_cast<const void *>(b.x(r)),
-                                reinterpret_cast<void *>(b.y(r)), *m, stream);
+            return run->forward(b.x(r), b.y(r), *m, stream, r);
           });
         if (auto e = timeAll(forwards, forwardUs))
           return e;
@@ -279,7 +277,8 @@ llvm::Error mlpjit::harness::tuneBlock(GpuSession &gpu, llvm::StringRef label,
               {"memory_gbs",
                memoryGBs > 0 ? memoryGBs : DeviceModel::kFittedMemoryGBs},
               {"settle_ms", settings.settleMs},
-              {"l2_bytes", l2Bytes}};
+              {"l2_bytes", l2Bytes},
+              {"weight_copies", copies}};
           // One row per timing taken; "interleaved" says which.
           for (bool interleaved : {true, false}) {
             const std::vector<double> &rowUs =

@@ -37,6 +37,9 @@ struct TuneSettings {
   double settleMs = 0; // timeWithGraph's settle before each candidate
   TuneTiming timing = TuneTiming::Interleaved;
   size_t maxCandidates = 16;
+  /// Weight copies the timed calls rotate through; 0: coldWeightCopies of
+  /// the block's smaller GEMM (Timing.h), so weights are timed from memory.
+  int weightCopies = 0;
   /// When set, one JSON line per timed candidate (plan, the cost model's
   /// estimate, the median): the data the model's constants are fitted to.
   llvm::raw_ostream *calibration = nullptr;

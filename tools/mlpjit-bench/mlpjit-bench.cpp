@@ -135,6 +135,14 @@ static cl::opt<int> validateRoundsOpt(
              "two plan sets and the cuBLASLt baselines (interleaved) this "
              "many times and keeps the medians"),
     cl::init(3));
+static cl::opt<int> weightCopiesOpt(
+    "weight-copies",
+    cl::desc("weight copies the timed calls rotate through, a power of two up "
+             "to 64 (0, the default: enough that together they hold 3x the "
+             "L2, so weights are timed from memory, not from the L2 the "
+             "previous call filled; 1 for every block of 50 MiB and up on a "
+             "50 MiB L2)"),
+    cl::init(0));
 static cl::opt<std::string> tuningFileOpt(
     "tuning-file",
     cl::desc("measured plans to read (and with --tune, write); default: "
@@ -264,31 +272,35 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
   if (!archOpt.empty())
     spec.arch = archOpt;
   llvm::errs() << "[" << shape.name << "] compiling...\n";
-  // Every plan set on the first one's weights (its packed gate/up copy
+  // The weight copies the timed calls rotate through (--weight-copies):
+  // gate (gated blocks), up and down, 16-bit each, as randomWeights fills.
+  const int64_t weightBytes =
+      (isGated(spec.activation) ? 3 : 2) * spec.hidden * spec.intermediate * 2;
+  const int64_t l2Bytes = gpu.context().l2Bytes();
+  const int copies = weightCopiesOpt ? int(weightCopiesOpt)
+                                     : coldWeightCopies(weightBytes, l2Bytes);
+  if (copies > 1 || weightBytes < l2Bytes)
+    llvm::errs() << "[" << shape.name << "] note: weights of "
+                 << weightBytes / (1 << 20) << " MiB, L2 of "
+                 << l2Bytes / (1 << 20) << " MiB: timed over " << copies
+                 << " weight cop" << (copies > 1 ? "ies" : "y")
+                 << (copies * weightBytes < l2Bytes ? ", from the L2" : "")
+                 << "\n";
+  // Every plan set on the first one's weights (its packed gate/up copies
   // included) and in one workspace: with a copy and a workspace each,
   // identical plans read up to 1.13x apart by plan-set slot (llama-3.2-1b
   // at M = 160, session 18).
   std::vector<std::unique_ptr<DeviceMlp>> mlps;
   size_t workspaceBytes = 0;
   for (const PlanSet &set : plans) {
-    auto dev =
-        DeviceMlp::compile(gpu, spec, set.tuning,
-                           mlps.empty() ? nullptr : mlps.front().get(), set.load);
+    auto dev = DeviceMlp::compile(gpu, spec, set.tuning,
+                                  mlps.empty() ? nullptr : mlps.front().get(),
+                                  set.load, copies);
     if (!dev)
       return dev.takeError();
     workspaceBytes = std::max(workspaceBytes, (*dev)->workspaceBytes());
     mlps.push_back(std::move(*dev));
   }
-  // One copy of the weights serves every timed forward: under the L2's
-  // size they are read from it, not from memory (gpt2, qwen2.5-0.5b).
-  // gate (gated blocks), up and down, 16-bit each (as randomWeights fills).
-  const int64_t weightBytes = (isGated(spec.activation) ? 3 : 2) *
-                              spec.hidden * spec.intermediate * 2;
-  if (weightBytes < gpu.context().l2Bytes())
-    llvm::errs() << "[" << shape.name << "] note: its weights ("
-                 << weightBytes / (1 << 20) << " MiB) fit in the L2 ("
-                 << gpu.context().l2Bytes() / (1 << 20)
-                 << " MiB): timed from the L2, not memory\n";
   DeviceArray workspace(gpu.driver());
   if (mlps.size() > 1) {
     if (auto e = workspace.allocate(workspaceBytes))
@@ -303,9 +315,7 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
 
   for (int64_t m : tokens) {
     llvm::errs() << "[" << shape.name << "] M=" << m << ": check";
-    // Rotate inputs/outputs. The weights are one copy: above the L2's size
-    // (every benchmark shape) they stream from memory on every call; below
-    // it (the note above) they stay in the L2 between calls.
+    // Rotate inputs/outputs, and the weight copies (the note above).
     auto buffers =
         TimingBuffers::forPoint(gpu, baseline, spec.dtype, m, h, stream);
     if (!buffers)
@@ -332,6 +342,21 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
                     llvm::formatv("{0:e}", check->relErrCpu).str());
       relErr.push_back(check->relErrCublas);
     }
+    // The last weight copy too, which the timed calls run as well.
+    if (copies > 1) {
+      auto check =
+          mlps.front()->checkForward(&baseline, b.x(0), b.y(0), yRef, scratch,
+                                     m, {m - 1}, stream, copies - 1);
+      if (!check)
+        return check.takeError();
+      if (!check->passed())
+        return fail(
+            shape.name + " M=" + llvm::Twine(m) + ": weight copy " +
+            llvm::Twine(copies - 1) +
+            " differs from cuBLASLt or float64: relative errors " +
+            llvm::formatv("{0:e}, {1:e}", check->relErrCublas, check->relErrCpu)
+                .str());
+    }
     if (auto e = kernels.poison(b.y(1), size_t(m) * h, stream))
       return e;
     if (auto e = baseline.merged(first.weights(), b.x(0), b.y(1), m, scratch,
@@ -349,22 +374,22 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
     std::vector<std::function<llvm::Error(int)>> variants;
     for (const std::unique_ptr<DeviceMlp> &mlp : mlps)
       variants.push_back([&, mlp = mlp.get()](int r) {
-        return mlp->forward(b.x(r), b.y(r), m, stream);
+        return mlp->forward(b.x(r), b.y(r), m, stream, r);
       });
     variants.push_back([&](int r) {
-      return baseline.unfused(first.weights(), b.x(r), b.y(r), m, scratch,
+      return baseline.unfused(first.weights(r), b.x(r), b.y(r), m, scratch,
                               stream);
     });
     variants.push_back([&](int r) {
-      return baseline.merged(first.weights(), b.x(r), b.y(r), m, scratch,
+      return baseline.merged(first.weights(r), b.x(r), b.y(r), m, scratch,
                              stream);
     });
     std::vector<std::vector<double>> times(variants.size());
     for (int round = 0; round < rounds; ++round) {
       llvm::errs() << ", timing";
-      auto t =
-          timeInterleaved(d, stream, variants, 2 * TimingBuffers::kRotations,
-                          warmupOpt, repsOpt, settleMsOpt);
+      auto t = timeInterleaved(d, stream, variants,
+                               TimingBuffers::callsPerGraph(copies), warmupOpt,
+                               repsOpt, settleMsOpt);
       if (!t)
         return t.takeError();
       for (size_t v = 0; v < variants.size(); ++v)
@@ -447,13 +472,22 @@ static int benchMain(int argc, char **argv) {
     return reportAndExit(
         fail("--tune-timing says how --tune times its candidates: add --tune"));
 
+  const int copiesAsked = weightCopiesOpt;
+  if (copiesAsked < 0 || copiesAsked > kMaxWeightCopies ||
+      (copiesAsked & (copiesAsked - 1)))
+    return reportAndExit(fail(
+        "--weight-copies must be 0 (enough to hold 3x the L2) or a power "
+        "of two up to " +
+        llvm::Twine(kMaxWeightCopies) + ", got " + llvm::Twine(copiesAsked)));
+
   if (tpOpt.getNumOccurrences()) {
     if (!inputFiles.empty() || !shapesOpt.empty() || tuneOpt ||
-        !csvOpt.empty() || !plotOpt.empty() || abPadOpt || abExactOpt)
+        !csvOpt.empty() || !plotOpt.empty() || abPadOpt || abExactOpt ||
+        weightCopiesOpt.getNumOccurrences())
       return reportAndExit(fail("--tp runs llama-3-70b only, without files, "
                                 "--shapes, --tune, --csv, --plot, "
-                                "--ab-pad-intermediate or "
-                                "--ab-exact-last-tile"));
+                                "--ab-pad-intermediate, --ab-exact-last-tile "
+                                "or --weight-copies"));
     TensorParallelBenchOptions options;
     options.ranks = tpOpt;
     options.arch = archOpt;
@@ -554,6 +588,7 @@ static int benchMain(int argc, char **argv) {
     settings.maxCandidates = size_t(std::max(0, tuneCandidatesOpt.getValue()));
     settings.settleMs = settleMsOpt;
     settings.timing = tuneTimingOpt;
+    settings.weightCopies = weightCopiesOpt;
     if (!tuneLogOpt.empty()) {
       std::error_code ec;
       calibration = std::make_unique<llvm::raw_fd_ostream>(tuneLogOpt, ec);
