@@ -29,7 +29,7 @@ bench .device/fit/llama-3-8b.json 5,48,300 1 60
 bench .device/fit/llama-3-8b.json 5,48,300 2 60
 mkdir -p $L/V-q && cp .device/V/qwen2.5-0.5b.json $L/V-q/
 timeout 150 .device/bin/mlpjit-bench --validate $L/V-q --tokens 5,48,100,300,700,2500 \
-  --tune --tuning-file $L/tuned-q.json --tune-log $L/tune36-qwen2.5-0.5b.jsonl \
+  --tune --tuning-file $L/tuned-q.json --tune-log $L/tune36v-qwen2.5-0.5b.jsonl \
   > $L/validate-q.log 2>&1
 echo rc=$? >> $L/validate-q.log; mark validate-q
 device_session_end
