@@ -342,7 +342,19 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
                     llvm::formatv("{0:e}", check->relErrCpu).str());
       relErr.push_back(check->relErrCublas);
     }
-    // The last weight copy too, which the timed calls run as well.
+    if (auto e = kernels.poison(b.y(1), size_t(m) * h, stream))
+      return e;
+    if (auto e = baseline.merged(first.weights(), b.x(0), b.y(1), m, scratch,
+                                 stream))
+      return e;
+    auto mergedErr =
+        relativeError(gpu, b.y(1), yRef, size_t(m) * h, spec.dtype);
+    if (!mergedErr)
+      return mergedErr.takeError();
+    if (!(*mergedErr <= 1e-2))
+      return fail(shape.name + ": merged baseline differs from unfused");
+    // The last weight copy too, which the timed calls run as well (after
+    // the merged check: this overwrites yRef).
     if (copies > 1) {
       auto check =
           mlps.front()->checkForward(&baseline, b.x(0), b.y(0), yRef, scratch,
@@ -357,17 +369,6 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
             llvm::formatv("{0:e}, {1:e}", check->relErrCublas, check->relErrCpu)
                 .str());
     }
-    if (auto e = kernels.poison(b.y(1), size_t(m) * h, stream))
-      return e;
-    if (auto e = baseline.merged(first.weights(), b.x(0), b.y(1), m, scratch,
-                                 stream))
-      return e;
-    auto mergedErr =
-        relativeError(gpu, b.y(1), yRef, size_t(m) * h, spec.dtype);
-    if (!mergedErr)
-      return mergedErr.takeError();
-    if (!(*mergedErr <= 1e-2))
-      return fail(shape.name + ": merged baseline differs from unfused");
 
     // Every plan set and both baselines interleaved (timeInterleaved), so
     // that they share the clock; `rounds` such measurements, medians kept.
