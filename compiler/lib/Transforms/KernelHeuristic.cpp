@@ -66,11 +66,13 @@ constexpr Sm80Row kSm80Rows[] = {
 /// 64-row plans that win in the first kind (M = 300: up to 1.2x faster
 /// than 128-row tiles, fit13.jsonl) are not outvoted by the range's exact
 /// multiple of 128 (one range for 257..384 kept 128-row tiles at M = 300).
-/// From 2048 to 8192 every 128: there the tile count of a 128-token tile
+/// From 1024 to 8192 every 128: there the tile count of a 128-token tile
 /// changes at each multiple of 128, and with it the wave count, so wider
 /// ranges averaged plans across wave jumps (M = 2500 in 2049..8192 ran the
 /// down GEMM in 128x256 tiles, 3.03 waves rounded to 4, 15-23% slower than
-/// 128x160 in the validation sweep, session 12).
+/// 128x160 in the validation sweep, session 12; phi-3-mini-4k's down GEMM
+/// at M = 1500 in 1281..1536's 128x128 tiles, 2.18 waves, 1.31x 128x96's,
+/// session 36, when 1024..2048 went by 256).
 constexpr int64_t kSampleTokens[] = {1, 8, 16, 24, 32, 48, 64, 96, 128};
 // The wide swapAB candidates (sm90Candidates): token tiles of up to 160
 // tokens to 640 tokens (four tiles), where the planner's ranges are
@@ -80,7 +82,6 @@ constexpr int64_t kWidePlannedTokens = 160, kWideLastTokens = 176;
 constexpr int64_t kWideStep = 16, kWideEnd = 4 * kWidePlannedTokens,
                   kWideLastEnd = 4 * kWideLastTokens;
 constexpr int64_t kPaddingStep = 64, kPaddingEnd = 1024;
-constexpr int64_t kMiddleSampleTokens[] = {1280, 1536, 1792, 2048};
 constexpr int64_t kFineStep = 128, kFineEnd = 8192;
 constexpr int64_t kLargeSampleTokens[] = {12288, 16384};
 
@@ -93,8 +94,6 @@ const std::vector<int64_t> &sampleTokens() {
     for (int64_t t = out.back() + kPaddingStep; t <= kPaddingEnd;
          t += kPaddingStep)
       out.push_back(t);
-    out.insert(out.end(), std::begin(kMiddleSampleTokens),
-               std::end(kMiddleSampleTokens));
     for (int64_t t = out.back() + kFineStep; t <= kFineEnd; t += kFineStep)
       out.push_back(t);
     out.insert(out.end(), std::begin(kLargeSampleTokens),
