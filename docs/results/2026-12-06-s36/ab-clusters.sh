@@ -2,7 +2,7 @@
 # Session 36, call 5: 2x1 clusters only from 16 token tiles (were 12), on
 # top of the 128-token ranges, against the plans before both (old-plans/,
 # pinned), where call 3 lost (1500: llama-3-8b, mistral-nemo-12b,
-# gemma-2-9b) and where the gate-up plan moves too (1200).
+# gemma-2-9b, qwen2.5-7b) and where the gate-up plan moves too (1200).
 # Run from the repository root on the GPU machine with .device/ carried.
 # Predicted: 1500 at 0.99-1.01 of the old plans (call 3: 1.01-1.04) if the
 # clusters were the loss; 1.03-1.04 again if 128x256 tiles' tail wave
@@ -11,8 +11,8 @@ set -u
 R=docs/results/2026-12-06-s36
 source "$(dirname "$0")/../../../scripts/device-session.sh" ab-clusters
 warm_up
-export AB_TIMEOUT=70 AB_DEADLINE=170
-for c in fit/llama-3-8b V/mistral-nemo-12b V/gemma-2-9b; do
+export AB_TIMEOUT=70 AB_DEADLINE=220
+for c in fit/llama-3-8b V/mistral-nemo-12b V/gemma-2-9b fit/qwen2.5-7b; do
   ab_validate .device/$c.json 1200,1500 $R/old-plans/$(basename $c).json
 done
 device_session_end
