@@ -6,7 +6,8 @@
 # records the clock and power at the start, and starts an nvidia-smi sampler
 # (200 ms) that device_session_end stops, compresses and closes with the
 # clock at the end. q prints one clock/power reading; warm_up (below) runs
-# an untimed bench pass.
+# an untimed bench pass; ab_validate and tune_config (below) run one config's
+# A/B or tuner pass.
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || return 1
 mkdir -p /work && ln -sfn "$PWD" /work/main
 export MLPJIT_PDL=0 MLPJIT_TUNING_FILE= MLPJIT_CACHE_DIR=/tmp/mc
@@ -66,4 +67,17 @@ ab_validate() {
     --tuning-file "$3" --validate-rounds 3 > "$L/ab-$name.log" 2>&1
   echo "rc=$?" >> "$L/ab-$name.log"
   mark "$name"
+}
+# tune_config <config-file> <tokens> <timeout> <log-prefix> [candidates]:
+# mlpjit-bench --tune on one config (the tuner's rows in
+# $L/<log-prefix>-<name>.jsonl, its plans in $L/tuned-<name>.json, its log in
+# $L/tune-<name>.log), cut at <timeout> s; candidates default 8.
+tune_config() {
+  local name
+  name=$(basename "$1" .json)
+  timeout "$3" .device/bin/mlpjit-bench "$1" --tokens "$2" --tune \
+    --tune-candidates "${5:-8}" --tuning-file "$L/tuned-$name.json" \
+    --tune-log "$L/$4-$name.jsonl" > "$L/tune-$name.log" 2>&1
+  echo "rc=$?" >> "$L/tune-$name.log"
+  mark "tune-$name"
 }

@@ -11,15 +11,9 @@ set -u
 source "$(dirname "$0")/../../../scripts/device-session.sh" tune-ranges
 nvidia-smi --query-gpu=name,clocks.max.sm,power.limit --format=csv > $L/gpu.txt
 warm_up
-tune() { # config tokens timeout
-  local name=$(basename $1 .json)
-  timeout $3 .device/bin/mlpjit-bench $1 --tokens $2 --tune --tune-candidates 10 \
-    --tuning-file $L/tuned-$name.json --tune-log $L/tune36r-$name.jsonl > $L/tune-$name.log 2>&1
-  echo rc=$? >> $L/tune-$name.log; mark tune-$name
-}
-tune .device/fit/llama-3-8b.json 1500,1900 120
-tune .device/V/mistral-nemo-12b.json 1500 90
-tune .device/V/qwen2.5-0.5b.json 1300 60
+tune_config .device/fit/llama-3-8b.json 1500,1900 120 tune36r 10
+tune_config .device/V/mistral-nemo-12b.json 1500 90 tune36r 10
+tune_config .device/V/qwen2.5-0.5b.json 1300 60 tune36r 10
 device_session_end
 cat $L/gpu.txt
 grep -h -e '->' -e 'rc=' -e 'note:' $L/tune-*.log | sed 's/ ([0-9]* candidates)//'

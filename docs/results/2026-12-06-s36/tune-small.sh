@@ -11,14 +11,8 @@ set -u
 source "$(dirname "$0")/../../../scripts/device-session.sh" tune-small
 nvidia-smi --query-gpu=name,clocks.max.sm,power.limit --format=csv > $L/gpu.txt
 warm_up
-tune() { # config tokens timeout
-  local name=$(basename $1 .json)
-  timeout $3 .device/bin/mlpjit-bench $1 --tokens $2 --tune --tune-candidates 8 \
-    --tuning-file $L/tuned-$name.json --tune-log $L/tune36-$name.jsonl > $L/tune-$name.log 2>&1
-  echo rc=$? >> $L/tune-$name.log; mark tune-$name
-}
-tune .device/fit/gpt2.json 5,16,48,100,200,300,700,1500,2500 110
-tune .device/fit/phi-3-mini-4k.json 5,16,48,100,200,300,700,1500,2500 150
+tune_config .device/fit/gpt2.json 5,16,48,100,200,300,700,1500,2500 110 tune36
+tune_config .device/fit/phi-3-mini-4k.json 5,16,48,100,200,300,700,1500,2500 150 tune36
 for c in llama-3.2-1b gemma-2-2b; do
   (($(date +%s) - T0 > 420)) && { echo "skipped $c" >> $L/skipped.txt; continue; }
   mkdir -p $L/V-$c && cp .device/V/$c.json $L/V-$c/
