@@ -54,8 +54,9 @@ struct TimingBuffers {
   /// x and y of call r.
   CUdeviceptr x(int r) const { return xs[r % kRotations].ptr(); }
   CUdeviceptr y(int r) const { return ys[r % kRotations].ptr(); }
-  /// Calls per CUDA graph that pass through every rotation of x and y and of
-  /// `weightCopies` weight copies (a power of two), each at least twice.
+  /// Calls per CUDA graph that pass through every rotation of x and y (at
+  /// least twice) and every one of `weightCopies` weight copies (a power of
+  /// two; at least once).
   static int callsPerGraph(int weightCopies) {
     return std::max(2 * kRotations, weightCopies);
   }

@@ -140,7 +140,7 @@ static cl::opt<int> weightCopiesOpt(
     cl::desc("weight copies the timed calls rotate through, a power of two up "
              "to 64 (0, the default: enough that together they hold 3x the "
              "L2, so weights are timed from memory, not from the L2 the "
-             "previous call filled; 1 for every block of 50 MiB and up on a "
+             "previous call filled; 1 for every block of 150 MiB and up on a "
              "50 MiB L2)"),
     cl::init(0));
 static cl::opt<std::string> tuningFileOpt(
