@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The heuristic's own plan (as of the session that logged it) against the fastest candidate,
 per (log, shape, GEMM, M) of tuner logs: the planner's regret as timed, range effects
-included (fit_cost_model.py scores the model's pick at each M instead). H100 rows (memory_gbs < 4000), weights timed
-from memory (weight_copies x n x k x 2 >= l2_bytes), interleaved timings only.
+included (fit_cost_model.py scores the model's pick at each M instead). H100 rows
+(memory_gbs < 4000), weights timed from memory (weight_copies x n x k x 2 >= l2_bytes),
+interleaved timings only.
 
   /usr/bin/python3 heuristic_regret.py [--above 1.05] LOG.jsonl...
 """
