@@ -94,6 +94,14 @@ llvm::Expected<MlpWeights> randomWeights(GpuSession &gpu, const MlpSpec &spec,
                                          unsigned long long seed,
                                          std::vector<DeviceArray> &storage);
 
+/// Bytes of the weight matrices a forward streams (gate of gated blocks, up
+/// and down; 16-bit, as randomWeights fills them): what a timed loop's weight
+/// copies (coldWeightCopies) are sized by.
+inline int64_t blockWeightBytes(const MlpSpec &spec) {
+  return (isGated(spec.activation) ? 3 : 2) * spec.hidden * spec.intermediate *
+         2;
+}
+
 class DeviceMlp {
 public:
   /// Loads `compiled` with `weightCopies` copies of random weights, copy c

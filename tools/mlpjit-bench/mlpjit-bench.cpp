@@ -272,10 +272,8 @@ llvm::Error benchShape(GpuSession &gpu, const BenchShape &shape,
   if (!archOpt.empty())
     spec.arch = archOpt;
   llvm::errs() << "[" << shape.name << "] compiling...\n";
-  // The weight copies the timed calls rotate through (--weight-copies):
-  // gate (gated blocks), up and down, 16-bit each, as randomWeights fills.
-  const int64_t weightBytes =
-      (isGated(spec.activation) ? 3 : 2) * spec.hidden * spec.intermediate * 2;
+  // The weight copies the timed calls rotate through (--weight-copies).
+  const int64_t weightBytes = blockWeightBytes(spec);
   const int64_t l2Bytes = gpu.context().l2Bytes();
   const int copies = weightCopiesOpt ? int(weightCopiesOpt)
                                      : coldWeightCopies(weightBytes, l2Bytes);

@@ -89,9 +89,8 @@ llvm::Error runOnGpu(GpuSession &gpu, Report &report,
   const int64_t h = spec.hidden, i = spec.intermediate;
   // Timed calls rotate through weight copies that hold 3x the L2 together,
   // so small blocks' weights are read from memory (Timing.h).
-  const int64_t weightBytes =
-      (isGated(spec.activation) ? 3 : 2) * h * i * 2; // 16-bit
-  const int copies = coldWeightCopies(weightBytes, gpu.context().l2Bytes());
+  const int copies =
+      coldWeightCopies(blockWeightBytes(spec), gpu.context().l2Bytes());
   auto dev =
       DeviceMlp::create(gpu, report.compiled, /*seed=*/42, nullptr,
                         MlpKernels::LoadOptions::fromEnvironment(), copies);
