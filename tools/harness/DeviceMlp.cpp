@@ -237,12 +237,8 @@ llvm::Expected<double> DeviceMlp::cpuCheck(CUdeviceptr x, CUdeviceptr y,
                                            int call) {
   const MlpSpec &spec = specCopy;
   const int copy = int(size_t(call) % copies.size());
-  if (copy != hostCopy)
-    for (std::vector<double> *v : {&hostGate, &hostUp, &hostDown, &hostGateBias,
-                                   &hostUpBias, &hostDownBias})
-      v->clear();
-  hostCopy = copy;
   const MlpWeights &w = copies[copy];
+  HostWeights &onHost = hostWeights[copy];
   const int64_t h = spec.hidden, i = spec.intermediate;
   const bool gated = isGated(spec.activation);
   auto load = [&](CUdeviceptr p, size_t n,
@@ -255,17 +251,17 @@ llvm::Expected<double> DeviceMlp::cpuCheck(CUdeviceptr x, CUdeviceptr y,
     out = std::move(*v);
     return llvm::Error::success();
   };
-  if (auto e = load(w.gate, size_t(i) * h, hostGate))
+  if (auto e = load(w.gate, size_t(i) * h, onHost.gate))
     return e;
-  if (auto e = load(w.up, size_t(i) * h, hostUp))
+  if (auto e = load(w.up, size_t(i) * h, onHost.up))
     return e;
-  if (auto e = load(w.down, size_t(h) * i, hostDown))
+  if (auto e = load(w.down, size_t(h) * i, onHost.down))
     return e;
-  if (auto e = load(w.gateBias, i, hostGateBias))
+  if (auto e = load(w.gateBias, i, onHost.gateBias))
     return e;
-  if (auto e = load(w.upBias, i, hostUpBias))
+  if (auto e = load(w.upBias, i, onHost.upBias))
     return e;
-  if (auto e = load(w.downBias, h, hostDownBias))
+  if (auto e = load(w.downBias, h, onHost.downBias))
     return e;
   auto xs = toHost(gpu, x, size_t(m) * h, spec.dtype);
   if (!xs)
@@ -280,23 +276,23 @@ llvm::Expected<double> DeviceMlp::cpuCheck(CUdeviceptr x, CUdeviceptr y,
     const double *xr = xs->data() + r * h;
     for (int64_t j = 0; j < i; ++j) {
       double g = 0, u = 0;
-      const double *uj = hostUp.data() + j * h;
+      const double *uj = onHost.up.data() + j * h;
       for (int64_t c = 0; c < h; ++c)
         u += xr[c] * uj[c];
-      if (!hostUpBias.empty())
-        u += hostUpBias[j];
+      if (!onHost.upBias.empty())
+        u += onHost.upBias[j];
       if (gated) {
-        const double *gj = hostGate.data() + j * h;
+        const double *gj = onHost.gate.data() + j * h;
         for (int64_t c = 0; c < h; ++c)
           g += xr[c] * gj[c];
-        if (!hostGateBias.empty())
-          g += hostGateBias[j];
+        if (!onHost.gateBias.empty())
+          g += onHost.gateBias[j];
       }
       act[j] = host::epilogue(toEpilogue(spec.activation), gated ? g : u, u);
     }
     for (int64_t c = 0; c < h; ++c) {
-      const double *dc = hostDown.data() + c * i;
-      double ref = hostDownBias.empty() ? 0.0 : hostDownBias[c];
+      const double *dc = onHost.down.data() + c * i;
+      double ref = onHost.downBias.empty() ? 0.0 : onHost.downBias[c];
       for (int64_t j = 0; j < i; ++j)
         ref += act[j] * dc[j];
       double dlt = (*ys)[r * h + c] - ref;

@@ -15,6 +15,7 @@
 #include "mlpjit/mlpjit.h"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -202,10 +203,12 @@ private:
   size_t externalWorkspaceBytes = 0;
   std::vector<DeviceArray> storage;
   std::vector<MlpWeights> copies;
-  // Host copies of one weight copy's weights (hostCopy), read by cpuCheck.
-  int hostCopy = -1;
-  std::vector<double> hostGate, hostUp, hostDown, hostGateBias, hostUpBias,
-      hostDownBias;
+  // Host copies of the weights of each weight copy cpuCheck has read (the
+  // bench checks the first and the last at every token count), on demand.
+  struct HostWeights {
+    std::vector<double> gate, up, down, gateBias, upBias, downBias;
+  };
+  std::map<int, HostWeights> hostWeights;
 };
 
 } // namespace mlpjit::harness
