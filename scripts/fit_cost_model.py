@@ -182,7 +182,7 @@ def considered(r):
     token tile >= M (gated: or >= M/2 without split-K where both token
     tiles fit in one wave),
     64/128-token tiles from 33 tokens, no stream-K, 2x1 clusters for gated
-    GEMMs of at least 12 token tiles."""
+    GEMMs of at least 16 token tiles."""
     if r["splitK"] == 0: return False
     # Ping-pong (sm90Candidates): 64-row tiles at least 128 wide over whole K,
     # above 64 tokens, the plain GEMM below 1024.
@@ -201,11 +201,11 @@ def considered(r):
     # 64x64 tiles above 64 tokens only split (sm90Candidates).
     if not r["swapAB"] and r["tileM"] == 64 and r["tileN"] == 64 and r["m"] > 64 and \
             r["splitK"] == 1: return False
-    # 2x1 clusters (clustersPay): gated, 128-row tiles at least 128 wide, 12
+    # 2x1 clusters (clustersPay): gated, 128-row tiles at least 128 wide, 16
     # token tiles, two waves of tiles.
     if r.get("clusterM", 1) > 1 and (
             not r["gated"] or r["tileM"] != 128 or r["tileN"] < 128 or
-            cdiv(r["m"], 128) < 12 or
+            cdiv(r["m"], 128) < 16 or
             cdiv(r["m"], 128) * cdiv(r["n"], r["tileN"]) < 2 * gpu_sms(r)): return False
     if wide_swap(r):
         # Wide swapAB: 1-4 token tiles of ceil(M / t) rounded up to 8, 64-160
