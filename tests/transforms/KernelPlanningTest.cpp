@@ -673,7 +673,7 @@ TEST(KernelHeuristic, ClusterPlansStayWhereClustersPay) {
       anyCluster = true;
       // The range's own candidate (16 token tiles at its top) or carried
       // no lower than 16 token tiles: none in 1409..1536 (12 tiles), where
-      // llama-3-8b-like gate-ups ran 4% slower in clusters (session 36).
+      // clusters gained nothing in the forward (session 37).
       EXPECT_GE(k.mMax, 16 * 128) << "m = [" << k.mMin << ", " << k.mMax << "]";
       EXPECT_GT(k.mMin, 15 * 128) << "m = [" << k.mMin << ", " << k.mMax << "]";
     }
