@@ -20,10 +20,11 @@ set -u
 R=docs/results/2026-12-06-s37
 source "$(dirname "$0")/../../../scripts/device-session.sh" ab-nocarry
 warm_up
-export AB_TIMEOUT=100 AB_DEADLINE=480
-for c in fit/llama-3-8b V/mistral-nemo-12b V/gemma-2-9b fit/qwen2.5-7b fit/phi-3-mini-4k \
-  V/llama-3.2-1b fit/gemma-7b; do
-  ab_validate .device/$c.json 1500,2600,3100,4400,6000 $R/nocarry-plans/$(basename $c).json
+# CONFIGS, TOKENS and AB_DEADLINE shorten it to what device time is left.
+export AB_TIMEOUT=100 AB_DEADLINE=${AB_DEADLINE:-480}
+for c in ${CONFIGS:-fit/llama-3-8b V/mistral-nemo-12b V/gemma-2-9b fit/qwen2.5-7b \
+  fit/phi-3-mini-4k V/llama-3.2-1b fit/gemma-7b}; do
+  ab_validate .device/$c.json ${TOKENS:-1500,2600,3100,4400,6000} $R/nocarry-plans/$(basename $c).json
 done
 device_session_end
 for f in $L/ab-*.log; do echo "== $f"; sed -n '/^validation sweep/,$p' $f; done
