@@ -182,10 +182,15 @@ def considered(r):
     token tile >= M (gated: or >= M/2 without split-K where both token
     tiles fit in one wave),
     64/128-token tiles from 33 tokens, no stream-K, 2x1 clusters for gated
-    GEMMs of at least 16 token tiles."""
+    GEMMs of at least 16 token tiles, no whole-K plain GEMM plan in tiles
+    that fill under a third of the SMs."""
     if r["splitK"] == 0: return False
     # Ping-pong (sm90Candidates): 64-row tiles at least 128 wide over whole K,
     # above 64 tokens, the plain GEMM below 1024.
+    # No whole-K plan of the plain GEMM in tiles that fill under a third of
+    # the SMs where K splits in two (wholeKLatencyBound, session 37).
+    if not r["gated"] and not r["swapAB"] and r["splitK"] == 1 and cdiv(r["k"], 64) >= 8 and \
+            3 * cdiv(r["m"], r["tileM"]) * cdiv(r["n"], r["tileN"]) < gpu_sms(r): return False
     if pingpong(r):
         return r["m"] > 64 and (r["gated"] or r["m"] < 1024) and r["tileM"] == 64 and r["tileN"] >= 128 and \
             r["splitK"] == 1 and not r["swapAB"] and r.get("clusterM", 1) == 1

@@ -315,7 +315,7 @@ TEST(KernelHeuristic, PingPongPricedApartForGatedGemms) {
 // Above 64 tokens 64x64 tiles are candidates only split (unsplit they ran
 // 1.7-1.9x the fastest plan on every fit-set GEMM timed, and 1.09-1.15x the
 // whole forward on small models, session 17); at 64 tokens and below they
-// stay whole.
+// stay whole where they fill a third of the SMs (wholeKLatencyBound).
 TEST(KernelHeuristic, NoUnsplit64x64AboveOneTokenTile) {
   auto is64x64 = [](const KernelPlan &k) {
     return !k.swapAB && k.tileM == 64 && k.tileN == 64;
@@ -326,8 +326,10 @@ TEST(KernelHeuristic, NoUnsplit64x64AboveOneTokenTile) {
   auto split64 = [&](const KernelPlan &k) {
     return is64x64(k) && k.splitK > 1;
   };
+  EXPECT_GT(
+      llvm::count_if(sm90Candidates(plainGemm(4096, 8192), 64), unsplit64), 0);
   GemmProblem p = plainGemm(2048, 8192);
-  EXPECT_GT(llvm::count_if(sm90Candidates(p, 64), unsplit64), 0);
+  EXPECT_EQ(llvm::count_if(sm90Candidates(p, 64), unsplit64), 0); // 32 tiles
   for (int64_t m : {65, 160, 256, 700})
     EXPECT_EQ(llvm::count_if(sm90Candidates(p, m), unsplit64), 0)
         << "M = " << m;
@@ -767,6 +769,38 @@ TEST(KernelHeuristic, LargeTokenCountsGetTheirOwnWaveCount) {
           << used->tileN << " in [" << used->mMin << ", " << used->mMax << "]";
     }
   }
+}
+
+// The plain GEMM gets no whole-K plan whose tiles fill under a third of the
+// SMs where K splits (wholeKLatencyBound): neither as a candidate nor
+// carried in from a larger range. gpt2's down GEMM (768 x 3072, a bias) at
+// 257..320 tokens ran 64x96 whole K in 40 CTAs (11.0 us) where 64x64 split
+// 2 took 8.7 (session 36's tuner; the forward 1.12x faster, session 37).
+TEST(KernelHeuristic, NoWholeKPlanInAThirdOfTheSms) {
+  GemmProblem p = plainGemm(768, 3072);
+  p.hasBias = true;
+  p.device = DeviceModel::forGpu(132, 3352.32); // an H100 SXM
+  for (int64_t m : {200, 300}) {
+    for (const KernelPlan &c : sm90Candidates(p, m)) {
+      const int64_t tiles =
+          (m + c.tileM - 1) / c.tileM * ((p.n + c.tileN - 1) / c.tileN);
+      if (!c.swapAB && c.splitK == 1) {
+        EXPECT_GE(3 * tiles, 132) << m << ": " << c.tileM << "x" << c.tileN;
+      }
+    }
+  }
+  HeuristicKernelPlanner planner;
+  auto plans = planner.plan(p);
+  ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
+  const KernelPlan *used = planHolding(*plans, 300);
+  ASSERT_NE(used, nullptr);
+  EXPECT_GT(used->splitK, 1) << used->tileM << "x" << used->tileN << " in ["
+                             << used->mMin << ", " << used->mMax << "]";
+  // Gated GEMMs keep whole-K plans of few tiles (kSplitKMargin decides).
+  GemmProblem gated = gatedGemm(768, 3072);
+  EXPECT_TRUE(llvm::any_of(sm90Candidates(gated, 300), [](const KernelPlan &c) {
+    return !c.swapAB && c.splitK == 1 && c.tileN >= 96;
+  }));
 }
 
 // Stores from registers (swapAB, outputs not whole 16-column subtiles) cost

@@ -374,6 +374,22 @@ std::vector<int64_t> narrowSwapTokenTiles(int64_t m) {
   return out;
 }
 
+/// Whether a whole-K plan of tileM x tileN tiles is no candidate at m
+/// tokens: a plain GEMM whose tiles fill under a third of the SMs where K
+/// splits in two (at least 4 k-tiles each). Each CTA then waits on its own
+/// ring (ncu, gpt2's down GEMM at 300 tokens in 40 CTAs: DRAM 13% busy,
+/// issue slots 75% idle). In every tuner log (H100 and H200, 32 (shape,
+/// GEMM, M) points) the fastest split plan beat the fastest such plan,
+/// cooperative or ping-pong, by 1.13-3.4x; the model ties some (gpt2 at
+/// 300: 64x96 whole K 11.0 us, 64x64 split 2 8.7, both priced 9.7; the
+/// forward 1.12x faster with the split, session 37).
+bool wholeKLatencyBound(const GemmProblem &p, int64_t m, int64_t tileM,
+                        int64_t tileN, bool swap) {
+  const int64_t tiles = ceilDiv(m, tileM) * ceilDiv(p.n, tileN);
+  return !isGated(p.epilogue) && !swap &&
+         3 * tiles < int64_t(p.device.smCount) && ceilDiv(p.k, kTileK) >= 8;
+}
+
 /// Appends the sm90 plans of one tile shape at m tokens: whole K, then each
 /// split-K that leaves no split empty, with the deepest pipeline that fits;
 /// and its 2x1-cluster copy where clusters pay.
@@ -387,6 +403,8 @@ void addTilePlans(std::vector<KernelPlan> &out, const GemmProblem &p, int64_t m,
   const bool fewTiles = splitK && tiles < int64_t(p.device.smCount);
   const size_t whole = out.size(); // where the splitK 1 plan lands
   for (int64_t s : {1, 2, 3, 4, 6, 8}) {
+    if (s == 1 && wholeKLatencyBound(p, m, tileM, tileN, swap))
+      continue;
     if (s > 1 &&
         (!fewTiles || kTiles / s < 4 || (s - 1) * ceilDiv(kTiles, s) >= kTiles))
       break; // too little k-loop to amortize a partial, or an empty split
@@ -417,7 +435,7 @@ void addTilePlans(std::vector<KernelPlan> &out, const GemmProblem &p, int64_t m,
   // 58.5 us; whole forward at --settle-ms 0: 152.8 vs 159.5 us, at 400:
   // 169.1 vs 159.3; docs/results/2026-12-03-h200-s10). Tuning files may
   // still ask for either.
-  if (out.size() > whole) {
+  if (out.size() > whole && out[whole].splitK == 1) {
     KernelPlan plan = out[whole];
     plan.clusterM = 2;
     if (clustersPay(p, plan, m) && !sm90::supports(sm90Config(p, plan)))
@@ -678,6 +696,8 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
            (prev.swapAB || rHi > 32) &&
            (prev.clusterM == 1 || clustersPay(p, prev, rLo)) &&
            (prev.templateName != kSm90PingPongTemplate || rLo > 64) &&
+           (prev.splitK != 1 ||
+            !wholeKLatencyBound(p, rLo, prev.tileM, prev.tileN, prev.swapAB)) &&
            score(estimates(prev, rLo, rHi), best) <=
                (rHi > 64 ? kMergeSlackAbove64 : kMergeSlack) * winnerScore)) {
         prev.mMin = rLo;
