@@ -8,7 +8,9 @@
 # the same way. (2) The forward (--validate, 3 rounds, heur = the
 # heuristic, tuned = the variant pinned) over the token ranges around
 # call 1's two wins, to scope a planner rule: gpt2's down GEMM in 64x64
-# split 2 at 160-400 tokens, qwen2.5-0.5b's in 64x192 at 1100-1500. (3) The
+# split 2 at 160-400 tokens (since wholeKLatencyBound, session 37, the
+# heuristic's own plan at 193..320: an A/A there), qwen2.5-0.5b's in 64x192
+# at 1100-1500. (3) The
 # tp8 shard at 256 (the default sweep's tie with torch.compile, session 34):
 # its down GEMM in 128x128 tiles (the tuner's fastest, 28.4 against the
 # planned ping-pong 64x256's 30.4 us, tune29-256) and in ping-pong's
