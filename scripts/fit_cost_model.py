@@ -185,20 +185,21 @@ def considered(r):
     GEMMs of at least 16 token tiles, no whole-K plain GEMM plan in tiles
     that fill under a third of the SMs."""
     if r["splitK"] == 0: return False
-    # Ping-pong (sm90Candidates): 64-row tiles at least 128 wide over whole K,
-    # above 64 tokens, the plain GEMM below 1024.
+    kt = cdiv(r["k"], 64)
+    tiles = cdiv(r["m"], r["tileM"]) * cdiv(r["n"], r["tileN"])
     # No whole-K plan of the plain GEMM in tiles that fill under a third of
     # the SMs where K splits in two (wholeKLatencyBound, session 37).
-    if not r["gated"] and not r["swapAB"] and r["splitK"] == 1 and cdiv(r["k"], 64) >= 8 and \
-            3 * cdiv(r["m"], r["tileM"]) * cdiv(r["n"], r["tileN"]) < gpu_sms(r): return False
+    if not r["gated"] and not r["swapAB"] and r["splitK"] == 1 and kt >= 8 and \
+            3 * tiles < gpu_sms(r): return False
+    # Ping-pong (sm90Candidates): 64-row tiles at least 128 wide over whole K,
+    # above 64 tokens, the plain GEMM below 1024.
     if pingpong(r):
         return r["m"] > 64 and (r["gated"] or r["m"] < 1024) and r["tileM"] == 64 and r["tileN"] >= 128 and \
             r["splitK"] == 1 and not r["swapAB"] and r.get("clusterM", 1) == 1
     # Split-K only while the tiles leave SMs idle, each split at least 4
     # k-tiles and none empty; the planner stops at the first split that
     # fails (sm90Candidates).
-    kt = cdiv(r["k"], 64)
-    few = cdiv(r["m"], r["tileM"]) * cdiv(r["n"], r["tileN"]) < gpu_sms(r)
+    few = tiles < gpu_sms(r)
     for s in [2, 3, 4, 6, 8]:
         if s > r["splitK"]: break
         if not few or kt // s < 4 or (s - 1) * cdiv(kt, s) >= kt: return False
