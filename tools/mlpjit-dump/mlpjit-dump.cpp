@@ -20,6 +20,7 @@
 #include "mlpjit/Pipeline/Compile.h"
 #include "mlpjit/Transforms/KernelCollection.h"
 
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -174,7 +175,10 @@ int dumpCuda(llvm::ArrayRef<MlpSpec> specs) {
   auto kernels = allKernels(specs);
   if (!kernels)
     return fail(kernels.takeError());
+  llvm::StringSet<> seen; // ranges planned alike share one kernel
   for (const KernelDesc &k : *kernels) {
+    if (!seen.insert(k.name).second)
+      continue;
     if (auto e = codegen::validateKernel(k))
       return fail(std::move(e));
     if (auto e = emit(k.name + ".cu", codegen::generateKernelSource(k)))
@@ -183,11 +187,12 @@ int dumpCuda(llvm::ArrayRef<MlpSpec> specs) {
   return 0;
 }
 
-/// Every kernel of `specs`; with `cubin`, NVRTC's cubin too (what the
-/// runtime loads).
+/// Every kernel of `specs` once (token ranges planned alike share one);
+/// with `cubin`, NVRTC's cubin too (what the runtime loads).
 llvm::Expected<std::vector<CompiledKernel>>
 compileAll(llvm::ArrayRef<MlpSpec> specs, bool cubin = false) {
   std::vector<CompiledKernel> all;
+  llvm::StringSet<> seen;
   CompileOptions options = flagOptions();
   options.cubin = cubin;
   for (const MlpSpec &spec : specs) {
@@ -195,7 +200,8 @@ compileAll(llvm::ArrayRef<MlpSpec> specs, bool cubin = false) {
     if (!compiled)
       return compiled.takeError();
     for (CompiledKernel &k : compiled->kernels)
-      all.push_back(std::move(k));
+      if (seen.insert(k.desc.name).second)
+        all.push_back(std::move(k));
   }
   return all;
 }

@@ -87,11 +87,10 @@ std::string codegen::generateKernelSource(const KernelDesc &desc) {
   llvm::raw_string_ostream os(source);
   os << "// mlpjit kernel " << desc.name << " for " << desc.arch << "\n"
      << llvm::formatv("// plan: {0} GEMM, D[m, {1}] = {2}(A[m, {3}] * "
-                      "W[{4}, {3}]^T{5}), {6}, m in [{7}, {8}]\n",
+                      "W[{4}, {3}]^T{5}), {6}\n",
                       toString(desc.role), desc.outputColumns(),
                       toString(desc.epilogue), desc.k, desc.n,
-                      desc.hasBias ? " + bias" : "", toString(desc.dtype),
-                      desc.mMin, desc.mMax)
+                      desc.hasBias ? " + bias" : "", toString(desc.dtype))
      << llvm::formatv("// template {0}: tile {1}x{2}x{3}, {4} stages, cluster "
                       "{5}x{6}, splitK {7}, swapAB {8}\n",
                       desc.templateName, desc.tileM, desc.tileN, desc.tileK,

@@ -14,6 +14,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -254,40 +255,55 @@ llvm::Expected<CompiledMlp> mlpjit::compileMlp(const MlpSpec &spec,
   if (!descs)
     return descs.takeError();
 
+  // Token ranges planned alike share a kernel name (collectKernels) and so
+  // one compile: `compiled[i]` is the index of desc i's artifact.
+  std::vector<size_t> compiled(descs->size());
+  std::vector<size_t> unique;
+  llvm::StringMap<size_t> byName;
+  for (size_t i = 0; i < descs->size(); ++i) {
+    auto [it, inserted] = byName.try_emplace((*descs)[i].name, unique.size());
+    if (inserted)
+      unique.push_back(i);
+    else if (!(*descs)[unique[it->second]].plan().sameConstants((*descs)[i]))
+      return compileError("kernels " + (*descs)[i].name +
+                          " plan different constants under one name");
+    compiled[i] = it->second;
+  }
   // NVRTC is the slow part and is thread-safe: one task per kernel.
   KernelCache *cache = options.useCache ? &KernelCache::global() : nullptr;
   std::vector<std::optional<llvm::Expected<codegen::CompiledKernelArtifact>>>
-      artifacts(descs->size());
+      artifacts(unique.size());
   {
     unsigned threads =
         options.threads > 0
             ? unsigned(options.threads)
             : llvm::hardware_concurrency().compute_thread_count();
-    threads = std::max(1u, std::min<unsigned>(threads, descs->size()));
+    threads = std::max(1u, std::min<unsigned>(threads, unique.size()));
     llvm::DefaultThreadPool pool(llvm::hardware_concurrency(threads));
-    for (size_t i = 0; i < descs->size(); ++i)
-      pool.async([&, i] {
-        const KernelDesc &desc = (*descs)[i];
+    for (size_t u = 0; u < unique.size(); ++u)
+      pool.async([&, u] {
+        const KernelDesc &desc = (*descs)[unique[u]];
         if (llvm::Error err = codegen::validateKernel(desc))
-          artifacts[i].emplace(std::move(err));
+          artifacts[u].emplace(std::move(err));
         else
-          artifacts[i].emplace(
+          artifacts[u].emplace(
               codegen::compileKernel(desc, cache, options.cubin));
       });
     pool.wait();
   }
+  for (size_t u = 0; u < unique.size(); ++u)
+    if (!*artifacts[u])
+      return compileError("kernel " + (*descs)[unique[u]].name + ": " +
+                          llvm::toString(artifacts[u]->takeError()));
   for (size_t i = 0; i < descs->size(); ++i) {
-    auto &artifact = *artifacts[i];
-    if (!artifact)
-      return compileError("kernel " + (*descs)[i].name + ": " +
-                          llvm::toString(artifact.takeError()));
+    const codegen::CompiledKernelArtifact &artifact = **artifacts[compiled[i]];
     CompiledKernel kernel;
     kernel.desc = (*descs)[i];
-    kernel.cudaSource = std::move(artifact->source);
-    kernel.ptx = std::move(artifact->ptx);
-    kernel.cubin = std::move(artifact->cubin);
-    kernel.nvrtcLog = std::move(artifact->log);
-    kernel.cacheHit = artifact->cacheHit;
+    kernel.cudaSource = artifact.source;
+    kernel.ptx = artifact.ptx;
+    kernel.cubin = artifact.cubin;
+    kernel.nvrtcLog = artifact.log;
+    kernel.cacheHit = artifact.cacheHit;
     result.kernels.push_back(std::move(kernel));
   }
   if (auto dir = llvm::sys::Process::GetEnv("MLPJIT_DUMP_DIR"))

@@ -31,11 +31,23 @@ llvm::Error appendKernels(func::FuncOp func, Operation *op, KernelRole role,
   std::string arch = "sm_90a";
   if (auto a = func->getAttrOfType<StringAttr>("mlp.arch"))
     arch = a.str();
-  for (Attribute attr : plans) {
+  std::vector<KernelPlan> planned;
+  for (Attribute attr : plans)
+    planned.push_back(planOf(cast<mlp::KernelPlanAttr>(attr)));
+  for (const KernelPlan &plan : planned) {
     KernelDesc d;
-    d.plan() = planOf(cast<mlp::KernelPlanAttr>(attr));
+    d.plan() = plan;
+    // Token ranges planned alike share one kernel, named for the first and
+    // last token it serves: compiled and cached once (the planner gives a
+    // GEMM 30-70 ranges and a third as many distinct plans).
+    int64_t first = plan.mMin, last = plan.mMax;
+    for (const KernelPlan &other : planned)
+      if (other.sameConstants(plan)) {
+        first = std::min(first, other.mMin);
+        last = std::max(last, other.mMax);
+      }
     d.name = (func.getSymName() + "_" + toString(role) + "_m" +
-              llvm::Twine(d.mMin) + "_" + llvm::Twine(d.mMax))
+              llvm::Twine(first) + "_" + llvm::Twine(last))
                  .str();
     d.arch = arch;
     d.role = role;

@@ -112,6 +112,13 @@ const std::vector<int64_t> &sampleTokens() {
 /// than 4% (tp8 at M = 1: 48.6 carried vs 50.8 us split 2).
 constexpr double kMergeSlack = 1.04;
 constexpr double kMergeSlackAbove64 = 1.02;
+/// Ranges starting above this many tokens keep their own winner: carries
+/// there (128x256 gate-up tiles into 1409..1536, cluster plans into odd
+/// token-tile counts, wider down tiles) ran the whole forward 1.016x slower
+/// (geometric mean, 7 configs x 1500-6000 tokens, up to 1.05, none faster
+/// by over 1%; H100, session 38). Ranges with one plan still merge, so
+/// 16-36 more kernels a config.
+constexpr int64_t kCarryEnd = kPaddingEnd;
 /// When ranking, the estimate of a gated GEMM's split-K plan counts this much
 /// more: it must be predicted 3% faster than the best unsplit plan to win.
 /// Where the model tied them, the split plan ran slower: tp8 gate-up at M =
@@ -692,8 +699,8 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
                             ceilDiv(rHi, prev.tileM) * prev.tileM >
                                 ceilDiv(rHi, win.tileM) * win.tileM;
       if (prev.sameConstants(win) ||
-          (!twoTokenTiles && !padsMore && prev.tileM <= widest &&
-           (prev.swapAB || rHi > 32) &&
+          (rLo <= kCarryEnd && !twoTokenTiles && !padsMore &&
+           prev.tileM <= widest && (prev.swapAB || rHi > 32) &&
            (prev.clusterM == 1 || clustersPay(p, prev, rLo)) &&
            (prev.templateName != kSm90PingPongTemplate || rLo > 64) &&
            (prev.splitK != 1 ||

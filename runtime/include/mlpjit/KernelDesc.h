@@ -83,7 +83,10 @@ struct KernelPlan {
 /// run-time argument in [mMin, mMax]; everything else is a constant of the
 /// kernel.
 struct KernelDesc : GemmShape, KernelPlan {
-  std::string name; // entry point symbol, unique within its MLP
+  /// The entry point symbol. Token ranges of one role planned alike share
+  /// it (and the PTX): one kernel, named for the first and last token it
+  /// serves.
+  std::string name;
   KernelRole role = KernelRole::gate_up;
   bool hasBias = false;
 
