@@ -77,7 +77,7 @@ def test_artifact_without_a_gpu(compile_tool, tmp_path):
     import json
     with open(out) as f:
         art = json.load(f)
-    assert art["format"] == "mlpjit-artifact-3" and art["archs"] == ["sm_90a", "sm_80"]
+    assert art["format"] == "mlpjit-artifact-4" and art["archs"] == ["sm_90a", "sm_80"]
     with pytest.raises(mlpjit.SpecError, match=r"bad\.mlp:1:5: error: mlp 'a' has no 'hidden'"):
         mlpjit.compile_artifact("mlp a {\n}\n", tmp_path / "x.mlpx", name="bad.mlp")
     with pytest.raises(mlpjit.MlpjitError, match="unknown arch 'sm_91'"):

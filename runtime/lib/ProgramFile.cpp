@@ -5,6 +5,7 @@
 #include "mlpjit/Version.h"
 
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Base64.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -22,12 +23,16 @@ static llvm::Error fileError(const llvm::Twine &msg) {
 }
 
 namespace {
-// -3: the kernels take kernel_abi.h's GemmParams with nextCounters (a
-// gate-up kernel zeroes its down GEMM's split-K counters); -2 kernels read
-// m, n, k at other offsets and leave the counters as they are, -1 kernels
-// have no tmaD either.
-constexpr llvm::StringLiteral kFormat = "mlpjit-program-3";
-constexpr llvm::StringLiteral kArtifactFormat = "mlpjit-artifact-3";
+// -4: a kernel that shares its name with an earlier one (token ranges
+// planned alike, collectKernels) has no PTX or cubin of its own; -3 files,
+// whose kernels take the same parameters, still load. -3: the kernels take
+// kernel_abi.h's GemmParams with nextCounters (a gate-up kernel zeroes its
+// down GEMM's split-K counters); -2 kernels read m, n, k at other offsets
+// and leave the counters as they are, -1 kernels have no tmaD either.
+constexpr llvm::StringLiteral kFormat = "mlpjit-program-4";
+constexpr llvm::StringLiteral kArtifactFormat = "mlpjit-artifact-4";
+constexpr llvm::StringLiteral kFormat3 = "mlpjit-program-3";
+constexpr llvm::StringLiteral kArtifactFormat3 = "mlpjit-artifact-3";
 
 /// The error for a file of an older format, or success.
 llvm::Error checkNotOlderFormat(std::optional<llvm::StringRef> format) {
@@ -41,6 +46,15 @@ llvm::Error checkNotOlderFormat(std::optional<llvm::StringRef> format) {
   return llvm::Error::success();
 }
 } // namespace
+
+/// Whether `a` and `b` may share code: one GEMM and one plan, whatever
+/// their token ranges.
+static bool sameKernel(const KernelDesc &a, const KernelDesc &b) {
+  return a.plan().sameConstants(b) && a.arch == b.arch &&
+         a.epilogue == b.epilogue && a.dtype == b.dtype && a.n == b.n &&
+         a.k == b.k && a.interleaveRows == b.interleaveRows &&
+         a.role == b.role && a.hasBias == b.hasBias;
+}
 
 namespace mlpjit {
 static llvm::json::Value toJSON(const KernelArtifact &k) {
@@ -77,6 +91,24 @@ static bool fromJSON(const llvm::json::Value &v, MlpProgram &p,
         o.map("tokensMin", p.tokensMin) && o.map("tokensMax", p.tokensMax) &&
         o.map("kernels", p.kernels)))
     return false;
+  // A kernel without code takes the code of the first of its name (one
+  // with none is left for validateProgram to refuse).
+  llvm::StringMap<size_t> first;
+  llvm::json::Path kernels = path.field("kernels");
+  for (size_t i = 0; i < p.kernels.size(); ++i) {
+    KernelArtifact &k = p.kernels[i];
+    auto [it, inserted] = first.try_emplace(k.desc.name, i);
+    if (inserted || !k.ptx.empty() || !k.cubin.empty())
+      continue;
+    const KernelArtifact &from = p.kernels[it->second];
+    if (!sameKernel(from.desc, k.desc)) {
+      kernels.index(i).report(
+          "shares its name with an earlier kernel of another plan");
+      return false;
+    }
+    k.ptx = from.ptx;
+    k.cubin = from.cubin;
+  }
   // Optional: files written before tensor parallelism hold whole blocks.
   if (const llvm::json::Value *tp = v.getAsObject()->get("tensorParallel")) {
     static_assert(MlpProgram::kMaxTensorParallel == 1024, "update the message");
@@ -91,6 +123,23 @@ static bool fromJSON(const llvm::json::Value &v, MlpProgram &p,
 }
 } // namespace mlpjit
 
+/// The kernels with each kernel's code once: a later kernel of the same
+/// name and code is written without it.
+static llvm::json::Array kernelsArray(const MlpProgram &p) {
+  llvm::json::Array out;
+  llvm::StringMap<const KernelArtifact *> first;
+  for (const KernelArtifact &k : p.kernels) {
+    auto [it, inserted] = first.try_emplace(k.desc.name, &k);
+    const KernelArtifact &f = *it->second;
+    if (!inserted && f.ptx == k.ptx && f.cubin == k.cubin &&
+        sameKernel(f.desc, k.desc))
+      out.push_back(llvm::json::Object{{"desc", k.desc}});
+    else
+      out.push_back(k);
+  }
+  return out;
+}
+
 static llvm::json::Object programObject(const MlpProgram &p) {
   return llvm::json::Object{{"name", p.name},
                             {"hidden", p.hidden},
@@ -102,7 +151,7 @@ static llvm::json::Object programObject(const MlpProgram &p) {
                             {"tokensMin", p.tokensMin},
                             {"tokensMax", p.tokensMax},
                             {"tensorParallel", p.tensorParallel},
-                            {"kernels", p.kernels}};
+                            {"kernels", kernelsArray(p)}};
 }
 
 std::string mlpjit::programToJson(const MlpProgram &p) {
@@ -122,7 +171,9 @@ llvm::Expected<MlpProgram> mlpjit::programFromJson(llvm::StringRef json) {
   if (root)
     if (llvm::Error e = checkNotOlderFormat(root->getString("format")))
       return e;
-  if (!root || root->getString("format") != kFormat)
+  std::optional<llvm::StringRef> format =
+      root ? root->getString("format") : std::nullopt;
+  if (format != kFormat && format != kFormat3)
     return fileError("not an mlpjit program (format " + kFormat + ")");
   MlpProgram p;
   llvm::json::Path::Root path("program");
@@ -183,13 +234,13 @@ mlpjit::artifactFromJson(llvm::StringRef json) {
       root ? root->getString("format") : std::nullopt;
   if (llvm::Error e = checkNotOlderFormat(format))
     return e;
-  if (format == kFormat) {
+  if (format == kFormat || format == kFormat3) {
     auto program = programFromJson(json);
     if (!program)
       return program.takeError();
     return std::vector<MlpProgram>{std::move(*program)};
   }
-  if (format != kArtifactFormat)
+  if (format != kArtifactFormat && format != kArtifactFormat3)
     return fileError("not an mlpjit artifact (format " + kArtifactFormat +
                      " or " + kFormat + ")");
   std::vector<MlpProgram> programs;

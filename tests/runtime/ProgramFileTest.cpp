@@ -47,7 +47,7 @@ TEST(ProgramFileTest, ErrorsNameTheField) {
   // Kernels of formats 1 and 2 take other GemmParams: refused, not loaded.
   for (const char *format : {"mlpjit-program-1", "mlpjit-program-2"}) {
     std::string older = json;
-    older.replace(older.find("mlpjit-program-3"), 16, format);
+    older.replace(older.find("mlpjit-program-4"), 16, format);
     expectError(older, "older mlpjit whose kernels take another parameter");
   }
   auto olderArtifact =
@@ -64,6 +64,64 @@ TEST(ProgramFileTest, ErrorsNameTheField) {
   auto missing = readProgramFile("/nonexistent/program.json");
   ASSERT_FALSE(bool(missing));
   EXPECT_NE(llvm::toString(missing.takeError()).find("cannot read"),
+            std::string::npos);
+}
+
+/// makeProgram's, its large bucket cut in two token ranges that share their
+/// kernels (as collectKernels names ranges planned alike), with code.
+MlpProgram programWithSharedKernels() {
+  MlpProgram p = makeProgram(BlockShape{}, "sm_90a");
+  for (KernelArtifact &k : p.kernels) {
+    k.ptx = ".entry " + k.desc.name + " {}\n";
+    k.cubin = "\x7f"
+              "ELF cubin of " +
+              k.desc.name;
+  }
+  for (size_t i : {2, 3}) {
+    KernelArtifact upper = p.kernels[i];
+    p.kernels[i].desc.mMax = 200;
+    upper.desc.mMin = 201;
+    p.kernels.push_back(upper);
+  }
+  return p;
+}
+
+TEST(ProgramFileTest, SharedKernelsAreWrittenOnce) {
+  MlpProgram p = programWithSharedKernels();
+  std::string json = programToJson(p);
+  // Each kernel's PTX once: four kernels, six token-range entries.
+  size_t entries = 0;
+  for (size_t at = json.find("\"ptx\""); at != std::string::npos;
+       at = json.find("\"ptx\"", at + 1))
+    ++entries;
+  EXPECT_EQ(entries, 4u);
+  auto back = programFromJson(json);
+  ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
+  ASSERT_EQ(back->kernels.size(), 6u);
+  for (size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(back->kernels[i].ptx, p.kernels[i].ptx) << i;
+    EXPECT_EQ(back->kernels[i].cubin, p.kernels[i].cubin) << i;
+    EXPECT_EQ(back->kernels[i].desc.mMin, p.kernels[i].desc.mMin) << i;
+  }
+  EXPECT_EQ(programToJson(*back), json);
+  // Format 3 files, which hold every kernel's code, still load.
+  std::string v3 = programToJson(makeProgram(BlockShape{}, "sm_90a"));
+  v3.replace(v3.find("mlpjit-program-4"), 16, "mlpjit-program-3");
+  EXPECT_TRUE(bool(programFromJson(v3)));
+}
+
+TEST(ProgramFileTest, ASharedNameWithAnotherPlanIsRefused) {
+  MlpProgram p = programWithSharedKernels();
+  // A later kernel of that name but another plan would run the wrong code.
+  std::string json = programToJson(p);
+  size_t at = json.rfind("\"tileM\": 128");
+  ASSERT_NE(at, std::string::npos);
+  json.replace(at, 13, "\"tileM\": 64,");
+  auto wrong = programFromJson(json);
+  ASSERT_FALSE(bool(wrong));
+  EXPECT_NE(llvm::toString(wrong.takeError())
+                .find("shares its name with an earlier kernel of another plan "
+                      "at program.kernels[5]"),
             std::string::npos);
 }
 

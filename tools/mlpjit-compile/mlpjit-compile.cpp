@@ -3,7 +3,7 @@
 //   mlpjit-compile SPEC|config.json --arch sm_90a[,sm_80,...] -o FILE
 //                  [--tokens MIN..MAX] [--tp N] [--no-cubin] [-j N]
 //
-// Writes an artifact (ProgramFile.h, format mlpjit-artifact-3): every block
+// Writes an artifact (ProgramFile.h, format mlpjit-artifact-4): every block
 // of the spec for every arch, each kernel with NVRTC's cubin for that arch
 // plus PTX as the fallback for newer GPUs. Loading it (mlpjit_program_load,
 // readArtifactFile + MlpKernels::load) needs only the driver. Runs without a
@@ -18,6 +18,7 @@
 #include "mlpjit/ProgramFile.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
@@ -109,13 +110,19 @@ int compileMain() {
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  size_t kernels = 0;
-  for (const MlpProgram &p : programs)
-    kernels += p.kernels.size();
+  // Token ranges planned alike share a kernel (one name in a program).
+  size_t ranges = 0, kernels = 0;
+  for (const MlpProgram &p : programs) {
+    llvm::StringSet<> names;
+    for (const KernelArtifact &k : p.kernels)
+      names.insert(k.desc.name);
+    ranges += p.kernels.size();
+    kernels += names.size();
+  }
   llvm::outs() << llvm::formatv(
-      "mlpjit-compile: {0}: {1} block(s) x {2} arch(s) ({3}), {4} kernels, "
-      "{5} in {6:F2} s\n",
-      outputFile, specs->size(), archs.size(), archList, kernels,
+      "mlpjit-compile: {0}: {1} block(s) x {2} arch(s) ({3}), {4} kernels "
+      "for {5} token ranges, {6} in {7:F2} s\n",
+      outputFile, specs->size(), archs.size(), archList, kernels, ranges,
       noCubin ? "PTX only" : "cubin + PTX", seconds);
   return 0;
 }

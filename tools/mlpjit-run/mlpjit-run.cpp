@@ -250,10 +250,11 @@ static int runMain(int argc, char **argv) {
     report.compiled = std::move(*compiled);
     if (!jsonOpt)
       llvm::outs() << llvm::format(
-          "%s: %zu kernels for %s, compiled in %.2f s (%d cache hits)\n",
-          spec.name.c_str(), report.compiled.kernels.size(),
-          report.compiled.spec.arch.c_str(), report.compiled.compileSeconds,
-          report.compiled.cacheHits());
+          "%s: %d kernels for %s (%zu token ranges), compiled in %.2f s "
+          "(%d cache hits)\n",
+          spec.name.c_str(), report.compiled.kernelCount(),
+          report.compiled.spec.arch.c_str(), report.compiled.kernels.size(),
+          report.compiled.compileSeconds, report.compiled.cacheHits());
     if (gpu) {
       if (auto e = runOnGpu(**gpu, report, *tokens, !jsonOpt))
         return exitWith(std::move(e));

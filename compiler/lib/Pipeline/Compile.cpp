@@ -240,9 +240,19 @@ static void dumpArtifacts(llvm::StringRef dir, const CompiledMlp &compiled) {
     }
 }
 
+int CompiledMlp::kernelCount() const {
+  llvm::StringSet<> names;
+  for (const CompiledKernel &k : kernels)
+    names.insert(k.desc.name);
+  return int(names.size());
+}
+
 int CompiledMlp::cacheHits() const {
-  return llvm::count_if(kernels,
-                        [](const CompiledKernel &k) { return k.cacheHit; });
+  llvm::StringSet<> hits;
+  for (const CompiledKernel &k : kernels)
+    if (k.cacheHit)
+      hits.insert(k.desc.name);
+  return int(hits.size());
 }
 
 llvm::Expected<CompiledMlp> mlpjit::compileMlp(const MlpSpec &spec,

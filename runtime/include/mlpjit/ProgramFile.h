@@ -3,9 +3,11 @@
 // Lets a program compiled once (by the tools) be loaded by an application
 // that links only the runtime: the block's shape plus, per kernel, its
 // KernelDesc ("desc", KernelDesc.h's JSON mapping), the PTX as a string and,
-// when compiled ahead of time, the cubin in base64 ("cubin").
+// when compiled ahead of time, the cubin in base64 ("cubin"). A kernel that
+// shares its name with an earlier one (token ranges planned alike share a
+// kernel) is written without code and takes that kernel's on reading.
 //
-// An artifact (mlpjit-compile's output, format mlpjit-artifact-3) holds the
+// An artifact (mlpjit-compile's output, format mlpjit-artifact-4) holds the
 // programs of every block of a spec, one per block and target arch, in the
 // same per-program form; its loader picks the variant that runs on the GPU.
 // The block's field names are the MlpProgram member names; errors name the

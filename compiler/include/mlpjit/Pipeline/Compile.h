@@ -90,6 +90,9 @@ struct CompiledMlp {
   MlpSpec spec; // arch resolved
   std::vector<CompiledKernel> kernels; // gate_up and down kernels per bucket
   double compileSeconds = 0;
+  /// Distinct kernels (names): token buckets planned alike share one.
+  int kernelCount() const;
+  /// Distinct kernels that came from the cache.
   int cacheHits() const;
 };
 
