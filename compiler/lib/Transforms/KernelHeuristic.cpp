@@ -116,8 +116,9 @@ constexpr double kMergeSlackAbove64 = 1.02;
 /// there (128x256 gate-up tiles into 1409..1536, cluster plans into odd
 /// token-tile counts, wider down tiles) ran the whole forward 1.016x slower
 /// (geometric mean, 7 configs x 1500-6000 tokens, up to 1.05, none faster
-/// by over 1%; H100, session 38). Ranges with one plan still merge, so
-/// 16-36 more kernels a config.
+/// by over 1%; H100, session 38). Adjacent ranges with one plan still
+/// merge: 4-52 more plans a config, but ranges planned alike share one
+/// compiled kernel (collectKernels).
 constexpr int64_t kCarryEnd = kPaddingEnd;
 /// When ranking, the estimate of a gated GEMM's split-K plan counts this much
 /// more: it must be predicted 3% faster than the best unsplit plan to win.
