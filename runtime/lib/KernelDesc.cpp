@@ -45,6 +45,13 @@ bool KernelPlan::sameConstants(const KernelPlan &o) const {
          splitK == o.splitK && swapAB == o.swapAB;
 }
 
+bool KernelDesc::sameKernel(const KernelDesc &o) const {
+  return sameConstants(o) && name == o.name && arch == o.arch &&
+         epilogue == o.epilogue && dtype == o.dtype && n == o.n && k == o.k &&
+         interleaveRows == o.interleaveRows && role == o.role &&
+         hasBias == o.hasBias;
+}
+
 json::Value mlpjit::toJSON(DType t) { return toString(t); }
 json::Value mlpjit::toJSON(Epilogue e) { return toString(e); }
 json::Value mlpjit::toJSON(KernelRole r) { return toString(r); }

@@ -47,15 +47,6 @@ llvm::Error checkNotOlderFormat(std::optional<llvm::StringRef> format) {
 }
 } // namespace
 
-/// Whether `a` and `b` may share code: one GEMM and one plan, whatever
-/// their token ranges.
-static bool sameKernel(const KernelDesc &a, const KernelDesc &b) {
-  return a.plan().sameConstants(b) && a.arch == b.arch &&
-         a.epilogue == b.epilogue && a.dtype == b.dtype && a.n == b.n &&
-         a.k == b.k && a.interleaveRows == b.interleaveRows &&
-         a.role == b.role && a.hasBias == b.hasBias;
-}
-
 namespace mlpjit {
 static llvm::json::Value toJSON(const KernelArtifact &k) {
   llvm::json::Object o{{"desc", k.desc}, {"ptx", k.ptx}};
@@ -101,7 +92,7 @@ static bool fromJSON(const llvm::json::Value &v, MlpProgram &p,
     if (inserted || !k.ptx.empty() || !k.cubin.empty())
       continue;
     const KernelArtifact &from = p.kernels[it->second];
-    if (!sameKernel(from.desc, k.desc)) {
+    if (!from.desc.sameKernel(k.desc)) {
       kernels.index(i).report(
           "shares its name with an earlier kernel of another plan");
       return false;
@@ -132,7 +123,7 @@ static llvm::json::Array kernelsArray(const MlpProgram &p) {
     auto [it, inserted] = first.try_emplace(k.desc.name, &k);
     const KernelArtifact &f = *it->second;
     if (!inserted && f.ptx == k.ptx && f.cubin == k.cubin &&
-        sameKernel(f.desc, k.desc))
+        f.desc.sameKernel(k.desc))
       out.push_back(llvm::json::Object{{"desc", k.desc}});
     else
       out.push_back(k);

@@ -274,9 +274,9 @@ llvm::Expected<CompiledMlp> mlpjit::compileMlp(const MlpSpec &spec,
     auto [it, inserted] = byName.try_emplace((*descs)[i].name, unique.size());
     if (inserted)
       unique.push_back(i);
-    else if (!(*descs)[unique[it->second]].plan().sameConstants((*descs)[i]))
-      return compileError("kernels " + (*descs)[i].name +
-                          " plan different constants under one name");
+    else if (!(*descs)[unique[it->second]].sameKernel((*descs)[i]))
+      return compileError("two kernels named " + (*descs)[i].name +
+                          " plan different GEMMs or constants");
     compiled[i] = it->second;
   }
   // NVRTC is the slow part and is thread-safe: one task per kernel.

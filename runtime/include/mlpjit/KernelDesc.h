@@ -90,6 +90,9 @@ struct KernelDesc : GemmShape, KernelPlan {
   KernelRole role = KernelRole::gate_up;
   bool hasBias = false;
 
+  /// The same GEMM and plan, whatever the token range: one compiled kernel.
+  bool sameKernel(const KernelDesc &other) const;
+
   const GemmShape &shape() const { return *this; }
   const KernelPlan &plan() const { return *this; }
   GemmShape &shape() { return *this; }
