@@ -15,7 +15,4 @@ ab_validate .device/V/gemma-2-2b.json 2200,4200,6800 $R/carry-plans/gemma-2-2b.j
 ab_validate .device/V/phi-3-medium-4k.json 2000,4100,6000 $R/carry-plans/phi-3-medium-4k.json
 ab_validate .device/V/llama-2-7b.json 2000,3700,7400 $R/carry-plans/llama-2-7b.json
 device_session_end
-for f in $L/ab-*.log; do echo "== $f"; sed -n '/^validation sweep/,$p' $f; done
-grep -h "rel. error" $L/*.log | grep -o "rel. error [0-9.e-]*" | sort -k3 -g | tail -1
-cat $L/clocks.txt $L/skipped.txt 2>/dev/null
-tar czf $OUT/ab-carry-heldout.tgz -C $L .
+ab_report ab-carry-heldout

@@ -40,7 +40,4 @@ qwen2.5-0.5b 481,609
 qwen2.5-7b 153,865
 LIST
 device_session_end
-for f in $L/ab-*.log; do echo "== $f"; sed -n '/^validation sweep/,$p' $f; done
-grep -h "rel. error" $L/*.log | grep -o "rel. error [0-9.e-]*" | sort -k3 -g | tail -1
-cat $L/clocks.txt $L/skipped.txt 2>/dev/null
-tar czf $OUT/ab-nocarry64.tgz -C $L .
+ab_report ab-nocarry64
