@@ -227,7 +227,10 @@ static void dumpArtifacts(llvm::StringRef dir, const CompiledMlp &compiled) {
                  << "': " << ec.message() << "\n";
     return;
   }
-  for (const CompiledKernel &k : compiled.kernels)
+  llvm::StringSet<> written; // ranges planned alike share one kernel
+  for (const CompiledKernel &k : compiled.kernels) {
+    if (!written.insert(k.desc.name).second)
+      continue;
     for (auto [ext, text] :
          {std::pair{".cu", &k.cudaSource}, {".ptx", &k.ptx}}) {
       llvm::SmallString<256> path(dir);
@@ -238,6 +241,7 @@ static void dumpArtifacts(llvm::StringRef dir, const CompiledMlp &compiled) {
         return;
       }
     }
+  }
 }
 
 int CompiledMlp::kernelCount() const {
