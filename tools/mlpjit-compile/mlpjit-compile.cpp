@@ -18,7 +18,6 @@
 #include "mlpjit/ProgramFile.h"
 
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
@@ -93,6 +92,7 @@ int compileMain() {
 
   auto start = std::chrono::steady_clock::now();
   std::vector<MlpProgram> programs;
+  size_t kernels = 0; // token ranges planned alike share one
   for (llvm::StringRef arch : archs)
     for (const MlpSpec &spec : *specs) {
       CompileOptions options;
@@ -103,6 +103,7 @@ int compileMain() {
       auto c = compileMlp(spec, options);
       if (!c)
         return fail(llvm::toString(c.takeError()));
+      kernels += size_t(c->kernelCount());
       programs.push_back(toProgram(*c));
     }
   if (llvm::Error e = writeArtifactFile(programs, outputFile))
@@ -110,15 +111,9 @@ int compileMain() {
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  // Token ranges planned alike share a kernel (one name in a program).
-  size_t ranges = 0, kernels = 0;
-  for (const MlpProgram &p : programs) {
-    llvm::StringSet<> names;
-    for (const KernelArtifact &k : p.kernels)
-      names.insert(k.desc.name);
+  size_t ranges = 0;
+  for (const MlpProgram &p : programs)
     ranges += p.kernels.size();
-    kernels += names.size();
-  }
   llvm::outs() << llvm::formatv(
       "mlpjit-compile: {0}: {1} block(s) x {2} arch(s) ({3}), {4} kernels "
       "for {5} token ranges, {6} in {7:F2} s\n",

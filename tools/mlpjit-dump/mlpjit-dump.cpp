@@ -192,16 +192,14 @@ int dumpCuda(llvm::ArrayRef<MlpSpec> specs) {
 llvm::Expected<std::vector<CompiledKernel>>
 compileAll(llvm::ArrayRef<MlpSpec> specs, bool cubin = false) {
   std::vector<CompiledKernel> all;
-  llvm::StringSet<> seen;
   CompileOptions options = flagOptions();
   options.cubin = cubin;
   for (const MlpSpec &spec : specs) {
     auto compiled = compileMlp(spec, options);
     if (!compiled)
       return compiled.takeError();
-    for (CompiledKernel &k : compiled->kernels)
-      if (seen.insert(k.desc.name).second)
-        all.push_back(std::move(k));
+    for (const CompiledKernel *k : compiled->distinctKernels())
+      all.push_back(*k);
   }
   return all;
 }

@@ -227,14 +227,11 @@ static void dumpArtifacts(llvm::StringRef dir, const CompiledMlp &compiled) {
                  << "': " << ec.message() << "\n";
     return;
   }
-  llvm::StringSet<> written; // ranges planned alike share one kernel
-  for (const CompiledKernel &k : compiled.kernels) {
-    if (!written.insert(k.desc.name).second)
-      continue;
+  for (const CompiledKernel *k : compiled.distinctKernels()) {
     for (auto [ext, text] :
-         {std::pair{".cu", &k.cudaSource}, {".ptx", &k.ptx}}) {
+         {std::pair{".cu", &k->cudaSource}, {".ptx", &k->ptx}}) {
       llvm::SmallString<256> path(dir);
-      llvm::sys::path::append(path, k.desc.name + ext);
+      llvm::sys::path::append(path, k->desc.name + ext);
       if (llvm::Error e = writeFileAtomically(path, *text)) {
         llvm::errs() << "mlpjit: warning: MLPJIT_DUMP_DIR: "
                      << llvm::toString(std::move(e)) << "\n";
@@ -244,19 +241,18 @@ static void dumpArtifacts(llvm::StringRef dir, const CompiledMlp &compiled) {
   }
 }
 
-int CompiledMlp::kernelCount() const {
+std::vector<const CompiledKernel *> CompiledMlp::distinctKernels() const {
+  std::vector<const CompiledKernel *> out;
   llvm::StringSet<> names;
   for (const CompiledKernel &k : kernels)
-    names.insert(k.desc.name);
-  return int(names.size());
+    if (names.insert(k.desc.name).second)
+      out.push_back(&k);
+  return out;
 }
 
 int CompiledMlp::cacheHits() const {
-  llvm::StringSet<> hits;
-  for (const CompiledKernel &k : kernels)
-    if (k.cacheHit)
-      hits.insert(k.desc.name);
-  return int(hits.size());
+  return int(llvm::count_if(
+      distinctKernels(), [](const CompiledKernel *k) { return k->cacheHit; }));
 }
 
 llvm::Expected<CompiledMlp> mlpjit::compileMlp(const MlpSpec &spec,

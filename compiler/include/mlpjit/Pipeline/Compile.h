@@ -90,8 +90,10 @@ struct CompiledMlp {
   MlpSpec spec; // arch resolved
   std::vector<CompiledKernel> kernels; // gate_up and down kernels per bucket
   double compileSeconds = 0;
-  /// Distinct kernels (names): token buckets planned alike share one.
-  int kernelCount() const;
+  /// The first of each kernel name: token buckets planned alike share one
+  /// kernel (collectKernels), compiled once.
+  std::vector<const CompiledKernel *> distinctKernels() const;
+  int kernelCount() const { return int(distinctKernels().size()); }
   /// Distinct kernels that came from the cache.
   int cacheHits() const;
 };
