@@ -69,6 +69,14 @@ static llvm::Error checkKernelAgainstBlock(const MlpProgram &p,
   return llvm::Error::success();
 }
 
+/// The index of the first kernel of p.kernels named like the i-th.
+static size_t firstOfName(const MlpProgram &p, size_t i) {
+  for (size_t j = 0; j < i; ++j)
+    if (p.kernels[j].desc.name == p.kernels[i].desc.name)
+      return j;
+  return i;
+}
+
 namespace {
 /// One token bucket: the indices of its two kernels in program.kernels.
 struct BucketIndex {
@@ -143,6 +151,18 @@ llvm::Error mlpjit::validateProgram(const MlpProgram &p) {
     if (auto e = checkKernelAgainstBlock(p, a.desc))
       return e;
   }
+  // Token ranges planned alike share one kernel, named once (the compiler's
+  // collectKernels): MlpKernels::load loads each name once, so a name must
+  // stand for one kernel.
+  for (size_t i = 0; i < p.kernels.size(); ++i) {
+    const KernelArtifact &a = p.kernels[i];
+    const KernelArtifact &first = p.kernels[firstOfName(p, i)];
+    if (&first != &a && (!first.desc.sameKernel(a.desc) || first.ptx != a.ptx ||
+                         first.cubin != a.cubin))
+      return apiError(p, "two kernels named '" + a.desc.name + "' differ (" +
+                             (first.desc.sameKernel(a.desc) ? "code" : "plan") +
+                             ")");
+  }
   auto buckets = pairBuckets(p);
   if (!buckets)
     return buckets.takeError();
@@ -191,10 +211,18 @@ MlpKernels::load(const MlpProgram &program, const DeviceContext &context,
   for (const KernelArtifact &artifact : p.kernels)
     if (auto e = checkKernelRunsOn(artifact, context.arch()))
       return apiError(p, llvm::toString(std::move(e)));
-  for (const KernelArtifact &artifact : p.kernels) {
-    auto k = LoadedKernel::load(context, artifact);
+  // One module per kernel name: the ranges that share a kernel share it.
+  std::vector<const LoadedKernel *> ofArtifact;
+  for (size_t i = 0; i < p.kernels.size(); ++i) {
+    const size_t first = firstOfName(p, i);
+    if (first < i) {
+      ofArtifact.push_back(ofArtifact[first]);
+      continue;
+    }
+    auto k = LoadedKernel::load(context, p.kernels[i]);
     if (!k)
       return k.takeError();
+    ofArtifact.push_back(k->get());
     kernels->loaded.push_back(std::move(*k));
   }
   auto buckets = pairBuckets(p);
@@ -202,10 +230,12 @@ MlpKernels::load(const MlpProgram &program, const DeviceContext &context,
     return buckets.takeError();
   for (const BucketIndex &b : *buckets) {
     Bucket bucket{b.mMin, b.mMax};
-    bucket.gateUp = kernels->loaded[b.gateUp].get();
-    bucket.down = kernels->loaded[b.down].get();
-    bucket.gateUpCounterBytes = gemmCounterBytes(bucket.gateUp->desc());
-    bucket.downCounterBytes = gemmCounterBytes(bucket.down->desc());
+    bucket.gateUp = ofArtifact[b.gateUp];
+    bucket.down = ofArtifact[b.down];
+    bucket.gateUpDesc = &p.kernels[b.gateUp].desc;
+    bucket.downDesc = &p.kernels[b.down].desc;
+    bucket.gateUpCounterBytes = gemmCounterBytes(*bucket.gateUpDesc);
+    bucket.downCounterBytes = gemmCounterBytes(*bucket.downDesc);
     kernels->buckets.push_back(bucket);
   }
   return std::shared_ptr<const MlpKernels>(std::move(kernels));
@@ -237,19 +267,20 @@ MlpKernels::WorkspaceLayout MlpKernels::workspaceLayout(const Bucket &b,
                                                         int64_t m) const {
   WorkspaceLayout l;
   l.intermediateRows = options.padIntermediate
-                           ? std::max(wholeTileRows(b.gateUp->desc(), m),
-                                      wholeTileRows(b.down->desc(), m))
+                           ? std::max(wholeTileRows(*b.gateUpDesc, m),
+                                      wholeTileRows(*b.downDesc, m))
                            : m;
   l.downCounters = l.gateUpCounters + b.gateUpCounterBytes;
   l.intermediate = align256(l.downCounters + b.downCounterBytes);
   l.partials = l.intermediate + align256(size_t(l.intermediateRows) *
                                          prog.intermediate * kElementBytes);
   // Stream-K's partials depend on the grid the launch will use.
-  auto partialBytes = [&](const LoadedKernel *k) {
-    return gemmWorkspaceBytes(k->desc(), m, ctx.numSMs(), k->residentCtas());
+  auto partialBytes = [&](const KernelDesc &desc, const LoadedKernel *k) {
+    return gemmWorkspaceBytes(desc, m, ctx.numSMs(), k->residentCtas());
   };
-  l.total = l.partials +
-            align256(std::max(partialBytes(b.gateUp), partialBytes(b.down)));
+  l.total =
+      l.partials + align256(std::max(partialBytes(*b.gateUpDesc, b.gateUp),
+                                     partialBytes(*b.downDesc, b.down)));
   return l;
 }
 
@@ -527,7 +558,7 @@ llvm::Error MlpLayer::launchGateUp(const MlpKernels::Bucket &b,
                          "zeroing split-K counters"))
       return e;
   GemmOperands ops =
-      gemmOperands(b.gateUp->desc(), x, gateUpWeight, gateUpBias,
+      gemmOperands(*b.gateUpDesc, x, gateUpWeight, gateUpBias,
                    ws + l.intermediate, m, ws, l.partials, l.gateUpCounters);
   ops.dRows = l.intermediateRows;
   ops.exactLastTileA = shared->loadOptions().exactLastTile;
@@ -535,7 +566,7 @@ llvm::Error MlpLayer::launchGateUp(const MlpKernels::Bucket &b,
     ops.nextCounters = ws + l.downCounters;
     ops.nextCounterBytes = b.downCounterBytes;
   }
-  return launchGemm(d, b.gateUp->function(), b.gateUp->desc(), ops, stream,
+  return launchGemm(d, b.gateUp->function(), *b.gateUpDesc, ops, stream,
                     ctx.numSMs(), b.gateUp->residentCtas());
 }
 
@@ -544,13 +575,13 @@ llvm::Error MlpLayer::launchDown(const MlpKernels::Bucket &b,
                                  int64_t m, char *ws, CUstream stream) const {
   const DeviceContext &ctx = shared->context();
   GemmOperands ops =
-      gemmOperands(b.down->desc(), ws + l.intermediate, downWeight, downBias, y,
-                   m, ws, l.partials, l.downCounters);
+      gemmOperands(*b.downDesc, ws + l.intermediate, downWeight, downBias, y, m,
+                   ws, l.partials, l.downCounters);
   ops.aRows = l.intermediateRows;
   ops.exactLastTileA = shared->loadOptions().exactLastTile;
   ops.dependent = programmaticLaunch();
-  return launchGemm(ctx.driver(), b.down->function(), b.down->desc(), ops,
-                    stream, ctx.numSMs(), b.down->residentCtas());
+  return launchGemm(ctx.driver(), b.down->function(), *b.downDesc, ops, stream,
+                    ctx.numSMs(), b.down->residentCtas());
 }
 
 llvm::Error MlpLayer::gateUp(const void *x, int64_t m, void *workspace,

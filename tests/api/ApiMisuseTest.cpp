@@ -30,6 +30,18 @@ MlpProgram hopperProgram(BlockShape shape = {}) {
   return p;
 }
 
+/// hopperProgram with the small range's down GEMM planned like the large
+/// one and named alike: one kernel serving both ranges.
+MlpProgram sharedDownProgram() {
+  MlpProgram p = hopperProgram();
+  KernelDesc &small = p.kernels[1].desc;
+  const int64_t mMin = small.mMin, mMax = small.mMax;
+  small = p.kernels[3].desc;
+  small.mMin = mMin;
+  small.mMax = mMax;
+  return p;
+}
+
 TEST(ValidateProgramTest, AcceptsWellFormedPrograms) {
   EXPECT_EQ(errorOf(validateProgram(hopperProgram())), "");
   MlpProgram sm80 = makeProgram(BlockShape{}, "sm_80");
@@ -40,6 +52,9 @@ TEST(ValidateProgramTest, AcceptsWellFormedPrograms) {
   plain.epilogue = Epilogue::gelu_erf;
   plain.bias = true;
   EXPECT_EQ(errorOf(validateProgram(hopperProgram(plain))), "");
+  // Two ranges of one kernel (one name, plan and code), as collectKernels
+  // names the ranges planned alike.
+  EXPECT_EQ(errorOf(validateProgram(sharedDownProgram())), "");
 }
 
 TEST(ValidateProgramTest, RejectsInconsistentPrograms) {
@@ -92,6 +107,23 @@ TEST(ValidateProgramTest, RejectsInconsistentPrograms) {
     EXPECT_NE(why.find(c.expected), std::string::npos)
         << "expected '" << c.expected << "', got '" << why << "'";
     EXPECT_EQ(why.rfind("mlpjit: MLP 'tiny': ", 0), 0u) << why;
+  }
+}
+
+TEST(ValidateProgramTest, OneNameIsOneKernel) {
+  // The loader loads each name once: a second kernel of that name must be
+  // the same plan and the same code.
+  MlpProgram plan = sharedDownProgram();
+  plan.kernels[1].desc.stages = 3;
+  MlpProgram code = sharedDownProgram();
+  code.kernels[1].ptx = "// other code";
+  const std::pair<MlpProgram *, const char *> cases[] = {
+      {&plan, "two kernels named 'tiny_down_large' differ (plan)"},
+      {&code, "two kernels named 'tiny_down_large' differ (code)"}};
+  for (const auto &[p, expected] : cases) {
+    std::string why = errorOf(validateProgram(*p));
+    EXPECT_NE(why.find(expected), std::string::npos)
+        << "expected '" << expected << "', got '" << why << "'";
   }
 }
 

@@ -199,8 +199,8 @@ TEST_F(GpuMlpTest, PaddedIntermediateAndMRows) {
     for (int64_t m : {1, 5, 17, 129, 300}) {
       const MlpKernels::Bucket *b = kernels.bucketFor(m);
       ASSERT_NE(b, nullptr);
-      const int64_t rows = std::max(wholeTileRows(b->gateUp->desc(), m),
-                                    wholeTileRows(b->down->desc(), m));
+      const int64_t rows = std::max(wholeTileRows(*b->gateUpDesc, m),
+                                    wholeTileRows(*b->downDesc, m));
       EXPECT_EQ(kernels.workspaceLayout(*b, m).intermediateRows,
                 pad ? rows : m);
     }

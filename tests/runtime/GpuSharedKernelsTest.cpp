@@ -5,7 +5,8 @@
 // layer on two streams at once (two workspaces, split-K counters in each)
 // gives the same bits as one stream; a stale (non-zero) workspace is fine;
 // workspace misuse is refused; a layer runs on another's weights
-// (shareWeights); a cubin loads without the driver JIT.
+// (shareWeights); a cubin loads without the driver JIT; token ranges of one
+// kernel share its module.
 // Skips without a GPU.
 //
 //===----------------------------------------------------------------------===//
@@ -250,6 +251,44 @@ TEST_F(GpuSharedKernelsTest, CubinsLoadWithoutTheDriverJit) {
   ASSERT_OK((*mlp)->forward(dx->get(), y.get(), m, stream->get()));
   ASSERT_OK(stream->synchronize());
   EXPECT_LE(error((*mlp)->program(), w, x, m, y.get()), 1e-2);
+}
+
+TEST_F(GpuSharedKernelsTest, RangesOfOneKernelShareItsModule) {
+  // The small range's down GEMM planned and named like the large one's: one
+  // module serves both, each range launching with its own descriptor.
+  BlockShape shape;
+  auto program = compileProgram(shape, context->arch());
+  ASSERT_TRUE(bool(program)) << llvm::toString(program.takeError());
+  KernelArtifact &small = program->kernels[1], &large = program->kernels[3];
+  const int64_t mMin = small.desc.mMin, mMax = small.desc.mMax;
+  small = large;
+  small.desc.mMin = mMin;
+  small.desc.mMax = mMax;
+  auto mlp = Mlp::load(*program, *context);
+  ASSERT_TRUE(bool(mlp)) << llvm::toString(mlp.takeError());
+  EXPECT_EQ((*mlp)->kernels().size(), program->kernels.size() - 1);
+  const MlpKernels &kernels = (*mlp)->mlpLayer().kernels();
+  const MlpKernels::Bucket *lo = kernels.bucketFor(5),
+                           *hi = kernels.bucketFor(200);
+  ASSERT_TRUE(lo && hi);
+  EXPECT_EQ(lo->down, hi->down);
+  EXPECT_NE(lo->gateUp, hi->gateUp);
+  EXPECT_EQ(lo->downDesc->mMax, mMax);
+  EXPECT_EQ(hi->downDesc->mMin, large.desc.mMin);
+  HostBlock w = randomBlock(shape, rng);
+  DeviceTensors tensors{*context, {}};
+  ASSERT_OK((*mlp)->setWeights(tensors.weights(w), stream->get()));
+  for (int64_t m : {int64_t(5), mMax, int64_t(200)}) {
+    SCOPED_TRACE("M = " + std::to_string(m));
+    HostTensor x =
+        randomTensor(size_t(m * shape.hidden), 1.0, shape.dtype, rng);
+    auto dx = upload(*context, x);
+    ASSERT_TRUE(bool(dx));
+    DeviceBuffer y = allocate(size_t(m * shape.hidden) * 2);
+    ASSERT_OK((*mlp)->forward(dx->get(), y.get(), m, stream->get()));
+    ASSERT_OK(stream->synchronize());
+    EXPECT_LE(error((*mlp)->program(), w, x, m, y.get()), 1e-2);
+  }
 }
 
 } // namespace

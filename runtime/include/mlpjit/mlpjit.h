@@ -65,9 +65,10 @@ public:
     /// MLPJIT_EXACT_LAST_TILE=0 clears exactLastTile (1 or unset: on).
     static LoadOptions fromEnvironment();
   };
-  /// Validates `program` and loads each kernel once: its cubin when the
-  /// program carries one for this device, else its PTX through the driver's
-  /// JIT. The context must outlive the kernels.
+  /// Validates `program` and loads each kernel once (one module per kernel
+  /// name: token ranges planned alike share it): its cubin when the program
+  /// carries one for this device, else its PTX through the driver's JIT. The
+  /// context must outlive the kernels.
   static llvm::Expected<std::shared_ptr<const MlpKernels>>
   load(const MlpProgram &program, const DeviceContext &context,
        const LoadOptions &options = LoadOptions::fromEnvironment());
@@ -84,14 +85,18 @@ public:
   /// and arrival counters, each 256-byte aligned. Stream-K's partials are
   /// sized for the grid its launches get on this context's device.
   size_t workspaceBytes(int64_t mMax) const;
-  /// Every loaded kernel with its descriptor and driver-reported resources.
+  /// Every loaded kernel (one per name) with its descriptor (that of the
+  /// first token range it serves) and driver-reported resources.
   std::vector<const LoadedKernel *> kernels() const;
 
-  /// The kernel pair that serves token counts [mMin, mMax], with its split-K
-  /// counter bytes (laid out at the workspace's start, gate-up's first).
+  /// The kernel pair that serves token counts [mMin, mMax], with the
+  /// program's descriptors of this range (a loaded kernel's own desc() is
+  /// its first range's) and its split-K counter bytes (laid out at the
+  /// workspace's start, gate-up's first).
   struct Bucket {
     int64_t mMin, mMax;
     const LoadedKernel *gateUp = nullptr, *down = nullptr;
+    const KernelDesc *gateUpDesc = nullptr, *downDesc = nullptr;
     size_t gateUpCounterBytes = 0, downCounterBytes = 0;
   };
   const Bucket *bucketFor(int64_t m) const;
