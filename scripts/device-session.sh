@@ -49,6 +49,15 @@ warm_up() {
     > "$L/warm-up.log" 2>&1
   mark after-warm-up
 }
+# config_file <name>: the staged config of that name (.device/fit, the
+# validation configs in .device/V, the tp8 shard in .device/tp8).
+config_file() {
+  local d
+  for d in fit V tp8; do
+    [ -f ".device/$d/$1.json" ] && { echo ".device/$d/$1.json"; return; }
+  done
+  echo ".device/fit/$1.json" # missing: ab_validate's bench names it
+}
 # ab_validate <config-file> <tokens> <tuning-file>: the heuristic against the
 # tuning file's plans (another planner's, scripts/plans_as_tuning.py) on one
 # config, `mlpjit-bench --validate`, 3 interleaved rounds, into

@@ -20,9 +20,7 @@ source "$(dirname "$0")/../../../scripts/device-session.sh" ab-nocarry64
 warm_up
 export AB_TIMEOUT=90 AB_DEADLINE=${AB_DEADLINE:-480}
 while read -r c tokens; do
-  f=.device/fit/$c.json
-  [ -f "$f" ] || f=.device/V/$c.json
-  ab_validate "$f" "$tokens" $R/nocarry64-plans/$c.json < /dev/null
+  ab_validate "$(config_file "$c")" "$tokens" $R/nocarry64-plans/$c.json < /dev/null
 done <<'LIST'
 gemma-2-27b 137
 gemma-2-2b 241,609

@@ -18,10 +18,7 @@ source "$(dirname "$0")/../../../scripts/device-session.sh" ab-pplow
 warm_up
 export AB_TIMEOUT=80 AB_DEADLINE=${AB_DEADLINE:-470}
 while read -r c tokens; do
-  f=.device/fit/$c.json
-  [ -f "$f" ] || f=.device/V/$c.json
-  [ -f "$f" ] || f=.device/tp8/$c.json
-  ab_validate "$f" "$tokens" $R/old-plans/$c.json < /dev/null
+  ab_validate "$(config_file "$c")" "$tokens" $R/old-plans/$c.json < /dev/null
 done <<'LIST'
 llama-3-70b-tp8-shard 256,300,430,680
 llama-3-8b 256,300,370,480
