@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Session 39: the plain GEMM's ping-pong priced lower off the fitted H200
+# Session 39 (ran on a build with this change, then reverted: see README):
+# the plain GEMM's ping-pong priced lower off the fitted H200
 # (DeviceModel::pingPongBandwidthExponent, 0.4872: on the H100 1.097 ->
 # 0.911), against the committed planner's plans pinned (old-plans/*.json,
 # dumped for the H100 from the build before, scripts/plans_as_tuning.py).
