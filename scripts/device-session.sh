@@ -77,6 +77,15 @@ ab_validate() {
   echo "rc=$?" >> "$L/ab-$name.log"
   mark "$name"
 }
+# ab_validate_list <plans-dir>: ab_validate for each line "<config name>
+# <tokens>" of stdin, the config from config_file, the tuning file
+# <plans-dir>/<config name>.json.
+ab_validate_list() {
+  local c tokens
+  while read -r c tokens; do
+    ab_validate "$(config_file "$c")" "$tokens" "$1/$c.json" < /dev/null
+  done
+}
 # tune_config <config-file> <tokens> <timeout> <log-prefix> [candidates]:
 # mlpjit-bench --tune on one config (the tuner's rows in
 # $L/<log-prefix>-<name>.jsonl, its plans in $L/tuned-<name>.json, its log in

@@ -19,9 +19,7 @@ R=docs/results/2026-12-06-s38
 source "$(dirname "$0")/../../../scripts/device-session.sh" ab-nocarry64
 warm_up
 export AB_TIMEOUT=90 AB_DEADLINE=${AB_DEADLINE:-480}
-while read -r c tokens; do
-  ab_validate "$(config_file "$c")" "$tokens" $R/nocarry64-plans/$c.json < /dev/null
-done <<'LIST'
+ab_validate_list $R/nocarry64-plans <<'LIST'
 gemma-2-27b 137
 gemma-2-2b 241,609
 gemma-2-9b 137

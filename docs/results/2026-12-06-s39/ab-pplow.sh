@@ -18,9 +18,7 @@ R=docs/results/2026-12-06-s39
 source "$(dirname "$0")/../../../scripts/device-session.sh" ab-pplow
 warm_up
 export AB_TIMEOUT=80 AB_DEADLINE=${AB_DEADLINE:-470}
-while read -r c tokens; do
-  ab_validate "$(config_file "$c")" "$tokens" $R/old-plans/$c.json < /dev/null
-done <<'LIST'
+ab_validate_list $R/old-plans <<'LIST'
 llama-3-70b-tp8-shard 256,300,430,680
 llama-3-8b 256,300,370,480
 qwen2.5-7b 256,300,480,680
