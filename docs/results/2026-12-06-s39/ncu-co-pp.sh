@@ -7,6 +7,10 @@
 # named barriers. ncu of each at the steady state (a launch inside the timed
 # replays), and the SASS of both kernels (mlpjit-dump --stage=sass with each
 # plan pinned; cuobjdump is on the GPU machine only).
+# Older tuner logs (sessions <= 35, one weight copy) had the two alike at
+# 640 and 700 tokens (64x256: 149.6 vs 150.6, 142.3 vs 142.8 us): the tuner
+# at 560, 640 and 700 in one process tells a point effect (560's 108-126
+# CTAs, its 48-row last token tile) from a change in the kernels since.
 # Predicted: co's tensor pipe busy ~60% against pp's ~90%, the stall in the
 # consumer's wgmma wait or the mbarrier wait (the producer behind).
 set -u
@@ -29,10 +33,12 @@ for k in co pp; do
     .device/bin/mlpjit-dump --stage=sass .device/fit/gemma-7b.json 2>&1 |
     awk '/Function : / { on = /gemma_7b_down_m545_/ } on' > "$L/sass-$k.txt"
 done
+tune_config .device/fit/gemma-7b.json 560,640,700 100 tune 16
 device_session_end
 for k in co pp; do
   echo "== ncu $k"; grep -E "Duration|Compute \(SM\) Throughput|Memory Throughput|gmma|Registers|Threads|Stall|Warp Cycles|Issued|Eligible|No Eligible|per_second|rc=" "$L/ncu-$k.log" | head -30
   echo "== sass $k: HGMMA $(grep -c HGMMA "$L/sass-$k.txt") DEPBAR $(grep -c 'DEPBAR' "$L/sass-$k.txt") SYNCS $(grep -c 'SYNCS' "$L/sass-$k.txt") lines $(wc -l < "$L/sass-$k.txt")"
 done
+grep -E "^\[gemma-7b\] down" "$L/tune-gemma-7b.log"
 cat "$L/clocks.txt"
 tar czf "$OUT/ncu-co-pp.tgz" -C "$L" .
