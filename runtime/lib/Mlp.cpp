@@ -69,14 +69,6 @@ static llvm::Error checkKernelAgainstBlock(const MlpProgram &p,
   return llvm::Error::success();
 }
 
-/// The index of the first kernel of p.kernels named like the i-th.
-static size_t firstOfName(const MlpProgram &p, size_t i) {
-  for (size_t j = 0; j < i; ++j)
-    if (p.kernels[j].desc.name == p.kernels[i].desc.name)
-      return j;
-  return i;
-}
-
 namespace {
 /// One token bucket: the indices of its two kernels in program.kernels.
 struct BucketIndex {
@@ -151,16 +143,14 @@ llvm::Error mlpjit::validateProgram(const MlpProgram &p) {
     if (auto e = checkKernelAgainstBlock(p, a.desc))
       return e;
   }
-  // Token ranges planned alike share one kernel, named once (the compiler's
-  // collectKernels): MlpKernels::load loads each name once, so a name must
-  // stand for one kernel.
+  // MlpKernels::load loads each kernel name once: a name must stand for one
+  // kernel.
+  const std::vector<size_t> first = p.firstOfEachName();
   for (size_t i = 0; i < p.kernels.size(); ++i) {
-    const KernelArtifact &a = p.kernels[i];
-    const KernelArtifact &first = p.kernels[firstOfName(p, i)];
-    if (&first != &a && (!first.desc.sameKernel(a.desc) || first.ptx != a.ptx ||
-                         first.cubin != a.cubin))
+    const KernelArtifact &a = p.kernels[i], &f = p.kernels[first[i]];
+    if (first[i] != i && !f.sameKernelAndCode(a))
       return apiError(p, "two kernels named '" + a.desc.name + "' differ (" +
-                             (first.desc.sameKernel(a.desc) ? "code" : "plan") +
+                             (f.desc.sameKernel(a.desc) ? "code" : "plan") +
                              ")");
   }
   auto buckets = pairBuckets(p);
@@ -212,11 +202,11 @@ MlpKernels::load(const MlpProgram &program, const DeviceContext &context,
     if (auto e = checkKernelRunsOn(artifact, context.arch()))
       return apiError(p, llvm::toString(std::move(e)));
   // One module per kernel name: the ranges that share a kernel share it.
+  const std::vector<size_t> first = p.firstOfEachName();
   std::vector<const LoadedKernel *> ofArtifact;
   for (size_t i = 0; i < p.kernels.size(); ++i) {
-    const size_t first = firstOfName(p, i);
-    if (first < i) {
-      ofArtifact.push_back(ofArtifact[first]);
+    if (first[i] < i) {
+      ofArtifact.push_back(ofArtifact[first[i]]);
       continue;
     }
     auto k = LoadedKernel::load(context, p.kernels[i]);

@@ -5,7 +5,6 @@
 #include "mlpjit/Version.h"
 
 #include "llvm/ADT/SetVector.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Base64.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -84,14 +83,13 @@ static bool fromJSON(const llvm::json::Value &v, MlpProgram &p,
     return false;
   // A kernel without code takes the code of the first of its name (one
   // with none is left for validateProgram to refuse).
-  llvm::StringMap<size_t> first;
+  const std::vector<size_t> first = p.firstOfEachName();
   llvm::json::Path kernels = path.field("kernels");
   for (size_t i = 0; i < p.kernels.size(); ++i) {
     KernelArtifact &k = p.kernels[i];
-    auto [it, inserted] = first.try_emplace(k.desc.name, i);
-    if (inserted || !k.ptx.empty() || !k.cubin.empty())
+    if (first[i] == i || !k.ptx.empty() || !k.cubin.empty())
       continue;
-    const KernelArtifact &from = p.kernels[it->second];
+    const KernelArtifact &from = p.kernels[first[i]];
     if (!from.desc.sameKernel(k.desc)) {
       kernels.index(i).report(
           "shares its name with an earlier kernel of another plan");
@@ -118,12 +116,10 @@ static bool fromJSON(const llvm::json::Value &v, MlpProgram &p,
 /// name and code is written without it.
 static llvm::json::Array kernelsArray(const MlpProgram &p) {
   llvm::json::Array out;
-  llvm::StringMap<const KernelArtifact *> first;
-  for (const KernelArtifact &k : p.kernels) {
-    auto [it, inserted] = first.try_emplace(k.desc.name, &k);
-    const KernelArtifact &f = *it->second;
-    if (!inserted && f.ptx == k.ptx && f.cubin == k.cubin &&
-        f.desc.sameKernel(k.desc))
+  const std::vector<size_t> first = p.firstOfEachName();
+  for (size_t i = 0; i < p.kernels.size(); ++i) {
+    const KernelArtifact &k = p.kernels[i];
+    if (first[i] < i && p.kernels[first[i]].sameKernelAndCode(k))
       out.push_back(llvm::json::Object{{"desc", k.desc}});
     else
       out.push_back(k);

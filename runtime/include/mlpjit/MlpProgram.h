@@ -24,6 +24,13 @@ struct KernelArtifact {
   KernelDesc desc;
   std::string ptx;
   std::string cubin; // binary; empty when not compiled ahead of time
+
+  /// The same kernel (KernelDesc::sameKernel: any token range) with the
+  /// same code.
+  bool sameKernelAndCode(const KernelArtifact &other) const {
+    return desc.sameKernel(other.desc) && ptx == other.ptx &&
+           cubin == other.cubin;
+  }
 };
 
 struct MlpProgram {
@@ -52,6 +59,12 @@ struct MlpProgram {
   /// Kernels for every token bucket; role tells gate_up from down, and the
   /// buckets [mMin, mMax] of each role cover [tokensMin, tokensMax].
   std::vector<KernelArtifact> kernels;
+
+  /// For each kernel, the index of the first kernel of its name. Token
+  /// ranges planned alike share one kernel, named once (the compiler's
+  /// collectKernels): the runtime loads it once and program files store its
+  /// code once.
+  std::vector<size_t> firstOfEachName() const;
 };
 
 } // namespace mlpjit
