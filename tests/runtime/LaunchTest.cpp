@@ -361,6 +361,31 @@ TEST(PingPongTest, FamilySetsTheScheduleAndItsRules) {
   EXPECT_NE(sm80::supports(forced), nullptr);
 }
 
+// Rasterization groups: 16 token tiles for ping-pong's 64-row tiles and for
+// cooperative 64-row tiles over weights larger than the L2 (their readers of
+// one weight tile stay in one group, session 40), else 8.
+TEST(PingPongTest, SixtyFourRowTilesGroupSixteenWhereWeightsOutgrowL2) {
+  KernelDesc d = hopperGateUp(); // n = 28672, k = 4096: 224 MiB of weights
+  d.tileM = 64;
+  GemmConfig big = toGemmConfig(d);
+  EXPECT_EQ(sm90::groupUnitsM(big), 16u);
+  GemmConfig small = big;
+  small.n = 896;
+  small.k = 4864; // qwen2.5-0.5b's down GEMM: 8.7 MB, stays in L2
+  EXPECT_EQ(sm90::groupUnitsM(small), 8u);
+  d.templateName = "sm90_tma_ws_pingpong";
+  EXPECT_EQ(sm90::groupUnitsM(toGemmConfig(d)), 16u); // ping-pong: always
+  GemmConfig rows128 = big;
+  rows128.tileM = 128;
+  EXPECT_EQ(sm90::groupUnitsM(rows128), 8u);
+  GemmConfig pair = big;
+  pair.clusterM = 2; // a 2x1 cluster's unit is 128 tokens
+  EXPECT_EQ(sm90::groupUnitsM(pair), 8u);
+  GemmConfig swapped = big;
+  swapped.swapAB = true;
+  EXPECT_EQ(sm90::groupUnitsM(swapped), 8u);
+}
+
 TEST(LaunchShapeTest, ComesFromTheTemplatesLaunchRules) {
   KernelDesc d = hopperGateUp();
   auto shape = gemmLaunchShape(d, 1000, 132, 0);

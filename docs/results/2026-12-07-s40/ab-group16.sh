@@ -15,16 +15,13 @@
 set -u
 R=docs/results/2026-12-07-s40
 source "$(dirname "$0")/../../../scripts/device-session.sh" ab-group16
-warm_up
+[ -n "${NO_WARM_UP:-}" ] || warm_up
 DEADLINE=${DEADLINE:-420}
-LIST="gemma-7b 560,1730
-gpt2 700,900,1300,1470,1600,1730,1850,5760
-qwen2.5-0.5b 500,1050,1220,1340,1470,1850,5950
-gemma-2-2b 1850,2240
-gemma-2-9b 1470
-phi-3-mini-4k 1730
-qwen2.5-7b 1470
-llama-3.2-1b 2110"
+LIST=${LIST:-"gpt2 700,1300,1470,1850
+qwen2.5-0.5b 700,1220,1340,1850
+gemma-7b 1730
+gemma-2-2b 2240
+qwen2.5-7b 1470"}
 run_bench() { # <bin-dir> <tag> <config> <tokens> [args...]
   local b=$1 tag=$2 cfg=$3 tokens=$4; shift 4
   timeout 90 $b/mlpjit-bench "$(config_file "$cfg")" --tokens "$tokens" --csv "$L/$tag.csv" "$@" \

@@ -243,6 +243,24 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned ctasPerSm(const GemmConfig &c) {
   return sharedBytes(c) * 2u + 2048u <= 228u * 1024u ? 2u : 1u;
 }
 
+/// Token tiles (cluster units) per rasterization group (tile_schedule.h's
+/// tileCoordinates). Ping-pong's 64-row tiles group 16, so its groups span
+/// as many tokens (1024) as the 128-row tiles' 8 do and the weight tiles in
+/// flight fit L2 (with groups of 8 tiles, 33 weight tiles of 2 MiB: up to
+/// 1.24x slower). The cooperative kernel's 64-row tiles do too where the
+/// weights outgrow the L2 (H100/H200: 50 MiB): gemma-7b's 151 MB down GEMM
+/// at 560 tokens in groups of 8 read 1.64x the DRAM bytes of its ping-pong
+/// twin and ran 1.5x its time (ncu, session 40); in groups of 16 its forward
+/// ran 0.84x the time. With weights that stay in L2 (gpt2, qwen2.5-0.5b)
+/// groups of 16 ran the forward up to 1.16x slower.
+MLPJIT_SM90_HOST_DEVICE constexpr unsigned groupUnitsM(const GemmConfig &c) {
+  constexpr long long kL2Bytes = 50ll << 20;
+  return !c.swapAB && c.tileM * c.clusterM == 64 &&
+                 (c.pingPong || c.n * c.k * c.elementBytes > kL2Bytes)
+             ? 16u
+             : unsigned(kGroupTilesM);
+}
+
 /// Without split-K: a persistent grid of min(work units, resident CTAs)
 /// CTAs, each walking units blockIdx.x, blockIdx.x + gridDim.x, ...; the
 /// next unit's loads overlap the epilogue (H100: up to 15% faster at

@@ -29,18 +29,13 @@ template <typename G> struct TileScheduler : G {
   using G::kStreamKSchedule;
   using G::kTileFloats;
   using G::N;
-  using G::PingPong;
   using G::SplitK;
   using G::TileM;
   using G::TileN;
 
   static constexpr unsigned kTilesAlongN = unsigned((N + TileN - 1) / TileN);
-  // Token units per rasterization group: ping-pong keeps two 64-row tiles
-  // per CTA in flight, so its groups span as many tokens (1024) as the
-  // cooperative 128-row tiles' do and the weight tiles in flight fit L2
-  // (with groups of 8 tiles, 33 weight tiles of 2 MiB: up to 1.24x slower).
-  static constexpr unsigned kGroupUnitsM =
-      PingPong ? unsigned(1024 / (TileM * ClusterM)) : unsigned(kGroupTilesM);
+  // Token units per rasterization group (launch.h).
+  static constexpr unsigned kGroupUnitsM = groupUnitsM(G::kConfig);
 
   /// One work unit: an output tile, or one piece of its K range.
   struct Unit {
