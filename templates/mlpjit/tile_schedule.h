@@ -142,8 +142,8 @@ constexpr int kGroupTilesM = 8;
 
 /// The (token tile, weight tile) of linear index `id` in grouped order:
 /// token tiles vary fastest within groups of groupTilesM (kGroupTilesM, or
-/// 16 for some 64-row tiles: sm90/tile_scheduler.cuh), then weight tiles, then
-/// groups. For m <= groupTilesM * tileM every CTA in flight reads the same
+/// 16 for some 64-row tiles: sm90/launch.h groupUnitsM), then weight tiles,
+/// then groups. For m <= groupTilesM * tileM every CTA in flight reads the same
 /// few weight tiles, which the GEMM's traffic is dominated by.
 MLPJIT_HOST_DEVICE constexpr void
 tileCoordinates(unsigned id, unsigned tilesM, unsigned tilesN, unsigned &tileM,

@@ -252,7 +252,7 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned ctasPerSm(const GemmConfig &c) {
 /// at 560 tokens in groups of 8 read 1.64x the DRAM bytes of its ping-pong
 /// twin and ran 1.5x its time (ncu, session 40); in groups of 16 its forward
 /// ran 0.84x the time. With weights that stay in L2 (gpt2, qwen2.5-0.5b)
-/// groups of 16 ran the forward up to 1.16x slower.
+/// groups of 16 ran the forward up to 1.18x slower.
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned groupUnitsM(const GemmConfig &c) {
   constexpr long long kL2Bytes = 50ll << 20;
   return !c.swapAB && c.tileM * c.clusterM == 64 &&
