@@ -364,7 +364,7 @@ TEST(PingPongTest, FamilySetsTheScheduleAndItsRules) {
 // Rasterization groups: 16 token tiles for ping-pong's 64-row tiles and for
 // cooperative 64-row tiles over weights larger than the L2 (their readers of
 // one weight tile stay in one group, session 40), else 8.
-TEST(PingPongTest, SixtyFourRowTilesGroupSixteenWhereWeightsOutgrowL2) {
+TEST(RasterizationTest, SixtyFourRowTilesGroupSixteenWhereWeightsOutgrowL2) {
   KernelDesc d = hopperGateUp(); // n = 28672, k = 4096: 224 MiB of weights
   d.tileM = 64;
   GemmConfig big = toGemmConfig(d);
