@@ -57,7 +57,8 @@ FITTED_MEMORY_GBS = 4916.736
 COMMITTED = dict(PRIOR, tflops=859.3, colpad=19.92, onewg=0.9494, npow2=0.9723, swap=0.5932,
                  fewstage=0.036, smload=321.1, l2=15271.4, epi=1.124e-4, splitfix=4.295,
                  fixed=2.029, latency=1.770, overlap=4.782, direct=4.054, boost=0.1222,
-                 pingpong=1.097, ppgated=0.9476, wideswap=1.0434, swapmid=1.94)
+                 pingpong=1.097, ppgated=0.9476, wideswap=1.0434, swapmid=1.94,
+                 ppbigexp=0.4872)
 
 PINGPONG = "sm90_tma_ws_pingpong"
 def pingpong(r): return r.get("template", "sm90_tma_ws") == PINGPONG
@@ -113,7 +114,12 @@ def on_gpu(r, P):
         return P
     f = sms / PRIOR["sms"]
     return dict(P, sms=sms, tflops=P["tflops"] * f, l2=P["l2"] * f,
-                hbm=P["hbm"] * gbs / FITTED_MEMORY_GBS)
+                hbm=P["hbm"] * gbs / FITTED_MEMORY_GBS,
+                ppbig=(gbs / FITTED_MEMORY_GBS) ** P.get("ppbigexp", 0.0))
+
+def weights_outgrow_l2(r):
+    """sm90/launch.h weightsOutgrowL2: N x K bf16 weights over 50 MiB."""
+    return r["n"] * r["k"] * 2 > 50 << 20
 
 def estimate(r, P):
     """estimateMicros() of KernelHeuristic.cpp."""
@@ -136,6 +142,8 @@ def estimate(r, P):
     # Narrow swapAB tiles above 128 tokens (the plain GEMM's candidates).
     if sw and not wide_swap(r) and m > 128: eff *= P["swapmid"]
     if pp: eff *= P["ppgated"] if r["gated"] else P["pingpong"]
+    # largeWeightPingPongScale: 1 on the fitted H200.
+    if pp and not r["gated"] and weights_outgrow_l2(r): eff *= P.get("ppbig", 1.0)
     if cols & (cols - 1): eff *= P["npow2"]
     flops_us = P["tflops"] * 1e6 / P["sms"] / per * eff
     # Idle SMs leave power for a higher clock: each busy SM's MMA rate rises.

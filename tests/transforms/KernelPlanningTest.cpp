@@ -312,6 +312,36 @@ TEST(KernelHeuristic, PingPongPricedApartForGatedGemms) {
             estimateMicros(plainGemm(28672, 4096), pp, 256));
 }
 
+// Off the fitted H200 the plain ping-pong is priced by the bandwidth where
+// its weights outgrow the L2 (largeWeightPingPongScale): on the H100
+// qwen2.5-7b's 136 MB down GEMM at 680 tokens leaves ping-pong 64x160 for
+// a cooperative plan (its forward 0.94x the time, session 41), while
+// qwen2.5-0.5b's 8.7 MB one keeps its price (the unrestricted term ran its
+// forward 1.13-1.15x the time at 700 tokens).
+TEST(KernelHeuristic, PlainPingPongPricedByBandwidthWhereWeightsOutgrowL2) {
+  const DeviceModel h100 = DeviceModel::forGpu(132, 3352.32);
+  EXPECT_NEAR(h100.largeWeightPingPongScale, 0.8298, 1e-3);
+  EXPECT_EQ(DeviceModel::forGpu(0, 0).largeWeightPingPongScale, 1.0);
+  KernelPlan pp{"sm90_tma_ws_pingpong", 1, 1, 64, 160, 64, 7, 1, 1, 1, false};
+  auto priceRatio = [&](GemmProblem p, int64_t m) {
+    p.device = h100;
+    GemmProblem unscaled = p;
+    unscaled.device.largeWeightPingPongScale = 1.0;
+    return estimateMicros(p, pp, m) / estimateMicros(unscaled, pp, m);
+  };
+  EXPECT_GT(priceRatio(plainGemm(3584, 18944), 680), 1.05);
+  EXPECT_EQ(priceRatio(plainGemm(896, 4864), 680), 1.0);
+  GemmProblem gated = gatedGemm(37888, 3584);
+  gated.interleaveRows = 16;
+  EXPECT_EQ(priceRatio(gated, 680), 1.0);
+
+  GemmProblem down = plainGemm(3584, 18944);
+  down.device = h100;
+  EXPECT_NE(heuristicPlanAt(down, 680).templateName, "sm90_tma_ws_pingpong");
+  down.device = DeviceModel{};
+  EXPECT_EQ(heuristicPlanAt(down, 680).templateName, "sm90_tma_ws_pingpong");
+}
+
 // Above 64 tokens 64x64 tiles are candidates only split (unsplit they ran
 // 1.7-1.9x the fastest plan on every fit-set GEMM timed, and 1.09-1.15x the
 // whole forward on small models, session 17); at 64 tokens and below they

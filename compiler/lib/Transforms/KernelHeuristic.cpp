@@ -210,6 +210,7 @@ DeviceModel DeviceModel::forGpu(int smCount, double memoryGBs) {
   d.mmaTflops *= sms / kFittedSmCount;
   d.l2GBs *= sms / kFittedSmCount;
   d.hbmGBs *= gbs / kFittedMemoryGBs;
+  d.largeWeightPingPongScale = std::pow(gbs / kFittedMemoryGBs, 0.4872);
   return d;
 }
 
@@ -268,7 +269,9 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
            : 1.0) *
       (!pingPong             ? 1.0
        : isGated(p.epilogue) ? dev.gatedPingPongEfficiency
-                             : dev.pingPongEfficiency) *
+       : sm90::weightsOutgrowL2(cfg)
+           ? dev.pingPongEfficiency * dev.largeWeightPingPongScale
+           : dev.pingPongEfficiency) *
       (1.0 + dev.powerBoost * (1.0 - double(active) / ctaSlots));
   const double kTileFlops = 2.0 * double(tm * tn * kTileK);
   // What one CTA pulls from L2 per k-tile: a cluster's CTAs each load

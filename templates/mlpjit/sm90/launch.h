@@ -243,20 +243,27 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned ctasPerSm(const GemmConfig &c) {
   return sharedBytes(c) * 2u + 2048u <= 228u * 1024u ? 2u : 1u;
 }
 
+/// Whether the GEMM's weights (N x K) outgrow the L2 of the GPUs the kernels
+/// target (H100, H200: 50 MiB), so that every pass over them streams from
+/// HBM: the rasterization (groupUnitsM) and the planner's price of the
+/// plain ping-pong (KernelHeuristic.cpp) differ there.
+MLPJIT_SM90_HOST_DEVICE constexpr bool weightsOutgrowL2(const GemmConfig &c) {
+  return c.n * c.k * c.elementBytes > (50ll << 20);
+}
+
 /// Token tiles (cluster units) per rasterization group (tile_schedule.h's
 /// tileCoordinates). Ping-pong's 64-row tiles group 16, so its groups span
 /// as many tokens (1024) as the 128-row tiles' 8 do and the weight tiles in
 /// flight fit L2 (with groups of 8 tiles, 33 weight tiles of 2 MiB: up to
 /// 1.24x slower). The cooperative kernel's 64-row tiles do too where the
-/// weights outgrow the L2 (H100/H200: 50 MiB): gemma-7b's 151 MB down GEMM
+/// weights outgrow the L2 (weightsOutgrowL2): gemma-7b's 151 MB down GEMM
 /// at 560 tokens in groups of 8 read 1.64x the DRAM bytes of its ping-pong
 /// twin and ran 1.5x its time (ncu, session 40); in groups of 16 its forward
 /// ran 0.84x the time. With weights that stay in L2 (gpt2, qwen2.5-0.5b)
 /// groups of 16 ran the forward up to 1.18x slower.
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned groupUnitsM(const GemmConfig &c) {
-  constexpr long long kL2Bytes = 50ll << 20;
   return !c.swapAB && c.tileM * c.clusterM == 64 &&
-                 (c.pingPong || c.n * c.k * c.elementBytes > kL2Bytes)
+                 (c.pingPong || weightsOutgrowL2(c))
              ? 16u
              : unsigned(kGroupTilesM);
 }
