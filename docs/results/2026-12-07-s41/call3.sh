@@ -10,7 +10,7 @@
 set -u
 bash docs/results/2026-12-06-s38/tables-lite.sh
 source scripts/device-session.sh tune-tp8
-tune_config .device/tp8/llama-3-70b-tp8-shard.json 300 170 tune41 12
+tune_config .device/tp8/llama-3-70b-tp8-shard.json 300 ${TUNE_S:-170} tune41 ${TUNE_N:-12}
 device_session_end
 grep -vE "^\s*$" $L/tune-*.log | tail -30
 cat $L/clocks.txt
