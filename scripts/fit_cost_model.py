@@ -191,14 +191,16 @@ def considered(r):
     tiles fit in one wave),
     64/128-token tiles from 33 tokens, no stream-K, 2x1 clusters for gated
     GEMMs of at least 16 token tiles, no whole-K plain GEMM plan in tiles
-    that fill under a third of the SMs."""
+    that fill under a third of the SMs (half of them over K >= 4096)."""
     if r["splitK"] == 0: return False
     kt = cdiv(r["k"], 64)
     tiles = cdiv(r["m"], r["tileM"]) * cdiv(r["n"], r["tileN"])
     # No whole-K plan of the plain GEMM in tiles that fill under a third of
-    # the SMs where K splits in two (wholeKLatencyBound, session 37).
-    if not r["gated"] and not r["swapAB"] and r["splitK"] == 1 and kt >= 8 and \
-            3 * tiles < gpu_sms(r): return False
+    # the SMs where K splits in two (wholeKLatencyBound, session 37), or
+    # under half of them where K is 64 k-tiles or more (session 41).
+    if not r["gated"] and not r["swapAB"] and r["splitK"] == 1 and \
+            ((kt >= 8 and 3 * tiles < gpu_sms(r)) or (kt >= 64 and 2 * tiles < gpu_sms(r))):
+        return False
     # Ping-pong (sm90Candidates): 64-row tiles at least 128 wide over whole K,
     # above 64 tokens, the plain GEMM below 1024.
     if pingpong(r):

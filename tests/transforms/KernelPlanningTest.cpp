@@ -345,7 +345,8 @@ TEST(KernelHeuristic, PlainPingPongPricedByBandwidthWhereWeightsOutgrowL2) {
 // Above 64 tokens 64x64 tiles are candidates only split (unsplit they ran
 // 1.7-1.9x the fastest plan on every fit-set GEMM timed, and 1.09-1.15x the
 // whole forward on small models, session 17); at 64 tokens and below they
-// stay whole where they fill a third of the SMs (wholeKLatencyBound).
+// stay whole where they fill a third of the SMs (half over K >= 4096:
+// wholeKLatencyBound).
 TEST(KernelHeuristic, NoUnsplit64x64AboveOneTokenTile) {
   auto is64x64 = [](const KernelPlan &k) {
     return !k.swapAB && k.tileM == 64 && k.tileN == 64;
@@ -356,8 +357,9 @@ TEST(KernelHeuristic, NoUnsplit64x64AboveOneTokenTile) {
   auto split64 = [&](const KernelPlan &k) {
     return is64x64(k) && k.splitK > 1;
   };
+  // 128 tiles: more than half the SMs (wholeKLatencyBound over long K).
   EXPECT_GT(
-      llvm::count_if(sm90Candidates(plainGemm(4096, 8192), 64), unsplit64), 0);
+      llvm::count_if(sm90Candidates(plainGemm(8192, 8192), 64), unsplit64), 0);
   GemmProblem p = plainGemm(2048, 8192);
   EXPECT_EQ(llvm::count_if(sm90Candidates(p, 64), unsplit64), 0); // 32 tiles
   for (int64_t m : {65, 160, 256, 700})
@@ -865,6 +867,34 @@ TEST(KernelHeuristic, NoWholeKPlanInAThirdOfTheSms) {
   EXPECT_TRUE(llvm::any_of(sm90Candidates(gated, 300), [](const KernelPlan &c) {
     return !c.swapAB && c.splitK == 1 && c.tileN >= 96;
   }));
+}
+
+// Over K >= 4096 a whole-K plan of the plain GEMM fills at least half the
+// SMs: llama-2-7b's down GEMM (4096 x 11008) at 48 tokens on the H100 ran
+// 64x64 whole K (64 CTAs) in 39.0 us, split 2 in 35.2 (session 34's tuner),
+// while the model priced the first lower. Short K keeps the third.
+TEST(KernelHeuristic, NoWholeKPlanInHalfTheSmsOverLongK) {
+  GemmProblem p = plainGemm(4096, 11008);
+  p.device = DeviceModel::forGpu(132, 3352.32);
+  auto wholeK = [](const KernelPlan &c) { return !c.swapAB && c.splitK == 1; };
+  for (const KernelPlan &c : sm90Candidates(p, 48)) {
+    if (wholeK(c)) {
+      const int64_t tiles =
+          (48 + c.tileM - 1) / c.tileM * ((p.n + c.tileN - 1) / c.tileN);
+      EXPECT_GE(2 * tiles, 132) << c.tileM << "x" << c.tileN;
+    }
+  }
+  const KernelPlan at48 = heuristicPlanAt(p, 48);
+  EXPECT_TRUE(at48.splitK > 1 ||
+              2 * ((p.n + at48.tileN - 1) / at48.tileN) >= 132)
+      << at48.tileM << "x" << at48.tileN << " split " << at48.splitK;
+  // K = 3072 (48 k-tiles): 64x64 whole K in 48 CTAs stays a candidate.
+  GemmProblem shortK = plainGemm(3072, 3072);
+  shortK.device = p.device;
+  EXPECT_TRUE(
+      llvm::any_of(sm90Candidates(shortK, 48), [&](const KernelPlan &c) {
+        return wholeK(c) && c.tileM == 64 && c.tileN == 64;
+      }));
 }
 
 // Stores from registers (swapAB, outputs not whole 16-column subtiles) cost

@@ -393,12 +393,21 @@ std::vector<int64_t> narrowSwapTokenTiles(int64_t m) {
 /// GEMM, M) points) the fastest split plan beat the fastest such plan,
 /// cooperative or ping-pong, by 1.13-3.4x; the model ties some (gpt2 at
 /// 300: 64x96 whole K 11.0 us, 64x64 split 2 8.7, both priced 9.7; the
-/// forward 1.12x faster with the split, session 37).
+/// forward 1.12x faster with the split, session 37). Over K >= 4096 (64
+/// k-tiles) also under half the SMs: such CTAs stream 1.1-1.2x slower than
+/// priced on both GPUs (llama-2-7b's down GEMM at 48 tokens, 64 CTAs of
+/// 64x64: 39.0 us on the H100 against 35.2 split 2, priced 34.5 and 35.7;
+/// llama-3-8b's on the H200 39.0 against 33.3). In the tuner logs it
+/// changes picks only at 48 tokens on the H100, each to a faster plan
+/// (regret 1.0152 -> 1.0150 training, 1.0145 -> 1.0136 held out; session
+/// 41), and planner ranges only at 33-64 tokens on the H100.
 bool wholeKLatencyBound(const GemmProblem &p, int64_t m, int64_t tileM,
                         int64_t tileN, bool swap) {
   const int64_t tiles = ceilDiv(m, tileM) * ceilDiv(p.n, tileN);
+  const int64_t sms = p.device.smCount, kTiles = ceilDiv(p.k, kTileK);
   return !isGated(p.epilogue) && !swap &&
-         3 * tiles < int64_t(p.device.smCount) && ceilDiv(p.k, kTileK) >= 8;
+         ((3 * tiles < sms && kTiles >= 8) ||
+          (2 * tiles < sms && kTiles >= 64));
 }
 
 /// Appends the sm90 plans of one tile shape at m tokens: whole K, then each
