@@ -105,9 +105,9 @@ struct DeviceModel {
   // (sm90::weightsOutgrowL2). 1 on the fitted H200; forGpu sets it to
   // (bandwidth / the H200's)^0.4872, fitted alone on every training log in
   // session 39 (the H100's plain ping-pong rows ran 1.075-1.165x their
-  // estimates, the H200's 1.015-1.075). For every GEMM it lost at small
-  // weights (qwen2.5-0.5b 700: 1.13-1.15x); restricted so, session 41 timed
-  // it at 0.993 of the committed plans' forward over 28 H100 points
+  // estimates, the H200's 1.015-1.075). Applied to every plain GEMM it lost at
+  // small weights (qwen2.5-0.5b 700: 1.13-1.15x); restricted so, session 41
+  // timed it at 0.993 of the committed plans' forward over 28 H100 points
   // (0.94-1.04).
   double largeWeightPingPongScale = 1.0;
   // The same for gated GEMMs, fitted apart in session 17 with l2GBs and
