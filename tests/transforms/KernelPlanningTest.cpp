@@ -871,7 +871,7 @@ TEST(KernelHeuristic, NoWholeKPlanInAThirdOfTheSms) {
 
 // Over K >= 4096 a whole-K plan of the plain GEMM fills at least half the
 // SMs: llama-2-7b's down GEMM (4096 x 11008) at 48 tokens on the H100 ran
-// 64x64 whole K (64 CTAs) in 39.0 us, split 2 in 35.2 (session 34's tuner),
+// 64x64 whole K (64 CTAs) in 39.0 us, split 2 in 35.2 (tune35v.jsonl),
 // while the model priced the first lower. Short K keeps the third.
 TEST(KernelHeuristic, NoWholeKPlanInHalfTheSmsOverLongK) {
   GemmProblem p = plainGemm(4096, 11008);
