@@ -8,10 +8,12 @@ dump's, e.g. an older build's) against the current heuristic in one process.
 
 Each entry stands for the planner range of its token count (TunedPlans.cpp);
 "us" is 0: nothing was timed. --roles keeps only gate_up or down kernels and
---set KEY=VALUE changes a plan field, so a variant of the heuristic's own plans
+--set KEY=VALUE changes a plan field and --where KEY=VALUE keeps only the plans
+whose field has that value (before --set), so a variant of the heuristic's own plans
 can be forced (e.g. --tokens 1,8,16 --roles gate_up --set splitK=0: its
 M <= 16 gate-up kernels as stream-K; --set template=sm90_tma_ws: a ping-pong
-plan as its cooperative twin). Integer fields take integers, swapAB 0 or 1,
+plan as its cooperative twin; --where swapAB=1 --where splitK=1 --set clusterM=2:
+its whole-K swapAB plans in 2x1 clusters). Integer fields take integers, swapAB 0 or 1,
 template one of TEMPLATES.
 """
 import argparse, json
@@ -23,6 +25,22 @@ SHAPE_KEYS = ["arch", "dtype", "epilogue", "interleaveRows", "k", "n"]
 TEMPLATES = ["sm90_tma_ws", "sm90_tma_ws_pingpong", "sm80_mma"]
 
 
+def parse_field(ap, option, text):
+    """KEY=VALUE as a plan field and its typed value."""
+    key, _, value = text.partition("=")
+    if key == "template":
+        if value not in TEMPLATES:
+            ap.error("%s %s: not a template (%s)" % (option, text, ", ".join(TEMPLATES)))
+        return key, value
+    if key == "swapAB":
+        if value not in ("0", "1"):
+            ap.error("%s %s: swapAB is 0 or 1" % (option, text))
+        return key, value == "1"
+    if key in PLAN_KEYS and value.lstrip("-").isdigit():
+        return key, int(value)
+    ap.error("%s %s: not a plan field and value" % (option, text))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tokens", required=True)
@@ -30,30 +48,21 @@ def main():
                     help="kernel roles to pin (default both)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="set a plan field of every pinned plan")
+    ap.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
+                    help="keep only plans whose field has this value")
     ap.add_argument("out")
     ap.add_argument("dumps", nargs="+")
     args = ap.parse_args()
     tokens = [int(t) for t in args.tokens.split(",")]
     roles = args.roles.split(",")
-    changes = {}
-    for change in args.set:
-        key, _, value = change.partition("=")
-        if key == "template":
-            if value not in TEMPLATES:
-                ap.error("--set %s: not a template (%s)" % (change, ", ".join(TEMPLATES)))
-            changes[key] = value
-        elif key == "swapAB":
-            if value not in ("0", "1"):
-                ap.error("--set %s: swapAB is 0 or 1" % change)
-            changes[key] = value == "1"
-        elif key in PLAN_KEYS and value.lstrip("-").isdigit():
-            changes[key] = int(value)
-        else:
-            ap.error("--set %s: not a plan field and value" % change)
+    changes = {key: value for key, value in
+               (parse_field(ap, "--set", change) for change in args.set)}
+    wanted = {key: value for key, value in
+              (parse_field(ap, "--where", cond) for cond in args.where)}
     plans = []
     for path in args.dumps:
         for k in json.load(open(path)):
-            if k["role"] not in roles:
+            if k["role"] not in roles or any(k[key] != v for key, v in wanted.items()):
                 continue
             for m in tokens:
                 if k["mMin"] <= m <= k["mMax"]:
