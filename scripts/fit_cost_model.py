@@ -234,8 +234,10 @@ def considered(r):
         # one or two token tiles of ceil(M / t) rounded up to 8, 72-160, no
         # cluster.
         tiles = [cdiv(cdiv(r["m"], t), 8) * 8 for t in (1, 2)]
-        # Planned up to 224 tokens, one wave of one CTA per SM (session 20).
-        return r["tileN"] == 128 and r["m"] <= 224 and \
+        # Planned up to 224 tokens, one wave of one CTA per SM (session 20);
+        # at 257-320 whole K only (session 42).
+        return r["tileN"] == 128 and \
+            (r["m"] <= 224 or (256 < r["m"] <= 320 and r["splitK"] == 1)) and \
             r.get("clusterM", 1) == 1 and \
             cdiv(r["m"], r["tileM"]) * cdiv(r["n"], 128) * r["splitK"] <= gpu_sms(r) and \
             r["tileM"] in [w for w in tiles if 72 <= w <= 160]

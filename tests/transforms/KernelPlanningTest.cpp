@@ -485,9 +485,12 @@ TEST(KernelHeuristic, WideSwapTilesForMiddleTokenCounts) {
   ASSERT_TRUE(bool(tp8Plans)) << llvm::toString(tp8Plans.takeError());
   const KernelPlan *at300 = planHolding(*tp8Plans, 300);
   ASSERT_NE(at300, nullptr);
+  // Narrow since session 42: two 152-token tiles of 128 weight rows, whole
+  // K (NarrowSwapAbove128Tokens), where it was 4 wide 80-token tiles.
   EXPECT_TRUE(at300->swapAB);
-  EXPECT_EQ(at300->tileN, 256);
-  EXPECT_GE(at300->tileM * 4, 304); // holds the range's 304 tokens in 4
+  EXPECT_EQ(at300->tileN, 128);
+  EXPECT_EQ(at300->tileM * 2, 304); // holds the range's 304 tokens in 2
+  EXPECT_EQ(at300->splitK, 1);
   EXPECT_EQ(at300->mMin, 289);
   auto plans = HeuristicKernelPlanner().plan(down);
   ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
@@ -517,9 +520,10 @@ TEST(KernelHeuristic, WideTokenTilesAt700WhereWeightTilesFillTheSms) {
   EXPECT_FALSE(small.swapAB) << small.tileM << "x" << small.tileN;
 }
 
-// Narrow swapAB tiles (128 weight rows) at 129-256 tokens, one or two token
+// Narrow swapAB tiles (128 weight rows) at 129-320 tokens, one or two token
 // tiles of 72-160: the plain GEMM's are planner candidates up to 224 tokens
-// (sm90Candidates, split-K included); the gated GEMM's (each once, with the
+// (sm90Candidates, split-K included), both GEMMs' at 257-320 over whole K;
+// the gated GEMM's (each once, with the
 // model's cheapest split) and two token tiles in a 2x1 cluster (whole K, either
 // GEMM) are timed by the tuner only (sm90TunerOnlyCandidates), which
 // candidatePlans adds beyond its maxCandidates. All are valid for the template.
@@ -572,10 +576,28 @@ TEST(KernelHeuristic, NarrowSwapAbove128Tokens) {
             (Tiles{{104, 1}, {104, 2}, {200, 1}}));
   EXPECT_EQ(tilesOf(gateUp, sm90TunerOnlyCandidates(gateUp, 256)),
             (Tiles{{128, 1}, {128, 2}, {256, 1}}));
-  for (int64_t m : {64, 128, 257, 1024}) {
+  for (int64_t m : {64, 128, 321, 1024}) {
     EXPECT_TRUE(sm90TunerOnlyCandidates(down, m).empty()) << "M = " << m;
     EXPECT_TRUE(sm90TunerOnlyCandidates(gateUp, m).empty()) << "M = " << m;
   }
+  // 225-256 tokens: none planned (the tuner's gated 120x128 ran behind the
+  // planned tile at 240), the tuner times them; 257-320: two token tiles
+  // planned over whole K (the tp8 shard at 300, session 42), split and in
+  // clusters timed by the tuner only.
+  EXPECT_EQ(tilesOf(gateUp, sm90Candidates(gateUp, 240)), Tiles{});
+  EXPECT_EQ(tilesOf(down, sm90Candidates(down, 240)), Tiles{});
+  EXPECT_FALSE(sm90TunerOnlyCandidates(gateUp, 240).empty());
+  for (const GemmProblem &p : {down, gateUp}) {
+    EXPECT_EQ(tilesOf(p, sm90Candidates(p, 300)), (Tiles{{152, 1}}));
+    for (const KernelPlan &k : sm90Candidates(p, 300))
+      if (narrowSwap(k)) {
+        EXPECT_EQ(k.splitK, 1);
+      }
+  }
+  EXPECT_EQ(tilesOf(down, sm90TunerOnlyCandidates(down, 300)),
+            (Tiles{{152, 2}}));
+  EXPECT_EQ(tilesOf(gateUp, sm90TunerOnlyCandidates(gateUp, 300)),
+            (Tiles{{152, 1}, {152, 2}}));
   // At 32 tokens or fewer the gated GEMM's 64-token tiles without swapAB,
   // whole K, every width its 16-row gate/up blocks allow; none for the
   // plain GEMM.
@@ -592,7 +614,7 @@ TEST(KernelHeuristic, NarrowSwapAbove128Tokens) {
     EXPECT_EQ(widths, (std::set<int64_t>{128, 160, 192, 224, 256}));
   }
   EXPECT_TRUE(sm90TunerOnlyCandidates(gateUp, 33).empty());
-  EXPECT_EQ(tilesOf(down, sm90Candidates(down, 257)), Tiles{});
+  EXPECT_EQ(tilesOf(down, sm90Candidates(down, 321)), Tiles{});
   GemmProblem ampere = down;
   ampere.arch = "sm_80";
   EXPECT_TRUE(sm90TunerOnlyCandidates(ampere, 160).empty());

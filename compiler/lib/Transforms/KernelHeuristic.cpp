@@ -366,16 +366,27 @@ double mlpjit::rankMicros(const GemmProblem &p, const KernelPlan &plan,
 
 namespace {
 
-/// The planner's narrow swapAB tiles of the plain GEMM stop here (the
-/// tuner times them up to 256 tokens: narrowSwapTokenTiles).
+/// The planner's narrow swapAB tiles stop here, but for the whole-K ones
+/// in (kNarrowSwapPlannedEnd + 32, kNarrowSwapTokensEnd] (narrowSwapPlanned);
+/// the tuner times them up to kNarrowSwapTokensEnd tokens
+/// (narrowSwapTokenTiles).
 constexpr int64_t kNarrowSwapPlannedEnd = 224;
+constexpr int64_t kNarrowSwapTokensEnd = 320;
+
+/// Whether narrow swapAB plans above 128 tokens that split K `splitK` ways
+/// are planner candidates at m tokens (sm90Candidates says why).
+bool narrowSwapPlanned(int64_t m, int64_t splitK) {
+  return m <= kNarrowSwapPlannedEnd ||
+         (m > kNarrowSwapPlannedEnd + 32 && m <= kNarrowSwapTokensEnd &&
+          splitK == 1);
+}
 
 /// Token tiles of the narrow swapAB tiles (128 weight rows) above 128 tokens,
-/// up to 256: m in one or two tiles of ceil(m / t) rounded up to 8, 72-160
-/// (one tile above 160 tokens is too wide).
+/// up to kNarrowSwapTokensEnd: m in one or two tiles of ceil(m / t) rounded
+/// up to 8, 72-160 (one tile above 160 tokens is too wide).
 std::vector<int64_t> narrowSwapTokenTiles(int64_t m) {
   std::vector<int64_t> out;
-  if (m <= 128 || m > 256)
+  if (m <= 128 || m > kNarrowSwapTokensEnd)
     return out;
   for (int64_t t = 1; t <= 2; ++t) {
     const int64_t tm = ceilDiv(ceilDiv(m, t), 8) * 8;
@@ -523,14 +534,24 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
   // them (6 of 8 changed points at M = 256, both at 200), though 0.82-0.97x at
   // 160 and 200 on the small models (call 2). With both rules, 0.958x
   // over the 25 changed points timed at 144-224 (calls 2-3).
-  if (m <= kNarrowSwapPlannedEnd) {
+  // At 257-320 tokens (two token tiles of 136-160) whole-K ones too, where
+  // they fill one wave: cuBLASLt's kernels for the tp8 shard at 300 tokens
+  // are such tiles (ncu, session 42: gate-up 128x152, 6 stages, in 4x2
+  // clusters; down 128x152 in 2x1), and the shard's forward ran 1.07x faster
+  // with 152x128 for both GEMMs (6 and 5 stages, no cluster) than with the
+  // wide 80x256 tiles of 4 stages planned before (104.1 -> 97.4 us on the
+  // H100; cuBLASLt merged 96.0). Not at 225-256: there the tuner's gated
+  // 120x128 ran 1.02x (H100) and 1.10x (H200) behind the 64x224 plan
+  // (tp8 shard at 240), and session 20's split ones lost in the forward.
+  if (m <= kNarrowSwapTokensEnd) {
     std::vector<KernelPlan> narrow;
     const std::vector<int64_t> tokenTiles = narrowSwapTokenTiles(m);
     for (const int64_t tm : tokenTiles)
       addTilePlans(narrow, p, m, tm, 128, /*swap=*/true);
     llvm::erase_if(narrow, [&](const KernelPlan &k) {
       return ceilDiv(m, k.tileM) * ceilDiv(p.n, k.tileN) * k.splitK >
-             int64_t(p.device.smCount);
+                 int64_t(p.device.smCount) ||
+             !narrowSwapPlanned(m, k.splitK);
     });
     llvm::append_range(out, narrow);
   }
@@ -711,9 +732,16 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
       const bool padsMore = !prev.swapAB && (!win.swapAB || rHi > 128) &&
                             ceilDiv(rHi, prev.tileM) * prev.tileM >
                                 ceilDiv(rHi, win.tileM) * win.tileM;
+      // Nor a narrow swapAB plan into ranges where it is no candidate (the
+      // tp8 shard's 136x128 of 257..272 into 225..256, where the tuner
+      // timed such tiles behind the planned ones).
+      const bool narrowUnplanned = prev.swapAB && prev.tileN == 128 &&
+                                   rLo > 128 &&
+                                   !narrowSwapPlanned(rLo, prev.splitK);
       if (prev.sameConstants(win) ||
           (rLo <= kCarryEnd && !twoTokenTiles && !padsMore &&
-           prev.tileM <= widest && (prev.swapAB || rHi > 32) &&
+           !narrowUnplanned && prev.tileM <= widest &&
+           (prev.swapAB || rHi > 32) &&
            (prev.clusterM == 1 || clustersPay(p, prev, rLo)) &&
            (prev.templateName != kSm90PingPongTemplate || rLo > 64) &&
            (prev.splitK != 1 ||
