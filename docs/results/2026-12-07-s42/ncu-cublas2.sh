@@ -22,9 +22,16 @@ run() { # <name> <config> <tokens>
     > "$L/ncu-$1.csv" 2> "$L/ncu-$1.err"
   echo "rc=$?" >> "$L/ncu-$1.err"; mark "ncu-$1"
 }
-run tp8-300 .device/tp8/llama-3-70b-tp8-shard.json 300
-run llama-3-8b-256 .device/fit/llama-3-8b.json 256
-run gemma-7b-256 .device/fit/gemma-7b.json 256
+# CASES="name config tokens; ..." replaces the default list (session 42's
+# call 6: llama-3-70b and qwen2.5-32b at 300, where cuBLASLt leads).
+if [ -n "${CASES:-}" ]; then
+  IFS=';' read -ra cases <<< "$CASES"
+  for c in "${cases[@]}"; do run $c; done
+else
+  run tp8-300 .device/tp8/llama-3-70b-tp8-shard.json 300
+  run llama-3-8b-256 .device/fit/llama-3-8b.json 256
+  run gemma-7b-256 .device/fit/gemma-7b.json 256
+fi
 device_session_end
 for f in "$L"/ncu-*.csv; do
   echo "== $f"
