@@ -522,11 +522,12 @@ TEST(KernelHeuristic, WideTokenTilesAt700WhereWeightTilesFillTheSms) {
 
 // Narrow swapAB tiles (128 weight rows) at 129-320 tokens, one or two token
 // tiles of 72-160: the plain GEMM's are planner candidates up to 224 tokens
-// (sm90Candidates, split-K included), both GEMMs' at 257-320 over whole K;
-// the gated GEMM's (each once, with the
-// model's cheapest split) and two token tiles in a 2x1 cluster (whole K, either
-// GEMM) are timed by the tuner only (sm90TunerOnlyCandidates), which
-// candidatePlans adds beyond its maxCandidates. All are valid for the template.
+// (sm90Candidates, split-K included), both GEMMs' at 257-320 over whole K
+// and never carried into 225-256; the gated GEMM's (each once, with the
+// model's cheapest split) and two token tiles in a 2x1 cluster (whole K,
+// either GEMM) are timed by the tuner only (sm90TunerOnlyCandidates), which
+// candidatePlans adds beyond its maxCandidates. All are valid for the
+// template.
 TEST(KernelHeuristic, NarrowSwapAbove128Tokens) {
   auto narrowSwap = [](const KernelPlan &k) {
     return k.swapAB && k.tileN == 128;
@@ -582,8 +583,8 @@ TEST(KernelHeuristic, NarrowSwapAbove128Tokens) {
   }
   // 225-256 tokens: none planned (the tuner's gated 120x128 ran behind the
   // planned tile at 240), the tuner times them; 257-320: two token tiles
-  // planned over whole K (the tp8 shard at 300, session 42), split and in
-  // clusters timed by the tuner only.
+  // planned over whole K (the tp8 shard at 300, session 42), in clusters
+  // timed by the tuner only.
   EXPECT_EQ(tilesOf(gateUp, sm90Candidates(gateUp, 240)), Tiles{});
   EXPECT_EQ(tilesOf(down, sm90Candidates(down, 240)), Tiles{});
   EXPECT_FALSE(sm90TunerOnlyCandidates(gateUp, 240).empty());
@@ -598,6 +599,20 @@ TEST(KernelHeuristic, NarrowSwapAbove128Tokens) {
             (Tiles{{152, 2}}));
   EXPECT_EQ(tilesOf(gateUp, sm90TunerOnlyCandidates(gateUp, 300)),
             (Tiles{{152, 1}, {152, 2}}));
+  // The shard's plans: narrow at 257-320, and none carried down to 240 (the
+  // planner would carry 257..272's 136x128 there without the rule).
+  for (const GemmProblem &p : {down, gateUp}) {
+    auto plans = HeuristicKernelPlanner().plan(p);
+    ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
+    for (int64_t m : {272, 300, 320}) {
+      const KernelPlan *at = planHolding(*plans, m);
+      ASSERT_NE(at, nullptr);
+      EXPECT_TRUE(narrowSwap(*at) && at->splitK == 1) << "M = " << m;
+    }
+    const KernelPlan *at240 = planHolding(*plans, 240);
+    ASSERT_NE(at240, nullptr);
+    EXPECT_FALSE(narrowSwap(*at240)) << at240->tileM << "x" << at240->tileN;
+  }
   // At 32 tokens or fewer the gated GEMM's 64-token tiles without swapAB,
   // whole K, every width its 16-row gate/up blocks allow; none for the
   // plain GEMM.
