@@ -7,7 +7,7 @@
 # (200 ms) that device_session_end stops, compresses and closes with the
 # clock at the end. q prints one clock/power reading; warm_up (below) runs
 # an untimed bench pass; ab_validate and tune_config (below) run one config's
-# A/B or tuner pass.
+# A/B or tuner pass; gpu_kind names the GPU (h100/h200) for per-GPU plans.
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || return 1
 mkdir -p /work && ln -sfn "$PWD" /work/main
 export MLPJIT_PDL=0 MLPJIT_TUNING_FILE= MLPJIT_CACHE_DIR=/tmp/mc
@@ -48,6 +48,14 @@ warm_up() {
   timeout 90 .device/bin/mlpjit-bench --shapes llama-3-8b --tokens 1,16 \
     > "$L/warm-up.log" 2>&1
   mark after-warm-up
+}
+# gpu_kind: h200 or h100, the GPU this call got (plan folders are dumped
+# per GPU: docs/results/*/<name>-<gpu_kind>/).
+gpu_kind() {
+  case "$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)" in
+  *H200*) echo h200 ;;
+  *) echo h100 ;;
+  esac
 }
 # config_file <name>: the staged config of that name (.device/fit, the
 # validation configs in .device/V, the tp8 shard in .device/tp8).

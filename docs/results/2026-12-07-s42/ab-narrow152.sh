@@ -5,8 +5,10 @@
 # against 31.3) in mlpjit's kernel space: narrow swapAB, 128 weight rows by
 # 152 tokens (two token tiles), 6 stages, whole K, with and without a 2x1
 # cluster (mlpjit has no 4x2). Pinned variants (narrow152/<v>/, from the
-# committed H100 plans at 300 tokens): g1/g2 the gate-up alone, d1/d2 the
-# down alone, gd1/gd2 both, cluster 1 / 2. heur = committed plans.
+# committed H100 plans at 300 tokens): g1/g2 the gate-up alone, d5-1/d5-2
+# the down alone (5 stages: call 3's d1/d2/gd1/gd2 pinned 6, which do not
+# fit, and were removed), gd5-1/gd5-2 both, cluster 1 / 2 (VARIANTS picks).
+# heur = committed plans.
 # Predicted: the gate-up 0.95-1.00 of the committed (6 stages against 4:
 # session 22's bytes-in-flight rule; the 4x2 multicast not reproduced), the
 # down 0.95-1.0.

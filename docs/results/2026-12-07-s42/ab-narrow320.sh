@@ -12,10 +12,7 @@ set -u
 R=docs/results/2026-12-07-s42
 source "$(dirname "$0")/../../../scripts/device-session.sh" ab-narrow320
 [ -n "${NO_WARM_UP:-}" ] || warm_up
-case "$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)" in
-*H200*) plans=$R/narrow320-old-h200 ;;
-*) plans=$R/narrow320-old-h100 ;;
-esac
+plans=$R/narrow320-old-$(gpu_kind)
 echo "plans: $plans" >> "$L/clocks.txt"
 export AB_TIMEOUT=90 AB_DEADLINE=${AB_DEADLINE:-200}
 ab_validate_list $plans <<'LIST'

@@ -17,10 +17,7 @@ set -u
 R=docs/results/2026-12-07-s42
 source "$(dirname "$0")/../../../scripts/device-session.sh" ab-swapcluster
 [ -n "${NO_WARM_UP:-}" ] || warm_up
-case "$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)" in
-*H200*) plans=$R/swapcluster-h200 ;;
-*) plans=$R/swapcluster-h100 ;;
-esac
+plans=$R/swapcluster-$(gpu_kind)
 echo "plans: $plans" >> "$L/clocks.txt"
 export AB_TIMEOUT=60 AB_DEADLINE=${AB_DEADLINE:-300}
 ab_validate_list $plans <<'LIST'
