@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Session 42 (session 41's ncu-cublas.sh, whose 40 launches held only the
-# bench's ceiling GEMM: now 400, every kernel of the run): which kernels cuBLASLt runs where it
+# bench's ceiling GEMM: now 400, every kernel of the run; that script runs
+# this one with LAUNCHES=40 NCU_TIMEOUT=90 NAME=ncu-cublas, as it ran in
+# session 42's call 1): which kernels cuBLASLt runs where it
 # beats mlpjit's best candidate. At the tp8 shard's 300 tokens (H100) the
 # tuner's best of 32 candidates is the heuristic's (gate-up swapAB 80x256
 # 65.2 us, down 80x256 33.6; forward 100.0 us) against cuBLASLt merged's
@@ -12,18 +14,19 @@
 # Predicted: cuBLASLt's gate-up at tp8 300 runs a 128-row or 256-row tile
 # with a 2x1 or 1x2 cluster (multicast) on fewer CTAs than SMs.
 set -u
-source "$(dirname "$0")/../../../scripts/device-session.sh" ncu-cublas2
+NAME=${NAME:-ncu-cublas2}
+source "$(dirname "$0")/../../../scripts/device-session.sh" "$NAME"
 NCU=$(command -v ncu || echo /usr/local/cuda/bin/ncu)
 run() { # <name> <config> <tokens>
-  timeout 120 $NCU --clock-control none --csv --page raw --print-units base \
+  timeout "${NCU_TIMEOUT:-120}" $NCU --clock-control none --csv --page raw --print-units base \
     --metrics gpu__time_duration.sum,launch__grid_size,launch__block_size,launch__cluster_dim_x,launch__cluster_dim_y \
-    --launch-count 400 \
+    --launch-count "${LAUNCHES:-400}" \
     .device/bin/mlpjit-bench "$2" --tokens "$3" --reps 3 --warmup 1 --settle-ms 0 \
     > "$L/ncu-$1.csv" 2> "$L/ncu-$1.err"
   echo "rc=$?" >> "$L/ncu-$1.err"; mark "ncu-$1"
 }
 # CASES="name config tokens; ..." replaces the default list (session 42's
-# call 6: llama-3-70b and qwen2.5-32b at 300, where cuBLASLt leads).
+# prepared call 6: llama-3-70b at 300, where cuBLASLt leads).
 if [ -n "${CASES:-}" ]; then
   IFS=';' read -ra cases <<< "$CASES"
   for c in "${cases[@]}"; do run $c; done
@@ -48,4 +51,4 @@ for (name, grid, cx, cy), t in seen.items():
 PY
 done
 cat "$L/clocks.txt"
-tar czf "$OUT/ncu-cublas2.tgz" -C "$L" .
+tar czf "$OUT/$NAME.tgz" -C "$L" .
