@@ -81,18 +81,22 @@ TensorMapArgs mlpjit::tensorMapArgs(uint64_t rows, uint64_t cols,
   return t;
 }
 
-// kernel_abi.h: box rows min(tileM, 256) for A and min(tileN / clusterM,
-// 256) for B (each CTA of a 2x1 cluster loads half the weight tile and
-// multicasts it). Written out here, not taken from sm90/launch.h, so that
-// a test can hold both to the ABI's text.
+// kernel_abi.h: box rows min(tileM, 256) for A, or with clusterN > 1
+// tileM / clusterN rounded up to 8 (each CTA of the cluster loads a slice of
+// the token tile and multicasts it), and min(tileN / clusterM, 256) for B
+// (the same for the weight tile). Written out here, not taken from
+// sm90/launch.h, so that a test can hold both to the ABI's text.
 TensorMapArgs mlpjit::tensorMapArgsA(const KernelDesc &desc, int64_t rows) {
-  uint32_t boxRows = uint32_t(desc.tileM < 256 ? desc.tileM : 256);
+  const int64_t slices = desc.clusterN > 0 ? desc.clusterN : 1;
+  uint32_t boxRows = uint32_t(slices > 1 ? (desc.tileM / slices + 7) / 8 * 8
+                              : desc.tileM < 256 ? desc.tileM
+                                                 : 256);
   return tensorMapArgs(uint64_t(rows), uint64_t(desc.k), boxRows,
                        uint32_t(desc.tileK));
 }
 
 ExactLastTile mlpjit::exactLastTileOf(const KernelDesc &desc, int64_t rows) {
-  if (desc.tileM <= 0 || desc.tileM > 256)
+  if (desc.tileM <= 0 || desc.tileM > 256 || desc.clusterN > 1)
     return {};
   const int64_t ragged = rows % desc.tileM;
   if (ragged == 0)

@@ -101,7 +101,8 @@ TensorMapArgs tensorMapArgsB(const KernelDesc &desc);
 TensorMapArgs tensorMapArgsD(const KernelDesc &desc, int64_t rows);
 
 /// The ragged last token tile of an A of `rows` rows: its first row and its
-/// rows (0 when `rows` is whole token tiles, or a tile is more than one box).
+/// rows (0 when `rows` is whole token tiles, or a tile is more than one box:
+/// over 256 rows, or slices multicast in clusters of weight tiles).
 struct ExactLastTile {
   int64_t m0 = 0, rows = 0;
 };

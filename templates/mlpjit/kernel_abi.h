@@ -13,8 +13,9 @@
 //   tmaB over B as a 2-D tensor {k, n}, box {tileK, tileN'}
 //   with tileM' = min(tileM, 256), tileN' = min(tileN / clusterM, 256)
 //   (sm90::boxRowsA/boxRowsB: a CTA of a 2x1 cluster loads half the weight
-//   tile and multicasts it), 128-byte swizzle, out-of-bounds elements filled
-//   with zero.
+//   tile and multicasts it; with clusterN > 1, tileM' = tileM / clusterN
+//   rounded up to 8, the slice of the token tile each CTA multicasts),
+//   128-byte swizzle, out-of-bounds elements filled with zero.
 //   tmaD over D as {nOut, m}, box {c, 64} with c = sm90::storeSubtileCols
 //   (64, 32 or 16) and a swizzle of 2c bytes (128, 64 or 32), when the
 //   epilogue stores with TMA (sm90::storesWithTma; zero otherwise): the
@@ -24,9 +25,9 @@
 //   tokens), 32-byte swizzle; gated, tmaB is 4-D {k, B, 2, n / 2B} (B =
 //   gateUpBlock) with box {tileK, B, 1, 128 / B}: one box holds a weight
 //   tile's gate rows (coordinate 0 of the third dimension) or its up rows.
-//   tmaALast (when aLastRows > 0): tmaA with a box of aLastRows rows, which
-//   the token tile at row aLastM0 loads instead, so that no box of A
-//   crosses its last row.
+//   tmaALast (when aLastRows > 0; never with clusterN > 1): tmaA with a box
+//   of aLastRows rows, which the token tile at row aLastM0 loads instead, so
+//   that no box of A crosses its last row.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MLPJIT_KERNEL_ABI_H

@@ -262,6 +262,29 @@ std::vector<KernelDesc> sm90Configs() {
     }
     configs.push_back(d);
   }
+  // Clusters of 2 and 4 weight tiles, the token tile multicast in slices
+  // (cuBLASLt's narrow 128x152 swapAB tiles in 1x2 and 2x4 clusters at 300
+  // tokens): gated narrow (16-row exchange) and plain, wide gated (4-D
+  // weight boxes), and without swapAB with split-K; n whole clusters.
+  for (auto [epilogue, tile, clusterM, clusterN, splitK, swap, block] :
+       {std::tuple{Epilogue::swiglu, Tile{152, 128, 64, 6}, 1, 2, 1, true, 16},
+        std::tuple{Epilogue::swiglu, Tile{152, 128, 64, 6}, 2, 4, 1, true, 16},
+        std::tuple{Epilogue::none, Tile{152, 128, 64, 5}, 2, 4, 2, true, 0},
+        std::tuple{Epilogue::swiglu, Tile{152, 256, 64, 4}, 1, 2, 1, true, 16},
+        std::tuple{Epilogue::none, Tile{128, 256, 64, 4}, 2, 2, 3, false, 0}}) {
+    KernelDesc d = makeDesc("sm90_tma_ws", epilogue, DType::bf16, false, splitK,
+                            swap, tile);
+    d.n = 2048;
+    d.clusterM = clusterM;
+    d.clusterN = clusterN;
+    d.name +=
+        "_cluster" + std::to_string(clusterM) + "x" + std::to_string(clusterN);
+    if (block) {
+      d.interleaveRows = block;
+      d.name += "_block" + std::to_string(block);
+    }
+    configs.push_back(d);
+  }
   // Stream-K (splitK 0) on both epilogue paths and with swapAB, and 2x1
   // clusters (multicast weight tiles) at the large-M tile.
   for (bool swap : {false, true})

@@ -126,7 +126,7 @@ template <typename Kernel> int maxActiveClusters() {
 
 template <bool Enabled, typename Element, typename Epi, int EpiIndex, int TM,
           int TN, int TK, int S, int Split, bool Swap, bool Bias, long long N,
-          long long K, int ClusterM, bool TmaStore, bool PingPong,
+          long long K, int ClusterM, int ClusterN, bool TmaStore, bool PingPong,
           int GateUpBlock>
 struct Registrar {
   explicit Registrar(const char *, bool, std::vector<int>) {}
@@ -134,14 +134,14 @@ struct Registrar {
 
 template <typename Element, typename Epi, int EpiIndex, int TM, int TN, int TK,
           int S, int Split, bool Swap, bool Bias, long long N, long long K,
-          int ClusterM, bool TmaStore, bool PingPong, int GateUpBlock>
+          int ClusterM, int ClusterN, bool TmaStore, bool PingPong,
+          int GateUpBlock>
 struct Registrar<true, Element, Epi, EpiIndex, TM, TN, TK, S, Split, Swap, Bias,
-                 N, K, ClusterM, TmaStore, PingPong, GateUpBlock> {
+                 N, K, ClusterM, ClusterN, TmaStore, PingPong, GateUpBlock> {
 #if defined(MLPJIT_GPU_SM90)
-  using Kernel =
-      mlpjit::sm90::GemmTmaWs<Element, Epi, TM, TN, TK, S, ClusterM, 1, Split,
-                              Swap, Bias, N, K, Epi::kGated ? GateUpBlock : 0,
-                              TmaStore, PingPong>;
+  using Kernel = mlpjit::sm90::GemmTmaWs<
+      Element, Epi, TM, TN, TK, S, ClusterM, ClusterN, Split, Swap, Bias, N, K,
+      Epi::kGated ? GateUpBlock : 0, TmaStore, PingPong>;
 #else
   using Kernel = mlpjit::sm80::GemmMma<Element, Epi, TM, TN, TK, S, ClusterM, 1,
                                        Split, Swap, Bias, N, K,

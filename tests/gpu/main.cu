@@ -390,7 +390,9 @@ static void timeCase(const harness::Case &cs, int m, cublasHandle_t cublas,
   // Clusters: size the persistent grid by what the driver says is resident,
   // as the runtime does (LoadedKernel::residentCtas).
   const int resident =
-      cs.maxActiveClusters ? cs.maxActiveClusters() * cs.config.clusterM : 0;
+      cs.maxActiveClusters
+          ? cs.maxActiveClusters() * cs.config.clusterM * cs.config.clusterN
+          : 0;
   // HARNESS_PAD_A=1: A's buffer and tensor map have m rounded up to whole
   // token tiles, so no box of A reaches past its tensor (the timing of
   // partly out-of-bounds boxes against in-bounds ones; session 23 saw
@@ -544,7 +546,8 @@ int main(int argc, char **argv) {
         continue;
       if (cs.maxActiveClusters)
         std::printf("resident %s: %d clusters of %d\n", cs.name.c_str(),
-                    cs.maxActiveClusters(), cs.config.clusterM);
+                    cs.maxActiveClusters(),
+                    cs.config.clusterM * cs.config.clusterN);
       for (int m : timedTokens())
         // Narrow swapAB tiles are for few tokens; wide ones (256 weight rows)
         // for the middle counts.

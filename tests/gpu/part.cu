@@ -13,9 +13,14 @@ using namespace mlpjit::epilogue;
                  CM, true, false, 64, SHAPE, __VA_ARGS__)
 #define REGISTER_STORE(id, TIMED, E, EPI, TM, TN, TK, S, SPLIT, SWAP, BIAS, N, \
                        K, CM, TMA_STORE, PING_PONG, BLOCK, SHAPE, ...)         \
+  REGISTER_CLUSTER(id, TIMED, E, EPI, TM, TN, TK, S, SPLIT, SWAP, BIAS, N, K,  \
+                   CM, 1, TMA_STORE, PING_PONG, BLOCK, SHAPE, __VA_ARGS__)
+#define REGISTER_CLUSTER(id, TIMED, E, EPI, TM, TN, TK, S, SPLIT, SWAP, BIAS,  \
+                         N, K, CM, CN, TMA_STORE, PING_PONG, BLOCK, SHAPE,     \
+                         ...)                                                  \
   static harness::Registrar<                                                   \
       (id) % PARTS == PART, E, EPI, EpiIndex<EPI>::value, TM, TN, TK, S,       \
-      SPLIT, SWAP, BIAS, N##LL, K##LL, CM, TMA_STORE, PING_PONG, BLOCK>        \
+      SPLIT, SWAP, BIAS, N##LL, K##LL, CM, CN, TMA_STORE, PING_PONG, BLOCK>    \
       registrar##id("c" #id "_" #E "_" #EPI SHAPE "_bias" #BIAS "_n" #N        \
                     "_k" #K,                                                   \
                     TIMED, std::vector<int> __VA_ARGS__);
@@ -74,6 +79,16 @@ EPI_INDEX(ReGLU, 8)
                  "_" #TM "x256s" #S "_split" #SPLIT "_wide_cluster2"           \
                  "_block" #BLOCK,                                              \
                  MS)
+// CONFIG_CLUSTER_MN: CM token tiles by CN weight tiles per cluster, the
+// weight tile multicast across the first, the token tile across the second
+// (in slices of tileM / CN rounded up to 8 rows, the last one overlapping).
+#define CONFIG_CLUSTER_MN(id, TIMED, E, EPI, TM, TN, S, CM, CN, SPLIT, SWAP,   \
+                          BIAS, BLOCK, N, K, MS)                               \
+  REGISTER_CLUSTER(id, TIMED, E, EPI, TM, TN, 64, S, SPLIT, SWAP, BIAS, N, K,  \
+                   CM, CN, true, false, BLOCK,                                 \
+                   "_" #TM "x" #TN "s" #S "_cluster" #CM "x" #CN               \
+                   "_split" #SPLIT "_swap" #SWAP "_block" #BLOCK,              \
+                   MS)
 #include "sm90/configs.inc"
 #else
 // Every configuration is timed with --time; no swap, no cluster.

@@ -431,6 +431,68 @@ TEST(LaunchShapeTest, ClustersWithSplitKRunEveryUnitOnAPair) {
             std::string::npos);
 }
 
+TEST(LaunchShapeTest, ClustersOfWeightTilesShareTheTokenTile) {
+  // cuBLASLt's tile at the llama-3-70b tp8 shard's 300 tokens: 128 weight
+  // rows by 152 tokens in 2x4 clusters (2 token tiles x 4 weight tiles).
+  KernelDesc d = hopperGateUp();
+  d.n = 7168;
+  d.k = 8192;
+  d.swapAB = true;
+  d.tileM = 152;
+  d.tileN = 128;
+  d.stages = 6;
+  d.interleaveRows = 16;
+  d.clusterM = 2;
+  d.clusterN = 4;
+  EXPECT_EQ(errorOf(checkSupported(d)), "");
+  auto shape = gemmLaunchShape(d, 300, 132, 0);
+  ASSERT_TRUE(bool(shape)) << llvm::toString(shape.takeError());
+  // 2 x 56 tiles in 14 clusters of 8 (each one unit): 112 CTAs.
+  EXPECT_EQ(shape->grid[0], 112u);
+  EXPECT_EQ(shape->cluster[0], 8u);
+  // Resident clusters from the driver bound the persistent grid.
+  auto few = gemmLaunchShape(d, 300, 132, 64);
+  ASSERT_TRUE(bool(few)) << llvm::toString(few.takeError());
+  EXPECT_EQ(few->grid[0], 64u);
+  // Each CTA loads a quarter of the token tile rounded up to 8 rows (40;
+  // the last slice starts at 112) and half the weight tile; no separate
+  // box for a ragged last tile.
+  EXPECT_EQ(tensorMapArgsA(d, 300).boxDim[1], 40u);
+  EXPECT_EQ(int(tensorMapArgsA(d, 300).boxDim[1]),
+            sm90::boxRowsA(toGemmConfig(d)));
+  EXPECT_EQ(sm90::aSliceRow(152, 40, 2), 80);
+  EXPECT_EQ(sm90::aSliceRow(152, 40, 3), 112);
+  EXPECT_EQ(tensorMapArgsB(d).boxDim[1], 64u);
+  EXPECT_EQ(exactLastTileOf(d, 300).rows, 0);
+  d.clusterM = 1;
+  d.clusterN = 2;
+  EXPECT_EQ(tensorMapArgsA(d, 300).boxDim[1], 80u);
+  EXPECT_EQ(sm90::aSliceRow(152, 80, 1), 72);
+  // Rejected: clusters of 3 weight tiles, a ragged last weight tile or an
+  // odd number of them, stream-K, token tiles under 16 rows a CTA,
+  // ping-pong.
+  auto rejects = [&](auto edit, const char *why) {
+    KernelDesc e = d;
+    edit(e);
+    EXPECT_NE(errorOf(checkSupported(e)).find(why), std::string::npos)
+        << errorOf(checkSupported(e));
+  };
+  rejects([](KernelDesc &e) { e.clusterN = 3; }, "by 1, 2 or 4 weight tiles");
+  rejects([](KernelDesc &e) { e.n = 7168 + 64; },
+          "whole weight tiles in a multiple of the cluster");
+  rejects([](KernelDesc &e) { e.n = 7168 - 128; },
+          "whole weight tiles in a multiple of the cluster");
+  rejects([](KernelDesc &e) { e.splitK = 0; }, "need no stream-K");
+  rejects([](KernelDesc &e) { e.tileM = 24; }, "16 rows per CTA");
+  rejects(
+      [](KernelDesc &e) {
+        e.templateName = "sm90_tma_ws_pingpong";
+        e.swapAB = false;
+        e.tileM = 64;
+      },
+      "no ping-pong");
+}
+
 TEST(LaunchShapeTest, RejectsUnknownTemplatesAndUnsupportedPlans) {
   KernelDesc d = hopperGateUp();
   d.templateName = "sm70_wmma";

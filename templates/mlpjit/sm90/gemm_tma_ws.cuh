@@ -127,7 +127,7 @@ struct GemmTmaWs : GemmTraits<Element, Epi, TileM, TileN, TileK, Stages,
     float *exchange = reinterpret_cast<float *>(sharedBase + (barriers - base) +
                                                 kBarrierBytes);
 
-    const unsigned rank = blockIdx.x % unsigned(ClusterM); // in the cluster
+    const unsigned rank = blockIdx.x % unsigned(kCluster); // in the cluster
     const int warpgroup = int(threadIdx.x) / 128;
     if (threadIdx.x == 0) {
       ptx::prefetchTensorMap(&p.tmaA);
@@ -138,9 +138,10 @@ struct GemmTmaWs : GemmTraits<Element, Epi, TileM, TileN, TileK, Stages,
         ptx::prefetchTensorMap(&p.tmaD);
       for (int s = 0; s < Stages; ++s) {
         ptx::mbarrierInit(fullBar(s), 1);
-        // Every reader of the cluster frees the slot: each CTA multicasts
-        // into all of them.
-        ptx::mbarrierInit(emptyBar(s), stageReaders(kConfig) * kCluster);
+        // Every reader of every CTA whose producer multicasts into this
+        // slot frees it.
+        ptx::mbarrierInit(emptyBar(s),
+                          stageReaders(kConfig) * Loop::kSlotWriters);
       }
       if constexpr (PingPong) {
         ptx::mbarrierInit(turnBar(0), 1);
@@ -200,7 +201,7 @@ struct GemmTmaWs : GemmTraits<Element, Epi, TileM, TileN, TileK, Stages,
 #pragma unroll
         for (int i = 0; i < kAccRegs; ++i)
           acc[i] = 0.0f;
-        Loop::mma(acc, w.kCount, consumer, tid, base, barriers, it);
+        Loop::mma(acc, w.kCount, consumer, tid, rank, base, barriers, it);
         // Every stage of this unit has arrived: the other consumer's next
         // k-loop may start (its MMAs queue behind this unit's last ones).
         if constexpr (PingPong)
@@ -213,7 +214,7 @@ struct GemmTmaWs : GemmTraits<Element, Epi, TileM, TileN, TileK, Stages,
         // The unit's last slot is free before the epilogue, so the producer
         // can run ahead into the next unit.
         if (w.kCount > 0 && tid % 128 == 0)
-          Loop::releaseSlot(emptyBar((it - 1) % Stages));
+          Loop::releaseSlot(emptyBar((it - 1) % Stages), rank);
 
         if constexpr (kReduces) {
           if (w.pieces > 1) {

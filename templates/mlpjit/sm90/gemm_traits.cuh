@@ -111,13 +111,22 @@ struct GemmTraits {
   // Threads that issue TMA stores and wait for them: one per consumer
   // warpgroup, or one per warp (transposed stores: each warp its own).
   static constexpr int kStoreIssuerStride = kTransposedStore ? 32 : 128;
-  // Clusters of ClusterM CTAs on adjacent token tiles share the weight tile:
-  // each loads 1/ClusterM of it and multicasts the slice to all of them.
-  static constexpr int kCluster = ClusterM * ClusterN;
-  static_assert(ClusterN == 1 && (ClusterM == 1 || !SwapAB || TileN >= 128),
-                "clusters: ClusterM x 1, swapAB with 128 or 256 weight rows");
+  // Clusters (launch.h clusterCtas): ClusterM CTAs on adjacent token tiles
+  // share the weight tile, each loading 1/ClusterM of it and multicasting
+  // the slice to the others; ClusterN CTAs on adjacent weight tiles share the
+  // token tile the same way (slices of kASliceRows, the last one ending at
+  // the tile's last row, launch.h boxRowsA).
+  static constexpr int kCluster = clusterCtas(kConfig);
+  static_assert(ClusterM == 1 || !SwapAB || TileN >= 128,
+                "2x1 clusters: swapAB with 128 or 256 weight rows");
   static constexpr unsigned kBSliceBytes = kBTileBytes / ClusterM;
   static_assert(kBSliceBytes % 1024 == 0, "slices are whole swizzle atoms");
+  static constexpr int kASliceRows = boxRowsA(kConfig);
+  // A's bytes that reach each stage: the tile, or every CTA's slice (the
+  // overlapping rows twice).
+  static constexpr unsigned
+      kAStageBytes = ClusterN > 1 ? unsigned(ClusterN *kASliceRows) * TileK * 2u
+                                  : kATileBytes;
   static constexpr int kKTiles = int((K + TileK - 1) / TileK);
   static constexpr bool kStreamKSchedule = SplitK == mlpjit::kStreamK;
   static_assert(!PingPong || (SplitK == 1 && !SwapAB && TileM == 64),

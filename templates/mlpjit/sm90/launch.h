@@ -214,24 +214,45 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned sharedBytes(const GemmConfig &c) {
 // Output tiles, their grouped order and the split-K scratch (tilesM/N,
 // tileCoordinates, workspaceBytes, counterCount): mlpjit/tile_schedule.h.
 
-/// Work units: one per (cluster of clusterM token tiles x weight tile, K
-/// split); each CTA of a cluster takes one token tile of its cluster's unit.
-/// Stream-K: one per tile (the grid is sized by k-tiles, launchShape).
+/// CTAs of a cluster: clusterM adjacent token tiles that share (multicast)
+/// the weight tile, by clusterN adjacent weight tiles that share the token
+/// tile; the launch's cluster is 1-D, rank = rankM + clusterM * rankN.
+MLPJIT_SM90_HOST_DEVICE constexpr int clusterCtas(const GemmConfig &c) {
+  return c.clusterM * c.clusterN;
+}
+
+/// Work units: one per (cluster of clusterM token tiles x clusterN weight
+/// tiles, K split); each CTA of a cluster takes one tile of its cluster's
+/// unit. Stream-K: one per tile (the grid is sized by k-tiles, launchShape).
 MLPJIT_SM90_HOST_DEVICE constexpr unsigned long long
 workUnits(const GemmConfig &c, int m) {
-  return tilesN(c) *
+  return tilesN(c) / (unsigned long long)c.clusterN *
          ((tilesM(c, m > 0 ? m : 1) + c.clusterM - 1) / c.clusterM) *
          (unsigned long long)(isStreamK(c) ? 1 : c.splitK);
 }
 
 /// TMA boxes the runtime encodes (rows; the inner extent is tileK): A's box
-/// is the token tile; B's is the 1/clusterM slice of the weight tile that
-/// each CTA of a cluster loads and multicasts to the others.
+/// is the token tile, or in clusters of clusterN > 1 the slice each CTA
+/// loads and multicasts to the clusterN CTAs of its token tile: tileM /
+/// clusterN rounded up to the 8-row swizzle atom (a slice starts on a
+/// 1024-byte boundary), the last slice ending at the tile's last row (it
+/// overlaps the one before by the rounding: 152 tokens in two slices of 80
+/// rows load 8 of them twice, the same bytes to the same place). B's is
+/// the 1/clusterM slice of the weight tile.
 MLPJIT_SM90_HOST_DEVICE constexpr int boxRowsA(const GemmConfig &c) {
-  return c.tileM < 256 ? c.tileM : 256;
+  return c.clusterN > 1  ? (c.tileM / c.clusterN + 7) / 8 * 8
+         : c.tileM < 256 ? c.tileM
+                         : 256;
 }
 MLPJIT_SM90_HOST_DEVICE constexpr int boxRowsB(const GemmConfig &c) {
   return c.tileN / c.clusterM < 256 ? c.tileN / c.clusterM : 256;
+}
+/// The first row (of the token tile) of the A slice of CTA rankN, for
+/// slices of sliceRows (boxRowsA) rows.
+MLPJIT_SM90_HOST_DEVICE constexpr int aSliceRow(int tileM, int sliceRows,
+                                                int rankN) {
+  return rankN * sliceRows < tileM - sliceRows ? rankN * sliceRows
+                                               : tileM - sliceRows;
 }
 
 /// CTAs that fit on one SM: one for three warpgroups (registers: 384 x 168),
@@ -274,7 +295,7 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned groupUnitsM(const GemmConfig &c) {
 /// m >= 1024). Stream-K: the same persistent grid over the k-tiles of all
 /// tiles (streamKSplit). With split-K (uneven units: the last split also
 /// runs the epilogue) and for numSMs <= 0: one CTA per unit (a cluster's
-/// clusterM CTAs per cluster unit), which the hardware balances dynamically
+/// clusterCtas per cluster unit), which the hardware balances dynamically
 /// (measured up to 1.3x faster than the static walk there). Resident CTAs:
 /// `residentCtas` when the caller asked the driver
 /// (cuOccupancyMaxActiveClusters: a GPC with an odd number of free SMs holds
@@ -283,29 +304,28 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned groupUnitsM(const GemmConfig &c) {
 MLPJIT_SM90_HOST_DEVICE inline abi::LaunchShape
 launchShape(const GemmConfig &c, int m, int numSMs, int residentCtas = 0) {
   abi::LaunchShape s{};
+  const unsigned long long cluster = (unsigned long long)clusterCtas(c);
   unsigned long long units = workUnits(c, m);
   unsigned long long clusters =
-      residentCtas > 0
-          ? (unsigned long long)(residentCtas / c.clusterM)
-          : (unsigned long long)(numSMs / c.clusterM) * ctasPerSm(c);
+      residentCtas > 0 ? (unsigned long long)residentCtas / cluster
+                       : (unsigned long long)numSMs / cluster * ctasPerSm(c);
   if (clusters == 0)
     clusters = 1;
-  unsigned long long grid = units * (unsigned long long)c.clusterM;
+  unsigned long long grid = units * cluster;
   if (numSMs > 0 && isStreamK(c)) {
     unsigned long long iters =
         tilesN(c) * tilesM(c, m > 0 ? m : 1) *
         (unsigned long long)((c.k + c.tileK - 1) / c.tileK);
     grid = iters < clusters ? iters : clusters;
   } else if (numSMs > 0 && c.splitK == 1) {
-    grid =
-        (units < clusters ? units : clusters) * (unsigned long long)c.clusterM;
+    grid = (units < clusters ? units : clusters) * cluster;
   }
   s.grid[0] = unsigned(grid);
   s.grid[1] = 1;
   s.grid[2] = 1;
   s.block[0] = threads(c);
   s.block[1] = s.block[2] = 1;
-  s.cluster[0] = unsigned(c.clusterM);
+  s.cluster[0] = unsigned(cluster);
   s.cluster[1] = s.cluster[2] = 1;
   s.sharedBytes = sharedBytes(c);
   return s;
@@ -338,12 +358,20 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
            "output rows a multiple of 8 elements";
   if (c.stages < 2 || c.stages > 8)
     return "stages must be 2 to 8";
-  if ((c.clusterM != 1 && c.clusterM != 2) || c.clusterN != 1)
-    return "clusters must be 1x1 or 2x1 (two token tiles sharing the "
-           "multicast weight tile)";
+  if ((c.clusterM != 1 && c.clusterM != 2) ||
+      (c.clusterN != 1 && c.clusterN != 2 && c.clusterN != 4))
+    return "clusters must be 1 or 2 token tiles (sharing the multicast weight "
+           "tile) by 1, 2 or 4 weight tiles (sharing the multicast token tile)";
   if (c.clusterM == 2 && ((c.swapAB && c.tileN == 64) || c.splitK == 0))
     return "2x1 clusters need no stream-K and, with swapAB, 128 or 256 "
            "weight rows (each CTA multicasts a 64-row slice or more)";
+  if (c.clusterN > 1 &&
+      (c.splitK == 0 || c.pingPong || c.tileM < 16 * c.clusterN ||
+       c.n % c.tileN != 0 || tilesN(c) % (unsigned long long)c.clusterN != 0))
+    return "clusters of 2 or 4 weight tiles need no stream-K, no ping-pong, "
+           "whole weight "
+           "tiles in a multiple of the cluster (n a multiple of tileN x "
+           "clusterN) and a token tile of 16 rows per CTA or more";
   if (c.splitK < 0 || c.splitK > 16)
     return "splitK must be 1 to 16, or 0 for stream-K";
   if (c.n <= 0 || c.k <= 0 || c.n % 8 != 0 || c.k % 8 != 0)

@@ -3,9 +3,11 @@
 // A ring of Stages shared-memory slots, each an A k-tile (64 wide, 128-byte
 // swizzled) and a B k-tile, guarded by a "full" mbarrier (TMA transaction
 // bytes) and an "empty" one (one arrival per consumer warpgroup reading the
-// slot, from every CTA of a cluster). The producer's one thread fills slots
-// with TMA (B multicast across a 2x1 cluster, each CTA loading its slice;
-// gated wide swapAB as the tile's gate rows, then its up rows: a 4-D box);
+// slot, from every CTA of a cluster that writes into it). The producer's one
+// thread fills slots with TMA (in clusters each CTA loads a slice of the
+// tiles it shares and multicasts it: of B to the CTAs of its weight tile,
+// of A to those of its token tile; gated wide swapAB loads B as the tile's
+// gate rows, then its up rows: a 4-D box);
 // each consumer warpgroup runs wgmma m64nNk16 on its 64 (wide: 128) rows of
 // the MMA's M side with both operands read through shared-memory
 // descriptors, one k-tile's MMAs in flight while the previous slot goes
@@ -25,7 +27,9 @@ namespace sm90 {
 /// G: GemmTraits.
 template <typename G> struct Mainloop : G {
   using G::ClusterM;
+  using G::ClusterN;
   using G::kAccRegs;
+  using G::kAStageBytes;
   using G::kATileBytes;
   using G::kBlock;
   using G::kBSliceBytes;
@@ -41,6 +45,7 @@ template <typename G> struct Mainloop : G {
   using G::Stages;
   using G::SwapAB;
   using G::TileK;
+  using G::TileM;
   using G::TileN;
   using typename G::Traits;
 
@@ -64,13 +69,42 @@ template <typename G> struct Mainloop : G {
       return rowBlock(consumer);
   }
 
-  static __device__ __forceinline__ void releaseSlot(unsigned emptyBarrier) {
+  /// Cluster rank (launch.h clusterCtas) -> the CTA's token tile in the
+  /// cluster's unit (rankM) and its weight tile (rankN).
+  static __device__ __forceinline__ unsigned rankM(unsigned rank) {
+    return rank % unsigned(ClusterM);
+  }
+  static __device__ __forceinline__ unsigned rankN(unsigned rank) {
+    return rank / unsigned(ClusterM);
+  }
+  /// The CTAs that receive this CTA's multicast slices: those on its weight
+  /// tile (B) and those on its token tile (A).
+  static __device__ __forceinline__ unsigned short bPeers(unsigned rank) {
+    return (unsigned short)(((1u << ClusterM) - 1u)
+                            << (rankN(rank) * unsigned(ClusterM)));
+  }
+  static __device__ __forceinline__ unsigned short aPeers(unsigned rank) {
+    unsigned mask = 0;
+#pragma unroll
+    for (int j = 0; j < ClusterN; ++j)
+      mask |= 1u << (unsigned(j * ClusterM) + rankM(rank));
+    return (unsigned short)mask;
+  }
+  /// Arrivals each empty barrier waits for per round: every reader of every
+  /// CTA whose producer writes into this CTA's slots (its B and A peers).
+  static constexpr int kSlotWriters = ClusterM + ClusterN - 1;
+
+  /// Frees a slot in every CTA that writes into it (this one included).
+  static __device__ __forceinline__ void releaseSlot(unsigned emptyBarrier,
+                                                     unsigned rank) {
     if constexpr (kCluster == 1) {
       ptx::mbarrierArrive(emptyBarrier);
     } else {
+      const unsigned short peers = bPeers(rank) | aPeers(rank);
 #pragma unroll
       for (int c = 0; c < kCluster; ++c)
-        ptx::mbarrierArriveCluster(emptyBarrier, unsigned(c));
+        if (peers & (1u << c))
+          ptx::mbarrierArriveCluster(emptyBarrier, unsigned(c));
     }
   }
 
@@ -83,13 +117,16 @@ template <typename G> struct Mainloop : G {
     auto fullBar = [&](int s) { return Mainloop::fullBar(barriers, s); };
     auto emptyBar = [&](int s) { return Mainloop::emptyBar(barriers, s); };
     // The ragged last token tile loads only A's rows that exist
-    // (kernel_abi.h's tmaALast); its other rows of the stage keep stale
-    // values, which reach only output rows past A's last.
-    const bool aLast = p.aLastRows > 0 && w.m0 == p.aLastM0;
+    // (kernel_abi.h's tmaALast; not in clusters sharing A, whose boxes are
+    // slices); its other rows of the stage keep stale values, which reach
+    // only output rows past A's last.
+    const bool aLast = ClusterN == 1 && p.aLastRows > 0 && w.m0 == p.aLastM0;
     const abi::TmaDescriptor *tmaA = aLast ? &p.tmaALast : &p.tmaA;
     const unsigned stageTx =
         aLast ? kStageBytes - kATileBytes + unsigned(p.aLastRows) * TileK * 2u
-              : kStageBytes;
+              : kAStageBytes + kBTileBytes;
+    const unsigned bRank = rankM(rank);
+    const int aRow = aSliceRow(TileM, G::kASliceRows, int(rankN(rank)));
     for (int j = 0; j < w.kCount; ++j, ++it) {
       const int s = it % Stages;
       const unsigned round = unsigned(it / Stages);
@@ -99,8 +136,12 @@ template <typename G> struct Mainloop : G {
       ptx::mbarrierArriveExpectTx(fullBar(s), stageTx);
       const unsigned stage = base + unsigned(s) * kStageBytes;
       const int k0 = (w.kBegin + j) * TileK;
-      ptx::tmaLoad2d(stage, tmaA, fullBar(s), k0, w.m0);
-      if constexpr (kSplitGateUp && kCluster == 1) {
+      if constexpr (ClusterN == 1)
+        ptx::tmaLoad2d(stage, tmaA, fullBar(s), k0, w.m0);
+      else
+        ptx::tmaLoad2dMulticast(stage + unsigned(aRow) * TileK * 2u, tmaA,
+                                fullBar(s), k0, w.m0 + aRow, aPeers(rank));
+      if constexpr (kSplitGateUp && ClusterM == 1) {
         // Gate rows then up rows of block pairs n0 / 2B, ... (tmaB
         // is {K, B, gate|up, N / 2B}): the tile's first half is its
         // gate rows in output order, the second its up rows.
@@ -110,17 +151,15 @@ template <typename G> struct Mainloop : G {
       } else if constexpr (kSplitGateUp) {
         // In a 2x1 cluster CTA r loads half r (gate or up rows) and
         // multicasts it to both.
-        ptx::tmaLoad4dMulticast(stage + kATileBytes + rank * kBSliceBytes,
-                                &p.tmaB, fullBar(s), k0, 0, int(rank),
-                                w.n0 / (2 * kBlock),
-                                (unsigned short)((1u << kCluster) - 1u));
-      } else if constexpr (kCluster == 1) {
+        ptx::tmaLoad4dMulticast(stage + kATileBytes + bRank * kBSliceBytes,
+                                &p.tmaB, fullBar(s), k0, 0, int(bRank),
+                                w.n0 / (2 * kBlock), bPeers(rank));
+      } else if constexpr (ClusterM == 1) {
         ptx::tmaLoad2d(stage + kATileBytes, &p.tmaB, fullBar(s), k0, w.n0);
       } else {
-        ptx::tmaLoad2dMulticast(stage + kATileBytes + rank * kBSliceBytes,
-                                &p.tmaB, fullBar(s), k0,
-                                w.n0 + int(rank) * (TileN / ClusterM),
-                                (unsigned short)((1u << kCluster) - 1u));
+        ptx::tmaLoad2dMulticast(
+            stage + kATileBytes + bRank * kBSliceBytes, &p.tmaB, fullBar(s), k0,
+            w.n0 + int(bRank) * (TileN / ClusterM), bPeers(rank));
       }
     }
   }
@@ -130,8 +169,8 @@ template <typename G> struct Mainloop : G {
   /// k-tile's MMAs in flight and its slot held (finish waits and frees it).
   static __device__ __forceinline__ void mma(float (&acc)[kAccRegs], int kCount,
                                              int consumer, int tid,
-                                             unsigned base, unsigned barriers,
-                                             int &it) {
+                                             unsigned rank, unsigned base,
+                                             unsigned barriers, int &it) {
     auto fullBar = [&](int s) { return Mainloop::fullBar(barriers, s); };
     auto emptyBar = [&](int s) { return Mainloop::emptyBar(barriers, s); };
     for (int j = 0; j < kCount; ++j, ++it) {
@@ -164,7 +203,7 @@ template <typename G> struct Mainloop : G {
       // so their slot goes back to the producer.
       ptx::wgmmaWait<1>();
       if (j > 0 && tid % 128 == 0)
-        releaseSlot(emptyBar((it - 1) % Stages));
+        releaseSlot(emptyBar((it - 1) % Stages), rank);
     }
   }
 };

@@ -22,7 +22,9 @@ namespace sm90 {
 /// G: GemmTraits.
 template <typename G> struct TileScheduler : G {
   using G::ClusterM;
+  using G::ClusterN;
   using G::kAccRegs;
+  using G::kCluster;
   using G::kConsumerThreads;
   using G::kKTiles;
   using G::kKTilesPerSplit;
@@ -34,6 +36,9 @@ template <typename G> struct TileScheduler : G {
   using G::TileN;
 
   static constexpr unsigned kTilesAlongN = unsigned((N + TileN - 1) / TileN);
+  // Cluster units along N: groups of ClusterN adjacent weight tiles
+  // (launch.h's supports() makes the tiles a multiple of ClusterN).
+  static constexpr unsigned kGroupsAlongN = kTilesAlongN / unsigned(ClusterN);
   // Token units per rasterization group (launch.h).
   static constexpr unsigned kGroupUnitsM = groupUnitsM(G::kConfig);
 
@@ -58,7 +63,7 @@ template <typename G> struct TileScheduler : G {
   forEachUnit(int m, unsigned rank, int first, int step, F &&f) {
     // Units are per cluster: a group of ClusterM adjacent token tiles (the
     // last group may reach past m: its loads read zeros, its stores are
-    // skipped) with one weight tile and K split.
+    // skipped) by ClusterN adjacent weight tiles, and a K split.
     const unsigned groupsAlongM =
         unsigned((m + TileM * ClusterM - 1) / (TileM * ClusterM));
     if constexpr (kStreamKSchedule) {
@@ -75,11 +80,11 @@ template <typename G> struct TileScheduler : G {
                    piece.kCount, piece.piece, piece.pieces, piece.slotBase));
       }
     } else {
-      const unsigned units = groupsAlongM * kTilesAlongN * unsigned(SplitK);
-      const unsigned stride = gridDim.x / unsigned(ClusterM);
+      const unsigned units = groupsAlongM * kGroupsAlongN * unsigned(SplitK);
+      const unsigned stride = gridDim.x / unsigned(kCluster);
       for (int i = first;; i += step) {
         const unsigned u =
-            blockIdx.x / unsigned(ClusterM) + unsigned(i) * stride;
+            blockIdx.x / unsigned(kCluster) + unsigned(i) * stride;
         if (u >= units)
           break;
         const int split = int(u % unsigned(SplitK));
@@ -89,7 +94,7 @@ template <typename G> struct TileScheduler : G {
                              : kKTiles;
         // The splits of a tile use slots tile * SplitK + z, keyed by the
         // CTA's own tile (below tilesM x tilesN when inside m): in clusters
-        // the unit names a group of ClusterM tiles, each with its partials.
+        // the unit names a group of tiles, each with its partials.
         Unit w = tileUnit(u / unsigned(SplitK), groupsAlongM, kBegin,
                           kEnd > kBegin ? kEnd - kBegin : 0, split, SplitK,
                           0ull, rank);
@@ -100,17 +105,21 @@ template <typename G> struct TileScheduler : G {
     }
   }
   /// The unit of grouped tile index `id` (a cluster's group of ClusterM
-  /// token tiles; this CTA's is `rank`) covering k-tiles [kBegin, kBegin +
-  /// kCount) as piece `piece` of `pieces`, whose partials use workspace
-  /// slots slotBase + 0, 1, ...
+  /// token tiles by ClusterN weight tiles; this CTA's is the one of its
+  /// cluster rank `rank`, launch.h clusterCtas) covering k-tiles [kBegin,
+  /// kBegin + kCount) as piece `piece` of `pieces`, whose partials use
+  /// workspace slots slotBase + 0, 1, ...
   static __device__ __forceinline__ Unit tileUnit(
       unsigned id, unsigned groupsAlongM, int kBegin, int kCount, int piece,
       int pieces, unsigned long long slotBase, unsigned rank = 0) {
     Unit w;
-    unsigned groupM, tileN;
-    tileCoordinates(id, groupsAlongM, kTilesAlongN, groupM, tileN,
+    unsigned groupM, groupN;
+    tileCoordinates(id, groupsAlongM, kGroupsAlongN, groupM, groupN,
                     kGroupUnitsM);
-    const unsigned tileM = groupM * unsigned(ClusterM) + rank;
+    const unsigned tileM =
+        groupM * unsigned(ClusterM) + rank % unsigned(ClusterM);
+    const unsigned tileN =
+        groupN * unsigned(ClusterN) + rank / unsigned(ClusterM);
     w.m0 = int(tileM) * TileM;
     w.n0 = int(tileN) * TileN;
     w.kBegin = kBegin;
