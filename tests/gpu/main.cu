@@ -15,7 +15,7 @@
 // fail; those needing more shared memory than the device has are skipped.
 //
 // --time: the configurations marked timed, at m in {1, 16, 64, 256, 1024,
-// 4096, 8192} or $HARNESS_TIME_M (swapAB ones up to 256), median of 50
+// 4096, 8192} or $HARNESS_TIME_M (narrow swapAB ones up to 320), median of 50
 // CUDA-event timings after warm-up, rotating over input sets that together
 // exceed 200 MB (> L2), next to cublasGemmEx on the same shape, and the same
 // kernel launched one CTA per work unit instead of on the persistent grid, then
@@ -549,9 +549,10 @@ int main(int argc, char **argv) {
                     cs.maxActiveClusters(),
                     cs.config.clusterM * cs.config.clusterN);
       for (int m : timedTokens())
-        // Narrow swapAB tiles are for few tokens; wide ones (256 weight rows)
-        // for the middle counts.
-        if (!cs.config.swapAB || cs.config.tileN == 256 || m <= 256)
+        // Narrow swapAB tiles are for few tokens (the planner's up to 320,
+        // KernelHeuristic.cpp kNarrowSwapTokensEnd); wide ones (256 weight
+        // rows) for the middle counts.
+        if (!cs.config.swapAB || cs.config.tileN == 256 || m <= 320)
           timeCase(cs, m, cublas, prop.multiProcessorCount);
       continue;
     }
