@@ -11,6 +11,8 @@
 #   bash tables.sh 2   the peers on gemma-7b and the tp8 shard, then the
 #                      validation sweep (heuristic vs tuned vs cuBLASLt) on
 #                      the validation configs that fit what time is left
+#                      (session 43: `bash tables.sh 2 peers` stops after
+#                      the peers)
 set -u
 part=${1:?1 or 2}
 source "$(dirname "$0")/../../../scripts/device-session.sh" tables-$part
@@ -30,7 +32,9 @@ case $part in
    peers llama-3-8b,qwen2.5-7b 330 ;;
 2) peers gemma-7b,llama-3-70b/tp8 300
    # Smallest configs first; each run cut at 150 s, none started past 480 s.
-   for c in qwen2.5-0.5b llama-3.2-1b gemma-2-2b llama-2-7b mistral-nemo-12b; do
+   validation="qwen2.5-0.5b llama-3.2-1b gemma-2-2b llama-2-7b mistral-nemo-12b"
+   [ "${2:-}" = peers ] && validation=
+   for c in $validation; do
      (($(date +%s) - T0 > 480)) && { echo "skipped $c" >> $L/skipped.txt; continue; }
      mkdir -p $L/V-$c && cp .device/V/$c.json $L/V-$c/
      # Call 4 ran this without --tune: the "tuned" column timed the

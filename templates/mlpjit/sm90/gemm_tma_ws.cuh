@@ -213,8 +213,8 @@ struct GemmTmaWs : GemmTraits<Element, Epi, TileM, TileN, TileK, Stages,
           ptx::fenceRegister(acc[i]);
         // The unit's last slot is free before the epilogue, so the producer
         // can run ahead into the next unit.
-        if (w.kCount > 0 && tid % 128 == 0)
-          Loop::releaseSlot(emptyBar((it - 1) % Stages), rank);
+        if (w.kCount > 0)
+          Loop::releaseSlot(emptyBar((it - 1) % Stages), rank, tid % 128);
 
         if constexpr (kReduces) {
           if (w.pieces > 1) {

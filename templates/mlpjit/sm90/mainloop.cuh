@@ -94,17 +94,20 @@ template <typename G> struct Mainloop : G {
   /// CTA whose producer writes into this CTA's slots (its B and A peers).
   static constexpr int kSlotWriters = ClusterM + ClusterN - 1;
 
-  /// Frees a slot in every CTA that writes into it (this one included).
+  /// Frees a slot in every CTA that writes into it (this one included):
+  /// warpgroup thread `t` (0..127; every thread of the warpgroup calls it,
+  /// after its wgmma reads of the slot are done) signals cluster CTA t, so
+  /// the remote arrivals leave in parallel from one warp (CUTLASS's
+  /// signalling threads) instead of one after another.
   static __device__ __forceinline__ void releaseSlot(unsigned emptyBarrier,
-                                                     unsigned rank) {
+                                                     unsigned rank, int t) {
     if constexpr (kCluster == 1) {
-      ptx::mbarrierArrive(emptyBarrier);
+      if (t == 0)
+        ptx::mbarrierArrive(emptyBarrier);
     } else {
-      const unsigned short peers = bPeers(rank) | aPeers(rank);
-#pragma unroll
-      for (int c = 0; c < kCluster; ++c)
-        if (peers & (1u << c))
-          ptx::mbarrierArriveCluster(emptyBarrier, unsigned(c));
+      const unsigned peers = unsigned(bPeers(rank) | aPeers(rank));
+      if (t < kCluster && ((peers >> t) & 1u))
+        ptx::mbarrierArriveCluster(emptyBarrier, unsigned(t));
     }
   }
 
@@ -202,8 +205,8 @@ template <typename G> struct Mainloop : G {
       // Keep this k-tile's MMAs in flight; the previous ones are done,
       // so their slot goes back to the producer.
       ptx::wgmmaWait<1>();
-      if (j > 0 && tid % 128 == 0)
-        releaseSlot(emptyBar((it - 1) % Stages), rank);
+      if (j > 0)
+        releaseSlot(emptyBar((it - 1) % Stages), rank, tid % 128);
     }
   }
 };
