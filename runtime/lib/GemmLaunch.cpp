@@ -104,9 +104,12 @@ ExactLastTile mlpjit::exactLastTileOf(const KernelDesc &desc, int64_t rows) {
   return {rows - ragged, ragged};
 }
 
-/// Wide swapAB (kernel_abi.h): 256 weight rows, two MMAs per consumer.
-static bool wideSwap(const KernelDesc &desc) {
-  return desc.swapAB && desc.tileN == 256;
+/// Wide swapAB (256 weight rows) and ping-pong swapAB (128, one tile per
+/// consumer; kernel_abi.h): two MMAs per consumer warpgroup.
+static bool twoMmaRows(const KernelDesc &desc) {
+  const TemplateFamily *family = findTemplateFamily(desc.templateName);
+  return desc.swapAB && (desc.tileN == 256 ||
+                         (desc.tileN == 128 && family && family->pingPong));
 }
 
 TensorMapArgs mlpjit::tensorMapArgsB(const KernelDesc &desc) {
@@ -114,7 +117,7 @@ TensorMapArgs mlpjit::tensorMapArgsB(const KernelDesc &desc) {
   uint32_t rows = uint32_t(slice < 256 ? slice : 256);
   TensorMapArgs t = tensorMapArgs(uint64_t(desc.n), uint64_t(desc.k), rows,
                                   uint32_t(desc.tileK));
-  if (wideSwap(desc) && isGated(desc.epilogue)) {
+  if (twoMmaRows(desc) && isGated(desc.epilogue)) {
     // {k, B, gate|up, n / 2B}: one box is the tile's gate (or up) rows.
     const uint64_t block = uint64_t(desc.interleaveRows);
     t.rank = 4;
@@ -132,10 +135,10 @@ TensorMapArgs mlpjit::tensorMapArgsB(const KernelDesc &desc) {
 
 TensorMapArgs mlpjit::tensorMapArgsD(const KernelDesc &desc, int64_t rows) {
   const int64_t tileCols = isGated(desc.epilogue) ? desc.tileN / 2 : desc.tileN;
-  // swapAB tiles that store Dᵀ (wide ones, and narrow plain ones): each
-  // warp's 16 output columns.
+  // swapAB tiles that store Dᵀ (wide and ping-pong ones, and narrow plain
+  // ones): each warp's 16 output columns.
   const bool transposed =
-      desc.swapAB && (wideSwap(desc) || !isGated(desc.epilogue));
+      desc.swapAB && (twoMmaRows(desc) || !isGated(desc.epilogue));
   uint32_t cols = transposed           ? 16
                   : tileCols % 64 == 0 ? 64
                   : tileCols % 32 == 0 ? 32

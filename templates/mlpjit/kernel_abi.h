@@ -20,11 +20,12 @@
 //   (64, 32 or 16) and a swizzle of 2c bytes (128, 64 or 32), when the
 //   epilogue stores with TMA (sm90::storesWithTma; zero otherwise): the
 //   store writes only the in-bounds part of a box.
-//   Wide swapAB (sm90::wideSwap: swapAB, tileN 256): tmaD's box is {16,
-//   sm90::storeBoxRows} (tileM, or half of it rounded up to 8 above 128
-//   tokens), 32-byte swizzle; gated, tmaB is 4-D {k, B, 2, n / 2B} (B =
-//   gateUpBlock) with box {tileK, B, 1, 128 / B}: one box holds a weight
-//   tile's gate rows (coordinate 0 of the third dimension) or its up rows.
+//   Wide and ping-pong swapAB (sm90::twoMmaRows: swapAB with tileN 256, or
+//   128 ping-pong): tmaD's box is {16, sm90::storeBoxRows} (tileM, or half
+//   of it rounded up to 8 above 128 tokens), 32-byte swizzle; gated, tmaB is
+//   4-D {k, B, 2, n / 2B} (B = gateUpBlock) with box {tileK, B, 1, tileN /
+//   2B}: one box holds a weight tile's gate rows (coordinate 0 of the third
+//   dimension) or its up rows.
 //   tmaALast (when aLastRows > 0; never with clusterN > 1): tmaA with a box
 //   of aLastRows rows, which the token tile at row aLastM0 loads instead, so
 //   that no box of A crosses its last row.

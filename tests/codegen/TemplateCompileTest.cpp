@@ -262,6 +262,23 @@ std::vector<KernelDesc> sm90Configs() {
     }
     configs.push_back(d);
   }
+  // Ping-pong swapAB (one consumer warpgroup per tile of 128 weight rows,
+  // two MMAs each): gated (the 4-D gate/up load, blocks of 16 and 64) with
+  // and without bias, plain; 152 tokens (cuBLASLt's tile at 300), 64 and
+  // the widest, 176 (launch.h kPingPongSwapTokens).
+  for (auto [epilogue, tile, bias, block] :
+       {std::tuple{Epilogue::swiglu, Tile{152, 128, 64, 5}, false, 16},
+        std::tuple{Epilogue::geglu_tanh, Tile{64, 128, 64, 8}, true, 64},
+        std::tuple{Epilogue::none, Tile{152, 128, 64, 5}, false, 0},
+        std::tuple{Epilogue::none, Tile{176, 128, 64, 4}, true, 0}}) {
+    KernelDesc d = makeDesc("sm90_tma_ws_pingpong", epilogue, DType::bf16, bias,
+                            1, /*swap=*/true, tile);
+    if (block) {
+      d.interleaveRows = block;
+      d.name += "_block" + std::to_string(block);
+    }
+    configs.push_back(d);
+  }
   // Clusters of 2 and 4 weight tiles, the token tile multicast in slices
   // (cuBLASLt's narrow 128x152 swapAB tiles in 1x2 and 2x4 clusters at 300
   // tokens): gated narrow (16-row exchange) and plain, wide gated (4-D

@@ -89,6 +89,12 @@ EPI_INDEX(ReGLU, 8)
                    "_" #TM "x" #TN "s" #S "_cluster" #CM "x" #CN               \
                    "_split" #SPLIT "_swap" #SWAP "_block" #BLOCK,              \
                    MS)
+// CONFIG_SWAP_PINGPONG: swapAB tiles of 128 weight rows, each held by one
+// consumer warpgroup (two MMAs), the two taking alternate tiles.
+#define CONFIG_SWAP_PINGPONG(id, TIMED, E, EPI, TM, S, BIAS, BLOCK, N, K, MS)  \
+  REGISTER_CLUSTER(id, TIMED, E, EPI, TM, 128, 64, S, 1, true, BIAS, N, K, 1,  \
+                   1, true, true, BLOCK,                                       \
+                   "_" #TM "x128s" #S "_swap_pingpong_block" #BLOCK, MS)
 #include "sm90/configs.inc"
 #else
 // Every configuration is timed with --time; no swap, no cluster.

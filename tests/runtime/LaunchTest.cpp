@@ -493,6 +493,53 @@ TEST(LaunchShapeTest, ClustersOfWeightTilesShareTheTokenTile) {
       "no ping-pong");
 }
 
+TEST(LaunchShapeTest, PingPongSwapTilesHoldATileAWarpgroup) {
+  // cuBLASLt's layout at llama-3-70b's 300 tokens: 128 weight rows by 152
+  // tokens, one consumer warpgroup (two m64 MMAs) per tile.
+  KernelDesc d = hopperGateUp();
+  d.templateName = "sm90_tma_ws_pingpong";
+  d.swapAB = true;
+  d.tileM = 152;
+  d.tileN = 128;
+  d.stages = 5;
+  d.interleaveRows = 16;
+  EXPECT_EQ(errorOf(checkSupported(d)), "");
+  const GemmConfig c = toGemmConfig(d);
+  EXPECT_TRUE(sm90::swapPingPong(c));
+  EXPECT_EQ(sm90::consumerRows(c), 128);
+  EXPECT_EQ(sm90::threads(c), 384u);
+  EXPECT_TRUE(sm90::splitsGateUp(c)); // no gate/up exchange
+  EXPECT_FALSE(sm90::exchangesGateUp(c));
+  // B as the tile's 64 gate rows, then its 64 up rows: 4-D boxes of four
+  // 16-row blocks.
+  TensorMapArgs b = tensorMapArgsB(d);
+  EXPECT_EQ(b.rank, 4u);
+  EXPECT_EQ(b.boxDim[1], 16u);
+  EXPECT_EQ(b.boxDim[3], 4u);
+  // D stored transposed: 16 columns by half the tokens rounded up to 8.
+  TensorMapArgs out = tensorMapArgsD(d, 300);
+  EXPECT_EQ(out.boxDim[0], 16u);
+  EXPECT_EQ(out.boxDim[1], 80u);
+  // The same ping-pong template without swapAB keeps its 64-token tiles.
+  KernelDesc plain = d;
+  plain.swapAB = false;
+  plain.tileM = 64;
+  plain.tileN = 256;
+  EXPECT_FALSE(sm90::swapPingPong(toGemmConfig(plain)));
+  EXPECT_EQ(tensorMapArgsB(plain).rank, 2u);
+  auto rejects = [&](auto edit, const char *why) {
+    KernelDesc e = d;
+    edit(e);
+    EXPECT_NE(errorOf(checkSupported(e)).find(why), std::string::npos)
+        << errorOf(checkSupported(e));
+  };
+  rejects([](KernelDesc &e) { e.stages = 6; }, "shared memory");
+  rejects([](KernelDesc &e) { e.tileM = 184; }, "at most 176 tokens");
+  rejects([](KernelDesc &e) { e.splitK = 2; }, "take whole tiles");
+  rejects([](KernelDesc &e) { e.clusterM = 2; }, "take whole tiles");
+  rejects([](KernelDesc &e) { e.tileN = 64; }, "gated swapAB tiles");
+}
+
 TEST(LaunchShapeTest, RejectsUnknownTemplatesAndUnsupportedPlans) {
   KernelDesc d = hopperGateUp();
   d.templateName = "sm70_wmma";

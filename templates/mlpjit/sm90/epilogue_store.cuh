@@ -8,7 +8,8 @@
 //     writes 64 rows x 64, 32 or 16 columns into swizzled shared memory and
 //     one thread stores it with TMA while the next tile's k-loop runs; TMA
 //     clips the tile at m and nOut;
-//   - transposed TMA stores (wide swapAB, plain narrow swapAB): stmatrix.trans
+//   - transposed TMA stores (wide and ping-pong swapAB, plain narrow
+//     swapAB): stmatrix.trans
 //     turns each warp's 16 rows of Dᵀ into 16 output columns by the tile's
 //     tokens;
 //   - gated narrow swapAB: the up rows cross to their gate rows' threads in
@@ -104,9 +105,9 @@ template <typename G> struct EpilogueStore : G {
         // Output column (in the tile) of the warp's row 0, and the bias of
         // this thread's rows (gated: gate g maps to weight row
         // (g / B) 2B + g % B, its up row is B further).
-        const int col0 =
-            kGated ? 64 * consumer + 16 * warp
-                   : consumerRows(kConfig) * consumer + 64 * h + 16 * warp;
+        const int col0 = kGated ? 64 * rowBlock(consumer) + 16 * warp
+                                : consumerRows(kConfig) * rowBlock(consumer) +
+                                      64 * h + 16 * warp;
         float bias0[2], bias1[2];
 #pragma unroll
         for (int e = 0; e < 2; ++e) {

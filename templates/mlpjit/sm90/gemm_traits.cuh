@@ -62,8 +62,9 @@ struct GemmTraits {
   static constexpr int kConsumerWarpgroups = consumerWarpgroups(kConfig);
   static constexpr int kConsumerThreads = 128 * kConsumerWarpgroups;
   static constexpr int kMmaN = mmaCols(kConfig);
-  // Wide swapAB (launch.h): each consumer warpgroup runs two m64 MMAs.
-  static constexpr bool kWideSwap = wideSwap(kConfig);
+  // Wide and ping-pong swapAB (launch.h twoMmaRows): each consumer
+  // warpgroup runs two m64 MMAs.
+  static constexpr bool kTwoMmaRows = twoMmaRows(kConfig);
   // swapAB tiles that store Dᵀ with TMA (launch.h transposedStore).
   static constexpr bool kTransposedStore =
       transposedStore(kConfig) && storesWithTma(kConfig);
@@ -104,7 +105,7 @@ struct GemmTraits {
   static constexpr unsigned kSubtileBytes = subtileBytes(kConfig);
   // A subtile holds whole gate/up pairs: the output tile is whole blocks,
   // so its widest power-of-two divisor up to 64 is a multiple of B.
-  static_assert(!kTmaStore || !kGated || kWideSwap ||
+  static_assert(!kTmaStore || !kGated || kTwoMmaRows ||
                     kStoreCols % (kBlock > 0 ? kBlock : 1) == 0,
                 "TMA-store subtiles hold whole gate/up blocks");
   static constexpr unsigned kStagingBytes = stagingBytes(kConfig);
@@ -129,8 +130,10 @@ struct GemmTraits {
                                   : kATileBytes;
   static constexpr int kKTiles = int((K + TileK - 1) / TileK);
   static constexpr bool kStreamKSchedule = SplitK == mlpjit::kStreamK;
-  static_assert(!PingPong || (SplitK == 1 && !SwapAB && TileM == 64),
-                "ping-pong: whole 64-row tiles (units of kKTiles)");
+  static_assert(!PingPong ||
+                    (SplitK == 1 && (SwapAB ? TileN == 128 : TileM == 64)),
+                "ping-pong: whole tiles of 64 tokens or, swapAB, 128 weight "
+                "rows (units of kKTiles)");
   // Consumers take every unit (cooperative) or every other (ping-pong).
   static constexpr int kUnitStep = PingPong ? 2 : 1;
   static_assert(!kStreamKSchedule || kCluster == 1,

@@ -66,27 +66,45 @@ constexpr int kWideSwapTokens = 192;
 MLPJIT_SM90_HOST_DEVICE constexpr bool wideSwap(const GemmConfig &c) {
   return c.swapAB && c.tileN == 256;
 }
+/// Ping-pong swapAB: tiles of 128 weight rows by up to kWideSwapTokens
+/// tokens, each held by one consumer warpgroup (two m64 MMAs, a wide tile's
+/// half) while the other runs the next tile, so one's epilogue and k-loop
+/// waits overlap the other's MMAs. cuBLASLt's 128x152 kernels at
+/// llama-3-70b's 300 tokens are laid out so (session 43's ncu: one
+/// warpgroup's two 64x152 accumulators, 168 registers), against mlpjit's
+/// cooperative tiles, whose two warpgroups wait on each k-tile together.
+/// Up to 176 tokens: 192 with a bias spilled (ptxas, 8 bytes).
+constexpr int kPingPongSwapTokens = 176;
+MLPJIT_SM90_HOST_DEVICE constexpr bool swapPingPong(const GemmConfig &c) {
+  return c.swapAB && c.pingPong && c.tileN == 128;
+}
+/// A consumer warpgroup owns 128 rows of the MMA's M side (two m64 MMAs):
+/// wide and ping-pong swapAB.
+MLPJIT_SM90_HOST_DEVICE constexpr bool twoMmaRows(const GemmConfig &c) {
+  return wideSwap(c) || swapPingPong(c);
+}
 /// swapAB tiles that store Dᵀ with TMA: each warp transposes its 16 weight
 /// rows (output columns) of an MMA by every token with stmatrix.trans into
-/// its own subtile and stores it. Wide tiles, and narrow ones of the plain
-/// GEMM; gated narrow tiles pair each gate row with its up row first
-/// (exchangesGateUp) and store from registers.
+/// its own subtile and stores it. Wide and ping-pong tiles, and narrow ones
+/// of the plain GEMM; gated narrow tiles pair each gate row with its up row
+/// first (exchangesGateUp) and store from registers.
 MLPJIT_SM90_HOST_DEVICE constexpr bool transposedStore(const GemmConfig &c) {
-  return c.swapAB && (wideSwap(c) || !c.gated);
+  return c.swapAB && (twoMmaRows(c) || !c.gated);
 }
 /// Rows of the MMA's M side one consumer warpgroup owns: one m64 MMA, or two
-/// (wide swapAB).
+/// (twoMmaRows).
 MLPJIT_SM90_HOST_DEVICE constexpr int consumerRows(const GemmConfig &c) {
-  return wideSwap(c) ? 128 : 64;
+  return twoMmaRows(c) ? 128 : 64;
 }
-/// Gated wide swapAB loads each weight tile as its 128 gate rows then its
-/// 128 up rows (tmaB is 4-D, kernel_abi.h), so one thread's two MMAs hold a
-/// gate value and its up value in the same register of each.
+/// Gated wide and ping-pong swapAB load each weight tile as its gate rows
+/// then its up rows (tmaB is 4-D, kernel_abi.h), so one thread's two MMAs
+/// hold a gate value and its up value in the same register of each.
 MLPJIT_SM90_HOST_DEVICE constexpr bool splitsGateUp(const GemmConfig &c) {
-  return wideSwap(c) && c.gated;
+  return twoMmaRows(c) && c.gated;
 }
 /// Cooperative: one consumer warpgroup per consumerRows of the MMA's M side.
-/// Ping-pong: two, each with whole tiles of 64 rows.
+/// Ping-pong: two, each with whole tiles (64 token rows, or swapAB 128 weight
+/// rows).
 MLPJIT_SM90_HOST_DEVICE constexpr int consumerWarpgroups(const GemmConfig &c) {
   return c.pingPong ? 2 : mmaRows(c) / consumerRows(c);
 }
@@ -112,7 +130,7 @@ MLPJIT_SM90_HOST_DEVICE constexpr unsigned stageBytes(const GemmConfig &c) {
 /// warp; B = 64, the other warpgroup). Up-holding threads hand their
 /// registers to their gate-holding partners through the exchange tile.
 MLPJIT_SM90_HOST_DEVICE constexpr bool exchangesGateUp(const GemmConfig &c) {
-  return c.swapAB && c.gated && !wideSwap(c) && c.gateUpBlock >= 16;
+  return c.swapAB && c.gated && !twoMmaRows(c) && c.gateUpBlock >= 16;
 }
 /// Whether consumer thread `tid` (0..255) holds gate rows (B >= 16).
 MLPJIT_SM90_HOST_DEVICE constexpr bool holdsGateRows(int block, int tid) {
@@ -350,11 +368,13 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
   if (c.swapAB && c.tileN != 64 && c.tileN != 128 && c.tileN != 256)
     return "with swapAB, tileN must be 64 or 128 (64 weight rows per "
            "consumer warpgroup) or 256 (wide: 128 per consumer warpgroup)";
-  if (wideSwap(c) && c.tileM > kWideSwapTokens)
-    return "wide swapAB tiles (tileN 256) hold at most 192 tokens (two MMAs' "
-           "accumulators per thread)";
-  if (wideSwap(c) && !storesWithTma(c))
-    return "wide swapAB tiles (tileN 256) store with TMA: tmaStore on and "
+  if (twoMmaRows(c) && c.tileM > kWideSwapTokens)
+    return "wide and ping-pong swapAB tiles hold at most 192 tokens (two "
+           "MMAs' accumulators per thread)";
+  if (swapPingPong(c) && c.tileM > kPingPongSwapTokens)
+    return "ping-pong swapAB tiles hold at most 176 tokens";
+  if (twoMmaRows(c) && !storesWithTma(c))
+    return "wide and ping-pong swapAB tiles store with TMA: tmaStore on and "
            "output rows a multiple of 8 elements";
   if (c.stages < 2 || c.stages > 8)
     return "stages must be 2 to 8";
@@ -385,9 +405,11 @@ MLPJIT_SM90_HOST_DEVICE constexpr const char *supports(const GemmConfig &c) {
            "twice the block (8, 16, 32 or 64 rows)";
   if (c.gated && c.swapAB && c.tileN == 64)
     return "gated swapAB tiles are 128 or 256 weight rows";
-  if (c.pingPong && (c.swapAB || c.tileM != 64 || c.splitK != 1))
-    return "ping-pong consumers take whole 64-row tiles: tileM 64, no swapAB, "
-           "splitK 1";
+  if (c.pingPong &&
+      (c.splitK != 1 ||
+       (c.swapAB ? c.tileN != 128 || c.clusterM != 1 : c.tileM != 64)))
+    return "ping-pong consumers take whole tiles: splitK 1 and tileM 64, or "
+           "with swapAB tileN 128 (two m64 MMAs) and no cluster";
   if (c.pingPong && c.gated && c.hasBias && c.tileN > 128)
     return "ping-pong gated tiles with a bias are at most 128 wide (wider "
            "ones spill under the 168-register cap)";

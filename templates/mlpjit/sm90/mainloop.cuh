@@ -40,7 +40,7 @@ template <typename G> struct Mainloop : G {
   using G::kMmas;
   using G::kSplitGateUp;
   using G::kStageBytes;
-  using G::kWideSwap;
+  using G::kTwoMmaRows;
   using G::rowBlock;
   using G::Stages;
   using G::SwapAB;
@@ -58,13 +58,15 @@ template <typename G> struct Mainloop : G {
     return barriers + 8u * unsigned(Stages + s);
   }
   /// The 64-row block of the MMA's M operand (the shared tile) that MMA h
-  /// of warpgroup `consumer` reads: its own block, or with wide swapAB
-  /// block 2c + h of the weight tile, gated 2h + c (gate rows c, up rows c).
+  /// of warpgroup `consumer` reads: its own block, or with two MMAs
+  /// (twoMmaRows; c = rowBlock(consumer), 0 ping-pong) block 2c + h of the
+  /// weight tile, gated h (TileN / 128) + c: its gate rows, then the
+  /// matching up rows, TileN / 2 further.
   static __device__ __forceinline__ int mmaRowBlock(int consumer, int h) {
     if constexpr (kSplitGateUp)
-      return 2 * h + consumer;
-    else if constexpr (kWideSwap)
-      return 2 * consumer + h;
+      return h * (TileN / 128) + rowBlock(consumer);
+    else if constexpr (kTwoMmaRows)
+      return 2 * rowBlock(consumer) + h;
     else
       return rowBlock(consumer);
   }
