@@ -201,6 +201,15 @@ def considered(r):
     if not r["gated"] and not r["swapAB"] and r["splitK"] == 1 and \
             ((kt >= 8 and 3 * tiles < gpu_sms(r)) or (kt >= 64 and 2 * tiles < gpu_sms(r))):
         return False
+    # Ping-pong swapAB (pingPongSwapPlanned, session 43): the plan of gated
+    # GEMMs over K >= 8192 at 257-320 tokens, two token tiles of 136-160 by
+    # 128 weight rows, nothing else there; not priced by the model (the
+    # planner picks it by rule), no candidate elsewhere.
+    if r["gated"] and r["k"] >= 8192 and 256 < r["m"] <= 320:
+        return pingpong(r) and r["swapAB"] and r["tileN"] == 128 and \
+            r["tileM"] == cdiv(cdiv(r["m"], 2), 8) * 8
+    if pingpong(r) and r["swapAB"]:
+        return False
     # Ping-pong (sm90Candidates): 64-row tiles at least 128 wide over whole K,
     # above 64 tokens, the plain GEMM below 1024.
     if pingpong(r):

@@ -501,6 +501,48 @@ TEST(KernelHeuristic, WideSwapTilesForMiddleTokenCounts) {
   EXPECT_TRUE(at400->tileM == 136 || at400->tileM == 104) << at400->tileM;
 }
 
+// Gated GEMMs over K >= 8192 run ping-pong swapAB at 257-320 tokens (one
+// consumer warpgroup per 128-row weight tile; llama-3-70b's forward 1.07-1.08x
+// faster at 272 and 300, its tp8 shard's 1.01-1.03x, session 43), over the
+// model's pick and any plan carried from 321 tokens; not over shorter K
+// (mistral-7b 0.97-0.99), not for the down GEMM, not at 240 or 336.
+TEST(KernelHeuristic, PingPongSwapForLongKGateUps) {
+  auto pingPongSwap = [](const KernelPlan &k) {
+    return k.swapAB && k.templateName == "sm90_tma_ws_pingpong";
+  };
+  GemmProblem gateUp = gatedGemm(57344, 8192); // llama-3-70b
+  gateUp.interleaveRows = 16;
+  auto plans = HeuristicKernelPlanner().plan(gateUp);
+  ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
+  for (int64_t m : {257, 272, 300, 320}) {
+    const KernelPlan *at = planHolding(*plans, m);
+    ASSERT_NE(at, nullptr);
+    EXPECT_TRUE(pingPongSwap(*at))
+        << "M = " << m << ": " << at->tileM << "x" << at->tileN;
+    EXPECT_EQ(at->tileN, 128);
+    EXPECT_GE(at->tileM * 2, at->mMax); // two token tiles
+    EXPECT_EQ(at->splitK, 1);
+    EXPECT_EQ(rejection(gateUp, *at), "");
+  }
+  for (int64_t m : {240, 336}) {
+    const KernelPlan *at = planHolding(*plans, m);
+    ASSERT_NE(at, nullptr);
+    EXPECT_FALSE(pingPongSwap(*at)) << "M = " << m;
+  }
+  GemmProblem shortK = gatedGemm(28672, 4096); // mistral-7b
+  shortK.interleaveRows = 16;
+  const GemmProblem down = plainGemm(8192, 28672);
+  for (const GemmProblem &p : {shortK, down}) {
+    auto other = HeuristicKernelPlanner().plan(p);
+    ASSERT_TRUE(bool(other)) << llvm::toString(other.takeError());
+    for (int64_t m : {272, 300}) {
+      const KernelPlan *at = planHolding(*other, m);
+      ASSERT_NE(at, nullptr);
+      EXPECT_FALSE(pingPongSwap(*at)) << "N = " << p.n << ", M = " << m;
+    }
+  }
+}
+
 // At 700 tokens four 176-token wide tiles (704 rows) replace tiles that pad
 // to 768 rows or re-read the weights per 64 tokens, where the weight tiles
 // fill the SMs: llama-3-70b's down GEMM (8192 outputs: 4 x 32 CTAs) ran

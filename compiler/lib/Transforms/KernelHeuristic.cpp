@@ -381,6 +381,25 @@ bool narrowSwapPlanned(int64_t m, int64_t splitK) {
           splitK == 1);
 }
 
+/// Ping-pong swapAB (one consumer warpgroup per 128-row weight tile, the
+/// two on alternate tiles; sm90::swapPingPong) is the plan of gated GEMMs
+/// over K >= kPingPongSwapMinK at 257-320 tokens (two token tiles of
+/// 136-160). cuBLASLt's 128x152 kernels at llama-3-70b's 300 tokens are
+/// laid out so (ncu, session 43), and pinned over the committed plans (wide
+/// 256-row swapAB gate-ups) the whole forward ran 1.07x (272 tokens) and
+/// 1.08x (300) faster on llama-3-70b (0.95 -> 1.03 against cuBLASLt at
+/// 300), 1.01x and 1.03x on its tp8 shard (H100). Over shorter K it lost:
+/// mistral-7b and phi-3-mini 0.97-0.99 (K = 4096, 3072). The model does not
+/// price it (no tuner rows yet), so the rule picks it; the tuner times it.
+constexpr int64_t kPingPongSwapMinK = 8192;
+bool pingPongSwapPlanned(const GemmProblem &p, int64_t m) {
+  return isGated(p.epilogue) && p.k >= kPingPongSwapMinK &&
+         m > kNarrowSwapPlannedEnd + 32 && m <= kNarrowSwapTokensEnd;
+}
+bool isPingPongSwap(const KernelPlan &k) {
+  return k.swapAB && k.templateName == kSm90PingPongTemplate;
+}
+
 /// Token tiles of the narrow swapAB tiles (128 weight rows) above 128 tokens,
 /// up to kNarrowSwapTokensEnd: m in one or two tiles of ceil(m / t) rounded
 /// up to 8, 72-160 (one tile above 160 tokens is too wide).
@@ -555,6 +574,12 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
     });
     llvm::append_range(out, narrow);
   }
+  // Ping-pong swapAB where it is the plan (pingPongSwapPlanned); the
+  // planner picks among these there.
+  if (pingPongSwapPlanned(p, m))
+    for (const int64_t tm : narrowSwapTokenTiles(m))
+      if (tm <= sm90::kPingPongSwapTokens)
+        add(tm, 128, /*swap=*/true, /*splitK=*/false, kSm90PingPongTemplate);
   // Four 176-token tiles hold 704 tokens, where 128-row tiles pad 700 to
   // 768 rows: at 700 tokens on the H100 they ran the down GEMM of
   // llama-3-70b 7% and llama-3.1-405b 6% faster than the fastest other
@@ -687,9 +712,17 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
       for (int i = 0; i < 3; ++i)
         best[i] = std::min(best[i], est.back()[i]);
     }
+    // Where ping-pong swapAB is the plan, the winner is one of those.
+    const bool pingPongSwap =
+        pingPongSwapPlanned(p, rHi) && llvm::any_of(candidates, isPingPongSwap);
+    auto eligible = [&](size_t c) {
+      return !pingPongSwap || isPingPongSwap(candidates[c]);
+    };
     size_t winner = 0;
-    for (size_t c = 1; c < candidates.size(); ++c)
-      if (score(est[c], best) < score(est[winner], best))
+    while (!eligible(winner))
+      ++winner;
+    for (size_t c = winner + 1; c < candidates.size(); ++c)
+      if (eligible(c) && score(est[c], best) < score(est[winner], best))
         winner = c;
     const double winnerScore = score(est[winner], best);
     // Keep the larger range's plan when it is nearly as good here and its
@@ -739,7 +772,7 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
                                    rLo > 128 &&
                                    !narrowSwapPlanned(rLo, prev.splitK);
       if (prev.sameConstants(win) ||
-          (rLo <= kCarryEnd && !twoTokenTiles && !padsMore &&
+          (rLo <= kCarryEnd && !pingPongSwap && !twoTokenTiles && !padsMore &&
            !narrowUnplanned && prev.tileM <= widest &&
            (prev.swapAB || rHi > 32) &&
            (prev.clusterM == 1 || clustersPay(p, prev, rLo)) &&
