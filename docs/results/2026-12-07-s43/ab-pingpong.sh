@@ -12,17 +12,18 @@ source "$(dirname "$0")/../../../scripts/device-session.sh" ab-pingpong
 [ -n "${NO_WARM_UP:-}" ] || warm_up
 V=$R/pingpong-$(gpu_kind)
 export AB_TIMEOUT=${AB_TIMEOUT:-90} AB_DEADLINE=${AB_DEADLINE:-420}
+# Each run's log renamed to ab-v-<variant>.log (in call 8 the 256-token
+# runs overwrote llama-3-8b's and gemma-7b's 272/300 logs, which kept their
+# config's name).
 ab() { # <variant file> <config> <tokens>
   ab_validate "$(config_file "$2")" "$3" "$V/$1.json"
-  mv "$L/ab-$2.log" "$L/ab-$1.log"
+  mv "$L/ab-$2.log" "$L/ab-v-$1.log"
 }
-ab llama-3-70b llama-3-70b 272,300
-ab llama-3-70b-tp8-shard llama-3-70b-tp8-shard 272,300
-ab llama-3-8b llama-3-8b 272,300
-ab gemma-7b gemma-7b 272,300
-ab llama-3-8b-256 llama-3-8b 256
-ab gemma-7b-256 gemma-7b 256
-ab mistral-7b-v0.1 mistral-7b-v0.1 272,300
-ab phi-3-mini-4k phi-3-mini-4k 272,300
+for v in ${VARIANTS:-llama-3-70b llama-3-70b-tp8-shard llama-3-8b gemma-7b llama-3-8b-256 gemma-7b-256 mistral-7b-v0.1 phi-3-mini-4k}; do
+  case $v in
+  *-256) ab $v ${v%-256} 256 ;;
+  *) ab $v $v 272,300 ;;
+  esac
+done
 device_session_end
 ab_report ab-pingpong
