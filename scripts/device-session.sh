@@ -85,6 +85,14 @@ ab_validate() {
   echo "rc=$?" >> "$L/ab-$name.log"
   mark "$name"
 }
+# ab_validate_as <log-name> <config name> <tokens> <tuning-file>: ab_validate
+# of the config of that name (config_file), its log renamed
+# $L/ab-v-<log-name>.log, so that one config timed against several tuning
+# files keeps every log.
+ab_validate_as() {
+  ab_validate "$(config_file "$2")" "$3" "$4"
+  mv "$L/ab-$2.log" "$L/ab-v-$1.log"
+}
 # ab_validate_list <plans-dir>: ab_validate for each line "<config name>
 # <tokens>" of stdin, the config from config_file, the tuning file
 # <plans-dir>/<config name>.json.

@@ -431,6 +431,14 @@ TEST(LaunchShapeTest, ClustersWithSplitKRunEveryUnitOnAPair) {
             std::string::npos);
 }
 
+/// checkSupported's reason for `d` after `edit`, which must name `why`.
+template <typename Edit>
+void expectRejection(KernelDesc d, Edit edit, const char *why) {
+  edit(d);
+  const std::string reason = errorOf(checkSupported(d));
+  EXPECT_NE(reason.find(why), std::string::npos) << reason;
+}
+
 TEST(LaunchShapeTest, ClustersOfWeightTilesShareTheTokenTile) {
   // cuBLASLt's tile at the llama-3-70b tp8 shard's 300 tokens: 128 weight
   // rows by 152 tokens in 2x4 clusters (2 token tiles x 4 weight tiles).
@@ -471,20 +479,20 @@ TEST(LaunchShapeTest, ClustersOfWeightTilesShareTheTokenTile) {
   // Rejected: clusters of 3 weight tiles, a ragged last weight tile or an
   // odd number of them, stream-K, token tiles under 16 rows a CTA,
   // ping-pong.
-  auto rejects = [&](auto edit, const char *why) {
-    KernelDesc e = d;
-    edit(e);
-    EXPECT_NE(errorOf(checkSupported(e)).find(why), std::string::npos)
-        << errorOf(checkSupported(e));
-  };
-  rejects([](KernelDesc &e) { e.clusterN = 3; }, "by 1, 2 or 4 weight tiles");
-  rejects([](KernelDesc &e) { e.n = 7168 + 64; },
-          "whole weight tiles in a multiple of the cluster");
-  rejects([](KernelDesc &e) { e.n = 7168 - 128; },
-          "whole weight tiles in a multiple of the cluster");
-  rejects([](KernelDesc &e) { e.splitK = 0; }, "need no stream-K");
-  rejects([](KernelDesc &e) { e.tileM = 24; }, "16 rows per CTA");
-  rejects(
+  expectRejection(
+      d, [](KernelDesc &e) { e.clusterN = 3; }, "by 1, 2 or 4 weight tiles");
+  expectRejection(
+      d, [](KernelDesc &e) { e.n = 7168 + 64; },
+      "whole weight tiles in a multiple of the cluster");
+  expectRejection(
+      d, [](KernelDesc &e) { e.n = 7168 - 128; },
+      "whole weight tiles in a multiple of the cluster");
+  expectRejection(
+      d, [](KernelDesc &e) { e.splitK = 0; }, "need no stream-K");
+  expectRejection(
+      d, [](KernelDesc &e) { e.tileM = 24; }, "16 rows per CTA");
+  expectRejection(
+      d,
       [](KernelDesc &e) {
         e.templateName = "sm90_tma_ws_pingpong";
         e.swapAB = false;
@@ -527,17 +535,16 @@ TEST(LaunchShapeTest, PingPongSwapTilesHoldATileAWarpgroup) {
   plain.tileN = 256;
   EXPECT_FALSE(sm90::swapPingPong(toGemmConfig(plain)));
   EXPECT_EQ(tensorMapArgsB(plain).rank, 2u);
-  auto rejects = [&](auto edit, const char *why) {
-    KernelDesc e = d;
-    edit(e);
-    EXPECT_NE(errorOf(checkSupported(e)).find(why), std::string::npos)
-        << errorOf(checkSupported(e));
-  };
-  rejects([](KernelDesc &e) { e.stages = 6; }, "shared memory");
-  rejects([](KernelDesc &e) { e.tileM = 184; }, "at most 176 tokens");
-  rejects([](KernelDesc &e) { e.splitK = 2; }, "take whole tiles");
-  rejects([](KernelDesc &e) { e.clusterM = 2; }, "take whole tiles");
-  rejects([](KernelDesc &e) { e.tileN = 64; }, "gated swapAB tiles");
+  expectRejection(
+      d, [](KernelDesc &e) { e.stages = 6; }, "shared memory");
+  expectRejection(
+      d, [](KernelDesc &e) { e.tileM = 184; }, "at most 176 tokens");
+  expectRejection(
+      d, [](KernelDesc &e) { e.splitK = 2; }, "take whole tiles");
+  expectRejection(
+      d, [](KernelDesc &e) { e.clusterM = 2; }, "take whole tiles");
+  expectRejection(
+      d, [](KernelDesc &e) { e.tileN = 64; }, "gated swapAB tiles");
 }
 
 TEST(LaunchShapeTest, RejectsUnknownTemplatesAndUnsupportedPlans) {

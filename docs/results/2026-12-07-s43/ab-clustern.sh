@@ -23,9 +23,9 @@ source "$(dirname "$0")/../../../scripts/device-session.sh" ab-clustern
 [ -n "${NO_WARM_UP:-}" ] || warm_up
 V=$R/clustern-$(gpu_kind)
 export AB_TIMEOUT=${AB_TIMEOUT:-90} AB_DEADLINE=${AB_DEADLINE:-420}
+# Each variant's log: ab-v-<variant>.log (call 1 named it ab-<variant>.log).
 ab() { # <variant> <config> <tokens>
-  ab_validate "$(config_file "$2")" "$3" "$V/$1/$2.json"
-  mv "$L/ab-$2.log" "$L/ab-$1.log"
+  ab_validate_as "$1" "$2" "$3" "$V/$1/$2.json"
 }
 for v in ${VARIANTS:-tp8-cn2 tp8-c2x4 l70b-gn-cn2 l70b-gn l70b-both-cn2 l70b-d-cn2 l70b-gw-cn2 tp8-cn4 l8b-g-cn2 g7b-g-cn2}; do
   case $v in

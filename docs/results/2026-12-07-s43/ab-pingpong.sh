@@ -12,12 +12,11 @@ source "$(dirname "$0")/../../../scripts/device-session.sh" ab-pingpong
 [ -n "${NO_WARM_UP:-}" ] || warm_up
 V=$R/pingpong-$(gpu_kind)
 export AB_TIMEOUT=${AB_TIMEOUT:-90} AB_DEADLINE=${AB_DEADLINE:-420}
-# Each run's log renamed to ab-v-<variant>.log (in call 8 the 256-token
-# runs overwrote llama-3-8b's and gemma-7b's 272/300 logs, which kept their
+# Each run's log: ab-v-<variant>.log (in call 8 the 256-token runs
+# overwrote llama-3-8b's and gemma-7b's 272/300 logs, which kept their
 # config's name).
 ab() { # <variant file> <config> <tokens>
-  ab_validate "$(config_file "$2")" "$3" "$V/$1.json"
-  mv "$L/ab-$2.log" "$L/ab-v-$1.log"
+  ab_validate_as "$1" "$2" "$3" "$V/$1.json"
 }
 for v in ${VARIANTS:-llama-3-70b llama-3-70b-tp8-shard llama-3-8b gemma-7b llama-3-8b-256 gemma-7b-256 mistral-7b-v0.1 phi-3-mini-4k}; do
   case $v in
