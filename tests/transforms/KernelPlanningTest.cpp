@@ -529,7 +529,26 @@ TEST(KernelHeuristic, PingPongSwapForLongKGateUps) {
     ASSERT_NE(at, nullptr);
     EXPECT_FALSE(pingPongSwap(*at)) << "M = " << m;
   }
+  // Elsewhere at 129-320 tokens the tuner times them (whole K, one or two
+  // token tiles of at most 176), for either GEMM.
+  for (const KernelPlan &k : sm90TunerOnlyCandidates(gateUp, 300))
+    EXPECT_FALSE(pingPongSwap(k)) << k.tileM;  // planned there
   GemmProblem shortK = gatedGemm(28672, 4096); // mistral-7b
+  for (const GemmProblem &p : {shortK, plainGemm(8192, 28672)}) {
+    for (int64_t m : {160, 300}) {
+      std::set<int64_t> tiles;
+      for (const KernelPlan &k : sm90TunerOnlyCandidates(p, m))
+        if (pingPongSwap(k)) {
+          EXPECT_EQ(k.splitK, 1);
+          EXPECT_EQ(rejection(p, k), "");
+          tiles.insert(k.tileM);
+        }
+      EXPECT_EQ(tiles, m == 160 ? (std::set<int64_t>{80, 160})
+                                : (std::set<int64_t>{152}))
+          << "N = " << p.n << ", M = " << m;
+    }
+    EXPECT_TRUE(llvm::none_of(sm90TunerOnlyCandidates(p, 336), pingPongSwap));
+  }
   shortK.interleaveRows = 16;
   const GemmProblem down = plainGemm(8192, 28672);
   for (const GemmProblem &p : {shortK, down}) {
@@ -571,8 +590,10 @@ TEST(KernelHeuristic, WideTokenTilesAt700WhereWeightTilesFillTheSms) {
 // candidatePlans adds beyond its maxCandidates. All are valid for the
 // template.
 TEST(KernelHeuristic, NarrowSwapAbove128Tokens) {
+  // Cooperative ones (PingPongSwapForLongKGateUps has the ping-pong ones).
   auto narrowSwap = [](const KernelPlan &k) {
-    return k.swapAB && k.tileN == 128;
+    return k.swapAB && k.tileN == 128 &&
+           k.templateName != "sm90_tma_ws_pingpong";
   };
   using Tiles = std::set<std::pair<int64_t, int64_t>>; // tokens, cluster
   auto tilesOf = [&](const GemmProblem &p,
@@ -601,7 +622,8 @@ TEST(KernelHeuristic, NarrowSwapAbove128Tokens) {
             (Tiles{{80, 1}, {160, 1}}));
   EXPECT_EQ(tilesOf(gateUp, sm90TunerOnlyCandidates(gateUp, 160)),
             (Tiles{{80, 1}, {80, 2}, {160, 1}}));
-  EXPECT_EQ(sm90TunerOnlyCandidates(gateUp, 160).size(), 3u);
+  EXPECT_EQ(llvm::count_if(sm90TunerOnlyCandidates(gateUp, 160), narrowSwap),
+            3);
   // 200 tokens: 104 in two tiles, alone and in a cluster; the tuner also
   // times them in one tile of 200 at every split (the shard's 56-64 tiles of
   // either GEMM leave SMs idle), not whole K.
@@ -646,7 +668,9 @@ TEST(KernelHeuristic, NarrowSwapAbove128Tokens) {
     for (int64_t m : {272, 300, 320}) {
       const KernelPlan *at = planHolding(*plans, m);
       ASSERT_NE(at, nullptr);
-      EXPECT_TRUE(narrowSwap(*at) && at->splitK == 1) << "M = " << m;
+      // The gate-up's (K 8192) in ping-pong (PingPongSwapForLongKGateUps).
+      EXPECT_TRUE(at->swapAB && at->tileN == 128 && at->splitK == 1)
+          << "M = " << m;
     }
     const KernelPlan *at240 = planHolding(*plans, 240);
     ASSERT_NE(at240, nullptr);
@@ -680,9 +704,10 @@ TEST(KernelHeuristic, NarrowSwapAbove128Tokens) {
   desc.plan().mMax = 160;
   std::vector<KernelDesc> tried =
       candidatePlans(desc, 160, /*maxCandidates=*/4);
-  EXPECT_LE(tried.size(), 1u + 4u + 3u);
-  // The three tuner-only ones, and the one the model ranks in its top four
-  // (a planner candidate since session 22).
+  EXPECT_LE(tried.size(), 1u + 4u + 5u);
+  // The three cooperative tuner-only ones (and two in ping-pong), and the
+  // one the model ranks in its top four (a planner candidate since session
+  // 22).
   EXPECT_EQ(llvm::count_if(tried,
                            [&](const KernelDesc &d) {
                              return narrowSwap(d.plan()) &&
@@ -700,7 +725,8 @@ TEST(KernelHeuristic, NarrowSwapAbove128Tokens) {
 // llama-3.2-1b at 160, 80x128 split 4 (the forward 0.82x the time).
 TEST(KernelHeuristic, NarrowSwapPlannedUpTo224InOneWave) {
   auto narrowSwap = [](const KernelPlan &k) {
-    return k.swapAB && k.tileN == 128;
+    return k.swapAB && k.tileN == 128 &&
+           k.templateName != "sm90_tma_ws_pingpong";
   };
   GemmProblem tp8Down = plainGemm(8192, 3584);
   EXPECT_GT(llvm::count_if(sm90Candidates(tp8Down, 224), narrowSwap), 0);

@@ -836,6 +836,16 @@ std::vector<KernelPlan> mlpjit::sm90TunerOnlyCandidates(const GemmProblem &p,
         out.push_back(plan);
     }
   }
+  // Ping-pong swapAB (one consumer warpgroup per 128-row weight tile, whole
+  // K) where it is not planned (pingPongSwapPlanned): pinned, it ran the 7B
+  // gate-ups' forward 1-3% slower at 272 and 300 tokens and, as two
+  // 128-token tiles at 256, up to 1.37x (session 43); the tuner's rows are
+  // what the model would need to price it.
+  if (!pingPongSwapPlanned(p, m))
+    for (const int64_t tm : narrowSwapTokenTiles(m))
+      if (tm <= sm90::kPingPongSwapTokens)
+        addTilePlans(out, p, m, tm, 128, /*swap=*/true, /*splitK=*/false,
+                     kSm90PingPongTemplate);
   // One narrow swapAB token tile of 161-256 tokens (m rounded up to 8):
   // each weight byte streams once and 200 tokens pad none, where two
   // 128-row token tiles pad 22%. At 200 tokens on the H200 the plain one
