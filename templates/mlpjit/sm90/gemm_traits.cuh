@@ -125,9 +125,9 @@ struct GemmTraits {
   static constexpr int kASliceRows = boxRowsA(kConfig);
   // A's bytes that reach each stage: the tile, or every CTA's slice (the
   // overlapping rows twice).
-  static constexpr unsigned
-      kAStageBytes = ClusterN > 1 ? unsigned(ClusterN *kASliceRows) * TileK * 2u
-                                  : kATileBytes;
+  static constexpr int kAStageRows =
+      (ClusterN > 1) ? kASliceRows * ClusterN : TileM;
+  static constexpr unsigned kAStageBytes = unsigned(kAStageRows) * TileK * 2u;
   static constexpr int kKTiles = int((K + TileK - 1) / TileK);
   static constexpr bool kStreamKSchedule = SplitK == mlpjit::kStreamK;
   static_assert(!PingPong ||
