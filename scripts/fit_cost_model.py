@@ -185,6 +185,10 @@ SPLIT_MARGIN = 1.03
 def rank(r, P):
     return estimate(r, P) * (SPLIT_MARGIN if r["gated"] and r["splitK"] > 1 else 1.0)
 
+def ping_pong_swap_planned(r):
+    """KernelHeuristic.cpp's pingPongSwapPlanned: gated, K >= 8192, 257-320 tokens."""
+    return r["gated"] and r["k"] >= 8192 and 256 < r["m"] <= 320
+
 def considered(r):
     """The planner's candidates (sm90Candidates): swapAB up to 128 tokens with the narrowest
     token tile >= M (gated: or >= M/2 without split-K where both token
@@ -201,15 +205,13 @@ def considered(r):
     if not r["gated"] and not r["swapAB"] and r["splitK"] == 1 and \
             ((kt >= 8 and 3 * tiles < gpu_sms(r)) or (kt >= 64 and 2 * tiles < gpu_sms(r))):
         return False
-    # Ping-pong swapAB (pingPongSwapPlanned, session 43): the plan of gated
+    # Ping-pong swapAB (pingPongSwapPlanned, session 43): a candidate of gated
     # GEMMs over K >= 8192 at 257-320 tokens, two token tiles of 136-160 by
-    # 128 weight rows, nothing else there; not priced by the model (the
-    # planner picks it by rule), no candidate elsewhere.
-    if r["gated"] and r["k"] >= 8192 and 256 < r["m"] <= 320:
-        return pingpong(r) and r["swapAB"] and r["tileN"] == 128 and \
-            r["tileM"] == cdiv(cdiv(r["m"], 2), 8) * 8
+    # 128 weight rows, which the planner picks there by rule (report());
+    # no candidate elsewhere.
     if pingpong(r) and r["swapAB"]:
-        return False
+        return ping_pong_swap_planned(r) and r["tileN"] == 128 and \
+            r["tileM"] == cdiv(cdiv(r["m"], 2), 8) * 8
     # Ping-pong (sm90Candidates): 64-row tiles at least 128 wide over whole K,
     # above 64 tokens, the plain GEMM below 1024.
     if pingpong(r):
@@ -350,7 +352,9 @@ def report(groups, P, title, worst=10):
         return
     picks = []
     for key, v in groups.items():
-        b = min(v, key=lambda r: r["us"]); p = min(v, key=lambda r: rank(r, P))
+        # Where ping-pong swapAB is planned by rule, the pick is one of those.
+        ruled = [r for r in v if pingpong(r) and r["swapAB"]]
+        b = min(v, key=lambda r: r["us"]); p = min(ruled or v, key=lambda r: rank(r, P))
         picks.append((p["us"] / b["us"], key, p, b))
     picks.sort(key=lambda x: -x[0])
     fmt = lambda r: "%s%dx%d split%d%s%s %.1fus (model %.1f)" % (
