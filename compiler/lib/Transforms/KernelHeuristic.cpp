@@ -493,6 +493,16 @@ void addTilePlans(std::vector<KernelPlan> &out, const GemmProblem &p, int64_t m,
   }
 }
 
+/// Appends the ping-pong swapAB plans at m tokens: whole K, the narrow
+/// token tiles (narrowSwapTokenTiles) the template holds.
+void addPingPongSwapPlans(std::vector<KernelPlan> &out, const GemmProblem &p,
+                          int64_t m) {
+  for (const int64_t tm : narrowSwapTokenTiles(m))
+    if (tm <= sm90::kPingPongSwapTokens)
+      addTilePlans(out, p, m, tm, 128, /*swap=*/true, /*splitK=*/false,
+                   kSm90PingPongTemplate);
+}
+
 } // namespace
 
 std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
@@ -577,9 +587,7 @@ std::vector<KernelPlan> mlpjit::sm90Candidates(const GemmProblem &p,
   // Ping-pong swapAB where it is the plan (pingPongSwapPlanned); the
   // planner picks among these there.
   if (pingPongSwapPlanned(p, m))
-    for (const int64_t tm : narrowSwapTokenTiles(m))
-      if (tm <= sm90::kPingPongSwapTokens)
-        add(tm, 128, /*swap=*/true, /*splitK=*/false, kSm90PingPongTemplate);
+    addPingPongSwapPlans(out, p, m);
   // Four 176-token tiles hold 704 tokens, where 128-row tiles pad 700 to
   // 768 rows: at 700 tokens on the H100 they ran the down GEMM of
   // llama-3-70b 7% and llama-3.1-405b 6% faster than the fastest other
@@ -705,6 +713,12 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
     if (candidates.empty())
       return planError("the sm90 template supports no plan for N = " +
                        llvm::Twine(p.n) + ", K = " + llvm::Twine(p.k));
+    // Where ping-pong swapAB is the plan, the winner is one of those.
+    const bool pingPongSwap =
+        pingPongSwapPlanned(p, rHi) && llvm::any_of(candidates, isPingPongSwap);
+    if (pingPongSwap)
+      llvm::erase_if(candidates,
+                     [](const KernelPlan &k) { return !isPingPongSwap(k); });
     std::vector<Estimates> est;
     Estimates best = {INFINITY, INFINITY, INFINITY};
     for (const KernelPlan &c : candidates) {
@@ -712,17 +726,9 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
       for (int i = 0; i < 3; ++i)
         best[i] = std::min(best[i], est.back()[i]);
     }
-    // Where ping-pong swapAB is the plan, the winner is one of those.
-    const bool pingPongSwap =
-        pingPongSwapPlanned(p, rHi) && llvm::any_of(candidates, isPingPongSwap);
-    auto eligible = [&](size_t c) {
-      return !pingPongSwap || isPingPongSwap(candidates[c]);
-    };
     size_t winner = 0;
-    while (!eligible(winner))
-      ++winner;
-    for (size_t c = winner + 1; c < candidates.size(); ++c)
-      if (eligible(c) && score(est[c], best) < score(est[winner], best))
+    for (size_t c = 1; c < candidates.size(); ++c)
+      if (score(est[c], best) < score(est[winner], best))
         winner = c;
     const double winnerScore = score(est[winner], best);
     // Keep the larger range's plan when it is nearly as good here and its
@@ -842,10 +848,7 @@ std::vector<KernelPlan> mlpjit::sm90TunerOnlyCandidates(const GemmProblem &p,
   // 128-token tiles at 256, up to 1.37x (session 43); the tuner's rows are
   // what the model would need to price it.
   if (!pingPongSwapPlanned(p, m))
-    for (const int64_t tm : narrowSwapTokenTiles(m))
-      if (tm <= sm90::kPingPongSwapTokens)
-        addTilePlans(out, p, m, tm, 128, /*swap=*/true, /*splitK=*/false,
-                     kSm90PingPongTemplate);
+    addPingPongSwapPlans(out, p, m);
   // One narrow swapAB token tile of 161-256 tokens (m rounded up to 8):
   // each weight byte streams once and 200 tokens pad none, where two
   // 128-row token tiles pad 22%. At 200 tokens on the H200 the plain one

@@ -148,6 +148,14 @@ struct GemmTraits {
   static __device__ __forceinline__ int rowBlock(int consumer) {
     return PingPong ? 0 : consumer;
   }
+  /// Cluster rank (launch.h clusterCtas) -> the CTA's token tile in the
+  /// cluster's unit (rankM) and its weight tile (rankN).
+  static __device__ __forceinline__ unsigned rankM(unsigned rank) {
+    return rank % unsigned(ClusterM);
+  }
+  static __device__ __forceinline__ unsigned rankN(unsigned rank) {
+    return rank / unsigned(ClusterM);
+  }
   static constexpr unsigned long long kTileFloats =
       (unsigned long long)TileM * TileN;
 };

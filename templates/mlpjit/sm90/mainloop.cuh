@@ -41,6 +41,8 @@ template <typename G> struct Mainloop : G {
   using G::kSplitGateUp;
   using G::kStageBytes;
   using G::kTwoMmaRows;
+  using G::rankM;
+  using G::rankN;
   using G::rowBlock;
   using G::Stages;
   using G::SwapAB;
@@ -71,14 +73,6 @@ template <typename G> struct Mainloop : G {
       return rowBlock(consumer);
   }
 
-  /// Cluster rank (launch.h clusterCtas) -> the CTA's token tile in the
-  /// cluster's unit (rankM) and its weight tile (rankN).
-  static __device__ __forceinline__ unsigned rankM(unsigned rank) {
-    return rank % unsigned(ClusterM);
-  }
-  static __device__ __forceinline__ unsigned rankN(unsigned rank) {
-    return rank / unsigned(ClusterM);
-  }
   /// The CTAs that receive this CTA's multicast slices: those on its weight
   /// tile (B) and those on its token tile (A).
   static __device__ __forceinline__ unsigned short bPeers(unsigned rank) {

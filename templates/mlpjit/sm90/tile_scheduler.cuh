@@ -116,10 +116,8 @@ template <typename G> struct TileScheduler : G {
     unsigned groupM, groupN;
     tileCoordinates(id, groupsAlongM, kGroupsAlongN, groupM, groupN,
                     kGroupUnitsM);
-    const unsigned tileM =
-        groupM * unsigned(ClusterM) + rank % unsigned(ClusterM);
-    const unsigned tileN =
-        groupN * unsigned(ClusterN) + rank / unsigned(ClusterM);
+    const unsigned tileM = groupM * unsigned(ClusterM) + G::rankM(rank);
+    const unsigned tileN = groupN * unsigned(ClusterN) + G::rankN(rank);
     w.m0 = int(tileM) * TileM;
     w.n0 = int(tileN) * TileN;
     w.kBegin = kBegin;
