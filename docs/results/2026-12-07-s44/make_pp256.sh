@@ -5,7 +5,8 @@
 # reach; plus llama-3.1-405b's down GEMM (K = 53248) at 272/300 as
 # ping-pong twins of its wide swapAB plans. Per GPU folder pp256-<gpu>/,
 # one tuning file per config: token tiles of ceil(m / t) rounded up to 8
-# (t = 1 up to 176 tokens, else 2), the deepest ring that fits.
+# (t = 1 up to 176 tokens, else 2), the deepest ring that fits (checked:
+# mlpjit-dump --stage=ptx compiles each pinned file).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 R=docs/results/2026-12-07-s44
@@ -23,7 +24,7 @@ for g in h100 h200; do
     parts=()
     for m in ${tokens//,/ }; do
       t=$((m <= 176 ? 1 : 2)); tm=$(( ((m + t - 1) / t + 7) / 8 * 8 ))
-      st=$((tm <= 112 ? 7 : tm <= 144 ? 6 : 5))
+      st=$((tm <= 144 ? 6 : 5)) # the deepest ring that fits 227 KiB
       /usr/bin/python3 scripts/plans_as_tuning.py --tokens $m --roles gate_up \
         --set template=sm90_tma_ws_pingpong --set swapAB=1 --set splitK=1 \
         --set clusterM=1 --set tileN=128 --set tileM=$tm --set stages=$st \
