@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # Session 44, call 1: on an H200, the issue's default-sweep table with the
 # PyTorch peers (session 34's tables.sh 1); on any other GPU, ping-pong
-# swapAB gate-ups at 129-256 tokens pinned (ab-pp256.sh).
+# swapAB gate-ups at 129-256 tokens pinned (ab-pp256.sh), then, if no more
+# than 330 s have gone, session 43's unrun call 10 (the tuner's rows with
+# the ping-pong swapAB candidates, at most 175 s of tuning).
 # Run from the repository root with .device/ carried.
+start=$(date +%s)
 if nvidia-smi --query-gpu=name --format=csv,noheader | grep -q H200; then
   bash docs/results/2026-12-06-s34/tables.sh 1
 else
   bash docs/results/2026-12-07-s44/ab-pp256.sh
+  if (($(date +%s) - start <= 330)); then
+    bash docs/results/2026-12-07-s43/call10.sh
+  else
+    echo "call10.sh skipped: $(($(date +%s) - start)) s gone"
+  fi
 fi
