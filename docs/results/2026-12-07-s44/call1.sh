@@ -10,7 +10,7 @@ if nvidia-smi --query-gpu=name --format=csv,noheader | grep -q H200; then
   bash docs/results/2026-12-06-s34/tables.sh 1
 else
   bash docs/results/2026-12-07-s44/ab-pp256.sh
-  if (($(date +%s) - start <= 330)); then
+  if (($(date +%s) - start <= ${CALL10_BY:-330})); then
     bash docs/results/2026-12-07-s43/call10.sh
   else
     echo "call10.sh skipped: $(($(date +%s) - start)) s gone"
