@@ -7,7 +7,8 @@
 # Run from the repository root with .device/ carried.
 start=$(date +%s)
 if nvidia-smi --query-gpu=name --format=csv,noheader | grep -q H200; then
-  bash docs/results/2026-12-06-s34/tables.sh 1
+  timeout ${TABLES_BY:-590} bash docs/results/2026-12-06-s34/tables.sh 1
+  cp "$OUT"/tables-1/bench.log "$OUT"/tables-1/peers.log "$OUT"/ 2>/dev/null
 else
   bash docs/results/2026-12-07-s44/ab-pp256.sh
   if (($(date +%s) - start <= ${CALL10_BY:-330})); then
