@@ -186,8 +186,9 @@ def rank(r, P):
     return estimate(r, P) * (SPLIT_MARGIN if r["gated"] and r["splitK"] > 1 else 1.0)
 
 def ping_pong_swap_planned(r):
-    """KernelHeuristic.cpp's pingPongSwapPlanned: gated, K >= 8192, 257-320 tokens."""
-    return r["gated"] and r["k"] >= 8192 and 256 < r["m"] <= 320
+    """KernelHeuristic.cpp's pingPongSwapPlanned: gated, K >= 8192, 193-208 or 257-320
+    tokens."""
+    return r["gated"] and r["k"] >= 8192 and (193 <= r["m"] <= 208 or 256 < r["m"] <= 320)
 
 def considered(r):
     """The planner's candidates (sm90Candidates): swapAB up to 128 tokens with the narrowest
@@ -205,8 +206,8 @@ def considered(r):
     if not r["gated"] and not r["swapAB"] and r["splitK"] == 1 and \
             ((kt >= 8 and 3 * tiles < gpu_sms(r)) or (kt >= 64 and 2 * tiles < gpu_sms(r))):
         return False
-    # Ping-pong swapAB (pingPongSwapPlanned, session 43): a candidate of gated
-    # GEMMs over K >= 8192 at 257-320 tokens, two token tiles of 136-160 by
+    # Ping-pong swapAB (pingPongSwapPlanned, sessions 43-44): a candidate of gated
+    # GEMMs over K >= 8192 at 193-208 and 257-320 tokens, two token tiles of 104 or 136-160 by
     # 128 weight rows, which the planner picks there by rule (report());
     # no candidate elsewhere.
     if pingpong(r) and r["swapAB"]:

@@ -391,10 +391,21 @@ bool narrowSwapPlanned(int64_t m, int64_t splitK) {
 /// 300), 1.01x and 1.03x on its tp8 shard (H100). Over shorter K it lost:
 /// mistral-7b and phi-3-mini 0.97-0.99 (K = 4096, 3072). The model does not
 /// price it (no tuner rows yet), so the rule picks it; the tuner times it.
+/// Also at 193-208 tokens (two token tiles of 104; on llama-3-70b the
+/// planned wide swapAB tiles are 448 for 132 SMs, 3.4 waves, ping-pong's
+/// 896 half as wide 6.8; session 44, pinned, H100): llama-3-70b 0.94x the
+/// time, its tp8 shard 0.98x,
+/// llama-3.1-405b (validation) 0.977x. Not at 129-176 (one token tile:
+/// llama-3-70b 1.04x at 144 and 176, the tp8 shard 1.09x and 1.24x) nor at
+/// 240-256 (0.99-1.03x), where the planned tiles fill their waves.
 constexpr int64_t kPingPongSwapMinK = 8192;
+constexpr int64_t kPingPongSwapTwoTiles104Begin = 193,
+                  kPingPongSwapTwoTiles104End = 208;
 bool pingPongSwapPlanned(const GemmProblem &p, int64_t m) {
   return isGated(p.epilogue) && p.k >= kPingPongSwapMinK &&
-         m > kNarrowSwapPlannedEnd + 32 && m <= kNarrowSwapTokensEnd;
+         ((m >= kPingPongSwapTwoTiles104Begin &&
+           m <= kPingPongSwapTwoTiles104End) ||
+          (m > kNarrowSwapPlannedEnd + 32 && m <= kNarrowSwapTokensEnd));
 }
 bool isPingPongSwap(const KernelPlan &k) {
   return k.swapAB && k.templateName == kSm90PingPongTemplate;
@@ -774,9 +785,12 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
       // Nor a narrow swapAB plan into ranges where it is no candidate (the
       // tp8 shard's 136x128 of 257..272 into 225..256, where the tuner
       // timed such tiles behind the planned ones).
-      const bool narrowUnplanned = prev.swapAB && prev.tileN == 128 &&
-                                   rLo > 128 &&
-                                   !narrowSwapPlanned(rLo, prev.splitK);
+      // Nor a ping-pong swapAB plan below its planned tokens (193-208's
+      // two 104-token tiles into 177-192, never timed there).
+      const bool narrowUnplanned =
+          prev.swapAB && prev.tileN == 128 && rLo > 128 &&
+          (!narrowSwapPlanned(rLo, prev.splitK) ||
+           (isPingPongSwap(prev) && !pingPongSwapPlanned(p, rLo)));
       if (prev.sameConstants(win) ||
           (rLo <= kCarryEnd && !pingPongSwap && !twoTokenTiles && !padsMore &&
            !narrowUnplanned && prev.tileM <= widest &&
