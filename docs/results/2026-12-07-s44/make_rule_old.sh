@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Session 44: the plans before the 193-208 ping-pong swapAB rule, pinned at
 # 200 and 208 tokens (per GPU folder rule-old-<gpu>/), from a dump of the
-# tools staged before it (OLD_DUMP, default .device/bin/mlpjit-dump of
-# e2da406); ab-rule.sh times them against the rule as built.
+# tools staged before it (OLD_DUMP: a build of e2da406; the committed
+# folders came from .device/bin/mlpjit-dump staged at e2da406, before the
+# rule); ab-rule.sh times them against the rule as built.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 R=docs/results/2026-12-07-s44
