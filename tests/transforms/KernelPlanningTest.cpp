@@ -524,8 +524,8 @@ TEST(KernelHeuristic, PingPongSwapForLongKGateUps) {
     EXPECT_EQ(at->splitK, 1);
     EXPECT_EQ(rejection(gateUp, *at), "");
   }
-  // Not where one token tile (129-176) or the planned tiles' waves (224-256)
-  // beat it, nor carried there (session 44).
+  // Not with one token tile (129-176: it lost), at 209-256 (untimed at
+  // 209-224, tied or lost at 240-256), nor carried there (session 44).
   for (int64_t m : {144, 176, 192, 209, 240, 336}) {
     const KernelPlan *at = planHolding(*plans, m);
     ASSERT_NE(at, nullptr);

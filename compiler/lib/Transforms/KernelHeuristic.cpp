@@ -394,10 +394,10 @@ bool narrowSwapPlanned(int64_t m, int64_t splitK) {
 /// Also at 193-208 tokens (two token tiles of 104; on llama-3-70b the
 /// planned wide swapAB tiles are 448 for 132 SMs, 3.4 waves, ping-pong's
 /// 896 half as wide 6.8; session 44, pinned, H100): llama-3-70b 0.94x the
-/// time, its tp8 shard 0.98x,
-/// llama-3.1-405b (validation) 0.977x. Not at 129-176 (one token tile:
-/// llama-3-70b 1.04x at 144 and 176, the tp8 shard 1.09x and 1.24x) nor at
-/// 240-256 (0.99-1.03x), where the planned tiles fill their waves.
+/// time, its tp8 shard 0.98x, llama-3.1-405b (validation) 0.977x. Not at
+/// 129-176 (one token tile: llama-3-70b 1.04x at 144 and 176, the tp8 shard
+/// 1.08x and 1.24x) nor at 240-256 (0.99-1.04x), where the planned tiles
+/// fill their waves; 209-224 was not timed.
 constexpr int64_t kPingPongSwapMinK = 8192;
 constexpr int64_t kPingPongSwapTwoTiles104Begin = 193,
                   kPingPongSwapTwoTiles104End = 208;
