@@ -784,13 +784,13 @@ HeuristicKernelPlanner::plan(const GemmProblem &p) const {
                                 ceilDiv(rHi, win.tileM) * win.tileM;
       // Nor a narrow swapAB plan into ranges where it is no candidate (the
       // tp8 shard's 136x128 of 257..272 into 225..256, where the tuner
-      // timed such tiles behind the planned ones).
-      // Nor a ping-pong swapAB plan below its planned tokens (193-208's
-      // two 104-token tiles into 177-192, never timed there).
+      // timed such tiles behind the planned ones; a ping-pong one where it
+      // is not planned: 193-208's two 104-token tiles into 177-192, never
+      // timed there).
       const bool narrowUnplanned =
           prev.swapAB && prev.tileN == 128 && rLo > 128 &&
-          (!narrowSwapPlanned(rLo, prev.splitK) ||
-           (isPingPongSwap(prev) && !pingPongSwapPlanned(p, rLo)));
+          !(isPingPongSwap(prev) ? pingPongSwapPlanned(p, rLo)
+                                 : narrowSwapPlanned(rLo, prev.splitK));
       if (prev.sameConstants(win) ||
           (rLo <= kCarryEnd && !pingPongSwap && !twoTokenTiles && !padsMore &&
            !narrowUnplanned && prev.tileM <= widest &&
