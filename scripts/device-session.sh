@@ -6,8 +6,9 @@
 # records the clock and power at the start, and starts an nvidia-smi sampler
 # (200 ms) that device_session_end stops, compresses and closes with the
 # clock at the end. q prints one clock/power reading; warm_up (below) runs
-# an untimed bench pass; ab_validate and tune_config (below) run one config's
-# A/B or tuner pass; gpu_kind names the GPU (h100/h200) for per-GPU plans.
+# an untimed bench pass; ab_begin starts an A/B script; ab_validate and
+# tune_config (below) run one config's A/B or tuner pass; gpu_kind names
+# the GPU (h100/h200) for per-GPU plans.
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || return 1
 mkdir -p /work && ln -sfn "$PWD" /work/main
 export MLPJIT_PDL=0 MLPJIT_TUNING_FILE= MLPJIT_CACHE_DIR=/tmp/mc
@@ -48,6 +49,14 @@ warm_up() {
   timeout 90 .device/bin/mlpjit-bench --shapes llama-3-8b --tokens 1,16 \
     > "$L/warm-up.log" 2>&1
   mark after-warm-up
+}
+# ab_begin <plans-folder-prefix> <timeout> <deadline>: the start every A/B
+# script shares: warm_up (unless NO_WARM_UP is set), V=<prefix>-<gpu_kind>
+# (the per-GPU plans), AB_TIMEOUT / AB_DEADLINE defaulted to the arguments.
+ab_begin() {
+  [ -n "${NO_WARM_UP:-}" ] || warm_up
+  V=$1-$(gpu_kind)
+  export AB_TIMEOUT=${AB_TIMEOUT:-$2} AB_DEADLINE=${AB_DEADLINE:-$3}
 }
 # gpu_kind: h200 or h100, the GPU this call got (plan folders are dumped
 # per GPU: docs/results/*/<name>-<gpu_kind>/).
