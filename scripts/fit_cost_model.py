@@ -69,11 +69,16 @@ def wide_swap(r):
     """sm90/launch.h wideSwap: swapAB over 256 weight rows."""
     return r["swapAB"] and r["tileN"] == 256
 
+def two_mma_rows(r):
+    """sm90/launch.h twoMmaRows: wide swapAB, or ping-pong swapAB
+    (swapPingPong: 128 weight rows a consumer warpgroup)."""
+    return wide_swap(r) or (r["swapAB"] and pingpong(r) and r["tileN"] == 128)
+
 def transposed_store(r):
     """sm90/launch.h transposedStore: swapAB tiles storing Dᵀ with TMA, wide
-    ones and narrow plain ones (session 19; the logs before it timed narrow
-    plain tiles storing from registers)."""
-    return wide_swap(r) or (r["swapAB"] and not r["gated"])
+    and ping-pong ones and narrow plain ones (session 19; the logs before it
+    timed narrow plain tiles storing from registers)."""
+    return r["swapAB"] and (two_mma_rows(r) or not r["gated"])
 
 def store_cols(r):
     """sm90/launch.h storeSubtileCols: the widest of 64, 32, 16 dividing the
