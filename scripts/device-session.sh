@@ -6,9 +6,9 @@
 # records the clock and power at the start, and starts an nvidia-smi sampler
 # (200 ms) that device_session_end stops, compresses and closes with the
 # clock at the end. q prints one clock/power reading; warm_up (below) runs
-# an untimed bench pass; ab_begin starts an A/B script; ab_validate and
-# tune_config (below) run one config's A/B or tuner pass; gpu_kind names
-# the GPU (h100/h200) for per-GPU plans.
+# an untimed bench pass; ab_begin starts an A/B script; ab_validate,
+# tune_config and validate_tuned (below) run one config's A/B, tuner or
+# validation pass; gpu_kind names the GPU (h100/h200) for per-GPU plans.
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || return 1
 mkdir -p /work && ln -sfn "$PWD" /work/main
 export MLPJIT_PDL=0 MLPJIT_TUNING_FILE= MLPJIT_CACHE_DIR=/tmp/mc
@@ -123,6 +123,18 @@ tune_config() {
     --tune-log "$L/$4-$name.jsonl" > "$L/tune-$name.log" 2>&1
   echo "rc=$?" >> "$L/tune-$name.log"
   mark "tune-$name"
+}
+# validate_tuned <config name> <tokens>: the validation sweep on one config
+# of .device/V, heuristic vs tuned vs the best cuBLASLt baseline
+# (`mlpjit-bench --validate --tune`), into $L/validate-<name>.log (the
+# tuner's rows in $L/tune-<name>.jsonl, its plans in $L/tuned-<name>.json),
+# cut at 150 s.
+validate_tuned() {
+  mkdir -p "$L/V-$1" && cp ".device/V/$1.json" "$L/V-$1/"
+  timeout 150 .device/bin/mlpjit-bench --validate "$L/V-$1" --tokens "$2" --tune \
+    --tuning-file "$L/tuned-$1.json" --tune-log "$L/tune-$1.jsonl" > "$L/validate-$1.log" 2>&1
+  echo "rc=$?" >> "$L/validate-$1.log"
+  mark "$1"
 }
 # ab_report <name>: after device_session_end, each A/B's table, the largest
 # relative error, the clocks and any skipped runs; the logs into

@@ -36,13 +36,10 @@ case $part in
    [ "${2:-}" = peers ] && validation=
    for c in $validation; do
      (($(date +%s) - T0 > 480)) && { echo "skipped $c" >> $L/skipped.txt; continue; }
-     mkdir -p $L/V-$c && cp .device/V/$c.json $L/V-$c/
      # Call 4 ran this without --tune: the "tuned" column timed the
      # heuristic's own plans again (an A/A run; mlpjit-bench now refuses a
      # tuning file without plans).
-     timeout 150 .device/bin/mlpjit-bench --validate $L/V-$c --tokens 5,48,100,300,700,2500 \
-       --tune --tuning-file $L/tuned-$c.json --tune-log $L/tune-$c.jsonl > $L/validate-$c.log 2>&1
-     echo rc=$? >> $L/validate-$c.log; mark $c
+     validate_tuned $c 5,48,100,300,700,2500
    done ;;
 esac
 device_session_end

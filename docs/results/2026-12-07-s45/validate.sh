@@ -4,7 +4,7 @@
 # on the configs named in $VAL (default: session 35's two misses,
 # qwen2.5-0.5b at 48 tokens and gemma-2-9b at 700, then llama-2-7b, which
 # read 1.04 at five points, and qwen2.5-32b, never swept), at 5, 48, 100,
-# 300, 700 and 2500 tokens; each run cut at 150 s, none started past
+# 300, 700 and 2500 tokens (validate_tuned: each run cut at 150 s); none started past
 # ${VAL_DEADLINE:-420} s. Predicted: heuristic within 5% of tuned at every
 # point but qwen2.5-0.5b at 48 (1.10-1.13; its plans have not changed).
 set -u
@@ -12,10 +12,7 @@ source "$(dirname "$0")/../../../scripts/device-session.sh" validate
 warm_up
 for c in ${VAL:-qwen2.5-0.5b gemma-2-9b llama-2-7b qwen2.5-32b}; do
   (($(date +%s) - T0 > ${VAL_DEADLINE:-420})) && { echo "skipped $c" >> $L/skipped.txt; continue; }
-  mkdir -p $L/V-$c && cp .device/V/$c.json $L/V-$c/
-  timeout 150 .device/bin/mlpjit-bench --validate $L/V-$c --tokens 5,48,100,300,700,2500 \
-    --tune --tuning-file $L/tuned-$c.json --tune-log $L/tune-$c.jsonl > $L/validate-$c.log 2>&1
-  echo rc=$? >> $L/validate-$c.log; mark $c
+  validate_tuned $c 5,48,100,300,700,2500
 done
 device_session_end
 for f in $L/validate-*.log; do echo "== $f"; sed -n '/^validation sweep/,$p' $f; done
