@@ -13,6 +13,10 @@
 #                      the validation configs that fit what time is left
 #                      (session 43: `bash tables.sh 2 peers` stops after
 #                      the peers)
+# Every step's timeout fits the whole run in ${TABLES_BY:-585} s (the run
+# tool's 600 s per call), and the logs the tables come from are copied to
+# $OUT's top, where the run tool returns them (session 46: each call script
+# did both around this one).
 set -u
 part=${1:?1 or 2}
 source "$(dirname "$0")/../../../scripts/device-session.sh" tables-$part
@@ -20,8 +24,12 @@ export MLPJIT_LIBRARY=$PWD/.device/lib/libmlpjit.so PYTHONPATH=$PWD/python
 nvidia-smi --query-gpu=name,clocks.max.sm,power.limit --format=csv > $L/gpu.txt
 warm_up
 tokens=1,16,64,256,1024,4096,8192
+# left: seconds of the ${TABLES_BY:-585} not yet gone, less a 15 s margin for the summary.
+left() { echo $((${TABLES_BY:-585} - 15 - ($(date +%s) - T0))); }
 peers() { # shapes timeout
-  timeout $2 python3 -m mlpjit.bench --shapes $1 --tokens $tokens --autotune --rounds 3 \
+  local t=$(left)
+  ((t > $2)) && t=$2
+  timeout $t python3 -m mlpjit.bench --shapes $1 --tokens $tokens --autotune --rounds 3 \
     --json $L/peers.json > $L/peers.log 2> $L/peers.err
   echo rc=$? >> $L/peers.log
   mark after-peers
@@ -31,11 +39,11 @@ case $part in
      > $L/bench.log 2>&1; echo rc=$? >> $L/bench.log; mark after-bench
    peers llama-3-8b,qwen2.5-7b 330 ;;
 2) peers gemma-7b,llama-3-70b/tp8 300
-   # Smallest configs first; each run cut at 150 s, none started past 480 s.
+   # Smallest configs first; each run cut at 150 s, none started with less left.
    validation="qwen2.5-0.5b llama-3.2-1b gemma-2-2b llama-2-7b mistral-nemo-12b"
    [ "${2:-}" = peers ] && validation=
    for c in $validation; do
-     (($(date +%s) - T0 > 480)) && { echo "skipped $c" >> $L/skipped.txt; continue; }
+     (($(left) < 150)) && { echo "skipped $c" >> $L/skipped.txt; continue; }
      # Call 4 ran this without --tune: the "tuned" column timed the
      # heuristic's own plans again (an A/A run; mlpjit-bench now refuses a
      # tuning file without plans).
@@ -48,3 +56,4 @@ tail -32 $L/bench.log 2>/dev/null; cat $L/peers.log; tail -3 $L/peers.err
 for f in $L/validate-*.log; do [ -e "$f" ] && { echo "== $f"; sed -n '/^validation sweep/,$p' $f; }; done
 cat $L/clocks.txt $L/skipped.txt 2>/dev/null
 tar czf $OUT/tables-$part.tgz -C $L .
+cp $L/bench.log $L/peers.log $L/validate-*.log $OUT/ 2>/dev/null
