@@ -124,14 +124,14 @@ tune_config() {
   echo "rc=$?" >> "$L/tune-$name.log"
   mark "tune-$name"
 }
-# validate_tuned <config name> <tokens>: the validation sweep on one config
-# of .device/V, heuristic vs tuned vs the best cuBLASLt baseline
+# validate_tuned <config name> <tokens> [timeout]: the validation sweep on
+# one config of .device/V, heuristic vs tuned vs the best cuBLASLt baseline
 # (`mlpjit-bench --validate --tune`), into $L/validate-<name>.log (the
 # tuner's rows in $L/tune-<name>.jsonl, its plans in $L/tuned-<name>.json),
-# cut at 150 s.
+# cut at <timeout> s (default 150).
 validate_tuned() {
   mkdir -p "$L/V-$1" && cp ".device/V/$1.json" "$L/V-$1/"
-  timeout 150 .device/bin/mlpjit-bench --validate "$L/V-$1" --tokens "$2" --tune \
+  timeout "${3:-150}" .device/bin/mlpjit-bench --validate "$L/V-$1" --tokens "$2" --tune \
     --tuning-file "$L/tuned-$1.json" --tune-log "$L/tune-$1.jsonl" > "$L/validate-$1.log" 2>&1
   echo "rc=$?" >> "$L/validate-$1.log"
   mark "$1"
