@@ -50,6 +50,14 @@ warm_up() {
     > "$L/warm-up.log" 2>&1
   mark after-warm-up
 }
+# past_deadline <seconds> <name>: true, with "skipped <name>" added to
+# $L/skipped.txt, once more than <seconds> have gone since the start; the
+# scripts' loops start no run past their deadline, so that the call's
+# summary still prints within the run tool's limit.
+past_deadline() {
+  (($(date +%s) - T0 > $1)) || return 1
+  echo "skipped $2" >> "$L/skipped.txt"
+}
 # ab_begin <plans-folder-prefix> <timeout> <deadline>: the start every A/B
 # script shares: warm_up (unless NO_WARM_UP is set), V=<prefix>-<gpu_kind>
 # (the per-GPU plans), AB_TIMEOUT / AB_DEADLINE defaulted to the arguments.
@@ -84,10 +92,7 @@ config_file() {
 ab_validate() {
   local name
   name=$(basename "$1" .json)
-  if (($(date +%s) - T0 > ${AB_DEADLINE:-470})); then
-    echo "skipped $name" >> "$L/skipped.txt"
-    return
-  fi
+  past_deadline "${AB_DEADLINE:-470}" "$name" && return
   mkdir -p "$L/cfg-$name" && cp "$1" "$L/cfg-$name/"
   timeout "${AB_TIMEOUT:-120}" .device/bin/mlpjit-bench --validate "$L/cfg-$name" --tokens "$2" \
     --tuning-file "$3" --validate-rounds 3 > "$L/ab-$name.log" 2>&1

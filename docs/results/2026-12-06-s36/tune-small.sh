@@ -14,7 +14,7 @@ warm_up
 tune_config .device/fit/gpt2.json 5,16,48,100,200,300,700,1500,2500 110 tune36
 tune_config .device/fit/phi-3-mini-4k.json 5,16,48,100,200,300,700,1500,2500 150 tune36
 for c in llama-3.2-1b gemma-2-2b; do
-  (($(date +%s) - T0 > 420)) && { echo "skipped $c" >> $L/skipped.txt; continue; }
+  past_deadline 420 $c && continue
   mkdir -p $L/V-$c && cp .device/V/$c.json $L/V-$c/
   timeout 140 .device/bin/mlpjit-bench --validate $L/V-$c --tokens 5,48,100,300,700,2500 \
     --tune --tuning-file $L/tuned-v-$c.json --tune-log $L/tune36v-$c.jsonl > $L/validate-$c.log 2>&1

@@ -36,7 +36,7 @@ for round in 1 2; do
       run_bench $b "$v-$round-pin$k" gemma-7b 560 --tuning-file $R/../2026-12-06-s39/gemma7b-down-${k}64x224.json
     done
     while read -r c tokens; do
-      (($(date +%s) - T0 > DEADLINE)) && { echo "skipped $v-$round-$c" >> "$L/skipped.txt"; continue; }
+      past_deadline $DEADLINE "$v-$round-$c" && continue
       run_bench $b "$v-$round-$c" "$c" "$tokens"
     done <<< "$LIST"
     mark "$v-$round"

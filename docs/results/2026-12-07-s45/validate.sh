@@ -11,7 +11,7 @@ set -u
 source "$(dirname "$0")/../../../scripts/device-session.sh" validate
 warm_up
 for c in ${VAL:-qwen2.5-0.5b gemma-2-9b llama-2-7b qwen2.5-32b}; do
-  (($(date +%s) - T0 > ${VAL_DEADLINE:-420})) && { echo "skipped $c" >> $L/skipped.txt; continue; }
+  past_deadline ${VAL_DEADLINE:-420} $c && continue
   validate_tuned $c 5,48,100,300,700,2500
 done
 device_session_end

@@ -13,7 +13,7 @@
 set -u
 R=docs/results/2026-12-07-s46
 source "$(dirname "$0")/../../../scripts/device-session.sh" ab-ppgated
-ab_begin $R/old 60 ${AB_BY:-300}
+ab_begin $R/old 60 300
 ab_validate_list $V < $R/points.txt
 device_session_end
 ab_report ab-ppgated

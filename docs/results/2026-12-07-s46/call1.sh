@@ -15,7 +15,7 @@ set -u
 source "$(dirname "$0")/../../../scripts/device-session.sh" tune
 warm_up
 while read -r c tokens; do
-  (($(date +%s) - T0 > ${TUNE_BY:-430})) && { echo "skipped $c" >> $L/skipped.txt; continue; }
+  past_deadline ${TUNE_BY:-430} $c && continue
   tune_config "$(config_file $c)" $tokens 100 tune46 16
 done <<'LIST'
 llama-3-8b 560,800,960
