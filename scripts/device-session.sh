@@ -10,7 +10,13 @@
 # tune_config and validate_tuned (below) run one config's A/B, tuner or
 # validation pass; gpu_kind names the GPU (h100/h200) for per-GPU plans.
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || return 1
-mkdir -p /work && ln -sfn "$PWD" /work/main
+# mlpjit-bench finds its plot script under the source folder it was built in
+# (/work/main): on the GPU machine that is a link to this checkout. A real
+# folder there (the machine that builds) is left alone, and
+# DEVICE_SESSION_LINK=0 (tests/scripts) makes no link.
+if [ "${DEVICE_SESSION_LINK:-1}" != 0 ] && { [ -L /work/main ] || [ ! -e /work/main ]; }; then
+  mkdir -p /work && ln -sfn "$PWD" /work/main
+fi
 export MLPJIT_PDL=0 MLPJIT_TUNING_FILE= MLPJIT_CACHE_DIR=/tmp/mc
 L=${OUT:?OUT must name the output folder}/${1:?log folder name}
 mkdir -p "$L"
