@@ -20,6 +20,8 @@ fi
 export MLPJIT_PDL=0 MLPJIT_TUNING_FILE= MLPJIT_CACHE_DIR=/tmp/mc
 L=${OUT:?OUT must name the output folder}/${1:?log folder name}
 mkdir -p "$L"
+# The build these runs use (scripts/stage-device.sh).
+cp .device/staged.txt "$L/" 2>/dev/null
 T0=$(date +%s)
 q() {
   nvidia-smi --query-gpu=clocks.sm,clocks.mem,power.draw,temperature.gpu \

@@ -30,4 +30,7 @@ cat > .device/tp8/llama-3-70b-tp8-shard.json <<'JSON'
   "torch_dtype": "bfloat16"
 }
 JSON
+# The build staged: its commit and any uncommitted change to tracked files (a
+# patch under test), copied into every call's logs by device-session.sh.
+{ git rev-parse HEAD; git status --short --untracked-files=no; } > .device/staged.txt
 du -sh .device

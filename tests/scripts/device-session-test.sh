@@ -35,6 +35,7 @@ echo "validation sweep"
 echo "llama-3-8b 300 1.00 rel. error ${FAKE_ERROR:-1.5e-03}"
 EOF
 chmod +x "$T/bin/nvidia-smi" "$T/repo/.device/bin/mlpjit-bench"
+printf 'abc123\n M compiler/lib/Transforms/KernelHeuristic.cpp\n' > "$T/repo/.device/staged.txt"
 echo '{}' > "$T/repo/.device/fit/llama-3-8b.json"
 echo '{}' > "$T/repo/.device/V/gemma-2-2b.json"
 
@@ -44,6 +45,7 @@ source "$T/repo/scripts/device-session.sh" session
 check "cd to the checkout" test "$PWD" = "$T/repo"
 check "log folder under OUT" test "$L" = "$T/out/session" -a -d "$L"
 check "no tuning file by default" test -z "$MLPJIT_TUNING_FILE"
+check "the staged build in the logs" cmp -s "$L/staged.txt" .device/staged.txt
 
 check "gpu_kind h100" test "$(gpu_kind)" = h100
 check "gpu_kind h200" test "$(FAKE_GPU='NVIDIA H200' gpu_kind)" = h200
