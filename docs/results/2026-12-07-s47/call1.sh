@@ -7,5 +7,8 @@
 if nvidia-smi --query-gpu=name --format=csv,noheader | grep -q H200; then
   bash docs/results/2026-12-06-s34/tables.sh 1
 else
+  # Without the patch built the A/B would time the committed plans twice.
+  grep -q "M compiler/lib/Transforms/KernelHeuristic.cpp" .device/staged.txt 2>/dev/null ||
+    { echo "the staged build is not ppgated.patch's (.device/staged.txt)"; exit 1; }
   AB_DEADLINE=${AB_DEADLINE:-420} bash docs/results/2026-12-07-s46/ab-ppgated.sh
 fi
