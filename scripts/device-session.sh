@@ -17,6 +17,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || return 1
 if [ "${DEVICE_SESSION_LINK:-1}" != 0 ] && { [ -L /work/main ] || [ ! -e /work/main ]; }; then
   mkdir -p /work && ln -sfn "$PWD" /work/main
 fi
+# gpu_kind and config_file, which scripts that start no session use too.
+source scripts/device-lookup.sh
 export MLPJIT_PDL=0 MLPJIT_TUNING_FILE= MLPJIT_CACHE_DIR=/tmp/mc
 L=${OUT:?OUT must name the output folder}/${1:?log folder name}
 mkdir -p "$L"
@@ -73,23 +75,6 @@ ab_begin() {
   [ -n "${NO_WARM_UP:-}" ] || warm_up
   V=$1-$(gpu_kind)
   export AB_TIMEOUT=${AB_TIMEOUT:-$2} AB_DEADLINE=${AB_DEADLINE:-$3}
-}
-# gpu_kind: h200 or h100, the GPU this call got (plan folders are dumped
-# per GPU: docs/results/*/<name>-<gpu_kind>/).
-gpu_kind() {
-  case "$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)" in
-  *H200*) echo h200 ;;
-  *) echo h100 ;;
-  esac
-}
-# config_file <name>: the staged config of that name (.device/fit, the
-# validation configs in .device/V, the tp8 shard in .device/tp8).
-config_file() {
-  local d
-  for d in fit V tp8; do
-    [ -f ".device/$d/$1.json" ] && { echo ".device/$d/$1.json"; return; }
-  done
-  echo ".device/fit/$1.json" # missing: ab_validate's bench names it
 }
 # ab_validate <config-file> <tokens> <tuning-file>: the heuristic against the
 # tuning file's plans (another planner's, scripts/plans_as_tuning.py) on one

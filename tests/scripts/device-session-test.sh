@@ -17,7 +17,7 @@ check() { # <what> <command...>: fails the test unless the command succeeds
 
 mkdir -p "$T/repo/scripts" "$T/repo/.device/bin" "$T/repo/.device/fit" \
   "$T/repo/.device/V" "$T/bin" "$T/out" "$T/plans"
-cp "$src/scripts/device-session.sh" "$T/repo/scripts/"
+cp "$src/scripts/device-session.sh" "$src/scripts/device-lookup.sh" "$T/repo/scripts/"
 cat > "$T/bin/nvidia-smi" <<'EOF'
 #!/bin/sh
 case "$*" in

@@ -7,7 +7,8 @@
 # fit configs at token counts the training rows lack, none started past
 # ${TUNE_BY:-430} s, each cut at 100 s.
 # Run from the repository root with .device/ carried.
-if nvidia-smi --query-gpu=name --format=csv,noheader | grep -q H200; then
+source scripts/device-lookup.sh
+if [ "$(gpu_kind)" = h200 ]; then
   bash docs/results/2026-12-06-s34/tables.sh 1
   exit
 fi

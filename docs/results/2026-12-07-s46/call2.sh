@@ -6,7 +6,8 @@
 # (`mlpjit-bench --validate --tune`, cut at ${VAL_BY:-540} s).
 # Predicted: within 5% of tuned and ahead of cuBLASLt at each point.
 # Run from the repository root with .device/ carried.
-if nvidia-smi --query-gpu=name --format=csv,noheader | grep -q H200; then
+source scripts/device-lookup.sh
+if [ "$(gpu_kind)" = h200 ]; then
   bash docs/results/2026-12-06-s34/tables.sh 2
   exit
 fi

@@ -7,12 +7,13 @@
 # do not change (the scale is 1 there).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
+source scripts/device-lookup.sh
 R=docs/results/2026-12-07-s46
 dump=${OLD_DUMP:-.device/bin/mlpjit-dump}
 V=$R/old-h100
 rm -rf "$V" && mkdir -p "$V"
 while read -r c tokens; do
-  for f in .device/{fit,V,tp8}/$c.json; do [ -f "$f" ] && break; done
+  f=$(config_file "$c")
   MLPJIT_CACHE=0 $dump --stage=kernels --json --sm-count=132 --memory-gbs=3352.32 "$f" > "$V/dump-$c.json"
   /usr/bin/python3 scripts/plans_as_tuning.py --tokens "$tokens" --roles gate_up "$V/$c.json" "$V/dump-$c.json"
   rm "$V/dump-$c.json"

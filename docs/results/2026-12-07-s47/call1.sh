@@ -4,7 +4,8 @@
 # build, leaves every H200 plan as it was: its scale is 1 there); on an
 # H100, session 46's ppgated A/B (ab-ppgated.sh; the steps are in that
 # session's README). Run from the repository root with .device/ carried.
-if nvidia-smi --query-gpu=name --format=csv,noheader | grep -q H200; then
+source scripts/device-lookup.sh
+if [ "$(gpu_kind)" = h200 ]; then
   bash docs/results/2026-12-06-s34/tables.sh 1
 else
   # Without the patch built the A/B would time the committed plans twice.
