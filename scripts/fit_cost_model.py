@@ -58,7 +58,7 @@ COMMITTED = dict(PRIOR, tflops=859.3, colpad=19.92, onewg=0.9494, npow2=0.9723, 
                  fewstage=0.036, smload=321.1, l2=15271.4, epi=1.124e-4, splitfix=4.295,
                  fixed=2.029, latency=1.770, overlap=4.782, direct=4.054, boost=0.1222,
                  pingpong=1.097, ppgated=0.9476, wideswap=1.0434, swapmid=1.94,
-                 ppbigexp=0.4872)
+                 ppbigexp=0.4872, ppgatedexp=0.14)
 
 PINGPONG = "sm90_tma_ws_pingpong"
 def pingpong(r): return r.get("template", "sm90_tma_ws") == PINGPONG
@@ -112,7 +112,9 @@ def gpu_sms(r):
 def on_gpu(r, P):
     """DeviceModel::forGpu: P scaled to the GPU a row names (sm_count,
     memory_gbs), unchanged on the fitted H200 (PRIOR's SM count, the
-    bandwidth within 1%) or for rows without them."""
+    bandwidth within 1%) or for rows without them. ppgated is scaled by
+    (the H200's bandwidth / the row's)^ppgatedexp (gatedPingPongScale;
+    session 46 scanned it on the training logs: 0.10-0.18 alike)."""
     sms = gpu_sms(r)
     gbs = r.get("memory_gbs") or FITTED_MEMORY_GBS
     if sms == PRIOR["sms"] and abs(gbs / FITTED_MEMORY_GBS - 1) < 0.01:
@@ -120,7 +122,8 @@ def on_gpu(r, P):
     f = sms / PRIOR["sms"]
     return dict(P, sms=sms, tflops=P["tflops"] * f, l2=P["l2"] * f,
                 hbm=P["hbm"] * gbs / FITTED_MEMORY_GBS,
-                ppbig=(gbs / FITTED_MEMORY_GBS) ** P.get("ppbigexp", 0.0))
+                ppbig=(gbs / FITTED_MEMORY_GBS) ** P.get("ppbigexp", 0.0),
+                ppgated=P["ppgated"] * (FITTED_MEMORY_GBS / gbs) ** P.get("ppgatedexp", 0.0))
 
 def weights_outgrow_l2(r):
     """sm90/launch.h weightsOutgrowL2: N x K bf16 weights over 50 MiB."""

@@ -342,6 +342,25 @@ TEST(KernelHeuristic, PlainPingPongPricedByBandwidthWhereWeightsOutgrowL2) {
   EXPECT_EQ(heuristicPlanAt(down, 680).templateName, "sm90_tma_ws_pingpong");
 }
 
+// Off the fitted H200 gated ping-pong is priced by the bandwidth too
+// (gatedPingPongScale, session 46): on the H100 llama-3-8b's gate-up at 960
+// tokens leaves the cooperative 128x256 tile for ping-pong 64x256 (the
+// tuner's rows: 344.8 against 365.1 us), which the H200's model leaves as
+// it was.
+TEST(KernelHeuristic, GatedPingPongPricedByBandwidth) {
+  const DeviceModel h100 = DeviceModel::forGpu(132, 3352.32);
+  EXPECT_NEAR(h100.gatedPingPongScale, 1.0551, 1e-3);
+  EXPECT_EQ(DeviceModel::forGpu(0, 0).gatedPingPongScale, 1.0);
+  GemmProblem gateUp = gatedGemm(28672, 4096);
+  gateUp.interleaveRows = 16;
+  gateUp.device = h100;
+  const KernelPlan onH100 = heuristicPlanAt(gateUp, 960);
+  EXPECT_EQ(onH100.templateName, "sm90_tma_ws_pingpong");
+  EXPECT_EQ(onH100.tileN, 256);
+  gateUp.device = DeviceModel{};
+  EXPECT_EQ(heuristicPlanAt(gateUp, 960).templateName, "sm90_tma_ws");
+}
+
 // Above 64 tokens 64x64 tiles are candidates only split (unsplit they ran
 // 1.7-1.9x the fastest plan on every fit-set GEMM timed, and 1.09-1.15x the
 // whole forward on small models, session 17); at 64 tokens and below they

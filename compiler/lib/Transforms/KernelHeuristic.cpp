@@ -211,6 +211,7 @@ DeviceModel DeviceModel::forGpu(int smCount, double memoryGBs) {
   d.l2GBs *= sms / kFittedSmCount;
   d.hbmGBs *= gbs / kFittedMemoryGBs;
   d.largeWeightPingPongScale = std::pow(gbs / kFittedMemoryGBs, 0.4872);
+  d.gatedPingPongScale = std::pow(kFittedMemoryGBs / gbs, 0.14);
   return d;
 }
 
@@ -267,8 +268,9 @@ double mlpjit::estimateMicros(const GemmProblem &p, const KernelPlan &plan,
        : plan.swapAB
            ? dev.swapEfficiency * (m > 128 ? dev.midSwapEfficiency : 1.0)
            : 1.0) *
-      (!pingPong             ? 1.0
-       : isGated(p.epilogue) ? dev.gatedPingPongEfficiency
+      (!pingPong ? 1.0
+       : isGated(p.epilogue)
+           ? dev.gatedPingPongEfficiency * dev.gatedPingPongScale
        : sm90::weightsOutgrowL2(cfg)
            ? dev.pingPongEfficiency * dev.largeWeightPingPongScale
            : dev.pingPongEfficiency) *
