@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Session 48, call 6: on an H200, session 34's tables.sh 1 in what is left
 # (TABLES_BY); on an H100, the validation sweep (heuristic vs tuned vs
-# cuBLASLt) at 300, 700 and 2500 tokens, where gatedPingPongScale changed
+# cuBLASLt) at 300, 700 and 2500 tokens (and 100 where the offline picks
+# moved: llama-3.2-1b, qwen2.5-0.5b), where gatedPingPongScale changed
 # the gate-up plans, on the validation configs not re-run in calls 1-3.
 # Run from the repository root with .device/ carried.
 source scripts/device-lookup.sh
@@ -16,12 +17,12 @@ while read -r c tokens; do
   past_deadline ${VAL_BY:-360} $c && continue
   validate_tuned $c $tokens 80
 done <<'LIST'
-llama-3.2-1b 300,700,2500
+llama-3.2-1b 100,300,700,2500
 gemma-2-9b 300,700,2500
 gemma-2-2b 300,700,2500
 llama-2-7b 300,700,2500
 mistral-nemo-12b 300,700,2500
-qwen2.5-0.5b 300,700,2500
+qwen2.5-0.5b 100,300,700,2500
 phi-3-medium-4k 700,2500
 qwen2.5-32b 300,2500
 gemma-2-27b 2500
