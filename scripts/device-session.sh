@@ -134,12 +134,16 @@ validate_tuned() {
   echo "rc=$?" >> "$L/validate-$1.log"
   mark "$1"
 }
+# largest_error: the largest relative error any of this call's runs printed.
+largest_error() {
+  grep -h "rel. error" "$L"/*.log | grep -o "rel. error [0-9.e-]*" | sort -k3 -g | tail -1
+}
 # ab_report <name>: after device_session_end, each A/B's table, the largest
 # relative error, the clocks and any skipped runs; the logs into
 # $OUT/<name>.tgz.
 ab_report() {
   for f in "$L"/ab-*.log; do echo "== $f"; sed -n '/^validation sweep/,$p' "$f"; done
-  grep -h "rel. error" "$L"/*.log | grep -o "rel. error [0-9.e-]*" | sort -k3 -g | tail -1
+  largest_error
   cat "$L/clocks.txt" "$L/skipped.txt" 2>/dev/null
   tar czf "$OUT/$1.tgz" -C "$L" .
 }

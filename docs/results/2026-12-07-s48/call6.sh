@@ -29,7 +29,7 @@ gemma-2-27b 2500
 LIST
 device_session_end
 for f in $L/validate-*.log; do sed -n '/^shape/,$p' $f | grep -v "^shape\|rc="; done
-grep -h "rel. error" $L/*.log | grep -o "rel. error [0-9.e-]*" | sort -k3 -g | tail -1
+largest_error
 cat $L/clocks.txt $L/skipped.txt 2>/dev/null
 mkdir -p $OUT/t && cp $L/tune-*.jsonl $OUT/t/
 tar czf $OUT/val48b.tgz -C $L .
