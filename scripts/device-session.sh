@@ -122,6 +122,17 @@ tune_config() {
   echo "rc=$?" >> "$L/tune-$name.log"
   mark "tune-$name"
 }
+# tune_list <log-prefix> <timeout> <candidates> <deadline>: tune_config for
+# each line "<config name> <tokens>" of stdin, the config from config_file,
+# none started past <deadline> s since the start (listed in
+# $L/skipped.txt).
+tune_list() {
+  local c tokens
+  while read -r c tokens; do
+    past_deadline "$4" "$c" && continue
+    tune_config "$(config_file "$c")" "$tokens" "$2" "$1" "$3" < /dev/null
+  done
+}
 # validate_tuned <config name> <tokens> [timeout]: the validation sweep on
 # one config of .device/V, heuristic vs tuned vs the best cuBLASLt baseline
 # (`mlpjit-bench --validate --tune`), into $L/validate-<name>.log (the

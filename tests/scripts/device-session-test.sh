@@ -70,6 +70,16 @@ check "no run past the deadline" test "$(wc -l < "$BENCH_CALLS")" = 2
 check "skipped run listed" grep -qx "skipped llama-3-8b" "$L/skipped.txt"
 check "past_deadline false before it" eval '! past_deadline 5000 x'
 
+# tune_list: one tuner run a line before the deadline, none after it.
+printf 'llama-3-8b 400,436\ngemma-2-2b 800\n' | tune_list tune50 100 16 5000
+check "tune_list: one bench run a line" test "$(grep -c -- --tune-log "$BENCH_CALLS")" = 2
+check "tune_list: config, tokens, candidates, log" grep -q -- \
+  ".device/fit/llama-3-8b.json --tokens 400,436 --tune --tune-candidates 16 --tuning-file $L/tuned-llama-3-8b.json --tune-log $L/tune50-llama-3-8b.jsonl" "$BENCH_CALLS"
+check "tune_list: the V config found" grep -q -- "^.device/V/gemma-2-2b.json --tokens 800" "$BENCH_CALLS"
+echo 'gemma-2-2b 300' | tune_list tune50 100 16 10
+check "tune_list: none past the deadline" test "$(grep -c -- --tune-log "$BENCH_CALLS")" = 2
+check "tune_list: skipped listed" grep -qx "skipped gemma-2-2b" "$L/skipped.txt"
+
 device_session_end
 gone() { # <pid>: true once it has exited, within 2 s
   local i

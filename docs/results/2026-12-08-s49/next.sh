@@ -15,10 +15,7 @@ fi
 set -u
 source "$(dirname "$0")/../../../scripts/device-session.sh" tune
 warm_up
-while read -r c tokens; do
-  past_deadline ${TUNE_BY:-430} $c && continue
-  tune_config "$(config_file $c)" $tokens 100 tune50 16
-done <<'LIST'
+tune_list tune50 100 16 ${TUNE_BY:-430} <<'LIST'
 llama-3-70b 400,436
 llama-3-8b 772,830
 mistral-7b-v0.1 800
