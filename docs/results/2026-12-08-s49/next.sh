@@ -4,9 +4,10 @@
 # tuner rows for performance.md's session-49 lead: the fit configs' down
 # GEMMs at token counts where 128x256 tiles leave one partial wave (112-128
 # tiles on 132 SMs) and 64x224 ping-pong fills two (240-259), as the held-out
-# N = 5120 configs do at 700 tokens, where the model prices ping-pong 5-8% too
-# high. `--tune` with 16 candidates a GEMM, none started past ${TUNE_BY:-430}
-# s, each cut at 100 s. Run from the repository root with .device/ carried.
+# N = 5120 configs do at 700 tokens, where ping-pong runs 6-7% faster and the
+# model puts it 5-8% slower. `--tune` with 16 candidates a GEMM, none started
+# past ${TUNE_BY:-430} s, each cut at 100 s. Run from the repository root with
+# .device/ carried.
 source scripts/device-lookup.sh
 if [ "$(gpu_kind)" = h200 ]; then
   bash docs/results/2026-12-06-s34/tables.sh 1
