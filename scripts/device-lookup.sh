@@ -18,3 +18,11 @@ config_file() {
   done
   echo ".device/fit/$1.json" # missing: ab_validate's bench names it
 }
+# tables_on_h200 <part>: on an H200, session 34's tables.sh <part> (the
+# issue's tables, which every call script runs first when an H200 comes),
+# then exit the calling script with its status; on any other GPU nothing.
+tables_on_h200() {
+  [ "$(gpu_kind)" = h200 ] || return 0
+  bash docs/results/2026-12-06-s34/tables.sh "$1"
+  exit
+}

@@ -53,6 +53,18 @@ check "gpu_kind h200" test "$(FAKE_GPU='NVIDIA H200' gpu_kind)" = h200
 check "config_file finds V" test "$(config_file gemma-2-2b)" = .device/V/gemma-2-2b.json
 check "config_file finds fit" test "$(config_file llama-3-8b)" = .device/fit/llama-3-8b.json
 check "config_file names a missing one" test "$(config_file nope)" = .device/fit/nope.json
+# tables_on_h200: on an H200 the tables (their status ends the caller), on
+# an H100 nothing; a TABLES_BY given to it reaches tables.sh.
+mkdir -p docs/results/2026-12-06-s34
+printf 'echo "tables $1 by ${TABLES_BY:-}" >> "$BENCH_CALLS"; exit 3\n' \
+  > docs/results/2026-12-06-s34/tables.sh
+(FAKE_GPU='NVIDIA H200' TABLES_BY=420 tables_on_h200 2; echo "went on" >> "$BENCH_CALLS")
+check "tables_on_h200: its status ends the caller" test $? = 3
+check "tables_on_h200: tables run on an H200" grep -qx "tables 2 by 420" "$BENCH_CALLS"
+check "tables_on_h200: the caller stops there" eval '! grep -q "went on" "$BENCH_CALLS"'
+(tables_on_h200 1; echo "went on" >> "$BENCH_CALLS")
+check "tables_on_h200: nothing on an H100" test "$(grep -c . "$BENCH_CALLS")" = 2
+rm "$BENCH_CALLS"
 
 ab_begin "$T/plans/old" 60 300
 check "ab_begin: per-GPU plans" test "$V" = "$T/plans/old-h100"

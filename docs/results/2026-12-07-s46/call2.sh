@@ -7,10 +7,7 @@
 # Predicted: within 5% of tuned and ahead of cuBLASLt at each point.
 # Run from the repository root with .device/ carried.
 source scripts/device-lookup.sh
-if [ "$(gpu_kind)" = h200 ]; then
-  bash docs/results/2026-12-06-s34/tables.sh 2
-  exit
-fi
+tables_on_h200 2
 set -u
 source "$(dirname "$0")/../../../scripts/device-session.sh" validate405
 warm_up

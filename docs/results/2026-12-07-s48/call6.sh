@@ -6,10 +6,7 @@
 # the gate-up plans, on the validation configs not re-run in calls 1-3.
 # Run from the repository root with .device/ carried.
 source scripts/device-lookup.sh
-if [ "$(gpu_kind)" = h200 ]; then
-  TABLES_BY=${TABLES_BY:-420} bash docs/results/2026-12-06-s34/tables.sh 1
-  exit
-fi
+TABLES_BY=${TABLES_BY:-420} tables_on_h200 1
 set -u
 source scripts/device-session.sh val48b
 warm_up

@@ -9,10 +9,7 @@
 # past ${TUNE_BY:-430} s, each cut at 100 s. Run from the repository root with
 # .device/ carried.
 source scripts/device-lookup.sh
-if [ "$(gpu_kind)" = h200 ]; then
-  bash docs/results/2026-12-06-s34/tables.sh 1
-  exit
-fi
+tables_on_h200 1
 set -u
 source "$(dirname "$0")/../../../scripts/device-session.sh" tune
 warm_up
